@@ -95,14 +95,16 @@ public static class CosemDataCodec
             case DataTag.Array:
             case DataTag.Structure:
                 EnterNested(ref reader, depth, tagOffset);
+                // Every element takes at least its tag byte, so the count is bounded by the bytes present and the
+                // builder can be sized exactly: one reference per input byte at most, and no regrowth.
                 var count = reader.ReadCount(minimumBytesPerElement: 1);
-                var items = ImmutableArray.CreateBuilder<CosemData>(Math.Min(count, 64));
+                var items = ImmutableArray.CreateBuilder<CosemData>(count);
                 for (var i = 0; i < count; i++)
                 {
                     items.Add(ReadTagged(ref reader, depth + 1));
                 }
 
-                var list = items.Count == items.Capacity ? items.MoveToImmutable() : items.ToImmutable();
+                var list = items.MoveToImmutable();
                 return tag == DataTag.Array ? new CosemData.Array(list) : new CosemData.Structure(list);
             case DataTag.CompactArray:
                 EnterNested(ref reader, depth, tagOffset);
