@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace Meterline.Dlms.Links;
+
+/// <summary>
+/// A link that carries whole APDUs to and from one peer over a duplex pipe. One read loop per link turns incoming
+/// bytes into APDUs (through a framing: HDLC or the wrapper) and hands them on through a bounded channel; sends are
+/// serialised. When the pipe closes or fails, <see cref="Received"/> completes and <see cref="Completion"/> reports
+/// why. Socket and I/O errors are translated to <see cref="DlmsLinkException"/> here and nowhere else.
+/// </summary>
+public abstract class ApduLink : IAsyncDisposable
+{
+    /// <summary>How many received APDUs may wait unread before the read loop stops reading (backpressure).</summary>
+    public const int ReceiveQueueCapacity = 64;
+
+    private readonly Channel<ReadOnlyMemory<byte>> _received =
+        Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReceiveQueueCapacity) { SingleReader = true, SingleWriter = true });
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private Task? _readLoop;
+    private int _disposed;
+    private int _wakeRequested;
+
+    protected ApduLink(IDuplexPipe pipe)
+    {
+        ArgumentNullException.ThrowIfNull(pipe);
+        Pipe = pipe;
+    }
+
+    /// <summary>APDUs received from the peer, in order.</summary>
+    public ChannelReader<ReadOnlyMemory<byte>> Received => _received.Reader;
+
+    /// <summary>Completes when the read loop ends: normally when the peer closes, faulted on a link error.</summary>
+    public Task Completion => _readLoop ?? Task.CompletedTask;
+
+    protected IDuplexPipe Pipe { get; }
+
+    protected CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>Starts the read loop. Called once by the factory that creates the link.</summary>
+    protected void StartReading() => _readLoop = Task.Run(ReadLoopAsync);
+
+    /// <summary>Sends one APDU.</summary>
+    public abstract ValueTask SendAsync(ReadOnlyMemory<byte> apdu, CancellationToken cancellationToken = default);
+
+    /// <summary>Receives the next APDU, or throws <see cref="DlmsLinkException"/> when the link has closed.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw e.InnerException as DlmsLinkException ?? new DlmsLinkException("The link is closed", isTransient: true, e.InnerException);
+        }
+    }
+
+    /// <summary>
+    /// Parses as many frames as the buffer holds, hands complete APDUs to <see cref="DeliverAsync"/>, and returns
+    /// the position up to which the bytes are consumed.
+    /// </summary>
+    protected abstract ValueTask<SequencePosition> ProcessAsync(ReadOnlySequence<byte> buffer);
+
+    /// <summary>
+    /// How long a partial frame may wait for its remaining bytes before it is discarded (the inter-frame timeout);
+    /// null for no limit.
+    /// </summary>
+    protected virtual TimeSpan? InterFrameTimeout => null;
+
+    /// <summary>The clock for <see cref="InterFrameTimeout"/>.</summary>
+    protected virtual TimeProvider Clock => TimeProvider.System;
+
+    /// <summary>
+    /// Asks the read loop to call <see cref="OnWakeAsync"/>: timers use this so that all protocol work happens on
+    /// the one read loop and no write is ever fired and forgotten from a timer thread.
+    /// </summary>
+    protected void RequestWake()
+    {
+        Volatile.Write(ref _wakeRequested, 1);
+        Pipe.Input.CancelPendingRead();
+    }
+
+    /// <summary>Runs on the read loop after <see cref="RequestWake"/>; an exception ends the link.</summary>
+    protected virtual ValueTask OnWakeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Bytes of partial frames discarded after the inter-frame timeout.</summary>
+    public long DiscardedPartialBytes { get; private set; }
+
+    /// <summary>Queues a received APDU for the reader (waits while the queue is full).</summary>
+    protected ValueTask DeliverAsync(ReadOnlyMemory<byte> apdu) => _received.Writer.WriteAsync(apdu, _stopping.Token);
+
+    /// <summary>Writes bytes to the peer under the write lock, translating I/O errors.</summary>
+    protected async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await Pipe.Output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            if (result.IsCompleted)
+            {
+                throw new DlmsLinkException("The peer has closed the link");
+            }
+        }
+        catch (Exception e) when (Translate(e) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception? failure = null;
+        try
+        {
+            var partialTimedOut = 0;
+            using var interFrameTimer = InterFrameTimeout is null
+                ? null
+                : Clock.CreateTimer(_ => { Volatile.Write(ref partialTimedOut, 1); Pipe.Input.CancelPendingRead(); }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            while (true)
+            {
+                var result = await Pipe.Input.ReadAsync(_stopping.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (result.IsCanceled && Interlocked.Exchange(ref partialTimedOut, 0) == 1)
+                {
+                    // The rest of a partial frame never came: drop it and start afresh.
+                    DiscardedPartialBytes += buffer.Length;
+                    Pipe.Input.AdvanceTo(buffer.End);
+                    continue;
+                }
+
+                if (result.IsCanceled && Interlocked.Exchange(ref _wakeRequested, 0) == 1)
+                {
+                    Pipe.Input.AdvanceTo(buffer.Start, buffer.End);
+                    await OnWakeAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                var consumed = await ProcessAsync(buffer).ConfigureAwait(false);
+                Pipe.Input.AdvanceTo(consumed, buffer.End);
+                if (result.IsCompleted || _stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var partial = buffer.Slice(consumed).Length > 0;
+                interFrameTimer?.Change(partial ? InterFrameTimeout!.Value : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            failure = Translate(e) ?? e;
+        }
+        finally
+        {
+            await Pipe.Input.CompleteAsync().ConfigureAwait(false);
+            _received.Writer.TryComplete(failure ?? new DlmsLinkException("The peer has closed the link"));
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>Maps socket, I/O and pipe errors to <see cref="DlmsLinkException"/>; null for anything else.</summary>
+    internal static DlmsLinkException? Translate(Exception e) => e switch
+    {
+        DlmsLinkException link => link,
+        SocketException s => new DlmsLinkException($"Socket error {s.SocketErrorCode}", isTransient: true, s),
+        IOException io => new DlmsLinkException("I/O error on the link", isTransient: true, io),
+        ObjectDisposedException od => new DlmsLinkException("The link is closed", isTransient: true, od),
+        InvalidOperationException io when io.Source == "System.IO.Pipelines" => new DlmsLinkException("The link is closed", isTransient: true, io),
+        _ => null,
+    };
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Pipe.Input.CancelPendingRead();
+        try
+        {
+            await Completion.ConfigureAwait(false);
+        }
+        catch (DlmsLinkException)
+        {
+        }
+
+        await Pipe.Output.CompleteAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _writeLock.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using Meterline.Dlms.Wrapper;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meterline.Dlms.Links.Tests;
+
+public class WrapperLinkTests
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task SendAndReceive_OverLoopbackTcp_Works()
+    {
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accept = listener.AcceptSocketAsync();
+        await using var clientPipe = await TcpTransport.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5));
+        await using var serverPipe = TcpTransport.FromAccepted(await accept.WaitAsync(TestTimeout));
+        await using var server = WrapperLink.Start(serverPipe, localWPort: 1, remoteWPort: null);
+        await using var client = WrapperLink.Start(clientPipe, localWPort: 16, remoteWPort: 1);
+
+        var request = HdlcLinkTests.Pattern(300, 3);
+        await client.SendAsync(request).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(request, (await server.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        Assert.Equal((ushort)16, server.RemoteWPort);
+        await server.SendAsync(request[..10]).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(request[..10], (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+    }
+
+    [Fact]
+    public async Task Receive_FramesForOtherWPorts_AreCountedAndDropped()
+    {
+        var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
+        await using var client = WrapperLink.Start(clientPipe, localWPort: 16, remoteWPort: 1);
+        await serverPipe.Output.WriteAsync(new WrapperFrame(1, 32, new byte[] { 0xAA }).ToArray());
+        await serverPipe.Output.WriteAsync(new WrapperFrame(2, 16, new byte[] { 0xBB }).ToArray());
+        await serverPipe.Output.WriteAsync(new WrapperFrame(1, 16, new byte[] { 0xCC }).ToArray());
+        Assert.Equal(new byte[] { 0xCC }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        Assert.Equal(2, client.MisaddressedFrames);
+    }
+
+    [Fact]
+    public async Task Receive_LyingLength_IsDroppedAndTheNextFrameStillArrives()
+    {
+        var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
+        await using var client = WrapperLink.Start(clientPipe, localWPort: 16, remoteWPort: 1, maxApduLength: 1024);
+        await serverPipe.Output.WriteAsync(new byte[] { 0x00, 0x01, 0x00, 0x01, 0x00, 0x10, 0xFF, 0xFF, 0xC4, 0x01 });
+        await serverPipe.Output.WriteAsync(new WrapperFrame(1, 16, new byte[] { 0xC4, 0x02 }).ToArray());
+        Assert.Equal(new byte[] { 0xC4, 0x02 }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        Assert.Equal(1, client.Statistics.OversizeFrames);
+    }
+
+    [Fact]
+    public async Task Receive_PartialFrameNeverCompleted_IsDiscardedAfterInterFrameTimeout()
+    {
+        var clock = new FakeTimeProvider();
+        var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
+        await using var client = WrapperLink.Start(clientPipe, 16, 1, interFrameTimeout: TimeSpan.FromSeconds(2), clock: clock);
+        // A header promising 100 bytes, and only 3 of them.
+        await serverPipe.Output.WriteAsync(new byte[] { 0x00, 0x01, 0x00, 0x01, 0x00, 0x10, 0x00, 0x64, 1, 2, 3 });
+        for (var i = 0; i < 50 && client.DiscardedPartialBytes == 0; i++)
+        {
+            await Task.Delay(10);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(11, client.DiscardedPartialBytes);
+        await serverPipe.Output.WriteAsync(new WrapperFrame(1, 16, new byte[] { 0xC4 }).ToArray());
+        Assert.Equal(new byte[] { 0xC4 }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NothingListening_ThrowsTransientLinkException()
+    {
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var e = await Assert.ThrowsAsync<DlmsLinkException>(() => TcpTransport.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5)));
+        Assert.True(e.IsTransient);
+    }
+}
