@@ -11,7 +11,7 @@ namespace Meterline.Dlms.Links;
 /// serialised. When the pipe closes or fails, <see cref="Received"/> completes and <see cref="Completion"/> reports
 /// why. Socket and I/O errors are translated to <see cref="DlmsLinkException"/> here and nowhere else.
 /// </summary>
-public abstract class ApduLink : IAsyncDisposable
+public abstract class ApduLink : IApduLink
 {
     /// <summary>How many received APDUs may wait unread before the read loop stops reading (backpressure).</summary>
     public const int ReceiveQueueCapacity = 64;

@@ -79,3 +79,24 @@ public class WrapperLinkTests
         Assert.True(e.IsTransient);
     }
 }
+
+public class UdpWrapperLinkTests
+{
+    [Fact]
+    public async Task SendAndReceive_OverLoopbackUdp_OneApduPerDatagram()
+    {
+        using var peer = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var peerEndpoint = (IPEndPoint)peer.Client.LocalEndPoint!;
+        await using var link = UdpWrapperLink.Connect(peerEndpoint, localWPort: 16, remoteWPort: 1);
+        await link.SendAsync(new byte[] { 0xC0, 0x01 });
+        var datagram = await peer.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new WrapperFrame(16, 1, new byte[] { 0xC0, 0x01 }).ToArray(), datagram.Buffer);
+
+        // A malformed datagram, one for another wPort, then the answer.
+        await peer.SendAsync(new byte[] { 0x00, 0x01, 0x00, 0x01, 0x00, 0x10, 0x00, 0x09, 0xC4 }, datagram.RemoteEndPoint);
+        await peer.SendAsync(new WrapperFrame(1, 32, new byte[] { 0xAA }).ToArray(), datagram.RemoteEndPoint);
+        await peer.SendAsync(new WrapperFrame(1, 16, new byte[] { 0xC4, 0x01 }).ToArray(), datagram.RemoteEndPoint);
+        Assert.Equal(new byte[] { 0xC4, 0x01 }, (await link.ReceiveAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10))).ToArray());
+        Assert.Equal(2, link.DroppedDatagrams);
+    }
+}
