@@ -23,7 +23,7 @@ public sealed record InitiateRequest : Apdu
     public ReadOnlyMemory<byte>? DedicatedKey
     {
         get => _dedicatedKey;
-        init => _dedicatedKey = value is { } key ? new ReadOnlyMemory<byte>(key.ToArray()) : null;
+        init => _dedicatedKey = value is { } key ? key.ToArray() : default(ReadOnlyMemory<byte>?);
     }
 
     /// <summary>response-allowed: false for an unconfirmed association.</summary>
@@ -68,7 +68,7 @@ public sealed record InitiateRequest : Apdu
             throw r.ErrorAt(r.Position - 1, DlmsErrorReason.UnknownTag, $"Tag 0x{tag:X2} is not an InitiateRequest");
         }
 
-        ReadOnlyMemory<byte>? key = XdlmsFields.ReadUsageFlag(ref r) ? r.ReadLengthPrefixedBytes().ToArray() : null;
+        var key = XdlmsFields.ReadUsageFlag(ref r) ? r.ReadLengthPrefixedBytes().ToArray() : null;
 
         // DEFAULT TRUE: 0x00 means the default; 0x01 is followed by the value.
         var responseAllowed = !XdlmsFields.ReadUsageFlag(ref r) || r.ReadBoolean();
@@ -79,7 +79,7 @@ public sealed record InitiateRequest : Apdu
         reader = r;
         return new InitiateRequest
         {
-            DedicatedKey = key,
+            DedicatedKey = OptionalBytes.From(key),
             ResponseAllowed = responseAllowed,
             ProposedQualityOfService = qualityOfService,
             ProposedDlmsVersionNumber = version,
