@@ -1,4 +1,5 @@
 using System.Buffers;
+using Meterline.Dlms.Axdr;
 
 namespace Meterline.Dlms.Acse;
 
@@ -25,28 +26,11 @@ public readonly ref struct BerWriter
         _output.Advance(written);
     }
 
-    /// <summary>Writes a definite length: one octet below 0x80, else 0x80 | n and n big-endian octets.</summary>
-    public void WriteLength(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var size = GetLengthSize(length);
-        var span = _output.GetSpan(size);
-        if (size == 1)
-        {
-            span[0] = (byte)length;
-        }
-        else
-        {
-            span[0] = (byte)(0x80 | (size - 1));
-            for (var i = size - 1; i >= 1; i--)
-            {
-                span[i] = (byte)length;
-                length >>= 8;
-            }
-        }
-
-        _output.Advance(size);
-    }
+    /// <summary>
+    /// Writes a definite length: one octet below 0x80, else 0x80 | n and n big-endian octets. This is also the
+    /// A-XDR length encoding, so the A-XDR writer does the work.
+    /// </summary>
+    public void WriteLength(int length) => new AxdrWriter(_output).WriteLength(length);
 
     /// <summary>Writes content octets after a header written by <see cref="WriteHeader"/>.</summary>
     public void WriteBytes(ReadOnlySpan<byte> content) => _output.Write(content);
@@ -90,15 +74,11 @@ public readonly ref struct BerWriter
     }
 
     /// <summary>Octets taken by a definite length.</summary>
-    public static int GetLengthSize(int length) => length switch
+    public static int GetLengthSize(int length)
     {
-        < 0 => throw new ArgumentOutOfRangeException(nameof(length)),
-        < 0x80 => 1,
-        <= 0xFF => 2,
-        <= 0xFFFF => 3,
-        <= 0xFF_FFFF => 4,
-        _ => 5,
-    };
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return AxdrWriter.GetLengthSize(length);
+    }
 
     /// <summary>Octets taken by a whole element: identifier, length and content.</summary>
     public static int GetEncodedLength(BerTag tag, int contentLength) =>
