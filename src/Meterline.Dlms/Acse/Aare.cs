@@ -121,13 +121,13 @@ public sealed record Aare : Apdu
         ApplicationContextName? contextName = null;
         AssociationResult? result = null;
         AssociateSourceDiagnostic? diagnostic = null;
-        byte[]? apTitle = null, aeQualifier = null;
+        ReadOnlyMemory<byte>? apTitle = null, aeQualifier = null;
         int? apInvocationId = null, aeInvocationId = null;
         AcseRequirements? requirements = null;
         AuthenticationMechanism? mechanism = null;
         AuthenticationValue? authenticationValue = null;
         string? implementationInformation = null;
-        byte[]? userInformation = null;
+        ReadOnlyMemory<byte>? userInformation = null;
 
         var lastField = -1;
         while (!body.IsAtEnd)
@@ -198,15 +198,15 @@ public sealed record Aare : Apdu
             ApplicationContextName = applicationContextName,
             Result = associationResult,
             ResultSourceDiagnostic = sourceDiagnostic,
-            RespondingApTitle = OptionalBytes.From(apTitle),
-            RespondingAeQualifier = OptionalBytes.From(aeQualifier),
+            RespondingApTitle = apTitle,
+            RespondingAeQualifier = aeQualifier,
             RespondingApInvocationId = apInvocationId,
             RespondingAeInvocationId = aeInvocationId,
             ResponderAcseRequirements = requirements,
             MechanismName = mechanism,
             RespondingAuthenticationValue = authenticationValue,
             ImplementationInformation = implementationInformation,
-            UserInformation = OptionalBytes.From(userInformation),
+            UserInformation = userInformation,
         };
         reader.ReadBytes(outer.Position);
         return aare;

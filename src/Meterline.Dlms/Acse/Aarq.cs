@@ -129,13 +129,13 @@ public sealed record Aarq : Apdu
 
         AcseProtocolVersion? protocolVersion = null;
         ApplicationContextName? contextName = null;
-        byte[]? calledApTitle = null, calledAeQualifier = null, callingApTitle = null, callingAeQualifier = null;
+        ReadOnlyMemory<byte>? calledApTitle = null, calledAeQualifier = null, callingApTitle = null, callingAeQualifier = null;
         int? calledApInvocationId = null, calledAeInvocationId = null, callingApInvocationId = null, callingAeInvocationId = null;
         AcseRequirements? requirements = null;
         AuthenticationMechanism? mechanism = null;
         AuthenticationValue? authenticationValue = null;
         string? implementationInformation = null;
-        byte[]? userInformation = null;
+        ReadOnlyMemory<byte>? userInformation = null;
 
         var lastField = -1;
         while (!body.IsAtEnd)
@@ -206,19 +206,19 @@ public sealed record Aarq : Apdu
         {
             ProtocolVersion = protocolVersion,
             ApplicationContextName = applicationContextName,
-            CalledApTitle = OptionalBytes.From(calledApTitle),
-            CalledAeQualifier = OptionalBytes.From(calledAeQualifier),
+            CalledApTitle = calledApTitle,
+            CalledAeQualifier = calledAeQualifier,
             CalledApInvocationId = calledApInvocationId,
             CalledAeInvocationId = calledAeInvocationId,
-            CallingApTitle = OptionalBytes.From(callingApTitle),
-            CallingAeQualifier = OptionalBytes.From(callingAeQualifier),
+            CallingApTitle = callingApTitle,
+            CallingAeQualifier = callingAeQualifier,
             CallingApInvocationId = callingApInvocationId,
             CallingAeInvocationId = callingAeInvocationId,
             SenderAcseRequirements = requirements,
             MechanismName = mechanism,
             CallingAuthenticationValue = authenticationValue,
             ImplementationInformation = implementationInformation,
-            UserInformation = OptionalBytes.From(userInformation),
+            UserInformation = userInformation,
         };
         reader.ReadBytes(outer.Position);
         return aarq;

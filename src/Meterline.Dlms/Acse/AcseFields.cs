@@ -44,10 +44,11 @@ internal static class AcseFields
     /// <summary>The context-specific primitive tag [n] of an implicitly tagged primitive field.</summary>
     public static BerTag Implicit(int tagValue) => BerTag.ContextSpecific(tagValue);
 
-    public static byte[] ReadExplicitOctetString(ref BerReader reader, int tagValue)
+    /// <summary>Reads [n] EXPLICIT OCTET STRING into a new array.</summary>
+    public static ReadOnlyMemory<byte> ReadExplicitOctetString(ref BerReader reader, int tagValue)
     {
         var outer = reader.ReadConstructed(Explicit(tagValue));
-        var value = outer.ReadPrimitive(BerTag.OctetString).ToArray();
+        ReadOnlyMemory<byte> value = outer.ReadPrimitive(BerTag.OctetString).ToArray();
         outer.EnsureAtEnd();
         return value;
     }

@@ -23,7 +23,16 @@ public sealed record InitiateRequest : Apdu
     public ReadOnlyMemory<byte>? DedicatedKey
     {
         get => _dedicatedKey;
-        init => _dedicatedKey = value is { } key ? key.ToArray() : default(ReadOnlyMemory<byte>?);
+        init
+        {
+            // Copied, so that the caller cannot change the key later; a conditional expression would turn null
+            // into an empty key through the implicit array conversion.
+            _dedicatedKey = null;
+            if (value is { } key)
+            {
+                _dedicatedKey = key.ToArray();
+            }
+        }
     }
 
     /// <summary>response-allowed: false for an unconfirmed association.</summary>
@@ -68,7 +77,11 @@ public sealed record InitiateRequest : Apdu
             throw r.ErrorAt(r.Position - 1, DlmsErrorReason.UnknownTag, $"Tag 0x{tag:X2} is not an InitiateRequest");
         }
 
-        var key = XdlmsFields.ReadUsageFlag(ref r) ? r.ReadLengthPrefixedBytes().ToArray() : null;
+        ReadOnlyMemory<byte>? key = null;
+        if (XdlmsFields.ReadUsageFlag(ref r))
+        {
+            key = r.ReadLengthPrefixedBytes().ToArray();
+        }
 
         // DEFAULT TRUE: 0x00 means the default; 0x01 is followed by the value.
         var responseAllowed = !XdlmsFields.ReadUsageFlag(ref r) || r.ReadBoolean();
@@ -79,7 +92,7 @@ public sealed record InitiateRequest : Apdu
         reader = r;
         return new InitiateRequest
         {
-            DedicatedKey = OptionalBytes.From(key),
+            DedicatedKey = key,
             ResponseAllowed = responseAllowed,
             ProposedQualityOfService = qualityOfService,
             ProposedDlmsVersionNumber = version,

@@ -12,13 +12,13 @@ internal static class ReleaseFields
     private const uint KnownFields = 1u | (1u << 30);
 
     /// <summary>Reads the APDU at its tag byte; the reader is advanced only on success.</summary>
-    public static (TReason? Reason, byte[]? UserInformation) Read<TReason>(ref AxdrReader reader, int applicationTag)
+    public static (TReason? Reason, ReadOnlyMemory<byte>? UserInformation) Read<TReason>(ref AxdrReader reader, int applicationTag)
         where TReason : struct, Enum
     {
         var outer = new BerReader(reader.RemainingBytes, reader.Offset);
         var body = outer.ReadConstructed(BerTag.Application(applicationTag, isConstructed: true));
         TReason? reason = null;
-        byte[]? userInformation = null;
+        ReadOnlyMemory<byte>? userInformation = null;
         var lastField = -1;
         while (!body.IsAtEnd)
         {

@@ -44,7 +44,7 @@ public sealed record Rlre : Apdu
     internal static Rlre Read(ref AxdrReader reader)
     {
         var (reason, userInformation) = ReleaseFields.Read<ReleaseResponseReason>(ref reader, 3);
-        return new Rlre { Reason = reason, UserInformation = OptionalBytes.From(userInformation) };
+        return new Rlre { Reason = reason, UserInformation = userInformation };
     }
 
     internal override void WriteTo(AxdrWriter writer) =>

@@ -44,7 +44,7 @@ public sealed record Rlrq : Apdu
     internal static Rlrq Read(ref AxdrReader reader)
     {
         var (reason, userInformation) = ReleaseFields.Read<ReleaseRequestReason>(ref reader, 2);
-        return new Rlrq { Reason = reason, UserInformation = OptionalBytes.From(userInformation) };
+        return new Rlrq { Reason = reason, UserInformation = userInformation };
     }
 
     internal override void WriteTo(AxdrWriter writer) =>

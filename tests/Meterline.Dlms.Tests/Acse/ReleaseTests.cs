@@ -78,7 +78,7 @@ public class ReleaseTests
         var rlrq = new Rlrq
         {
             Reason = reason,
-            UserInformation = OptionalBytes.From(userInformation is null ? null : Convert.FromHexString(userInformation)),
+            UserInformation = userInformation is null ? default(ReadOnlyMemory<byte>?) : Convert.FromHexString(userInformation),
         };
 
         Assert.Equal(hex, Convert.ToHexString(rlrq.ToArray()));
@@ -97,7 +97,7 @@ public class ReleaseTests
         var rlre = new Rlre
         {
             Reason = reason,
-            UserInformation = OptionalBytes.From(userInformation is null ? null : Convert.FromHexString(userInformation)),
+            UserInformation = userInformation is null ? default(ReadOnlyMemory<byte>?) : Convert.FromHexString(userInformation),
         };
 
         Assert.Equal(hex, Convert.ToHexString(rlre.ToArray()));
