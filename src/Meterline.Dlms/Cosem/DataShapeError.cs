@@ -15,8 +15,11 @@ internal readonly record struct DataShapeError(string Message, ImmutableArray<in
     /// <summary>The same error, seen from the parent that holds the failing element at <paramref name="index"/>.</summary>
     public DataShapeError Within(int index) => this with { Path = Path.OrEmpty().Insert(0, index) };
 
-    public DlmsFormatException ToException(CosemData root) =>
-        new(DlmsErrorReason.Malformed, OffsetOf(root, Path.OrEmpty()), Message);
+    /// <param name="root">The value that was converted.</param>
+    /// <param name="baseOffset">Bytes before <paramref name="root"/> in the encoding the offset counts in (1 for the
+    /// access-selector in front of access-parameters).</param>
+    public DlmsFormatException ToException(CosemData root, int baseOffset = 0) =>
+        new(DlmsErrorReason.Malformed, baseOffset + OffsetOf(root, Path.OrEmpty()), Message);
 
     private static int OffsetOf(CosemData value, ImmutableArray<int> path)
     {

@@ -64,13 +64,9 @@ public readonly record struct EntryDescriptor(uint FromEntry, uint ToEntry, usho
             throw new DlmsFormatException(DlmsErrorReason.Malformed, 0, $"Access selector {access.AccessSelector} is not an entry_descriptor (2)");
         }
 
-        if (Convert(access.AccessParameters, out var value) is { } error)
-        {
-            var inner = error.ToException(access.AccessParameters);
-            throw new DlmsFormatException(inner.Reason, inner.Offset + 1, inner.Detail);
-        }
-
-        return value;
+        return Convert(access.AccessParameters, out var value) is { } error
+            ? throw error.ToException(access.AccessParameters, baseOffset: 1)
+            : value;
     }
 
     public override string ToString() => string.Create(

@@ -86,13 +86,9 @@ public sealed record RangeDescriptor(
             throw new DlmsFormatException(DlmsErrorReason.Malformed, 0, $"Access selector {access.AccessSelector} is not a range_descriptor (1)");
         }
 
-        if (Convert(access.AccessParameters, out var value) is { } error)
-        {
-            var inner = error.ToException(access.AccessParameters);
-            throw new DlmsFormatException(inner.Reason, inner.Offset + 1, inner.Detail);
-        }
-
-        return value!;
+        return Convert(access.AccessParameters, out var value) is { } error
+            ? throw error.ToException(access.AccessParameters, baseOffset: 1)
+            : value!;
     }
 
     public bool Equals(RangeDescriptor? other) =>
