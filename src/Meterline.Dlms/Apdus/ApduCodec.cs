@@ -1,4 +1,5 @@
 using System.Buffers;
+using Meterline.Dlms.Acse;
 using Meterline.Dlms.Axdr;
 
 namespace Meterline.Dlms.Apdus;
@@ -35,6 +36,13 @@ public static class ApduCodec
             ApduTag.SetResponse => ReadSetResponse(ref reader),
             ApduTag.ActionResponse => ReadActionResponse(ref reader),
             ApduTag.ExceptionResponse => ExceptionResponse.Read(ref reader),
+            Aarq.ApduTag => Aarq.Read(ref reader),
+            Aare.ApduTag => Aare.Read(ref reader),
+            Rlrq.ApduTag => Rlrq.Read(ref reader),
+            Rlre.ApduTag => Rlre.Read(ref reader),
+            InitiateRequest.ApduTag => InitiateRequest.Read(ref reader),
+            InitiateResponse.ApduTag => InitiateResponse.Read(ref reader),
+            ConfirmedServiceError.ApduTag => ConfirmedServiceError.Read(ref reader),
             _ => throw reader.Error(DlmsErrorReason.UnknownTag, $"Unknown APDU tag 0x{tag:X2}"),
         };
     }

@@ -6,7 +6,8 @@ namespace Meterline.Dlms.Tests.Apdus;
 /// <summary>Malformed input: every failure is a DlmsFormatException with a reason and an offset inside the input.</summary>
 public partial class ApduCodecTests
 {
-    private static readonly byte[] KnownTags = [0x0F, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC7, 0xD8];
+    // xDLMS services, then ACSE (0x60-0x63) and the xDLMS initiate APDUs carried in user-information (0x01, 0x08, 0x0E).
+    private static readonly byte[] KnownTags = [0x0F, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC7, 0xD8, 0x60, 0x61, 0x62, 0x63, 0x01, 0x08, 0x0E];
 
     /// <summary>Every published vector and every round-trip sample, as hex.</summary>
     public static TheoryData<string> AllEncodings
