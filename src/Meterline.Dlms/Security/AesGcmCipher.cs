@@ -38,7 +38,16 @@ public sealed class AesGcmCipher : IDisposable
     /// <param name="encryptionKey">The block cipher key (EK): global unicast, global broadcast or dedicated.</param>
     /// <param name="authenticationKey">The authentication key (AK), part of the AAD.</param>
     /// <param name="suite">Suite 0 or 1; both use AES-GCM-128. Suite 2 is refused.</param>
-    public AesGcmCipher(CipherKey encryptionKey, CipherKey authenticationKey, SecuritySuite suite = SecuritySuite.AesGcm128)
+    /// <param name="acceptEncryptionOnly">
+    /// Whether received content protected by encryption only (SC bit 5 without bit 4) is accepted. It carries no tag,
+    /// so anyone can alter it, and clearing bit 4 of an authenticated message would otherwise downgrade it to that;
+    /// it is refused unless the security policy really is "encrypted, not authenticated".
+    /// </param>
+    public AesGcmCipher(
+        CipherKey encryptionKey,
+        CipherKey authenticationKey,
+        SecuritySuite suite = SecuritySuite.AesGcm128,
+        bool acceptEncryptionOnly = false)
     {
         ArgumentNullException.ThrowIfNull(encryptionKey);
         ArgumentNullException.ThrowIfNull(authenticationKey);
@@ -48,12 +57,16 @@ public sealed class AesGcmCipher : IDisposable
         }
 
         Suite = suite;
+        AcceptsEncryptionOnly = acceptEncryptionOnly;
         _gcm = new AesGcm(encryptionKey.Span, TagLength);
         _authenticationKey = authenticationKey.Span.ToArray();
     }
 
     /// <summary>The suite whose id this cipher writes and accepts in the security control byte.</summary>
     public SecuritySuite Suite { get; }
+
+    /// <summary>Whether received encryption-only content (no authentication tag) is accepted.</summary>
+    public bool AcceptsEncryptionOnly { get; }
 
     /// <summary>Length of the ciphered content for a plaintext of <paramref name="plaintextLength"/> bytes.</summary>
     public static int GetProtectedLength(SecurityControl securityControl, int plaintextLength)
@@ -173,8 +186,8 @@ public sealed class AesGcmCipher : IDisposable
     /// </summary>
     /// <exception cref="DlmsFormatException">Truncated content or a reserved suite id or no protection applied.</exception>
     /// <exception cref="DlmsSecurityException">
-    /// Compression or suite 2 (<see cref="DlmsErrorReason.Unsupported"/>), or a suite other than this key's
-    /// (<see cref="DlmsErrorReason.SecurityPolicyViolation"/>).
+    /// Compression or suite 2 (<see cref="DlmsErrorReason.Unsupported"/>), a suite other than this key's, or
+    /// encryption only when <see cref="AcceptsEncryptionOnly"/> is false (<see cref="DlmsErrorReason.SecurityPolicyViolation"/>).
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="GetPlaintextLength"/>.</exception>
     public bool TryUnprotect(ReadOnlySpan<byte> cipheredContent, SystemTitle sender, Span<byte> destination, out int bytesWritten) =>
@@ -324,6 +337,13 @@ public sealed class AesGcmCipher : IDisposable
         if (!securityControl.IsProtected)
         {
             throw new DlmsFormatException(DlmsErrorReason.Malformed, 0, "Security control byte applies no protection");
+        }
+
+        if (!securityControl.IsAuthenticated && !AcceptsEncryptionOnly)
+        {
+            throw new DlmsSecurityException(
+                DlmsErrorReason.SecurityPolicyViolation,
+                "Ciphered content without authentication is refused");
         }
 
         return securityControl;
