@@ -117,7 +117,7 @@ public sealed class AesGcmCipher : IDisposable
 
     /// <summary>
     /// Protects <paramref name="plaintext"/> into <paramref name="destination"/> (SC ‖ IC ‖ …). Returns false, writing
-    /// nothing, when the destination is shorter than <see cref="GetProtectedLength"/>.
+    /// nothing, when the destination is shorter than <see cref="GetProtectedLength"/>. The two buffers must not overlap.
     /// </summary>
     /// <exception cref="ArgumentException">The security control applies no protection or names another suite.</exception>
     /// <exception cref="DlmsSecurityException">Compression was requested (<see cref="DlmsErrorReason.Unsupported"/>).</exception>
@@ -181,8 +181,11 @@ public sealed class AesGcmCipher : IDisposable
     }
 
     /// <summary>
-    /// Checks and removes the protection of SC ‖ IC ‖ … sent by <paramref name="sender"/>. Returns false, writing
-    /// nothing, when the authentication tag does not verify; throws for content that cannot be processed at all.
+    /// Checks and removes the protection of SC ‖ IC ‖ … sent by <paramref name="sender"/> into
+    /// <paramref name="destination"/>, which must not overlap the content. Returns false, writing nothing, when the
+    /// authentication tag does not verify; throws for content that cannot be processed at all. Check the invocation
+    /// counter (<see cref="SecurityHeader"/>, <see cref="InvocationCounterGuard.IsFresh"/>) before calling this, and
+    /// record it only after this returns true.
     /// </summary>
     /// <exception cref="DlmsFormatException">Truncated content or a reserved suite id or no protection applied.</exception>
     /// <exception cref="DlmsSecurityException">

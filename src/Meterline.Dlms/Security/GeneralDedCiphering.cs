@@ -44,31 +44,16 @@ public sealed record GeneralDedCiphering : Apdu
     /// The tag does not verify (<see cref="DlmsErrorReason.AuthenticationFailed"/>) or the APDU carries no system
     /// title (<see cref="DlmsErrorReason.InvalidState"/>; use the overload that takes the known sender).
     /// </exception>
-    public byte[] Unprotect(AesGcmCipher cipher)
-    {
-        if (SystemTitle is not { } sender)
-        {
-            throw new DlmsSecurityException(DlmsErrorReason.InvalidState, "The APDU carries no system title; the sender must be known");
-        }
-
-        return Unprotect(cipher, sender);
-    }
+    public byte[] Unprotect(AesGcmCipher cipher) =>
+        SecurityFields.UnprotectFromSender(cipher, SystemTitle, null, CipheredContent);
 
     /// <summary>Checks and removes the protection with a sender system title known from the association.</summary>
     /// <exception cref="DlmsSecurityException">
     /// The tag does not verify (<see cref="DlmsErrorReason.AuthenticationFailed"/>) or the APDU names another sender
     /// (<see cref="DlmsErrorReason.SecurityPolicyViolation"/>).
     /// </exception>
-    public byte[] Unprotect(AesGcmCipher cipher, SystemTitle knownSender)
-    {
-        ArgumentNullException.ThrowIfNull(cipher);
-        if (SystemTitle is { } carried && carried != knownSender)
-        {
-            throw new DlmsSecurityException(DlmsErrorReason.SecurityPolicyViolation, "The APDU names a different sender");
-        }
-
-        return cipher.Unprotect(CipheredContent.Span, knownSender);
-    }
+    public byte[] Unprotect(AesGcmCipher cipher, SystemTitle knownSender) =>
+        SecurityFields.UnprotectFromSender(cipher, SystemTitle, knownSender, CipheredContent);
 
     public bool Equals(GeneralDedCiphering? other) =>
         other is not null && base.Equals(other) && SystemTitle == other.SystemTitle

@@ -70,6 +70,30 @@ internal static class SecurityFields
         writer.WriteLengthPrefixedBytes(otherInformation.Span);
     }
 
+    /// <summary>
+    /// Unprotects the ciphered content of general-glo- or general-ded-ciphering: the sender is the system title the
+    /// APDU carries, which must agree with the one known from the association when both are present.
+    /// </summary>
+    public static byte[] UnprotectFromSender(
+        AesGcmCipher cipher,
+        SystemTitle? carried,
+        SystemTitle? known,
+        ReadOnlyMemory<byte> cipheredContent)
+    {
+        ArgumentNullException.ThrowIfNull(cipher);
+        if (carried is { } c && known is { } k && c != k)
+        {
+            throw new DlmsSecurityException(DlmsErrorReason.SecurityPolicyViolation, "The APDU names a different sender");
+        }
+
+        if ((carried ?? known) is not { } sender)
+        {
+            throw new DlmsSecurityException(DlmsErrorReason.InvalidState, "The APDU carries no system title; the sender must be known");
+        }
+
+        return cipher.Unprotect(cipheredContent.Span, sender);
+    }
+
     /// <summary>Content equality for byte payloads.</summary>
     public static bool BytesEqual(ReadOnlyMemory<byte> left, ReadOnlyMemory<byte> right) =>
         left.Span.SequenceEqual(right.Span);
