@@ -352,56 +352,11 @@ public sealed class AesGcmCipher : IDisposable
         return securityControl;
     }
 
-    private void ComputeTagCore(byte securityControl, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> data, Span<byte> tag)
-    {
-        var length = AadPrefixLength + fields.Length + data.Length;
-        byte[]? rented = null;
-        var aad = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        aad = aad[..length];
-        try
-        {
-            WriteAadPrefix(aad, securityControl);
-            fields.CopyTo(aad[AadPrefixLength..]);
-            data.CopyTo(aad[(AadPrefixLength + fields.Length)..]);
-            lock (_sync)
-            {
-                _gcm.Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag[..TagLength], aad);
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(aad);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    private void ComputeTagCore(byte securityControl, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> data, Span<byte> tag) =>
+        RunGcm(GcmOperation.Tag, securityControl, nonce, fields, data, default, default, tag[..TagLength]);
 
-    private void EncryptAuthenticated(byte securityControl, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> plaintext, Span<byte> body)
-    {
-        var length = AadPrefixLength + fields.Length;
-        byte[]? rented = null;
-        var aad = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        aad = aad[..length];
-        try
-        {
-            WriteAadPrefix(aad, securityControl);
-            fields.CopyTo(aad[AadPrefixLength..]);
-            lock (_sync)
-            {
-                _gcm.Encrypt(nonce, plaintext, body[..plaintext.Length], body[plaintext.Length..], aad);
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(aad);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    private void EncryptAuthenticated(byte securityControl, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> plaintext, Span<byte> body) =>
+        RunGcm(GcmOperation.Encrypt, securityControl, nonce, fields, plaintext, default, body[..plaintext.Length], body[plaintext.Length..]);
 
     private bool DecryptAuthenticated(
         byte securityControl,
@@ -409,24 +364,53 @@ public sealed class AesGcmCipher : IDisposable
         ReadOnlySpan<byte> fields,
         ReadOnlySpan<byte> ciphertext,
         ReadOnlySpan<byte> tag,
-        Span<byte> plaintext)
+        Span<byte> plaintext) =>
+        RunGcm(GcmOperation.Decrypt, securityControl, nonce, fields, ciphertext, tag, plaintext, default);
+
+    /// <summary>
+    /// Builds the AAD SC ‖ AK ‖ fields (‖ data, when only a tag is computed) on the stack or in a pooled buffer, runs one
+    /// GCM operation under the lock, and zeroes the AAD (it holds AK). False only when decryption finds a wrong tag.
+    /// </summary>
+    private bool RunGcm(
+        GcmOperation operation,
+        byte securityControl,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> fields,
+        ReadOnlySpan<byte> input,
+        ReadOnlySpan<byte> receivedTag,
+        Span<byte> output,
+        Span<byte> tag)
     {
-        var length = AadPrefixLength + fields.Length;
+        var authenticatedInput = operation == GcmOperation.Tag ? input : default;
+        var length = AadPrefixLength + fields.Length + authenticatedInput.Length;
         byte[]? rented = null;
         var aad = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
         aad = aad[..length];
         try
         {
-            WriteAadPrefix(aad, securityControl);
+            aad[0] = securityControl;
+            _authenticationKey.CopyTo(aad[1..]);
             fields.CopyTo(aad[AadPrefixLength..]);
+            authenticatedInput.CopyTo(aad[(AadPrefixLength + fields.Length)..]);
             lock (_sync)
             {
-                _gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+                switch (operation)
+                {
+                    case GcmOperation.Tag:
+                        _gcm.Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, aad);
+                        break;
+                    case GcmOperation.Encrypt:
+                        _gcm.Encrypt(nonce, input, output, tag, aad);
+                        break;
+                    default:
+                        _gcm.Decrypt(nonce, input, receivedTag, output, aad);
+                        break;
+                }
             }
 
             return true;
         }
-        catch (AuthenticationTagMismatchException)
+        catch (AuthenticationTagMismatchException) when (operation == GcmOperation.Decrypt)
         {
             // AesGcm has already cleared the plaintext.
             return false;
@@ -441,9 +425,10 @@ public sealed class AesGcmCipher : IDisposable
         }
     }
 
-    private void WriteAadPrefix(Span<byte> aad, byte securityControl)
+    private enum GcmOperation
     {
-        aad[0] = securityControl;
-        _authenticationKey.CopyTo(aad[1..]);
+        Tag,
+        Encrypt,
+        Decrypt,
     }
 }
