@@ -384,7 +384,7 @@ public sealed class AesGcmCipher : IDisposable
         var authenticatedInput = operation == GcmOperation.Tag ? input : default;
         var length = AadPrefixLength + fields.Length + authenticatedInput.Length;
         byte[]? rented = null;
-        var aad = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var aad = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         aad = aad[..length];
         try
         {
