@@ -1,6 +1,7 @@
 using System.Buffers;
 using Meterline.Dlms.Acse;
 using Meterline.Dlms.Axdr;
+using Meterline.Dlms.Security;
 
 namespace Meterline.Dlms.Apdus;
 
@@ -43,6 +44,11 @@ public static class ApduCodec
             InitiateRequest.ApduTag => InitiateRequest.Read(ref reader),
             InitiateResponse.ApduTag => InitiateResponse.Read(ref reader),
             ConfirmedServiceError.ApduTag => ConfirmedServiceError.Read(ref reader),
+            GeneralGloCiphering.ApduTag => GeneralGloCiphering.Read(ref reader),
+            GeneralDedCiphering.ApduTag => GeneralDedCiphering.Read(ref reader),
+            GeneralCiphering.ApduTag => GeneralCiphering.Read(ref reader),
+            GeneralSigning.ApduTag => GeneralSigning.Read(ref reader),
+            _ when CipheredApduTags.IsServiceSpecificCiphered(tag) => CipheredApdu.Read(ref reader),
             _ => throw reader.Error(DlmsErrorReason.UnknownTag, $"Unknown APDU tag 0x{tag:X2}"),
         };
     }

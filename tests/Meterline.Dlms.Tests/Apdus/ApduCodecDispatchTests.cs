@@ -15,6 +15,10 @@ public class ApduCodecDispatchTests
     [InlineData("01011000112233445566778899AABBCCDDEEFF0000065F1F0400007E1F04B0", typeof(InitiateRequest))]
     [InlineData("0800065F1F040000101D04000007", typeof(InitiateResponse))]
     [InlineData("C0010000080000010000FF0200", typeof(GetRequestNormal))]
+    // V1: glo-get-request, authenticated and encrypted (u9n tests/test_security.py; jDLMS CipheringTest.java).
+    [InlineData("C81E3001234567411312FF935A47566827C467BC7D825C3BE4A77C3FCC056B6B", typeof(Meterline.Dlms.Security.CipheredApdu))]
+    // V4: glo-initiate-request.
+    [InlineData("21303001234567801302FF8A7874133D414CED25B42534D28DB0047720606B175BD52211BE6841DB204D39EE6FDB8E356855", typeof(Meterline.Dlms.Security.CipheredApdu))]
     public void Decode_AnyFamily_ReachesItsRecordAndReencodes(string hex, Type expected)
     {
         var bytes = Convert.FromHexString(hex);
