@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using Meterline.Dlms.Axdr;
 
@@ -98,13 +99,13 @@ public static class CosemDataCodec
                 // Every element takes at least its tag byte, so the count is bounded by the bytes present and the
                 // builder can be sized exactly: one reference per input byte at most, and no regrowth.
                 var count = reader.ReadCount(minimumBytesPerElement: 1);
-                var items = ImmutableArray.CreateBuilder<CosemData>(count);
+                var items = count == 0 ? [] : new CosemData[count];
                 for (var i = 0; i < count; i++)
                 {
-                    items.Add(ReadTagged(ref reader, depth + 1));
+                    items[i] = ReadTagged(ref reader, depth + 1);
                 }
 
-                var list = items.MoveToImmutable();
+                var list = ImmutableCollectionsMarshal.AsImmutableArray(items);
                 return tag == DataTag.Array ? new CosemData.Array(list) : new CosemData.Structure(list);
             case DataTag.CompactArray:
                 EnterNested(ref reader, depth, tagOffset);
