@@ -7,7 +7,7 @@ namespace Meterline.Dlms.Links;
 public sealed class DlmsLinkException : DlmsException
 {
     public DlmsLinkException(string message, bool isTransient = true, Exception? innerException = null)
-        : base(DlmsErrorReason.InvalidState, message, innerException)
+        : base(DlmsErrorReason.LinkFailure, message, innerException)
     {
         Transient = isTransient;
     }

@@ -38,4 +38,7 @@ public enum DlmsErrorReason
 
     /// <summary>An operation is not valid in the current state (association or session).</summary>
     InvalidState,
+
+    /// <summary>The link to the peer failed, closed, or the peer did not answer in time.</summary>
+    LinkFailure,
 }
