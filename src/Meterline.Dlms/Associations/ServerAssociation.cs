@@ -158,6 +158,20 @@ public sealed class ServerAssociation : IDisposable
         }
     }
 
+    /// <summary>
+    /// The encoded AARE, or no response. (Returning a null array instead would arrive as an empty but present
+    /// response through the implicit array conversion.)
+    /// </summary>
+    private static ReadOnlyMemory<byte>? Encode(Aare? response)
+    {
+        if (response is null)
+        {
+            return null;
+        }
+
+        return response.ToArray();
+    }
+
     private static bool IsProtectedTag(byte tag) =>
         CipheredApduTags.IsServiceSpecificCiphered(tag) ||
         tag is GeneralGloCiphering.ApduTag or GeneralDedCiphering.ApduTag or GeneralCiphering.ApduTag or GeneralSigning.ApduTag;
@@ -180,7 +194,7 @@ public sealed class ServerAssociation : IDisposable
         if (!outcome.Accepted)
         {
             State = AssociationState.Aborted;
-            return outcome.Response?.ToArray();
+            return Encode(outcome.Response);
         }
 
         _ciphered = outcome.Context == ApplicationContextName.LogicalNameReferencingWithCiphering;
@@ -197,7 +211,7 @@ public sealed class ServerAssociation : IDisposable
         _hls = outcome.Hls;
         State = _hls is null ? AssociationState.Associated : AssociationState.AwaitingHlsCompletion;
         Context = CreateContext(MessageProtection.None);
-        return outcome.Response?.ToArray();
+        return Encode(outcome.Response);
     }
 
     /// <summary>
@@ -341,7 +355,7 @@ public sealed class ServerAssociation : IDisposable
         Context = CreateContext(message.Protection.Protection);
         var serverRequest = CreateRequest(message.Protection);
         var reply = State == AssociationState.AwaitingHlsCompletion
-            ? Authenticate(request, serverRequest)
+            ? Authenticate(request, message, serverRequest)
             : Serve(request, serverRequest);
         var response = Send(reply, message.Protection);
         if (State == AssociationState.Aborted)
@@ -391,7 +405,7 @@ public sealed class ServerAssociation : IDisposable
     /// denied. A proof that does not verify, or that arrives protected more weakly than the policy requires, ends
     /// the association (Aborted).
     /// </summary>
-    private ServerReply Authenticate(Apdu request, ServerRequest serverRequest)
+    private ServerReply Authenticate(Apdu request, ServerInboundMessage message, ServerRequest serverRequest)
     {
         if (request is not ActionRequestNormal action || !ServerHlsAuthentication.IsReply(action.CosemMethodDescriptor, Definition.LogicalName))
         {
@@ -401,7 +415,7 @@ public sealed class ServerAssociation : IDisposable
         var hls = _hls!;
         _hls = null;
         var (result, proof) = SecurityPolicyCheck.IsSatisfied(Definition.SecurityPolicy, MessageDirection.Request, serverRequest.Protection)
-            ? hls.Verify(action.MethodInvocationParameters, _security!, _keys!, ClientSystemTitle!.Value)
+            ? hls.Verify(action.MethodInvocationParameters, message, _security!, _keys!, ClientSystemTitle!.Value)
             : (ActionResult.ReadWriteDenied, null);
         hls.Dispose();
         State = result == ActionResult.Success ? AssociationState.Associated : AssociationState.Aborted;

@@ -190,6 +190,11 @@ internal sealed class ServerAarqHandler
         var plain = information;
         if (ciphered)
         {
+            if (information.Span is not [CipheredApduTags.GloInitiateRequest, ..])
+            {
+                return null;
+            }
+
             if (_security!.TryDecipherInitiate(information.Span, client!.Value, out var deciphered, out var control) is not null)
             {
                 error = ServiceError.FromApplicationReference(ApplicationReferenceError.DecipheringError);

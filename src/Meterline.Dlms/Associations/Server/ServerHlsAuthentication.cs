@@ -48,6 +48,7 @@ internal sealed class ServerHlsAuthentication : IDisposable
     /// </summary>
     public (ActionResult Result, byte[]? Response) Verify(
         CosemData? parameters,
+        ServerInboundMessage request,
         ServerSecurityLayer security,
         AssociationKeys keys,
         SystemTitle client)
@@ -58,7 +59,7 @@ internal sealed class ServerHlsAuthentication : IDisposable
         }
 
         return _mechanism == AuthenticationMechanism.HighGmac
-            ? VerifyGmac(proof.Span, security, client)
+            ? VerifyGmac(proof.Span, request, security, client)
             : VerifyEcdsa(proof.Span, keys, client);
     }
 
@@ -68,21 +69,36 @@ internal sealed class ServerHlsAuthentication : IDisposable
         CryptographicOperations.ZeroMemory(_serverChallenge);
     }
 
-    private (ActionResult Result, byte[]? Response) VerifyGmac(ReadOnlySpan<byte> proof, ServerSecurityLayer security, SystemTitle client)
+    private (ActionResult Result, byte[]? Response) VerifyGmac(
+        ReadOnlySpan<byte> proof,
+        ServerInboundMessage request,
+        ServerSecurityLayer security,
+        SystemTitle client)
     {
         // f(StoC) = SC ‖ IC ‖ GMAC tag: the client's counter is checked before the tag and recorded after it.
         if (proof.Length != HlsGmac.ResponseLength ||
-            !security.ClientCounters.IsFresh(client, KeyId.GlobalUnicastEncryptionKey, BinaryPrimitives.ReadUInt32BigEndian(proof[1..])) ||
-            !HlsGmac.TryVerifyResponse(security.GlobalCipher, client, _serverChallenge, proof, out var clientCounter) ||
-            !security.ClientCounters.TryAccept(client, KeyId.GlobalUnicastEncryptionKey, clientCounter))
+            !IsFresh(BinaryPrimitives.ReadUInt32BigEndian(proof[1..]), request, security, client) ||
+            !HlsGmac.TryVerifyResponse(security.GlobalCipher, client, _serverChallenge, proof, out var clientCounter))
         {
             return (ActionResult.ReadWriteDenied, null);
         }
 
+        // Moves the guard when f(StoC) used a later counter than its request; otherwise the request's already did.
+        security.ClientCounters.TryAccept(client, KeyId.GlobalUnicastEncryptionKey, clientCounter);
         return security.ServerCounter.TryAllocate(out var serverCounter)
             ? (ActionResult.Success, HlsGmac.ComputeResponse(security.GlobalCipher, security.ServerSystemTitle, serverCounter, _clientChallenge))
             : (ActionResult.TemporaryFailure, null);
     }
+
+    /// <summary>
+    /// A client computes f(StoC) with one counter and then ciphers the ACTION carrying it with the next, so by the
+    /// time f(StoC) is checked the request's counter is already recorded. Its counter must then be later than what
+    /// was accepted before the request, and not the request's own (the same IV twice under one key).
+    /// </summary>
+    private static bool IsFresh(uint counter, ServerInboundMessage request, ServerSecurityLayer security, SystemTitle client) =>
+        request.GlobalCounter is { } used
+            ? counter != used && (request.GlobalCounterBefore is not { } before || counter > before)
+            : security.ClientCounters.IsFresh(client, KeyId.GlobalUnicastEncryptionKey, counter);
 
     private (ActionResult Result, byte[]? Response) VerifyEcdsa(ReadOnlySpan<byte> proof, AssociationKeys keys, SystemTitle client)
     {

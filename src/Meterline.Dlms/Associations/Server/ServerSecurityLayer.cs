@@ -130,9 +130,20 @@ internal sealed class ServerSecurityLayer : IDisposable
             refusal = ServerRefusals.NotSupported;
         }
 
-        if (refusal is null && pending is { } counter && !Commit(counter, client))
+        uint? globalCounter = null;
+        uint? globalCounterBefore = null;
+        if (refusal is null && pending is { } counter)
         {
-            refusal = ServerRefusals.InvocationCounter(ExpectedCounter(counter.Dedicated, client));
+            if (!counter.Dedicated)
+            {
+                globalCounter = counter.Value;
+                globalCounterBefore = _guard.TryGetLastAccepted(client, KeyId.GlobalUnicastEncryptionKey, out var last) ? last : null;
+            }
+
+            if (!Commit(counter, client))
+            {
+                refusal = ServerRefusals.InvocationCounter(ExpectedCounter(counter.Dedicated, client));
+            }
         }
 
         if (refusal is not null)
@@ -140,7 +151,8 @@ internal sealed class ServerSecurityLayer : IDisposable
             return false;
         }
 
-        message = new ServerInboundMessage(current, new ServerProtection(ciphering, securityControl, signed, signatureOutside, transactionId));
+        var protection = new ServerProtection(ciphering, securityControl, signed, signatureOutside, transactionId);
+        message = new ServerInboundMessage(current, protection, globalCounter, globalCounterBefore);
         return true;
     }
 
