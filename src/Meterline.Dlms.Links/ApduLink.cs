@@ -20,6 +20,7 @@ public abstract class ApduLink : IApduLink
         Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ReceiveQueueCapacity) { SingleReader = true, SingleWriter = true });
 
     private readonly CancellationTokenSource _stopping = new();
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213", Justification = "SemaphoreSlim holds nothing unmanaged unless AvailableWaitHandle is used (it is not); a concurrent call may still release it while the owner is disposed, so it is deliberately not disposed.")]
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private Task? _readLoop;
     private int _disposed;
@@ -100,6 +101,11 @@ public abstract class ApduLink : IApduLink
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                throw new DlmsLinkException("The link is closed");
+            }
+
             var result = await Pipe.Output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
             if (result.IsCompleted)
             {
@@ -202,9 +208,18 @@ public abstract class ApduLink : IApduLink
         {
         }
 
-        await Pipe.Output.CompleteAsync().ConfigureAwait(false);
+        // Let a write in progress finish before the output completes; later writes see the link closed.
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await Pipe.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
         _stopping.Dispose();
-        _writeLock.Dispose();
         GC.SuppressFinalize(this);
     }
 }

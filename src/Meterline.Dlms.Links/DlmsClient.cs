@@ -21,6 +21,7 @@ public sealed class DlmsClient : IAsyncDisposable
     private readonly IApduLink _link;
     private readonly ClientAssociation _association;
     private readonly DlmsClientOptions _options;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213", Justification = "SemaphoreSlim holds nothing unmanaged unless AvailableWaitHandle is used (it is not); a concurrent call may still release it while the owner is disposed, so it is deliberately not disposed.")]
     private readonly SemaphoreSlim _requestLock = new(1, 1);
     private readonly Lock _gate = new();
     private readonly Channel<ReceivedApdu> _notifications;
@@ -266,7 +267,6 @@ public sealed class DlmsClient : IAsyncDisposable
         await _link.DisposeAsync().ConfigureAwait(false);
         await _readLoop.ConfigureAwait(false);
         _association.Dispose();
-        _requestLock.Dispose();
     }
 
     private void ThrowIfLinkClosed()

@@ -16,6 +16,7 @@ public sealed class HdlcLink : ApduLink
     private readonly HdlcFrameReader _reader;
     private readonly HdlcLinkOptions _options;
     private readonly ITimer _responseTimer;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213", Justification = "SemaphoreSlim holds nothing unmanaged unless AvailableWaitHandle is used (it is not); a concurrent call may still release it while the owner is disposed, so it is deliberately not disposed.")]
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Lock _gate = new();
     private TaskCompletionSource<HdlcLinkEvent>? _stateWaiter;
@@ -145,7 +146,6 @@ public sealed class HdlcLink : ApduLink
         await _responseTimer.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
         _sendCompleted?.TrySetException(new DlmsLinkException("The link is closed"));
-        _sendLock.Dispose();
     }
 
     private async Task OpenAsync(CancellationToken cancellationToken)
