@@ -37,8 +37,11 @@ internal sealed class ServerGetService
         }
 
         var (result, grant) = Read(request, get.CosemAttributeDescriptor, get.AccessSelection);
-        var response = new GetResponseNormal(get.InvokeIdAndPriority, result);
-        return Fit(request, get.InvokeIdAndPriority, response, grant, result.Data is { } data ? CosemDataCodec.Encode(data) : null);
+        var data = result.Data is { } value ? CosemDataCodec.Encode(value) : null;
+
+        // Tag, choice, invoke-id-and-priority and the Get-Data-Result choice, then the data or one result byte.
+        var length = 4 + (data?.Length ?? 1);
+        return Fit(request, get.InvokeIdAndPriority, new GetResponseNormal(get.InvokeIdAndPriority, result), length, grant, data);
     }
 
     public ServerReply GetWithList(ServerRequest request, GetRequestWithList get)
@@ -59,7 +62,10 @@ internal sealed class ServerGetService
         }
 
         var list = results.MoveToImmutable();
-        return Fit(request, get.InvokeIdAndPriority, new GetResponseWithList(get.InvokeIdAndPriority, list), grant, EncodeResults(list));
+        var encoded = EncodeResults(list);
+
+        // Tag, choice and invoke-id-and-priority, then the list.
+        return Fit(request, get.InvokeIdAndPriority, new GetResponseWithList(get.InvokeIdAndPriority, list), 3 + encoded.Length, grant, encoded);
     }
 
     public ServerReply GetNext(ServerRequest request, GetRequestNext next)
@@ -119,11 +125,14 @@ internal sealed class ServerGetService
         return (_server.Get(request.Association, attribute, selection), grant);
     }
 
-    /// <summary>Sends the response whole when it fits, else starts a long GET with <paramref name="blockData"/>.</summary>
-    private ServerReply Fit(ServerRequest request, InvokeIdAndPriority invoke, Apdu response, ServerGrant grant, byte[]? blockData)
+    /// <summary>
+    /// Sends the response (<paramref name="responseLength"/> bytes encoded) whole when it fits, else starts a long GET
+    /// with <paramref name="blockData"/>.
+    /// </summary>
+    private ServerReply Fit(ServerRequest request, InvokeIdAndPriority invoke, Apdu response, int responseLength, ServerGrant grant, byte[]? blockData)
     {
         var required = ServerAccessCheck.Union(grant.Response, Baseline(request));
-        if (response.ToArray().Length <= request.MaxResponseLength(required))
+        if (responseLength <= request.MaxResponseLength(required))
         {
             return new(response, required);
         }
