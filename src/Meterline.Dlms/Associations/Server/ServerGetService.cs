@@ -53,12 +53,12 @@ internal sealed class ServerGetService
         }
 
         var results = ImmutableArray.CreateBuilder<GetDataResult>(get.AttributeDescriptorList.Length);
-        var grant = new ServerGrant(MessageProtection.None, Baseline(request));
+        var grant = new ServerGrant(MessageProtection.None, request.ResponseBaseline);
         foreach (var item in get.AttributeDescriptorList)
         {
             var (result, itemGrant) = Read(request, item.CosemAttributeDescriptor, item.AccessSelection);
             results.Add(result);
-            grant = new ServerGrant(ServerAccessCheck.Union(grant.Request, itemGrant.Request), ServerAccessCheck.Union(grant.Response, itemGrant.Response));
+            grant = grant.Union(itemGrant);
         }
 
         var list = results.MoveToImmutable();
@@ -71,7 +71,7 @@ internal sealed class ServerGetService
     public ServerReply GetNext(ServerRequest request, GetRequestNext next)
     {
         var invoke = next.InvokeIdAndPriority;
-        var baseline = Baseline(request);
+        var baseline = request.ResponseBaseline;
         if (_longGet is not { } longGet)
         {
             return new(Failed(invoke, next.BlockNumber, DataAccessResult.NoLongGetInProgress), baseline);
@@ -96,9 +96,6 @@ internal sealed class ServerGetService
         (selection is null || request.Negotiated(Conformance.SelectiveAccess)) &&
         (attribute.AttributeId != 0 || request.Negotiated(Conformance.Attribute0SupportedWithGet));
 
-    private static MessageProtection Baseline(ServerRequest request) =>
-        SecurityPolicyCheck.Required(request.Policy, MessageDirection.Response);
-
     private static GetResponseWithDatablock Failed(InvokeIdAndPriority invoke, uint blockNumber, DataAccessResult result) =>
         new(invoke, new DataBlockG(true, blockNumber, result));
 
@@ -119,7 +116,7 @@ internal sealed class ServerGetService
     {
         if (!ServerAccessCheck.TryGrant(request, _server, attribute, AttributeAccess.Read, out var refusal, out var grant))
         {
-            return (new GetDataResult(refusal), new ServerGrant(MessageProtection.None, Baseline(request)));
+            return (new GetDataResult(refusal), new ServerGrant(MessageProtection.None, request.ResponseBaseline));
         }
 
         return (_server.Get(request.Association, attribute, selection), grant);
@@ -131,7 +128,7 @@ internal sealed class ServerGetService
     /// </summary>
     private ServerReply Fit(ServerRequest request, InvokeIdAndPriority invoke, Apdu response, int responseLength, ServerGrant grant, byte[]? blockData)
     {
-        var required = ServerAccessCheck.Union(grant.Response, Baseline(request));
+        var required = ServerAccessCheck.Union(grant.Response, request.ResponseBaseline);
         if (responseLength <= request.MaxResponseLength(required))
         {
             return new(response, required);
@@ -149,7 +146,7 @@ internal sealed class ServerGetService
     private ServerReply NextBlock(ServerRequest request, InvokeIdAndPriority invoke)
     {
         var longGet = _longGet!;
-        var required = ServerAccessCheck.Union(longGet.Grant.Response, Baseline(request));
+        var required = ServerAccessCheck.Union(longGet.Grant.Response, request.ResponseBaseline);
         if (longGet.NextBlock(request.MaxResponseLength(required)) is not { } block)
         {
             Abort();

@@ -58,7 +58,7 @@ internal sealed class ServerSetService
         }
 
         var results = ImmutableArray.CreateBuilder<DataAccessResult>(set.ValueList.Length);
-        var required = Baseline(request);
+        var required = request.ResponseBaseline;
         for (var i = 0; i < set.ValueList.Length; i++)
         {
             var item = set.AttributeDescriptorList[i];
@@ -86,7 +86,7 @@ internal sealed class ServerSetService
         var blockNumber = set.DataBlock.BlockNumber;
         if (_longSet is not { } longSet)
         {
-            return new(new SetResponseLastDatablock(invoke, DataAccessResult.NoLongSetInProgress, blockNumber), Baseline(request));
+            return new(new SetResponseLastDatablock(invoke, DataAccessResult.NoLongSetInProgress, blockNumber), request.ResponseBaseline);
         }
 
         if (blockNumber != longSet.BlockNumber + 1)
@@ -103,9 +103,6 @@ internal sealed class ServerSetService
         (selection is null || request.Negotiated(Conformance.SelectiveAccess)) &&
         (attribute.AttributeId != 0 || request.Negotiated(Conformance.Attribute0SupportedWithSet));
 
-    private static MessageProtection Baseline(ServerRequest request) =>
-        SecurityPolicyCheck.Required(request.Policy, MessageDirection.Response);
-
     private (DataAccessResult Result, ServerGrant Grant) Write(
         ServerRequest request,
         CosemAttributeDescriptor attribute,
@@ -114,7 +111,7 @@ internal sealed class ServerSetService
     {
         if (!ServerAccessCheck.TryGrant(request, _server, attribute, AttributeAccess.Write, out var refusal, out var grant))
         {
-            return (refusal, new ServerGrant(MessageProtection.None, Baseline(request)));
+            return (refusal, new ServerGrant(MessageProtection.None, request.ResponseBaseline));
         }
 
         return (_server.Set(request.Association, attribute, selection, value), grant);
@@ -134,14 +131,14 @@ internal sealed class ServerSetService
         }
 
         var refusals = ImmutableArray.CreateBuilder<DataAccessResult?>(attributes.Length);
-        var grant = new ServerGrant(SecurityPolicyCheck.Required(request.Policy, MessageDirection.Request), Baseline(request));
+        var grant = new ServerGrant(SecurityPolicyCheck.Required(request.Policy, MessageDirection.Request), request.ResponseBaseline);
         foreach (var item in attributes)
         {
             var granted = ServerAccessCheck.TryGrant(request, _server, item.CosemAttributeDescriptor, AttributeAccess.Write, out var refusal, out var itemGrant);
             refusals.Add(granted ? null : refusal);
             if (granted)
             {
-                grant = new ServerGrant(ServerAccessCheck.Union(grant.Request, itemGrant.Request), ServerAccessCheck.Union(grant.Response, itemGrant.Response));
+                grant = grant.Union(itemGrant);
             }
         }
 
@@ -165,7 +162,7 @@ internal sealed class ServerSetService
             return Fail(request, invoke, block.BlockNumber, DataAccessResult.LongSetAborted);
         }
 
-        var required = ServerAccessCheck.Union(longSet.Grant.Response, Baseline(request));
+        var required = ServerAccessCheck.Union(longSet.Grant.Response, request.ResponseBaseline);
         if (!block.LastBlock)
         {
             return new(new SetResponseDatablock(invoke, block.BlockNumber), required);
@@ -220,6 +217,6 @@ internal sealed class ServerSetService
         Apdu response = withList
             ? new SetResponseLastDatablockWithList(invoke, [.. Enumerable.Repeat(result, count)], blockNumber)
             : new SetResponseLastDatablock(invoke, result, blockNumber);
-        return new(response, Baseline(request));
+        return new(response, request.ResponseBaseline);
     }
 }
