@@ -105,6 +105,11 @@ internal sealed class ServerSecurityLayer : IDisposable
                         : DecipherGeneral(current, dedicated, client, out current, out securityControl, ref pending);
                     ciphering = dedicated ? ServerCiphering.GeneralDedicated : ServerCiphering.GeneralGlobal;
                 }
+                else if (tag == GeneralCiphering.ApduTag)
+                {
+                    // general-ciphering carries key agreement or a wrapped key; this association has neither.
+                    refusal = ServerRefusals.NotSupported;
+                }
                 else if (CipheredApduTags.TryGetPlainTag(tag, out var plainTag))
                 {
                     var dedicated = CipheredApduTags.IsDedicated(tag);
