@@ -25,8 +25,6 @@ internal sealed class ServerGetService
         _server = server;
     }
 
-    public bool InProgress => _longGet is not null;
-
     public void Abort() => _longGet = null;
 
     public ServerReply Get(ServerRequest request, GetRequestNormal get)

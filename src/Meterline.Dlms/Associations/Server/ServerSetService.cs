@@ -27,8 +27,6 @@ internal sealed class ServerSetService
         _limits = limits;
     }
 
-    public bool InProgress => _longSet is not null;
-
     public void Abort() => _longSet = null;
 
     public ServerReply Set(ServerRequest request, SetRequestNormal set)
@@ -142,7 +140,7 @@ internal sealed class ServerSetService
             }
         }
 
-        _longSet = new ServerLongSet(invoke, attributes, refusals.MoveToImmutable(), grant, withList);
+        _longSet = new ServerLongSet(attributes, refusals.MoveToImmutable(), grant, withList);
         if (block.BlockNumber != 1)
         {
             return Fail(request, invoke, block.BlockNumber, DataAccessResult.DataBlockNumberInvalid);
