@@ -20,7 +20,7 @@ public sealed class ServerAssociation : IDisposable
 {
     private readonly AssociationKeys? _keys;
     private readonly ServerSecurityLayer? _security;
-    private readonly ServerAarqHandler _aarq;
+    private readonly ServerAcseHandler _acse;
     private readonly ServerGetService _get;
     private readonly ServerSetService _set;
     private readonly ServerActionService _action;
@@ -35,6 +35,7 @@ public sealed class ServerAssociation : IDisposable
     /// <param name="serverCounter">The server's own invocation counter for the global key; owned and persisted by the caller.</param>
     /// <param name="limits">Caps on reassembling a long SET; <see cref="BlockTransferLimits.Default"/> when null.</param>
     /// <exception cref="ArgumentException">The definition is inconsistent, or the keys do not allow what it needs.</exception>
+    /// <exception cref="DlmsSecurityException">A signing or public key is not a P-256 key.</exception>
     public ServerAssociation(
         ServerAssociationDefinition definition,
         AssociationKeys? keys,
@@ -48,7 +49,7 @@ public sealed class ServerAssociation : IDisposable
         ArgumentNullException.ThrowIfNull(clientCounters);
         ArgumentNullException.ThrowIfNull(serverCounter);
         definition.Validate();
-        CheckKeys(definition, keys);
+        ServerKeyRequirements.Check(definition, keys);
         Definition = definition;
         _keys = keys;
         var policy = definition.SecurityPolicy;
@@ -59,7 +60,7 @@ public sealed class ServerAssociation : IDisposable
                 clientCounters,
                 serverCounter,
                 acceptEncryptionOnly: policy.HasFlag(SecurityPolicy.EncryptedRequest) && !policy.HasFlag(SecurityPolicy.AuthenticatedRequest));
-        _aarq = new ServerAarqHandler(definition, _security);
+        _acse = new ServerAcseHandler(definition, _security);
         _get = new ServerGetService(server);
         _set = new ServerSetService(server, limits ?? BlockTransferLimits.Default);
         _action = new ServerActionService(server);
@@ -123,41 +124,6 @@ public sealed class ServerAssociation : IDisposable
         _security?.Dispose();
     }
 
-    private static void CheckKeys(ServerAssociationDefinition definition, AssociationKeys? keys)
-    {
-        if (keys is null)
-        {
-            if (definition.AcceptsCiphering || definition.IsHighLevelSecurity)
-            {
-                throw new ArgumentException("Ciphering and high level security need the server's keys", nameof(keys));
-            }
-
-            return;
-        }
-
-        if (keys.Suite is not (SecuritySuite.AesGcm128 or SecuritySuite.EcdhEcdsaAesGcm128Sha256))
-        {
-            throw new ArgumentException("Only security suites 0 and 1 are supported", nameof(keys));
-        }
-
-        var signing = definition.Mechanism == AuthenticationMechanism.HighEcdsa ||
-            (definition.SecurityPolicy & (SecurityPolicy.DigitallySignedRequest | SecurityPolicy.DigitallySignedResponse)) != 0;
-        if (signing && (keys.Suite != SecuritySuite.EcdhEcdsaAesGcm128Sha256 || keys.SigningKey is null || keys.PeerPublicKey is null))
-        {
-            throw new ArgumentException("HLS mechanism 7 and signed messages need suite 1, a signing key and the client's public key", nameof(keys));
-        }
-
-        if (keys.SigningKey is { } signingKey)
-        {
-            EcdsaP256.EnsureP256(signingKey);
-        }
-
-        if (keys.PeerPublicKey is { } peerKey)
-        {
-            EcdsaP256.EnsureP256(peerKey);
-        }
-    }
-
     /// <summary>
     /// The encoded AARE, or no response. (Returning a null array instead would arrive as an empty but present
     /// response through the implicit array conversion.)
@@ -190,7 +156,7 @@ public sealed class ServerAssociation : IDisposable
         }
 
         EndAssociation();
-        var outcome = _aarq.Handle(apdu);
+        var outcome = _acse.Handle(apdu);
         if (!outcome.Accepted)
         {
             State = AssociationState.Aborted;
@@ -239,7 +205,7 @@ public sealed class ServerAssociation : IDisposable
         ReadOnlyMemory<byte>? userInformation = null;
         if (request.UserInformation is { } information)
         {
-            if (AnswerRelease(information.Span, out var answer) is { } refusal)
+            if (_acse.AnswerRelease(information.Span, _ciphered, ClientSystemTitle, NegotiatedConformance, out var answer) is { } refusal)
             {
                 return refusal.ToArray();
             }
@@ -250,60 +216,6 @@ public sealed class ServerAssociation : IDisposable
         EndAssociation();
         State = AssociationState.Released;
         return new Rlre { Reason = ReleaseResponseReason.Normal, UserInformation = userInformation }.ToArray();
-    }
-
-    /// <summary>
-    /// The RLRE user-information answering the RLRQ's: the InitiateResponse, ciphered like the request in a ciphered
-    /// association; or the refusal when the RLRQ's does not verify, is stale or is not an InitiateRequest.
-    /// </summary>
-    private ExceptionResponse? AnswerRelease(ReadOnlySpan<byte> information, out byte[] answer)
-    {
-        answer = new InitiateResponse
-        {
-            NegotiatedConformance = NegotiatedConformance,
-            ServerMaxReceivePduSize = Definition.ServerMaxReceivePduSize,
-        }.ToArray();
-        if (!_ciphered)
-        {
-            return IsInitiateRequest(information) ? null : ServerRefusals.Malformed;
-        }
-
-        if (_security!.ServerCounter.IsExhausted)
-        {
-            return ServerRefusals.CannotProtect;
-        }
-
-        if (_security.TryDecipherInitiate(information, ClientSystemTitle!.Value, out var plain, out var control) is { } refusal)
-        {
-            return refusal;
-        }
-
-        if (!IsInitiateRequest(plain))
-        {
-            return ServerRefusals.Malformed;
-        }
-
-        var plan = new ServerProtection(ServerCiphering.Global, control, signed: false, signatureOutside: false, ReadOnlyMemory<byte>.Empty)
-            .StrengthenedTo(SecurityPolicyCheck.Required(Definition.SecurityPolicy, MessageDirection.Response), _keys!.Suite);
-        if (_security.Protect(answer, plan) is not { } ciphered)
-        {
-            return ServerRefusals.CannotProtect;
-        }
-
-        answer = ciphered;
-        return null;
-    }
-
-    private static bool IsInitiateRequest(ReadOnlySpan<byte> plain)
-    {
-        try
-        {
-            return AssociationInformation.DecodePlain(plain) is InitiateRequest;
-        }
-        catch (DlmsFormatException)
-        {
-            return false;
-        }
     }
 
     private ReadOnlyMemory<byte>? ReceiveRequest(ReadOnlySpan<byte> apdu)
@@ -391,7 +303,7 @@ public sealed class ServerAssociation : IDisposable
 
             // Authentication happens once, in passes 3 and 4; the association does not re-run it.
             ActionRequestNormal action when ServerHlsAuthentication.IsReply(action.CosemMethodDescriptor, Definition.LogicalName) =>
-                new(ServerRefusals.DenyAll(action), Baseline),
+                new(ServerRefusals.DenyAll(action), serverRequest.ResponseBaseline),
             ActionRequestNormal action => _action.Action(serverRequest, action),
             ActionRequestWithList action => _action.ActionWithList(serverRequest, action),
             ActionRequestWithFirstPBlock or ActionRequestWithListAndFirstPBlock or ActionRequestWithPBlock or ActionRequestNextPBlock =>
@@ -409,19 +321,17 @@ public sealed class ServerAssociation : IDisposable
     {
         if (request is not ActionRequestNormal action || !ServerHlsAuthentication.IsReply(action.CosemMethodDescriptor, Definition.LogicalName))
         {
-            return new(ServerRefusals.DenyAll(request), Baseline);
+            return new(ServerRefusals.DenyAll(request), serverRequest.ResponseBaseline);
         }
 
         var hls = _hls!;
         _hls = null;
-        var (result, proof) = SecurityPolicyCheck.IsSatisfied(Definition.SecurityPolicy, MessageDirection.Request, serverRequest.Protection)
-            ? hls.Verify(action.MethodInvocationParameters, message, _security!, _keys!, ClientSystemTitle!.Value)
-            : (ActionResult.ReadWriteDenied, null);
+        var policyMet = SecurityPolicyCheck.IsSatisfied(Definition.SecurityPolicy, MessageDirection.Request, serverRequest.Protection);
+        var response = hls.Reply(action, policyMet, message, _security!, _keys!, ClientSystemTitle!.Value);
         hls.Dispose();
-        State = result == ActionResult.Success ? AssociationState.Associated : AssociationState.Aborted;
+        State = response.SingleResponse.Result == ActionResult.Success ? AssociationState.Associated : AssociationState.Aborted;
         Context = CreateContext(serverRequest.Protection);
-        var returned = proof is null ? null : new GetDataResult(new CosemData.OctetString(proof));
-        return new(new ActionResponseNormal(action.InvokeIdAndPriority, new ActionResponseWithOptionalData(result, returned)), Baseline);
+        return new(response, serverRequest.ResponseBaseline);
     }
 
     /// <summary>Encodes the reply and protects it like its request, strengthened to what the reply requires.</summary>
@@ -446,8 +356,6 @@ public sealed class ServerAssociation : IDisposable
 
         return _security!.Protect(plain, plan) ?? ServerRefusals.CannotProtect.ToArray();
     }
-
-    private MessageProtection Baseline => SecurityPolicyCheck.Required(Definition.SecurityPolicy, MessageDirection.Response);
 
     private bool Negotiated(Conformance service) => (NegotiatedConformance & service) == service;
 

@@ -44,7 +44,7 @@ internal sealed class ServerActionService
         }
 
         var results = ImmutableArray.CreateBuilder<ActionResponseWithOptionalData>(action.CosemMethodDescriptorList.Length);
-        var required = SecurityPolicyCheck.Required(request.Policy, MessageDirection.Response);
+        var required = request.ResponseBaseline;
         for (var i = 0; i < action.CosemMethodDescriptorList.Length; i++)
         {
             var (result, grant) = Invoke(request, action.CosemMethodDescriptorList[i], action.MethodInvocationParameters[i]);
@@ -70,7 +70,7 @@ internal sealed class ServerActionService
     {
         if (!ServerAccessCheck.TryGrant(request, _server, method, out var refusal, out var grant))
         {
-            return (new ActionResponseWithOptionalData(refusal), new ServerGrant(MessageProtection.None, SecurityPolicyCheck.Required(request.Policy, MessageDirection.Response)));
+            return (new ActionResponseWithOptionalData(refusal), new ServerGrant(MessageProtection.None, request.ResponseBaseline));
         }
 
         var (result, returned) = _server.Invoke(request.Association, method, parameters);

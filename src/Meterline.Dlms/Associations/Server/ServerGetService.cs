@@ -25,8 +25,6 @@ internal sealed class ServerGetService
         _server = server;
     }
 
-    public bool InProgress => _longGet is not null;
-
     public void Abort() => _longGet = null;
 
     public ServerReply Get(ServerRequest request, GetRequestNormal get)
@@ -37,8 +35,11 @@ internal sealed class ServerGetService
         }
 
         var (result, grant) = Read(request, get.CosemAttributeDescriptor, get.AccessSelection);
-        var response = new GetResponseNormal(get.InvokeIdAndPriority, result);
-        return Fit(request, get.InvokeIdAndPriority, response, grant, result.Data is { } data ? CosemDataCodec.Encode(data) : null);
+        var data = result.Data is { } value ? CosemDataCodec.Encode(value) : null;
+
+        // Tag, choice, invoke-id-and-priority and the Get-Data-Result choice, then the data or one result byte.
+        var length = 4 + (data?.Length ?? 1);
+        return Fit(request, get.InvokeIdAndPriority, new GetResponseNormal(get.InvokeIdAndPriority, result), length, grant, data);
     }
 
     public ServerReply GetWithList(ServerRequest request, GetRequestWithList get)
@@ -50,22 +51,25 @@ internal sealed class ServerGetService
         }
 
         var results = ImmutableArray.CreateBuilder<GetDataResult>(get.AttributeDescriptorList.Length);
-        var grant = new ServerGrant(MessageProtection.None, Baseline(request));
+        var grant = new ServerGrant(MessageProtection.None, request.ResponseBaseline);
         foreach (var item in get.AttributeDescriptorList)
         {
             var (result, itemGrant) = Read(request, item.CosemAttributeDescriptor, item.AccessSelection);
             results.Add(result);
-            grant = new ServerGrant(ServerAccessCheck.Union(grant.Request, itemGrant.Request), ServerAccessCheck.Union(grant.Response, itemGrant.Response));
+            grant = grant.Union(itemGrant);
         }
 
         var list = results.MoveToImmutable();
-        return Fit(request, get.InvokeIdAndPriority, new GetResponseWithList(get.InvokeIdAndPriority, list), grant, EncodeResults(list));
+        var encoded = EncodeResults(list);
+
+        // Tag, choice and invoke-id-and-priority, then the list.
+        return Fit(request, get.InvokeIdAndPriority, new GetResponseWithList(get.InvokeIdAndPriority, list), 3 + encoded.Length, grant, encoded);
     }
 
     public ServerReply GetNext(ServerRequest request, GetRequestNext next)
     {
         var invoke = next.InvokeIdAndPriority;
-        var baseline = Baseline(request);
+        var baseline = request.ResponseBaseline;
         if (_longGet is not { } longGet)
         {
             return new(Failed(invoke, next.BlockNumber, DataAccessResult.NoLongGetInProgress), baseline);
@@ -90,9 +94,6 @@ internal sealed class ServerGetService
         (selection is null || request.Negotiated(Conformance.SelectiveAccess)) &&
         (attribute.AttributeId != 0 || request.Negotiated(Conformance.Attribute0SupportedWithGet));
 
-    private static MessageProtection Baseline(ServerRequest request) =>
-        SecurityPolicyCheck.Required(request.Policy, MessageDirection.Response);
-
     private static GetResponseWithDatablock Failed(InvokeIdAndPriority invoke, uint blockNumber, DataAccessResult result) =>
         new(invoke, new DataBlockG(true, blockNumber, result));
 
@@ -113,17 +114,20 @@ internal sealed class ServerGetService
     {
         if (!ServerAccessCheck.TryGrant(request, _server, attribute, AttributeAccess.Read, out var refusal, out var grant))
         {
-            return (new GetDataResult(refusal), new ServerGrant(MessageProtection.None, Baseline(request)));
+            return (new GetDataResult(refusal), new ServerGrant(MessageProtection.None, request.ResponseBaseline));
         }
 
         return (_server.Get(request.Association, attribute, selection), grant);
     }
 
-    /// <summary>Sends the response whole when it fits, else starts a long GET with <paramref name="blockData"/>.</summary>
-    private ServerReply Fit(ServerRequest request, InvokeIdAndPriority invoke, Apdu response, ServerGrant grant, byte[]? blockData)
+    /// <summary>
+    /// Sends the response (<paramref name="responseLength"/> bytes encoded) whole when it fits, else starts a long GET
+    /// with <paramref name="blockData"/>.
+    /// </summary>
+    private ServerReply Fit(ServerRequest request, InvokeIdAndPriority invoke, Apdu response, int responseLength, ServerGrant grant, byte[]? blockData)
     {
-        var required = ServerAccessCheck.Union(grant.Response, Baseline(request));
-        if (response.ToArray().Length <= request.MaxResponseLength(required))
+        var required = ServerAccessCheck.Union(grant.Response, request.ResponseBaseline);
+        if (responseLength <= request.MaxResponseLength(required))
         {
             return new(response, required);
         }
@@ -140,7 +144,7 @@ internal sealed class ServerGetService
     private ServerReply NextBlock(ServerRequest request, InvokeIdAndPriority invoke)
     {
         var longGet = _longGet!;
-        var required = ServerAccessCheck.Union(longGet.Grant.Response, Baseline(request));
+        var required = ServerAccessCheck.Union(longGet.Grant.Response, request.ResponseBaseline);
         if (longGet.NextBlock(request.MaxResponseLength(required)) is not { } block)
         {
             Abort();

@@ -42,25 +42,26 @@ internal sealed class ServerHlsAuthentication : IDisposable
         (method.InstanceId == ObisCode.CurrentAssociation || method.InstanceId == ownLogicalName);
 
     /// <summary>
-    /// Checks the client's f(StoC) in <paramref name="parameters"/> (an octet-string) and computes f(CtoS). The result
-    /// is success with f(CtoS), read-write-denied when the proof does not verify (Blue Book 4.4.3: the association
-    /// is not established), or temporary-failure when the server's own invocation counter is exhausted.
+    /// Answers reply_to_HLS_authentication: checks the client's f(StoC) (an octet-string parameter) and returns
+    /// success with f(CtoS), read-write-denied when the proof does not verify or its request was protected more
+    /// weakly than the policy requires (Blue Book 4.4.3: the association is then not established), or
+    /// temporary-failure when the server's own invocation counter is exhausted.
     /// </summary>
-    public (ActionResult Result, byte[]? Response) Verify(
-        CosemData? parameters,
+    public ActionResponseNormal Reply(
+        ActionRequestNormal action,
+        bool policyMet,
         ServerInboundMessage request,
         ServerSecurityLayer security,
         AssociationKeys keys,
         SystemTitle client)
     {
-        if (parameters is not CosemData.OctetString { Value: var proof })
-        {
-            return (ActionResult.ReadWriteDenied, null);
-        }
-
-        return _mechanism == AuthenticationMechanism.HighGmac
-            ? VerifyGmac(proof.Span, request, security, client)
-            : VerifyEcdsa(proof.Span, keys, client);
+        var (result, proof) = !policyMet || action.MethodInvocationParameters is not CosemData.OctetString { Value: var value }
+            ? (ActionResult.ReadWriteDenied, null)
+            : _mechanism == AuthenticationMechanism.HighGmac
+                ? VerifyGmac(value.Span, request, security, client)
+                : VerifyEcdsa(value.Span, keys, client);
+        var returned = proof is null ? null : new GetDataResult(new CosemData.OctetString(proof));
+        return new ActionResponseNormal(action.InvokeIdAndPriority, new ActionResponseWithOptionalData(result, returned));
     }
 
     public void Dispose()

@@ -16,20 +16,16 @@ internal sealed class ServerLongSet
     private int _blocks;
 
     public ServerLongSet(
-        InvokeIdAndPriority invokeIdAndPriority,
         ImmutableArray<CosemAttributeDescriptorWithSelection> attributes,
         ImmutableArray<DataAccessResult?> refusals,
         ServerGrant grant,
         bool withList)
     {
-        InvokeIdAndPriority = invokeIdAndPriority;
         Attributes = attributes;
         Refusals = refusals;
         Grant = grant;
         WithList = withList;
     }
-
-    public InvokeIdAndPriority InvokeIdAndPriority { get; }
 
     public ImmutableArray<CosemAttributeDescriptorWithSelection> Attributes { get; }
 

@@ -71,7 +71,7 @@ internal static class ServerRefusals
     }
 
     /// <summary>An ACTION-Response-Normal carrying only a result.</summary>
-    public static ActionResponseNormal ActionNormal(InvokeIdAndPriority invokeIdAndPriority, ActionResult result) =>
+    private static ActionResponseNormal ActionNormal(InvokeIdAndPriority invokeIdAndPriority, ActionResult result) =>
         new(invokeIdAndPriority, new ActionResponseWithOptionalData(result));
 
     private static ImmutableArray<DataAccessResult> Repeat(DataAccessResult result, int count) =>

@@ -24,5 +24,8 @@ internal sealed class ServerRequest
 
     public MessageProtection Protection => Association.RequestProtection;
 
+    /// <summary>The protection the security policy requires of every response.</summary>
+    public MessageProtection ResponseBaseline => SecurityPolicyCheck.Required(Policy, MessageDirection.Response);
+
     public bool Negotiated(Conformance service) => (Conformance & service) == service;
 }

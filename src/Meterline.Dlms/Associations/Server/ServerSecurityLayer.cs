@@ -97,22 +97,33 @@ internal sealed class ServerSecurityLayer : IDisposable
                     signed = true;
                     signatureOutside = ciphering == ServerCiphering.None;
                 }
-                else if (tag is GeneralGloCiphering.ApduTag or GeneralDedCiphering.ApduTag)
+                else if (tag == GeneralCiphering.ApduTag)
                 {
-                    var dedicated = tag == GeneralDedCiphering.ApduTag;
-                    refusal = ciphering != ServerCiphering.None ? ServerRefusals.Malformed
-                        : !generalProtection ? ServerRefusals.NotSupported
-                        : DecipherGeneral(current, dedicated, client, out current, out securityControl, ref pending);
-                    ciphering = dedicated ? ServerCiphering.GeneralDedicated : ServerCiphering.GeneralGlobal;
+                    // general-ciphering carries key agreement or a wrapped key; this association has neither.
+                    refusal = ServerRefusals.NotSupported;
                 }
-                else if (CipheredApduTags.TryGetPlainTag(tag, out var plainTag))
+                else if (SecuredApduView.TryRead(current, out var view))
                 {
-                    var dedicated = CipheredApduTags.IsDedicated(tag);
+                    var general = view.Tag is GeneralGloCiphering.ApduTag or GeneralDedCiphering.ApduTag;
                     refusal = ciphering != ServerCiphering.None ? ServerRefusals.Malformed
-                        : plainTag is not (ApduTag.GetRequest or ApduTag.SetRequest or ApduTag.ActionRequest) ? ServerRefusals.UnknownService
-                        : DecipherServiceSpecific(current, plainTag, dedicated, client, out current, out securityControl, ref pending);
-                    ciphering = dedicated ? ServerCiphering.Dedicated : ServerCiphering.Global;
-                    break;
+                        : general ? (generalProtection ? null : ServerRefusals.NotSupported)
+                        : IsRequestTag(view.Tag) ? null : ServerRefusals.UnknownService;
+                    refusal ??= view.SystemTitle is { } sender && sender != client
+                        ? ServerRefusals.DecipheringError
+                        : Decipher(view.CipheredContent, view.IsDedicated, client, out current, out securityControl, ref pending);
+                    ciphering = (general, view.IsDedicated) switch
+                    {
+                        (true, true) => ServerCiphering.GeneralDedicated,
+                        (true, false) => ServerCiphering.GeneralGlobal,
+                        (false, true) => ServerCiphering.Dedicated,
+                        _ => ServerCiphering.Global,
+                    };
+                    if (!general)
+                    {
+                        // A service-specific ciphered APDU holds the plain APDU its tag announces, and nothing else.
+                        refusal ??= HoldsPlainApdu(current, view.Tag) ? null : ServerRefusals.Malformed;
+                        break;
+                    }
                 }
                 else
                 {
@@ -167,15 +178,21 @@ internal sealed class ServerSecurityLayer : IDisposable
         PendingCounter? pending = null;
         try
         {
-            if (userInformation.IsEmpty || userInformation[0] != CipheredApduTags.GloInitiateRequest)
+            if (userInformation.IsEmpty || userInformation[0] != CipheredApduTags.GloInitiateRequest ||
+                !SecuredApduView.TryRead(userInformation, out var view))
             {
                 return ServerRefusals.UnknownService;
             }
 
-            var refusal = DecipherServiceSpecific(userInformation, InitiateRequest.ApduTag, dedicated: false, sender, out plain, out securityControl, ref pending);
+            var refusal = Decipher(view.CipheredContent, dedicated: false, sender, out plain, out securityControl, ref pending);
             if (refusal is not null)
             {
                 return refusal;
+            }
+
+            if (!HoldsPlainApdu(plain, view.Tag))
+            {
+                return ServerRefusals.Malformed;
             }
         }
         catch (DlmsFormatException)
@@ -305,45 +322,12 @@ internal sealed class ServerSecurityLayer : IDisposable
         return signing.VerifySignature(_keys.PeerPublicKey!) ? null : ServerRefusals.DecipheringError;
     }
 
-    private ExceptionResponse? DecipherGeneral(
-        byte[] apdu,
-        bool dedicated,
-        SystemTitle client,
-        out byte[] plain,
-        out SecurityControl securityControl,
-        ref PendingCounter? pending)
-    {
-        var reader = new AxdrReader(apdu);
-        reader.ReadByte();
-        var systemTitle = SecurityFields.ReadOptionalSystemTitle(ref reader, "system-title");
-        var content = reader.ReadLengthPrefixedBytes();
-        reader.EnsureAtEnd();
-        if (systemTitle is { } sender && sender != client)
-        {
-            plain = [];
-            securityControl = default;
-            return ServerRefusals.DecipheringError;
-        }
+    private static bool IsRequestTag(byte cipheredTag) =>
+        CipheredApduTags.TryGetPlainTag(cipheredTag, out var plainTag) &&
+        plainTag is ApduTag.GetRequest or ApduTag.SetRequest or ApduTag.ActionRequest;
 
-        return Decipher(content, dedicated, client, out plain, out securityControl, ref pending);
-    }
-
-    private ExceptionResponse? DecipherServiceSpecific(
-        ReadOnlySpan<byte> apdu,
-        byte plainTag,
-        bool dedicated,
-        SystemTitle client,
-        out byte[] plain,
-        out SecurityControl securityControl,
-        ref PendingCounter? pending)
-    {
-        var reader = new AxdrReader(apdu);
-        reader.ReadByte();
-        var content = reader.ReadLengthPrefixedBytes();
-        reader.EnsureAtEnd();
-        var refusal = Decipher(content, dedicated, client, out plain, out securityControl, ref pending);
-        return refusal ?? (plain.Length > 0 && plain[0] == plainTag ? null : ServerRefusals.Malformed);
-    }
+    private static bool HoldsPlainApdu(byte[] plain, byte cipheredTag) =>
+        CipheredApduTags.TryGetPlainTag(cipheredTag, out var plainTag) && plain.Length > 0 && plain[0] == plainTag;
 
     private ExceptionResponse? Decipher(
         ReadOnlySpan<byte> content,

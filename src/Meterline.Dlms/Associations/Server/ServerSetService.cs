@@ -27,8 +27,6 @@ internal sealed class ServerSetService
         _limits = limits;
     }
 
-    public bool InProgress => _longSet is not null;
-
     public void Abort() => _longSet = null;
 
     public ServerReply Set(ServerRequest request, SetRequestNormal set)
@@ -58,7 +56,7 @@ internal sealed class ServerSetService
         }
 
         var results = ImmutableArray.CreateBuilder<DataAccessResult>(set.ValueList.Length);
-        var required = Baseline(request);
+        var required = request.ResponseBaseline;
         for (var i = 0; i < set.ValueList.Length; i++)
         {
             var item = set.AttributeDescriptorList[i];
@@ -86,7 +84,7 @@ internal sealed class ServerSetService
         var blockNumber = set.DataBlock.BlockNumber;
         if (_longSet is not { } longSet)
         {
-            return new(new SetResponseLastDatablock(invoke, DataAccessResult.NoLongSetInProgress, blockNumber), Baseline(request));
+            return new(new SetResponseLastDatablock(invoke, DataAccessResult.NoLongSetInProgress, blockNumber), request.ResponseBaseline);
         }
 
         if (blockNumber != longSet.BlockNumber + 1)
@@ -103,9 +101,6 @@ internal sealed class ServerSetService
         (selection is null || request.Negotiated(Conformance.SelectiveAccess)) &&
         (attribute.AttributeId != 0 || request.Negotiated(Conformance.Attribute0SupportedWithSet));
 
-    private static MessageProtection Baseline(ServerRequest request) =>
-        SecurityPolicyCheck.Required(request.Policy, MessageDirection.Response);
-
     private (DataAccessResult Result, ServerGrant Grant) Write(
         ServerRequest request,
         CosemAttributeDescriptor attribute,
@@ -114,7 +109,7 @@ internal sealed class ServerSetService
     {
         if (!ServerAccessCheck.TryGrant(request, _server, attribute, AttributeAccess.Write, out var refusal, out var grant))
         {
-            return (refusal, new ServerGrant(MessageProtection.None, Baseline(request)));
+            return (refusal, new ServerGrant(MessageProtection.None, request.ResponseBaseline));
         }
 
         return (_server.Set(request.Association, attribute, selection, value), grant);
@@ -134,18 +129,18 @@ internal sealed class ServerSetService
         }
 
         var refusals = ImmutableArray.CreateBuilder<DataAccessResult?>(attributes.Length);
-        var grant = new ServerGrant(SecurityPolicyCheck.Required(request.Policy, MessageDirection.Request), Baseline(request));
+        var grant = new ServerGrant(SecurityPolicyCheck.Required(request.Policy, MessageDirection.Request), request.ResponseBaseline);
         foreach (var item in attributes)
         {
             var granted = ServerAccessCheck.TryGrant(request, _server, item.CosemAttributeDescriptor, AttributeAccess.Write, out var refusal, out var itemGrant);
             refusals.Add(granted ? null : refusal);
             if (granted)
             {
-                grant = new ServerGrant(ServerAccessCheck.Union(grant.Request, itemGrant.Request), ServerAccessCheck.Union(grant.Response, itemGrant.Response));
+                grant = grant.Union(itemGrant);
             }
         }
 
-        _longSet = new ServerLongSet(invoke, attributes, refusals.MoveToImmutable(), grant, withList);
+        _longSet = new ServerLongSet(attributes, refusals.MoveToImmutable(), grant, withList);
         if (block.BlockNumber != 1)
         {
             return Fail(request, invoke, block.BlockNumber, DataAccessResult.DataBlockNumberInvalid);
@@ -165,7 +160,7 @@ internal sealed class ServerSetService
             return Fail(request, invoke, block.BlockNumber, DataAccessResult.LongSetAborted);
         }
 
-        var required = ServerAccessCheck.Union(longSet.Grant.Response, Baseline(request));
+        var required = ServerAccessCheck.Union(longSet.Grant.Response, request.ResponseBaseline);
         if (!block.LastBlock)
         {
             return new(new SetResponseDatablock(invoke, block.BlockNumber), required);
@@ -220,6 +215,6 @@ internal sealed class ServerSetService
         Apdu response = withList
             ? new SetResponseLastDatablockWithList(invoke, [.. Enumerable.Repeat(result, count)], blockNumber)
             : new SetResponseLastDatablock(invoke, result, blockNumber);
-        return new(response, Baseline(request));
+        return new(response, request.ResponseBaseline);
     }
 }

@@ -288,6 +288,24 @@ public sealed class ServerAssociationProtectionTests : IDisposable
     }
 
     [Fact]
+    public void Receive_GeneralCiphering_AnswersServiceNotSupported()
+    {
+        using var session = Associated(CipheredReader);
+        var content = session.ClientCipher.Protect(new SecurityControl(0x30), session.ClientTitle, session.ClientCounter++, new GetRequestNormal(Invoke, TestCosemServer.Clock).ToArray());
+        var request = new GeneralCiphering(
+            transactionId: new byte[] { 1 },
+            originatorSystemTitle: session.ClientTitle,
+            recipientSystemTitle: session.ServerTitle,
+            dateTime: default,
+            otherInformation: default,
+            keyInfo: null,
+            cipheredContent: content);
+
+        ServerSession.AssertException(session.Association.Receive(request.ToArray()), StateError.ServiceNotAllowed, ServiceError.ServiceNotSupported);
+        Assert.Empty(session.Server.Calls);
+    }
+
+    [Fact]
     public void Receive_SignedCipheredRequest_AnswersSignedCipheredResponse()
     {
         using var session = Signing();

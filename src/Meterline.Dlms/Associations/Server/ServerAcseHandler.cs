@@ -1,23 +1,25 @@
 using Meterline.Dlms.Acse;
 using Meterline.Dlms.Axdr;
 using Meterline.Dlms.Security;
+using ExceptionResponse = Meterline.Dlms.Apdus.ExceptionResponse;
 
 namespace Meterline.Dlms.Associations.Server;
 
 /// <summary>
-/// Decides on an AARQ for one association definition (Green Book 9.3.2 and 9.4.4, association establishment; ACSE
-/// per ISO/IEC 8650-1). Every refusal is an AARE: ACSE problems carry an acse-service-user or acse-service-provider
-/// diagnostic; problems with the xDLMS InitiateRequest are rejected-permanent, no-reason-given, with a
-/// ConfirmedServiceError initiateError in the user-information (ciphered when the request was), as in the Green
-/// Book example <c>… A305A103020101 BE0604040E010601</c>. HLS is accepted with diagnostic authentication-required
-/// and the challenge StoC, pending passes 3 and 4.
+/// The ACSE side of one association definition (Green Book 9.3.2 and 9.4.4, association establishment and
+/// release; ACSE per ISO/IEC 8650-1). It decides on an AARQ: every refusal is an AARE, ACSE problems with an
+/// acse-service-user or acse-service-provider diagnostic, problems with the xDLMS InitiateRequest rejected-permanent,
+/// no-reason-given, with a ConfirmedServiceError initiateError in the user-information (ciphered when the request
+/// was), as in the Green Book example <c>… A305A103020101 BE0604040E010601</c>; HLS is accepted with diagnostic
+/// authentication-required and the challenge StoC, pending passes 3 and 4. And it answers the user-information of
+/// an RLRQ.
 /// </summary>
-internal sealed class ServerAarqHandler
+internal sealed class ServerAcseHandler
 {
     private readonly ServerAssociationDefinition _definition;
     private readonly ServerSecurityLayer? _security;
 
-    public ServerAarqHandler(ServerAssociationDefinition definition, ServerSecurityLayer? security)
+    public ServerAcseHandler(ServerAssociationDefinition definition, ServerSecurityLayer? security)
     {
         _definition = definition;
         _security = security;
@@ -83,6 +85,44 @@ internal sealed class ServerAarqHandler
         }
 
         return Accept(aarq, initiate!, client, securityControl);
+    }
+
+    /// <summary>
+    /// The RLRE user-information answering an RLRQ's (Green Book 9.4.4.3): the InitiateResponse, ciphered like the
+    /// request in a ciphered association; or the refusal when the RLRQ's does not verify, is stale or is not an
+    /// InitiateRequest.
+    /// </summary>
+    public ExceptionResponse? AnswerRelease(
+        ReadOnlySpan<byte> userInformation,
+        bool ciphered,
+        SystemTitle? client,
+        Conformance negotiated,
+        out byte[] answer)
+    {
+        answer = CreateInitiateResponse(negotiated);
+        if (!ciphered)
+        {
+            return IsInitiateRequest(userInformation) ? null : ServerRefusals.Malformed;
+        }
+
+        if (_security!.ServerCounter.IsExhausted)
+        {
+            return ServerRefusals.CannotProtect;
+        }
+
+        if (_security.TryDecipherInitiate(userInformation, client!.Value, out var plain, out var control) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!IsInitiateRequest(plain))
+        {
+            return ServerRefusals.Malformed;
+        }
+
+        var response = Protect(answer, control);
+        answer = response.Bytes;
+        return response.Ciphered ? null : ServerRefusals.CannotProtect;
     }
 
     private static AssociateSourceDiagnostic User(AcseServiceUserDiagnostic diagnostic) =>
@@ -282,13 +322,7 @@ internal sealed class ServerAarqHandler
 
         var ciphered = securityControl is not null;
         var negotiated = Negotiate(request.ProposedConformance, ciphered);
-        var initiateResponse = new InitiateResponse
-        {
-            NegotiatedConformance = negotiated,
-            ServerMaxReceivePduSize = _definition.ServerMaxReceivePduSize,
-            VaaName = InitiateResponse.LogicalNameVaaName,
-        }.ToArray();
-        var userInformation = Protect(initiateResponse, securityControl);
+        var userInformation = Protect(CreateInitiateResponse(negotiated), securityControl);
         if (ciphered && !userInformation.Ciphered)
         {
             return Rejected(context, User(AcseServiceUserDiagnostic.NoReasonGiven), AssociationResult.RejectedTransient);
@@ -321,9 +355,28 @@ internal sealed class ServerAarqHandler
         };
     }
 
+    private static bool IsInitiateRequest(ReadOnlySpan<byte> plain)
+    {
+        try
+        {
+            return AssociationInformation.DecodePlain(plain) is InitiateRequest;
+        }
+        catch (DlmsFormatException)
+        {
+            return false;
+        }
+    }
+
+    private byte[] CreateInitiateResponse(Conformance negotiated) => new InitiateResponse
+    {
+        NegotiatedConformance = negotiated,
+        ServerMaxReceivePduSize = _definition.ServerMaxReceivePduSize,
+        VaaName = InitiateResponse.LogicalNameVaaName,
+    }.ToArray();
+
     /// <summary>
     /// Ciphers an InitiateResponse or ConfirmedServiceError as glo- when the request was ciphered, with at least the
-    /// request's protection and the policy's; falls back to plain only for a refusal when the counter is exhausted.
+    /// request's protection and the policy's; plain when it was not, or when the server's counter is exhausted.
     /// </summary>
     private (byte[] Bytes, bool Ciphered, SystemTitle? Server) Protect(byte[] plain, SecurityControl? requestControl)
     {
