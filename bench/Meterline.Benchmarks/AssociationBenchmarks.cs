@@ -24,16 +24,23 @@ public class AssociationBenchmarks
     private DlmsClient _tcpClient = null!;
     private DlmsClient _hdlcClient = null!;
 
+    // One client system title, so one counter across its links and associations (the server guards it per title).
+    private readonly OutgoingInvocationCounter _clientCounter = new(1);
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
         var serverTitle = SystemTitle.Parse("4D4D4D0000BC614E");
+
+        // Like a meter, the server keeps one counter of its own and one guard of client counters across associations.
+        var serverCounter = new OutgoingInvocationCounter(1);
+        var clientCounters = new InvocationCounterGuard();
         var server = new DlmsServer(_ => new ServerAssociation(
             ServerAssociationDefinition.UtilitySettings(),
             new AssociationKeys(serverTitle, _ek, _ak),
             new BenchCosemServer(),
-            new InvocationCounterGuard(),
-            new OutgoingInvocationCounter(1)));
+            clientCounters,
+            serverCounter));
         var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
         _ = server.ServeTcpAsync(listener, 1, 16, _stop.Token);
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -85,7 +92,7 @@ public class AssociationBenchmarks
     private ClientAssociation NewAssociation() => new(
         new ClientAssociationSettings { ApplicationContext = ApplicationContextName.LogicalNameReferencingWithCiphering, Mechanism = AuthenticationMechanism.HighGmac },
         new AssociationKeys(SystemTitle.Parse("4D4D4D0000000001"), _ek, _ak),
-        new OutgoingInvocationCounter(1));
+        _clientCounter);
 
     private async Task<IApduLink> TcpWrapperLinkAsync(int port)
     {

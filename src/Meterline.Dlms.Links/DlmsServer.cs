@@ -16,7 +16,11 @@ public sealed class DlmsServer
     private int _connections;
     private long _refusedConnections;
 
-    /// <param name="associationFactory">Creates the association offered to a client SAP, or null when there is none.</param>
+    /// <param name="associationFactory">
+    /// Creates the association offered to a client SAP, or null when there is none. The associations it creates must
+    /// share the device's one outgoing invocation counter and one guard of client counters (persisted by the device):
+    /// a fresh counter per association would repeat counter values, which clients rightly refuse as replays.
+    /// </param>
     public DlmsServer(Func<int, ServerAssociation?> associationFactory)
     {
         ArgumentNullException.ThrowIfNull(associationFactory);
