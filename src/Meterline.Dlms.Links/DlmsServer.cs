@@ -39,11 +39,20 @@ public sealed class DlmsServer
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(clientSap);
         var associations = new Dictionary<int, ServerAssociation>();
+        var sessions = link as IApduLinkSessions;
+        var generation = sessions?.SessionGeneration ?? 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 var apdu = await link.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                if (sessions is not null && sessions.SessionGeneration != generation)
+                {
+                    // The lower layer's session ended (HDLC DISC or inactivity): so did its associations.
+                    generation = sessions.SessionGeneration;
+                    DisposeAll(associations);
+                }
+
                 if (clientSap() is not { } sap)
                 {
                     Interlocked.Increment(ref _unknownClients);
@@ -84,11 +93,18 @@ public sealed class DlmsServer
         }
         finally
         {
-            foreach (var association in associations.Values)
-            {
-                association.Dispose();
-            }
+            DisposeAll(associations);
         }
+    }
+
+    private static void DisposeAll(Dictionary<int, ServerAssociation> associations)
+    {
+        foreach (var association in associations.Values)
+        {
+            association.Dispose();
+        }
+
+        associations.Clear();
     }
 
     /// <summary>Accepts DLMS/TCP connections (wrapper framing) for the logical device <paramref name="wPort"/>.</summary>

@@ -175,3 +175,32 @@ public class HdlcLinkTests
 
     internal static byte[] Pattern(int length, int seed) => Enumerable.Range(0, length).Select(i => (byte)(i * 13 + seed)).ToArray();
 }
+
+public class HdlcInactivityTests
+{
+    [Fact]
+    public async Task Server_IdleBeyondInactivityTimeout_DropsTheLinkAndTheClientLearnsIt()
+    {
+        var clock = new FakeTimeProvider();
+        var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
+        await using var server = HdlcServerApduLink.Start(serverPipe, HdlcAddress.Server(1, 17), clock: clock, inactivityTimeout: TimeSpan.FromSeconds(120));
+        await using var client = await HdlcLink.ConnectAsync(clientPipe, HdlcAddress.Client(16), HdlcAddress.Server(1, 17)).WaitAsync(TimeSpan.FromSeconds(10));
+        var generation = server.SessionGeneration;
+
+        clock.Advance(TimeSpan.FromSeconds(119));
+        await Task.Delay(20);
+        Assert.Equal(HdlcLinkState.Connected, server.State);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        for (var i = 0; i < 100 && server.State == HdlcLinkState.Connected; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(HdlcLinkState.Disconnected, server.State);
+        Assert.NotEqual(generation, server.SessionGeneration);
+
+        // The client's next frame is answered with DM: its link ends with a link exception.
+        await client.SendAsync(new byte[] { 0xC0, 0x01 }).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<DlmsLinkException>(() => client.ReceiveAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}

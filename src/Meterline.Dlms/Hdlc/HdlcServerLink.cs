@@ -26,6 +26,27 @@ public sealed class HdlcServerLink
 
     public HdlcLinkState State { get; private set; }
 
+    /// <summary>
+    /// Counts link sessions: it changes whenever a link is set up (SNRM) or ends (DISC, inactivity), so the layer
+    /// above can end the application associations that lived on the previous session.
+    /// </summary>
+    public long SessionGeneration { get; private set; }
+
+    /// <summary>
+    /// The inactivity time-out expired (IEC 62056-46 §6.4.4.5): the server falls back to the disconnected state
+    /// without sending anything; the client finds out from a DM on its next frame.
+    /// </summary>
+    public void Expire()
+    {
+        if (State != HdlcLinkState.Disconnected)
+        {
+            State = HdlcLinkState.Disconnected;
+            Client = null;
+            _segmentation.Reset();
+            SessionGeneration++;
+        }
+    }
+
     /// <summary>Parameters from the server's point of view: transmit = what the server may send.</summary>
     public HdlcParameters Negotiated { get; private set; }
 
@@ -53,6 +74,7 @@ public sealed class HdlcServerLink
                 }
 
                 Negotiated = _limits.NegotiateAsServer(proposal);
+                SessionGeneration++;
                 Client = frame.Source;
                 State = HdlcLinkState.Connected;
                 _segmentation.Reset();
@@ -61,6 +83,7 @@ public sealed class HdlcServerLink
                 State = HdlcLinkState.Disconnected;
                 Client = null;
                 _segmentation.Reset();
+                SessionGeneration++;
                 return new HdlcLinkStep(HdlcLinkEvent.Disconnected, Unnumbered(frame.Source, HdlcFrameType.UnnumberedAcknowledge));
             case HdlcFrameType.UnnumberedInformation:
                 return HdlcLlc.HasHeader(frame.Information.Span, response: false)

@@ -221,3 +221,37 @@ public class HdlcLinkTests
 
     private static byte[] Pattern(int length, int seed) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 + seed)).ToArray();
 }
+
+public class HdlcServerLinkInactivityTests
+{
+    [Fact]
+    public void Expire_ConnectedLink_DisconnectsSilentlyAndAnswersTheNextFrameWithDm()
+    {
+        var server = new HdlcServerLink(HdlcAddress.Server(1, 17));
+        var client = new HdlcClientLink(HdlcAddress.Client(16), HdlcAddress.Server(1, 17));
+        client.Receive(server.Receive(client.CreateConnectRequest()).Reply!);
+        var generation = server.SessionGeneration;
+
+        server.Expire();
+
+        Assert.Equal(HdlcLinkState.Disconnected, server.State);
+        Assert.NotEqual(generation, server.SessionGeneration);
+        var step = server.Receive(client.Send(new byte[] { 0xC0, 0x01 }));
+        Assert.Equal(HdlcFrameType.DisconnectedMode, step.Reply!.Control.FrameType);
+        Assert.Equal(HdlcLinkEvent.Disconnected, client.Receive(step.Reply).Event);
+    }
+
+    [Fact]
+    public void SessionGeneration_ChangesOnSnrmAndDisc()
+    {
+        var server = new HdlcServerLink(HdlcAddress.Server(1, 17));
+        var client = new HdlcClientLink(HdlcAddress.Client(16), HdlcAddress.Server(1, 17));
+        var before = server.SessionGeneration;
+        server.Receive(client.CreateConnectRequest());
+        var connected = server.SessionGeneration;
+        server.Receive(client.CreateDisconnectRequest());
+        Assert.True(before < connected && connected < server.SessionGeneration);
+        server.Expire();
+        Assert.Equal(connected + 1, server.SessionGeneration);
+    }
+}
