@@ -202,9 +202,14 @@ public abstract class ApduLink : IApduLink
         Pipe.Input.CancelPendingRead();
         try
         {
-            await Completion.ConfigureAwait(false);
+            // A read blocked on a character device (a serial port, a pseudo-terminal) does not see the cancellation;
+            // it ends when the transport's owner closes the stream. Do not wait for it for ever.
+            await Completion.WaitAsync(ReadLoopStopTimeout).ConfigureAwait(false);
         }
         catch (DlmsLinkException)
+        {
+        }
+        catch (TimeoutException)
         {
         }
 
@@ -219,7 +224,15 @@ public abstract class ApduLink : IApduLink
             _writeLock.Release();
         }
 
-        _stopping.Dispose();
+        if (Completion.IsCompleted)
+        {
+            // Still in use by a read loop that has not ended yet otherwise; it holds no unmanaged resource.
+            _stopping.Dispose();
+        }
+
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>How long disposal waits for the read loop before leaving it to end with the transport.</summary>
+    private static readonly TimeSpan ReadLoopStopTimeout = TimeSpan.FromSeconds(2);
 }

@@ -23,9 +23,10 @@ public sealed class StreamDuplexPipe : IDuplexPipe, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await Output.CompleteAsync().ConfigureAwait(false);
+        // Close the stream first: that is what ends a read blocked on a serial port or pseudo-terminal.
         await _stream.DisposeAsync().ConfigureAwait(false);
         _owner?.Dispose();
+        await Output.CompleteAsync().ConfigureAwait(false);
+        await Input.CompleteAsync().ConfigureAwait(false);
     }
 }
