@@ -158,8 +158,9 @@ public sealed class HdlcClientLink
 
         if (!accepted || frame.Segmented)
         {
-            // Out of sequence (a repeat, or a gap): ask again from V(R). Segmented: ask for the next segment.
-            return new HdlcLinkStep(HdlcLinkEvent.None, CreatePoll());
+            // Out of sequence (a repeat, or a gap): ask again from V(R). Segmented: ask for the next segment. With a
+            // window above 1 the server sends several frames and sets the final bit on the last; answer only then.
+            return new HdlcLinkStep(HdlcLinkEvent.None, frame.Control.PollFinal ? CreatePoll() : null);
         }
 
         var information = _segmentation.TakeReassembled();

@@ -132,7 +132,8 @@ public sealed class HdlcServerLink
 
         if (!accepted || frame.Segmented)
         {
-            return new HdlcLinkStep(HdlcLinkEvent.None, ReceiveReady(frame.Source));
+            // The client may send a window of frames; the server answers when the poll bit asks it to.
+            return new HdlcLinkStep(HdlcLinkEvent.None, frame.Control.PollFinal ? ReceiveReady(frame.Source) : null);
         }
 
         var information = _segmentation.TakeReassembled();

@@ -255,3 +255,49 @@ public class HdlcServerLinkInactivityTests
         Assert.Equal(connected + 1, server.SessionGeneration);
     }
 }
+
+public class HdlcWindowTests
+{
+    [Fact]
+    public void ClientReceive_WindowOfThreeFrames_AnswersOnlyTheFinalOne()
+    {
+        var clientAddress = HdlcAddress.Client(16);
+        var serverAddress = HdlcAddress.Server(1, 17);
+        var client = new HdlcClientLink(clientAddress, serverAddress, new HdlcParameters(128, 128, 3, 3));
+        var ua = new HdlcFrame(clientAddress, serverAddress, HdlcControl.Unnumbered(HdlcFrameType.UnnumberedAcknowledge), new HdlcParameters(128, 128, 3, 3).Encode());
+        client.CreateConnectRequest();
+        Assert.Equal(HdlcLinkEvent.Connected, client.Receive(ua).Event);
+        client.Send(new byte[] { 0xC0, 0x01 });
+
+        byte[] apdu = [0xC4, 0x01, 0xC1, 0x00, 0x09, 0x04, 1, 2, 3, 4];
+        byte[] information = [0xE6, 0xE7, 0x00, .. apdu];
+        var parts = new[] { information[..4], information[4..8], information[8..] };
+
+        // First window: two frames, the final bit on the second only.
+        var first = client.Receive(new HdlcFrame(clientAddress, serverAddress, HdlcControl.Information(0, 1, pollFinal: false), parts[0], Segmented: true));
+        Assert.Null(first.Reply);
+        var second = client.Receive(new HdlcFrame(clientAddress, serverAddress, HdlcControl.Information(1, 1, pollFinal: true), parts[1], Segmented: true));
+        Assert.Equal(HdlcFrameType.ReceiveReady, second.Reply!.Control.FrameType);
+        Assert.Equal(2, second.Reply.Control.ReceiveSequence);
+
+        var last = client.Receive(new HdlcFrame(clientAddress, serverAddress, HdlcControl.Information(2, 1, pollFinal: true), parts[2]));
+        Assert.Equal(HdlcLinkEvent.ApduReceived, last.Event);
+        Assert.Equal(apdu, last.Apdu.ToArray());
+    }
+
+    [Fact]
+    public void ServerReceive_FrameWithoutPollBit_IsAcceptedSilently()
+    {
+        var server = new HdlcServerLink(HdlcAddress.Server(1, 17));
+        var client = new HdlcClientLink(HdlcAddress.Client(16), HdlcAddress.Server(1, 17));
+        client.Receive(server.Receive(client.CreateConnectRequest()).Reply!);
+        var segment = new HdlcFrame(HdlcAddress.Server(1, 17), HdlcAddress.Client(16), HdlcControl.Information(0, 0, pollFinal: false), new byte[] { 0xE6, 0xE6, 0x00 }, Segmented: true);
+        var step = server.Receive(segment);
+        Assert.Equal(HdlcLinkEvent.None, step.Event);
+        Assert.Null(step.Reply);
+        var final = new HdlcFrame(HdlcAddress.Server(1, 17), HdlcAddress.Client(16), HdlcControl.Information(1, 0, pollFinal: true), new byte[] { 0xC0, 0x01 });
+        var done = server.Receive(final);
+        Assert.Equal(HdlcLinkEvent.ApduReceived, done.Event);
+        Assert.Equal(new byte[] { 0xC0, 0x01 }, done.Apdu.ToArray());
+    }
+}
