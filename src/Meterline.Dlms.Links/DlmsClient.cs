@@ -59,6 +59,32 @@ public sealed class DlmsClient : IAsyncDisposable
     /// <summary>Notifications dropped because nobody was reading them.</summary>
     public long DroppedNotifications { get; private set; }
 
+    /// <summary>
+    /// Reads a client's invocation counter as the meter last saw it (IS 15959 / IDIS: 0.0.43.1.x.255, attribute 2,
+    /// readable by the public client) through a public association on <paramref name="publicLink"/>, which must
+    /// address client SAP 16. A client without persisted counters continues from the value returned plus one.
+    /// </summary>
+    /// <exception cref="DlmsProtocolException">The public association was refused, or the object holds no counter.</exception>
+    public static async Task<uint> ReadInvocationCounterAsync(
+        IApduLink publicLink,
+        ObisCode counterObject,
+        DlmsClientOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        await using var client = Create(publicLink, new ClientAssociation(new ClientAssociationSettings()), options);
+        var outcome = await client.AssociateAsync(cancellationToken).ConfigureAwait(false);
+        if (!outcome.IsAssociated)
+        {
+            throw new DlmsProtocolException(DlmsErrorReason.InvalidState, $"The public client association was refused ({outcome.Diagnostic})");
+        }
+
+        var value = await client.GetAsync(new CosemAttributeDescriptor(1, counterObject, 2), null, cancellationToken).ConfigureAwait(false);
+        await client.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        return value.Data is { } data && CosemNumbers.TryGetInt64(data, out var number) && number is >= 0 and < uint.MaxValue
+            ? (uint)number
+            : throw new DlmsProtocolException(DlmsErrorReason.Malformed, $"{counterObject} did not return an invocation counter ({value.Result})");
+    }
+
     /// <summary>Starts a client on <paramref name="link"/>; call <see cref="AssociateAsync"/> next.</summary>
     public static DlmsClient Create(IApduLink link, ClientAssociation association, DlmsClientOptions? options = null)
     {

@@ -11,7 +11,12 @@ public sealed class DlmsCommandTests : IAsyncLifetime
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
+    private const string Ek = "8F1A2B3C4D5E6F708192A3B4C5D6E7F8";
+    private const string Ak = "0A1B2C3D4E5F60718293A4B5C6D7E8F9";
+    private static readonly SystemTitle ClientTitle = SystemTitle.Parse("4D4D4D0000000001");
     private readonly FakeMeter _meter = new();
+    private readonly InvocationCounterGuard _utilityCounters = new();
+    private readonly OutgoingInvocationCounter _serverCounter = new(1);
     private Task _serving = Task.CompletedTask;
 
     private int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -31,8 +36,15 @@ public sealed class DlmsCommandTests : IAsyncLifetime
                 _meter,
                 new InvocationCounterGuard(),
                 new OutgoingInvocationCounter(1)),
+            48 => new ServerAssociation(
+                ServerAssociationDefinition.UtilitySettings(),
+                new AssociationKeys(SystemTitle.Parse("4D4D4D0000BC614E"), CipherKey.FromBytes(Convert.FromHexString(Ek)), CipherKey.FromBytes(Convert.FromHexString(Ak))),
+                _meter,
+                _utilityCounters,
+                _serverCounter),
             _ => null,
         });
+        _utilityCounters.Accept(ClientTitle, KeyId.GlobalUnicastEncryptionKey, _meter.LastUtilityCounter);
         _serving = server.ServeTcpAsync(_listener, 1, 16, _stop.Token);
         return Task.CompletedTask;
     }
@@ -135,6 +147,24 @@ public sealed class DlmsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HlsGmac_CounterBehindTheMeters_IsRefused()
+    {
+        var (code, _, error) = await RunAsync(UtilityArgs("--counter", "1"));
+        Assert.Equal(3, code);
+        Assert.Contains("refused the association", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HlsGmac_ReadCounterFirst_AssociatesAndReads()
+    {
+        var (code, output, error) = await RunAsync(UtilityArgs("--read-counter", "0.0.43.1.3.255"));
+        Assert.True(code == 0, error);
+        Assert.Contains("1.0.1.8.0.255 class 3 attribute 2: 1234567 Wh", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Ek, output + error, StringComparison.OrdinalIgnoreCase);
+        Assert.True(_utilityCounters.TryGetLastAccepted(ClientTitle, KeyId.GlobalUnicastEncryptionKey, out var last) && last > 101);
+    }
+
+    [Fact]
     public async Task Cipher_KeysNeverAppearInOutput()
     {
         const string ek = "0F0E0D0C0B0A09080706050403020100";
@@ -152,6 +182,12 @@ public sealed class DlmsCommandTests : IAsyncLifetime
         await _serving.WaitAsync(TimeSpan.FromSeconds(10));
         _stop.Dispose();
     }
+
+    private string[] UtilityArgs(params string[] extra) =>
+    [
+        "dlms", "read", "1.0.1.8.0.255", "--host", "127.0.0.1", "--port", PortText, "--client", "48", "--auth", "hls-gmac", "--cipher",
+        "--system-title", "4D4D4D0000000001", "--ek", Ek, "--ak", Ak, .. extra,
+    ];
 
     private string PortText => Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

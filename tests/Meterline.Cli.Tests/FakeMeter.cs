@@ -15,6 +15,10 @@ internal sealed class FakeMeter : ICosemServer
     public static readonly ObisCode Energy = new(1, 0, 1, 8, 0, 255);
     public static readonly ObisCode LoadProfile = new(1, 0, 99, 1, 0, 255);
     public static readonly ObisCode Disconnect = new(0, 0, 96, 3, 10, 255);
+    public static readonly ObisCode UtilityInvocationCounter = new(0, 0, 43, 1, 3, 255);
+
+    /// <summary>The last invocation counter the meter accepted from the utility client.</summary>
+    public uint LastUtilityCounter { get; set; } = 100;
     public static readonly DateTimeOffset Start = new(2026, 11, 22, 0, 0, 0, new TimeSpan(5, 30, 0));
 
     private readonly ImmutableArray<CosemData> _profile = Enumerable.Range(0, 96).Select(CosemData (i) => new CosemData.Structure(
@@ -25,7 +29,7 @@ internal sealed class FakeMeter : ICosemServer
     private bool _connected = true;
 
     public static (ushort ClassId, ObisCode Name)[] Objects =>
-        [(8, ObisCode.Clock), (15, ObisCode.CurrentAssociation), (3, Voltage), (3, Energy), (7, LoadProfile), (70, Disconnect)];
+        [(8, ObisCode.Clock), (15, ObisCode.CurrentAssociation), (3, Voltage), (3, Energy), (7, LoadProfile), (70, Disconnect), (1, UtilityInvocationCounter)];
 
     public AttributeAccess GetAttributeAccess(AssociationContext association, CosemAttributeDescriptor attribute) =>
         Objects.Any(o => o.ClassId == attribute.ClassId && o.Name == attribute.InstanceId) ? AttributeAccess.Read : AttributeAccess.None;
@@ -56,6 +60,7 @@ internal sealed class FakeMeter : ICosemServer
                     new CosemData.Array(new CosemData.Structure(new CosemData.Integer(2), new CosemData.Enum(1), CosemData.NullData.Instance)),
                     new CosemData.Array()))).ToArray()),
             (70, 2) when name == Disconnect => new CosemData.Boolean(_connected),
+            (1, 2) when name == UtilityInvocationCounter => new CosemData.DoubleLongUnsigned(LastUtilityCounter),
             _ => null,
         };
         return value is null ? new GetDataResult(DataAccessResult.ObjectUndefined) : new GetDataResult(value);

@@ -102,21 +102,27 @@ internal sealed class DlmsConnectionOptions
 
     private async Task<uint> ReadInvocationCounterAsync(ParseResult result, ObisCode counterObject, CancellationToken cancellationToken)
     {
-        await using var session = await OpenAsync(result, 16, new ClientAssociation(new ClientAssociationSettings()), cancellationToken).ConfigureAwait(false);
-        var outcome = await session.Client.AssociateAsync(cancellationToken).ConfigureAwait(false);
-        if (!outcome.IsAssociated)
+        // The public client (SAP 16) reads it on a link of its own.
+        var (link, pipe) = await OpenLinkAsync(result, 16, cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new CommandException($"The public client association was refused: {outcome.Diagnostic}", ExitCodes.Refused);
+            return await DlmsClient.ReadInvocationCounterAsync(link, counterObject, ClientOptions(result), cancellationToken).ConfigureAwait(false);
         }
-
-        var value = await session.Client.GetAsync(new CosemAttributeDescriptor(1, counterObject, 2), null, cancellationToken).ConfigureAwait(false);
-        await session.Client.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-        return value.Data is { } data && CosemNumbers.TryGetInt64(data, out var number) && number is >= 0 and < uint.MaxValue
-            ? (uint)number
-            : throw new CommandException($"{counterObject} did not return an invocation counter ({value.Result})", ExitCodes.Failed);
+        finally
+        {
+            await pipe.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task<DlmsSession> OpenAsync(ParseResult result, int clientSap, ClientAssociation association, CancellationToken cancellationToken)
+    {
+        var (link, pipe) = await OpenLinkAsync(result, clientSap, cancellationToken).ConfigureAwait(false);
+        return new DlmsSession(DlmsClient.Create(link, association, ClientOptions(result)), pipe);
+    }
+
+    private DlmsClientOptions ClientOptions(ParseResult result) => new() { RequestTimeout = TimeSpan.FromSeconds(result.GetValue(Timeout)) };
+
+    private async Task<(IApduLink Link, StreamDuplexPipe Pipe)> OpenLinkAsync(ParseResult result, int clientSap, CancellationToken cancellationToken)
     {
         var host = result.GetValue(Host);
         var serial = result.GetValue(Serial);
@@ -137,22 +143,17 @@ internal sealed class DlmsConnectionOptions
             : SerialTransport.Open(serial, result.GetValue(Baud));
         try
         {
-            IApduLink link;
             var server = result.GetValue(Server);
             if (framing == "wrapper")
             {
-                link = WrapperLink.Start(pipe, (ushort)clientSap, (ushort)server);
-            }
-            else
-            {
-                var serverAddress = result.GetValue(ServerLower) is { } lower
-                    ? HdlcAddress.Server(server, lower, result.GetValue(AddressSize))
-                    : HdlcAddress.OneByte(server);
-                link = await HdlcLink.ConnectAsync(pipe, HdlcAddress.Client(clientSap), serverAddress, new HdlcLinkOptions { ResponseTimeout = timeout }, cancellationToken).ConfigureAwait(false);
+                return (WrapperLink.Start(pipe, (ushort)clientSap, (ushort)server), pipe);
             }
 
-            var client = DlmsClient.Create(link, association, new DlmsClientOptions { RequestTimeout = timeout });
-            return new DlmsSession(client, pipe);
+            var serverAddress = result.GetValue(ServerLower) is { } lower
+                ? HdlcAddress.Server(server, lower, result.GetValue(AddressSize))
+                : HdlcAddress.OneByte(server);
+            var link = await HdlcLink.ConnectAsync(pipe, HdlcAddress.Client(clientSap), serverAddress, new HdlcLinkOptions { ResponseTimeout = timeout }, cancellationToken).ConfigureAwait(false);
+            return (link, pipe);
         }
         catch
         {
