@@ -62,7 +62,7 @@ public class HdlcLinkTests
         var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
         var options = new HdlcLinkOptions { Clock = clock, ResponseTimeout = TimeSpan.FromSeconds(2), MaxRetries = 2 };
         var connect = HdlcLink.ConnectAsync(clientPipe, Client, Server, options);
-        for (var i = 0; i < 50 && !connect.IsCompleted; i++)
+        for (var i = 0; i < 300 && !connect.IsCompleted; i++)
         {
             await Task.Delay(10);
             clock.Advance(TimeSpan.FromSeconds(1));
@@ -106,7 +106,7 @@ public class HdlcLinkTests
 
         await client.SendAsync(Pattern(10, 1)).AsTask().WaitAsync(TestTimeout);
         var receive = client.ReceiveAsync().AsTask();
-        for (var i = 0; i < 50 && !receive.IsCompleted; i++)
+        for (var i = 0; i < 300 && !receive.IsCompleted; i++)
         {
             await Task.Delay(10);
             clock.Advance(TimeSpan.FromSeconds(1));
@@ -129,15 +129,15 @@ public class HdlcLinkTests
         await client.SendAsync(Pattern(10, 1)).AsTask().WaitAsync(TestTimeout);
         await server.ReceiveAsync().AsTask().WaitAsync(TestTimeout);
 
-        // Far longer than MaxRetries response timeouts pass: the server answers each poll with RR, so the link lives.
-        for (var i = 0; i < 20; i++)
+        // Far more than MaxRetries response timeouts pass: the server answers each poll with RR, so the link lives.
+        for (var i = 0; i < 600 && client.Retransmissions < 5 && !client.Completion.IsCompleted; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5);
+            await Task.Delay(10);
         }
 
         Assert.False(client.Completion.IsCompleted);
-        Assert.True(client.Retransmissions >= 3);
+        Assert.True(client.Retransmissions >= 5, $"only {client.Retransmissions} polls");
         await server.SendAsync(new byte[] { 0xC4, 0x01 }).AsTask().WaitAsync(TestTimeout);
         Assert.Equal(new byte[] { 0xC4, 0x01 }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
     }
@@ -191,7 +191,7 @@ public class HdlcInactivityTests
         await Task.Delay(20);
         Assert.Equal(HdlcLinkState.Connected, server.State);
         clock.Advance(TimeSpan.FromSeconds(2));
-        for (var i = 0; i < 100 && server.State == HdlcLinkState.Connected; i++)
+        for (var i = 0; i < 500 && server.State == HdlcLinkState.Connected; i++)
         {
             await Task.Delay(10);
         }

@@ -58,7 +58,7 @@ public class WrapperLinkTests
         await using var client = WrapperLink.Start(clientPipe, 16, 1, interFrameTimeout: TimeSpan.FromSeconds(2), clock: clock);
         // A header promising 100 bytes, and only 3 of them.
         await serverPipe.Output.WriteAsync(new byte[] { 0x00, 0x01, 0x00, 0x01, 0x00, 0x10, 0x00, 0x64, 1, 2, 3 });
-        for (var i = 0; i < 50 && client.DiscardedPartialBytes == 0; i++)
+        for (var i = 0; i < 300 && client.DiscardedPartialBytes == 0; i++)
         {
             await Task.Delay(10);
             clock.Advance(TimeSpan.FromSeconds(1));
