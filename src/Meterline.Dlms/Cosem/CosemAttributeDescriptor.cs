@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Meterline.Dlms.Axdr;
 
@@ -12,21 +11,14 @@ namespace Meterline.Dlms.Cosem;
 /// </summary>
 public readonly record struct CosemAttributeDescriptor(ushort ClassId, ObisCode InstanceId, sbyte AttributeId)
 {
-    public const int EncodedLength = 9;
+    public const int EncodedLength = CosemItemLayout.EncodedLength;
 
     public static bool TryDecode(ReadOnlySpan<byte> source, out CosemAttributeDescriptor value, out int bytesConsumed)
     {
-        if (source.Length < EncodedLength)
-        {
-            value = default;
-            bytesConsumed = 0;
-            return false;
-        }
-
-        ObisCode.TryDecode(source[2..], out var instance, out _);
-        value = new CosemAttributeDescriptor(BinaryPrimitives.ReadUInt16BigEndian(source), instance, unchecked((sbyte)source[8]));
-        bytesConsumed = EncodedLength;
-        return true;
+        var ok = CosemItemLayout.TryDecode(source, out var classId, out var instance, out var id);
+        value = ok ? new CosemAttributeDescriptor(classId, instance, id) : default;
+        bytesConsumed = ok ? EncodedLength : 0;
+        return ok;
     }
 
     /// <exception cref="DlmsFormatException">Fewer than nine bytes are present.</exception>
@@ -39,17 +31,9 @@ public readonly record struct CosemAttributeDescriptor(ushort ClassId, ObisCode 
 
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
-        if (destination.Length < EncodedLength)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(destination, ClassId);
-        InstanceId.TryEncode(destination[2..], out _);
-        destination[8] = unchecked((byte)AttributeId);
-        bytesWritten = EncodedLength;
-        return true;
+        var ok = CosemItemLayout.TryEncode(destination, ClassId, InstanceId, AttributeId);
+        bytesWritten = ok ? EncodedLength : 0;
+        return ok;
     }
 
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than nine bytes.</exception>
@@ -63,15 +47,9 @@ public readonly record struct CosemAttributeDescriptor(ushort ClassId, ObisCode 
 
     internal static CosemAttributeDescriptor Read(ref AxdrReader reader)
     {
-        var classId = reader.ReadUInt16();
-        var instance = ObisCode.Read(ref reader);
-        return new CosemAttributeDescriptor(classId, instance, reader.ReadSByte());
+        var (classId, instance, id) = CosemItemLayout.Read(ref reader);
+        return new CosemAttributeDescriptor(classId, instance, id);
     }
 
-    internal void Write(AxdrWriter writer)
-    {
-        writer.WriteUInt16(ClassId);
-        InstanceId.Write(writer);
-        writer.WriteSByte(AttributeId);
-    }
+    internal void Write(AxdrWriter writer) => CosemItemLayout.Write(writer, ClassId, InstanceId, AttributeId);
 }
