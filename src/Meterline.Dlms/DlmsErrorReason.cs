@@ -36,6 +36,9 @@ public enum DlmsErrorReason
     /// <summary>An invocation counter has reached its maximum and the key must be renewed.</summary>
     InvocationCounterExhausted,
 
+    /// <summary>An invocation counter value could not be reserved durably, so none may be used.</summary>
+    InvocationCounterUnavailable,
+
     /// <summary>An operation is not valid in the current state (association or session).</summary>
     InvalidState,
 

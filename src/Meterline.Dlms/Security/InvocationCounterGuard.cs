@@ -12,6 +12,21 @@ public sealed class InvocationCounterGuard
 {
     private readonly Dictionary<(SystemTitle Sender, KeyId KeyId), uint> _lastAccepted = [];
     private readonly Lock _sync = new();
+    private readonly IInvocationCounterJournal? _journal;
+
+    public InvocationCounterGuard()
+    {
+    }
+
+    /// <param name="journal">
+    /// Records every newly accepted counter durably before <see cref="TryAccept"/> reports it accepted, so that a
+    /// message replayed after a restart is still refused. When the journal cannot record, the message is refused.
+    /// </param>
+    public InvocationCounterGuard(IInvocationCounterJournal journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        _journal = journal;
+    }
 
     /// <summary>Number of (sender, key) pairs tracked.</summary>
     public int Count
@@ -24,6 +39,9 @@ public sealed class InvocationCounterGuard
             }
         }
     }
+
+    /// <summary>Messages refused because the journal could not record their counter.</summary>
+    public long JournalFailures { get; private set; }
 
     /// <summary>True when <paramref name="invocationCounter"/> would be accepted; changes nothing.</summary>
     public bool IsFresh(SystemTitle sender, KeyId keyId, uint invocationCounter)
@@ -41,6 +59,12 @@ public sealed class InvocationCounterGuard
         {
             if (_lastAccepted.TryGetValue((sender, keyId), out var last) && invocationCounter <= last)
             {
+                return false;
+            }
+
+            if (_journal is not null && !_journal.TryRecord(new InvocationCounterRecord(sender, keyId, invocationCounter)))
+            {
+                JournalFailures++;
                 return false;
             }
 
