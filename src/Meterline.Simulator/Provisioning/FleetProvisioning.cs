@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using Meterline.Meter.State;
+
+namespace Meterline.Simulator.Provisioning;
+
+/// <summary>
+/// The fleet's provisioning: what the head-end imports to reach, authenticate and decrypt every meter (format in
+/// docs/simulator.md; read and written by <see cref="FleetProvisioningFile"/>). Keys come from
+/// <see cref="RandomNumberGenerator"/> and are distinct across the fleet; re-provisioning over an existing file keeps
+/// each meter's keys, system title and household, so a restarted simulator is the same fleet.
+/// </summary>
+public sealed class FleetProvisioning
+{
+    /// <summary>The current format version.</summary>
+    public const int FormatVersion = 1;
+
+    private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    public FleetProvisioning(IReadOnlyList<ProvisionedMeter> meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        Meters = meters;
+    }
+
+    public IReadOnlyList<ProvisionedMeter> Meters { get; }
+
+    /// <summary>
+    /// Provisions <paramref name="layout"/>: meter i gets the identity and addresses of <see cref="FleetAddressing"/>;
+    /// its keys, system title and household seed come from <paramref name="existing"/> when that holds its id, and are
+    /// new otherwise. Meters of <paramref name="existing"/> beyond the layout's count are left out.
+    /// </summary>
+    public static FleetProvisioning Create(FleetLayout layout, FleetProvisioning? existing = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        layout.Validate();
+        var previous = existing?.Meters.ToDictionary(m => m.Id, StringComparer.Ordinal) ?? [];
+        var usedKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var meter in previous.Values)
+        {
+            AddKeys(usedKeys, meter.Keys);
+        }
+
+        var meters = new ProvisionedMeter[layout.Meters];
+        for (var i = 0; i < meters.Length; i++)
+        {
+            var id = FleetAddressing.IdOf(i);
+            var physical = FleetAddressing.PhysicalAddressOf(i);
+            var wPort = layout.PortPerMeter ? (ushort)FleetAddressing.LogicalDevice : (ushort)physical;
+            var port = layout.PortPerMeter ? layout.Port + i : layout.Port;
+            meters[i] = previous.TryGetValue(id, out var kept)
+                ? kept with { PhysicalAddress = physical, WPort = wPort, Host = layout.Host, Port = port, ProfileId = layout.ProfileId }
+                : new ProvisionedMeter(
+                    id,
+                    FleetAddressing.SystemTitleOf(i),
+                    physical,
+                    wPort,
+                    layout.Host,
+                    port,
+                    layout.ProfileId,
+                    FleetAddressing.HouseholdSeedOf(layout.Seed, i),
+                    NewKeys(usedKeys));
+        }
+
+        return new FleetProvisioning(meters);
+    }
+
+    private static MeterKeyMaterial NewKeys(HashSet<string> used)
+    {
+        var password = RandomNumberGenerator.GetString(PasswordAlphabet, RandomNumberGenerator.GetInt32(8, 17));
+        return new MeterKeyMaterial(NewKey(used), NewKey(used), NewKey(used), System.Text.Encoding.ASCII.GetBytes(password));
+    }
+
+    private static byte[] NewKey(HashSet<string> used)
+    {
+        while (true)
+        {
+            var key = RandomNumberGenerator.GetBytes(16);
+            if (used.Add(Convert.ToHexString(key)))
+            {
+                return key;
+            }
+        }
+    }
+
+    internal static void AddKeys(HashSet<string> used, MeterKeyMaterial keys)
+    {
+        used.Add(Convert.ToHexString(keys.EncryptionKey.Span));
+        used.Add(Convert.ToHexString(keys.AuthenticationKey.Span));
+        used.Add(Convert.ToHexString(keys.MasterKey.Span));
+    }
+}
