@@ -1,0 +1,21 @@
+namespace Meterline.Simulator.Scenarios;
+
+/// <summary>The scenario controls of a simulated meter, as <see cref="ScenarioSchedule"/> drives them.</summary>
+public interface IScenarioTarget
+{
+    void SetMagnet(bool present);
+
+    void SetNeutralDisturbance(bool present);
+
+    void SetReverseCurrent(bool present);
+
+    void SetOutage(bool present);
+
+    /// <summary>The supply voltage as a multiple of nominal (1 = normal).</summary>
+    void SetVoltageFactor(double factor);
+
+    void SetCoverOpen(bool open);
+
+    /// <summary>Clock drift in parts per million (0 = none).</summary>
+    void SetClockDrift(double ppm);
+}

@@ -1,0 +1,26 @@
+namespace Meterline.Simulator.Scenarios;
+
+/// <summary>What a scenario does to its meters while it is active.</summary>
+public enum ScenarioKind
+{
+    /// <summary><c>magnet</c>: a magnet near the meter (IS 15959 event 201/202).</summary>
+    Magnet,
+
+    /// <summary><c>neutral</c>: neutral disturbance (event 203/204).</summary>
+    Neutral,
+
+    /// <summary><c>reverse</c>: current flowing in reverse (an inverted connection).</summary>
+    Reverse,
+
+    /// <summary><c>outage</c>: no supply; the meter goes dark (event 101/102) and answers nothing.</summary>
+    Outage,
+
+    /// <summary><c>sag</c>: the supply voltage multiplied by <see cref="Scenario.Factor"/>.</summary>
+    Sag,
+
+    /// <summary><c>cover-open</c>: the terminal cover opened (event 251).</summary>
+    CoverOpen,
+
+    /// <summary><c>drift</c>: the meter's clock runs <see cref="Scenario.Ppm"/> parts per million fast (or slow).</summary>
+    Drift,
+}
