@@ -13,7 +13,7 @@ internal static class ApplianceCatalog
     public static double BaseLoadWatts(int seed, int rooms)
     {
         var random = new SimulationRandom(SimulationRandom.Hash((ulong)seed, RatingStream, 1));
-        return 20 + (8 * rooms) + random.NextDouble(0, 30);
+        return 10 + (5 * rooms) + random.NextDouble(0, 15);
     }
 
     public const double BaseLoadPowerFactor = 0.9;
@@ -46,20 +46,20 @@ internal static class ApplianceCatalog
 
         if (appliances.HasFlag(HouseholdAppliances.AirConditioner))
         {
-            // Running power of 1–1.5 t split units, inverter and fixed speed mixed.
-            var count = Math.Clamp(random.NextInt(1, rooms - 1), 1, 3);
+            // Average draw of 1–1.5 t split units while in use (the compressor cycles), inverter and fixed speed mixed.
+            var count = rooms >= 4 ? 2 : 1;
             for (var i = 0; i < count; i++)
             {
-                units.Add(new(ApplianceKind.AirConditioner, random.NextDouble(700, 1400), 0.85, 60, 30));
+                units.Add(new(ApplianceKind.AirConditioner, random.NextDouble(500, 1000), 0.85, 60, 45));
             }
         }
 
         if (appliances.HasFlag(HouseholdAppliances.RoomHeater))
         {
-            var count = Math.Clamp(random.NextInt(1, rooms / 2), 1, 2);
+            var count = rooms >= 4 ? 2 : 1;
             for (var i = 0; i < count; i++)
             {
-                units.Add(new(ApplianceKind.RoomHeater, random.NextDouble(800, 2000), 0.99, 40, 30));
+                units.Add(new(ApplianceKind.RoomHeater, random.NextDouble(800, 1500), 0.99, 30, 45));
             }
         }
 
@@ -77,7 +77,7 @@ internal static class ApplianceCatalog
         {
             for (var i = 0; i < rooms; i++)
             {
-                units.Add(new(ApplianceKind.Fan, random.NextDouble(45, 75), 0.85, 120, 40));
+                units.Add(new(ApplianceKind.Fan, random.NextDouble(45, 75), 0.85, 90, 60));
             }
         }
 

@@ -8,7 +8,7 @@ namespace Meterline.Meter.Metrology;
 internal static class LoadShapes
 {
     // Monthly curves, January..December.
-    private static readonly double[] Cooling = [0, 0, 0.25, 0.7, 1.0, 0.9, 0.5, 0.45, 0.5, 0.3, 0.05, 0];
+    private static readonly double[] Cooling = [0, 0, 0.2, 0.6, 1.0, 0.9, 0.4, 0.35, 0.4, 0.25, 0.05, 0];
     private static readonly double[] Heating = [1.0, 0.6, 0.1, 0, 0, 0, 0, 0, 0, 0, 0.2, 0.8];
     private static readonly double[] HotWater = [1.0, 0.9, 0.5, 0.15, 0.05, 0.05, 0.1, 0.1, 0.1, 0.3, 0.7, 1.0];
     private static readonly double[] FanUse = [0.05, 0.15, 0.5, 0.9, 1.0, 1.0, 0.9, 0.9, 0.9, 0.7, 0.3, 0.05];
@@ -55,14 +55,14 @@ internal static class LoadShapes
                 return (0.05 + (2.0 * Bump(hour, 20.5, 1.8)) + (daytime ? (weekend ? 0.8 : 0.25) : 0) + (0.4 * Bump(morningHour, 7.5, 1)),
                     asleep ? 5 : 1);
             case ApplianceKind.Fan:
-                return (season.FanUse * ((night ? 2.0 : 0) + (daytime ? occupancy : 0) + (hour is >= 17 and < 22 ? 1.5 : 0) + 0.2), 1);
+                return (season.FanUse * ((night ? 1.2 : 0) + (daytime ? 0.6 * occupancy : 0) + (hour is >= 17 and < 22 ? 1.0 : 0) + 0.1), 1);
             case ApplianceKind.WaterHeater:
                 return (season.HotWater * ((2.0 * Bump(morningHour, 7.0, 1.0)) + (0.7 * Bump(hour, 19.5, 1.0))), 1);
             case ApplianceKind.AirConditioner:
-                var cool = (night ? 1.6 : 0) + (hour is >= 12 and < 17 ? occupancy : 0) + (hour is >= 17 and < 22 ? 0.8 : 0) + 0.1;
+                var cool = (night ? 1.0 : 0) + (hour is >= 12 and < 17 ? 0.8 * occupancy : 0) + (hour is >= 17 and < 22 ? 0.5 : 0) + 0.05;
                 return (season.Cooling * cool, morningHour is >= 6.5 and < 9 ? 3 : 1);
             case ApplianceKind.RoomHeater:
-                var warm = (hour is >= 18 and < 23 ? 1.5 : 0) + (asleep ? 0.5 : 0) + (morningHour is >= 5.5 and < 9 ? 1.0 : 0);
+                var warm = (hour is >= 18 and < 23 ? 1.0 : 0) + (asleep ? 0.2 : 0) + (morningHour is >= 5.5 and < 9 ? 0.7 : 0);
                 return (season.Heating * warm, morningHour is >= 9 and < 18 ? 3 : 1);
             case ApplianceKind.Cooking:
                 return ((2.0 * Bump(morningHour, 7.5, 0.7)) + ((weekend ? 1.5 : 0.6) * Bump(hour, 13, 0.6)) + (2.0 * Bump(hour, 20, 0.8)) + 0.02, 1);
