@@ -40,4 +40,7 @@ public enum HouseholdAppliances
 
     /// <summary>A water pump filling the roof tank, early morning and early evening.</summary>
     WaterPump = 1 << 9,
+
+    /// <summary>Every appliance above.</summary>
+    All = (1 << 10) - 1,
 }

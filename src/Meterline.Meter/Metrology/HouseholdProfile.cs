@@ -27,8 +27,7 @@ public sealed record HouseholdProfile
             throw new ArgumentOutOfRangeException(nameof(connectedLoadKw), connectedLoadKw, "The connected load is more than 0 and at most 25 kW");
         }
 
-        const HouseholdAppliances all = (HouseholdAppliances)((1 << 10) - 1);
-        if ((appliances & ~all) != 0)
+        if ((appliances & ~HouseholdAppliances.All) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(appliances), appliances, "Unknown appliance flags");
         }

@@ -258,6 +258,32 @@ public sealed class MetrologyEngineTests
         Assert.Equal(0, engine.Registers.ImportWhExact);
     }
 
+    [Fact]
+    public void Step_AfterWarmUp_AllocatesNothingEvenAcrossMidnight()
+    {
+        var engine = new MetrologyEngine(HouseholdProfile.Typical(30), 30);
+        var demand = new DemandRegister();
+        var blocks = new IntervalAccumulator(engine.Registers);
+        var conditions = new MetrologyConditions { EarthReturnShare = 0.2 };
+        var time = Start;
+        for (var minute = 0; minute < 1440; minute++)
+        {
+            time += Minute;
+            blocks.Add(engine.Step(time, Minute, conditions, 2), Minute);
+            demand.Add(engine.LastStepEnergy.ImportWh, time);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var minute = 0; minute < 2 * 1440; minute++)
+        {
+            time += Minute;
+            blocks.Add(engine.Step(time, Minute, conditions, 2), Minute);
+            demand.Add(engine.LastStepEnergy.ImportWh, time);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static (MetrologyEngine Engine, MetrologySample Evening) RunDay(MetrologyConditions conditions)
     {
         var engine = new MetrologyEngine(HouseholdProfile.Typical(13), 13);
