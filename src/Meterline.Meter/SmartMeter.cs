@@ -98,10 +98,10 @@ public sealed partial class SmartMeter : IEventRecorder
         _lastStep = Clock.TrueNow;
         _lastMeterTime = Clock.UtcNow;
         _lastBlockCapture = ClockBlocks.BlockEnd(Clock.LocalNow, options.BlockPeriod) - options.BlockPeriod;
+        _associations = new MeterAssociationFactory(Profile, Keys, Identity.SystemTitle, _counter, _clientCounters, PolicyOf, options.MaxPduSize);
         var objects = BuildObjects();
         Objects = objects;
         _server = new MeterCosemServer(this, Profile, objects);
-        _associations = new MeterAssociationFactory(Profile, Keys, Identity.SystemTitle, _counter, _clientCounters, PolicyOf, options.MaxPduSize);
         _sample = _engine.Measure(Clock.TrueNow.ToOffset(options.UtcOffset), _conditions);
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Meterline.Meter.Metrology;
 
 /// <summary>
@@ -40,6 +42,51 @@ public sealed class EnergyRegisters
         ValidateZone(zone);
         return _zoneImportWh[zone - 1];
     }
+
+    /// <summary>The whole-unit registers by name ("import", "export", "apparent", "tz1".."tz8"), for non-volatile memory.</summary>
+    public ImmutableDictionary<string, ulong> Snapshot()
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, ulong>(StringComparer.Ordinal);
+        builder["import"] = ImportWh;
+        builder["export"] = ExportWh;
+        builder["apparent"] = ApparentVAh;
+        for (var zone = 1; zone <= TariffZoneCount; zone++)
+        {
+            builder[ZoneName(zone)] = _zoneImportWh[zone - 1];
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>
+    /// Loads registers saved by <see cref="Snapshot"/> (a restarted meter carries on from them); a register is never
+    /// moved backwards, and missing names are left as they are. The zones are made to add up to the import register
+    /// again by crediting any difference to TZ1.
+    /// </summary>
+    public void Restore(IReadOnlyDictionary<string, ulong> saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        ImportWh = Math.Max(ImportWh, saved.GetValueOrDefault("import"));
+        ExportWh = Math.Max(ExportWh, saved.GetValueOrDefault("export"));
+        ApparentVAh = Math.Max(ApparentVAh, saved.GetValueOrDefault("apparent"));
+        ulong zones = 0;
+        for (var zone = 1; zone <= TariffZoneCount; zone++)
+        {
+            _zoneImportWh[zone - 1] = Math.Max(_zoneImportWh[zone - 1], saved.GetValueOrDefault(ZoneName(zone)));
+            zones += _zoneImportWh[zone - 1];
+        }
+
+        if (zones < ImportWh)
+        {
+            _zoneImportWh[0] += ImportWh - zones;
+        }
+        else if (zones > ImportWh)
+        {
+            ImportWh = zones;
+        }
+    }
+
+    private static string ZoneName(int zone) => "tz" + zone.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Adds one step's energies, the import to <paramref name="zone"/>.</summary>
     internal void Add(in StepEnergy energy, int zone)
