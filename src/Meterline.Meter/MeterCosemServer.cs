@@ -15,12 +15,12 @@ namespace Meterline.Meter;
 /// </summary>
 internal sealed class MeterCosemServer : ICosemServer
 {
-    private readonly Meter _meter;
+    private readonly SmartMeter _meter;
     private readonly MeterProfile _profile;
     private readonly FrozenDictionary<ObisCode, CosemObject> _objects;
     private readonly FrozenDictionary<ObisCode, ProfileAssociation> _associations;
 
-    public MeterCosemServer(Meter meter, MeterProfile profile, FrozenDictionary<ObisCode, CosemObject> objects)
+    public MeterCosemServer(SmartMeter meter, MeterProfile profile, FrozenDictionary<ObisCode, CosemObject> objects)
     {
         _meter = meter;
         _profile = profile;

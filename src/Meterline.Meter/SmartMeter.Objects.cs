@@ -25,7 +25,7 @@ public sealed partial class SmartMeter
     private static readonly ObisCode InstantaneousProfile = new(1, 0, 94, 91, 0, 255);
     private static readonly ObisCode BlockLoadProfile = new(1, 0, 99, 1, 0, 255);
     private static readonly ObisCode DailyLoadProfile = new(1, 0, 99, 2, 0, 255);
-    private static readonly ObisCode BillingProfile = new(1, 0, 98, 1, 0, 255);
+    private static readonly ObisCode BillingProfileName = new(1, 0, 98, 1, 0, 255);
     private static readonly ObisCode NamePlate = new(0, 0, 94, 91, 10, 255);
     private static readonly ObisCode Voltage = new(1, 0, 12, 7, 0, 255);
     private static readonly ObisCode PhaseCurrent = new(1, 0, 11, 7, 0, 255);
@@ -150,7 +150,7 @@ public sealed partial class SmartMeter
                 Limiter = new LimiterObject(ln, Clock, this, () => Relay?.LocalDisconnect(), () => Relay?.LocalReconnect());
                 return Limiter;
             case 20:
-                Calendar = new ActivityCalendarObject(ln, Clock, this, ActivityCalendarTables.Default);
+                Calendar = new ActivityCalendarObject(ln, Clock, this, ActivityCalendarTables.Is15959Default());
                 return Calendar;
             case 40:
                 var push = new PushSetupObject(ln, Clock, () => PushNow(ln), DefaultPushSettings(ln));

@@ -38,7 +38,7 @@ public sealed partial class SmartMeter
             return _dailyProfile = new ProfileGenericObject(ln, DailyColumns, _options.DailyProfileDays, Clock, TimeSpan.FromDays(1));
         }
 
-        if (ln == BillingProfile)
+        if (ln == BillingProfileName)
         {
             return _billingProfile = new ProfileGenericObject(ln, BillingColumns, _options.BillingProfileEntries, Clock, TimeSpan.Zero);
         }

@@ -90,7 +90,7 @@ public sealed partial class SmartMeter
                 [
                     new CaptureObjectDefinition(40, BillingPush, 1, 0),
                     Column(1, SerialNumber),
-                    new CaptureObjectDefinition(7, BillingProfile, 2, 1),
+                    new CaptureObjectDefinition(7, BillingProfileName, 2, 1),
                 ]
                 : (ImmutableArray<CaptureObjectDefinition>)
                 [
@@ -145,7 +145,7 @@ public sealed partial class SmartMeter
         {
             var count = Math.Min(item.DataIndex, profile.EntriesInUse);
             var selection = new EntryDescriptor((uint)(profile.EntriesInUse - count + 1)).ToSelectiveAccessDescriptor();
-            return count == 0 ? new CosemData.Array([]) : cosem.Get(Internal, 2, selection).Data;
+            return count == 0 ? new CosemData.Array(ImmutableArray<CosemData>.Empty) : cosem.Get(Internal, 2, selection).Data;
         }
 
         return cosem.Get(Internal, item.AttributeIndex, null).Data;

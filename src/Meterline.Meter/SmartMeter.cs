@@ -97,7 +97,8 @@ public sealed partial class SmartMeter : IEventRecorder
         _pushes = new PushQueue(options.PushQueueCapacity);
         _lastStep = Clock.TrueNow;
         _lastMeterTime = Clock.UtcNow;
-        _lastBlockCapture = ClockBlocks.BlockEnd(Clock.LocalNow, options.BlockPeriod) - options.BlockPeriod;
+        var local = Clock.LocalNow;
+        _lastBlockCapture = ClockBlocks.IsBoundary(local, options.BlockPeriod) ? local : ClockBlocks.BlockEnd(local, options.BlockPeriod) - options.BlockPeriod;
         _associations = new MeterAssociationFactory(Profile, Keys, Identity.SystemTitle, _counter, _clientCounters, PolicyOf, options.MaxPduSize);
         var objects = BuildObjects();
         Objects = objects;

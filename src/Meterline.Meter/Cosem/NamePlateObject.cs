@@ -21,7 +21,7 @@ public sealed class NamePlateObject : CosemObject
     {
         ArgumentNullException.ThrowIfNull(row);
         _columns = [.. row.Select(c => c.Column)];
-        _row = new CosemData.Structure([.. row.Select(c => c.Value)]);
+        _row = new CosemData.Structure(row.Select(c => c.Value).ToImmutableArray());
     }
 
     public override ushort ClassId => 7;
@@ -36,7 +36,7 @@ public sealed class NamePlateObject : CosemObject
         new(attributeId switch
         {
             2 => new CosemData.Array(_row),
-            3 => new CosemData.Array([.. _columns.Select(c => c.ToData())]),
+            3 => new CosemData.Array(_columns.Select(c => c.ToData()).ToImmutableArray()),
             4 => new CosemData.DoubleLongUnsigned(0),
             5 => new CosemData.Enum(1),
             6 => new CaptureObjectDefinition(0, new ObisCode(0, 0, 0, 0, 0, 0), 0, 0).ToData(),
