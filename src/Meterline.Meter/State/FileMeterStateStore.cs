@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Meterline.Dlms.Security;
+using Meterline.Meter.Security;
 
 namespace Meterline.Meter.State;
 
@@ -121,7 +122,8 @@ public sealed class FileMeterStateStore : IMeterStateStore
         if (state.Keys is { } keys)
         {
             writer.WriteStartObject("keys");
-            writer.WriteString("encryptionKey", Convert.ToHexString(keys.EncryptionKey.Span));
+            writer.WriteString("encryptionKey", Convert.ToHexString(keys.GlobalUnicastEncryptionKey.Span));
+            writer.WriteString("broadcastKey", Convert.ToHexString(keys.GlobalBroadcastEncryptionKey.Span));
             writer.WriteString("authenticationKey", Convert.ToHexString(keys.AuthenticationKey.Span));
             writer.WriteString("masterKey", Convert.ToHexString(keys.MasterKey.Span));
             writer.WriteString("llsSecret", Convert.ToHexString(keys.LlsSecret.Span));
@@ -151,6 +153,7 @@ public sealed class FileMeterStateStore : IMeterStateStore
         {
             keys = new MeterKeyMaterial(
                 Hex(k, "encryptionKey"),
+                Hex(k, "broadcastKey"),
                 Hex(k, "authenticationKey"),
                 Hex(k, "masterKey"),
                 Hex(k, "llsSecret"));

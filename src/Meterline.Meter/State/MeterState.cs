@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Meterline.Dlms.Security;
+using Meterline.Meter.Security;
 
 namespace Meterline.Meter.State;
 

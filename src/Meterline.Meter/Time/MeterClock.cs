@@ -14,6 +14,7 @@ public sealed class MeterClock
     private TimeSpan _offset;
     private DateTimeOffset _driftAnchor;
     private double _driftPpm;
+    private DateTimeOffset? _pinned;
 
     /// <param name="timeProvider">True time.</param>
     /// <param name="utcOffset">The meter's local time zone as an offset from UTC.</param>
@@ -67,8 +68,8 @@ public sealed class MeterClock
         }
     }
 
-    /// <summary>True time now.</summary>
-    public DateTimeOffset TrueNow => TimeProvider.GetUtcNow();
+    /// <summary>True time now (or the instant the meter is catching up to, while it steps through time).</summary>
+    public DateTimeOffset TrueNow => _pinned ?? TimeProvider.GetUtcNow();
 
     /// <summary>The meter's time now, in UTC.</summary>
     public DateTimeOffset UtcNow => ToMeterTime(TrueNow);
@@ -104,6 +105,15 @@ public sealed class MeterClock
 
     /// <summary>The meter's time now as a COSEM date-time.</summary>
     public CosemDateTime NowAsCosem() => ToCosem(UtcNow);
+
+    /// <summary>
+    /// Holds "now" at <paramref name="trueTime"/> while the meter steps its measurements through a stretch of time it
+    /// has not yet processed, so that everything it consults (tariff zone, limiter, captures) sees that instant.
+    /// </summary>
+    internal void Pin(DateTimeOffset trueTime) => _pinned = trueTime;
+
+    /// <summary>Releases <see cref="Pin"/>: now is the time provider's again.</summary>
+    internal void Unpin() => _pinned = null;
 
     private void FoldDrift()
     {

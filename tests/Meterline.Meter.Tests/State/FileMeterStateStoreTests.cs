@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Meterline.Dlms.Security;
+using Meterline.Meter.Security;
 using Meterline.Meter.State;
 
 namespace Meterline.Meter.Tests.State;
@@ -18,7 +19,7 @@ public sealed class FileMeterStateStoreTests : IDisposable
         {
             OutgoingCounterMark = 4000,
             ClientCounters = [new InvocationCounterRecord(SystemTitle.Parse("4D4D4D0000000001"), KeyId.GlobalUnicastEncryptionKey, 77)],
-            Keys = new MeterKeyMaterial(new byte[16], Enumerable.Repeat((byte)1, 16).ToArray(), Enumerable.Repeat((byte)2, 16).ToArray(), "secret"u8.ToArray()),
+            Keys = new MeterKeyMaterial(new byte[16], default, Enumerable.Repeat((byte)1, 16).ToArray(), Enumerable.Repeat((byte)2, 16).ToArray(), "secret"u8.ToArray()),
             Registers = ImmutableDictionary<string, ulong>.Empty.Add("import", 123456789012),
         };
 
