@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Meterline.Meter.State;
+using Meterline.Meter.Security;
 
 namespace Meterline.Simulator.Provisioning;
 
@@ -67,7 +67,7 @@ public sealed class FleetProvisioning
     private static MeterKeyMaterial NewKeys(HashSet<string> used)
     {
         var password = RandomNumberGenerator.GetString(PasswordAlphabet, RandomNumberGenerator.GetInt32(8, 17));
-        return new MeterKeyMaterial(NewKey(used), NewKey(used), NewKey(used), System.Text.Encoding.ASCII.GetBytes(password));
+        return new MeterKeyMaterial(NewKey(used), default, NewKey(used), NewKey(used), System.Text.Encoding.ASCII.GetBytes(password));
     }
 
     private static byte[] NewKey(HashSet<string> used)
@@ -84,7 +84,7 @@ public sealed class FleetProvisioning
 
     internal static void AddKeys(HashSet<string> used, MeterKeyMaterial keys)
     {
-        used.Add(Convert.ToHexString(keys.EncryptionKey.Span));
+        used.Add(Convert.ToHexString(keys.GlobalUnicastEncryptionKey.Span));
         used.Add(Convert.ToHexString(keys.AuthenticationKey.Span));
         used.Add(Convert.ToHexString(keys.MasterKey.Span));
     }

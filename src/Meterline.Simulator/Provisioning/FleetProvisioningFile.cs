@@ -96,7 +96,7 @@ public static class FleetProvisioningFile
             writer.WriteNumber("port", meter.Port);
             writer.WriteString("profile", meter.ProfileId);
             writer.WriteNumber("householdSeed", meter.HouseholdSeed);
-            writer.WriteString("encryptionKey", Convert.ToHexString(meter.Keys.EncryptionKey.Span));
+            writer.WriteString("encryptionKey", Convert.ToHexString(meter.Keys.GlobalUnicastEncryptionKey.Span));
             writer.WriteString("authenticationKey", Convert.ToHexString(meter.Keys.AuthenticationKey.Span));
             writer.WriteString("masterKey", Convert.ToHexString(meter.Keys.MasterKey.Span));
             writer.WriteString("readerPassword", meter.ReaderPassword);

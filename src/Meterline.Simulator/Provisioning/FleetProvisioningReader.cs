@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Meterline.Dlms.Security;
-using Meterline.Meter.State;
+using Meterline.Meter.Security;
 
 namespace Meterline.Simulator.Provisioning;
 
@@ -58,7 +58,7 @@ internal static class FleetProvisioningReader
     {
         Require(element.ValueKind == JsonValueKind.Object, index, null, "not an object");
         var id = String(element, "id", index, null);
-        Require(id.Length is >= 1 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), index, null, "id must be 1 to 64 letters, digits, '-' or '_'");
+        Require(id.Length is >= 1 and <= 32 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), index, null, "id must be 1 to 32 letters, digits, '-' or '_'");
         var titleText = String(element, "systemTitle", index, id);
         var title = default(SystemTitle);
         Require(titleText.Length == 16 && SystemTitle.TryParse(titleText, out title), index, id, "systemTitle must be 16 hex digits");
@@ -75,6 +75,7 @@ internal static class FleetProvisioningReader
         Require(password.Length is >= 8 and <= 16 && password.All(c => c is >= '!' and <= '~'), index, id, "readerPassword must be 8 to 16 printable ASCII characters");
         var keys = new MeterKeyMaterial(
             Key(element, "encryptionKey", index, id),
+            default,
             Key(element, "authenticationKey", index, id),
             Key(element, "masterKey", index, id),
             System.Text.Encoding.ASCII.GetBytes(password));

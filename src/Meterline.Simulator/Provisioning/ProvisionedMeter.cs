@@ -1,5 +1,5 @@
 using Meterline.Dlms.Security;
-using Meterline.Meter.State;
+using Meterline.Meter.Security;
 
 namespace Meterline.Simulator.Provisioning;
 
@@ -8,7 +8,7 @@ namespace Meterline.Simulator.Provisioning;
 /// profile and household, and its secrets (global unicast encryption key, authentication key, master key (KEK) and
 /// the meter-reader LLS password, held as <see cref="MeterKeyMaterial.LlsSecret"/>). Prints no secret.
 /// </summary>
-/// <param name="Id">The serial number, e.g. MTL00000001 (also the meter's state file name).</param>
+/// <param name="Id">The serial number, e.g. MTL00000001 (1 to 32 letters, digits, - or _; also the state file name).</param>
 /// <param name="SystemTitle">Manufacturer "MTL" and a five-byte serial.</param>
 /// <param name="PhysicalAddress">The HDLC lower (physical) server address, from 16; the upper address is 1.</param>
 /// <param name="WPort">The wrapper wPort the meter answers as: 1 on a port of its own, its number on a shared port.</param>

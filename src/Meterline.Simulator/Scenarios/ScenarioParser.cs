@@ -189,16 +189,30 @@ public static partial class ScenarioParser
             return null;
         }
 
-        var match = Duration().Match(text);
-        if (!match.Success || text.Length == 0)
+        if (!TryParseDuration(text, out var span, out var error))
         {
-            return $"for '{text}' is not a duration such as 90s, 30m, 2h, 1d or 1h30m";
+            return "for " + error;
         }
 
-        var total = TimeSpan.Zero;
+        duration = span;
+        return null;
+    }
+
+    /// <summary>Parses a duration such as 90s, 30m, 2h, 1d or 1h30m: more than 0, at most <see cref="MaxDuration"/>.</summary>
+    public static bool TryParseDuration(string? text, out TimeSpan duration, [NotNullWhen(false)] out string? error)
+    {
+        duration = default;
+        var match = text is null ? null : Duration().Match(text);
+        if (match is null || !match.Success || text!.Length == 0)
+        {
+            error = $"'{text}' is not a duration such as 90s, 30m, 2h, 1d or 1h30m";
+            return false;
+        }
+
+        TimeSpan total;
         try
         {
-            total += TimeSpan.FromDays(Group(match, "d")) + TimeSpan.FromHours(Group(match, "h")) + TimeSpan.FromMinutes(Group(match, "m")) + TimeSpan.FromSeconds(Group(match, "s"));
+            total = TimeSpan.FromDays(Group(match, "d")) + TimeSpan.FromHours(Group(match, "h")) + TimeSpan.FromMinutes(Group(match, "m")) + TimeSpan.FromSeconds(Group(match, "s"));
         }
         catch (OverflowException)
         {
@@ -207,11 +221,13 @@ public static partial class ScenarioParser
 
         if (total <= TimeSpan.Zero || total > MaxDuration)
         {
-            return $"for '{text}' must be more than 0 and at most 3650 days";
+            error = $"'{text}' must be more than 0 and at most 3650 days";
+            return false;
         }
 
         duration = total;
-        return null;
+        error = null;
+        return true;
     }
 
     private static long Group(Match match, string name) =>

@@ -23,7 +23,7 @@ public sealed class FleetProvisioningTests : IDisposable
         Assert.Equal([16, 17, 18, 19, 20], fleet.Meters.Select(m => m.PhysicalAddress));
         Assert.Equal([16, 17, 18, 19, 20], fleet.Meters.Select(m => (int)m.WPort));
         Assert.All(fleet.Meters, m => Assert.Equal(4059, m.Port));
-        var keys = fleet.Meters.SelectMany(m => new[] { m.Keys.EncryptionKey, m.Keys.AuthenticationKey, m.Keys.MasterKey }).Select(k => Convert.ToHexString(k.Span)).ToList();
+        var keys = fleet.Meters.SelectMany(m => new[] { m.Keys.GlobalUnicastEncryptionKey, m.Keys.AuthenticationKey, m.Keys.MasterKey }).Select(k => Convert.ToHexString(k.Span)).ToList();
         Assert.All(keys, k => Assert.Equal(32, k.Length));
         Assert.Equal(15, keys.Distinct().Count());
         Assert.All(fleet.Meters, m => Assert.InRange(m.ReaderPassword.Length, 8, 16));
@@ -108,7 +108,7 @@ public sealed class FleetProvisioningTests : IDisposable
         var text = meter.ToString() + meter.Keys;
 
         Assert.Contains("MTL00000001", text, StringComparison.Ordinal);
-        Assert.DoesNotContain(Convert.ToHexString(meter.Keys.EncryptionKey.Span), text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Convert.ToHexString(meter.Keys.GlobalUnicastEncryptionKey.Span), text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(meter.ReaderPassword, text, StringComparison.Ordinal);
     }
 
@@ -167,7 +167,7 @@ public sealed class FleetProvisioningTests : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         foreach (var meter in fleet.Meters)
         {
-            Assert.DoesNotContain(Convert.ToHexString(meter.Keys.EncryptionKey.Span), error.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToHexString(meter.Keys.GlobalUnicastEncryptionKey.Span), error.Message, StringComparison.OrdinalIgnoreCase);
         }
     }
 

@@ -1,0 +1,49 @@
+using System.Net;
+using Meterline.Simulator.Hosting;
+using Meterline.Simulator.Push;
+using Meterline.Simulator.Scenarios;
+
+namespace Meterline.Simulator.Fleet;
+
+/// <summary>Everything a <see cref="FleetSimulator"/> is built from (what <c>meterline sim</c> parses).</summary>
+public sealed record FleetSimulatorOptions
+{
+    public required int Meters { get; init; }
+
+    /// <summary>Simulated seconds per real second, 1 to 100,000.</summary>
+    public double Speed { get; init; } = 1;
+
+    /// <summary>The simulated instant the fleet starts at.</summary>
+    public required DateTimeOffset Start { get; init; }
+
+    /// <summary>The meter profile file (e.g. profiles/is15959-single-phase.json).</summary>
+    public required string ProfilePath { get; init; }
+
+    /// <summary>The provisioning file: read when it exists (its keys are kept), then written.</summary>
+    public required string ProvisioningPath { get; init; }
+
+    /// <summary>Where each meter's non-volatile state is kept.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The host written to the provisioning file as the meters' address.</summary>
+    public string AdvertisedHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Where the meters listen (their hosting: port, framing, port per meter, limits).</summary>
+    public FleetHostOptions Hosting { get; init; } = new();
+
+    /// <summary>Where pushes go; null: nowhere (they stay queued in the meters, bounded).</summary>
+    public PushDestination? Push { get; init; }
+
+    public IReadOnlyList<Scenario> Scenarios { get; init; } = [];
+
+    /// <summary>Seeds the households (per meter) and the grid (shared: the meters are on one feeder).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Flush each state write to the disk (survives a power cut; slower). Off: survives a process crash.</summary>
+    public bool FlushStateToDisk { get; init; }
+
+    public FleetRunnerOptions Runner { get; init; } = new();
+
+    /// <summary>Settings of the TCP push sink (back-off, wPorts).</summary>
+    public TcpWrapperPushSinkOptions TcpPush { get; init; } = new();
+}
