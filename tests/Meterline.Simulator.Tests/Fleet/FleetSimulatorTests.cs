@@ -1,0 +1,102 @@
+using Meterline.Dlms.Associations;
+using Meterline.Dlms.Cosem;
+using Meterline.Dlms.Hdlc;
+using Meterline.Dlms.Links;
+using Meterline.Simulator.Fleet;
+using Meterline.Simulator.Hosting;
+using Meterline.Simulator.Provisioning;
+using Meterline.Simulator.Tests.Support;
+
+namespace Meterline.Simulator.Tests.Fleet;
+
+/// <summary>The whole fleet on loopback: real meters behind one shared port, read by a real DLMS client.</summary>
+public sealed class FleetSimulatorTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly CosemAttributeDescriptor LogicalDeviceName = new(1, new ObisCode(0, 0, 42, 0, 0, 255), 2);
+    private readonly string _directory = Directory.CreateTempSubdirectory("meterline-fleet-").FullName;
+
+    private FleetSimulatorOptions Options(FleetFraming framing, bool portPerMeter = false) => new()
+    {
+        Meters = 3,
+        Speed = 1000,
+        Start = FleetFixture.Start,
+        ProfilePath = FleetFixture.ProfilePath,
+        ProvisioningPath = Path.Combine(_directory, "fleet.json"),
+        StateDirectory = Path.Combine(_directory, "state"),
+        Hosting = new FleetHostOptions { Port = 0, Framing = framing, PortPerMeter = portPerMeter },
+    };
+
+    private static async Task<string> ReadNameAsync(IApduLink link)
+    {
+        await using var client = DlmsClient.Create(link, new ClientAssociation(new ClientAssociationSettings()), new DlmsClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
+        Assert.True((await client.AssociateAsync()).IsAssociated);
+        var result = await client.GetAsync(LogicalDeviceName);
+        await client.ReleaseAsync();
+        return System.Text.Encoding.ASCII.GetString(Assert.IsType<CosemData.OctetString>(result.Data).Value.Span);
+    }
+
+    [Fact]
+    public async Task SharedPortWrapper_EachMeterAnswersWithItsLogicalDeviceName()
+    {
+        await using var fleet = await FleetSimulator.StartAsync(Options(FleetFraming.Wrapper));
+        using var stop = new CancellationTokenSource();
+        var running = fleet.RunAsync(stop.Token);
+        var port = Assert.Single(fleet.Endpoints).Port;
+
+        foreach (var meter in fleet.Meters.Reverse())
+        {
+            await using var pipe = await TcpTransport.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5));
+            await using var link = WrapperLink.Start(pipe, 16, (ushort)meter.PhysicalAddress);
+            Assert.Equal(meter.Meter.Identity.LogicalDeviceName, await ReadNameAsync(link).WaitAsync(Bound));
+        }
+
+        await stop.CancelAsync();
+        await running.WaitAsync(Bound);
+        Assert.Equal(3, fleet.HostStatistics.AcceptedConnections);
+    }
+
+    [Fact]
+    public async Task SharedPortHdlc_MeterChosenByPhysicalAddressAnswers()
+    {
+        await using var fleet = await FleetSimulator.StartAsync(Options(FleetFraming.Hdlc));
+        using var stop = new CancellationTokenSource();
+        var running = fleet.RunAsync(stop.Token);
+        var port = Assert.Single(fleet.Endpoints).Port;
+
+        await using (var pipe = await TcpTransport.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5)))
+        await using (var link = await HdlcLink.ConnectAsync(pipe, HdlcAddress.Client(16), HdlcAddress.Server(1, 18, 4), new HdlcLinkOptions { ResponseTimeout = TimeSpan.FromSeconds(5) }))
+        {
+            Assert.Equal(fleet.Meters[2].Meter.Identity.LogicalDeviceName, await ReadNameAsync(link).WaitAsync(Bound));
+        }
+
+        await stop.CancelAsync();
+        await running.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task StartAsync_PortPerMeter_WritesTheBoundPortsAndKeepsKeysOnRestart()
+    {
+        FleetProvisioning first;
+        await using (var fleet = await FleetSimulator.StartAsync(Options(FleetFraming.Wrapper, portPerMeter: true)))
+        {
+            first = FleetProvisioningFile.Read(fleet.ProvisioningPath);
+            Assert.Equal(fleet.Endpoints.Select(e => e.Port), first.Meters.Select(m => m.Port));
+            Assert.All(first.Meters, m => Assert.Equal(1, m.WPort));
+        }
+
+        await using var again = await FleetSimulator.StartAsync(Options(FleetFraming.Wrapper, portPerMeter: true));
+        var second = FleetProvisioningFile.Read(again.ProvisioningPath);
+        Assert.Equal(first.Meters.Select(m => m.Keys), second.Meters.Select(m => m.Keys));
+    }
+
+    [Fact]
+    public async Task StartAsync_ScenarioBeyondTheFleet_Throws()
+    {
+        Assert.True(Meterline.Simulator.Scenarios.ScenarioParser.TryParse("magnet:meter=5", out var scenario, out _));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => FleetSimulator.StartAsync(Options(FleetFraming.Wrapper) with { Scenarios = [scenario] }));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
