@@ -1,16 +1,19 @@
 using System.CommandLine;
 using Meterline.Cli.Dlms;
+using Meterline.Cli.Sim;
 
 namespace Meterline.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => BuildRootCommand(Console.Out, Console.Error).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) =>
+        BuildRootCommand(Console.Out, Console.Error).Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
 
     /// <summary>The command tree; output goes to the given writers so that tests can run it in process.</summary>
     public static RootCommand BuildRootCommand(TextWriter output, TextWriter error) =>
         new("Meterline: an open Advanced Metering Infrastructure head-end, meter simulator and DLMS/COSEM toolkit")
         {
             DlmsCommand.Create(output, error),
+            SimCommand.Create(output, error),
         };
 }
