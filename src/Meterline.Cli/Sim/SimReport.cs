@@ -32,7 +32,7 @@ internal static class SimReport
         {
             var endpoint = fleet.Endpoints[0];
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"listening: {endpoint}, {framing} framing, shared by every meter: meter i answers {(framing == "wrapper" ? "wPort" : "HDLC server address 1/")}{16}+i"));
+                $"listening: {endpoint}, {framing} framing, one port for every meter: meter i (from 0) answers {(framing == "wrapper" ? "wPort " : "HDLC server address 1/")}16+i"));
             foreach (var meter in fleet.Meters.Take(ListedMeters))
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {meter.Id}  {(framing == "wrapper" ? "wPort " : "HDLC 1/")}{meter.PhysicalAddress}"));
