@@ -43,6 +43,13 @@ public sealed partial class SmartMeter
                     return false;
                 }
 
+                if (!push.IsAlert && _pushSetups.TryGetValue(push.PushSetup, out var setup) && !setup.IsInCommunicationWindow())
+                {
+                    // Outside the push setup's communication window: wait (alerts are never held back).
+                    _pushes.Complete(push.Sequence, delivered: false, now, TimeSpan.FromMinutes(1), int.MaxValue);
+                    continue;
+                }
+
                 var apdu = _preProtected.TryGetValue(push.Sequence, out var ready) ? ready : Protect(push);
                 if (apdu is not { } bytes)
                 {
@@ -64,9 +71,9 @@ public sealed partial class SmartMeter
     {
         lock (Sync)
         {
-            var setup = _pushSetups.Values.FirstOrDefault();
+            var setup = _pushes.TryGetInFlight(sequence, out var push) ? _pushSetups.GetValueOrDefault(push.PushSetup) : null;
             var retries = setup?.Settings.NumberOfRetries ?? 3;
-            var delay = TimeSpan.FromSeconds(setup?.Settings.RepetitionDelay ?? 60);
+            var delay = TimeSpan.FromSeconds(Math.Max(1, (int)(setup?.Settings.RepetitionDelay ?? 60)));
             if (_pushes.Complete(sequence, delivered, Clock.TrueNow, delay, retries) && delivered)
             {
                 _preProtected.Remove(sequence);
@@ -127,7 +134,11 @@ public sealed partial class SmartMeter
         }
 
         var body = setup.BuildNotificationBody(ReadForPush);
-        var push = _pushes.Enqueue(pushSetup, created ?? Clock.UtcNow, body, isAlert, Clock.TrueNow);
+
+        // randomisation_start_interval spreads a fleet's pushes so that they do not all arrive in the same second.
+        var spread = setup.Settings.RandomisationStartInterval;
+        var due = Clock.TrueNow + (isAlert || spread == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(System.Security.Cryptography.RandomNumberGenerator.GetInt32(spread + 1)));
+        var push = _pushes.Enqueue(pushSetup, created ?? Clock.UtcNow, body, isAlert, due);
         if (protectNow && Protect(push) is { } bytes)
         {
             _preProtected[push.Sequence] = bytes;

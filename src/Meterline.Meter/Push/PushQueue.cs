@@ -95,6 +95,9 @@ public sealed class PushQueue
     /// <summary>The earliest time a waiting push becomes due, if any is waiting.</summary>
     public DateTimeOffset? NextDue => _queue.Count == 0 ? null : _queue.Min(p => p.NotBefore);
 
+    /// <summary>The push setup of a push in flight.</summary>
+    public bool TryGetInFlight(long sequence, out PendingPush push) => _inFlight.TryGetValue(sequence, out push!);
+
     /// <summary>Ends an attempt: delivered pushes leave the queue; failed ones wait for their next attempt.</summary>
     /// <returns>False when the push was not in flight.</returns>
     public bool Complete(long sequence, bool delivered, DateTimeOffset now, TimeSpan repetitionDelay, int numberOfRetries)
