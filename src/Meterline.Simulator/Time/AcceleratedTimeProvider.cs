@@ -57,19 +57,22 @@ public sealed class AcceleratedTimeProvider : TimeProvider
         return new AcceleratedTimer(System.CreateTimer(callback, state, Scale(dueTime, isPeriod: false), Scale(period, isPeriod: true)), this);
     }
 
-    /// <summary>Converts a simulated span to the real span to wait; infinite stays infinite.</summary>
+    /// <summary>
+    /// Converts a simulated span to the real span to wait; infinite stays infinite and zero stays zero. System timers
+    /// count whole milliseconds on a coarser clock than the stopwatch, so a wait is rounded up to the next millisecond
+    /// and a due time gets one more: a timer never fires before its simulated time has come on <see cref="GetUtcNow"/>.
+    /// (A positive period must not become 0, which would mean "not periodic" to the system timer.)
+    /// </summary>
     internal TimeSpan Scale(TimeSpan simulated, bool isPeriod)
     {
-        if (simulated == Timeout.InfiniteTimeSpan)
+        if (simulated == Timeout.InfiniteTimeSpan || simulated == TimeSpan.Zero)
         {
             return simulated;
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(simulated, TimeSpan.Zero);
-        var real = TimeSpan.FromTicks((long)(simulated.Ticks / Speed));
-
-        // A period of zero means "not periodic" to the system timer: a positive period stays at least 1 ms.
-        return isPeriod && simulated > TimeSpan.Zero && real < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : real;
+        var milliseconds = Math.Ceiling(simulated.Ticks / Speed / TimeSpan.TicksPerMillisecond);
+        return TimeSpan.FromMilliseconds(Math.Min(milliseconds + (isPeriod ? 0 : 1), uint.MaxValue - 1));
     }
 
     private long SimulatedTicks() => (long)((Stopwatch.GetTimestamp() - _origin) * _simulatedTicksPerStopwatchTick);

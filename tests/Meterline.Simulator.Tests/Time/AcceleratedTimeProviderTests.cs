@@ -106,14 +106,28 @@ public sealed class AcceleratedTimeProviderTests
     }
 
     [Fact]
-    public void Scale_PositivePeriodBelowOneMillisecond_StaysOneMillisecond()
+    public void Scale_ShortSpans_RoundUpToWholeMillisecondsAndDueTimesGetOneMore()
     {
         var provider = new AcceleratedTimeProvider(Start, 100_000);
 
         Assert.Equal(TimeSpan.FromMilliseconds(1), provider.Scale(TimeSpan.FromSeconds(1), isPeriod: true));
-        Assert.Equal(TimeSpan.FromTicks(100), provider.Scale(TimeSpan.FromSeconds(1), isPeriod: false));
+        Assert.Equal(TimeSpan.FromMilliseconds(2), provider.Scale(TimeSpan.FromSeconds(1), isPeriod: false));
+        Assert.Equal(TimeSpan.FromMilliseconds(36), provider.Scale(TimeSpan.FromHours(1), isPeriod: true));
+        Assert.Equal(TimeSpan.FromMilliseconds(37), provider.Scale(TimeSpan.FromHours(1), isPeriod: false));
         Assert.Equal(TimeSpan.Zero, provider.Scale(TimeSpan.Zero, isPeriod: true));
         Assert.Equal(Timeout.InfiniteTimeSpan, provider.Scale(Timeout.InfiniteTimeSpan, isPeriod: true));
+    }
+
+    [Fact]
+    public async Task Delay_ManyShortDelays_NeverEndBeforeTheirSimulatedTime()
+    {
+        var provider = new AcceleratedTimeProvider(Start, 7_000);
+        for (var i = 0; i < 50; i++)
+        {
+            var before = provider.GetUtcNow();
+            await Task.Delay(TimeSpan.FromSeconds(13), provider).WaitAsync(Bound);
+            Assert.True(provider.GetUtcNow() - before >= TimeSpan.FromSeconds(13));
+        }
     }
 
     [Fact]
