@@ -91,6 +91,51 @@ public sealed class FleetSimulatorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_PushToTcp_AHeadEndWithTheProvisioningFileVerifiesEveryMetersPushes()
+    {
+        var listener = TcpTransport.Listen(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var options = Options(FleetFraming.Wrapper) with
+        {
+            Speed = 3600,
+            Push = new Meterline.Simulator.Push.PushDestination(Meterline.Simulator.Push.PushTransport.Tcp, "127.0.0.1", port),
+        };
+        await using var fleet = await FleetSimulator.StartAsync(options);
+        var provisioned = FleetProvisioningFile.Read(fleet.ProvisioningPath);
+        var ciphers = provisioned.Meters.ToDictionary(
+            m => m.SystemTitle,
+            m => new Dlms.Security.AesGcmCipher(Dlms.Security.CipherKey.FromBytes(m.Keys.GlobalUnicastEncryptionKey.Span), Dlms.Security.CipherKey.FromBytes(m.Keys.AuthenticationKey.Span)));
+        var headEnd = new PushListener(new Resolver(ciphers), new Dlms.Security.InvocationCounterGuard());
+        using var stop = new CancellationTokenSource();
+        var serving = headEnd.ServeTcpAsync(listener, stop.Token);
+        var running = fleet.RunAsync(stop.Token);
+
+        var senders = new HashSet<Dlms.Security.SystemTitle>();
+        while (senders.Count < 3)
+        {
+            senders.Add((await headEnd.Notifications.ReadAsync().AsTask().WaitAsync(Bound)).Sender);
+        }
+
+        await stop.CancelAsync();
+        await running.WaitAsync(Bound);
+        await serving.WaitAsync(Bound);
+        listener.Dispose();
+        Assert.Equal(fleet.Meters.Select(m => m.Meter.SystemTitle).ToHashSet(), senders);
+        Assert.Equal(0, headEnd.UnknownSenders + headEnd.AuthenticationFailures + headEnd.Replays);
+        Assert.True(fleet.Snapshot().PushesDelivered >= 3);
+        foreach (var cipher in ciphers.Values)
+        {
+            cipher.Dispose();
+        }
+    }
+
+    private sealed class Resolver(Dictionary<Dlms.Security.SystemTitle, Dlms.Security.AesGcmCipher> ciphers) : ISenderKeyResolver
+    {
+        public bool TryGetCipher(Dlms.Security.SystemTitle sender, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Dlms.Security.AesGcmCipher? cipher) =>
+            ciphers.TryGetValue(sender, out cipher);
+    }
+
+    [Fact]
     public async Task StartAsync_ScenarioBeyondTheFleet_Throws()
     {
         Assert.True(Meterline.Simulator.Scenarios.ScenarioParser.TryParse("magnet:meter=5", out var scenario, out _));
