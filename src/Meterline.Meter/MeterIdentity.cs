@@ -29,8 +29,11 @@ public sealed record MeterIdentity
 
     public string FirmwareVersion { get; init; } = "1.0.0";
 
-    /// <summary>The COSEM logical device name (0.0.42.0.0.255): the manufacturer's three letters and the serial.</summary>
-    public string LogicalDeviceName => (SystemTitle.ManufacturerId ?? "MTL") + Serial;
+    /// <summary>
+    /// The COSEM logical device name (0.0.42.0.0.255): the manufacturer's three letters and the serial, unless the
+    /// serial already starts with them.
+    /// </summary>
+    public string LogicalDeviceName => SystemTitle.ManufacturerId is { } flag && !Serial.StartsWith(flag, StringComparison.Ordinal) ? flag + Serial : Serial;
 
     /// <summary>The HDLC physical (lower) server address, 16 to 16,383.</summary>
     public int PhysicalAddress

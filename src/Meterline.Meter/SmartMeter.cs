@@ -50,6 +50,7 @@ public sealed partial class SmartMeter : IEventRecorder
     private ulong _powerFailures;
     private ulong _billingPeriods;
     private bool _coverOpened;
+    private long _blocksCaptured;
 
     /// <exception cref="InvalidOperationException">The profile has an object this meter cannot implement.</exception>
     /// <exception cref="InvalidDataException">The meter's saved state is unreadable.</exception>
@@ -265,6 +266,28 @@ public sealed partial class SmartMeter : IEventRecorder
         }
     }
 
+    /// <summary>Sets the drift of the meter's crystal (a scenario), serialised with everything else the meter does.</summary>
+    public void SetClockDrift(double ppm)
+    {
+        lock (Sync)
+        {
+            AdvanceLocked();
+            Clock.DriftPpm = ppm;
+        }
+    }
+
+    /// <summary>Block load profile entries captured since the meter started (keeps counting when the buffer wraps).</summary>
+    public long BlocksCaptured
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _blocksCaptured;
+            }
+        }
+    }
+
     /// <summary>Records event <paramref name="code"/> of the profile's table now (from an object or a scenario).</summary>
     public void Record(ushort code) => RecordLocked(code, protectAlertNow: false);
 
@@ -351,6 +374,7 @@ public sealed partial class SmartMeter : IEventRecorder
             _lastBlock = _block.Close(capture);
             _lastBlockCapture = capture;
             AppendBlock(_lastBlock);
+            _blocksCaptured++;
             EnqueueUsagePush(capture);
         }
 

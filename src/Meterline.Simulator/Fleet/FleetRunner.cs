@@ -91,10 +91,7 @@ public sealed class FleetRunner
         foreach (var simulated in _meters)
         {
             var meter = simulated.Meter;
-            if (meter.Objects.TryGetValue(BlockLoadProfile, out var profile) && profile is Meter.Cosem.ProfileGenericObject generic)
-            {
-                entries += generic.EntriesInUse;
-            }
+            entries += meter.BlocksCaptured;
 
             events += meter.EventCounts.Values.Sum();
             pending += meter.PendingPushes;
@@ -117,8 +114,6 @@ public sealed class FleetRunner
             _schedule.ActiveCount,
             Ticks);
     }
-
-    private static readonly Dlms.Cosem.ObisCode BlockLoadProfile = new(1, 0, 99, 1, 0, 255);
 
     private async Task TickLoopAsync(CancellationToken cancellationToken)
     {

@@ -82,7 +82,7 @@ public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
         }
     }
 
-    public void SetClockDrift(double ppm) => Meter.Clock.DriftPpm = ppm;
+    public void SetClockDrift(double ppm) => Meter.SetClockDrift(ppm);
 
     private GridCondition Grid() => _outage ? GridCondition.Outage
         : _voltageFactor < 1 ? GridCondition.VoltageSag(_voltageFactor)

@@ -32,7 +32,7 @@ public sealed class SimCommandTests : IDisposable
 
         Assert.True(code == 0, readError);
         var provisioning = JsonNode.Parse(await File.ReadAllTextAsync(Provisioning))!;
-        Assert.Contains("0.0.42.0.0.255 class 1 attribute 2: \"MTLMTL00000002\"", read, StringComparison.Ordinal);
+        Assert.Contains("0.0.42.0.0.255 class 1 attribute 2: \"MTL00000002\"", read, StringComparison.Ordinal);
         Assert.Equal(3, provisioning["meters"]!.AsArray().Count);
         Assert.Equal(0, await sim.WaitAsync(TimeSpan.FromSeconds(60)));
         var text = output.ToString();
