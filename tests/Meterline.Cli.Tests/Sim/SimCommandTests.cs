@@ -45,7 +45,7 @@ public sealed class SimCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Sim_ReaderAssociationWithTheProvisionedPassword_ReadsTheEnergyRegister()
+    public async Task Sim_ReaderAssociationWithTheProvisionedPassword_ReadsTheEnergyRegisterAndTheObjectList()
     {
         var port = FreePort();
         using var output = new StringWriter();
@@ -60,6 +60,14 @@ public sealed class SimCommandTests : IDisposable
 
         Assert.True(code == 0, readError);
         Assert.Contains("1.0.1.8.0.255 class 3 attribute 2:", read, StringComparison.Ordinal);
+
+        // The object list, exactly as from any other meter: the reader sees the energy register and the relay.
+        var (objectsCode, objects, objectsError) = await RunAsync("dlms", "objects", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--server", "16", "--client", "32", "--auth", "low", "--password", password);
+        Assert.True(objectsCode == 0, objectsError);
+        Assert.Contains("1.0.1.8.0.255", objects, StringComparison.Ordinal);
+        Assert.Contains("0.0.96.3.10.255", objects, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0.43.0.3.255", objects, StringComparison.Ordinal);
         await stop.CancelAsync();
         Assert.Equal(0, await sim.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("state of 3 meters saved", output.ToString(), StringComparison.Ordinal);
