@@ -27,6 +27,19 @@ public sealed partial class SmartMeter
     }
 
     private readonly Dictionary<ushort, int> _eventCounts = [];
+    private long _eventsRecorded;
+
+    /// <summary>Events recorded since the meter started, all codes together.</summary>
+    public long EventsRecorded
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _eventsRecorded;
+            }
+        }
+    }
 
     /// <summary>
     /// Logs an event of the profile's table with the instantaneous values, updates the event code registers and
@@ -54,8 +67,9 @@ public sealed partial class SmartMeter
             _lastEventCode[group] = code;
             _lastEvent = code;
             _eventCounts[code] = _eventCounts.GetValueOrDefault(code) + 1;
+            _eventsRecorded++;
             AppendEvent(group, code);
-            EnqueueAlertPush(code, protectAlertNow);
+            EnqueueAlertPush(protectAlertNow);
         }
     }
 }

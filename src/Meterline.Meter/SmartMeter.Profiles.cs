@@ -51,6 +51,9 @@ public sealed partial class SmartMeter
         throw new InvalidOperationException($"The meter has no implementation for profile generic {ln}");
     }
 
+    /// <summary>The profile's scaler for a register, so that profile cells are in the same units as the register itself.</summary>
+    private sbyte ScalerOf(ObisCode register) => Profile.Find(register)?.ScalerUnit?.Scaler ?? 0;
+
     private static CaptureObjectDefinition Column(ushort classId, ObisCode ln, sbyte attribute = 2) => new(classId, ln, attribute, 0);
 
     private static readonly ProfileColumn[] InstantaneousColumns =
@@ -113,13 +116,13 @@ public sealed partial class SmartMeter
     private long[] InstantaneousRow() =>
     [
         Clock.UtcNow.UtcTicks,
-        Scaled(_sample.Voltage, -2, ushort.MaxValue),
-        Scaled(_sample.PhaseCurrent, -3, uint.MaxValue),
-        Scaled(_sample.NeutralCurrent, -3, uint.MaxValue),
-        (long)Math.Round(_sample.PowerFactor * 1000),
-        Scaled(_sample.Frequency, -2, ushort.MaxValue),
-        Scaled(_sample.ApparentPower, 0, uint.MaxValue),
-        (long)Math.Clamp(Math.Round(_sample.ActivePower), int.MinValue, int.MaxValue),
+        Scaled(_sample.Voltage, ScalerOf(Voltage), ushort.MaxValue),
+        Scaled(_sample.PhaseCurrent, ScalerOf(PhaseCurrent), uint.MaxValue),
+        Scaled(_sample.NeutralCurrent, ScalerOf(NeutralCurrent), uint.MaxValue),
+        (long)Math.Round(_sample.PowerFactor / Math.Pow(10, ScalerOf(PowerFactor))),
+        Scaled(_sample.Frequency, ScalerOf(Frequency), ushort.MaxValue),
+        Scaled(_sample.ApparentPower, ScalerOf(ApparentPower), uint.MaxValue),
+        (long)Math.Clamp(Math.Round(_sample.ActivePower / Math.Pow(10, ScalerOf(ActivePower))), int.MinValue, int.MaxValue),
         Clamp(Registers.ImportWh),
         Clamp(Registers.ExportWh),
         Clamp(_tamperCount),
@@ -130,8 +133,8 @@ public sealed partial class SmartMeter
         _blockProfile?.Append(
         [
             block.CaptureTime.UtcTicks,
-            Scaled(block.AverageVoltage, -2, ushort.MaxValue),
-            Scaled(block.AverageCurrent, -3, uint.MaxValue),
+            Scaled(block.AverageVoltage, ScalerOf(BlockVoltage), ushort.MaxValue),
+            Scaled(block.AverageCurrent, ScalerOf(BlockCurrent), uint.MaxValue),
             Clamp(block.ImportWh),
             Clamp(block.ExportWh),
         ]);
@@ -171,10 +174,10 @@ public sealed partial class SmartMeter
         [
             Clock.UtcNow.UtcTicks,
             code,
-            Scaled(_sample.Voltage, -2, ushort.MaxValue),
-            Scaled(_sample.PhaseCurrent, -3, uint.MaxValue),
-            Scaled(_sample.NeutralCurrent, -3, uint.MaxValue),
-            (long)Math.Round(_sample.PowerFactor * 1000),
+            Scaled(_sample.Voltage, ScalerOf(Voltage), ushort.MaxValue),
+            Scaled(_sample.PhaseCurrent, ScalerOf(PhaseCurrent), uint.MaxValue),
+            Scaled(_sample.NeutralCurrent, ScalerOf(NeutralCurrent), uint.MaxValue),
+            (long)Math.Round(_sample.PowerFactor / Math.Pow(10, ScalerOf(PowerFactor))),
             Clamp(Registers.ImportWh),
             Clamp(_tamperCount),
         ]);

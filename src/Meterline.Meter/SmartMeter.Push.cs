@@ -20,6 +20,7 @@ public sealed partial class SmartMeter
 {
     private static readonly AssociationContext Internal = new(ObisCode.CurrentAssociation, 0, Dlms.Acse.AuthenticationMechanism.Lowest, true, null, MessageProtection.None);
     private readonly Dictionary<long, ReadOnlyMemory<byte>> _preProtected = [];
+    private AesGcmCipher? _pushCipher;
 
     /// <summary>Pushes that could not be protected because the keys are erased (they stay queued).</summary>
     public long PushesWithoutKeys { get; private set; }
@@ -39,14 +40,14 @@ public sealed partial class SmartMeter
             {
                 if (_tamper.IsPowerFailed && !push.IsAlert)
                 {
-                    _pushes.Complete(push.Sequence, delivered: false, now, TimeSpan.FromMinutes(1), int.MaxValue);
+                    _pushes.Defer(push.Sequence, now + TimeSpan.FromMinutes(1));
                     return false;
                 }
 
                 if (!push.IsAlert && _pushSetups.TryGetValue(push.PushSetup, out var setup) && !setup.IsInCommunicationWindow())
                 {
                     // Outside the push setup's communication window: wait (alerts are never held back).
-                    _pushes.Complete(push.Sequence, delivered: false, now, TimeSpan.FromMinutes(1), int.MaxValue);
+                    _pushes.Defer(push.Sequence, now + TimeSpan.FromMinutes(1));
                     continue;
                 }
 
@@ -54,7 +55,7 @@ public sealed partial class SmartMeter
                 if (apdu is not { } bytes)
                 {
                     PushesWithoutKeys++;
-                    _pushes.Complete(push.Sequence, delivered: false, now, _pushes.ParkingDelay, int.MaxValue);
+                    _pushes.Defer(push.Sequence, now + _pushes.ParkingDelay);
                     return false;
                 }
 
@@ -124,7 +125,7 @@ public sealed partial class SmartMeter
 
     private void EnqueueBillingPush(DateTimeOffset capture) => EnqueuePush(BillingPush, isAlert: false, protectNow: false, capture);
 
-    private void EnqueueAlertPush(ushort code, bool protectNow) => EnqueuePush(AlertPush, isAlert: true, protectNow);
+    private void EnqueueAlertPush(bool protectNow) => EnqueuePush(AlertPush, isAlert: true, protectNow);
 
     private void EnqueuePush(ObisCode pushSetup, bool isAlert, bool protectNow, DateTimeOffset? created = null)
     {
@@ -162,9 +163,27 @@ public sealed partial class SmartMeter
         return cosem.Get(Internal, item.AttributeIndex, null).Data;
     }
 
+    /// <summary>The cipher of the current keys, made once per key change rather than once per push.</summary>
+    private AesGcmCipher? PushCipher()
+    {
+        if (_pushCipher is null && Keys.GlobalUnicastEncryptionKey is { } encryption && Keys.AuthenticationKey is { } authentication)
+        {
+            _pushCipher = new AesGcmCipher(encryption, authentication);
+        }
+
+        return _pushCipher;
+    }
+
+    /// <summary>Drops the cipher of keys that changed or were erased.</summary>
+    private void ForgetPushCipher()
+    {
+        _pushCipher?.Dispose();
+        _pushCipher = null;
+    }
+
     private ReadOnlyMemory<byte>? Protect(PendingPush push)
     {
-        if (Keys.GlobalUnicastEncryptionKey is not { } encryption || Keys.AuthenticationKey is not { } authentication)
+        if (PushCipher() is not { } cipher)
         {
             return null;
         }
@@ -178,7 +197,6 @@ public sealed partial class SmartMeter
             new LongInvokeIdAndPriority((uint)(push.Sequence & 0xFFFFFF), confirmed: false, highPriority: push.IsAlert),
             Clock.ToCosem(push.Created),
             push.Body);
-        using var cipher = new AesGcmCipher(encryption, authentication);
         return GeneralGloCiphering.Protect(cipher, SecurityControl.AuthenticatedEncryption, SystemTitle, invocationCounter, notification.ToArray()).ToArray();
     }
 }

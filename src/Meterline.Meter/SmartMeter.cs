@@ -184,8 +184,17 @@ public sealed partial class SmartMeter : IEventRecorder
         }
     }
 
-    /// <summary>The push queue's counters (delivered, dropped, failed attempts).</summary>
-    public PushQueue PushQueue => _pushes;
+    /// <summary>Pushes dropped because the queue was full (usage and alerts).</summary>
+    public long PushesDropped
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _pushes.Dropped + _pushes.DroppedAlerts;
+            }
+        }
+    }
 
     internal Lock Sync { get; } = new();
 
@@ -401,6 +410,7 @@ public sealed partial class SmartMeter : IEventRecorder
             }
         }
 
+        ForgetPushCipher();
         var snapshot = Keys.Snapshot();
         var counters = _clientCounters.Export().ToImmutableArray();
         _persistence.TryUpdate(s => s with { Keys = snapshot, ClientCounters = counters });

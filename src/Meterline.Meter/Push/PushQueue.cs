@@ -115,29 +115,48 @@ public sealed class PushQueue
 
         FailedAttempts++;
         var retriesLeft = push.Attempts <= numberOfRetries;
-        var retry = push with { NotBefore = now + (retriesLeft ? repetitionDelay : ParkingDelay), Attempts = retriesLeft ? push.Attempts : 0 };
+        Reinsert(push with { NotBefore = now + (retriesLeft ? repetitionDelay : ParkingDelay), Attempts = retriesLeft ? push.Attempts : 0 });
+        return true;
+    }
+
+    /// <summary>
+    /// Puts a push taken for an attempt back unsent, due at <paramref name="until"/> (outside its communication
+    /// window, or the meter without power): no attempt was made, so none is counted.
+    /// </summary>
+    /// <returns>False when the push was not in flight.</returns>
+    public bool Defer(long sequence, DateTimeOffset until)
+    {
+        if (!_inFlight.Remove(sequence, out var push))
+        {
+            return false;
+        }
+
+        Reinsert(push with { NotBefore = until, Attempts = push.Attempts - 1 });
+        return true;
+    }
+
+    /// <summary>Back in its place by age, so that the oldest data goes first (alerts ahead of usage).</summary>
+    private void Reinsert(PendingPush push)
+    {
         if (Count >= Capacity)
         {
             MakeRoom();
         }
 
-        // Back in its place by age, so that the oldest data goes first.
         var node = _queue.First;
-        while (node is not null && (node.Value.IsAlert && !retry.IsAlert || node.Value.IsAlert == retry.IsAlert && node.Value.Sequence < retry.Sequence))
+        while (node is not null && (node.Value.IsAlert && !push.IsAlert || node.Value.IsAlert == push.IsAlert && node.Value.Sequence < push.Sequence))
         {
             node = node.Next;
         }
 
         if (node is null)
         {
-            _queue.AddLast(retry);
+            _queue.AddLast(push);
         }
         else
         {
-            _queue.AddBefore(node, retry);
+            _queue.AddBefore(node, push);
         }
-
-        return true;
     }
 
     private void MakeRoom()

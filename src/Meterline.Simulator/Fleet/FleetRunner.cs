@@ -93,9 +93,9 @@ public sealed class FleetRunner
             var meter = simulated.Meter;
             entries += meter.BlocksCaptured;
 
-            events += meter.EventCounts.Values.Sum();
+            events += meter.EventsRecorded;
             pending += meter.PendingPushes;
-            dropped += meter.PushQueue.Dropped + meter.PushQueue.DroppedAlerts;
+            dropped += meter.PushesDropped;
             unpowered += meter.IsPowered ? 0 : 1;
         }
 

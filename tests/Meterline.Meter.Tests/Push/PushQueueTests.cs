@@ -75,6 +75,22 @@ public sealed class PushQueueTests
     }
 
     [Fact]
+    public void Defer_PutsThePushBackWithoutCountingAnAttempt()
+    {
+        var queue = new PushQueue();
+        queue.Enqueue(Usage, T0, new CosemData.Unsigned(1), false, T0);
+        Assert.True(queue.TryTakeDue(T0, out var push));
+
+        Assert.True(queue.Defer(push.Sequence, T0.AddMinutes(1)));
+
+        Assert.Equal(0, queue.FailedAttempts);
+        Assert.False(queue.TryTakeDue(T0, out _));
+        Assert.True(queue.TryTakeDue(T0.AddMinutes(1), out var again));
+        Assert.Equal(1, again.Attempts);
+        Assert.False(queue.Defer(42, T0));
+    }
+
+    [Fact]
     public void Complete_UnknownSequence_ReturnsFalse() =>
         Assert.False(new PushQueue().Complete(42, delivered: true, T0, TimeSpan.Zero, 0));
 
