@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
@@ -256,7 +255,7 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         try
         {
             await RequestAsync(
-                id => new AtCommand(id, "ND"), XBeeFrameType.AtCommandResponse, NodeDiscoveryTimeout + Options.CommandTimeout, Collect, cancellationToken)
+                id => new AtCommand(id, "ND"), XBeeFrameType.AtCommandResponse, NodeDiscoveryTimeout + Options.NodeDiscoveryMargin, Collect, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -468,43 +467,21 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         await Task.Yield();
-        var buffer = new byte[Math.Max(4096, (2 * (Options.MaxFrameDataLength + 4)) + 1)];
-        int start = 0, end = 0;
+        var frames = new XBeeFrameStreamReader(_stream, _reader);
         Exception? error = null;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                if (start > 0)
+                _reader.Mode = _mode;
+                var frame = await frames.ReadAsync(_stop.Token).ConfigureAwait(false);
+                if (frame is null)
                 {
-                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                    end -= start;
-                    start = 0;
-                }
-
-                if (end == buffer.Length)
-                {
-                    // Cannot happen with a reader bounded below the buffer; drop rather than wait for ever.
-                    end = 0;
-                }
-
-                var read = await _stream.ReadAsync(buffer.AsMemory(end), _stop.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    error = new XBeeException("The coordinator's byte stream ended.", isTransient: true);
+                    error = _stop.IsCancellationRequested ? null : new XBeeException("The coordinator's byte stream ended.", isTransient: true);
                     break;
                 }
 
-                end += read;
-                var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
-                _reader.Mode = _mode;
-                while (_reader.TryRead(ref pending, out var frame))
-                {
-                    Dispatch(frame);
-                    _reader.Mode = _mode;
-                }
-
-                start = end - (int)pending.Length;
+                Dispatch(frame);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -12,6 +12,9 @@ public sealed record XBeeCoordinatorOptions
     /// <summary>How long to wait for an AT Command Response (local or remote).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long past the module's <c>NT</c> node discovery keeps collecting responses.</summary>
+    public TimeSpan NodeDiscoveryMargin { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long each of the two <c>ATAP</c> attempts at start (mode 1 framing, then mode 2) waits.</summary>
     public TimeSpan StartupQueryTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -46,6 +49,7 @@ public sealed record XBeeCoordinatorOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameDataLength, 16);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CommandTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(NodeDiscoveryMargin, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StartupQueryTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TransmitStatusTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(TransmitRetries, 0);
