@@ -195,13 +195,11 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         await Task.Yield();
-        var frames = new XBeeFrameStreamReader(_stream, _reader);
+        var frames = new XBeeFrameStreamReader(_stream, _reader, () => _at.ApiMode is XBeeApiMode.ApiEscaped ? XBeeApiMode.ApiEscaped : XBeeApiMode.Api);
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var mode = _at.ApiMode;
-                _reader.Mode = mode == XBeeApiMode.Transparent ? XBeeApiMode.Api : mode;
                 var frame = await frames.ReadAsync(_stop.Token).ConfigureAwait(false);
                 if (frame is null)
                 {

@@ -158,14 +158,22 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         return coordinator;
     }
 
-    /// <summary>Sends a local AT command and returns the module's response (a failed status is a value, not thrown).</summary>
+    /// <summary>
+    /// Sends a local AT command (0x08, applied at once) and returns the module's response; a failed status is a value,
+    /// not thrown. A successful <c>ATAP</c> 1 or 2 switches the driver's framing too, from the next frame on.
+    /// </summary>
     public async Task<AtCommandResponse> SendAtCommandAsync(string command, ReadOnlyMemory<byte> parameter = default, CancellationToken cancellationToken = default)
     {
         try
         {
-            var response = await RequestAsync(
+            var response = (AtCommandResponse)await RequestAsync(
                 id => new AtCommand(id, command, parameter), XBeeFrameType.AtCommandResponse, Options.CommandTimeout, null, cancellationToken).ConfigureAwait(false);
-            return (AtCommandResponse)response;
+            if (command == "AP" && response.Status == AtCommandStatus.Ok && parameter.Length == 1 && parameter.Span[0] is 1 or 2)
+            {
+                _mode = (XBeeApiMode)parameter.Span[0];
+            }
+
+            return response;
         }
         catch (TimeoutException e)
         {
@@ -467,13 +475,12 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         await Task.Yield();
-        var frames = new XBeeFrameStreamReader(_stream, _reader);
+        var frames = new XBeeFrameStreamReader(_stream, _reader, () => _mode);
         Exception? error = null;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                _reader.Mode = _mode;
                 var frame = await frames.ReadAsync(_stop.Token).ConfigureAwait(false);
                 if (frame is null)
                 {

@@ -4,22 +4,27 @@ using Meterline.Zigbee.Frames;
 namespace Meterline.Zigbee;
 
 /// <summary>
-/// Reads frames from a byte stream with an <see cref="XBeeFrameReader"/>, one at a time, so the caller may change
-/// <see cref="XBeeFrameReader.Mode"/> between frames (after <c>ATAP</c>). The buffer holds at most two escaped frames
+/// Reads frames from a byte stream with an <see cref="XBeeFrameReader"/>, one at a time. The API mode is asked of
+/// <c>mode</c> before each parse, so a switch (after <c>ATAP</c>) applies to the very next bytes. The buffer holds at most two escaped frames
 /// of the reader's maximum length. Not thread-safe: one reading loop.
 /// </summary>
 public sealed class XBeeFrameStreamReader
 {
     private readonly Stream _stream;
+    private readonly Func<XBeeApiMode>? _mode;
     private readonly byte[] _buffer;
     private int _start;
     private int _end;
 
-    public XBeeFrameStreamReader(Stream stream, XBeeFrameReader reader)
+    /// <param name="stream">The byte stream.</param>
+    /// <param name="reader">The frame reader, with its bound and counters.</param>
+    /// <param name="mode">The current API mode; null keeps the reader's own.</param>
+    public XBeeFrameStreamReader(Stream stream, XBeeFrameReader reader, Func<XBeeApiMode>? mode = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(reader);
         _stream = stream;
+        _mode = mode;
         Reader = reader;
         _buffer = new byte[Math.Max(4096, (2 * (reader.MaxFrameDataLength + 4)) + 1)];
     }
@@ -33,6 +38,11 @@ public sealed class XBeeFrameStreamReader
         {
             if (_end > _start)
             {
+                if (_mode is not null)
+                {
+                    Reader.Mode = _mode();
+                }
+
                 var pending = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
                 var found = Reader.TryRead(ref pending, out var frame);
                 _start = _end - (int)pending.Length;
