@@ -61,8 +61,10 @@ public sealed class ZigbeeNodeLink
     /// <summary>Whole messages dropped because the receive queue was full.</summary>
     public long ReceiveDrops => Interlocked.Read(ref _receiveDrops);
 
+    /// <summary>Whole messages that arrived from the node, those dropped by a full queue included.</summary>
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
+    /// <summary>Whole messages delivered to the node (every segment acknowledged).</summary>
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
     /// <summary>Completes when the coordinator stops; faulted with the reason when the serial link was lost.</summary>
@@ -102,10 +104,9 @@ public sealed class ZigbeeNodeLink
 
     internal void Deliver(byte[] message)
     {
-        if (_received.Writer.TryWrite(message))
-        {
-            Interlocked.Increment(ref _messagesReceived);
-        }
+        // A full queue drops the message (counted by the channel's callback); a completed one refuses it.
+        Interlocked.Increment(ref _messagesReceived);
+        _received.Writer.TryWrite(message);
     }
 
     internal void Complete(Exception? error)
