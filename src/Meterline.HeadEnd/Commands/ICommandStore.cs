@@ -1,0 +1,28 @@
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Commands;
+
+/// <summary>Storage of commands. Every transition is a compare-and-set on the state, so two workers never both send one command.</summary>
+public interface ICommandStore
+{
+    /// <summary>
+    /// Stores a new command in state Requested, durably. With an idempotency key already used, returns the command
+    /// first stored with it instead (and stores nothing).
+    /// </summary>
+    Task<CommandRecord> CreateAsync(CommandRequest request, CancellationToken cancellationToken = default);
+
+    Task<CommandRecord?> GetAsync(CommandId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a command from <paramref name="expected"/> to <paramref name="next"/>, durably, setting the sent or
+    /// completed time as the state implies and the result if given. False (and no change) when it was not in
+    /// <paramref name="expected"/>.
+    /// </summary>
+    Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Commands in the given states, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<CommandRecord>> GetByStateAsync(IReadOnlyCollection<CommandState> states, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>A meter's commands, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<CommandRecord>> GetForMeterAsync(MeterId meter, int limit, CancellationToken cancellationToken = default);
+}
