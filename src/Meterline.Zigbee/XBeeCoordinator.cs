@@ -39,6 +39,8 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private long _unhandledFrames;
     private int _lastModemStatus = -1;
     private int _disposed;
+    private bool _closed;
+    private Exception? _closeError;
 
     private XBeeCoordinator(Stream stream, XBeeCoordinatorOptions options, TimeProvider time)
     {
@@ -324,6 +326,11 @@ public sealed class XBeeCoordinator : IAsyncDisposable
             throw new ArgumentException($"An RF payload is at most NP = {MaxPayload} bytes, not {payload.Length}.", nameof(payload));
         }
 
+        if (node is null)
+        {
+            _nodes.TryGetValue(destination64, out node);
+        }
+
         TransmitStatus? last = null;
         TimeoutException? timeout = null;
         for (var attempt = 0; attempt <= Options.TransmitRetries; attempt++)
@@ -411,7 +418,9 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         _mode = await QueryApiModeAsync(cancellationToken).ConfigureAwait(false);
-        MaxPayload = (int)ReadUnsigned(await QueryAsync("NP", cancellationToken).ConfigureAwait(false));
+        // NP is under 256 on every XBee Zigbee module; the clamp keeps a transmit request within the frame bound.
+        var np = ReadUnsigned(await QueryAsync("NP", cancellationToken).ConfigureAwait(false));
+        MaxPayload = (int)Math.Min(np, (ulong)(Options.MaxFrameDataLength - 14));
         if (MaxPayload <= SegmentHeader.Length)
         {
             throw new XBeeException($"The module reports NP = {MaxPayload}, too small to carry a segment.", isTransient: false);
@@ -498,14 +507,24 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         {
             error = _stop.IsCancellationRequested ? null : new XBeeException("Reading from the coordinator module failed.", isTransient: true, e);
         }
-
-        Shutdown(error);
+        finally
+        {
+            Shutdown(error);
+        }
     }
 
     private void Shutdown(Exception? error)
     {
         _frameIds.FailAll(error ?? new ObjectDisposedException(nameof(XBeeCoordinator)));
-        foreach (var node in _nodes.Values)
+        List<ZigbeeNodeLink> nodes;
+        lock (_nodesLock)
+        {
+            _closed = true;
+            _closeError = error;
+            nodes = [.. _nodes.Values];
+        }
+
+        foreach (var node in nodes)
         {
             node.Complete(error);
         }
@@ -626,9 +645,9 @@ public sealed class XBeeCoordinator : IAsyncDisposable
             node = new ZigbeeNodeLink(this, address64, address16, nodeIdentifier);
             _nodes[address64] = node;
             created = true;
-            if (_completion.Task.IsCompleted)
+            if (_closed)
             {
-                node.Complete(_completion.Task.Exception?.InnerException);
+                node.Complete(_closeError);
             }
 
             return node;

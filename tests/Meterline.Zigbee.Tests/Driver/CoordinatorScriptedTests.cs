@@ -39,6 +39,24 @@ public class CoordinatorScriptedTests
     }
 
     [Fact]
+    public async Task StartAsync_NodeHeardBeforeNpIsKnown_JoinsAndItsLinkWorksOnceStarted()
+    {
+        var time = new FakeTimeProvider();
+        await using var module = new ScriptedModule();
+        module.Answer = frame => frame is AtCommand { Command: "AP" } at
+            ? [new ReceivePacket(Node, new XBeeAddress16(0x0101), ReceiveOptions.None, new byte[] { 0x81, 0, 0, 9 }), ScriptedModule.Ok(at, 1)]
+            : frame is TransmitRequest tx ? [new TransmitStatus(tx.FrameId, new XBeeAddress16(0x0101), 0, DeliveryStatus.Success, 0)] : null;
+
+        await using var coordinator = await StartAsync(module, time);
+        var join = await coordinator.Joins.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal([9], (await join.Node.ReceiveAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5))).ToArray());
+        await join.Node.SendAsync(new byte[200]).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, module.Received.OfType<TransmitRequest>().Count());
+        Assert.All(module.Received.OfType<TransmitRequest>(), tx => Assert.True(tx.Data.Length <= 84));
+    }
+
+    [Fact]
     public async Task StartAsync_TransparentModule_IsRefused()
     {
         var time = new FakeTimeProvider();
