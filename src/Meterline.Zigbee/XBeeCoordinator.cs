@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Meterline.Zigbee.Frames;
 using Meterline.Zigbee.Segmentation;
@@ -23,9 +22,7 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private readonly FrameIdTable _frameIds = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<XBeeAddress64, ZigbeeNodeLink> _nodes = new();
-    private readonly Lock _nodesLock = new();
-    private readonly Channel<ZigbeeNodeJoin> _joins;
+    private readonly NodeTable _nodes;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
     private volatile XBeeApiMode _mode = XBeeApiMode.Api;
@@ -33,10 +30,9 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private long _transmitFailures;
     private long _transmitTimeouts;
     private long _unmatchedResponses;
-    private long _nodesRefused;
-    private long _joinDrops;
     private long _modemStatuses;
     private long _unhandledFrames;
+    private long _malformedDiscoveryResponses;
     private int _lastModemStatus = -1;
     private int _disposed;
 
@@ -47,9 +43,7 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         _time = time;
         _reader = new XBeeFrameReader(XBeeApiMode.Api, options.MaxFrameDataLength);
         Reassembler = new Reassembler(options.Reassembly, time);
-        _joins = Channel.CreateBounded<ZigbeeNodeJoin>(
-            new BoundedChannelOptions(options.JoinQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleWriter = false },
-            _ => Interlocked.Increment(ref _joinDrops));
+        _nodes = new NodeTable(this, options.MaxNodes, options.JoinQueueCapacity, time);
     }
 
     public XBeeCoordinatorOptions Options { get; }
@@ -73,10 +67,10 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     public Reassembler Reassembler { get; }
 
     /// <summary>Nodes the coordinator did not know before: joined (0x95), first heard from (0x90) or discovered.</summary>
-    public ChannelReader<ZigbeeNodeJoin> Joins => _joins.Reader;
+    public ChannelReader<ZigbeeNodeJoin> Joins => _nodes.Joins;
 
     /// <summary>The nodes known now.</summary>
-    public IReadOnlyCollection<ZigbeeNodeLink> Nodes => [.. _nodes.Values];
+    public IReadOnlyCollection<ZigbeeNodeLink> Nodes => _nodes.Nodes;
 
     /// <summary>Completes when the coordinator stops; faulted when the byte stream failed or ended.</summary>
     public Task Completion => _completion.Task;
@@ -105,15 +99,18 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     public long UnmatchedResponses => Interlocked.Read(ref _unmatchedResponses);
 
     /// <summary>Frames from nodes dropped because <see cref="XBeeCoordinatorOptions.MaxNodes"/> were known.</summary>
-    public long NodesRefused => Interlocked.Read(ref _nodesRefused);
+    public long NodesRefused => _nodes.Refused;
 
     /// <summary>Join notifications dropped because nobody read <see cref="Joins"/>.</summary>
-    public long JoinDrops => Interlocked.Read(ref _joinDrops);
+    public long JoinDrops => _nodes.JoinDrops;
 
     public long ModemStatuses => Interlocked.Read(ref _modemStatuses);
 
     /// <summary>Frames of types the coordinator does not act on.</summary>
     public long UnhandledFrames => Interlocked.Read(ref _unhandledFrames);
+
+    /// <summary>Node discovery responses whose data could not be decoded (skipped).</summary>
+    public long MalformedDiscoveryResponses => Interlocked.Read(ref _malformedDiscoveryResponses);
 
     /// <summary>The last modem status the module sent, if any.</summary>
     public ModemStatusCode? LastModemStatus => Volatile.Read(ref _lastModemStatus) is var s and >= 0 ? (ModemStatusCode)s : null;
@@ -200,7 +197,7 @@ public sealed class XBeeCoordinator : IAsyncDisposable
                 cancellationToken).ConfigureAwait(false);
             if (response.Status == AtCommandStatus.Ok)
             {
-                Observe(response.Source64, response.Source16, null, null);
+                _nodes.Observe(response.Source64, response.Source16, null, null);
             }
 
             return response;
@@ -230,7 +227,6 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     public async Task<IReadOnlyList<NodeDiscoveryResponse>> DiscoverNodesAsync(CancellationToken cancellationToken = default)
     {
         var found = new List<NodeDiscoveryResponse>();
-        var malformed = 0;
         bool Collect(XBeeFrame frame)
         {
             var response = (AtCommandResponse)frame;
@@ -250,11 +246,11 @@ public sealed class XBeeCoordinator : IAsyncDisposable
                     }
                 }
 
-                Observe(node.Address64, node.Address16, node.NodeIdentifier, NodeJoinReason.Discovered);
+                _nodes.Observe(node.Address64, node.Address16, node.NodeIdentifier, NodeJoinReason.Discovered);
             }
             catch (XBeeFrameFormatException)
             {
-                Interlocked.Increment(ref malformed);
+                Interlocked.Increment(ref _malformedDiscoveryResponses);
             }
 
             return false;
@@ -278,18 +274,11 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     }
 
     /// <summary>The link to the node, tracked from now on. Throws when <see cref="XBeeCoordinatorOptions.MaxNodes"/> are known.</summary>
-    public ZigbeeNodeLink GetNode(XBeeAddress64 address64)
-    {
-        if (_nodes.TryGetValue(address64, out var known))
-        {
-            return known;
-        }
+    public ZigbeeNodeLink GetNode(XBeeAddress64 address64) =>
+        _nodes.Observe(address64, XBeeAddress16.Unknown, null, null)
+        ?? throw new XBeeException($"The node table is full ({Options.MaxNodes} nodes).", isTransient: false);
 
-        return Track(address64, XBeeAddress16.Unknown, null, out _)
-            ?? throw new XBeeException($"The node table is full ({Options.MaxNodes} nodes).", isTransient: false);
-    }
-
-    public bool TryGetNode(XBeeAddress64 address64, out ZigbeeNodeLink node) => _nodes.TryGetValue(address64, out node!);
+    public bool TryGetNode(XBeeAddress64 address64, out ZigbeeNodeLink node) => _nodes.TryGet(address64, out node);
 
     public async ValueTask DisposeAsync()
     {
@@ -322,6 +311,11 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         if (payload.Length > MaxPayload)
         {
             throw new ArgumentException($"An RF payload is at most NP = {MaxPayload} bytes, not {payload.Length}.", nameof(payload));
+        }
+
+        if (node is null)
+        {
+            _nodes.TryGet(destination64, out node);
         }
 
         TransmitStatus? last = null;
@@ -411,7 +405,9 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         _mode = await QueryApiModeAsync(cancellationToken).ConfigureAwait(false);
-        MaxPayload = (int)ReadUnsigned(await QueryAsync("NP", cancellationToken).ConfigureAwait(false));
+        // NP is under 256 on every XBee Zigbee module; the clamp keeps a transmit request within the frame bound.
+        var np = ReadUnsigned(await QueryAsync("NP", cancellationToken).ConfigureAwait(false));
+        MaxPayload = (int)Math.Min(np, (ulong)(Options.MaxFrameDataLength - 14));
         if (MaxPayload <= SegmentHeader.Length)
         {
             throw new XBeeException($"The module reports NP = {MaxPayload}, too small to carry a segment.", isTransient: false);
@@ -498,19 +494,16 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         {
             error = _stop.IsCancellationRequested ? null : new XBeeException("Reading from the coordinator module failed.", isTransient: true, e);
         }
-
-        Shutdown(error);
+        finally
+        {
+            Shutdown(error);
+        }
     }
 
     private void Shutdown(Exception? error)
     {
         _frameIds.FailAll(error ?? new ObjectDisposedException(nameof(XBeeCoordinator)));
-        foreach (var node in _nodes.Values)
-        {
-            node.Complete(error);
-        }
-
-        _joins.Writer.TryComplete(error);
+        _nodes.Close(error);
         if (error is null)
         {
             _completion.TrySetResult();
@@ -541,7 +534,7 @@ public sealed class XBeeCoordinator : IAsyncDisposable
                 Receive(packet.Source64, packet.Source16, packet.Data.Span);
                 break;
             case NodeIdentificationIndicator indicator:
-                Observe(indicator.Remote64, indicator.Remote16, indicator.NodeIdentifier, NodeJoinReason.NodeIdentification);
+                _nodes.Observe(indicator.Remote64, indicator.Remote16, indicator.NodeIdentifier, NodeJoinReason.NodeIdentification);
                 break;
             case ModemStatus modem:
                 Interlocked.Increment(ref _modemStatuses);
@@ -563,7 +556,7 @@ public sealed class XBeeCoordinator : IAsyncDisposable
 
     private void Receive(XBeeAddress64 source64, XBeeAddress16 source16, ReadOnlySpan<byte> data)
     {
-        var node = Observe(source64, source16, null, NodeJoinReason.FirstHeard);
+        var node = _nodes.Observe(source64, source16, null, NodeJoinReason.FirstHeard);
         if (node is null)
         {
             return;
@@ -572,66 +565,6 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         if (Reassembler.Accept(source64, data, out var message) == SegmentOutcome.MessageComplete)
         {
             node.Deliver(message!);
-        }
-    }
-
-    /// <summary>Updates the address table from a frame that names a node; a node not known yet joins.</summary>
-    private ZigbeeNodeLink? Observe(XBeeAddress64 address64, XBeeAddress16 address16, string? nodeIdentifier, NodeJoinReason? reason)
-    {
-        if (!_nodes.TryGetValue(address64, out var node))
-        {
-            node = Track(address64, address16, nodeIdentifier, out var created);
-            if (node is null)
-            {
-                Interlocked.Increment(ref _nodesRefused);
-                return null;
-            }
-
-            if (created && reason is { } why)
-            {
-                _joins.Writer.TryWrite(new ZigbeeNodeJoin(node, why, _time.GetUtcNow()));
-            }
-
-            return node;
-        }
-
-        if (!address16.IsUnknown)
-        {
-            node.Address16 = address16;
-        }
-
-        if (nodeIdentifier is not null)
-        {
-            node.NodeIdentifier = nodeIdentifier;
-        }
-
-        return node;
-    }
-
-    private ZigbeeNodeLink? Track(XBeeAddress64 address64, XBeeAddress16 address16, string? nodeIdentifier, out bool created)
-    {
-        lock (_nodesLock)
-        {
-            created = false;
-            if (_nodes.TryGetValue(address64, out var node))
-            {
-                return node;
-            }
-
-            if (_nodes.Count >= Options.MaxNodes)
-            {
-                return null;
-            }
-
-            node = new ZigbeeNodeLink(this, address64, address16, nodeIdentifier);
-            _nodes[address64] = node;
-            created = true;
-            if (_completion.Task.IsCompleted)
-            {
-                node.Complete(_completion.Task.Exception?.InnerException);
-            }
-
-            return node;
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class ZigbeeNodeLink
     private readonly XBeeCoordinator _coordinator;
     private readonly Channel<ReadOnlyMemory<byte>> _received;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Segmenter _segmenter;
+    private Segmenter? _segmenter;
     private int _address16;
     private string? _nodeIdentifier;
     private long _receiveDrops;
@@ -28,7 +28,6 @@ public sealed class ZigbeeNodeLink
         Address64 = address64;
         _address16 = address16.Value;
         _nodeIdentifier = nodeIdentifier;
-        _segmenter = new Segmenter(coordinator.MaxPayload, coordinator.Options.Reassembly.MaxMessageSize);
         _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(
             new BoundedChannelOptions(coordinator.Options.NodeReceiveQueueCapacity)
             {
@@ -56,7 +55,7 @@ public sealed class ZigbeeNodeLink
     }
 
     /// <summary>The largest message <see cref="SendAsync"/> takes.</summary>
-    public int MaxMessageSize => _segmenter.MaxMessageSize;
+    public int MaxMessageSize => Segmenter.MaxMessageSize;
 
     /// <summary>Whole messages dropped because the receive queue was full.</summary>
     public long ReceiveDrops => Interlocked.Read(ref _receiveDrops);
@@ -76,7 +75,7 @@ public sealed class ZigbeeNodeLink
     /// </summary>
     public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
-        var segments = _segmenter.Split(message.Span);
+        var segments = Segmenter.Split(message.Span);
         foreach (var segment in segments)
         {
             await _coordinator.TransmitToAsync(this, segment, cancellationToken).ConfigureAwait(false);
@@ -101,6 +100,10 @@ public sealed class ZigbeeNodeLink
     public bool TryReceive(out ReadOnlyMemory<byte> message) => _received.Reader.TryRead(out message);
 
     public override string ToString() => NodeIdentifier is { Length: > 0 } ni ? $"{Address64} ({ni})" : Address64.ToString();
+
+    /// <summary>Created on first use: a node may be heard from before the module's NP is known.</summary>
+    private Segmenter Segmenter =>
+        LazyInitializer.EnsureInitialized(ref _segmenter, () => new Segmenter(_coordinator.MaxPayload, _coordinator.Options.Reassembly.MaxMessageSize));
 
     internal void Deliver(byte[] message)
     {

@@ -18,8 +18,9 @@ public class CoordinatorScriptedTests
         RetryBackoff = TimeSpan.FromMilliseconds(100),
     };
 
+    /// <summary>Starts the driver against a module that answers at once: the fake clock need not move.</summary>
     private static Task<XBeeCoordinator> StartAsync(ScriptedModule module, FakeTimeProvider time, XBeeCoordinatorOptions? options = null) =>
-        time.RunAsync(XBeeCoordinator.StartAsync(module.DriverStream, options ?? Options, time), TimeSpan.FromMilliseconds(100));
+        XBeeCoordinator.StartAsync(module.DriverStream, options ?? Options, time).Bounded();
 
     [Fact]
     public async Task StartAsync_NoAnswerInMode1Framing_AsksAgainInMode2AndAdoptsIt()
@@ -29,13 +30,33 @@ public class CoordinatorScriptedTests
         var asked = 0;
         module.Answer = frame => frame is AtCommand { Command: "AP" } && ++asked == 1 ? [] : null;
 
-        await using var coordinator = await StartAsync(module, time);
+        var start = XBeeCoordinator.StartAsync(module.DriverStream, Options, time);
+        await time.AdvanceWhenAsync(() => module.Received.Count == 1, Options.StartupQueryTimeout);
+        await using var coordinator = await start.Bounded();
 
         Assert.Equal(2, asked);
         Assert.Equal(XBeeApiMode.ApiEscaped, coordinator.ApiMode);
         Assert.Equal(84, coordinator.MaxPayload);
         Assert.Equal(new XBeeAddress64(0x0013A20040000001), coordinator.Address64);
         Assert.Equal(TimeSpan.FromSeconds(6), coordinator.NodeDiscoveryTimeout);
+    }
+
+    [Fact]
+    public async Task StartAsync_NodeHeardBeforeNpIsKnown_JoinsAndItsLinkWorksOnceStarted()
+    {
+        var time = new FakeTimeProvider();
+        await using var module = new ScriptedModule();
+        module.Answer = frame => frame is AtCommand { Command: "AP" } at
+            ? [new ReceivePacket(Node, new XBeeAddress16(0x0101), ReceiveOptions.None, new byte[] { 0x81, 0, 0, 9 }), ScriptedModule.Ok(at, 1)]
+            : frame is TransmitRequest tx ? [new TransmitStatus(tx.FrameId, new XBeeAddress16(0x0101), 0, DeliveryStatus.Success, 0)] : null;
+
+        await using var coordinator = await StartAsync(module, time);
+        var join = await coordinator.Joins.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal([9], (await join.Node.ReceiveAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5))).ToArray());
+        await join.Node.SendAsync(new byte[200]).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, module.Received.OfType<TransmitRequest>().Count());
+        Assert.All(module.Received.OfType<TransmitRequest>(), tx => Assert.True(tx.Data.Length <= 84));
     }
 
     [Fact]
@@ -56,7 +77,10 @@ public class CoordinatorScriptedTests
         var time = new FakeTimeProvider();
         await using var module = new ScriptedModule { Answer = _ => [] };
 
-        var e = await Assert.ThrowsAsync<XBeeException>(() => StartAsync(module, time));
+        var start = XBeeCoordinator.StartAsync(module.DriverStream, Options, time);
+        await time.AdvanceWhenAsync(() => module.Received.Count == 1, Options.StartupQueryTimeout);
+        await time.AdvanceWhenAsync(() => module.Received.Count == 2, Options.StartupQueryTimeout);
+        var e = await Assert.ThrowsAsync<XBeeException>(() => start.Bounded());
 
         Assert.True(e.IsTransient);
         Assert.Equal(2, module.Received.Count);
@@ -67,10 +91,15 @@ public class CoordinatorScriptedTests
     {
         var time = new FakeTimeProvider();
         await using var module = new ScriptedModule();
-        await using var coordinator = await StartAsync(module, time);
+        await using var coordinator = await StartAsync(module, time, Options with { RetryBackoff = TimeSpan.Zero });
 
         var send = coordinator.TransmitAsync(Node, XBeeAddress16.Unknown, new byte[] { 1 });
-        var e = await Assert.ThrowsAsync<XBeeException>(() => time.RunAsync(send, TimeSpan.FromMilliseconds(500)));
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await time.AdvanceWhenAsync(() => module.Received.OfType<TransmitRequest>().Count() == attempt, Options.TransmitStatusTimeout);
+        }
+
+        var e = await Assert.ThrowsAsync<XBeeException>(() => send.Bounded());
 
         Assert.True(e.IsTransient);
         Assert.Equal(3, coordinator.TransmitTimeouts);
@@ -92,7 +121,12 @@ public class CoordinatorScriptedTests
         await using var coordinator = await StartAsync(module, time);
         var link = coordinator.GetNode(Node);
 
-        await time.RunAsync(link.SendAsync(new byte[] { 1, 2, 3 }).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default), TimeSpan.FromMilliseconds(50));
+        var send = link.SendAsync(new byte[] { 1, 2, 3 });
+        await FakeClock.WaitUntilAsync(() => coordinator.TransmitFailures == 1);
+        await Task.Delay(50);
+        Assert.Equal(1, attempts);
+        await time.AdvanceUntilAsync(() => attempts == 2, Options.RetryBackoff);
+        await send.Bounded();
 
         Assert.Equal(2, attempts);
         Assert.Equal(1, coordinator.TransmitFailures);
@@ -111,7 +145,7 @@ public class CoordinatorScriptedTests
 
         for (var i = 0; i < 300; i++)
         {
-            await coordinator.SendAtCommandAsync("VR");
+            await coordinator.SendAtCommandAsync("VR").Bounded();
         }
 
         var ids = module.Received.Skip(before).OfType<AtCommand>().Select(a => (int)a.FrameId).ToArray();
@@ -153,7 +187,7 @@ public class CoordinatorScriptedTests
         }
 
         await module.SendAsync(new AtCommandResponse(0, "VR", AtCommandStatus.Ok, ReadOnlyMemory<byte>.Empty));
-        await WaitUntilAsync(() => coordinator.UnmatchedResponses == 1);
+        await FakeClock.WaitUntilAsync(() => coordinator.UnmatchedResponses == 1);
 
         Assert.Equal(3, coordinator.Nodes.Count);
         Assert.Equal(2, coordinator.NodesRefused);
@@ -172,7 +206,7 @@ public class CoordinatorScriptedTests
             await module.SendAsync(new ReceivePacket(Node, new XBeeAddress16(1), ReceiveOptions.None, new byte[] { 0x81, (byte)i, 0, (byte)i }));
         }
 
-        await WaitUntilAsync(() => coordinator.TryGetNode(Node, out var n) && n.ReceiveDrops == 3);
+        await FakeClock.WaitUntilAsync(() => coordinator.TryGetNode(Node, out var n) && n.ReceiveDrops == 3);
         coordinator.TryGetNode(Node, out var link);
 
         Assert.Equal(5, link.MessagesReceived);
@@ -195,16 +229,5 @@ public class CoordinatorScriptedTests
         await Assert.ThrowsAsync<XBeeException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
         await Assert.ThrowsAsync<XBeeException>(() => link.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
         await Assert.ThrowsAsync<XBeeException>(() => coordinator.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition() && DateTime.UtcNow < limit)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.True(condition());
     }
 }
