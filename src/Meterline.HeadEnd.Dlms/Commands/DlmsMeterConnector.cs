@@ -99,6 +99,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
     {
         StreamDuplexPipe? pipe = null;
         DlmsClient? client = null;
+        var owned = true;
         try
         {
             pipe = await TcpTransport.ConnectAsync(endpoint.Host, endpoint.Port, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
@@ -116,9 +117,8 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 throw new MeterCommunicationException($"The meter refused the association ({outcome.Result}, {outcome.Diagnostic})", refused: true, isTransient: false);
             }
 
-            var connected = client;
-            client = null;
-            return connected;
+            owned = false;
+            return client;
         }
         catch (DlmsException e)
         {
@@ -126,11 +126,11 @@ public sealed class DlmsMeterConnector : IMeterConnector
         }
         finally
         {
-            if (client is not null)
+            if (owned && client is not null)
             {
                 await client.DisposeAsync().ConfigureAwait(false);
             }
-            else
+            else if (owned)
             {
                 association.Dispose();
             }
