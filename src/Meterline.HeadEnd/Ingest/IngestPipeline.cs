@@ -114,7 +114,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         }
 
         var verdict = Guard.Check(frame);
-        if (verdict.Reason is { } refused || verdict.Meter is not { } meter)
+        if (!verdict.IsAccepted || verdict.Meter is not { } meter)
         {
             return FrameAdmission.Rejected(verdict.Reason ?? IngestRejectReason.UnknownSystemTitle);
         }
