@@ -219,7 +219,7 @@ public sealed class MeterProvisioner : IDisposable
             {
                 if (meter.SystemTitle != registration.SystemTitle)
                 {
-                    return await RefuseAsync(actor, serial, meter.Id, new Refusal($"serial {serial} is registered with another system title", null), cancellationToken).ConfigureAwait(false);
+                    return await RefuseAsync(actor, serial, meter.Id, new Refusal("the serial is registered with another system title", null), cancellationToken).ConfigureAwait(false);
                 }
 
                 var stored = await _keys.GetAsync(meter.Id, meter.KeyGeneration, cancellationToken).ConfigureAwait(false);
@@ -230,7 +230,7 @@ public sealed class MeterProvisioner : IDisposable
                         return new ProvisioningResult(serial, ProvisioningOutcome.Skipped, meter.Id, $"meter {serial} is already registered with the same keys");
                     }
 
-                    return await RefuseAsync(actor, serial, meter.Id, new Refusal($"meter {serial} is already registered with other keys", null), cancellationToken).ConfigureAwait(false);
+                    return await RefuseAsync(actor, serial, meter.Id, new Refusal("already registered with other keys", null), cancellationToken).ConfigureAwait(false);
                 }
             }
             else if (await _meters.FindBySystemTitleAsync(registration.SystemTitle, cancellationToken).ConfigureAwait(false) is { } holder)
@@ -252,7 +252,7 @@ public sealed class MeterProvisioner : IDisposable
                 }
                 catch (DuplicateMeterException)
                 {
-                    return await RefuseAsync(actor, serial, null, new Refusal($"serial {serial} or system title {registration.SystemTitle} was registered meanwhile", null), cancellationToken).ConfigureAwait(false);
+                    return await RefuseAsync(actor, serial, null, new Refusal("the serial or system title was registered meanwhile", null), cancellationToken).ConfigureAwait(false);
                 }
             }
 
