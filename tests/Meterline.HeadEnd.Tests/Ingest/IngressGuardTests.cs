@@ -33,7 +33,7 @@ public sealed class IngressGuardTests : IDisposable
         return (new IngressGuard(_inspector, _directory, _marks, _auditor, _metrics, options ?? new IngressGuardOptions(), _time), meter);
     }
 
-    private async Task<IReadOnlyList<Audit.AuditRecord>> AuditedAsync()
+    private async Task<IReadOnlyList<Meterline.HeadEnd.Audit.AuditRecord>> AuditedAsync()
     {
         await _auditor.FlushAsync();
         return _audit.Entries;
