@@ -28,6 +28,12 @@ internal sealed class EmulatedNetwork(EmulatedCoordinator module)
             return;
         }
 
+        if (destination64 == _module.Options.Address64)
+        {
+            await StatusAsync(frameId, unknown16, 0, DeliveryStatus.SelfAddressed, DiscoveryStatus.NoDiscoveryOverhead, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (destination64 == XBeeAddress64.Broadcast)
         {
             foreach (var each in _nodes.Values)

@@ -109,7 +109,7 @@ public class EmulatedCoordinatorTests
     }
 
     [Fact]
-    public async Task TransmitRequest_OverNp_IsDataPayloadTooLarge()
+    public async Task TransmitRequest_OverNpOrToItself_IsRefusedWithTheModuleStatus()
     {
         await using var host = new HostSide();
         await using var module = EmulatedCoordinator.Start(host.ModuleStream);
@@ -118,6 +118,10 @@ public class EmulatedCoordinatorTests
         await host.SendAsync(new TransmitRequest(9, Meter, XBeeAddress16.Unknown, 0, TransmitOptions.None, new byte[85]));
 
         Assert.Equal(DeliveryStatus.DataPayloadTooLarge, (await host.ReceiveAsync<TransmitStatus>()).Delivery);
+
+        await host.SendAsync(new TransmitRequest(10, module.Options.Address64, XBeeAddress16.Unknown, 0, TransmitOptions.None, new byte[1]));
+
+        Assert.Equal(DeliveryStatus.SelfAddressed, (await host.ReceiveAsync<TransmitStatus>()).Delivery);
     }
 
     [Fact]
