@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Meterline.Zigbee.Frames;
 
@@ -21,7 +20,7 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     private readonly XBeeFrameReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<XBeeAddress64, EmulatedNode> _nodes = new();
+    private readonly EmulatedNetwork _network;
     private readonly Channel<Func<CancellationToken, Task>> _radioQueue;
     private Task _readLoop = Task.CompletedTask;
     private Task _radioLoop = Task.CompletedTask;
@@ -42,6 +41,7 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
         _at = new EmulatedAtCommands(options);
         _reader = new XBeeFrameReader(XBeeApiMode.Api);
         Radio = new Radio(options.Link);
+        _network = new EmulatedNetwork(this);
         _radioQueue = Channel.CreateBounded<Func<CancellationToken, Task>>(
             new BoundedChannelOptions(options.RadioQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
@@ -54,7 +54,7 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     /// <summary>The module's current API mode (<c>AP</c>).</summary>
     public XBeeApiMode ApiMode => _at.ApiMode;
 
-    public IReadOnlyCollection<EmulatedNode> Nodes => [.. _nodes.Values];
+    public IReadOnlyCollection<EmulatedNode> Nodes => _network.Nodes;
 
     /// <summary>Good frames received from the PC.</summary>
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
@@ -76,6 +76,11 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     public long RadioErrors => Interlocked.Read(ref _radioErrors);
 
     internal Radio Radio { get; }
+
+    internal TimeProvider Time => _time;
+
+    /// <summary>NT, in 100 ms units, as last set.</summary>
+    internal byte NodeDiscoveryTimeout => _at.NodeDiscoveryTimeout;
 
     /// <summary>What a transmission lost after every MAC retry reports: a MAC ACK failure on one hop, a network ACK
     /// failure across several.</summary>
@@ -109,12 +114,12 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(nodeIdentifier);
         var node = new EmulatedNode(this, address64, address16, nodeIdentifier, _time);
-        if (!_nodes.TryAdd(address64, node))
+        if (!_network.TryAdd(node))
         {
             throw new ArgumentException($"A node with address {address64} exists already.", nameof(address64));
         }
 
-        if (announce && !_radioQueue.Writer.TryWrite(ct => AnnounceAsync(node, ct)))
+        if (announce && !_radioQueue.Writer.TryWrite(ct => _network.AnnounceAsync(node, ct)))
         {
             Interlocked.Increment(ref _radioQueueOverflows);
         }
@@ -122,7 +127,7 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
         return node;
     }
 
-    public bool TryGetNode(XBeeAddress64 address64, out EmulatedNode node) => _nodes.TryGetValue(address64, out node!);
+    public bool TryGetNode(XBeeAddress64 address64, out EmulatedNode node) => _network.TryGet(address64, out node);
 
     public async ValueTask DisposeAsync()
     {
@@ -143,7 +148,7 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
         }
 
         await Task.WhenAll(_readLoop, _radioLoop).ConfigureAwait(false);
-        foreach (var node in _nodes.Values)
+        foreach (var node in _network.Nodes)
         {
             node.Complete();
         }
@@ -257,15 +262,15 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
             case TransmitRequest request:
                 Interlocked.Increment(ref _transmitRequests);
                 await EnqueueRadioAsync(
-                    request.FrameId, ct => TransmitAsync(request.FrameId, request.Destination64, request.Destination16, request.Data, ct), cancellationToken).ConfigureAwait(false);
+                    request.FrameId, ct => _network.TransmitAsync(request.FrameId, request.Destination64, request.Destination16, request.Data, ct), cancellationToken).ConfigureAwait(false);
                 break;
             case ExplicitAddressingCommand request:
                 Interlocked.Increment(ref _transmitRequests);
                 await EnqueueRadioAsync(
-                    request.FrameId, ct => TransmitAsync(request.FrameId, request.Destination64, request.Destination16, request.Data, ct), cancellationToken).ConfigureAwait(false);
+                    request.FrameId, ct => _network.TransmitAsync(request.FrameId, request.Destination64, request.Destination16, request.Data, ct), cancellationToken).ConfigureAwait(false);
                 break;
             case RemoteAtCommandRequest request:
-                await EnqueueRadioAsync(request.FrameId, ct => RemoteCommandAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                await EnqueueRadioAsync(request.FrameId, ct => _network.RemoteCommandAsync(request, ct), cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 Interlocked.Increment(ref _unsupportedFrames);
@@ -277,7 +282,7 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     {
         if (command == "ND")
         {
-            await EnqueueRadioAsync(frameId, ct => DiscoverAsync(frameId, ct), cancellationToken).ConfigureAwait(false);
+            await EnqueueRadioAsync(frameId, ct => _network.DiscoverAsync(frameId, ct), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -308,139 +313,5 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
                 new TransmitStatus(frameId, new XBeeAddress16(0xFFFD), 0, DeliveryStatus.ResourceErrorLackOfBuffers, DiscoveryStatus.NoDiscoveryOverhead),
                 cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task TransmitAsync(byte frameId, XBeeAddress64 destination64, XBeeAddress16 destination16, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var unknown16 = new XBeeAddress16(0xFFFD);
-        if (data.Length > Options.Link.MaxPayload)
-        {
-            await StatusAsync(frameId, unknown16, 0, DeliveryStatus.DataPayloadTooLarge, DiscoveryStatus.NoDiscoveryOverhead, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (destination64 == XBeeAddress64.Broadcast)
-        {
-            foreach (var each in _nodes.Values)
-            {
-                if (Radio.Transmit(data.Length) is { Delivered: true })
-                {
-                    each.Deliver(data);
-                }
-            }
-
-            await DelayAsync(Radio.Transmit(data.Length).Airtime, cancellationToken).ConfigureAwait(false);
-            await StatusAsync(frameId, XBeeAddress16.Unknown, 0, DeliveryStatus.Success, DiscoveryStatus.NoDiscoveryOverhead, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var node = Find(destination64, destination16);
-        var discovery = node is not null && node.Address16 == destination16 ? DiscoveryStatus.NoDiscoveryOverhead : DiscoveryStatus.AddressDiscovery;
-        if (node is null)
-        {
-            await DelayAsync(Options.Link.PerHopDelay * Options.Link.Hops * 2, cancellationToken).ConfigureAwait(false);
-            await StatusAsync(frameId, unknown16, 0, DeliveryStatus.AddressNotFound, discovery, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var outcome = Radio.Transmit(data.Length);
-        await DelayAsync(outcome.Airtime, cancellationToken).ConfigureAwait(false);
-        if (outcome.Delivered)
-        {
-            node.Deliver(data.ToArray());
-        }
-
-        var success = outcome.Delivered && outcome.Acknowledged;
-        await StatusAsync(
-            frameId,
-            success ? node.Address16 : unknown16,
-            (byte)(outcome.Attempts - 1),
-            success ? DeliveryStatus.Success : FailureStatus,
-            discovery,
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private Task StatusAsync(byte frameId, XBeeAddress16 address16, byte retries, DeliveryStatus delivery, DiscoveryStatus discovery, CancellationToken cancellationToken) =>
-        frameId == 0 ? Task.CompletedTask : WriteFrameAsync(new TransmitStatus(frameId, address16, retries, delivery, discovery), cancellationToken);
-
-    private async Task RemoteCommandAsync(RemoteAtCommandRequest request, CancellationToken cancellationToken)
-    {
-        var node = Find(request.Destination64, request.Destination16);
-        var result = AtCommandResult.Fail(AtCommandStatus.TransmissionFailure);
-        if (node is not null)
-        {
-            var there = Radio.Transmit(request.Parameter.Length + 3);
-            var back = Radio.Transmit(8);
-            await DelayAsync(there.Airtime + back.Airtime, cancellationToken).ConfigureAwait(false);
-            if (there.Delivered && back.Delivered)
-            {
-                result = node.AnswerRemote(request.Command, request.Parameter.Span);
-            }
-        }
-
-        if (request.FrameId != 0)
-        {
-            await WriteFrameAsync(
-                new RemoteAtCommandResponse(
-                    request.FrameId, node?.Address64 ?? request.Destination64, node?.Address16 ?? request.Destination16, request.Command, result.Status, result.Data),
-                cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>ND: one response per node as it answers, then silence until NT has passed.</summary>
-    private async Task DiscoverAsync(byte frameId, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        foreach (var node in _nodes.Values)
-        {
-            var outcome = Radio.Transmit(20);
-            await DelayAsync(outcome.Airtime, cancellationToken).ConfigureAwait(false);
-            if (!outcome.Delivered || frameId == 0)
-            {
-                continue;
-            }
-
-            var response = new NodeDiscoveryResponse(
-                node.Address16,
-                node.Address64,
-                node.NodeIdentifier,
-                XBeeAddress16.Unknown,
-                XBeeDeviceType.Router,
-                0,
-                NodeIdentificationIndicator.DefaultDigiProfileId,
-                NodeIdentificationIndicator.DigiManufacturerId,
-                ReadOnlyMemory<byte>.Empty);
-            await WriteFrameAsync(new AtCommandResponse(frameId, "ND", AtCommandStatus.Ok, response.Encode()), cancellationToken).ConfigureAwait(false);
-        }
-
-        var remaining = TimeSpan.FromMilliseconds(100 * _at.NodeDiscoveryTimeout) - _time.GetElapsedTime(started);
-        await DelayAsync(remaining, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Task AnnounceAsync(EmulatedNode node, CancellationToken cancellationToken) =>
-        WriteFrameAsync(
-            new NodeIdentificationIndicator(
-                node.Address64,
-                node.Address16,
-                ReceiveOptions.BroadcastPacket,
-                node.Address16,
-                node.Address64,
-                node.NodeIdentifier,
-                XBeeAddress16.Unknown,
-                XBeeDeviceType.Router,
-                NodeIdentificationEvent.Joined,
-                NodeIdentificationIndicator.DefaultDigiProfileId,
-                NodeIdentificationIndicator.DigiManufacturerId,
-                ReadOnlyMemory<byte>.Empty),
-            cancellationToken);
-
-    private EmulatedNode? Find(XBeeAddress64 destination64, XBeeAddress16 destination16)
-    {
-        if (destination64 != XBeeAddress64.Unknown)
-        {
-            return _nodes.TryGetValue(destination64, out var node) ? node : null;
-        }
-
-        return _nodes.Values.FirstOrDefault(n => n.Address16 == destination16);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Threading.Channels;
 using Meterline.Zigbee.Frames;
 using Meterline.Zigbee.Segmentation;
@@ -14,7 +13,7 @@ namespace Meterline.Zigbee;
 /// <see cref="ZigbeeNodeLink"/> carrying whole (segmented) messages. Nodes it had not known are announced on
 /// <see cref="Joins"/>. Everything is bounded by <see cref="XBeeCoordinatorOptions"/>.
 /// </summary>
-public sealed class XBeeCoordinator : IAsyncDisposable
+public sealed partial class XBeeCoordinator : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly TimeProvider _time;
@@ -124,8 +123,11 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         int baudRate = XBeeSerialPort.DefaultBaudRate,
         XBeeCoordinatorOptions? options = null,
         TimeProvider? timeProvider = null,
-        CancellationToken cancellationToken = default) =>
-        StartAsync(XBeeSerialPort.Open(portName, baudRate), options, timeProvider, cancellationToken);
+        CancellationToken cancellationToken = default)
+    {
+        (options ?? new XBeeCoordinatorOptions()).Validate();
+        return StartAsync(XBeeSerialPort.Open(portName, baudRate), options, timeProvider, cancellationToken);
+    }
 
     /// <summary>
     /// Starts the driver on <paramref name="stream"/>, which it then owns: reads the module's settings and returns once
@@ -139,7 +141,17 @@ public sealed class XBeeCoordinator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new XBeeCoordinatorOptions();
-        options.Validate();
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException)
+        {
+            // The stream was handed over; it is closed on every failure.
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var coordinator = new XBeeCoordinator(stream, options, timeProvider ?? TimeProvider.System);
         coordinator._readLoop = coordinator.ReadLoopAsync();
         try
@@ -294,277 +306,5 @@ public sealed class XBeeCoordinator : IAsyncDisposable
         _frameIds.Dispose();
         _writeLock.Dispose();
         _stop.Dispose();
-    }
-
-    internal async Task TransmitToAsync(ZigbeeNodeLink node, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        var status = await TransmitWithRetriesAsync(node.Address64, node.Address16, node, payload, cancellationToken).ConfigureAwait(false);
-        if (!status.IsSuccess)
-        {
-            throw new XBeeDeliveryException(node.Address64, status, Options.TransmitRetries + 1);
-        }
-    }
-
-    private async Task<TransmitStatus> TransmitWithRetriesAsync(
-        XBeeAddress64 destination64, XBeeAddress16 destination16, ZigbeeNodeLink? node, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        if (payload.Length > MaxPayload)
-        {
-            throw new ArgumentException($"An RF payload is at most NP = {MaxPayload} bytes, not {payload.Length}.", nameof(payload));
-        }
-
-        if (node is null)
-        {
-            _nodes.TryGet(destination64, out node);
-        }
-
-        TransmitStatus? last = null;
-        TimeoutException? timeout = null;
-        for (var attempt = 0; attempt <= Options.TransmitRetries; attempt++)
-        {
-            if (attempt > 0)
-            {
-                var backoff = Options.RetryBackoff * Math.Pow(2, Math.Min(attempt - 1, 10));
-                await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
-            }
-
-            var address16 = node?.Address16 ?? destination16;
-            Interlocked.Increment(ref _transmitAttempts);
-            try
-            {
-                last = (TransmitStatus)await RequestAsync(
-                    id => new TransmitRequest(id, destination64, address16, Options.BroadcastRadius, Options.TransmitOptions, payload),
-                    XBeeFrameType.TransmitStatus,
-                    Options.TransmitStatusTimeout,
-                    null,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException e)
-            {
-                Interlocked.Increment(ref _transmitTimeouts);
-                timeout = e;
-                continue;
-            }
-
-            if (last.IsSuccess)
-            {
-                if (node is not null && !last.Destination16.IsUnknown)
-                {
-                    node.Address16 = last.Destination16;
-                }
-
-                return last;
-            }
-
-            Interlocked.Increment(ref _transmitFailures);
-            if (node is not null && last.Delivery is DeliveryStatus.AddressNotFound or DeliveryStatus.RouteNotFound)
-            {
-                // The network address went stale (the node rejoined): let the module discover it again.
-                node.Address16 = XBeeAddress16.Unknown;
-            }
-        }
-
-        return last ?? throw new XBeeException($"No transmit status from the module for {destination64}.", isTransient: true, timeout);
-    }
-
-    /// <summary>Sends a frame under a fresh frame id and waits for its response. Throws <see cref="TimeoutException"/>.</summary>
-    private async Task<XBeeFrame> RequestAsync(
-        Func<byte, XBeeFrame> build, XBeeFrameType expected, TimeSpan timeout, Func<XBeeFrame, bool>? collector, CancellationToken cancellationToken)
-    {
-        var request = await _frameIds.RentAsync(expected, collector, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await WriteAsync(build(request.FrameId), cancellationToken).ConfigureAwait(false);
-            return await request.Response.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _frameIds.Release(request);
-        }
-    }
-
-    private async Task WriteAsync(XBeeFrame frame, CancellationToken cancellationToken)
-    {
-        var bytes = frame.Encode(_mode);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            throw new XBeeException("Writing to the coordinator module failed.", isTransient: true, e);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        _mode = await QueryApiModeAsync(cancellationToken).ConfigureAwait(false);
-        // NP is under 256 on every XBee Zigbee module; the clamp keeps a transmit request within the frame bound.
-        var np = ReadUnsigned(await QueryAsync("NP", cancellationToken).ConfigureAwait(false));
-        MaxPayload = (int)Math.Min(np, (ulong)(Options.MaxFrameDataLength - 14));
-        if (MaxPayload <= SegmentHeader.Length)
-        {
-            throw new XBeeException($"The module reports NP = {MaxPayload}, too small to carry a segment.", isTransient: false);
-        }
-
-        var high = (uint)ReadUnsigned(await QueryAsync("SH", cancellationToken).ConfigureAwait(false));
-        var low = (uint)ReadUnsigned(await QueryAsync("SL", cancellationToken).ConfigureAwait(false));
-        Address64 = XBeeAddress64.FromHighLow(high, low);
-        Address16 = new XBeeAddress16((ushort)ReadUnsigned(await QueryAsync("MY", cancellationToken).ConfigureAwait(false)));
-        NodeDiscoveryTimeout = TimeSpan.FromMilliseconds(100 * ReadUnsigned(await QueryAsync("NT", cancellationToken).ConfigureAwait(false)));
-    }
-
-    /// <summary>Asks AP in mode 1 framing, then in mode 2 framing, and adopts the mode the module reports.</summary>
-    private async Task<XBeeApiMode> QueryApiModeAsync(CancellationToken cancellationToken)
-    {
-        foreach (var framing in (XBeeApiMode[])[XBeeApiMode.Api, XBeeApiMode.ApiEscaped])
-        {
-            _mode = framing;
-            AtCommandResponse response;
-            try
-            {
-                response = (AtCommandResponse)await RequestAsync(
-                    id => new AtCommand(id, "AP"), XBeeFrameType.AtCommandResponse, Options.StartupQueryTimeout, null, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                continue;
-            }
-
-            var mode = response.Status == AtCommandStatus.Ok ? (XBeeApiMode)ReadUnsigned(response) : XBeeApiMode.Transparent;
-            return mode is XBeeApiMode.Api or XBeeApiMode.ApiEscaped
-                ? mode
-                : throw new XBeeException($"The module reports AP = {mode}; the driver needs API mode 1 or 2.", isTransient: false);
-        }
-
-        throw new XBeeException("The module answered ATAP in neither API mode 1 nor API mode 2.", isTransient: true);
-    }
-
-    private async Task<AtCommandResponse> QueryAsync(string command, CancellationToken cancellationToken)
-    {
-        var response = await SendAtCommandAsync(command, default, cancellationToken).ConfigureAwait(false);
-        return response.Status == AtCommandStatus.Ok
-            ? response
-            : throw new XBeeException($"AT{command} failed: {response.Status}.", isTransient: false);
-    }
-
-    /// <summary>A big-endian unsigned value of up to 8 bytes (AT responses drop leading zero bytes).</summary>
-    private static ulong ReadUnsigned(AtCommandResponse response)
-    {
-        var data = response.Data.Span;
-        if (data.IsEmpty || data.Length > 8)
-        {
-            throw new XBeeException($"AT{response.Command} answered {data.Length} bytes, not a number.", isTransient: false);
-        }
-
-        Span<byte> padded = stackalloc byte[8];
-        data.CopyTo(padded[(8 - data.Length)..]);
-        return BinaryPrimitives.ReadUInt64BigEndian(padded);
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        await Task.Yield();
-        var frames = new XBeeFrameStreamReader(_stream, _reader, () => _mode);
-        Exception? error = null;
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var frame = await frames.ReadAsync(_stop.Token).ConfigureAwait(false);
-                if (frame is null)
-                {
-                    error = _stop.IsCancellationRequested ? null : new XBeeException("The coordinator's byte stream ended.", isTransient: true);
-                    break;
-                }
-
-                Dispatch(frame);
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
-        {
-            error = _stop.IsCancellationRequested ? null : new XBeeException("Reading from the coordinator module failed.", isTransient: true, e);
-        }
-        finally
-        {
-            Shutdown(error);
-        }
-    }
-
-    private void Shutdown(Exception? error)
-    {
-        _frameIds.FailAll(error ?? new ObjectDisposedException(nameof(XBeeCoordinator)));
-        _nodes.Close(error);
-        if (error is null)
-        {
-            _completion.TrySetResult();
-        }
-        else
-        {
-            _completion.TrySetException(error);
-        }
-    }
-
-    private void Dispatch(XBeeFrame frame)
-    {
-        switch (frame)
-        {
-            case AtCommandResponse response:
-                Offer(response.FrameId, response);
-                break;
-            case RemoteAtCommandResponse response:
-                Offer(response.FrameId, response);
-                break;
-            case TransmitStatus status:
-                Offer(status.FrameId, status);
-                break;
-            case ReceivePacket packet:
-                Receive(packet.Source64, packet.Source16, packet.Data.Span);
-                break;
-            case ExplicitRxIndicator packet:
-                Receive(packet.Source64, packet.Source16, packet.Data.Span);
-                break;
-            case NodeIdentificationIndicator indicator:
-                _nodes.Observe(indicator.Remote64, indicator.Remote16, indicator.NodeIdentifier, NodeJoinReason.NodeIdentification);
-                break;
-            case ModemStatus modem:
-                Interlocked.Increment(ref _modemStatuses);
-                Volatile.Write(ref _lastModemStatus, (int)modem.Status);
-                break;
-            default:
-                Interlocked.Increment(ref _unhandledFrames);
-                break;
-        }
-    }
-
-    private void Offer(byte frameId, XBeeFrame response)
-    {
-        if (!_frameIds.Offer(frameId, response))
-        {
-            Interlocked.Increment(ref _unmatchedResponses);
-        }
-    }
-
-    private void Receive(XBeeAddress64 source64, XBeeAddress16 source16, ReadOnlySpan<byte> data)
-    {
-        var node = _nodes.Observe(source64, source16, null, NodeJoinReason.FirstHeard);
-        if (node is null)
-        {
-            return;
-        }
-
-        if (Reassembler.Accept(source64, data, out var message) == SegmentOutcome.MessageComplete)
-        {
-            node.Deliver(message!);
-        }
     }
 }

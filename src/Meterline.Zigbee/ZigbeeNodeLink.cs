@@ -71,7 +71,8 @@ public sealed class ZigbeeNodeLink
 
     /// <summary>
     /// Sends one whole message, segment by segment, each with the coordinator's bounded retries. Throws
-    /// <see cref="XBeeDeliveryException"/> when a segment is not delivered after them.
+    /// <see cref="XBeeDeliveryException"/> when a segment is not delivered after them, and
+    /// <see cref="ArgumentException"/> for a message over <see cref="MaxMessageSize"/>.
     /// </summary>
     public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {

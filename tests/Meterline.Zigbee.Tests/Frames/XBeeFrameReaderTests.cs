@@ -62,6 +62,29 @@ public class XBeeFrameReaderTests
         Assert.IsType<ModemStatus>(frames[1]);
     }
 
+    [Theory]
+    [InlineData(XBeeApiMode.Api, 1)]
+    [InlineData(XBeeApiMode.Api, 3)]
+    [InlineData(XBeeApiMode.ApiEscaped, 1)]
+    [InlineData(XBeeApiMode.ApiEscaped, 2)]
+    public void TryRead_MultiSegmentSequence_ReadsEveryFrame(XBeeApiMode mode, int segmentSize)
+    {
+        byte[] bytes = [0x42, .. Transmit.Encode(mode), .. Joined.Encode(mode), .. Transmit.Encode(mode)];
+        var reader = new XBeeFrameReader(mode);
+        var buffer = Segments.Of(bytes, segmentSize);
+        var frames = new List<XBeeFrame>();
+
+        while (reader.TryRead(ref buffer, out var frame))
+        {
+            frames.Add(frame);
+        }
+
+        Assert.Equal(3, frames.Count);
+        Assert.Equal(0, buffer.Length);
+        Assert.Equal(1, reader.GarbageBytes);
+        Assert.Equal(Hex.Of(Transmit.Encode(mode)), Hex.Of(frames[2].Encode(mode)));
+    }
+
     [Fact]
     public void TryRead_EscapedLengthAndChecksum_Unescapes()
     {
