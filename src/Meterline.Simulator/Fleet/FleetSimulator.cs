@@ -110,8 +110,10 @@ public sealed class FleetSimulator : IAsyncDisposable
             FleetProvisioningFile.Write(provisioningPath, provisioning);
             if (options.Radio is not null)
             {
+                // The radio runs on real time: air time, retries and reassembly time-outs are physics, not the
+                // meters' accelerated clocks.
                 radio = ZigbeeFleetRadio.Start(
-                    meters.Skip(firstRadio).Select((m, i) => ((IHostedMeter)m, FleetAddressing.ZigbeeAddressOf(firstRadio + i))), options.Radio, time);
+                    meters.Skip(firstRadio).Select((m, i) => ((IHostedMeter)m, FleetAddressing.ZigbeeAddressOf(firstRadio + i))), options.Radio);
             }
 
             PushPump? pump = null;
