@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Meterline.Cli.Dlms;
+using Meterline.Cli.Gateway;
 using Meterline.Cli.Sim;
 
 namespace Meterline.Cli;
@@ -15,5 +16,6 @@ public static class Program
         {
             DlmsCommand.Create(output, error),
             SimCommand.Create(output, error),
+            GatewayCommand.Create(output, error),
         };
 }

@@ -66,6 +66,9 @@ public sealed class EmulatedCoordinator : IAsyncDisposable
     /// <summary>Frames from the PC dropped by the module's frame reader (bad checksum, length, interrupted, malformed).</summary>
     public long FramesDropped => _reader.ChecksumErrors + _reader.LengthErrors + _reader.InterruptedFrames + _reader.MalformedFrames;
 
+    /// <summary>Frames lost on the air under the link model, in either direction (each MAC attempt counts).</summary>
+    public long AirFramesLost => Radio.FramesLost;
+
     /// <summary>Radio requests refused because the queue was full.</summary>
     public long RadioQueueOverflows => Interlocked.Read(ref _radioQueueOverflows);
 

@@ -7,6 +7,7 @@ internal sealed class Radio
     private readonly Lock _lock = new();
 #pragma warning disable CA5394 // Models radio loss, not security: a seeded Random makes a lossy run repeatable.
     private readonly Random _random;
+    private long _framesLost;
 
     public Radio(LinkModel model)
     {
@@ -15,6 +16,9 @@ internal sealed class Radio
     }
 
     public LinkModel Model => _model;
+
+    /// <summary>Attempts lost on the air (each MAC attempt counts).</summary>
+    public long FramesLost => Interlocked.Read(ref _framesLost);
 
     public RadioOutcome Transmit(int payloadBytes)
     {
@@ -42,6 +46,7 @@ internal sealed class Radio
         {
             if (_model.LossRate > 0 && _random.NextDouble() < _model.LossRate)
             {
+                Interlocked.Increment(ref _framesLost);
                 return true;
             }
         }

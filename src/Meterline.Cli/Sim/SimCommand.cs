@@ -36,9 +36,13 @@ internal static class SimCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the households and the grid", DefaultValueFactory = _ => 1 };
         var duration = new Option<string?>("--duration") { Description = "Stop after this much SIMULATED time, e.g. 90s, 30m, 2h, 1d (default: run until Ctrl+C)" };
         var interval = new Option<double>("--status-interval") { Description = "Seconds between status lines when the output is not a terminal", DefaultValueFactory = _ => 5 };
+        var transport = new Option<string>("--transport") { Description = "tcp (DLMS/TCP, pushes to --push) or zigbee (every meter also has a radio behind an emulated XBee coordinator on a pseudo-terminal, and pushes over it)", DefaultValueFactory = _ => "tcp" };
+        var zigbeeLoss = new Option<double>("--zigbee-loss") { Description = "With --transport zigbee: the share of frames lost on the air, 0 to 0.5", DefaultValueFactory = _ => 0 };
+        var apiMode = new Option<int>("--api-mode") { Description = "With --transport zigbee: the coordinator's XBee API mode, 1 or 2 (escaped)", DefaultValueFactory = _ => 1 };
         var command = new Command("sim", "Run a fleet of simulated meters on the network (DLMS/TCP, pushes, scenarios) in accelerated time")
         {
             meters, speed, start, profile, provisioning, stateDir, listen, advertise, port, portPerMeter, framing, push, scenario, seed, duration, interval,
+            transport, zigbeeLoss, apiMode,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -122,8 +126,28 @@ internal static class SimCommand
                 throw new CommandException($"--profile: no file {profilePath}", ExitCodes.Usage);
             }
 
+            Simulator.Radio.ZigbeeFleetOptions? radio = result.GetValue(transport) switch
+            {
+                "tcp" => null,
+                "zigbee" => new Simulator.Radio.ZigbeeFleetOptions
+                {
+                    ApiMode = result.GetValue(apiMode) switch
+                    {
+                        1 => Zigbee.Frames.XBeeApiMode.Api,
+                        2 => Zigbee.Frames.XBeeApiMode.ApiEscaped,
+                        _ => throw new CommandException("--api-mode is 1 or 2", ExitCodes.Usage),
+                    },
+                    Link = new Zigbee.Emulator.LinkModel
+                    {
+                        LossRate = result.GetValue(zigbeeLoss) is var loss and >= 0 and <= 0.5 ? loss : throw new CommandException("--zigbee-loss is 0 to 0.5", ExitCodes.Usage),
+                    },
+                },
+                var other => throw new CommandException($"--transport is tcp or zigbee, not '{other}'", ExitCodes.Usage),
+            };
+
             return new FleetSimulatorOptions
             {
+                Radio = radio,
                 Meters = count,
                 Speed = rate,
                 Start = result.GetValue(start) ?? TruncateToMinute(DateTimeOffset.UtcNow),

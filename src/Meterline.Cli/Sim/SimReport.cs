@@ -46,7 +46,18 @@ internal static class SimReport
 
         output.WriteLine($"provisioning: {fleet.ProvisioningPath} (keys: keep it private)");
         output.WriteLine($"state: {Path.GetFullPath(options.StateDirectory)}");
-        output.WriteLine(options.Push is { } push ? $"pushes: {push}" : "pushes: none (they stay queued in the meters)");
+        if (fleet.Radio is { } radio)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"zigbee: an emulated XBee coordinator (API mode {(int)radio.Coordinator.ApiMode}) on {radio.DevicePath}; {radio.Radios.Count} meter radios, 64-bit addresses in the provisioning file"));
+            output.WriteLine($"  open it with: meterline gateway --serial {radio.DevicePath} --baud 9600 --push tcp://127.0.0.1:4059");
+            output.WriteLine("pushes: over the radios (to wPort 1 through the coordinator)");
+        }
+        else
+        {
+            output.WriteLine(options.Push is { } push ? $"pushes: {push}" : "pushes: none (they stay queued in the meters)");
+        }
+
         foreach (var scenario in options.Scenarios)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

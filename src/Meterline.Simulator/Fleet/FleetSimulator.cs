@@ -6,6 +6,7 @@ using Meterline.Meter.State;
 using Meterline.Simulator.Hosting;
 using Meterline.Simulator.Provisioning;
 using Meterline.Simulator.Push;
+using Meterline.Simulator.Radio;
 using Meterline.Simulator.Scenarios;
 using Meterline.Simulator.Time;
 
@@ -24,6 +25,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     private readonly IAsyncDisposable? _sink;
 
     private FleetSimulator(
+        ZigbeeFleetRadio? radio,
         FleetProvisioning provisioning,
         AcceleratedTimeProvider time,
         IReadOnlyList<SimulatedMeter> meters,
@@ -32,6 +34,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         FleetRunner runner,
         string provisioningPath)
     {
+        Radio = radio;
         Provisioning = provisioning;
         Time = time;
         Meters = meters;
@@ -42,6 +45,9 @@ public sealed class FleetSimulator : IAsyncDisposable
     }
 
     public FleetProvisioning Provisioning { get; }
+
+    /// <summary>The emulated coordinator and the meters' radios, when some meters are reached over Zigbee.</summary>
+    public ZigbeeFleetRadio? Radio { get; }
 
     public AcceleratedTimeProvider Time { get; }
 
@@ -88,6 +94,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         var meters = provisioning.Meters.Select((p, i) => new SimulatedMeter(CreateMeter(p, profile, options.Seed, store, time), i)).ToArray();
         var host = new FleetHost(meters, options.Hosting);
         IAsyncDisposable? sink = null;
+        ZigbeeFleetRadio? radio = null;
         try
         {
             host.Start();
@@ -97,19 +104,35 @@ public sealed class FleetSimulator : IAsyncDisposable
                 provisioning = new FleetProvisioning(provisioning.Meters.Select((m, i) => m with { Port = host.EndpointOf(i).Port }).ToArray());
             }
 
+            var firstRadio = options.Radio is null ? meters.Length : meters.Length - Math.Clamp(options.Radio.Meters ?? meters.Length, 0, meters.Length);
+            provisioning = new FleetProvisioning(provisioning.Meters
+                .Select((m, i) => m with { ZigbeeAddress = i >= firstRadio ? FleetAddressing.ZigbeeAddressOf(i) : null }).ToArray());
             FleetProvisioningFile.Write(provisioningPath, provisioning);
+            if (options.Radio is not null)
+            {
+                // The radio runs on real time: air time, retries and reassembly time-outs are physics, not the
+                // meters' accelerated clocks.
+                radio = ZigbeeFleetRadio.Start(
+                    meters.Skip(firstRadio).Select((m, i) => ((IHostedMeter)m, FleetAddressing.ZigbeeAddressOf(firstRadio + i))), options.Radio);
+            }
+
             PushPump? pump = null;
+            IPushSink? networkSink = null;
             if (options.Push is { } destination)
             {
-                IPushSink pushSink = destination.Transport == PushTransport.Tcp
+                networkSink = destination.Transport == PushTransport.Tcp
                     ? new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush)
                     : await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false);
-                sink = (IAsyncDisposable)pushSink;
-                pump = new PushPump(meters, pushSink);
+                sink = (IAsyncDisposable)networkSink;
+            }
+
+            if (radio is not null || networkSink is not null)
+            {
+                pump = new PushPump(meters, radio is null ? networkSink! : new RoutingPushSink(radio, networkSink));
             }
 
             var runner = new FleetRunner(meters, time, new ScenarioSchedule(options.Scenarios, options.Start), pump, host.Statistics, options.Runner);
-            return new FleetSimulator(provisioning, time, meters, host, sink, runner, provisioningPath);
+            return new FleetSimulator(radio, provisioning, time, meters, host, sink, runner, provisioningPath);
         }
         catch
         {
@@ -117,6 +140,11 @@ public sealed class FleetSimulator : IAsyncDisposable
             if (sink is not null)
             {
                 await sink.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (radio is not null)
+            {
+                await radio.DisposeAsync().ConfigureAwait(false);
             }
 
             throw;
@@ -151,6 +179,11 @@ public sealed class FleetSimulator : IAsyncDisposable
         if (_sink is not null)
         {
             await _sink.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Radio is not null)
+        {
+            await Radio.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

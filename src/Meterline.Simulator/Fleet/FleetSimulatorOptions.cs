@@ -46,4 +46,7 @@ public sealed record FleetSimulatorOptions
 
     /// <summary>Settings of the TCP push sink (back-off, wPorts).</summary>
     public TcpWrapperPushSinkOptions TcpPush { get; init; } = new();
+
+    /// <summary>When set, meters (all, or the last <see cref="Radio.ZigbeeFleetOptions.Meters"/>) also have Zigbee radios behind an emulated coordinator on a pseudo-terminal, and push over them.</summary>
+    public Radio.ZigbeeFleetOptions? Radio { get; init; }
 }

@@ -28,6 +28,9 @@ public static class FleetAddressing
     public static SystemTitle SystemTitleOf(int index) =>
         new((0x4D544CUL << 40) | (uint)(index + 1));
 
+    /// <summary>The 64-bit IEEE address of a meter's Zigbee radio: Digi's OUI block 0013A200, then "MT" and index + 1.</summary>
+    public static ulong ZigbeeAddressOf(int index) => 0x0013A200_4D540000UL + (ulong)(index + 1);
+
     /// <summary>A household seed from the fleet seed and the index (SplitMix64 finaliser: neighbours differ widely).</summary>
     public static int HouseholdSeedOf(int fleetSeed, int index)
     {

@@ -94,6 +94,11 @@ public static class FleetProvisioningFile
             writer.WriteNumber("wPort", meter.WPort);
             writer.WriteString("host", meter.Host);
             writer.WriteNumber("port", meter.Port);
+            if (meter.ZigbeeAddress is { } radio)
+            {
+                writer.WriteString("zigbee", radio.ToString("X16", CultureInfo.InvariantCulture));
+            }
+
             writer.WriteString("profile", meter.ProfileId);
             writer.WriteNumber("householdSeed", meter.HouseholdSeed);
             writer.WriteString("encryptionKey", Convert.ToHexString(meter.Keys.GlobalUnicastEncryptionKey.Span));

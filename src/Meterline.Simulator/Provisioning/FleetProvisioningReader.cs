@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Meterline.Dlms.Security;
 using Meterline.Meter.Security;
@@ -36,6 +37,7 @@ internal static class FleetProvisioningReader
         var addresses = new HashSet<int>();
         var endpoints = new HashSet<(string, int, ushort)>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var radios = new HashSet<ulong>();
         var index = 0;
         foreach (var element in list.EnumerateArray())
         {
@@ -44,6 +46,7 @@ internal static class FleetProvisioningReader
             Require(titles.Add(meter.SystemTitle), index, meter.Id, "duplicate systemTitle");
             Require(addresses.Add(meter.PhysicalAddress), index, meter.Id, "duplicate hdlcPhysicalAddress");
             Require(endpoints.Add((meter.Host, meter.Port, meter.WPort)), index, meter.Id, "duplicate host, port and wPort");
+            Require(meter.ZigbeeAddress is not { } radio || radios.Add(radio), index, meter.Id, "duplicate zigbee address");
             var before = keys.Count;
             FleetProvisioning.AddKeys(keys, meter.Keys);
             Require(keys.Count == before + 3, index, meter.Id, "a key repeats another key of the fleet");
@@ -79,7 +82,16 @@ internal static class FleetProvisioningReader
             Key(element, "authenticationKey", index, id),
             Key(element, "masterKey", index, id),
             System.Text.Encoding.ASCII.GetBytes(password));
-        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys);
+        ulong? radio = null;
+        if (element.TryGetProperty("zigbee", out var zigbee))
+        {
+            var text = zigbee.ValueKind == JsonValueKind.String ? zigbee.GetString() : null;
+            Require(text is { Length: 16 } && ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var parsed) && parsed is not 0 and not 0xFFFF and not ulong.MaxValue,
+                index, id, "zigbee must be a 64-bit radio address of 16 hex digits (not coordinator, broadcast or unknown)");
+            radio = ulong.Parse(text!, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        }
+
+        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys) { ZigbeeAddress = radio };
     }
 
     private static byte[] Key(JsonElement element, string name, int index, string id)

@@ -31,5 +31,8 @@ public sealed record ProvisionedMeter(
     /// <summary>The meter-reader (client SAP 32) LLS password as text (printable ASCII).</summary>
     public string ReaderPassword => System.Text.Encoding.ASCII.GetString(Keys.LlsSecret.Span);
 
+    /// <summary>The 64-bit IEEE address of the meter's Zigbee radio when it is reached over Zigbee, else null.</summary>
+    public ulong? ZigbeeAddress { get; init; }
+
     public override string ToString() => $"{Id} {SystemTitle} {Host}:{Port} wPort {WPort} HDLC 1/{PhysicalAddress}";
 }
