@@ -26,6 +26,9 @@ internal sealed class SqlStorage : IHeadEndStorage
 
     public StorageEngine Engine => _database.Engine;
 
+    /// <summary>The database underneath (for the engine tests).</summary>
+    internal SqlDatabase Database => _database;
+
     public int SchemaVersion { get; }
 
     public IMeterRepository Meters { get; }

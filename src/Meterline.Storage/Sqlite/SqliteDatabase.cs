@@ -46,6 +46,8 @@ internal sealed class SqliteDatabase : SqlDatabase
             await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (var pragmas = writer.CreateCommand())
             {
+                pragmas.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};");
+                await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 pragmas.CommandText = "PRAGMA journal_mode = WAL;";
                 var mode = (string?)await pragmas.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
                 if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
@@ -55,7 +57,7 @@ internal sealed class SqliteDatabase : SqlDatabase
 
                 pragmas.CommandText = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA cache_size = -65536;");
+                    $"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
                 await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
