@@ -11,7 +11,9 @@ namespace Meterline.Storage.Tests.Postgres;
 /// A private PostgreSQL cluster for the test run: initdb into a fresh directory under /tmp (as the postgres user when
 /// the tests run as root, since the server refuses root), trust authentication, listening on 127.0.0.1 on a free port
 /// with its socket in the same directory; started with pg_ctl -w and a timeout, stopped and deleted at the end. Each
-/// test gets its own database. Without PostgreSQL's binaries every PostgreSQL test fails with a message saying so.
+/// test gets its own database. The throwaway cluster runs with fsync off (the storage's own durability setting,
+/// synchronous_commit, is checked by a test); nothing in it outlives the run. Without PostgreSQL's binaries every
+/// PostgreSQL test fails with a message saying so.
 /// </summary>
 public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
 {
@@ -35,7 +37,7 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
 
         await RunAsync(Path.Combine(_binaries, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], asRoot);
         _port = FreePort();
-        var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=200");
+        var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off");
         await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
     }
