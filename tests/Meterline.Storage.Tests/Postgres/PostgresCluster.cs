@@ -17,6 +17,9 @@ namespace Meterline.Storage.Tests.Postgres;
 /// </summary>
 public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
 {
+    /// <summary>Names the directory of initdb and pg_ctl when they are not in Debian's place or on PATH.</summary>
+    public const string BinariesVariable = "METERLINE_PG_BIN";
+
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(90);
     private string? _root;
     private string? _binaries;
@@ -25,8 +28,43 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+            _admin = null;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        if (_root is not null && _binaries is not null && File.Exists(Path.Combine(_root, "data", "postmaster.pid")))
+        {
+            await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "fast", "-w", "-t", "60", "stop"], Environment.UserName == "root");
+        }
+
+        if (_root is not null && Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+
+        _root = null;
+    }
+
+    private async Task StartAsync()
+    {
         _binaries = FindBinaries() ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin or on PATH: run scripts/ensure-postgres.sh (test.sh does).");
+            $"PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin, on PATH or in {BinariesVariable}: run scripts/ensure-postgres.sh (test.sh does).");
         var asRoot = Environment.UserName == "root";
         _root = Directory.CreateTempSubdirectory("meterline-pg-").FullName;
         var data = Path.Combine(_root, "data");
@@ -40,25 +78,6 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
         var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off");
         await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_admin is not null)
-        {
-            await _admin.DisposeAsync();
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        if (_root is not null && _binaries is not null && File.Exists(Path.Combine(_root, "data", "postmaster.pid")))
-        {
-            await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "fast", "-w", "-t", "60", "stop"], Environment.UserName == "root");
-        }
-
-        if (_root is not null)
-        {
-            Directory.Delete(_root, recursive: true);
-        }
     }
 
     public string ConnectionString(string database) =>
@@ -91,6 +110,13 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
 
     private static string? FindBinaries()
     {
+        if (Environment.GetEnvironmentVariable(BinariesVariable) is { Length: > 0 } chosen)
+        {
+            return File.Exists(Path.Combine(chosen, "initdb")) && File.Exists(Path.Combine(chosen, "pg_ctl"))
+                ? chosen
+                : throw new InvalidOperationException($"{BinariesVariable}={chosen} does not hold PostgreSQL's initdb and pg_ctl.");
+        }
+
         if (Directory.Exists("/usr/lib/postgresql"))
         {
             var newest = Directory.GetDirectories("/usr/lib/postgresql")
