@@ -1,3 +1,4 @@
+using System.Globalization;
 using Meterline.HeadEnd.Readings;
 using Meterline.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -13,6 +14,16 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
     private readonly SqliteDatabase _sqlite = database;
 
     private const string InsertReading = "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES (@time, @meter, @quantity, @value, @quality)";
+    /// <summary>Rows per multi-row insert: one statement per 64 readings costs far less than 64 statements.</summary>
+    private const int RowsPerInsert = 64;
+
+    private static readonly string InsertReadings =
+        "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES " +
+        string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(i => string.Create(CultureInfo.InvariantCulture, $"(@t{i}, @m{i}, @q{i}, @v{i}, @f{i})")));
+
+    private static readonly string[] ReadingsParameters =
+        [.. Enumerable.Range(0, RowsPerInsert).SelectMany(i => new[] { "@t", "@m", "@q", "@v", "@f" }.Select(p => p + i.ToString(CultureInfo.InvariantCulture)))];
+
     private const string UpsertLatest =
         "INSERT INTO latest_readings (meter, quantity, time) VALUES (@meter, @quantity, @time) " +
         "ON CONFLICT (meter, quantity) DO UPDATE SET time = max(latest_readings.time, excluded.time)";
@@ -61,23 +72,35 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
             return 0;
         }
 
-        var insert = _sqlite.Prepared(InsertReading, transaction, "@time", "@meter", "@quantity", "@value", "@quality");
-        var (time, meter, quantity, value, quality) = (insert.Parameters[0], insert.Parameters[1], insert.Parameters[2], insert.Parameters[3], insert.Parameters[4]);
         var inserted = 0;
-        for (var i = 0; i < readings.Count; i++)
+        var full = readings.Count - (readings.Count % RowsPerInsert);
+        if (full > 0)
         {
-            if ((i & 0xFFF) == 0)
+            var many = _sqlite.Prepared(InsertReadings, transaction, ReadingsParameters);
+            for (var start = 0; start < full; start += RowsPerInsert)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+                if ((start & 0xFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
 
-            var reading = readings[i];
-            time.Value = StorageTime.ToMicroseconds(reading.Time);
-            meter.Value = reading.Meter.Value;
-            quantity.Value = reading.Quantity.Code;
-            value.Value = reading.Value;
-            quality.Value = (short)reading.Quality;
-            inserted += insert.ExecuteNonQuery();
+                for (var row = 0; row < RowsPerInsert; row++)
+                {
+                    Bind(many.Parameters, row * 5, readings[start + row]);
+                }
+
+                inserted += many.ExecuteNonQuery();
+            }
+        }
+
+        if (full < readings.Count)
+        {
+            var one = _sqlite.Prepared(InsertReading, transaction, "@time", "@meter", "@quantity", "@value", "@quality");
+            for (var i = full; i < readings.Count; i++)
+            {
+                Bind(one.Parameters, 0, readings[i]);
+                inserted += one.ExecuteNonQuery();
+            }
         }
 
         var latest = _sqlite.Prepared(UpsertLatest, transaction, "@meter", "@quantity", "@time");
@@ -90,6 +113,15 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
         }
 
         return inserted;
+    }
+
+    private static void Bind(SqliteParameterCollection parameters, int first, IntervalReading reading)
+    {
+        parameters[first].Value = StorageTime.ToMicroseconds(reading.Time);
+        parameters[first + 1].Value = reading.Meter.Value;
+        parameters[first + 2].Value = reading.Quantity.Code;
+        parameters[first + 3].Value = reading.Value;
+        parameters[first + 4].Value = (short)reading.Quality;
     }
 
     private int WriteSnapshots(IReadOnlyList<BillingSnapshot> snapshots, SqliteTransaction transaction, CancellationToken cancellationToken)
