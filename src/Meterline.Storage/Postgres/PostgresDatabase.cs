@@ -26,8 +26,6 @@ internal sealed class PostgresDatabase : SqlDatabase
 
     public override string CaseInsensitiveLike => "ILIKE";
 
-    public override string Greatest => "GREATEST";
-
     public static PostgresDatabase Create(string connectionString, StorageOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);

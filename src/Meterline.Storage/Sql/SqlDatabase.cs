@@ -22,9 +22,6 @@ internal abstract class SqlDatabase : IAsyncDisposable
     /// <summary>The case-insensitive LIKE operator.</summary>
     public abstract string CaseInsensitiveLike { get; }
 
-    /// <summary>The function returning the larger of two values.</summary>
-    public abstract string Greatest { get; }
-
     /// <summary>A time parameter's value for microseconds since the Unix epoch.</summary>
     public abstract object Time(long microseconds);
 

@@ -29,8 +29,6 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     public override string CaseInsensitiveLike => "LIKE";
 
-    public override string Greatest => "max";
-
     public static async Task<SqliteDatabase> OpenAsync(string connectionString, StorageOptions options, CancellationToken cancellationToken)
     {
         var builder = ParseConnectionString(connectionString, options);

@@ -49,6 +49,23 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task WriteAsync_DuplicatesInsideOneMultiRowChunk_CountOnceAndKeepTheFirst()
+    {
+        var readings = Readings(M1, T0, 130, Quantity.BlockImportEnergy);
+        readings[10] = readings[5] with { Value = -10 };
+        readings[70] = readings[5] with { Value = -70 };
+        readings[129] = readings[128] with { Value = -129 };
+
+        var result = await Storage.Readings.WriteAsync(Batch(readings), Token);
+
+        Assert.Equal(127, result.ReadingsInserted);
+        var stored = await Storage.Readings.QueryAsync(new ReadingQuery(M1, T0, T0.AddDays(2), pageSize: 200), Token);
+        Assert.Equal(127, stored.Items.Count);
+        Assert.Equal(readings[5].Value, stored.Items.Single(r => r.Time == readings[5].Time).Value);
+        Assert.Equal(readings[128].Value, stored.Items.Single(r => r.Time == readings[128].Time).Value);
+    }
+
+    [Fact]
     public async Task QueryAsync_RoundTripsEveryFieldExactly()
     {
         var written = new List<IntervalReading>
