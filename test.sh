@@ -9,6 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results=.test-results
 rm -rf "$results"
 
+scripts/ensure-softhsm.sh
 scripts/ensure-postgres.sh
 dotnet build Meterline.slnx -c Release
 

@@ -18,6 +18,10 @@ public readonly record struct Quantity(short Code)
     public static readonly Quantity CumulativeApparentEnergy = new(12);
     public static readonly Quantity MaximumDemand = new(13);
     public static readonly Quantity BillingPeriodCount = new(14);
+    public static readonly Quantity Voltage = new(30);
+    public static readonly Quantity PhaseCurrent = new(31);
+    public static readonly Quantity NeutralCurrent = new(32);
+    public static readonly Quantity PowerFactor = new(33);
 
     /// <summary>Cumulative import in tariff zone 1 to 8 (1.0.1.8.z.255).</summary>
     public static Quantity ImportInZone(int zone) =>
@@ -42,6 +46,10 @@ public readonly record struct Quantity(short Code)
         [26] = ("1.0.1.8.6.255", "Wh", "energy import, tariff zone 6"),
         [27] = ("1.0.1.8.7.255", "Wh", "energy import, tariff zone 7"),
         [28] = ("1.0.1.8.8.255", "Wh", "energy import, tariff zone 8"),
+        [30] = ("1.0.12.7.0.255", "V", "voltage"),
+        [31] = ("1.0.11.7.0.255", "A", "phase current"),
+        [32] = ("1.0.91.7.0.255", "A", "neutral current"),
+        [33] = ("1.0.13.7.0.255", "", "signed power factor"),
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, short> ByObis = Known.ToFrozenDictionary(k => k.Value.Obis, k => k.Key, StringComparer.Ordinal);

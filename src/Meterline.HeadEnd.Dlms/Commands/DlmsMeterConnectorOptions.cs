@@ -1,0 +1,30 @@
+using Meterline.Dlms.Profiles;
+using Meterline.Dlms.Security;
+
+namespace Meterline.HeadEnd.Dlms.Commands;
+
+/// <summary>How <see cref="DlmsMeterConnector"/> reaches meters.</summary>
+public sealed record DlmsMeterConnectorOptions
+{
+    /// <summary>The head-end's system title (calling-AP-title, and the IV prefix of everything it ciphers).</summary>
+    public required SystemTitle SystemTitle { get; init; }
+
+    /// <summary>Meter profiles by id (<c>Meter.ProfileId</c>): the utility association, its Security setup, the objects, the deviation convention.</summary>
+    public required IReadOnlyDictionary<string, MeterProfile> Profiles { get; init; }
+
+    /// <summary>Invocation counter values reserved per session; a session that needs more fails and the next one reserves anew.</summary>
+    public uint CounterBlockSize { get; init; } = 1024;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one request (each block of a block transfer) may wait for its answer.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Send requests as general-glo-ciphering (true) or service-specific glo- APDUs (false).</summary>
+    public bool UseGeneralGloCiphering { get; init; } = true;
+
+    /// <summary>The association to open (the IS 15959 utility-settings association).</summary>
+    public string AssociationId { get; init; } = "utility";
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,139 @@
+using System.Collections.Frozen;
+using Meterline.Dlms;
+using Meterline.Dlms.Apdus;
+using Meterline.Dlms.Profiles;
+using Meterline.Dlms.Security;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Keys;
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Dlms.Ingest;
+
+/// <summary>
+/// The DLMS implementation of <see cref="IPushDecoder"/>: verifies and decrypts a general-glo-ciphering push with the
+/// meter's keys (one cached <see cref="AesGcmCipher"/> per meter and key generation), parses the DataNotification only
+/// after the tag verified, and maps it with the meter profile's <see cref="PushLayout"/>. While a meter's keys are
+/// rotating, a tag that fails under its current generation is tried under the neighbouring generations too.
+/// </summary>
+public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
+{
+    private readonly PushCipherCache _ciphers;
+    private readonly FrozenDictionary<string, PushBodyMapper> _mappers;
+
+    /// <param name="keyring">The meters' keys.</param>
+    /// <param name="profiles">The meter profiles in use; each needs a layout in <see cref="DlmsPushDecoderOptions.Layouts"/>.</param>
+    /// <param name="options">Cache size and layouts.</param>
+    /// <exception cref="InvalidOperationException">A profile has no layout, or a layout's register has no scaler in its profile.</exception>
+    public DlmsPushDecoder(IMeterKeyring keyring, IEnumerable<MeterProfile> profiles, DlmsPushDecoderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(keyring);
+        ArgumentNullException.ThrowIfNull(profiles);
+        options ??= new DlmsPushDecoderOptions();
+        _ciphers = new PushCipherCache(keyring, options.MaxCachedCiphers);
+        _mappers = profiles.ToFrozenDictionary(
+            p => p.Id,
+            p => new PushBodyMapper(p, options.Layouts.TryGetValue(p.Id, out var layout) ? layout : throw new InvalidOperationException($"No push layout for profile {p.Id}.")),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>Ciphers cached now.</summary>
+    public int CachedCiphers => _ciphers.Count;
+
+    /// <summary>Ciphers built from the keyring so far.</summary>
+    public long CipherMisses => _ciphers.Misses;
+
+    public async ValueTask<PushDecodeResult> DecodeAsync(InboundFrame frame, SecuredApduHeader header, Meter meter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(meter);
+        if (!_mappers.TryGetValue(meter.ProfileId, out var mapper))
+        {
+            return PushDecodeResult.Refused(IngestRejectReason.Undecodable, $"no push layout for profile {meter.ProfileId}");
+        }
+
+        var generations = meter.KeyStatus == KeyStatus.Rotating
+            ? new[] { meter.KeyGeneration, meter.KeyGeneration + 1, meter.KeyGeneration - 1 }
+            : [meter.KeyGeneration];
+        var anyKeys = false;
+        foreach (var generation in generations.Where(g => g >= 1))
+        {
+            using var lease = await _ciphers.AcquireAsync(meter.Id, generation, cancellationToken).ConfigureAwait(false);
+            if (lease is null)
+            {
+                continue;
+            }
+
+            anyKeys = true;
+            var outcome = Unprotect(frame.Apdu.Span, meter.SystemTitle, lease.Cipher, out var plaintext);
+            if (outcome == UnprotectOutcome.BadTag)
+            {
+                continue;
+            }
+
+            if (outcome == UnprotectOutcome.Malformed)
+            {
+                return PushDecodeResult.Refused(IngestRejectReason.Malformed, "the ciphered content cannot be processed");
+            }
+
+            return Parse(plaintext!, mapper, meter, header.InvocationCounter, frame.ReceivedAt);
+        }
+
+        return anyKeys
+            ? PushDecodeResult.Refused(IngestRejectReason.AuthenticationFailed)
+            : PushDecodeResult.Refused(IngestRejectReason.NoKeys, $"no keys of generation {meter.KeyGeneration}");
+    }
+
+    /// <summary>Drops a meter's cached ciphers (call after its keys change).</summary>
+    public void ForgetKeys(MeterId meter) => _ciphers.Forget(meter);
+
+    public void Dispose() => _ciphers.Dispose();
+
+    private static PushDecodeResult Parse(byte[] plaintext, PushBodyMapper mapper, Meter meter, uint invocationCounter, DateTimeOffset receivedAt)
+    {
+        Apdu apdu;
+        try
+        {
+            apdu = ApduCodec.Decode(plaintext);
+        }
+        catch (DlmsFormatException e)
+        {
+            return PushDecodeResult.Refused(IngestRejectReason.Undecodable, $"{e.Reason} at byte {e.Offset}");
+        }
+
+        return apdu is DataNotification notification
+            ? mapper.Map(notification, meter, invocationCounter, receivedAt)
+            : PushDecodeResult.Refused(IngestRejectReason.Undecodable, $"APDU 0x{apdu.Tag:X2} is not a DataNotification");
+    }
+
+    private static UnprotectOutcome Unprotect(ReadOnlySpan<byte> apdu, MeterSystemTitle sender, AesGcmCipher cipher, out byte[]? plaintext)
+    {
+        plaintext = null;
+        try
+        {
+            if (!SecuredApduView.TryRead(apdu, out var view) || view.SystemTitle is not { } carried || carried.Value != sender.Value)
+            {
+                return UnprotectOutcome.Malformed;
+            }
+
+            var buffer = new byte[AesGcmCipher.GetPlaintextLength(view.CipheredContent)];
+            if (!cipher.TryUnprotect(view.CipheredContent, carried, buffer, out var written))
+            {
+                return UnprotectOutcome.BadTag;
+            }
+
+            plaintext = written == buffer.Length ? buffer : buffer[..written];
+            return UnprotectOutcome.Plaintext;
+        }
+        catch (DlmsException)
+        {
+            return UnprotectOutcome.Malformed;
+        }
+    }
+
+    private enum UnprotectOutcome
+    {
+        Plaintext,
+        BadTag,
+        Malformed,
+    }
+}

@@ -1,0 +1,397 @@
+using System.Threading.Channels;
+using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Communication;
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Commands;
+
+/// <summary>
+/// Sends commands to meters: a long-running service (<see cref="RunAsync"/>).
+/// <para>
+/// At start, <b>restart recovery</b>: a command found Sent was on its way when the head-end stopped and is never sent
+/// again. A connect or disconnect is resolved by reading the relay (Confirmed if it is in the state asked, else
+/// Failed "interrupted; relay reads X"); every other kind is Failed "interrupted, outcome unknown".
+/// </para>
+/// <para>
+/// Then, in a loop: Requested commands past their deadline become TimedOut; due ones (NotBefore passed) are started,
+/// at most <see cref="CommandDispatcherOptions.MaxConcurrency"/> at once and one per meter. Each is moved
+/// Requested → Sent by compare-and-set BEFORE anything goes on the wire (so a crash after sending never sends it
+/// again), audited <c>command.{kind}.sent</c>, run by the <see cref="CommandExecutor"/> through the connector that
+/// can reach the meter's endpoint, and moved Sent → Confirmed / Failed with its result (audited), or → TimedOut
+/// when its deadline passes first. A command stopped by shutdown stays Sent for the next start's recovery.
+/// Every state change goes to <see cref="Changes"/>, a bounded channel for the live feed.
+/// </para>
+/// </summary>
+public sealed class CommandDispatcher
+{
+    private const string System = "system";
+    private static readonly CommandState[] RequestedOnly = [CommandState.Requested];
+    private static readonly CommandState[] SentOnly = [CommandState.Sent];
+
+    private readonly ICommandStore _commands;
+    private readonly IMeterRepository _meters;
+    private readonly IAuditLog _audit;
+    private readonly IReadOnlyList<IMeterConnector> _connectors;
+    private readonly CommandExecutor _executor;
+    private readonly TimeProvider _time;
+    private readonly CommandDispatcherOptions _options;
+    private readonly Channel<CommandStateChange> _changes;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _gate = new();
+    private readonly HashSet<MeterId> _busy = [];
+    private long _droppedChanges;
+    private long _errors;
+
+    public CommandDispatcher(
+        ICommandStore commands,
+        IMeterRepository meters,
+        IAuditLog audit,
+        IEnumerable<IMeterConnector> connectors,
+        CommandExecutor executor,
+        TimeProvider time,
+        CommandDispatcherOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(connectors);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(time);
+        _options = options ?? new CommandDispatcherOptions();
+        _options.Validate();
+        _commands = commands;
+        _meters = meters;
+        _audit = audit;
+        _connectors = [.. connectors];
+        _executor = executor;
+        _time = time;
+        _changes = Channel.CreateBounded<CommandStateChange>(
+            new BoundedChannelOptions(_options.NotificationCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = false },
+            _ => Interlocked.Increment(ref _droppedChanges));
+    }
+
+    /// <summary>State changes of commands (Sent, Confirmed, Failed, TimedOut), oldest dropped first when nobody reads.</summary>
+    public ChannelReader<CommandStateChange> Changes => _changes.Reader;
+
+    /// <summary>State changes dropped because the feed was full.</summary>
+    public long DroppedChanges => Interlocked.Read(ref _droppedChanges);
+
+    /// <summary>Passes or commands that failed on an unexpected error (store or audit unavailable).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Commands running now.</summary>
+    public int Running
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busy.Count;
+            }
+        }
+    }
+
+    /// <summary>Asks the dispatcher to look for due commands now (after creating one, say) instead of at the next poll.</summary>
+    public void Wake()
+    {
+        lock (_gate)
+        {
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+    }
+
+    /// <summary>Recovers, then dispatches until <paramref name="cancellationToken"/> is cancelled; waits for running commands before returning.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var running = new List<Task>();
+        try
+        {
+            await RecoverAsync(cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                running.RemoveAll(task => task.IsCompleted);
+                try
+                {
+                    await ExpireAsync(cancellationToken).ConfigureAwait(false);
+                    await StartDueAsync(running, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref _errors);
+                }
+
+                await WaitAsync(running, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitAsync(List<Task> running, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poll = Task.Delay(_options.PollInterval, _time, stop.Token);
+        var wake = _wake.WaitAsync(stop.Token);
+        await Task.WhenAny([poll, wake, .. running]).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var command in await _commands.GetByStateAsync(RequestedOnly, _options.BatchSize, cancellationToken).ConfigureAwait(false))
+        {
+            if (command.Deadline <= now)
+            {
+                await FinishAsync(command, CommandState.Requested, CommandState.TimedOut, CommandExecutor.Error("not sent before its deadline"), null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task StartDueAsync(List<Task> running, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var command in await _commands.GetByStateAsync(RequestedOnly, _options.BatchSize, cancellationToken).ConfigureAwait(false))
+        {
+            if (command.NotBefore is { } notBefore && notBefore > now || command.Deadline <= now)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (_busy.Count >= _options.MaxConcurrency)
+                {
+                    return;
+                }
+
+                if (!_busy.Add(command.Meter))
+                {
+                    continue;
+                }
+            }
+
+            running.Add(RunCommandAsync(command, cancellationToken));
+        }
+    }
+
+    private async Task RunCommandAsync(CommandRecord command, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Yield();
+            var meter = await _meters.GetAsync(command.Meter, stopping).ConfigureAwait(false);
+            if (Refusal(command, meter, out var connector) is { } refusal)
+            {
+                // Refused before anything was sent: the command never leaves Requested for Sent.
+                await FinishAsync(command, CommandState.Requested, CommandState.Failed, CommandExecutor.Error(refusal), meter, stopping).ConfigureAwait(false);
+                return;
+            }
+
+            if (!await _commands.TransitionAsync(command.Id, CommandState.Requested, CommandState.Sent, _time.GetUtcNow(), null, stopping).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            Publish(command, CommandState.Sent, null);
+            try
+            {
+                await _audit.AppendAsync(System, CommandAuditActions.For(command.Kind, CommandAuditActions.Sent), meter!.Serial, Detail(command, null), stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _errors);
+                await CompleteAsync(command, CommandState.Failed, CommandExecutor.Error("not sent: the audit log is unavailable"), meter!, audited: false).ConfigureAwait(false);
+                return;
+            }
+
+            await ExecuteAsync(command, meter, connector!, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutdown: a Sent command is resolved by the next start's recovery.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _busy.Remove(command.Meter);
+            }
+
+            Wake();
+        }
+    }
+
+    private async Task ExecuteAsync(CommandRecord command, Meter meter, IMeterConnector connector, CancellationToken stopping)
+    {
+        var remaining = command.Deadline - _time.GetUtcNow();
+        using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await _executor.ExecuteAsync(command, meter, connector, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            await CompleteAsync(command, CommandState.TimedOut, CommandExecutor.Error("not confirmed before its deadline"), meter, audited: true).ConfigureAwait(false);
+            return;
+        }
+        catch (MeterCommunicationException e)
+        {
+            outcome = CommandOutcome.Failed(CommandExecutor.Error((e.IsTransient ? "meter unreachable: " : "communication failed: ") + e.Message));
+        }
+        catch (CommandRejectedException e)
+        {
+            outcome = CommandOutcome.Failed(CommandExecutor.Error("stored parameters are invalid: " + e.Message));
+        }
+
+        await CompleteAsync(command, outcome.State, outcome.Result, meter, audited: true).ConfigureAwait(false);
+    }
+
+    private string? Refusal(CommandRecord command, Meter? meter, out IMeterConnector? connector)
+    {
+        connector = null;
+        if (meter is null)
+        {
+            return "the meter is no longer registered";
+        }
+
+        if (meter.KeyStatus == KeyStatus.Compromised && command.Kind != CommandKind.KeyRotation)
+        {
+            return "the meter's keys are compromised";
+        }
+
+        if (meter.Endpoint is not { } endpoint)
+        {
+            return "the meter has no endpoint";
+        }
+
+        connector = _connectors.FirstOrDefault(c => c.CanReach(endpoint));
+        return connector is null ? $"no connector reaches {endpoint.Scheme} endpoints" : null;
+    }
+
+    /// <summary>Sent → final, then audited (the row is the record of what happened; the audit follows it).</summary>
+    private async Task CompleteAsync(CommandRecord command, CommandState state, string result, Meter meter, bool audited)
+    {
+        var now = _time.GetUtcNow();
+        if (!await _commands.TransitionAsync(command.Id, CommandState.Sent, state, now, result, CancellationToken.None).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Publish(command, state, result);
+        if (state == CommandState.Confirmed)
+        {
+            // The meter answered an authenticated session: it was heard from (polled meters stay Online this way).
+            await _meters.MarkHeardAsync([new KeyValuePair<MeterId, DateTimeOffset>(meter.Id, now)], CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (audited)
+        {
+            // Not cancelled by shutdown: the row already moved, so its audit entry is written too.
+            await _audit.AppendAsync(System, CommandAuditActions.For(command.Kind, CommandAuditActions.StepOf(state)), meter.Serial, Detail(command, result), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A command that never went out (Requested → Failed / TimedOut): audited first, then moved.</summary>
+    private async Task FinishAsync(CommandRecord command, CommandState from, CommandState state, string result, Meter? meter, CancellationToken cancellationToken)
+    {
+        meter ??= await _meters.GetAsync(command.Meter, cancellationToken).ConfigureAwait(false);
+        await _audit.AppendAsync(System, CommandAuditActions.For(command.Kind, CommandAuditActions.StepOf(state)), meter?.Serial ?? command.Meter.ToString(), Detail(command, result), cancellationToken).ConfigureAwait(false);
+        if (await _commands.TransitionAsync(command.Id, from, state, _time.GetUtcNow(), result, cancellationToken).ConfigureAwait(false))
+        {
+            Publish(command, state, result);
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<CommandId>();
+        while (seen.Count < _options.MaxRecovered)
+        {
+            var sent = await _commands.GetByStateAsync(SentOnly, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+            var fresh = sent.Where(c => seen.Add(c.Id)).ToList();
+            if (fresh.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var command in fresh)
+            {
+                await RecoverAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RecoverAsync(CommandRecord command, CancellationToken cancellationToken)
+    {
+        var meter = await _meters.GetAsync(command.Meter, cancellationToken).ConfigureAwait(false);
+        CommandOutcome outcome;
+        if (command.Kind is CommandKind.Connect or CommandKind.Disconnect && meter?.Endpoint is { } endpoint
+            && _connectors.FirstOrDefault(c => c.CanReach(endpoint)) is { } connector)
+        {
+            using var timeout = new CancellationTokenSource(_options.RecoveryTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                var relay = await _executor.ReadRelayAsync(meter, connector, linked.Token).ConfigureAwait(false);
+                var result = JsonText.Object(w =>
+                {
+                    w.WriteString("relay", relay.ToString());
+                    w.WriteString("note", "interrupted by a restart; resolved by reading the relay, not sent again");
+                });
+                outcome = CommandExecutor.IsAsAsked(relay, command.Kind == CommandKind.Connect)
+                    ? CommandOutcome.Confirmed(result)
+                    : CommandOutcome.Failed(CommandExecutor.Error($"interrupted; relay reads {relay}"));
+            }
+            catch (Exception e) when (e is MeterCommunicationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                outcome = CommandOutcome.Failed(CommandExecutor.Error("interrupted, outcome unknown: the relay could not be read (" + e.Message + ")"));
+            }
+        }
+        else
+        {
+            outcome = CommandOutcome.Failed(CommandExecutor.Error("interrupted, outcome unknown"));
+        }
+
+        if (meter is null)
+        {
+            if (await _commands.TransitionAsync(command.Id, CommandState.Sent, outcome.State, _time.GetUtcNow(), outcome.Result, cancellationToken).ConfigureAwait(false))
+            {
+                Publish(command, outcome.State, outcome.Result);
+            }
+
+            return;
+        }
+
+        await CompleteAsync(command, outcome.State, outcome.Result, meter, audited: true).ConfigureAwait(false);
+    }
+
+    private void Publish(CommandRecord command, CommandState state, string? result) =>
+        _changes.Writer.TryWrite(new CommandStateChange(command.Id, command.Meter, command.Kind, state, _time.GetUtcNow(), result));
+
+    private static string Detail(CommandRecord command, string? result) => JsonText.Object(w =>
+    {
+        w.WriteNumber("command", command.Id.Value);
+        w.WriteNumber("meter", command.Meter.Value);
+        if (result is not null)
+        {
+            w.WritePropertyName("result");
+            w.WriteRawValue(result);
+        }
+    });
+}

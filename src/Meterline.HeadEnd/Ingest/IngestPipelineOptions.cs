@@ -1,0 +1,50 @@
+namespace Meterline.HeadEnd.Ingest;
+
+/// <summary>The pipeline's queues, batching and retry limits (see docs/ingest.md).</summary>
+public sealed record IngestPipelineOptions
+{
+    public IngressGuardOptions Guard { get; init; } = new();
+
+    /// <summary>Usage pushes waiting for the batch writer; when full, new usage pushes are shed (acknowledged as failed).</summary>
+    public int UsageQueueCapacity { get; init; } = 20_000;
+
+    /// <summary>Alerts waiting for the batch writer; when full, submitters wait up to <see cref="PriorityWait"/>.</summary>
+    public int PriorityQueueCapacity { get; init; } = 2_000;
+
+    /// <summary>How long a submitter waits for room in the priority queue before the alert is shed (acknowledged as failed).</summary>
+    public TimeSpan PriorityWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Records (readings + snapshots + events) per write transaction at most.</summary>
+    public int MaxBatchRecords { get; init; } = 5_000;
+
+    /// <summary>How long the writer collects after the first push of a batch before it writes.</summary>
+    public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The first back-off after a failed write; doubled each time up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan MinRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts at one batch before it is given up (its frames were already acknowledged as failed).</summary>
+    public int MaxWriteAttempts { get; init; } = 12;
+
+    /// <summary>Records each subscriber's feed holds before it loses the oldest.</summary>
+    public int SubscriberCapacity { get; init; } = 10_000;
+
+    public int MaxSubscribers { get; init; } = 16;
+
+    public void Validate()
+    {
+        Guard.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(UsageQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PriorityQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PriorityWait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchRecords, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinRetryDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, MinRetryDelay);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSubscribers, 1);
+    }
+}

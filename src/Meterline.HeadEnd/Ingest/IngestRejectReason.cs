@@ -1,0 +1,44 @@
+namespace Meterline.HeadEnd.Ingest;
+
+/// <summary>Why a frame was refused. Each reason is counted (metric tag <see cref="IngestRejectReasonNames.Tag"/>) and audited, rate-limited.</summary>
+public enum IngestRejectReason
+{
+    /// <summary>Longer than the guard's size cap.</summary>
+    Oversize = 0,
+
+    /// <summary>The sending address exceeded its token bucket.</summary>
+    SourceRateLimited = 1,
+
+    /// <summary>The secured header could not be read (truncated, lengths wrong, not a ciphered APDU we accept).</summary>
+    Malformed = 2,
+
+    /// <summary>Not a secured APDU at all, or one without the sender's system title: its sender cannot be authenticated.</summary>
+    Unprotected = 3,
+
+    /// <summary>The system title is not a registered meter.</summary>
+    UnknownSystemTitle = 4,
+
+    /// <summary>The meter exceeded its token bucket.</summary>
+    MeterRateLimited = 5,
+
+    /// <summary>The invocation counter is not above the last one accepted from the meter (a replay or a stale frame).</summary>
+    Replay = 6,
+
+    /// <summary>Protected less than the meter's <see cref="Meters.SecurityLevel"/> asks (e.g. not encrypted).</summary>
+    WeakProtection = 7,
+
+    /// <summary>The meter's keys are marked compromised (cover opened): nothing it sends is trusted until it is re-keyed.</summary>
+    KeysCompromised = 8,
+
+    /// <summary>The head-end holds no keys for the meter's key generation.</summary>
+    NoKeys = 9,
+
+    /// <summary>The authentication tag did not verify: forged, corrupted, or under other keys.</summary>
+    AuthenticationFailed = 10,
+
+    /// <summary>Authenticated, but the content is not a notification the head-end understands.</summary>
+    Undecodable = 11,
+
+    /// <summary>Authenticated, but the serial number in the body is not the registered meter's.</summary>
+    SerialMismatch = 12,
+}

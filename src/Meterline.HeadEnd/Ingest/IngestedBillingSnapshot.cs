@@ -1,0 +1,5 @@
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.HeadEnd.Ingest;
+
+public sealed record IngestedBillingSnapshot(BillingSnapshot Snapshot) : IngestedRecord(Snapshot.Meter);

@@ -1,0 +1,5 @@
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.HeadEnd.Ingest;
+
+public sealed record IngestedReading(IntervalReading Reading) : IngestedRecord(Reading.Meter);

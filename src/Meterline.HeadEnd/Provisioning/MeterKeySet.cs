@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using Meterline.HeadEnd.Keys;
+
+namespace Meterline.HeadEnd.Provisioning;
+
+/// <summary>
+/// The secrets of one meter being provisioned: global unicast encryption key, authentication key and master key
+/// (16 bytes each) and the meter-reader LLS password (ASCII). Dispose zeroes them. Prints no secret.
+/// </summary>
+public sealed class MeterKeySet : IDisposable
+{
+    public const int KeyLength = 16;
+    public const int GeneratedPasswordLength = 16;
+
+    private static readonly byte[] PasswordAlphabet = Enumerable.Range('!', '~' - '!' + 1).Select(c => (byte)c).ToArray();
+
+    private readonly byte[] _encryption = GC.AllocateArray<byte>(KeyLength, pinned: true);
+    private readonly byte[] _authentication = GC.AllocateArray<byte>(KeyLength, pinned: true);
+    private readonly byte[] _master = GC.AllocateArray<byte>(KeyLength, pinned: true);
+    private readonly byte[] _readerPassword;
+
+    /// <summary>Copies the given secrets (checked by <see cref="KeyPolicy"/> when provisioned, not here).</summary>
+    public MeterKeySet(ReadOnlySpan<byte> encryption, ReadOnlySpan<byte> authentication, ReadOnlySpan<byte> master, ReadOnlySpan<byte> readerPassword)
+    {
+        if (encryption.Length != KeyLength || authentication.Length != KeyLength || master.Length != KeyLength)
+        {
+            throw new ArgumentException($"Meter keys are {KeyLength} bytes (AES-128).");
+        }
+
+        if (readerPassword.Length > KeyPolicy.MaxPasswordLength)
+        {
+            throw new ArgumentException($"A reader password is at most {KeyPolicy.MaxPasswordLength} characters.", nameof(readerPassword));
+        }
+
+        encryption.CopyTo(_encryption);
+        authentication.CopyTo(_authentication);
+        master.CopyTo(_master);
+        _readerPassword = GC.AllocateArray<byte>(readerPassword.Length, pinned: true);
+        readerPassword.CopyTo(_readerPassword);
+    }
+
+    /// <summary>Fresh keys and a 16-character password (printable ASCII without space), all from <see cref="RandomNumberGenerator"/>.</summary>
+    public static MeterKeySet Generate(ReadOnlySpan<byte> keepReaderPassword = default)
+    {
+        Span<byte> keys = stackalloc byte[3 * KeyLength];
+        Span<byte> password = stackalloc byte[GeneratedPasswordLength];
+        try
+        {
+            RandomNumberGenerator.Fill(keys);
+            if (keepReaderPassword.IsEmpty)
+            {
+                RandomNumberGenerator.GetItems<byte>(PasswordAlphabet, password);
+            }
+
+            return new MeterKeySet(keys[..KeyLength], keys.Slice(KeyLength, KeyLength), keys[(2 * KeyLength)..],
+                keepReaderPassword.IsEmpty ? password : keepReaderPassword);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keys);
+            CryptographicOperations.ZeroMemory(password);
+        }
+    }
+
+    public ReadOnlySpan<byte> Encryption => _encryption;
+
+    public ReadOnlySpan<byte> Authentication => _authentication;
+
+    public ReadOnlySpan<byte> Master => _master;
+
+    public ReadOnlySpan<byte> ReaderPassword => _readerPassword;
+
+    /// <summary>The kinds in the order they are stored.</summary>
+    public static IReadOnlyList<MeterKeyKind> Kinds { get; } = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master, MeterKeyKind.ReaderPassword];
+
+    public ReadOnlySpan<byte> Get(MeterKeyKind kind) => kind switch
+    {
+        MeterKeyKind.Encryption => _encryption,
+        MeterKeyKind.Authentication => _authentication,
+        MeterKeyKind.Master => _master,
+        MeterKeyKind.ReaderPassword => _readerPassword,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of meter secret."),
+    };
+
+    /// <summary>The field name of a kind in provisioning and installation files (encryptionKey, …, readerPassword).</summary>
+    public static string FieldName(MeterKeyKind kind) => kind switch
+    {
+        MeterKeyKind.Encryption => "encryptionKey",
+        MeterKeyKind.Authentication => "authenticationKey",
+        MeterKeyKind.Master => "masterKey",
+        MeterKeyKind.ReaderPassword => "readerPassword",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of meter secret."),
+    };
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_encryption);
+        CryptographicOperations.ZeroMemory(_authentication);
+        CryptographicOperations.ZeroMemory(_master);
+        CryptographicOperations.ZeroMemory(_readerPassword);
+    }
+
+    public override string ToString() => "meter key set (secrets not shown)";
+}

@@ -1,0 +1,60 @@
+using Meterline.HeadEnd.Meters;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Meterline.Server.Meters;
+
+/// <summary>The meter registry over HTTP: listing with filters and paging, and one meter by serial.</summary>
+public static class MetersApi
+{
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapMeters(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var group = routes.MapGroup("/api/meters").WithTags("Meters");
+        group.MapGet("/", ListAsync).WithName("ListMeters").WithSummary("Meters, filtered and paged in id order");
+        group.MapGet("/{serial}", GetAsync).WithName("GetMeter").WithSummary("One meter by serial number");
+        return routes;
+    }
+
+    internal static async Task<Results<Ok<PageResponse<MeterResponse>>, ProblemHttpResult>> ListAsync(
+        IMeterRepository meters,
+        string? search,
+        string? transformer,
+        string? feeder,
+        CommunicationStatus? communication,
+        RelayState? relay,
+        int? pageSize,
+        string? pageToken,
+        CancellationToken cancellationToken)
+    {
+        var size = pageSize ?? 100;
+        if (size is < 1 or > MaxPageSize)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad page size", detail: $"pageSize is 1 to {MaxPageSize}.");
+        }
+
+        if (search is { Length: > 64 } || transformer is { Length: > 64 } || feeder is { Length: > 64 })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Filter too long", detail: "Filters are at most 64 characters.");
+        }
+
+        try
+        {
+            var page = await meters.ListAsync(new MeterFilter(search, transformer, feeder, communication, relay), size, pageToken, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new PageResponse<MeterResponse>(page.Items.Select(MeterResponse.From).ToList(), page.NextPageToken));
+        }
+        catch (ArgumentException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad page token", detail: "pageToken is not one this server gave.");
+        }
+    }
+
+    internal static async Task<Results<Ok<MeterResponse>, ProblemHttpResult>> GetAsync(IMeterRepository meters, string serial, CancellationToken cancellationToken)
+    {
+        var meter = await meters.FindBySerialAsync(serial, cancellationToken).ConfigureAwait(false);
+        return meter is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such meter", detail: $"No meter has serial '{serial}'.")
+            : TypedResults.Ok(MeterResponse.From(meter));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using Meterline.Dlms.Links;
+using Meterline.Dlms.Wrapper;
+using Meterline.HeadEnd.Dlms.Ingest;
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.HeadEnd.Dlms.Tests.Ingest;
+
+/// <summary>Real meters' pushes over a real socket through the receiver and the pipeline into the reading store.</summary>
+public sealed class WrapperPushReceiverTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private static async Task<TcpClient> ConnectAsync(TcpListener listener)
+    {
+        var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(Bound);
+        return client;
+    }
+
+    [Fact]
+    public async Task ServeTcp_TwoHoursOfPushesAndAnAlert_AllStoredFromOneConnection()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline);
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeTcpAsync(listener, stop.Token);
+        var pushes = rig.Advance(TimeSpan.FromHours(2));
+        rig.SmartMeter.OpenCover();
+        pushes.AddRange(rig.Advance(TimeSpan.Zero));
+
+        using (var client = await ConnectAsync(listener))
+        {
+            var stream = client.GetStream();
+            foreach (var push in pushes)
+            {
+                await stream.WriteAsync(new WrapperFrame(1, 1, push.Apdu).ToArray());
+            }
+
+            await MeterRig.UntilAsync(() => rig.Store.CountReadingsAsync().Result == 8 * 6 && rig.Store.GetEventsAsync(null, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10).Result.Count == 1);
+        }
+
+        Assert.Equal(9, pushes.Count);
+        Assert.Equal(9, receiver.FramesReceived);
+        Assert.Equal(1, receiver.ConnectionsAccepted);
+        Assert.Equal(0, rig.Pipeline.Metrics.RejectedTotal);
+        Assert.Equal(8, (await rig.Store.GetIntervalTimesAsync(rig.Meter.Id, Quantity.BlockImportEnergy, MeterRig.Start, MeterRig.Start.AddDays(1))).Count);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+        Assert.Equal(0, receiver.OpenConnections);
+    }
+
+    [Fact]
+    public async Task ServeTcp_SecondConnectionFromOneAddressOverTheCap_ClosedAndCounted()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline, new WrapperPushReceiverOptions { MaxConnectionsPerAddress = 1 });
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeTcpAsync(listener, stop.Token);
+
+        using var first = await ConnectAsync(listener);
+        await MeterRig.UntilAsync(() => receiver.OpenConnections == 1);
+        using var second = await ConnectAsync(listener);
+        var read = await second.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(0, read);
+        Assert.Equal(1, receiver.ConnectionsRefused);
+        Assert.Equal(1, receiver.OpenConnections);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task ServeTcp_SilentConnection_ClosedAfterTheIdleTimeout()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline, new WrapperPushReceiverOptions { IdleTimeout = TimeSpan.FromMilliseconds(200) });
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeTcpAsync(listener, stop.Token);
+
+        using var client = await ConnectAsync(listener);
+        var read = await client.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(0, read);
+        await MeterRig.UntilAsync(() => receiver.IdleDisconnects == 1 && receiver.OpenConnections == 0);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task ServeUdp_DatagramPerPush_StoredAndOtherWPortsDropped()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeUdpAsync(socket, stop.Token);
+        var push = rig.Advance(TimeSpan.FromMinutes(15))[0];
+        using var sender = new UdpClient(AddressFamily.InterNetwork);
+
+        await sender.SendAsync(new WrapperFrame(1, 9, push.Apdu).ToArray(), (IPEndPoint)socket.LocalEndPoint!);
+        await sender.SendAsync(new WrapperFrame(1, 1, push.Apdu).ToArray(), (IPEndPoint)socket.LocalEndPoint!);
+
+        await MeterRig.UntilAsync(() => rig.Store.CountReadingsAsync().Result == 6);
+        Assert.Equal(1, receiver.DroppedDatagrams);
+        Assert.Equal(1, receiver.FramesReceived);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+    }
+}

@@ -1,0 +1,70 @@
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Readings;
+using Meterline.HeadEnd.Testing;
+
+namespace Meterline.HeadEnd.Tests.Ingest;
+
+/// <summary>
+/// An <see cref="InMemoryReadingStore"/> whose writes can be held at a gate and that records every batch it was
+/// asked to write (including failed ones).
+/// </summary>
+internal sealed class GatedReadingStore : IReadingStore
+{
+    private readonly Lock _lock = new();
+    private readonly List<IngestBatch> _attempts = [];
+    private TaskCompletionSource _gate = Open();
+
+    public InMemoryReadingStore Inner { get; } = new();
+
+    /// <summary>Writes that reached the store (before the gate).</summary>
+    public IReadOnlyList<IngestBatch> Attempts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _attempts];
+            }
+        }
+    }
+
+    public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate.TrySetResult();
+
+    public async Task<IngestResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _attempts.Add(batch);
+        }
+
+        await _gate.Task.WaitAsync(cancellationToken);
+        return await Inner.WriteAsync(batch, cancellationToken);
+    }
+
+    public Task<Page<IntervalReading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default) => Inner.QueryAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<DateTimeOffset>> GetIntervalTimesAsync(MeterId meter, Quantity quantity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        Inner.GetIntervalTimesAsync(meter, quantity, from, to, cancellationToken);
+
+    public Task<IReadOnlyDictionary<MeterId, DateTimeOffset>> GetLatestIntervalTimesAsync(Quantity quantity, CancellationToken cancellationToken = default) =>
+        Inner.GetLatestIntervalTimesAsync(quantity, cancellationToken);
+
+    public Task<IReadOnlyList<BillingSnapshot>> GetBillingSnapshotsAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        Inner.GetBillingSnapshotsAsync(meter, from, to, cancellationToken);
+
+    public Task<IReadOnlyList<MeterEvent>> GetEventsAsync(MeterId? meter, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) =>
+        Inner.GetEventsAsync(meter, from, to, limit, cancellationToken);
+
+    public Task<IReadOnlyDictionary<MeterId, uint>> GetPushCountersAsync(CancellationToken cancellationToken = default) => Inner.GetPushCountersAsync(cancellationToken);
+
+    public Task<long> CountReadingsAsync(MeterId? meter = null, CancellationToken cancellationToken = default) => Inner.CountReadingsAsync(meter, cancellationToken);
+
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
+    }
+}
