@@ -139,12 +139,14 @@ public abstract class ReadingStoreTests : StorageTestBase
     public async Task GetIntervalTimesAsync_WithGaps_ReturnsOnlyStoredTimesAscending()
     {
         var readings = Readings(M1, T0, 12, Quantity.BlockImportEnergy).Where((_, i) => i is not (4 or 5 or 9)).ToList();
-        await Storage.Readings.WriteAsync(Batch([.. readings, .. Readings(M1, T0.Add(4 * Interval), 1, Quantity.BlockExportEnergy)]), Token);
+        var others = Readings(M2, T0, 12, Quantity.BlockImportEnergy).Concat(Readings(new MeterId(3), T0.AddSeconds(7), 12, Quantity.BlockImportEnergy));
+        await Storage.Readings.WriteAsync(Batch([.. readings, .. Readings(M1, T0.Add(4 * Interval), 1, Quantity.BlockExportEnergy), .. others]), Token);
 
         var times = await Storage.Readings.GetIntervalTimesAsync(M1, Quantity.BlockImportEnergy, T0, T0.Add(12 * Interval), Token);
 
         Assert.Equal(readings.Select(r => r.Time), times);
-        Assert.Empty(await Storage.Readings.GetIntervalTimesAsync(M2, Quantity.BlockImportEnergy, T0, T0.AddDays(1), Token));
+        Assert.Empty(await Storage.Readings.GetIntervalTimesAsync(new MeterId(4), Quantity.BlockImportEnergy, T0, T0.AddDays(1), Token));
+        Assert.Equal(12, (await Storage.Readings.GetIntervalTimesAsync(new MeterId(3), Quantity.BlockImportEnergy, T0, T0.AddDays(1), Token)).Count);
         await Assert.ThrowsAsync<ArgumentException>(() => Storage.Readings.GetIntervalTimesAsync(M1, Quantity.BlockImportEnergy, T0, T0.AddDays(401), Token));
     }
 
