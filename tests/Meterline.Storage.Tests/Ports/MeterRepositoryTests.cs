@@ -149,7 +149,7 @@ public abstract class MeterRepositoryTests : StorageTestBase
     {
         await AddMeterAsync(1);
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Storage.Meters.ListAsync(new MeterFilter(), 10, token, Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.Meters.ListAsync(new MeterFilter(), 10, token, Token));
     }
 
     [Fact]

@@ -132,7 +132,7 @@ public abstract class ReadingStoreTests : StorageTestBase
     {
         await Storage.Readings.WriteAsync(Batch(Readings(M1, T0, 3, Quantity.BlockImportEnergy)), Token);
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Storage.Readings.QueryAsync(new ReadingQuery(M1, T0, T0.AddDays(1), pageToken: token), Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.Readings.QueryAsync(new ReadingQuery(M1, T0, T0.AddDays(1), pageToken: token), Token));
     }
 
     [Fact]

@@ -84,5 +84,5 @@ public sealed class SqliteEngineTests : StorageTestBase
     [InlineData("")]
     [InlineData("Host='unterminated")]
     public void EngineOf_NeitherForm_ThrowsArgumentException(string connectionString) =>
-        Assert.ThrowsAny<ArgumentException>(() => HeadEndStorage.EngineOf(connectionString));
+        Assert.Throws<ArgumentException>(() => HeadEndStorage.EngineOf(connectionString));
 }
