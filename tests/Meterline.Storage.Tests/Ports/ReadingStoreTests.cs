@@ -216,6 +216,18 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task GetEventsAndSnapshots_WholeRangeOfDateTimeOffset_ReturnEverything()
+    {
+        await Storage.Readings.WriteAsync(
+            new IngestBatch([], [Snapshot(M1, StorageTestBase.T0), Snapshot(M1, new DateTimeOffset(1970, 1, 4, 0, 0, 0, TimeSpan.Zero))],
+                [Event(M1, new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero), 1), Event(M2, new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero), 2)], new Dictionary<MeterId, uint>()),
+            Token);
+
+        Assert.Equal([1, 2], (await Storage.Readings.GetEventsAsync(null, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10, Token)).Select(e => e.Code));
+        Assert.Equal(2, (await Storage.Readings.GetBillingSnapshotsAsync(M1, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, Token)).Count);
+    }
+
+    [Fact]
     public async Task WriteAsync_BadBatch_ThrowsArgumentExceptionAndStoresNothing()
     {
         var good = Readings(M1, T0, 3, Quantity.BlockImportEnergy);
