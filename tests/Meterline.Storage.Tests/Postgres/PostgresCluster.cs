@@ -74,9 +74,21 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
         }
 
         await RunAsync(Path.Combine(_binaries, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], asRoot);
-        _port = FreePort();
-        var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off");
-        await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
+        // The free port can be taken by another process before the server binds it: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            _port = FreePort();
+            var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off");
+            try
+            {
+                await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
     }
 
