@@ -53,9 +53,7 @@ internal sealed class SqliteDatabase : SqlDatabase
                     throw new InvalidOperationException($"SQLite did not switch {builder.DataSource} to WAL mode (it is in {mode} mode).");
                 }
 
-                pragmas.CommandText = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;");
+                pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;";
                 await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
