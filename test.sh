@@ -10,6 +10,7 @@ results=.test-results
 rm -rf "$results"
 
 scripts/ensure-softhsm.sh
+scripts/ensure-postgres.sh
 dotnet build Meterline.slnx -c Release
 
 status=0

@@ -1,0 +1,32 @@
+using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Counters;
+using Meterline.HeadEnd.Keys;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.Storage;
+
+/// <summary>
+/// An open head-end database with its schema up to date, exposing every storage port. Thread-safe; dispose it once
+/// when the process stops (it closes the connections).
+/// </summary>
+public interface IHeadEndStorage : IAsyncDisposable
+{
+    StorageEngine Engine { get; }
+
+    /// <summary>The schema version after the migrations applied at open.</summary>
+    int SchemaVersion { get; }
+
+    IMeterRepository Meters { get; }
+
+    IReadingStore Readings { get; }
+
+    ICommandStore Commands { get; }
+
+    IAuditStore Audit { get; }
+
+    IMeterKeyStore Keys { get; }
+
+    ICounterStore Counters { get; }
+}

@@ -1,0 +1,47 @@
+using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Counters;
+using Meterline.HeadEnd.Keys;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.Storage.Sql;
+
+/// <summary>The six ports over one open database.</summary>
+internal sealed class SqlStorage : IHeadEndStorage
+{
+    private readonly SqlDatabase _database;
+
+    public SqlStorage(SqlDatabase database, SqlReadingStore readings, int schemaVersion)
+    {
+        _database = database;
+        SchemaVersion = schemaVersion;
+        Meters = new SqlMeterRepository(database);
+        Readings = readings;
+        Commands = new SqlCommandStore(database);
+        Audit = new SqlAuditStore(database);
+        Keys = new SqlMeterKeyStore(database);
+        Counters = new SqlCounterStore(database);
+    }
+
+    public StorageEngine Engine => _database.Engine;
+
+    /// <summary>The database underneath (for the engine tests).</summary>
+    internal SqlDatabase Database => _database;
+
+    public int SchemaVersion { get; }
+
+    public IMeterRepository Meters { get; }
+
+    public IReadingStore Readings { get; }
+
+    public ICommandStore Commands { get; }
+
+    public IAuditStore Audit { get; }
+
+    public IMeterKeyStore Keys { get; }
+
+    public ICounterStore Counters { get; }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}

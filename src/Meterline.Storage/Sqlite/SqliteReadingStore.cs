@@ -1,0 +1,193 @@
+using System.Globalization;
+using Meterline.HeadEnd.Readings;
+using Meterline.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Meterline.Storage.Sqlite;
+
+/// <summary>
+/// Writes a batch in one transaction on the writer connection with prepared statements reused across batches;
+/// <c>INSERT OR IGNORE</c> on the (time, meter, quantity) key makes a repeated batch store nothing and count zero.
+/// </summary>
+internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingStore(database)
+{
+    private readonly SqliteDatabase _sqlite = database;
+
+    private const string InsertReading = "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES (@time, @meter, @quantity, @value, @quality)";
+    /// <summary>Rows per multi-row insert: one statement per 64 readings costs far less than 64 statements.</summary>
+    private const int RowsPerInsert = 64;
+
+    private static readonly string InsertReadings =
+        "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES " +
+        string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(i => string.Create(CultureInfo.InvariantCulture, $"(@t{i}, @m{i}, @q{i}, @v{i}, @f{i})")));
+
+    private static readonly string[] ReadingsParameters =
+        [.. Enumerable.Range(0, RowsPerInsert).SelectMany(i => new[] { "@t", "@m", "@q", "@v", "@f" }.Select(p => p + i.ToString(CultureInfo.InvariantCulture)))];
+
+    private const string UpsertLatest =
+        "INSERT INTO latest_readings (meter, quantity, time) VALUES (@meter, @quantity, @time) " +
+        "ON CONFLICT (meter, quantity) DO UPDATE SET time = max(latest_readings.time, excluded.time)";
+    private const string InsertSnapshot =
+        "INSERT OR IGNORE INTO billing_snapshots (meter, captured_at, maximum_demand_at, quality) VALUES (@meter, @captured_at, @maximum_demand_at, @quality)";
+    private const string InsertBillingValue =
+        "INSERT INTO billing_values (meter, captured_at, position, quantity, value) VALUES (@meter, @captured_at, @position, @quantity, @value)";
+    private const string InsertEvent = "INSERT OR IGNORE INTO events (meter, occurred_at, code, received_at) VALUES (@meter, @occurred_at, @code, @received_at)";
+    private const string InsertEventValue =
+        "INSERT INTO event_values (meter, occurred_at, code, position, quantity, value) VALUES (@meter, @occurred_at, @code, @position, @quantity, @value)";
+    private const string UpsertPushCounter =
+        "INSERT INTO push_counters (meter, counter) VALUES (@meter, @counter) ON CONFLICT (meter) DO UPDATE SET counter = max(push_counters.counter, excluded.counter)";
+
+    public override Task<IngestResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken = default)
+    {
+        IngestRules.Validate(batch);
+        if (batch.IsEmpty)
+        {
+            return Task.FromResult(default(IngestResult));
+        }
+
+        return _sqlite.WriteAsync(
+            (_, dbTransaction) =>
+            {
+                var transaction = (SqliteTransaction)dbTransaction;
+                var readings = WriteReadings(batch.Readings, transaction, cancellationToken);
+                var snapshots = WriteSnapshots(batch.BillingSnapshots, transaction, cancellationToken);
+                var events = WriteEvents(batch.Events, transaction, cancellationToken);
+                var counters = _sqlite.Prepared(UpsertPushCounter, transaction, "@meter", "@counter");
+                foreach (var (meter, counter) in batch.PushCounters)
+                {
+                    counters.Parameters[0].Value = meter.Value;
+                    counters.Parameters[1].Value = (long)counter;
+                    counters.ExecuteNonQuery();
+                }
+
+                return Task.FromResult(new IngestResult(readings, snapshots, events));
+            },
+            cancellationToken);
+    }
+
+    private int WriteReadings(IReadOnlyList<IntervalReading> readings, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (readings.Count == 0)
+        {
+            return 0;
+        }
+
+        var inserted = 0;
+        var full = readings.Count - (readings.Count % RowsPerInsert);
+        if (full > 0)
+        {
+            var many = _sqlite.Prepared(InsertReadings, transaction, ReadingsParameters);
+            for (var start = 0; start < full; start += RowsPerInsert)
+            {
+                if ((start & 0xFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                for (var row = 0; row < RowsPerInsert; row++)
+                {
+                    Bind(many.Parameters, row * 5, readings[start + row]);
+                }
+
+                inserted += many.ExecuteNonQuery();
+            }
+        }
+
+        if (full < readings.Count)
+        {
+            var one = _sqlite.Prepared(InsertReading, transaction, "@time", "@meter", "@quantity", "@value", "@quality");
+            for (var i = full; i < readings.Count; i++)
+            {
+                Bind(one.Parameters, 0, readings[i]);
+                inserted += one.ExecuteNonQuery();
+            }
+        }
+
+        var latest = _sqlite.Prepared(UpsertLatest, transaction, "@meter", "@quantity", "@time");
+        foreach (var ((m, q), t) in LatestOf(readings))
+        {
+            latest.Parameters[0].Value = m;
+            latest.Parameters[1].Value = q;
+            latest.Parameters[2].Value = t;
+            latest.ExecuteNonQuery();
+        }
+
+        return inserted;
+    }
+
+    private static void Bind(SqliteParameterCollection parameters, int first, IntervalReading reading)
+    {
+        parameters[first].Value = StorageTime.ToMicroseconds(reading.Time);
+        parameters[first + 1].Value = reading.Meter.Value;
+        parameters[first + 2].Value = reading.Quantity.Code;
+        parameters[first + 3].Value = reading.Value;
+        parameters[first + 4].Value = (short)reading.Quality;
+    }
+
+    private int WriteSnapshots(IReadOnlyList<BillingSnapshot> snapshots, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var inserted = 0;
+        foreach (var snapshot in snapshots)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var insert = _sqlite.Prepared(InsertSnapshot, transaction, "@meter", "@captured_at", "@maximum_demand_at", "@quality");
+            var at = StorageTime.ToMicroseconds(snapshot.CapturedAt);
+            insert.Parameters[0].Value = snapshot.Meter.Value;
+            insert.Parameters[1].Value = at;
+            insert.Parameters[2].Value = snapshot.MaximumDemandAt is { } demandAt ? StorageTime.ToMicroseconds(demandAt) : DBNull.Value;
+            insert.Parameters[3].Value = (short)snapshot.Quality;
+            if (insert.ExecuteNonQuery() == 0)
+            {
+                continue;
+            }
+
+            inserted++;
+            var values = _sqlite.Prepared(InsertBillingValue, transaction, "@meter", "@captured_at", "@position", "@quantity", "@value");
+            for (var position = 0; position < snapshot.Values.Count; position++)
+            {
+                values.Parameters[0].Value = snapshot.Meter.Value;
+                values.Parameters[1].Value = at;
+                values.Parameters[2].Value = position;
+                values.Parameters[3].Value = snapshot.Values[position].Quantity.Code;
+                values.Parameters[4].Value = snapshot.Values[position].Value;
+                values.ExecuteNonQuery();
+            }
+        }
+
+        return inserted;
+    }
+
+    private int WriteEvents(IReadOnlyList<MeterEvent> events, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var inserted = 0;
+        foreach (var meterEvent in events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var insert = _sqlite.Prepared(InsertEvent, transaction, "@meter", "@occurred_at", "@code", "@received_at");
+            var at = StorageTime.ToMicroseconds(meterEvent.OccurredAt);
+            insert.Parameters[0].Value = meterEvent.Meter.Value;
+            insert.Parameters[1].Value = at;
+            insert.Parameters[2].Value = meterEvent.Code;
+            insert.Parameters[3].Value = StorageTime.ToMicroseconds(meterEvent.ReceivedAt);
+            if (insert.ExecuteNonQuery() == 0)
+            {
+                continue;
+            }
+
+            inserted++;
+            var values = _sqlite.Prepared(InsertEventValue, transaction, "@meter", "@occurred_at", "@code", "@position", "@quantity", "@value");
+            for (var position = 0; position < meterEvent.Values.Count; position++)
+            {
+                values.Parameters[0].Value = meterEvent.Meter.Value;
+                values.Parameters[1].Value = at;
+                values.Parameters[2].Value = meterEvent.Code;
+                values.Parameters[3].Value = position;
+                values.Parameters[4].Value = meterEvent.Values[position].Quantity.Code;
+                values.Parameters[5].Value = meterEvent.Values[position].Value;
+                values.ExecuteNonQuery();
+            }
+        }
+
+        return inserted;
+    }
+}
