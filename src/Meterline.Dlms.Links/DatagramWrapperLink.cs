@@ -25,9 +25,8 @@ public sealed class DatagramWrapperLink : IApduLink
         _sendDatagram = sendDatagram;
         LocalWPort = localWPort;
         RemoteWPort = remoteWPort;
-        _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(
-            new BoundedChannelOptions(receiveCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
-            _ => Interlocked.Increment(ref _dropped));
+        // Wait mode: TryWrite answers false when the queue is full (DropWrite would answer true and drop silently).
+        _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(receiveCapacity) { SingleReader = true });
     }
 
     public ushort LocalWPort { get; }
@@ -47,11 +46,7 @@ public sealed class DatagramWrapperLink : IApduLink
             return true;
         }
 
-        if (_completion.Task.IsCompleted)
-        {
-            Interlocked.Increment(ref _dropped);
-        }
-
+        Interlocked.Increment(ref _dropped);
         return false;
     }
 

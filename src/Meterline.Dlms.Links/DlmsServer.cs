@@ -111,31 +111,18 @@ public sealed class DlmsServer
     public async Task ServeTcpAsync(TcpListener listener, ushort wPort = 1, int maxConnections = 1024, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        var connections = new List<Task>();
-        try
+        await TcpAcceptLoop.RunAsync(listener, socket =>
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (Interlocked.Increment(ref _connections) > maxConnections)
             {
-                var socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                connections.RemoveAll(task => task.IsCompleted);
-                if (Interlocked.Increment(ref _connections) > maxConnections)
-                {
-                    Interlocked.Decrement(ref _connections);
-                    Interlocked.Increment(ref _refusedConnections);
-                    socket.Dispose();
-                    continue;
-                }
-
-                connections.Add(ServeConnectionAsync(socket, wPort, cancellationToken));
+                Interlocked.Decrement(ref _connections);
+                Interlocked.Increment(ref _refusedConnections);
+                socket.Dispose();
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await Task.WhenAll(connections).ConfigureAwait(false);
-        }
+
+            return ServeConnectionAsync(socket, wPort, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ServeConnectionAsync(Socket socket, ushort wPort, CancellationToken cancellationToken)

@@ -95,31 +95,18 @@ public sealed class PushListener
     public async Task ServeTcpAsync(TcpListener listener, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        var connections = new List<Task>();
-        try
+        await TcpAcceptLoop.RunAsync(listener, socket =>
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
             {
-                var socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                connections.RemoveAll(task => task.IsCompleted);
-                if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
-                {
-                    Interlocked.Decrement(ref _connections);
-                    Interlocked.Increment(ref _refusedConnections);
-                    socket.Dispose();
-                    continue;
-                }
-
-                connections.Add(ServeConnectionAsync(socket, cancellationToken));
+                Interlocked.Decrement(ref _connections);
+                Interlocked.Increment(ref _refusedConnections);
+                socket.Dispose();
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await Task.WhenAll(connections).ConfigureAwait(false);
-        }
+
+            return ServeConnectionAsync(socket, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Receives UDP datagrams (one wrapper frame each) on a bound socket until cancelled.</summary>

@@ -51,31 +51,18 @@ public sealed class GatewayServer
     public async Task ServeTcpAsync(TcpListener listener, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        var running = new List<Task>();
-        try
+        await TcpAcceptLoop.RunAsync(listener, socket =>
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
             {
-                var socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                running.RemoveAll(t => t.IsCompleted);
-                if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
-                {
-                    Interlocked.Decrement(ref _connections);
-                    Interlocked.Increment(ref _refusedConnections);
-                    socket.Dispose();
-                    continue;
-                }
-
-                running.Add(ServeConnectionAsync(socket, cancellationToken));
+                Interlocked.Decrement(ref _connections);
+                Interlocked.Increment(ref _refusedConnections);
+                socket.Dispose();
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await Task.WhenAll(running).ConfigureAwait(false);
-        }
+
+            return ServeConnectionAsync(socket, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Serves one head-end connection over an APDU link (the wrapper link of a TCP connection).</summary>

@@ -35,7 +35,19 @@ public sealed class PushForwarder
 
     public long ConnectFailures => Interlocked.Read(ref _connectFailures);
 
+    /// <summary>Forwards until cancelled (then returns normally) or until the concentrator's push queue completes.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ForwardAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ForwardAsync(CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
         ZigbeePush? pending = null;

@@ -22,7 +22,6 @@ public static class ServerApplication
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddHeadEndStores(stores);
         builder.Services.AddSingleton(profiles);
-        builder.Services.AddSingleton(TimeProvider.System);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -91,7 +91,7 @@ public sealed class GatewayServerTests
         await stop.CancelAsync();
         Assert.True(forwarder.Forwarded >= 2);
         Assert.Equal(0, headEnd.UnknownSenders + headEnd.AuthenticationFailures + headEnd.Replays + headEnd.Malformed);
-        await Task.WhenAll(serving, forwarding).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ZigbeeFleet.Bound);
+        await Task.WhenAll(serving, forwarding).WaitAsync(ZigbeeFleet.Bound);
         pushListener.Dispose();
     }
 }

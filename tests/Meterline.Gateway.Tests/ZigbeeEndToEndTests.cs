@@ -65,9 +65,15 @@ public sealed class ZigbeeEndToEndTests
         var listening = headEnd.AttachAsync(pushes, "zigbee", cancellationToken: stop.Token);
         var forwarding = Task.Run(async () =>
         {
-            await foreach (var push in zigbee.Concentrator.Pushes.ReadAllAsync(stop.Token))
+            try
             {
-                pushes.TryDeliver(push.Apdu);
+                await foreach (var push in zigbee.Concentrator.Pushes.ReadAllAsync(stop.Token))
+                {
+                    pushes.TryDeliver(push.Apdu);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
             }
         });
         await zigbee.Concentrator.DiscoverAsync().WaitAsync(ZigbeeFleet.Bound);
@@ -82,6 +88,6 @@ public sealed class ZigbeeEndToEndTests
         await stop.CancelAsync();
         Assert.Equal(zigbee.Simulator.Meters.Select(m => m.Meter.SystemTitle).ToHashSet(), senders);
         Assert.Equal(0, headEnd.UnknownSenders + headEnd.AuthenticationFailures + headEnd.Replays + headEnd.Malformed);
-        await Task.WhenAll(listening, forwarding).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ZigbeeFleet.Bound);
+        await Task.WhenAll(listening, forwarding).WaitAsync(ZigbeeFleet.Bound);
     }
 }

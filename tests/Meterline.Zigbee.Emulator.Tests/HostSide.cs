@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Meterline.Zigbee.Frames;
+using Meterline.Zigbee.Tests.Driver;
 
 namespace Meterline.Zigbee.Emulator.Tests;
 

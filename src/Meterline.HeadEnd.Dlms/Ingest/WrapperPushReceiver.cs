@@ -56,32 +56,18 @@ public sealed class WrapperPushReceiver
     public async Task ServeTcpAsync(TcpListener listener, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        var connections = new List<Task>();
-        try
+        await TcpAcceptLoop.RunAsync(listener, socket =>
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (socket.RemoteEndPoint is not IPEndPoint remote || !TryOpen(remote.Address))
             {
-                var socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                connections.RemoveAll(task => task.IsCompleted);
-                var remote = socket.RemoteEndPoint as IPEndPoint;
-                if (remote is null || !TryOpen(remote.Address))
-                {
-                    Interlocked.Increment(ref _refused);
-                    socket.Dispose();
-                    continue;
-                }
-
-                Interlocked.Increment(ref _accepted);
-                connections.Add(ServeConnectionAsync(socket, remote, cancellationToken));
+                Interlocked.Increment(ref _refused);
+                socket.Dispose();
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await Task.WhenAll(connections).ConfigureAwait(false);
-        }
+
+            Interlocked.Increment(ref _accepted);
+            return ServeConnectionAsync(socket, remote, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Receives UDP datagrams (one wrapper frame each) on a bound socket until cancelled.</summary>

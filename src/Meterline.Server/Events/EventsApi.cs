@@ -48,14 +48,14 @@ public static class EventsApi
         }
 
         var events = await readings.GetEventsAsync(meter?.Id, from, to, count, cancellationToken).ConfigureAwait(false);
-        var serials = new Dictionary<MeterId, Meter?>();
+        var owners = new Dictionary<MeterId, Meter?>();
         var result = new List<EventResponse>(events.Count);
         foreach (var e in events)
         {
-            if (!serials.TryGetValue(e.Meter, out var owner))
+            if (!owners.TryGetValue(e.Meter, out var owner))
             {
                 owner = meter ?? await meters.GetAsync(e.Meter, cancellationToken).ConfigureAwait(false);
-                serials[e.Meter] = owner;
+                owners[e.Meter] = owner;
             }
 
             var values = e.Values.GroupBy(v => v.Quantity.Name).ToDictionary(g => g.Key, g => g.First().Value);

@@ -104,44 +104,18 @@ public sealed class FleetHost : IAsyncDisposable
 
     private async Task AcceptAsync(TcpListener listener, int? meterIndex, CancellationToken cancellationToken)
     {
-        var connections = new List<Task>();
-        try
+        await TcpAcceptLoop.RunAsync(listener, socket =>
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
             {
-                Socket socket;
-                try
-                {
-                    socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (SocketException)
-                {
-                    // A connection reset before it was accepted: keep accepting.
-                    continue;
-                }
-
-                connections.RemoveAll(task => task.IsCompleted);
-                if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
-                {
-                    Interlocked.Decrement(ref _connections);
-                    Statistics.Refused();
-                    socket.Dispose();
-                    continue;
-                }
-
-                connections.Add(ServeConnectionAsync(socket, meterIndex, cancellationToken));
+                Interlocked.Decrement(ref _connections);
+                Statistics.Refused();
+                socket.Dispose();
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await Task.WhenAll(connections).ConfigureAwait(false);
-        }
+
+            return ServeConnectionAsync(socket, meterIndex, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ServeConnectionAsync(Socket socket, int? meterIndex, CancellationToken cancellationToken)
