@@ -50,11 +50,11 @@ public sealed class AcceleratedTimeProvider : TimeProvider
 
     public override long GetTimestamp() => SimulatedTicks();
 
-    /// <summary>A timer whose due time and period are simulated time (each is waited for in real time / speed).</summary>
+    /// <summary>A timer whose due time and period are simulated time (each is waited for in real time / speed, and never ends early).</summary>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return new AcceleratedTimer(System.CreateTimer(callback, state, Scale(dueTime, isPeriod: false), Scale(period, isPeriod: true)), this);
+        return new AcceleratedTimer(this, callback, state, dueTime, period);
     }
 
     /// <summary>
