@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Gateway;
+using Meterline.Cli.Serve;
 using Meterline.Cli.Sim;
 
 namespace Meterline.Cli;
@@ -17,5 +18,6 @@ public static class Program
             DlmsCommand.Create(output, error),
             SimCommand.Create(output, error),
             GatewayCommand.Create(output, error),
+            ServeCommand.Create(output, error),
         };
 }

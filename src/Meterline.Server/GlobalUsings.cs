@@ -4,3 +4,4 @@ global using Microsoft.AspNetCore.Routing;
 global using Microsoft.Extensions.DependencyInjection;
 global using Microsoft.Extensions.Logging;
 global using Microsoft.AspNetCore.Hosting;
+global using Microsoft.Extensions.Hosting;

@@ -9,7 +9,29 @@ namespace Meterline.Server;
 /// <summary>Builds the head-end's web application: services from the given stores, then the API endpoints.</summary>
 public static class ServerApplication
 {
-    public static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles)
+    /// <summary>
+    /// The whole node: the API over the node's stores and services, and the node's long-running services (ingest,
+    /// push receivers, dispatcher, scheduler, back-fill) as hosted services. The caller owns the node and disposes it
+    /// after the application has stopped.
+    /// </summary>
+    public static WebApplication Build(ServerOptions options, HeadEndNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Build(options, node.Stores, node.Profiles, services =>
+        {
+            services.AddSingleton(node).AddSingleton(node.Audit).AddSingleton(node.AuditVerifier).AddSingleton(node.CommandService)
+                .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider);
+            foreach (var loop in node.Loops)
+            {
+                services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
+            }
+        });
+    }
+
+    /// <summary>The read-only API over a set of stores (no background services).</summary>
+    public static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles) => Build(options, stores, profiles, null);
+
+    private static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, Action<IServiceCollection>? configure)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stores);
@@ -17,11 +39,19 @@ public static class ServerApplication
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Meterline.Server", ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        if (options.MinimumLogLevel >= LogLevel.Information)
+        {
+            // One line per HTTP request is noise at the default level; the node's own services still log at it.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        }
+
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddHeadEndStores(stores);
         builder.Services.AddSingleton(profiles);
+        configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();

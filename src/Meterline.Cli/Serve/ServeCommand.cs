@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Meterline.Cli.Dlms;
+using Meterline.HeadEnd.Keys;
+using Meterline.Server;
+using Meterline.Server.Hosting;
+using Meterline.Storage;
+
+namespace Meterline.Cli.Serve;
+
+/// <summary>
+/// <c>meterline serve</c>: one head-end node — the database (migrated at start), the key provider, the ingest
+/// pipeline with its push receivers, the command dispatcher, the read scheduler, back-fill and the web API — until
+/// Ctrl+C or SIGTERM, when it stops its services in order and closes the database.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var options = new ServeOptions();
+        var command = new Command("serve", "Run a head-end node: ingest, commands, scheduling and the web API");
+        options.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var node = options.ToHeadEndOptions(result);
+                var server = options.ToServerOptions(result);
+                return await RunAsync(node, server, output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommandException e)
+            {
+                await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+                return e.ExitCode;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Opens the node or turns a configuration problem into a <see cref="CommandException"/> that names it.</summary>
+    public static async Task<HeadEndNode> OpenNodeAsync(HeadEndOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await HeadEndNode.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyProviderException or StorageSchemaException
+            or UnauthorizedAccessException or System.Data.Common.DbException)
+        {
+            throw new CommandException("cannot start the head-end: " + e.Message, ExitCodes.Failed);
+        }
+    }
+
+    private static async Task<int> RunAsync(HeadEndOptions options, ServerOptions serverOptions, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var node = await OpenNodeAsync(options, cancellationToken).ConfigureAwait(false);
+        var app = ServerApplication.Build(serverOptions, node);
+        await using (app.ConfigureAwait(false))
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var meters = await node.Meters.CountAsync(cancellationToken).ConfigureAwait(false);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"meterline serve: {node.Storage.Engine} database (schema {node.Storage.SchemaVersion}), {meters} meters, system title {node.SystemTitle}"));
+            output.WriteLine($"  web API:  {string.Join(", ", app.Urls)}  (OpenAPI at /openapi/v1.json)");
+            output.WriteLine($"  pushes:   {Describe(node)}");
+            output.WriteLine("  Ctrl+C stops the node.");
+            output.Flush();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string Describe(HeadEndNode node)
+    {
+        var parts = node.PushEndpoints.Select(e => "tcp " + e).Concat(node.UdpPushEndpoints.Select(e => "udp " + e)).ToList();
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+    }
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Net;
+using Meterline.Cli.Dlms;
+using Meterline.Server;
+using Meterline.Server.Hosting;
+
+namespace Meterline.Cli.Serve;
+
+/// <summary>The options of <c>meterline serve</c> (and of the head-end inside <c>meterline demo</c>), turned into the node's and the web host's options.</summary>
+internal sealed class ServeOptions
+{
+    public Option<string> Database { get; } = new("--database", "--db") { Description = "SQLite file (or Data Source=…), or an Npgsql connection string (Host=…;Database=…;Username=…) for PostgreSQL", DefaultValueFactory = _ => "meterline.db" };
+
+    public Option<string> KeyProvider { get; } = new Option<string>("--key-provider") { Description = "Where the key-encryption key lives: file or pkcs11", DefaultValueFactory = _ => "file" }.AcceptOnlyFromAmong("file", "pkcs11");
+
+    public Option<string> KeyFile { get; } = new("--key-file") { Description = "The key-encryption key file (file provider)", DefaultValueFactory = _ => "meterline.kek" };
+
+    public Option<bool> CreateKeyFile { get; } = new("--create-key-file") { Description = "Create the key file with a fresh random key if it does not exist" };
+
+    public Option<string?> KeyEnvironment { get; } = new("--key-env") { Description = "Name of an environment variable holding the key-encryption key in base64 (instead of --key-file)" };
+
+    public Option<string> Pkcs11Module { get; } = new("--pkcs11-module") { Description = "PKCS#11 module", DefaultValueFactory = _ => "/usr/lib/softhsm/libsofthsm2.so" };
+
+    public Option<string?> Pkcs11Token { get; } = new("--pkcs11-token") { Description = "PKCS#11 token label" };
+
+    public Option<string?> Pkcs11PinEnvironment { get; } = new("--pkcs11-pin-env") { Description = "Name of the environment variable holding the token's user PIN" };
+
+    public Option<string> SystemTitle { get; } = new("--system-title") { Description = "The head-end's DLMS system title, 16 hex digits", DefaultValueFactory = _ => new HeadEndOptions().SystemTitle };
+
+    public Option<string?> Profiles { get; } = new("--profiles") { Description = "Directory of meter profiles (*.json); default: ./profiles, else the one installed beside meterline" };
+
+    public Option<string[]> Listen { get; } = new("--listen") { Description = "URL of the web API (repeatable)", DefaultValueFactory = _ => ["http://127.0.0.1:8080"], AllowMultipleArgumentsPerToken = false };
+
+    public Option<string[]> Push { get; } = new("--push") { Description = "TCP address:port where meters push (IEC 62056-47 wrapper; repeatable; \"none\" for none)", DefaultValueFactory = _ => ["127.0.0.1:4059"] };
+
+    public Option<string[]> PushUdp { get; } = new("--push-udp") { Description = "UDP address:port where meters push (repeatable)" };
+
+    public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
+        .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
+
+    public IEnumerable<Option> All =>
+        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, LogLevel];
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in All)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The node's options; a bad value is a <see cref="CommandException"/> with exit code 1 (usage).</summary>
+    public HeadEndOptions ToHeadEndOptions(ParseResult result) => new()
+    {
+        Database = result.GetValue(Database)!,
+        KeyProvider = result.GetValue(KeyProvider) == "pkcs11" ? KeyProviderKind.Pkcs11 : KeyProviderKind.File,
+        KeyFile = result.GetValue(KeyEnvironment) is null ? result.GetValue(KeyFile) : null,
+        CreateKeyFile = result.GetValue(CreateKeyFile),
+        KeyEnvironmentVariable = result.GetValue(KeyEnvironment),
+        Pkcs11Module = result.GetValue(Pkcs11Module)!,
+        Pkcs11Token = result.GetValue(Pkcs11Token),
+        Pkcs11PinEnvironmentVariable = result.GetValue(Pkcs11PinEnvironment),
+        SystemTitle = Meterline.Dlms.Security.SystemTitle.TryParse(result.GetValue(SystemTitle), out _)
+            ? result.GetValue(SystemTitle)!
+            : throw new CommandException("--system-title is 16 hexadecimal digits", ExitCodes.Usage),
+        ProfilesDirectory = ProfilesDirectory(result.GetValue(Profiles)),
+        PushListeners = Endpoints(result.GetValue(Push) ?? [], "--push"),
+        UdpPushListeners = Endpoints(result.GetValue(PushUdp) ?? [], "--push-udp"),
+    };
+
+    public ServerOptions ToServerOptions(ParseResult result) => new()
+    {
+        Urls = result.GetValue(Listen) is { Length: > 0 } urls
+            ? [.. urls.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? u : throw new CommandException($"--listen {u}: not an http(s) URL", ExitCodes.Usage))]
+            : throw new CommandException("--listen needs at least one URL", ExitCodes.Usage),
+        MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(result.GetValue(LogLevel)!, ignoreCase: true),
+    };
+
+    /// <summary>The profiles directory: as given; else ./profiles if it exists; else the one copied beside the executable.</summary>
+    public static string ProfilesDirectory(string? given)
+    {
+        if (given is not null)
+        {
+            return Directory.Exists(given) ? given : throw new CommandException($"--profiles {given}: no such directory", ExitCodes.Usage);
+        }
+
+        return Directory.Exists("profiles") ? "profiles" : Path.Combine(AppContext.BaseDirectory, "profiles");
+    }
+
+    private static List<IPEndPoint> Endpoints(string[] values, string name)
+    {
+        if (values is ["none"])
+        {
+            return [];
+        }
+
+        return [.. values.Select(v => IPEndPoint.TryParse(v, out var endpoint) && v.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : throw new CommandException($"{name} {v}: expected address:port, e.g. 127.0.0.1:4059", ExitCodes.Usage))];
+    }
+}

@@ -1,0 +1,271 @@
+using System.Net;
+using System.Net.Sockets;
+using Meterline.Dlms.Security;
+using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Communication;
+using Meterline.HeadEnd.Counters;
+using Meterline.HeadEnd.Dlms.Commands;
+using Meterline.HeadEnd.Dlms.Ingest;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Keys;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Pkcs11;
+using Meterline.HeadEnd.Provisioning;
+using Meterline.HeadEnd.Scheduling;
+using Meterline.Storage;
+
+namespace Meterline.Server.Hosting;
+
+/// <summary>
+/// The composition root of one head-end node: opens the database (migrating it), the key provider and the audit log,
+/// and wires the registry, provisioning, keys, counters, the ingest pipeline with its DLMS inspector and decoder, the
+/// push receivers, the meter connectors, commands, scheduling and back-fill. It owns all of them; the web host runs
+/// its <see cref="Loops"/> as hosted services and disposes it last.
+/// </summary>
+public sealed class HeadEndNode : IAsyncDisposable
+{
+    private readonly List<TcpListener> _tcpListeners = [];
+    private readonly List<Socket> _udpSockets = [];
+    private readonly List<HeadEndLoop> _loops = [];
+    private readonly List<IAsyncDisposable> _disposables = [];
+    private readonly IKeyProvider _keyProvider;
+    private readonly DlmsPushDecoder _decoder;
+    private int _disposed;
+
+    private HeadEndNode(HeadEndOptions options, IHeadEndStorage storage, IKeyProvider keyProvider, AuditLog audit, ProfileCatalog profiles)
+    {
+        Options = options;
+        Storage = storage;
+        _keyProvider = keyProvider;
+        Audit = audit;
+        Profiles = profiles;
+        var time = options.TimeProvider;
+        SystemTitle = Meterline.Dlms.Security.SystemTitle.Parse(options.SystemTitle);
+
+        Keyring = new MeterKeyring(storage.Keys, keyProvider);
+        _decoder = new DlmsPushDecoder(Keyring, profiles.Profiles);
+        Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), _decoder, storage.Readings, storage.Meters, audit, options.Ingest, time);
+        Meters = new DirectoryUpdatingMeterRepository(storage.Meters, Pipeline.Directory);
+        Stores = new HeadEndStores(Meters, storage.Readings, storage.Commands, storage.Audit, storage.Keys, storage.Counters);
+        Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
+        Counters = new OutgoingCounterAllocator(storage.Counters, audit);
+        PushReceiver = new WrapperPushReceiver(Pipeline, time: time);
+
+        var dlms = new DlmsMeterConnector(Keyring, storage.Counters, new DlmsMeterConnectorOptions
+        {
+            SystemTitle = SystemTitle,
+            Profiles = profiles.Profiles.ToDictionary(p => p.Id, StringComparer.Ordinal),
+            RequestTimeout = options.MeterRequestTimeout,
+            TimeProvider = time,
+        });
+        Connectors = [dlms];
+
+        CommandService = new CommandService(storage.Commands, Meters, audit, time, options.Commands);
+        var rotation = new KeyRotation(Keyring, storage.Keys, new KeyProviderMeterKeyWrapper(keyProvider), Meters);
+        var executor = new CommandExecutor(Meters, storage.Readings, rotation, time);
+        Dispatcher = new CommandDispatcher(storage.Commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
+        AuditVerifier = new AuditVerifier(storage.Audit);
+
+        _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
+        _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
+        if (options.Scheduler is { } scheduling)
+        {
+            Scheduler = new ReadScheduler(Meters, storage.Commands, storage.Readings, CommandService, Connectors, time, scheduling);
+            _loops.Add(new HeadEndLoop("read-scheduler", Scheduler.RunAsync));
+        }
+
+        if (options.Backfill is { } backfill)
+        {
+            Backfill = new BackfillService(Meters, storage.Readings, Connectors, new GapDetector(storage.Readings, time: time), backfill, time);
+            _loops.Add(new HeadEndLoop("backfill", Backfill.RunAsync));
+        }
+    }
+
+    public HeadEndOptions Options { get; }
+
+    public IHeadEndStorage Storage { get; }
+
+    /// <summary>The storage ports, with the registry that keeps the ingest directory current.</summary>
+    public HeadEndStores Stores { get; }
+
+    public ProfileCatalog Profiles { get; }
+
+    /// <summary>The head-end's DLMS system title.</summary>
+    public SystemTitle SystemTitle { get; }
+
+    /// <summary>The meter registry; every change also updates the ingest pipeline's directory.</summary>
+    public IMeterRepository Meters { get; }
+
+    public IAuditLog Audit { get; }
+
+    public AuditVerifier AuditVerifier { get; }
+
+    public IMeterKeyring Keyring { get; }
+
+    public MeterProvisioner Provisioner { get; }
+
+    public OutgoingCounterAllocator Counters { get; }
+
+    public IngestPipeline Pipeline { get; }
+
+    public WrapperPushReceiver PushReceiver { get; }
+
+    public IReadOnlyList<IMeterConnector> Connectors { get; }
+
+    public CommandService CommandService { get; }
+
+    public CommandDispatcher Dispatcher { get; }
+
+    public ReadScheduler? Scheduler { get; }
+
+    public BackfillService? Backfill { get; }
+
+    /// <summary>The long-running services (ingest writer, push receivers, dispatcher, scheduler, back-fill) the host runs.</summary>
+    public IReadOnlyList<HeadEndLoop> Loops => _loops;
+
+    /// <summary>The TCP endpoints the push receiver listens on (with the port the system chose for port 0).</summary>
+    public IReadOnlyList<IPEndPoint> PushEndpoints => [.. _tcpListeners.Select(l => (IPEndPoint)l.LocalEndpoint)];
+
+    /// <summary>The UDP endpoints the push receiver listens on.</summary>
+    public IReadOnlyList<IPEndPoint> UdpPushEndpoints => [.. _udpSockets.Select(s => (IPEndPoint)s.LocalEndPoint!)];
+
+    /// <summary>
+    /// Opens a node: the database (applying migrations), the key provider, the audit log (its chain head read back),
+    /// the meter profiles, and binds the push listeners, so that a bad setting stops the start with a clear error.
+    /// </summary>
+    public static async Task<HeadEndNode> OpenAsync(HeadEndOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Meterline.Dlms.Security.SystemTitle.TryParse(options.SystemTitle, out _))
+        {
+            throw new ArgumentException($"The head-end system title must be 16 hexadecimal digits, not \"{options.SystemTitle}\".", nameof(options));
+        }
+
+        var profiles = ProfileCatalog.Load(options.ProfilesDirectory);
+        if (!profiles.Profiles.Any())
+        {
+            throw new InvalidDataException($"No meter profiles (*.json) in {Path.GetFullPath(options.ProfilesDirectory)}.");
+        }
+
+        var storage = await HeadEndStorage.OpenAsync(options.Database, new StorageOptions { TimeProvider = options.TimeProvider }, cancellationToken).ConfigureAwait(false);
+        IKeyProvider? keys = null;
+        try
+        {
+            keys = OpenKeyProvider(options);
+            var audit = await AuditLog.OpenAsync(storage.Audit, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            var node = new HeadEndNode(options, storage, keys, audit, profiles);
+            try
+            {
+                node.Bind();
+                await node.Pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
+                return node;
+            }
+            catch
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch
+        {
+            (keys as IDisposable)?.Dispose();
+            await storage.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Adds a long-running service (a transport adapter living elsewhere) that the host runs with the others.</summary>
+    public void AddLoop(HeadEndLoop loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        _loops.Add(loop);
+    }
+
+    /// <summary>Adds something the node disposes before its stores (a transport adapter's resources).</summary>
+    public void AddDisposable(IAsyncDisposable disposable)
+    {
+        ArgumentNullException.ThrowIfNull(disposable);
+        _disposables.Add(disposable);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var listener in _tcpListeners)
+        {
+            listener.Dispose();
+        }
+
+        foreach (var socket in _udpSockets)
+        {
+            socket.Dispose();
+        }
+
+        for (var i = _disposables.Count - 1; i >= 0; i--)
+        {
+            await _disposables[i].DisposeAsync().ConfigureAwait(false);
+        }
+
+        Pipeline.Dispose();
+        _decoder.Dispose();
+        Provisioner.Dispose();
+        (Audit as IDisposable)?.Dispose();
+        (_keyProvider as IDisposable)?.Dispose();
+        await Storage.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static IKeyProvider OpenKeyProvider(HeadEndOptions options) => options.KeyProvider switch
+    {
+        KeyProviderKind.Pkcs11 => Pkcs11KeyProvider.Open(new Pkcs11KeyProviderOptions
+        {
+            ModulePath = options.Pkcs11Module,
+            TokenLabel = options.Pkcs11Token ?? throw new ArgumentException("The PKCS#11 key provider needs a token label."),
+            PinEnvironmentVariable = options.Pkcs11PinEnvironmentVariable ?? throw new ArgumentException("The PKCS#11 key provider needs the name of the environment variable holding the PIN."),
+        }),
+        _ => FileKeyProvider.Open(options.KeyEnvironmentVariable is { } variable
+            ? new FileKeyProviderOptions { KeyEnvironmentVariable = variable }
+            : new FileKeyProviderOptions { KeyFile = options.KeyFile ?? throw new ArgumentException("The file key provider needs a key file or an environment variable."), CreateKeyFile = options.CreateKeyFile }),
+    };
+
+    private void Bind()
+    {
+        foreach (var endpoint in Options.PushListeners)
+        {
+            var listener = new TcpListener(endpoint);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException e)
+            {
+                listener.Dispose();
+                throw new IOException($"Cannot listen for pushes on TCP {endpoint}: {e.Message}", e);
+            }
+
+            _tcpListeners.Add(listener);
+            _loops.Add(new HeadEndLoop("push-tcp " + listener.LocalEndpoint, ct => PushReceiver.ServeTcpAsync(listener, ct)));
+        }
+
+        foreach (var endpoint in Options.UdpPushListeners)
+        {
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                socket.Bind(endpoint);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                throw new IOException($"Cannot listen for pushes on UDP {endpoint}: {e.Message}", e);
+            }
+
+            _udpSockets.Add(socket);
+            _loops.Add(new HeadEndLoop("push-udp " + socket.LocalEndPoint, ct => PushReceiver.ServeUdpAsync(socket, ct)));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Scheduling;
+
+namespace Meterline.Server.Hosting;
+
+/// <summary>
+/// Everything a head-end node needs to start: its database, its keys, its identity on the wire, where meters push
+/// to, and the tuning of its long-running services. The defaults make a single node on SQLite in the working
+/// directory; <c>meterline serve</c> fills this from its options (docs/server.md lists them).
+/// </summary>
+public sealed record HeadEndOptions
+{
+    /// <summary>The database: a SQLite path or <c>Data Source=…</c>, or an Npgsql connection string for PostgreSQL.</summary>
+    public string Database { get; init; } = "Data Source=meterline.db";
+
+    /// <summary>The key provider: <see cref="KeyProviderKind.File"/> (default) or <see cref="KeyProviderKind.Pkcs11"/>.</summary>
+    public KeyProviderKind KeyProvider { get; init; } = KeyProviderKind.File;
+
+    /// <summary>The key-encryption key file (file provider). Created with owner-only permissions when <see cref="CreateKeyFile"/> is set.</summary>
+    public string? KeyFile { get; init; } = "meterline.kek";
+
+    /// <summary>Create <see cref="KeyFile"/> with a fresh key from the CSPRNG when it does not exist.</summary>
+    public bool CreateKeyFile { get; init; }
+
+    /// <summary>An environment variable holding the key-encryption key in base64 (file provider; instead of <see cref="KeyFile"/>).</summary>
+    public string? KeyEnvironmentVariable { get; init; }
+
+    /// <summary>The PKCS#11 module (shared library) for the PKCS#11 provider.</summary>
+    public string Pkcs11Module { get; init; } = "/usr/lib/softhsm/libsofthsm2.so";
+
+    /// <summary>The token label for the PKCS#11 provider.</summary>
+    public string? Pkcs11Token { get; init; }
+
+    /// <summary>The environment variable holding the PKCS#11 user PIN.</summary>
+    public string? Pkcs11PinEnvironmentVariable { get; init; }
+
+    /// <summary>The head-end's DLMS system title (16 hex digits): the calling-AP-title and the IV prefix of what it ciphers.</summary>
+    public string SystemTitle { get; init; } = "4D544C4845530001";
+
+    /// <summary>The directory of meter profiles (*.json).</summary>
+    public string ProfilesDirectory { get; init; } = "profiles";
+
+    /// <summary>TCP endpoints where meters push DataNotifications over the IEC 62056-47 wrapper (empty: none).</summary>
+    public IReadOnlyList<IPEndPoint> PushListeners { get; init; } = [new IPEndPoint(IPAddress.Loopback, 4059)];
+
+    /// <summary>UDP endpoints where meters push DataNotifications over the wrapper (empty: none).</summary>
+    public IReadOnlyList<IPEndPoint> UdpPushListeners { get; init; } = [];
+
+    /// <summary>The serial device of a local Zigbee coordinator (e.g. /dev/ttyUSB0), or null for none.</summary>
+    public string? ZigbeeSerialPort { get; init; }
+
+    /// <summary>The serial baud rate of the local Zigbee coordinator.</summary>
+    public int ZigbeeBaudRate { get; init; } = 9600;
+
+    /// <summary>Tuning of the ingest pipeline (queues, batches, the ingress guard).</summary>
+    public IngestPipelineOptions Ingest { get; init; } = new();
+
+    /// <summary>Tuning of the command dispatcher (concurrency, polling).</summary>
+    public CommandDispatcherOptions Dispatcher { get; init; } = new();
+
+    /// <summary>Deadlines of new commands.</summary>
+    public CommandServiceOptions Commands { get; init; } = new();
+
+    /// <summary>Periodic reads of meters that do not push; null turns the scheduler off.</summary>
+    public ReadSchedulerOptions? Scheduler { get; init; } = new();
+
+    /// <summary>Gap detection and back-fill by range reads; null turns it off.</summary>
+    public BackfillOptions? Backfill { get; init; } = new();
+
+    /// <summary>How long a DLMS request may wait for the meter's answer.</summary>
+    public TimeSpan MeterRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock of every service (a test or the demo may accelerate it).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
