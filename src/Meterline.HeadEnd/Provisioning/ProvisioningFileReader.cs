@@ -206,6 +206,7 @@ public static class ProvisioningFileReader
         private string? _host;
         private int _port;
         private string? _profile;
+        private string? _zigbee;
 
         private static readonly string[] Required =
         [
@@ -279,6 +280,19 @@ public static class ProvisioningFileReader
                     }
 
                     break;
+                case "'zigbee'":
+                    var radio = String(ref reader, name);
+                    if (radio is { Length: 16 } && ulong.TryParse(radio, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var address)
+                        && address is not (0 or 0xFFFF or ulong.MaxValue))
+                    {
+                        _zigbee = address.ToString("X16", CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        Fail("zigbee must be a 64-bit radio address of 16 hex digits (not coordinator, broadcast or unknown)");
+                    }
+
+                    break;
                 case "'householdSeed'":
                     Int(ref reader, "householdSeed", int.MinValue, int.MaxValue);
                     break;
@@ -316,8 +330,11 @@ public static class ProvisioningFileReader
                 throw new InvalidDataException(Describe(index, _id, _problem));
             }
 
+            // A meter with a Zigbee radio is reached through the head-end's coordinator; else over TCP at host:port.
             var host = _host!.Contains(':', StringComparison.Ordinal) ? "[" + _host + "]" : _host;
-            var endpoint = new MeterEndpoint(string.Create(CultureInfo.InvariantCulture, $"dlms+tcp://{host}:{_port}?wport={_wPort}"));
+            var endpoint = new MeterEndpoint(_zigbee is { } radio
+                ? "zigbee://" + radio
+                : string.Create(CultureInfo.InvariantCulture, $"dlms+tcp://{host}:{_port}?wport={_wPort}"));
             var registration = new MeterRegistration(_id!, _title, _profile!, Endpoint: endpoint);
             var keys = new MeterKeySet(_keys.AsSpan(0, 16), _keys.AsSpan(16, 16), _keys.AsSpan(32, 16), _password.AsSpan(0, _passwordLength));
             return new ProvisioningFileEntry(index, registration, keys);

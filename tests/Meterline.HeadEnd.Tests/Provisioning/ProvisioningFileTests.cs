@@ -71,6 +71,15 @@ public sealed class ProvisioningFileTests
         Assert.Equal("dlms+tcp://[::1]:4059?wport=16", file.Meters[0].Registration.Endpoint!.ToString());
     }
 
+    [Fact]
+    public void Parse_MeterWithZigbeeRadio_IsReachedThroughTheCoordinator()
+    {
+        using var file = Parse(Document(2, (i, m) => i == 1 ? m.Replace("\"port\": 4059", "\"port\": 4059, \"zigbee\": \"0013a2004d540002\"", StringComparison.Ordinal) : m));
+
+        Assert.Equal("dlms+tcp://127.0.0.1:4059?wport=16", file.Meters[0].Registration.Endpoint!.ToString());
+        Assert.Equal("zigbee://0013A2004D540002", file.Meters[1].Registration.Endpoint!.ToString());
+    }
+
     public static TheoryData<string, string, string> BadFields() => new()
     {
         { "\"encryptionKey\": \"" + EncryptionKeys[1] + "\"", "\"encryptionKey\": \"" + EncryptionKeys[1][..30] + "\"", "meter 1 (MTL00000002): encryptionKey must be 32 hex digits (16 bytes)" },
@@ -87,6 +96,8 @@ public sealed class ProvisioningFileTests
         { "\"readerPassword\": \"Rd1-pass#Zq\"", "\"readerPassword\": \"short\"", "meter 1 (MTL00000002): readerPassword must be 8 to 16 printable ASCII characters without spaces or escapes" },
         { "\"id\": \"MTL00000002\"", "\"id\": \"MTL 2\"", "meter 1: id must be 1 to 32 letters, digits, '-' or '_'" },
         { "\"port\": 4059", "\"port\": 4059, \"port\": 4060", "meter 1 (MTL00000002): 'port' is given twice" },
+        { "\"port\": 4059", "\"port\": 4059, \"zigbee\": \"000000000000FFFF\"", "meter 1 (MTL00000002): zigbee must be a 64-bit radio address of 16 hex digits (not coordinator, broadcast or unknown)" },
+        { "\"port\": 4059", "\"port\": 4059, \"zigbee\": \"13A2004D540002\"", "meter 1 (MTL00000002): zigbee must be a 64-bit radio address of 16 hex digits (not coordinator, broadcast or unknown)" },
         { "\"port\": 4059", "\"port\": 4059, \"colour\": \"red\"", "meter 1 (MTL00000002): unknown field 'colour'" },
         { "\"port\": 4059,", string.Empty, "meter 1 (MTL00000002): port is missing" },
         { "\"port\": 4059", "\"port\": 4059, \"nested\": {\"a\": {\"b\": 1}}", "not valid JSON" },
