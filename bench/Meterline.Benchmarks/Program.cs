@@ -18,6 +18,14 @@ public static class Program
             return;
         }
 
+        if (args is ["zigbee", ..])
+        {
+            var radios = args.Length > 1 && int.TryParse(args[1], out var m) && m is > 0 and <= 1000 ? m : 10;
+            var seconds = args.Length > 2 && int.TryParse(args[2], out var s) && s is > 0 and <= 3600 ? s : 20;
+            Zigbee.ZigbeeRadioBenchmark.Run(radios, seconds);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

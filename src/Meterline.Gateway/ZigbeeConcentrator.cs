@@ -177,6 +177,10 @@ public sealed class ZigbeeConcentrator : IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
+        catch (XBeeException)
+        {
+            // The coordinator stopped: its joins end with its error, which its Completion carries.
+        }
     }
 
     private async Task PumpAsync(ZigbeeNodeLink node)

@@ -13,43 +13,81 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 
 /// <summary>
 /// Opens utility-settings associations (client SAP 48, HLS-GMAC mechanism 5, LN referencing with ciphering,
-/// authenticated and encrypted both ways, requests as general-glo-ciphering) with meters at
-/// <c>dlms+tcp://host:port?wport=N</c> endpoints, over TCP and the IEC 62056-47 wrapper, with the meter's keys of its
-/// current generation from the <see cref="IMeterKeyring"/>.
+/// authenticated and encrypted both ways, requests as general-glo-ciphering) with meters, with the meter's keys of its
+/// current generation from the <see cref="IMeterKeyring"/>. The link under each association is opened by the first
+/// <see cref="IDlmsLinkOpener"/> that accepts the meter's endpoint: by default only <see cref="TcpWrapperLinkOpener"/>
+/// (<c>dlms+tcp://host:port?wport=N</c>, TCP and the IEC 62056-47 wrapper); the Zigbee openers add <c>zigbee://</c>
+/// and <c>zigbee+gw://</c>.
 /// <para>
 /// The head-end's outgoing invocation counter: before a session starts, a block of
-/// <see cref="DlmsMeterConnectorOptions.CounterBlockSize"/> values is reserved durably through
-/// <see cref="ICounterStore.ReserveAsync"/> for (meter, key generation), and the session's counter may hand out values
-/// inside that block only (<see cref="ReservedCounterBlock"/>). Sessions in a row, and sessions after a restart, start
-/// at the next block, so the meter (which requires every client counter to be greater than the last) never sees a value
-/// twice; a crash wastes the rest of a block, never reuses one.
+/// <see cref="DlmsMeterConnectorOptions.CounterBlockSize"/> values is reserved durably for (meter, key generation) —
+/// through <see cref="OutgoingCounterAllocator.ReserveBlockAsync"/> when the connector was given an allocator (which
+/// audits and raises the near-exhaustion alarm), else through <see cref="ICounterStore.ReserveAsync"/> — and the
+/// session's counter may hand out values inside that block only (<see cref="ReservedCounterBlock"/>). Sessions in a
+/// row, and sessions after a restart, start at the next block, so the meter (which requires every client counter to be
+/// greater than the last) never sees a value twice; a crash wastes the rest of a block, never reuses one. A counter
+/// with no block left fails the session (not transient): the meter's keys must be rotated.
 /// </para>
 /// </summary>
 public sealed class DlmsMeterConnector : IMeterConnector
 {
     private readonly IMeterKeyring _keyring;
-    private readonly ICounterStore _counters;
+    private readonly ICounterStore? _counters;
+    private readonly OutgoingCounterAllocator? _allocator;
     private readonly DlmsMeterConnectorOptions _options;
+    private readonly IDlmsLinkOpener[] _openers;
 
+    /// <summary>A connector reaching <c>dlms+tcp</c> endpoints only, reserving counter blocks from the store directly.</summary>
     public DlmsMeterConnector(IMeterKeyring keyring, ICounterStore counters, DlmsMeterConnectorOptions options)
+        : this(keyring, counters, options, null)
     {
-        ArgumentNullException.ThrowIfNull(keyring);
-        ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.CounterBlockSize, 16u);
-        _keyring = keyring;
-        _counters = counters;
-        _options = options;
     }
 
-    public bool CanReach(MeterEndpoint endpoint) => endpoint is not null && DlmsEndpoint.TryParse(endpoint, out _);
+    /// <summary>A connector reaching the endpoints its <paramref name="openers"/> open (asked in order; null: TCP only), reserving counter blocks from the store directly.</summary>
+    public DlmsMeterConnector(IMeterKeyring keyring, ICounterStore counters, DlmsMeterConnectorOptions options, IEnumerable<IDlmsLinkOpener>? openers)
+        : this(keyring, options, openers)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        _counters = counters;
+    }
+
+    /// <summary>
+    /// A connector reaching the endpoints its <paramref name="openers"/> open (asked in order; null: TCP only),
+    /// reserving counter blocks through <paramref name="allocator"/> (audited near-exhaustion alarm).
+    /// </summary>
+    public DlmsMeterConnector(IMeterKeyring keyring, OutgoingCounterAllocator allocator, DlmsMeterConnectorOptions options, IEnumerable<IDlmsLinkOpener>? openers)
+        : this(keyring, options, openers)
+    {
+        ArgumentNullException.ThrowIfNull(allocator);
+        _allocator = allocator;
+    }
+
+    private DlmsMeterConnector(IMeterKeyring keyring, DlmsMeterConnectorOptions options, IEnumerable<IDlmsLinkOpener>? openers)
+    {
+        ArgumentNullException.ThrowIfNull(keyring);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CounterBlockSize, 16u);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.CounterBlockSize, 1_000_000u);
+        _keyring = keyring;
+        _options = options;
+        _openers = openers is null ? [new TcpWrapperLinkOpener(options.ConnectTimeout, options.TimeProvider)] : [.. openers];
+        if (_openers.Length == 0 || Array.Exists(_openers, o => o is null))
+        {
+            throw new ArgumentException("At least one link opener, and no null one, is needed.", nameof(openers));
+        }
+    }
+
+    /// <summary>The link openers, in the order they are asked.</summary>
+    public IReadOnlyList<IDlmsLinkOpener> Openers => _openers;
+
+    public bool CanReach(MeterEndpoint endpoint) => endpoint is not null && FindOpener(endpoint) is not null;
 
     public async Task<IMeterSession> OpenAsync(Meter meter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(meter);
-        if (meter.Endpoint is null || !DlmsEndpoint.TryParse(meter.Endpoint, out var endpoint))
+        if (meter.Endpoint is not { } endpoint || FindOpener(endpoint) is not { } opener)
         {
-            throw new MeterCommunicationException($"Meter {meter.Serial} has no dlms+tcp endpoint", refused: false, isTransient: false);
+            throw new MeterCommunicationException($"Meter {meter.Serial} has no endpoint this connector reaches ({meter.Endpoint?.ToString() ?? "none"})", refused: false, isTransient: false);
         }
 
         if (!_options.Profiles.TryGetValue(meter.ProfileId, out var profile))
@@ -75,7 +113,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
 
         try
         {
-            var first = await _counters.ReserveAsync(meter.Id, meter.KeyGeneration, _options.CounterBlockSize, cancellationToken).ConfigureAwait(false);
+            var first = await ReserveCountersAsync(meter, cancellationToken).ConfigureAwait(false);
             var block = new ReservedCounterBlock(first, _options.CounterBlockSize);
             var counter = new OutgoingInvocationCounter(block.First, block, _options.CounterBlockSize);
             var settings = new ClientAssociationSettings
@@ -85,7 +123,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 ExpectedServerSystemTitle = new SystemTitle(meter.SystemTitle.Value),
                 ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering ? Conformance.GeneralProtection : 0),
             };
-            var session = await ConnectAsync(endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), cancellationToken).ConfigureAwait(false);
+            var session = await ConnectAsync(opener, endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), cancellationToken).ConfigureAwait(false);
             return new DlmsMeterSession(session, profile, association, master, _options.TimeProvider);
         }
         catch
@@ -95,22 +133,41 @@ public sealed class DlmsMeterConnector : IMeterConnector
         }
     }
 
-    private async Task<DlmsClient> ConnectAsync(DlmsEndpoint endpoint, int clientSap, ClientAssociation association, CancellationToken cancellationToken)
+    private IDlmsLinkOpener? FindOpener(MeterEndpoint endpoint) => Array.Find(_openers, o => o.CanOpen(endpoint));
+
+    private async Task<uint> ReserveCountersAsync(Meter meter, CancellationToken cancellationToken)
     {
-        StreamDuplexPipe? pipe = null;
+        try
+        {
+            if (_allocator is not null)
+            {
+                var block = await _allocator.ReserveBlockAsync(meter.Id, meter.KeyGeneration, _options.CounterBlockSize, cancellationToken).ConfigureAwait(false);
+                return block.First;
+            }
+
+            return await _counters!.ReserveAsync(meter.Id, meter.KeyGeneration, _options.CounterBlockSize, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CounterExhaustedException or InvalidOperationException)
+        {
+            throw new MeterCommunicationException($"Meter {meter.Serial}: no invocation counter block is left for key generation {meter.KeyGeneration}; rotate its keys ({e.Message})", refused: false, isTransient: false, e);
+        }
+    }
+
+    private async Task<DlmsClient> ConnectAsync(IDlmsLinkOpener opener, MeterEndpoint endpoint, int clientSap, ClientAssociation association, CancellationToken cancellationToken)
+    {
+        IApduLink? link = null;
         DlmsClient? client = null;
         var owned = true;
         try
         {
-            pipe = await TcpTransport.ConnectAsync(endpoint.Host, endpoint.Port, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-            IApduLink link = WrapperLink.Start(pipe, (ushort)clientSap, endpoint.WPort, clock: _options.TimeProvider);
+            link = await opener.OpenAsync(endpoint, (ushort)clientSap, cancellationToken).ConfigureAwait(false);
             if (_options.UseGeneralGloCiphering)
             {
                 link = new GeneralGloCipheringLink(link, _options.SystemTitle);
             }
 
-            client = DlmsClient.Create(new PipeOwningLink(link, pipe), association, new DlmsClientOptions { RequestTimeout = _options.RequestTimeout, Clock = _options.TimeProvider });
-            pipe = null;
+            client = DlmsClient.Create(link, association, new DlmsClientOptions { RequestTimeout = _options.RequestTimeout, Clock = _options.TimeProvider });
+            link = null;
             var outcome = await client.AssociateAsync(cancellationToken).ConfigureAwait(false);
             if (!outcome.IsAssociated)
             {
@@ -135,9 +192,9 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 association.Dispose();
             }
 
-            if (pipe is not null)
+            if (link is not null)
             {
-                await pipe.DisposeAsync().ConfigureAwait(false);
+                await link.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -12,12 +12,13 @@ public sealed record DlmsMeterConnectorOptions
     /// <summary>Meter profiles by id (<c>Meter.ProfileId</c>): the utility association, its Security setup, the objects, the deviation convention.</summary>
     public required IReadOnlyDictionary<string, MeterProfile> Profiles { get; init; }
 
-    /// <summary>Invocation counter values reserved per session; a session that needs more fails and the next one reserves anew.</summary>
+    /// <summary>Invocation counter values reserved per session (16 to 1,000,000); a session that needs more fails and the next one reserves anew.</summary>
     public uint CounterBlockSize { get; init; } = 1024;
 
+    /// <summary>How long the default <see cref="TcpWrapperLinkOpener"/> may take to connect (openers given to the connector have their own).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long one request (each block of a block transfer) may wait for its answer.</summary>
+    /// <summary>How long one request (each block of a block transfer) may wait for its answer; allow for retries on a radio link.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Send requests as general-glo-ciphering (true) or service-specific glo- APDUs (false).</summary>

@@ -1,0 +1,18 @@
+using System.Threading.Channels;
+using Meterline.HeadEnd.Ingest;
+
+namespace Meterline.HeadEnd.Zigbee.Tests;
+
+/// <summary>An inbound frame sink that records every frame and answers with what the test decides (or throws).</summary>
+internal sealed class RecordingFrameSink(Func<InboundFrame, FrameAdmission>? answer = null) : IInboundFrameSink
+{
+    private readonly Channel<InboundFrame> _frames = Channel.CreateUnbounded<InboundFrame>();
+
+    public ChannelReader<InboundFrame> Frames => _frames.Reader;
+
+    public ValueTask<FrameAdmission> SubmitAsync(InboundFrame frame, CancellationToken cancellationToken = default)
+    {
+        _frames.Writer.TryWrite(frame);
+        return ValueTask.FromResult(answer?.Invoke(frame) ?? FrameAdmission.Queued);
+    }
+}
