@@ -63,6 +63,12 @@ internal static class ServeCommand
                 $"meterline serve: {node.Storage.Engine} database (schema {node.Storage.SchemaVersion}), {meters} meters, system title {node.SystemTitle}"));
             output.WriteLine($"  web API:  {string.Join(", ", app.Urls)}  (OpenAPI at /openapi/v1.json)");
             output.WriteLine($"  pushes:   {Describe(node)}");
+            if (node.Zigbee is { } zigbee)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  zigbee:   coordinator {zigbee.Coordinator.Address64} on {options.ZigbeeSerialPort} at {options.ZigbeeBaudRate} baud, API mode {(int)zigbee.Coordinator.ApiMode}"));
+            }
+
             output.WriteLine("  Ctrl+C stops the node.");
             output.Flush();
             try

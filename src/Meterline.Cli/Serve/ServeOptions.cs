@@ -35,11 +35,15 @@ internal sealed class ServeOptions
 
     public Option<string[]> PushUdp { get; } = new("--push-udp") { Description = "UDP address:port where meters push (repeatable)" };
 
+    public Option<string?> ZigbeeSerial { get; } = new("--zigbee-serial") { Description = "Serial device of a local Zigbee coordinator (XBee in API mode), e.g. /dev/ttyUSB0; meters at zigbee:// endpoints are reached through it" };
+
+    public Option<int> ZigbeeBaud { get; } = new("--zigbee-baud") { Description = "Serial speed of the Zigbee coordinator (8N1)", DefaultValueFactory = _ => 9600 };
+
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
     public IEnumerable<Option> All =>
-        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, LogLevel];
+        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, ZigbeeSerial, ZigbeeBaud, LogLevel];
 
     public void AddTo(Command command)
     {
@@ -66,6 +70,8 @@ internal sealed class ServeOptions
         ProfilesDirectory = ProfilesDirectory(result.GetValue(Profiles)),
         PushListeners = Endpoints(result.GetValue(Push) ?? [], "--push"),
         UdpPushListeners = Endpoints(result.GetValue(PushUdp) ?? [], "--push-udp"),
+        ZigbeeSerialPort = result.GetValue(ZigbeeSerial),
+        ZigbeeBaudRate = result.GetValue(ZigbeeBaud) is >= 1200 and <= 1_000_000 and var baud ? baud : throw new CommandException("--zigbee-baud is 1200 to 1000000", ExitCodes.Usage),
     };
 
     public ServerOptions ToServerOptions(ParseResult result) => new()

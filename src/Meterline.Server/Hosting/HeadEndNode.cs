@@ -13,7 +13,9 @@ using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Pkcs11;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.HeadEnd.Scheduling;
+using Meterline.HeadEnd.Zigbee;
 using Meterline.Storage;
+using Meterline.Zigbee;
 
 namespace Meterline.Server.Hosting;
 
@@ -33,7 +35,8 @@ public sealed class HeadEndNode : IAsyncDisposable
     private readonly DlmsPushDecoder _decoder;
     private int _disposed;
 
-    private HeadEndNode(HeadEndOptions options, IHeadEndStorage storage, IKeyProvider keyProvider, AuditLog audit, ProfileCatalog profiles)
+    private HeadEndNode(HeadEndOptions options, IHeadEndStorage storage, IKeyProvider keyProvider, AuditLog audit, ProfileCatalog profiles,
+        MeterKeyring keyring, DlmsPushDecoder decoder, IngestPipeline pipeline, LocalZigbeeNetwork? zigbee)
     {
         Options = options;
         Storage = storage;
@@ -43,22 +46,32 @@ public sealed class HeadEndNode : IAsyncDisposable
         var time = options.TimeProvider;
         SystemTitle = Meterline.Dlms.Security.SystemTitle.Parse(options.SystemTitle);
 
-        Keyring = new MeterKeyring(storage.Keys, keyProvider);
-        _decoder = new DlmsPushDecoder(Keyring, profiles.Profiles);
-        Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), _decoder, storage.Readings, storage.Meters, audit, options.Ingest, time);
+        Keyring = keyring;
+        _decoder = decoder;
+        Pipeline = pipeline;
+        Zigbee = zigbee;
         Meters = new DirectoryUpdatingMeterRepository(storage.Meters, Pipeline.Directory);
         Stores = new HeadEndStores(Meters, storage.Readings, storage.Commands, storage.Audit, storage.Keys, storage.Counters);
         Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
         Counters = new OutgoingCounterAllocator(storage.Counters, audit);
         PushReceiver = new WrapperPushReceiver(Pipeline, time: time);
 
-        var dlms = new DlmsMeterConnector(Keyring, storage.Counters, new DlmsMeterConnectorOptions
+        // One connector for every link: DLMS/TCP, the local Zigbee coordinator (when there is one) and Zigbee gateways.
+        List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time)];
+        if (zigbee is not null)
+        {
+            openers.Add(zigbee.LinkOpener);
+            _loops.Add(new HeadEndLoop("zigbee " + options.ZigbeeSerialPort, zigbee.RunAsync));
+        }
+
+        var dlms = new DlmsMeterConnector(Keyring, Counters, new DlmsMeterConnectorOptions
         {
             SystemTitle = SystemTitle,
             Profiles = profiles.Profiles.ToDictionary(p => p.Id, StringComparer.Ordinal),
+            ConnectTimeout = options.MeterConnectTimeout,
             RequestTimeout = options.MeterRequestTimeout,
             TimeProvider = time,
-        });
+        }, openers);
         Connectors = [dlms];
 
         CommandService = new CommandService(storage.Commands, Meters, audit, time, options.Commands);
@@ -109,6 +122,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     public IngestPipeline Pipeline { get; }
 
+    /// <summary>The local Zigbee coordinator and its concentrator, when <see cref="HeadEndOptions.ZigbeeSerialPort"/> is set.</summary>
+    public LocalZigbeeNetwork? Zigbee { get; }
+
     public WrapperPushReceiver PushReceiver { get; }
 
     public IReadOnlyList<IMeterConnector> Connectors { get; }
@@ -150,38 +166,52 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         var storage = await HeadEndStorage.OpenAsync(options.Database, new StorageOptions { TimeProvider = options.TimeProvider }, cancellationToken).ConfigureAwait(false);
         IKeyProvider? keys = null;
+        AuditLog? audit = null;
+        DlmsPushDecoder? decoder = null;
+        IngestPipeline? pipeline = null;
+        LocalZigbeeNetwork? zigbee = null;
+        MeterKeyring? keyring = null;
         try
         {
             keys = OpenKeyProvider(options);
-            var audit = await AuditLog.OpenAsync(storage.Audit, options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            HeadEndNode node;
+            audit = await AuditLog.OpenAsync(storage.Audit, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            keyring = new MeterKeyring(storage.Keys, keys);
             try
             {
-                node = new HeadEndNode(options, storage, keys, audit, profiles);
+                decoder = new DlmsPushDecoder(keyring, profiles.Profiles);
             }
             catch (InvalidOperationException e)
             {
                 // A profile the push decoder has no layout for: the node could not read those meters' pushes.
-                audit.Dispose();
                 throw new InvalidDataException(e.Message, e);
             }
 
-            try
+            pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), decoder, storage.Readings, storage.Meters, audit, options.Ingest, options.TimeProvider);
+            if (options.ZigbeeSerialPort is { } serial)
             {
-                node.Bind();
-                await node.Pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
-                return node;
-            }
-            catch
-            {
-                await node.DisposeAsync().ConfigureAwait(false);
-                throw;
+                zigbee = await OpenZigbeeAsync(serial, options, pipeline, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
         {
+            pipeline?.Dispose();
+            decoder?.Dispose();
+            audit?.Dispose();
             (keys as IDisposable)?.Dispose();
             await storage.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var node = new HeadEndNode(options, storage, keys, audit, profiles, keyring, decoder, pipeline, zigbee);
+        try
+        {
+            node.Bind();
+            await node.Pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -222,6 +252,11 @@ public sealed class HeadEndNode : IAsyncDisposable
             await _disposables[i].DisposeAsync().ConfigureAwait(false);
         }
 
+        if (Zigbee is not null)
+        {
+            await Zigbee.DisposeAsync().ConfigureAwait(false);
+        }
+
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();
@@ -242,6 +277,19 @@ public sealed class HeadEndNode : IAsyncDisposable
             ? new FileKeyProviderOptions { KeyEnvironmentVariable = variable }
             : new FileKeyProviderOptions { KeyFile = options.KeyFile ?? throw new ArgumentException("The file key provider needs a key file or an environment variable."), CreateKeyFile = options.CreateKeyFile }),
     };
+
+    private static async Task<LocalZigbeeNetwork> OpenZigbeeAsync(string serial, HeadEndOptions options, IngestPipeline pipeline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LocalZigbeeNetwork.OpenAsync(new LocalZigbeeNetworkOptions { SerialPort = serial, BaudRate = options.ZigbeeBaudRate }, pipeline, options.TimeProvider, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (XBeeException e)
+        {
+            throw new IOException($"No Zigbee coordinator answers on {serial} at {options.ZigbeeBaudRate} baud: {e.Message}", e);
+        }
+    }
 
     private void Bind()
     {
