@@ -20,7 +20,7 @@ internal static class DemoCommand
         var defaults = new DemoOptions();
         var data = new Option<string>("--data") { Description = "Data directory (database, key file, provisioning file, meter state); reused when it exists", DefaultValueFactory = _ => defaults.DataDirectory };
         var fresh = new Option<bool>("--fresh") { Description = "Delete what an earlier demo left in the data directory first" };
-        var meters = new Option<int>("--meters") { Description = $"Meters in the simulated fleet (2 to {FleetLayout.MaxMeters})", DefaultValueFactory = _ => defaults.Meters };
+        var meters = new Option<int>("--meters") { Description = $"Meters in the simulated fleet (1 to {FleetLayout.MaxMeters})", DefaultValueFactory = _ => defaults.Meters };
         var zigbee = new Option<int?>("--zigbee-meters") { Description = "How many of them (the last ones) are on Zigbee radios behind the emulated coordinator (default: a fifth; 0 for none)" };
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per real second (1 to 100000); at 60 a 15-minute interval closes every 15 s", DefaultValueFactory = _ => defaults.Speed };
         var listen = new Option<string>("--listen") { Description = "URL of the web API", DefaultValueFactory = _ => defaults.Listen };
@@ -43,7 +43,7 @@ internal static class DemoCommand
                 {
                     DataDirectory = result.GetValue(data) is { Length: > 0 } directory ? directory : throw new CommandException("--data needs a directory", ExitCodes.Usage),
                     Fresh = result.GetValue(fresh),
-                    Meters = count is >= 2 and <= FleetLayout.MaxMeters ? count : throw new CommandException($"--meters is 2 to {FleetLayout.MaxMeters}", ExitCodes.Usage),
+                    Meters = count is >= 1 and <= FleetLayout.MaxMeters ? count : throw new CommandException($"--meters is 1 to {FleetLayout.MaxMeters}", ExitCodes.Usage),
                     ZigbeeMeters = result.GetValue(zigbee) is { } radios
                         ? (radios >= 0 && radios < count ? radios : throw new CommandException("--zigbee-meters is 0 to one less than --meters (the first meter stays on DLMS/TCP)", ExitCodes.Usage))
                         : count / 5,

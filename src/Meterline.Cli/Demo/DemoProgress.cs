@@ -61,8 +61,10 @@ internal static class DemoProgress
             status.AddRow(row, string.Empty);
         }
 
-        var story = new Table().Border(TableBorder.Rounded).Title("what happened").AddColumn(new TableColumn("real").RightAligned()).AddColumn("simulated").AddColumn("");
-        await AnsiConsole.Live(new Rows(status, story)).StartAsync(async context =>
+        var story = new Table().Border(TableBorder.Simple).AddColumn(new TableColumn("real").RightAligned()).AddColumn("simulated").AddColumn("what happened");
+
+        // The story above the status: when the terminal is too short, the oldest story lines are cropped first.
+        await AnsiConsole.Live(new Rows(story, status)).Overflow(VerticalOverflow.Ellipsis).Cropping(VerticalOverflowCropping.Top).StartAsync(async context =>
         {
             while (true)
             {
@@ -92,7 +94,7 @@ internal static class DemoProgress
                     var text = Markup.Escape(line.Text);
                     story.AddRow(
                         string.Create(CultureInfo.InvariantCulture, $"{line.Elapsed.TotalSeconds:0.0} s"),
-                        line.SimulatedTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
+                        line.SimulatedTime.ToString("HH:mm", CultureInfo.InvariantCulture),
                         line.Text.StartsWith("TAMPER", StringComparison.Ordinal) ? $"[red]{text}[/]" : line.Text.Contains("Confirmed", StringComparison.Ordinal) ? $"[green]{text}[/]" : text);
                 }
 

@@ -38,6 +38,7 @@ internal sealed class DemoSession : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
+    private int _stopped;
 
     private DemoSession(DemoOptions options, DemoDataDirectory data, HeadEndNode node)
     {
@@ -100,10 +101,8 @@ internal sealed class DemoSession : IAsyncDisposable
     }
 
     /// <summary>The node's options: SQLite and the key file in the data directory, a free loopback push port, real time.</summary>
-    public static HeadEndOptions HeadEndOptionsFor(DemoOptions options, DemoDataDirectory data)
+    private static HeadEndOptions HeadEndOptionsFor(DemoOptions options, DemoDataDirectory data)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(data);
         var guard = new IngressGuardOptions();
         return new HeadEndOptions
         {
@@ -124,6 +123,11 @@ internal sealed class DemoSession : IAsyncDisposable
     /// <summary>Runs the fleet, the Zigbee forwarding and the story until <see cref="StopAsync"/> or <paramref name="cancellationToken"/>.</summary>
     public void Run(CancellationToken cancellationToken)
     {
+        if (_running is not null || Volatile.Read(ref _stopped) != 0)
+        {
+            throw new InvalidOperationException("The demo runs once.");
+        }
+
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         var token = linked.Token;
         _running = RunAllAsync(linked, token);
@@ -142,48 +146,62 @@ internal sealed class DemoSession : IAsyncDisposable
         Zigbee?.Forwarded,
         Story.Command);
 
-    /// <summary>Stops the fleet (saving every meter and the simulated clock) and the Zigbee forwarding, then the web host and the node's services.</summary>
+    /// <summary>
+    /// Stops the fleet (saving every meter, and the simulated clock when it ran) and the Zigbee forwarding, then the web
+    /// host and the node's services. Idempotent.
+    /// </summary>
     public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_running is not null)
+        try
         {
-            await _running.ConfigureAwait(false);
-            _running = null;
+            if (_running is not null)
+            {
+                await _running.ConfigureAwait(false);
+                Data.WriteClock(Fleet.Time.GetUtcNow());
+            }
         }
-
-        if (Fleet is not null)
+        finally
         {
-            Data.WriteClock(Fleet.Time.GetUtcNow());
-        }
-
-        if (App is not null)
-        {
-            await App.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (App is not null)
+            {
+                await App.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
-        Story?.Dispose();
-        if (Zigbee is not null)
+        try
         {
-            await Zigbee.DisposeAsync().ConfigureAwait(false);
+            await StopAsync().ConfigureAwait(false);
         }
-
-        if (App is not null)
+        finally
         {
-            await App.DisposeAsync().ConfigureAwait(false);
-        }
+            Story?.Dispose();
+            if (Zigbee is not null)
+            {
+                await Zigbee.DisposeAsync().ConfigureAwait(false);
+            }
 
-        if (Fleet is not null)
-        {
-            await Fleet.DisposeAsync().ConfigureAwait(false);
-        }
+            if (App is not null)
+            {
+                await App.DisposeAsync().ConfigureAwait(false);
+            }
 
-        await Node.DisposeAsync().ConfigureAwait(false);
-        _stop.Dispose();
+            if (Fleet is not null)
+            {
+                await Fleet.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await Node.DisposeAsync().ConfigureAwait(false);
+            _stop.Dispose();
+        }
     }
 
     private async Task StartPartsAsync(CancellationToken cancellationToken)

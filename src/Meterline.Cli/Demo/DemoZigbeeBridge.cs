@@ -46,7 +46,16 @@ internal sealed class DemoZigbeeBridge : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pushReceiver);
         var coordinator = await XBeeCoordinator.OpenAsync(device, cancellationToken: cancellationToken).ConfigureAwait(false);
         var concentrator = new ZigbeeConcentrator(coordinator);
-        return new DemoZigbeeBridge(device, coordinator, concentrator, new PushForwarder(concentrator, pushReceiver.Address.ToString(), pushReceiver.Port));
+        try
+        {
+            return new DemoZigbeeBridge(device, coordinator, concentrator, new PushForwarder(concentrator, pushReceiver.Address.ToString(), pushReceiver.Port));
+        }
+        catch
+        {
+            await concentrator.DisposeAsync().ConfigureAwait(false);
+            await coordinator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Forwards pushes until cancelled.</summary>

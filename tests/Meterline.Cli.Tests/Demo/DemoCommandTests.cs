@@ -66,7 +66,7 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--meters", "1", "--meters is 2 to")]
+    [InlineData("--meters", "0", "--meters is 1 to")]
     [InlineData("--zigbee-meters", "6", "--zigbee-meters is 0 to one less than --meters")]
     [InlineData("--speed", "0.5", "--speed is 1 to 100000")]
     [InlineData("--listen", "ftp://127.0.0.1:21", "not an http(s) URL")]
