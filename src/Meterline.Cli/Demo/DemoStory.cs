@@ -4,6 +4,7 @@ using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
 using Meterline.Server.Hosting;
+using Meterline.Simulator.Time;
 using RegisteredMeter = Meterline.HeadEnd.Meters.Meter;
 
 namespace Meterline.Cli.Demo;
@@ -29,9 +30,8 @@ internal sealed class DemoStory : IDisposable
     private static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(30);
 
     private readonly HeadEndNode _node;
-    private readonly TimeProvider _simulated;
+    private readonly AcceleratedTimeProvider _simulated;
     private readonly TimeProvider _time;
-    private readonly long _started;
     private readonly int _fleetSize;
     private readonly string _runId;
     private readonly Dictionary<MeterId, RegisteredMeter> _meters;
@@ -47,12 +47,11 @@ internal sealed class DemoStory : IDisposable
     private bool _zigbeeSeen;
     private bool _allReporting;
 
-    private DemoStory(HeadEndNode node, TimeProvider simulated, TimeProvider time, int fleetSize, Dictionary<MeterId, RegisteredMeter> meters)
+    private DemoStory(HeadEndNode node, AcceleratedTimeProvider simulated, TimeProvider time, int fleetSize, Dictionary<MeterId, RegisteredMeter> meters)
     {
         _node = node;
         _simulated = simulated;
         _time = time;
-        _started = time.GetTimestamp();
         _fleetSize = fleetSize;
         _meters = meters;
         _runId = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -65,8 +64,8 @@ internal sealed class DemoStory : IDisposable
     /// <summary>The demo's disconnect in its final state (Confirmed, Failed, TimedOut), or null when it could not be asked for or was not resolved.</summary>
     public Task<CommandRecord?> Disconnect => _disconnect.Task;
 
-    /// <summary>Real time since the story started.</summary>
-    public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+    /// <summary>Real time since the fleet's clock started.</summary>
+    public TimeSpan Elapsed => _simulated.SimulatedElapsed / _simulated.Speed;
 
     public int MetersReporting
     {
@@ -89,7 +88,7 @@ internal sealed class DemoStory : IDisposable
     public string? Command => Volatile.Read(ref _command);
 
     /// <summary>Subscribes to the pipeline's feed (before the fleet runs, so nothing is missed) and loads the registry.</summary>
-    public static async Task<DemoStory> StartAsync(HeadEndNode node, TimeProvider simulated, TimeProvider time, int fleetSize, CancellationToken cancellationToken)
+    public static async Task<DemoStory> StartAsync(HeadEndNode node, AcceleratedTimeProvider simulated, TimeProvider time, int fleetSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
         var meters = new Dictionary<MeterId, RegisteredMeter>();

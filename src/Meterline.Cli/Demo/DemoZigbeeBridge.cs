@@ -10,10 +10,12 @@ namespace Meterline.Cli.Demo;
 /// and a <see cref="PushForwarder"/> that hands the meters' pushes to the node's TCP push receiver.
 /// <para>
 /// Commands to Zigbee meters plug in here: the provisioning import gives them <c>zigbee://ADDR</c> endpoints, and a
-/// session on <see cref="Concentrator"/> (<see cref="ZigbeeConcentrator.OpenSession"/>) is the link a
-/// <c>zigbee://</c> link opener of the node's DLMS connector needs — one opener built from <see cref="Concentrator"/>
-/// added to the connector's openers. Once the node opens a local coordinator itself
-/// (<c>HeadEndOptions.ZigbeeSerialPort</c>), the demo sets that to <see cref="Device"/> instead and drops this bridge.
+/// session on <see cref="Concentrator"/> (<see cref="ZigbeeConcentrator.OpenSession"/>) is exactly the link a
+/// <c>zigbee://</c> link opener of the node's DLMS connector opens. The node is opened before the fleet (the fleet must
+/// know where to push), so the opener is handed to the node's connector when the node opens and bound to this
+/// concentrator once the pty exists; with it, the pushes can also go straight into the node's pipeline instead of
+/// through <see cref="PushForwarder"/> and TCP.
+/// </para>
 /// </para>
 /// </summary>
 internal sealed class DemoZigbeeBridge : IAsyncDisposable
