@@ -154,7 +154,18 @@ public sealed class HeadEndNode : IAsyncDisposable
         {
             keys = OpenKeyProvider(options);
             var audit = await AuditLog.OpenAsync(storage.Audit, options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            var node = new HeadEndNode(options, storage, keys, audit, profiles);
+            HeadEndNode node;
+            try
+            {
+                node = new HeadEndNode(options, storage, keys, audit, profiles);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A profile the push decoder has no layout for: the node could not read those meters' pushes.
+                audit.Dispose();
+                throw new InvalidDataException(e.Message, e);
+            }
+
             try
             {
                 node.Bind();
