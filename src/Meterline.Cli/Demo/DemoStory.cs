@@ -19,7 +19,7 @@ namespace Meterline.Cli.Demo;
 internal sealed class DemoStory : IDisposable
 {
     /// <summary>IS 15959 tamper occurrences: magnet influence, neutral disturbance, cover open.</summary>
-    public static readonly IReadOnlySet<int> TamperCodes = new HashSet<int> { 201, 203, IngestPipeline.CoverOpenEventCode };
+    private static readonly IReadOnlySet<int> TamperCodes = new HashSet<int> { 201, 203, IngestPipeline.CoverOpenEventCode };
 
     /// <summary>The alarms the demo answers with a disconnect (a cover open compromises the keys: only a rotation may follow).</summary>
     private static readonly IReadOnlySet<int> DisconnectOn = new HashSet<int> { 201, 203 };
