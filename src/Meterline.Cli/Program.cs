@@ -19,5 +19,6 @@ public static class Program
             SimCommand.Create(output, error),
             GatewayCommand.Create(output, error),
             ServeCommand.Create(output, error),
+            Demo.DemoCommand.Create(output, error),
         };
 }

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Meterline.Cli.Demo;
+
+/// <summary>What <c>meterline demo</c> runs: where its data lives, the fleet, the clock and the story's timing.</summary>
+internal sealed record DemoOptions
+{
+    /// <summary>The data directory: database, key file, provisioning file, the meters' state, the simulated clock.</summary>
+    public string DataDirectory { get; init; } = "meterline-demo";
+
+    /// <summary>Delete what an earlier demo left in <see cref="DataDirectory"/> before starting.</summary>
+    public bool Fresh { get; init; }
+
+    /// <summary>Meters in the simulated fleet.</summary>
+    public int Meters { get; init; } = 50;
+
+    /// <summary>How many of them (the last ones) are reached over Zigbee, behind the emulated coordinator on a pty.</summary>
+    public int ZigbeeMeters { get; init; } = 10;
+
+    /// <summary>Simulated seconds per real second: at 60 a 15-minute interval closes every 15 s.</summary>
+    public double Speed { get; init; } = 60;
+
+    /// <summary>The URL of the web API.</summary>
+    public string Listen { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>Stop after this much real time; null: run until Ctrl+C.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Real time after the start at which a magnet is put on the first meter.</summary>
+    public TimeSpan TamperAfter { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>The meter profiles directory.</summary>
+    public string ProfilesDirectory { get; init; } = "profiles";
+
+    /// <summary>Time between status lines when the output is not an interactive console.</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Least level the web host and the node's services log (to the console).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Error;
+
+    /// <summary>The meter the demo tampers with and disconnects: the first, always on DLMS/TCP.</summary>
+    public const int TamperedMeter = 0;
+
+    /// <summary>The actor of the demo's commands in the audit log.</summary>
+    public const string Actor = "demo";
+
+    /// <summary>The profile of the simulated meters.</summary>
+    public const string ProfileFile = "is15959-single-phase.json";
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Meterline.HeadEnd.Commands;
+
+namespace Meterline.Cli.Demo;
+
+/// <summary>What <c>meterline demo</c> prints at the start (what runs, where to look) and at the end, and its status line.</summary>
+internal static class DemoReport
+{
+    /// <summary>How far the printed API queries reach past the simulated start.</summary>
+    private static readonly TimeSpan QuerySpan = TimeSpan.FromDays(7);
+
+    public static void PrintStart(DemoSession session, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(output);
+        var options = session.Options;
+        var node = session.Node;
+        var fleet = session.Fleet;
+        var tcpMeters = options.Meters - options.ZigbeeMeters;
+        var start = fleet.Time.Start;
+        var interval = TimeSpan.FromMinutes(15) / options.Speed;
+        var tampered = fleet.Meters[DemoOptions.TamperedMeter].Id;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"meterline demo: a head-end on {node.Storage.Engine} and {options.Meters} simulated meters, in one process"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  head-end: {session.MetersRegistered} meters registered ({session.Import.Added} added, {session.Import.Skipped} already there{(session.Import.Refused > 0 ? $", {session.Import.Refused} refused" : string.Empty)}{(session.Repointed > 0 ? $", {session.Repointed} re-pointed" : string.Empty)}), system title {node.SystemTitle}, real time"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  fleet:    {options.Speed:0.##}x accelerated from {start:yyyy-MM-dd HH:mm}Z (simulated): a 15-minute interval closes every {interval.TotalSeconds:0.#} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"            {tcpMeters} on DLMS/TCP at {fleet.Endpoints[0]} (wPort 16 + index), pushing to tcp {node.PushEndpoints[0]}"));
+        if (session.Zigbee is { } zigbee)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"            {options.ZigbeeMeters} on Zigbee radios behind an emulated XBee coordinator on {zigbee.Device} (the head-end's concentrator forwards their pushes)"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  story:    a magnet on {tampered} about {options.TamperAfter.TotalSeconds:0} s in; the demo disconnects it when the alarm arrives"));
+        output.WriteLine("where to look:");
+        foreach (var (name, url) in Links(session))
+        {
+            output.WriteLine($"  {name,-9} {url}");
+        }
+
+        output.WriteLine($"  database  {session.Data.Database}");
+        output.WriteLine($"  data      {session.Data.Path} (fleet.json holds the meters' keys: keep it private; --fresh starts over)");
+        if (session.Zigbee is { } radio)
+        {
+            output.WriteLine($"  pty       {radio.Device} (the emulated coordinator; the demo's head-end holds it open)");
+        }
+
+        output.WriteLine(options.Duration is { } duration
+            ? string.Create(CultureInfo.InvariantCulture, $"running for {duration.TotalSeconds:0.#} s (Ctrl+C stops it sooner)")
+            : "Ctrl+C stops the demo.");
+        output.Flush();
+    }
+
+    /// <summary>The API addresses worth opening: meters, one meter's readings and the events over the simulated week, OpenAPI.</summary>
+    public static IReadOnlyList<(string Name, string Url)> Links(DemoSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var api = session.ApiAddress.ToString().TrimEnd('/');
+        var from = session.Fleet.Time.Start;
+        var range = string.Create(CultureInfo.InvariantCulture, $"from={from:yyyy-MM-dd'T'HH:mm:ss'Z'}&to={from + QuerySpan:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+        var serial = session.Fleet.Meters[DemoOptions.TamperedMeter].Id;
+        return
+        [
+            ("meters", api + "/api/meters"),
+            ("readings", $"{api}/api/meters/{serial}/readings?{range}"),
+            ("events", $"{api}/api/events?{range}"),
+            ("OpenAPI", api + "/openapi/v1.json"),
+        ];
+    }
+
+    public static string StatusLine(DemoStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{status.Elapsed.TotalSeconds,5:0}s] simulated {status.SimulatedTime:yyyy-MM-dd HH:mm}Z | meters {status.MetersReporting}/{status.MetersRegistered} reporting | readings {status.ReadingsStored:N0} | events {status.Events:N0} (tamper {status.TamperAlarms:N0}) | rejected {status.FramesRejected:N0}{(status.ZigbeePushes is { } z ? $" | zigbee pushes {z:N0}" : string.Empty)} | command {status.Command ?? "none yet"}");
+    }
+
+    public static string StoryText(StoryLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return string.Create(CultureInfo.InvariantCulture, $"[{line.Elapsed.TotalSeconds,5:0.0}s] {line.Text}");
+    }
+
+    public static void PrintEnd(DemoSession session, CommandRecord? disconnect, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(output);
+        var status = session.Snapshot();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"stopped after {status.Elapsed.TotalSeconds:0} s ({status.SimulatedTime:yyyy-MM-dd HH:mm}Z simulated): {status.ReadingsStored:N0} readings and {status.Events:N0} events stored (tamper alarms: {status.TamperAlarms:N0}); disconnect: {(disconnect is null ? "none" : $"#{disconnect.Id} {disconnect.State}")}"));
+        output.WriteLine($"the data stays in {session.Data.Path}: run the demo again to go on from here, or with --fresh to start over");
+        output.Flush();
+    }
+}

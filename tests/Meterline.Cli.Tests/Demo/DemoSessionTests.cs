@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using Meterline.Cli.Demo;
+using Meterline.HeadEnd.Commands;
+
+namespace Meterline.Cli.Tests.Demo;
+
+/// <summary>
+/// The demo in process, as <c>meterline demo</c> builds it: a real node on SQLite in a temporary directory, real
+/// Kestrel on a free loopback port, a simulated fleet pushing over DLMS/TCP and over the emulated Zigbee coordinator
+/// on a real pty, and the story's disconnect through the real command dispatcher.
+/// </summary>
+public sealed class DemoSessionTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly string _directory = Directory.CreateTempSubdirectory("meterline-demo-").FullName;
+
+    [Fact]
+    public async Task Run_SixMetersOneOnZigbee_ReadingsTamperAlarmAndConfirmedDisconnect()
+    {
+        await using var session = await DemoSession.StartAsync(Options(), CancellationToken.None).WaitAsync(Bound);
+        session.Run(CancellationToken.None);
+
+        var disconnect = await session.Story.Disconnect.WaitAsync(Bound);
+        await WaitUntilAsync(() => session.Story.MetersReporting == 6);
+
+        Assert.NotNull(disconnect);
+        Assert.Equal(CommandState.Confirmed, disconnect.State);
+        Assert.Equal(CommandKind.Disconnect, disconnect.Kind);
+        Assert.Equal(DemoOptions.Actor, disconnect.RequestedBy);
+        Assert.Contains("\"relay\":\"Disconnected\"", disconnect.Result, StringComparison.Ordinal);
+        Assert.False(session.Fleet.Meters[DemoOptions.TamperedMeter].Meter.Relay.OutputState, "the simulated meter's relay is open");
+        Assert.True(session.Fleet.Meters[1].Meter.Relay.OutputState, "the other meters keep their supply");
+        Assert.True(session.Zigbee!.Forwarded > 0, "pushes came through the coordinator");
+        Assert.Equal(0, session.Node.Pipeline.Metrics.RejectedTotal);
+
+        using var http = new HttpClient { BaseAddress = session.ApiAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var links = DemoReport.Links(session).ToDictionary(l => l.Name, l => l.Url);
+        using (var meters = await GetJsonAsync(http, links["meters"]))
+        {
+            var items = meters.RootElement.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(6, items.Count);
+            Assert.Equal("Disconnected", items.Single(m => m.GetProperty("serial").GetString() == "MTL00000001").GetProperty("relayState").GetString());
+            Assert.Equal("zigbee://0013A2004D540006", items.Single(m => m.GetProperty("serial").GetString() == "MTL00000006").GetProperty("endpoint").GetString());
+        }
+
+        using (var readings = await GetJsonAsync(http, links["readings"]))
+        {
+            Assert.NotEmpty(readings.RootElement.GetProperty("items").EnumerateArray());
+        }
+
+        using (var zigbeeReadings = await GetJsonAsync(http, links["readings"].Replace("MTL00000001", "MTL00000006", StringComparison.Ordinal)))
+        {
+            Assert.NotEmpty(zigbeeReadings.RootElement.GetProperty("items").EnumerateArray());
+        }
+
+        using (var events = await GetJsonAsync(http, links["events"]))
+        {
+            Assert.Contains(events.RootElement.EnumerateArray(), e => e.GetProperty("serial").GetString() == "MTL00000001" && e.GetProperty("code").GetInt32() == 201);
+        }
+
+        using var openApi = await http.GetAsync(new Uri(links["OpenAPI"]));
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        await session.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task Run_StoryLines_TellTheStepsInOrder()
+    {
+        await using var session = await DemoSession.StartAsync(Options(), CancellationToken.None).WaitAsync(Bound);
+        session.Run(CancellationToken.None);
+        await session.Story.Disconnect.WaitAsync(Bound);
+        await WaitUntilAsync(() => session.Story.MetersReporting == 6);
+        await session.StopAsync().WaitAsync(Bound);
+
+        var lines = new List<string>();
+        while (session.Story.Lines.TryRead(out var line))
+        {
+            lines.Add(line.Text);
+        }
+
+        int IndexOf(string start) => lines.FindIndex(l => l.StartsWith(start, StringComparison.Ordinal));
+        Assert.True(IndexOf("readings arriving:") >= 0, string.Join('\n', lines));
+        Assert.True(IndexOf("readings arriving over Zigbee:") >= 0, string.Join('\n', lines));
+        var alarm = IndexOf("TAMPER ALARM: MTL00000001");
+        var requested = IndexOf("operator \"demo\" disconnects MTL00000001");
+        var sent = lines.FindIndex(l => l.Contains("Sent:", StringComparison.Ordinal));
+        var confirmed = lines.FindIndex(l => l.Contains("Confirmed: the relay of MTL00000001 reads back Disconnected", StringComparison.Ordinal));
+        Assert.True(alarm >= 0 && alarm < requested && requested < sent && sent < confirmed, string.Join('\n', lines));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>Six meters (the last on Zigbee) at 300x: an interval every 3 s, the magnet 2 s in.</summary>
+    private DemoOptions Options() => new()
+    {
+        DataDirectory = _directory,
+        Meters = 6,
+        ZigbeeMeters = 1,
+        Speed = 300,
+        Listen = "http://127.0.0.1:0",
+        TamperAfter = TimeSpan.FromSeconds(2),
+        ProfilesDirectory = Path.Combine(AppContext.BaseDirectory, "profiles"),
+    };
+
+    private static async Task<JsonDocument> GetJsonAsync(HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(new Uri(url));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(100);
+        }
+    }
+}
