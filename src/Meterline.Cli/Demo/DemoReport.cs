@@ -28,10 +28,10 @@ internal static class DemoReport
             $"  fleet:    {options.Speed:0.##}x accelerated from {start:yyyy-MM-dd HH:mm}Z (simulated): a 15-minute interval closes every {interval.TotalSeconds:0.#} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"            {tcpMeters} on DLMS/TCP at {fleet.Endpoints[0]} (wPort 16 + index), pushing to tcp {node.PushEndpoints[0]}"));
-        if (session.Zigbee is { } zigbee)
+        if (session.ZigbeeDevice is { } zigbee)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"            {options.ZigbeeMeters} on Zigbee radios behind an emulated XBee coordinator on {zigbee.Device} (the head-end's concentrator forwards their pushes)"));
+                $"            {options.ZigbeeMeters} on Zigbee radios behind an emulated XBee coordinator on {zigbee} (the head-end's local coordinator: pushes and commands)"));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -44,9 +44,9 @@ internal static class DemoReport
 
         output.WriteLine($"  database  {session.Data.Database}");
         output.WriteLine($"  data      {session.Data.Path} (fleet.json holds the meters' keys: keep it private; --fresh starts over)");
-        if (session.Zigbee is { } radio)
+        if (session.ZigbeeDevice is { } radio)
         {
-            output.WriteLine($"  pty       {radio.Device} (the emulated coordinator; the demo's head-end holds it open)");
+            output.WriteLine($"  pty       {radio} (the emulated coordinator; the demo's head-end holds it open)");
         }
 
         output.WriteLine(options.Duration is { } duration

@@ -21,8 +21,8 @@ namespace Meterline.Cli.Demo;
 /// <summary>
 /// The whole demo in one process: a <see cref="HeadEndNode"/> on SQLite in the data directory (file key provider),
 /// its web API, a push receiver on a free loopback port, a simulated fleet on an accelerated clock pushing to it
-/// (over DLMS/TCP, and the last meters over Zigbee through the emulated coordinator on a pty and
-/// <see cref="DemoZigbeeBridge"/>), and the <see cref="DemoStory"/>.
+/// (over DLMS/TCP, and the last meters over Zigbee through the emulated coordinator on a pty, which the node opens as
+/// its local coordinator with <see cref="HeadEndNode.AttachZigbeeAsync"/>), and the <see cref="DemoStory"/>.
 /// <para>
 /// Time: the meters run on the fleet's <see cref="Simulator.Time.AcceleratedTimeProvider"/>, which starts where the
 /// last run stopped (or now) and runs <see cref="DemoOptions.Speed"/> times faster than real time; the head-end runs on
@@ -57,7 +57,8 @@ internal sealed class DemoSession : IAsyncDisposable
 
     public WebApplication App { get; private set; } = null!;
 
-    public DemoZigbeeBridge? Zigbee { get; private set; }
+    /// <summary>The pseudo-terminal of the emulated coordinator the node holds open, when there are Zigbee meters.</summary>
+    public string? ZigbeeDevice { get; private set; }
 
     public DemoStory Story { get; private set; } = null!;
 
@@ -120,7 +121,7 @@ internal sealed class DemoSession : IAsyncDisposable
         };
     }
 
-    /// <summary>Runs the fleet, the Zigbee forwarding and the story until <see cref="StopAsync"/> or <paramref name="cancellationToken"/>.</summary>
+    /// <summary>Runs the fleet and the story until <see cref="StopAsync"/> or <paramref name="cancellationToken"/>.</summary>
     public void Run(CancellationToken cancellationToken)
     {
         if (_running is not null || Volatile.Read(ref _stopped) != 0)
@@ -143,11 +144,11 @@ internal sealed class DemoSession : IAsyncDisposable
         Story.Events,
         Story.TamperAlarms,
         Node.Pipeline.Metrics.RejectedTotal,
-        Zigbee?.Forwarded,
+        Node.Zigbee?.PushAdapter.Queued,
         Story.Command);
 
     /// <summary>
-    /// Stops the fleet (saving every meter, and the simulated clock when it ran) and the Zigbee forwarding, then the web
+    /// Stops the fleet (saving every meter, and the simulated clock when it ran) then the web
     /// host and the node's services. Idempotent.
     /// </summary>
     public async Task StopAsync()
@@ -184,11 +185,6 @@ internal sealed class DemoSession : IAsyncDisposable
         finally
         {
             Story?.Dispose();
-            if (Zigbee is not null)
-            {
-                await Zigbee.DisposeAsync().ConfigureAwait(false);
-            }
-
             if (App is not null)
             {
                 await App.DisposeAsync().ConfigureAwait(false);
@@ -246,9 +242,10 @@ internal sealed class DemoSession : IAsyncDisposable
         {
             try
             {
-                Zigbee = await DemoZigbeeBridge.StartAsync(radio.DevicePath, push, cancellationToken).ConfigureAwait(false);
+                await Node.AttachZigbeeAsync(radio.DevicePath, XBeeSerialPort.DefaultBaudRate, cancellationToken).ConfigureAwait(false);
+                ZigbeeDevice = radio.DevicePath;
             }
-            catch (Exception e) when (e is XBeeException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new CommandException($"cannot open the Zigbee coordinator on {radio.DevicePath}: {e.Message}", ExitCodes.Failed);
             }
@@ -300,9 +297,8 @@ internal sealed class DemoSession : IAsyncDisposable
         using (linked)
         {
             var story = Story.RunAsync(token);
-            var zigbee = Zigbee?.RunAsync(token) ?? Task.CompletedTask;
             var fleet = Fleet.RunAsync(token);
-            await Task.WhenAll(fleet, zigbee, story).ConfigureAwait(false);
+            await Task.WhenAll(fleet, story).ConfigureAwait(false);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Meterline.Cli.Demo;
 /// <param name="Events">Meter events stored in this run (each came in an alert push).</param>
 /// <param name="TamperAlarms">Of them, tamper alarms (magnet, neutral disturbance, cover open).</param>
 /// <param name="FramesRejected">Pushes the ingress guard or the decoder refused.</param>
-/// <param name="ZigbeePushes">Pushes forwarded from the Zigbee coordinator (null without Zigbee meters).</param>
+/// <param name="ZigbeePushes">Pushes from the Zigbee coordinator handed to the ingest pipeline (null without Zigbee meters).</param>
 /// <param name="Command">The demo's disconnect, as far as it got (null before the tamper alarm).</param>
 internal sealed record DemoStatus(
     TimeSpan Elapsed,

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Readings;
 using Meterline.Server.Hosting;
 using Meterline.Simulator.Time;
 using RegisteredMeter = Meterline.HeadEnd.Meters.Meter;
@@ -46,6 +47,9 @@ internal sealed class DemoStory : IDisposable
     private bool _readingsSeen;
     private bool _zigbeeSeen;
     private bool _allReporting;
+    private readonly TaskCompletionSource<CommandRecord?> _zigbeeReadResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _zigbeeRead = Task.CompletedTask;
+    private CancellationToken _stopping;
 
     private DemoStory(HeadEndNode node, AcceleratedTimeProvider simulated, TimeProvider time, int fleetSize, Dictionary<MeterId, RegisteredMeter> meters)
     {
@@ -63,6 +67,9 @@ internal sealed class DemoStory : IDisposable
 
     /// <summary>The demo's disconnect in its final state (Confirmed, Failed, TimedOut), or null when it could not be asked for or was not resolved.</summary>
     public Task<CommandRecord?> Disconnect => _disconnect.Task;
+
+    /// <summary>The on-demand read of the first Zigbee meter heard, in its final state, or null when it was not resolved.</summary>
+    public Task<CommandRecord?> ZigbeeRead => _zigbeeReadResult.Task;
 
     /// <summary>Real time since the fleet's clock started.</summary>
     public TimeSpan Elapsed => _simulated.SimulatedElapsed / _simulated.Speed;
@@ -103,6 +110,7 @@ internal sealed class DemoStory : IDisposable
     /// <summary>Follows the feed until cancelled (or the pipeline stops), and the disconnect until it is resolved.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _stopping = cancellationToken;
         Task following = Task.CompletedTask;
         try
         {
@@ -127,6 +135,7 @@ internal sealed class DemoStory : IDisposable
             try
             {
                 await following.ConfigureAwait(false);
+                await _zigbeeRead.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -165,7 +174,8 @@ internal sealed class DemoStory : IDisposable
         if (!_zigbeeSeen && meter?.Endpoint?.Scheme == "zigbee")
         {
             _zigbeeSeen = true;
-            Say($"readings arriving over Zigbee: {Name(reading.Meter)}, through the coordinator, concentrator and push forwarder");
+            Say($"readings arriving over Zigbee: {Name(reading.Meter)}, through the coordinator and the concentrator");
+            _zigbeeRead = ReadOverZigbeeAsync(reading.Meter, _stopping);
         }
 
         if (!_allReporting && reporting >= _fleetSize)
@@ -256,6 +266,55 @@ internal sealed class DemoStory : IDisposable
                 _disconnect.TrySetResult(null);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// An on-demand read of the first Zigbee meter heard: the head-end opens an HLS-GMAC session over the radio
+    /// (coordinator, concentrator, segmentation) and reads its registers; the story tells the outcome.
+    /// </summary>
+    private async Task ReadOverZigbeeAsync(MeterId meter, CancellationToken cancellationToken)
+    {
+        var serial = Name(meter);
+        try
+        {
+            var command = await _node.CommandService.RequestAsync(
+                new CommandSubmission(meter, new ReadParameters([Quantity.CumulativeImportEnergy]), DemoOptions.Actor, IdempotencyKey: $"demo-{_runId}-read-{serial}"),
+                cancellationToken).ConfigureAwait(false);
+            _node.Dispatcher.Wake();
+            Say($"operator \"{DemoOptions.Actor}\" reads {serial} now, over Zigbee: command #{command.Id} Requested");
+            using var timer = new PeriodicTimer(PollInterval, _time);
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var current = await _node.Stores.Commands.GetAsync(command.Id, cancellationToken).ConfigureAwait(false) ?? command;
+                if (current.IsFinal)
+                {
+                    _zigbeeReadResult.TrySetResult(current);
+                    Say($"command #{command.Id} {current.State}: read of {serial} over the radio{(current.Result is { } result ? ": " + (result.Length > 120 ? result[..120] + "…" : result) : string.Empty)}");
+                    return;
+                }
+
+                if (_time.GetUtcNow() > current.Deadline + DeadlineMargin)
+                {
+                    Say($"command #{command.Id} is still {current.State} past its deadline; the demo stops following it");
+                    return;
+                }
+            }
+        }
+        catch (CommandRejectedException e)
+        {
+            Say($"the read of {serial} over Zigbee was refused ({e.Reason}: {e.Message})");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            Say($"the demo could not follow its read of {serial}: {e.Message}");
+        }
+        finally
+        {
+            _zigbeeReadResult.TrySetResult(null);
         }
     }
 

@@ -33,6 +33,7 @@ public sealed class HeadEndNode : IAsyncDisposable
     private readonly List<IAsyncDisposable> _disposables = [];
     private readonly IKeyProvider _keyProvider;
     private readonly DlmsPushDecoder _decoder;
+    private readonly LateZigbeeLinkOpener _zigbeeOpener = new();
     private int _disposed;
 
     private HeadEndNode(HeadEndOptions options, IHeadEndStorage storage, IKeyProvider keyProvider, AuditLog audit, ProfileCatalog profiles,
@@ -49,7 +50,6 @@ public sealed class HeadEndNode : IAsyncDisposable
         Keyring = keyring;
         _decoder = decoder;
         Pipeline = pipeline;
-        Zigbee = zigbee;
         Meters = new DirectoryUpdatingMeterRepository(storage.Meters, Pipeline.Directory);
         Stores = new HeadEndStores(Meters, storage.Readings, storage.Commands, storage.Audit, storage.Keys, storage.Counters);
         Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
@@ -57,11 +57,10 @@ public sealed class HeadEndNode : IAsyncDisposable
         PushReceiver = new WrapperPushReceiver(Pipeline, time: time);
 
         // One connector for every link: DLMS/TCP, the local Zigbee coordinator (when there is one) and Zigbee gateways.
-        List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time)];
+        List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time), _zigbeeOpener];
         if (zigbee is not null)
         {
-            openers.Add(zigbee.LinkOpener);
-            _loops.Add(new HeadEndLoop("zigbee " + options.ZigbeeSerialPort, zigbee.RunAsync));
+            Attach(zigbee, options.ZigbeeSerialPort!);
         }
 
         var dlms = new DlmsMeterConnector(Keyring, Counters, new DlmsMeterConnectorOptions
@@ -123,7 +122,7 @@ public sealed class HeadEndNode : IAsyncDisposable
     public IngestPipeline Pipeline { get; }
 
     /// <summary>The local Zigbee coordinator and its concentrator, when <see cref="HeadEndOptions.ZigbeeSerialPort"/> is set.</summary>
-    public LocalZigbeeNetwork? Zigbee { get; }
+    public LocalZigbeeNetwork? Zigbee { get; private set; }
 
     public WrapperPushReceiver PushReceiver { get; }
 
@@ -216,6 +215,24 @@ public sealed class HeadEndNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Attaches a local Zigbee coordinator after the node opened (when the serial device exists only later, as the
+    /// demo's emulated one): meters at <c>zigbee://</c> endpoints become reachable through it and its radios' pushes go
+    /// to the ingest pipeline. Call it before the web host is built (its loop must be among <see cref="Loops"/>); at
+    /// most one coordinator per node.
+    /// </summary>
+    /// <exception cref="IOException">No coordinator answers on the device, or it cannot be opened.</exception>
+    public async Task AttachZigbeeAsync(string serialPort, int baudRate, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serialPort);
+        if (_zigbeeOpener.IsBound)
+        {
+            throw new InvalidOperationException("A Zigbee coordinator is already attached to this node.");
+        }
+
+        Attach(await OpenZigbeeAsync(serialPort, Options with { ZigbeeBaudRate = baudRate }, Pipeline, cancellationToken).ConfigureAwait(false), serialPort);
+    }
+
     /// <summary>Adds a long-running service (a transport adapter living elsewhere) that the host runs with the others.</summary>
     public void AddLoop(HeadEndLoop loop)
     {
@@ -277,6 +294,13 @@ public sealed class HeadEndNode : IAsyncDisposable
             ? new FileKeyProviderOptions { KeyEnvironmentVariable = variable }
             : new FileKeyProviderOptions { KeyFile = options.KeyFile ?? throw new ArgumentException("The file key provider needs a key file or an environment variable."), CreateKeyFile = options.CreateKeyFile }),
     };
+
+    private void Attach(LocalZigbeeNetwork zigbee, string serialPort)
+    {
+        _zigbeeOpener.Bind(zigbee.LinkOpener);
+        Zigbee = zigbee;
+        _loops.Add(new HeadEndLoop("zigbee " + serialPort, zigbee.RunAsync));
+    }
 
     private static async Task<LocalZigbeeNetwork> OpenZigbeeAsync(string serial, HeadEndOptions options, IngestPipeline pipeline, CancellationToken cancellationToken)
     {

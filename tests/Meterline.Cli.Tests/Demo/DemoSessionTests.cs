@@ -31,8 +31,13 @@ public sealed class DemoSessionTests : IDisposable
         Assert.Contains("\"relay\":\"Disconnected\"", disconnect.Result, StringComparison.Ordinal);
         Assert.False(session.Fleet.Meters[DemoOptions.TamperedMeter].Meter.Relay.OutputState, "the simulated meter's relay is open");
         Assert.True(session.Fleet.Meters[1].Meter.Relay.OutputState, "the other meters keep their supply");
-        Assert.True(session.Zigbee!.Forwarded > 0, "pushes came through the coordinator");
+        Assert.True(session.Node.Zigbee!.PushAdapter.Queued > 0, "pushes came through the coordinator");
         Assert.Equal(0, session.Node.Pipeline.Metrics.RejectedTotal);
+        var zigbeeRead = await session.Story.ZigbeeRead.WaitAsync(Bound);
+        Assert.NotNull(zigbeeRead);
+        Assert.Equal(CommandState.Confirmed, zigbeeRead.State);
+        Assert.Equal(CommandKind.Read, zigbeeRead.Kind);
+        Assert.Equal((await session.Node.Meters.FindBySerialAsync("MTL00000006"))!.Id, zigbeeRead.Meter);
 
         using var http = new HttpClient { BaseAddress = session.ApiAddress, Timeout = TimeSpan.FromSeconds(10) };
         var links = DemoReport.Links(session).ToDictionary(l => l.Name, l => l.Url);
