@@ -35,7 +35,7 @@ internal sealed class MeterCosemServer : ICosemServer
             return AttributeAccess.None;
         }
 
-        return MeterAccessRights.Attribute(profileObject, profileAssociation, attribute.AttributeId, _meter.PolicyOf(profileAssociation));
+        return MeterAccessRights.Attribute(profileObject, profileAssociation, attribute.AttributeId, _meter.SignaturesEnforced);
     }
 
     public MethodAccess GetMethodAccess(AssociationContext association, CosemMethodDescriptor method)
@@ -45,7 +45,7 @@ internal sealed class MeterCosemServer : ICosemServer
             return MethodAccess.None;
         }
 
-        return MeterAccessRights.Method(profileObject, profileAssociation, method.MethodId, _meter.PolicyOf(profileAssociation));
+        return MeterAccessRights.Method(profileObject, profileAssociation, method.MethodId, _meter.SignaturesEnforced);
     }
 
     public GetDataResult Get(AssociationContext association, CosemAttributeDescriptor attribute, SelectiveAccessDescriptor? selection)
