@@ -15,7 +15,9 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 /// Opens utility-settings associations (client SAP 48, HLS-GMAC mechanism 5, LN referencing with ciphering,
 /// authenticated and encrypted both ways, requests as general-glo-ciphering) with meters at
 /// <c>dlms+tcp://host:port?wport=N</c> endpoints, over TCP and the IEC 62056-47 wrapper, with the meter's keys of its
-/// current generation from the <see cref="IMeterKeyring"/>.
+/// current generation from the <see cref="IMeterKeyring"/>. For a meter whose security level is
+/// <see cref="SecurityLevel.AuthenticatedEncryptedSigned"/>, SET and ACTION requests are also signed with the head-end's
+/// key (<see cref="DlmsMeterConnectorOptions.Signer"/>, <see cref="GeneralSigningLink"/>).
 /// <para>
 /// The head-end's outgoing invocation counter: before a session starts, a block of
 /// <see cref="DlmsMeterConnectorOptions.CounterBlockSize"/> values is reserved durably through
@@ -60,6 +62,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
         var association = profile.Associations.FirstOrDefault(a => a.Id == _options.AssociationId && a.Ciphered && a.Mechanism == AuthenticationMechanism.HighGmac)
             ?? throw new MeterCommunicationException($"Profile {profile.Id} has no ciphered HLS-GMAC association \"{_options.AssociationId}\"", refused: false, isTransient: false);
 
+        var sign = Signing(meter);
         AssociationKeys keys;
         byte[] master;
         using (var secrets = await _keyring.GetSecretsAsync(meter.Id, meter.KeyGeneration, cancellationToken).ConfigureAwait(false))
@@ -85,7 +88,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 ExpectedServerSystemTitle = new SystemTitle(meter.SystemTitle.Value),
                 ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering ? Conformance.GeneralProtection : 0),
             };
-            var session = await ConnectAsync(endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), cancellationToken).ConfigureAwait(false);
+            var session = await ConnectAsync(endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), sign, cancellationToken).ConfigureAwait(false);
             return new DlmsMeterSession(session, profile, association, master, _options.TimeProvider);
         }
         catch
@@ -95,7 +98,35 @@ public sealed class DlmsMeterConnector : IMeterConnector
         }
     }
 
-    private async Task<DlmsClient> ConnectAsync(DlmsEndpoint endpoint, int clientSap, ClientAssociation association, CancellationToken cancellationToken)
+    /// <summary>The decorator that signs the meter's requests, or null when its security level does not ask for signatures.</summary>
+    private Func<IApduLink, IApduLink>? Signing(Meter meter)
+    {
+        if (meter.SecurityLevel != SecurityLevel.AuthenticatedEncryptedSigned)
+        {
+            return null;
+        }
+
+        if (_options.Signer is not { } source)
+        {
+            throw new MeterCommunicationException($"Meter {meter.Serial} takes signed commands, and this connector has no signing key", refused: false, isTransient: false);
+        }
+
+        IHesSigner signer;
+        try
+        {
+            signer = source();
+        }
+        catch (KeyProviderException e)
+        {
+            throw new MeterCommunicationException($"Meter {meter.Serial} takes signed commands, and the head-end's signing key is unavailable: {e.Message}", refused: false, isTransient: false, e);
+        }
+
+        var recipient = new SystemTitle(meter.SystemTitle.Value);
+        var generation = checked((uint)meter.KeyGeneration);
+        return inner => new GeneralSigningLink(inner, signer, _options.SystemTitle, recipient, generation, _options.UseGeneralGloCiphering);
+    }
+
+    private async Task<DlmsClient> ConnectAsync(DlmsEndpoint endpoint, int clientSap, ClientAssociation association, Func<IApduLink, IApduLink>? sign, CancellationToken cancellationToken)
     {
         StreamDuplexPipe? pipe = null;
         DlmsClient? client = null;
@@ -107,6 +138,11 @@ public sealed class DlmsMeterConnector : IMeterConnector
             if (_options.UseGeneralGloCiphering)
             {
                 link = new GeneralGloCipheringLink(link, _options.SystemTitle);
+            }
+
+            if (sign is not null)
+            {
+                link = sign(link);
             }
 
             client = DlmsClient.Create(new PipeOwningLink(link, pipe), association, new DlmsClientOptions { RequestTimeout = _options.RequestTimeout, Clock = _options.TimeProvider });

@@ -58,6 +58,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             Profiles = profiles.Profiles.ToDictionary(p => p.Id, StringComparer.Ordinal),
             RequestTimeout = options.MeterRequestTimeout,
             TimeProvider = time,
+            Signer = () => keyProvider.Signer,
         });
         Connectors = [dlms];
 
