@@ -186,7 +186,7 @@ public sealed partial class SmartMeter
         {
             var cosem = Objects[profileObject.LogicalName];
             var attributes = Enumerable.Range(1, cosem.AttributeCount)
-                .Select(i => ((sbyte)i, MeterAccessRights.Attribute(profileObject, association, (sbyte)i, signed)))
+                .Select(i => ((sbyte)i, MeterAccessRights.Attribute(profileObject, association, (sbyte)i)))
                 .ToList();
             var methods = Enumerable.Range(1, cosem.MethodCount)
                 .Select(i => ((sbyte)i, MeterAccessRights.Method(profileObject, association, (sbyte)i, signed)))

@@ -451,6 +451,9 @@ public sealed partial class SmartMeter : IEventRecorder
         }
     }
 
+    /// <summary>A write that must be signed came unsigned (<see cref="MeterCosemServer"/>): logged like any refusal for a signature.</summary>
+    internal void RefuseUnsigned() => OnSignatureRefused(SignatureRefusal.Missing);
+
     /// <summary>A request was refused for its signature: a security event in the transaction log (and an alert).</summary>
     private void OnSignatureRefused(SignatureRefusal reason)
     {

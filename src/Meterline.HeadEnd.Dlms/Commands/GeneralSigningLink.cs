@@ -20,15 +20,19 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 /// <item>originator: the head-end's system title; recipient: the meter's; date-time and other-information empty;</item>
 /// <item>signature: ECDSA P-256 / SHA-256, r ‖ s, over <see cref="GeneralSigning.GetSignedData"/>.</item>
 /// </list>
-/// GET requests, the AARQ and the RLRQ pass unchanged (the HLS reply, an ACTION, is signed too); responses are
-/// untouched: a meter without a signing key of its own answers a signed request ciphered and unsigned. A signer that
-/// fails makes the send fail with <see cref="DlmsSecurityException"/>.
+/// GET requests, the AARQ, the HLS reply (reply_to_HLS_authentication, the first ACTION after an AARQ, which HLS-GMAC
+/// authenticates already) and the RLRQ pass unchanged, so a meter that cannot or will not verify the head-end's
+/// signature still associates and refuses the signed command itself, as an answer. Responses are untouched: a meter
+/// without a signing key of its own answers a signed request ciphered and unsigned. A signer that fails makes the send
+/// fail with <see cref="DlmsSecurityException"/>. Sends are made one at a time (the DLMS client awaits each answer).
 /// </summary>
 internal sealed class GeneralSigningLink(IApduLink inner, IHesSigner signer, SystemTitle originator, SystemTitle recipient, uint keyGeneration, bool generalGlo)
     : IApduLink
 {
     private const byte GloSetRequest = 0xC9;
     private const byte GloActionRequest = 0xCB;
+    private const byte Aarq = 0x60;
+    private bool _hlsReplyNext;
 
     public Task Completion => inner.Completion;
 
@@ -43,7 +47,10 @@ internal sealed class GeneralSigningLink(IApduLink inner, IHesSigner signer, Sys
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> apdu, CancellationToken cancellationToken = default)
     {
-        if (apdu.Length > 0 && apdu.Span[0] is GloSetRequest or GloActionRequest
+        var tag = apdu.Length > 0 ? apdu.Span[0] : (byte)0;
+        var hlsReply = _hlsReplyNext && tag == GloActionRequest;
+        _hlsReplyNext = tag == Aarq || (_hlsReplyNext && tag != GloActionRequest);
+        if (!hlsReply && tag is GloSetRequest or GloActionRequest
             && ApduCodec.Decode(apdu.Span) is CipheredApdu { IsDedicated: false } ciphered
             && SecurityHeader.TryDecode(ciphered.CipheredContent.Span, out var header, out _))
         {

@@ -216,7 +216,7 @@ public sealed class MeterKeyStore
             throw new ArgumentException("HesPublicKey must be empty or an uncompressed P-256 point (65 bytes)", nameof(material));
         }
 
-        HesPublicKey = hesKey is null ? null : material.HesPublicKey.ToArray();
+        HesPublicKey = hesKey is null ? null : (ReadOnlyMemory<byte>?)material.HesPublicKey.ToArray();
         HesVerificationKey = hesKey;
         _encryptionKey = encryption;
         _broadcastKey = broadcast;
