@@ -8,7 +8,8 @@ public enum SignatureRefusal
 
     /// <summary>
     /// The signature does not verify with the key the association trusts (another signer, or altered bytes), or the
-    /// originator is not the association's client, or the recipient is not this server.
+    /// originator is not the association's client, or the recipient is not this server, or (where transaction-ids are
+    /// checked) the transaction-id is empty or longer than 8 octets.
     /// </summary>
     Invalid,
 

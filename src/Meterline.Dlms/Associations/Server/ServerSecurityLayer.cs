@@ -343,7 +343,14 @@ internal sealed class ServerSecurityLayer : IDisposable
         }
 
         // Checked once the signature verifies, so that only the signer's own requests count as replays.
-        return _transactionIds is null || _transactionIds.IsFresh(client, transactionId.Span) ? null : RefuseSignature(SignatureRefusal.Replayed);
+        if (_transactionIds is null)
+        {
+            return null;
+        }
+
+        return !TransactionIdGuard.TryRead(transactionId.Span, out _) ? RefuseSignature(SignatureRefusal.Invalid)
+            : _transactionIds.IsFresh(client, transactionId.Span) ? null
+            : RefuseSignature(SignatureRefusal.Replayed);
     }
 
     private ExceptionResponse RefuseSignature(SignatureRefusal reason)
