@@ -86,7 +86,8 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 ApplicationContext = ApplicationContextName.LogicalNameReferencingWithCiphering,
                 Mechanism = AuthenticationMechanism.HighGmac,
                 ExpectedServerSystemTitle = new SystemTitle(meter.SystemTitle.Value),
-                ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering ? Conformance.GeneralProtection : 0),
+                // General-signing is general protection too.
+                ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering || sign is not null ? Conformance.GeneralProtection : 0),
             };
             var session = await ConnectAsync(endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), sign, cancellationToken).ConfigureAwait(false);
             return new DlmsMeterSession(session, profile, association, master, _options.TimeProvider);

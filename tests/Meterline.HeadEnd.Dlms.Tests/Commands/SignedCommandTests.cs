@@ -170,6 +170,21 @@ public sealed class SignedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Disconnect_SignedWithServiceSpecificCiphering_MeterAcceptsIt()
+    {
+        await using var meter = new ServedMeter(_hes.PublicKey);
+        var connector = new DlmsMeterConnector(meter.Keyring, new InMemoryCounterStore(), Options(_hes.Signer) with { UseGeneralGloCiphering = false });
+
+        await using (var session = await connector.OpenAsync(meter.Entry(level: SecurityLevel.AuthenticatedEncryptedSigned)).WaitAsync(ServedMeter.Timeout))
+        {
+            await session.RemoteDisconnectAsync().WaitAsync(ServedMeter.Timeout);
+        }
+
+        Assert.False(meter.SmartMeter.Relay.OutputState);
+        Assert.Equal(0, SignatureEvents(meter));
+    }
+
+    [Fact]
     public async Task TransferKeys_SignedMeter_NewKeysWorkAndLaterGenerationsStaySigned()
     {
         await using var meter = new ServedMeter(_hes.PublicKey);
