@@ -1,21 +1,23 @@
 using Meterline.Dlms.Associations;
-using Meterline.Dlms.Cosem;
 using Meterline.Dlms.Profiles;
-using Meterline.Dlms.Security;
 
 namespace Meterline.Meter;
 
 /// <summary>
 /// The access rights an association has to an object, from the profile, with the protection each request must carry:
 /// in a ciphered association every request must be authenticated and encrypted (so a downgraded request is refused
-/// even inside the association), and the methods that move the relay or change keys must also be digitally signed
-/// when the association's security policy asks for signed requests.
+/// even inside the association), and when the meter enforces signed commands (it holds the head-end's public key) the
+/// invocations the profile lists under <c>signedMethods</c> must also be digitally signed by the head-end (the writes
+/// under <c>signedWrite</c> are checked when they are made, see <see cref="Attribute"/>).
 /// </summary>
 internal static class MeterAccessRights
 {
-    private static readonly ObisCode DisconnectControl = new(0, 0, 96, 3, 10, 255);
-
-    public static AttributeAccess Attribute(ProfileObject profileObject, ProfileAssociation association, sbyte attributeId, SecurityPolicy policy)
+    /// <summary>
+    /// The attribute's right. The version-3 protection bits of an attribute apply to reading and writing alike, so a
+    /// signed write (<c>signedWrite</c>) is not expressed here — it would make reads need a signature too — but checked
+    /// by <see cref="MeterCosemServer.Set"/>.
+    /// </summary>
+    public static AttributeAccess Attribute(ProfileObject profileObject, ProfileAssociation association, sbyte attributeId)
     {
         var access = AttributeAccess.None;
         if (profileObject.CanRead(association.Id))
@@ -33,16 +35,10 @@ internal static class MeterAccessRights
             return access;
         }
 
-        access |= AttributeAccess.AuthenticatedRequest | AttributeAccess.EncryptedRequest;
-        if ((access & AttributeAccess.Write) != 0 && policy.HasFlag(SecurityPolicy.DigitallySignedRequest))
-        {
-            access |= AttributeAccess.SignedRequest;
-        }
-
-        return access;
+        return access | AttributeAccess.AuthenticatedRequest | AttributeAccess.EncryptedRequest;
     }
 
-    public static MethodAccess Method(ProfileObject profileObject, ProfileAssociation association, sbyte methodId, SecurityPolicy policy)
+    public static MethodAccess Method(ProfileObject profileObject, ProfileAssociation association, sbyte methodId, bool signaturesEnforced)
     {
         if (!profileObject.CanInvoke(association.Id, methodId))
         {
@@ -56,8 +52,7 @@ internal static class MeterAccessRights
         }
 
         access |= MethodAccess.AuthenticatedRequest | MethodAccess.EncryptedRequest;
-        var critical = profileObject.LogicalName == DisconnectControl || profileObject.ClassId == 64;
-        if (critical && policy.HasFlag(SecurityPolicy.DigitallySignedRequest))
+        if (signaturesEnforced && profileObject.RequiresSignedInvoke(association.Id, methodId))
         {
             access |= MethodAccess.SignedRequest;
         }

@@ -23,7 +23,9 @@ internal sealed class MeterAssociationFactory
     private readonly SystemTitle _systemTitle;
     private readonly OutgoingInvocationCounter _counter;
     private readonly InvocationCounterGuard _clientCounters;
+    private readonly TransactionIdGuard _transactionIds;
     private readonly Func<ProfileAssociation, SecurityPolicy> _policy;
+    private readonly Action<SignatureRefusal> _signatureRefused;
     private readonly ushort _maxPduSize;
 
     public MeterAssociationFactory(
@@ -32,7 +34,9 @@ internal sealed class MeterAssociationFactory
         SystemTitle systemTitle,
         OutgoingInvocationCounter counter,
         InvocationCounterGuard clientCounters,
+        TransactionIdGuard transactionIds,
         Func<ProfileAssociation, SecurityPolicy> policy,
+        Action<SignatureRefusal> signatureRefused,
         ushort maxPduSize)
     {
         _profile = profile;
@@ -40,7 +44,9 @@ internal sealed class MeterAssociationFactory
         _systemTitle = systemTitle;
         _counter = counter;
         _clientCounters = clientCounters;
+        _transactionIds = transactionIds;
         _policy = policy;
+        _signatureRefused = signatureRefused;
         _maxPduSize = maxPduSize;
     }
 
@@ -53,7 +59,9 @@ internal sealed class MeterAssociationFactory
         }
 
         var definition = Definition(association);
-        return new ServerAssociation(definition, KeysFor(definition), server, _clientCounters, _counter);
+        var created = new ServerAssociation(definition, KeysFor(definition), server, _clientCounters, _counter, transactionIds: _transactionIds);
+        created.SignatureRefused += (_, e) => _signatureRefused(e.Reason);
+        return created;
     }
 
     public ServerAssociationDefinition Definition(ProfileAssociation association)
@@ -97,7 +105,10 @@ internal sealed class MeterAssociationFactory
 
         if (_keys.GlobalUnicastEncryptionKey is { } encryption && _keys.AuthenticationKey is { } authentication)
         {
-            return new AssociationKeys(_systemTitle, encryption, authentication);
+            return new AssociationKeys(_systemTitle, encryption, authentication)
+            {
+                PeerPublicKey = definition.AcceptsCiphering ? _keys.HesVerificationKey : null,
+            };
         }
 
         // The keys were erased (cover-open tamper). The association still has to answer, so it gets keys that exist

@@ -11,7 +11,8 @@ namespace Meterline.Meter;
 /// <summary>
 /// The meter's object model as the DLMS server associations see it: access rights from the profile (per
 /// association, with the protection ciphered associations demand), and every call brought up to date with the
-/// meter's measurements first and serialised with everything else the meter does.
+/// meter's measurements first and serialised with everything else the meter does. Writes the profile lists as signed
+/// are refused unsigned here, once the meter enforces signed commands.
 /// </summary>
 internal sealed class MeterCosemServer : ICosemServer
 {
@@ -35,7 +36,7 @@ internal sealed class MeterCosemServer : ICosemServer
             return AttributeAccess.None;
         }
 
-        return MeterAccessRights.Attribute(profileObject, profileAssociation, attribute.AttributeId, _meter.PolicyOf(profileAssociation));
+        return MeterAccessRights.Attribute(profileObject, profileAssociation, attribute.AttributeId);
     }
 
     public MethodAccess GetMethodAccess(AssociationContext association, CosemMethodDescriptor method)
@@ -45,7 +46,7 @@ internal sealed class MeterCosemServer : ICosemServer
             return MethodAccess.None;
         }
 
-        return MeterAccessRights.Method(profileObject, profileAssociation, method.MethodId, _meter.PolicyOf(profileAssociation));
+        return MeterAccessRights.Method(profileObject, profileAssociation, method.MethodId, _meter.SignaturesEnforced);
     }
 
     public GetDataResult Get(AssociationContext association, CosemAttributeDescriptor attribute, SelectiveAccessDescriptor? selection)
@@ -59,6 +60,13 @@ internal sealed class MeterCosemServer : ICosemServer
 
     public DataAccessResult Set(AssociationContext association, CosemAttributeDescriptor attribute, SelectiveAccessDescriptor? selection, CosemData value)
     {
+        if (!association.RequestProtection.Signed && _meter.SignaturesEnforced && RequiresSignedWrite(association, attribute))
+        {
+            // A write the profile lists under signedWrite, unsigned: refused like a missing access right, and logged.
+            _meter.RefuseUnsigned();
+            return DataAccessResult.ReadWriteDenied;
+        }
+
         lock (_meter.Sync)
         {
             _meter.AdvanceLocked();
@@ -74,6 +82,10 @@ internal sealed class MeterCosemServer : ICosemServer
             return _objects[method.InstanceId].Invoke(association, method.MethodId, parameters);
         }
     }
+
+    private bool RequiresSignedWrite(AssociationContext association, CosemAttributeDescriptor attribute) =>
+        TryResolve(association, attribute.ClassId, attribute.InstanceId, out var profileObject, out var profileAssociation)
+        && profileObject.RequiresSignedWrite(profileAssociation.Id, attribute.AttributeId);
 
     /// <summary>Finds the object (whose class must match the request's) and the association asking.</summary>
     private bool TryResolve(AssociationContext association, ushort classId, ObisCode instance, out ProfileObject profileObject, out ProfileAssociation profileAssociation)

@@ -181,15 +181,15 @@ public sealed partial class SmartMeter
 
     private IEnumerable<ObjectListEntry> ObjectList(ProfileAssociation association)
     {
-        var policy = PolicyOf(association);
+        var signed = SignaturesEnforced;
         foreach (var profileObject in Profile.ObjectListOf(association.Id))
         {
             var cosem = Objects[profileObject.LogicalName];
             var attributes = Enumerable.Range(1, cosem.AttributeCount)
-                .Select(i => ((sbyte)i, MeterAccessRights.Attribute(profileObject, association, (sbyte)i, policy)))
+                .Select(i => ((sbyte)i, MeterAccessRights.Attribute(profileObject, association, (sbyte)i)))
                 .ToList();
             var methods = Enumerable.Range(1, cosem.MethodCount)
-                .Select(i => ((sbyte)i, MeterAccessRights.Method(profileObject, association, (sbyte)i, policy)))
+                .Select(i => ((sbyte)i, MeterAccessRights.Method(profileObject, association, (sbyte)i, signed)))
                 .ToList();
             yield return new ObjectListEntry(cosem.ClassId, cosem.Version, cosem.LogicalName, attributes, methods);
         }
@@ -198,7 +198,8 @@ public sealed partial class SmartMeter
     private bool AuthoriseRelay(AssociationContext context)
     {
         // Defence in depth behind the access rights: the relay moves only for an authenticated, encrypted request
-        // (and a signed one when the association's policy asks for signatures).
+        // (and a signed one when the meter enforces signed commands and the profile lists the relay's methods as
+        // signed, or the association's policy asks for signatures on everything).
         var association = Profile.Associations.FirstOrDefault(a => a.LogicalName == context.AssociationLogicalName);
         if (association is null || !association.Ciphered)
         {
@@ -206,7 +207,10 @@ public sealed partial class SmartMeter
         }
 
         var protection = context.RequestProtection;
-        var signed = PolicyOf(association).HasFlag(SecurityPolicy.DigitallySignedRequest);
+        var signed = PolicyOf(association).HasFlag(SecurityPolicy.DigitallySignedRequest) ||
+            (SignaturesEnforced && Profile.Find(Relay.LogicalName) is { } relay &&
+                (relay.RequiresSignedInvoke(association.Id, DisconnectControlObject.RemoteDisconnectMethod) ||
+                 relay.RequiresSignedInvoke(association.Id, DisconnectControlObject.RemoteReconnectMethod)));
         return context.IsAuthenticated && protection.Authenticated && protection.Encrypted && (!signed || protection.Signed);
     }
 

@@ -30,6 +30,7 @@ public sealed partial class SmartMeter : IEventRecorder
     private readonly MeterStatePersistence _persistence;
     private readonly OutgoingInvocationCounter _counter;
     private readonly InvocationCounterGuard _clientCounters;
+    private readonly TransactionIdGuard _transactionIds;
     private readonly MetrologyEngine _engine;
     private readonly DemandRegister _demand;
     private readonly IntervalAccumulator _block;
@@ -87,6 +88,8 @@ public sealed partial class SmartMeter : IEventRecorder
         _counter = new OutgoingInvocationCounter(saved.OutgoingCounterMark, _persistence);
         _clientCounters = new InvocationCounterGuard(_persistence);
         _clientCounters.Import(saved.ClientCounters);
+        _transactionIds = new TransactionIdGuard(_persistence);
+        _transactionIds.Import(saved.TransactionIds);
         _engine = new MetrologyEngine(options.Household, options.GridSeed) { MaxSubStep = options.MetrologyStep };
         _engine.Registers.Restore(saved.Registers);
         _tamperCount = saved.Registers.GetValueOrDefault(TamperCountRegister);
@@ -100,7 +103,8 @@ public sealed partial class SmartMeter : IEventRecorder
         _lastMeterTime = Clock.UtcNow;
         var local = Clock.LocalNow;
         _lastBlockCapture = ClockBlocks.IsBoundary(local, options.BlockPeriod) ? local : ClockBlocks.BlockEnd(local, options.BlockPeriod) - options.BlockPeriod;
-        _associations = new MeterAssociationFactory(Profile, Keys, Identity.SystemTitle, _counter, _clientCounters, PolicyOf, options.MaxPduSize);
+        _associations = new MeterAssociationFactory(
+            Profile, Keys, Identity.SystemTitle, _counter, _clientCounters, _transactionIds, PolicyOf, OnSignatureRefused, options.MaxPduSize);
         var objects = BuildObjects();
         Objects = objects;
         _server = new MeterCosemServer(this, Profile, objects);
@@ -165,6 +169,21 @@ public sealed partial class SmartMeter : IEventRecorder
             lock (Sync)
             {
                 return _tamperCount;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the meter demands signed commands: it holds the head-end's public key, so the writes and methods its
+    /// profile lists as signed (relay, key transfer, calendar activation) are refused unless the head-end signed them.
+    /// </summary>
+    public bool SignaturesEnforced
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return Keys.HesPublicKey is not null;
             }
         }
     }
@@ -272,6 +291,39 @@ public sealed partial class SmartMeter : IEventRecorder
         {
             Keys.Install(encryptionKey, authenticationKey, masterKey);
             _coverOpened = false;
+        }
+    }
+
+    /// <summary>
+    /// On-site installation of the head-end's public key (0x04 ‖ X ‖ Y), the trust anchor of signed commands, into a
+    /// meter that holds none (or holds this one: nothing changes). From then on the meter enforces signed commands. A
+    /// meter that trusts another key keeps it: only its utility association replaces it (Security setup
+    /// import_certificate, itself a signed command).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an uncompressed P-256 point.</exception>
+    /// <exception cref="InvalidOperationException">The meter already trusts another head-end key.</exception>
+    public void InstallHesPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (!MeterKeyStore.IsValidHesPublicKey(publicKey))
+        {
+            throw new ArgumentException("The head-end public key must be an uncompressed P-256 point (65 bytes, 0x04 ‖ X ‖ Y)", nameof(publicKey));
+        }
+
+        lock (Sync)
+        {
+            if (Keys.HesPublicKey is { } current)
+            {
+                if (!current.Span.SequenceEqual(publicKey))
+                {
+                    throw new InvalidOperationException($"Meter {Identity.Serial} already trusts another head-end key; its utility association replaces it");
+                }
+
+                return;
+            }
+
+            AdvanceLocked();
+            Keys.TrySetHesPublicKey(publicKey);
+            RecordLocked(SecurityEventCodes.HesPublicKeyChanged, protectAlertNow: false);
         }
     }
 
@@ -399,8 +451,38 @@ public sealed partial class SmartMeter : IEventRecorder
         }
     }
 
+    /// <summary>A write that must be signed came unsigned (<see cref="MeterCosemServer"/>): logged like any refusal for a signature.</summary>
+    internal void RefuseUnsigned() => OnSignatureRefused(SignatureRefusal.Missing);
+
+    /// <summary>A request was refused for its signature: a security event in the transaction log (and an alert).</summary>
+    private void OnSignatureRefused(SignatureRefusal reason)
+    {
+        lock (Sync)
+        {
+            AdvanceLocked();
+            RecordLocked(
+                reason switch
+                {
+                    SignatureRefusal.Missing => SecurityEventCodes.SignatureMissing,
+                    SignatureRefusal.Replayed => SecurityEventCodes.SignedRequestReplayed,
+                    _ => SecurityEventCodes.SignatureInvalid,
+                },
+                protectAlertNow: false);
+        }
+    }
+
     private void OnKeysChanged(object? sender, KeyChangedEventArgs e)
     {
+        if (e.KeyId is MeterKeyId.HesPublicKey)
+        {
+            // A new trust anchor: requests signed under the old key no longer verify, and the new key's signer numbers
+            // its transactions afresh.
+            _transactionIds.Clear();
+            var keys = Keys.Snapshot();
+            _persistence.TryUpdate(s => s with { Keys = keys, TransactionIds = [] });
+            return;
+        }
+
         // A new key starts its counters afresh: a client's counters under the old key mean nothing under the new one.
         if (e.KeyId is MeterKeyId.GlobalUnicastEncryptionKey)
         {

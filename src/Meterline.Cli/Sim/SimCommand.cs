@@ -38,11 +38,12 @@ internal static class SimCommand
         var interval = new Option<double>("--status-interval") { Description = "Seconds between status lines when the output is not a terminal", DefaultValueFactory = _ => 5 };
         var transport = new Option<string>("--transport") { Description = "tcp (DLMS/TCP, pushes to --push) or zigbee (every meter also has a radio behind an emulated XBee coordinator on a pseudo-terminal, and pushes over it)", DefaultValueFactory = _ => "tcp" };
         var zigbeeLoss = new Option<double>("--zigbee-loss") { Description = "With --transport zigbee: the share of frames lost on the air, 0 to 0.5", DefaultValueFactory = _ => 0 };
+        var hesPublicKey = new Option<string?>("--hes-public-key") { Description = "The head-end's public key (PEM); meters provisioned now, and meters trusting no key yet, get it and then demand signed relay, key and calendar commands" };
         var apiMode = new Option<int>("--api-mode") { Description = "With --transport zigbee: the coordinator's XBee API mode, 1 or 2 (escaped)", DefaultValueFactory = _ => 1 };
         var command = new Command("sim", "Run a fleet of simulated meters on the network (DLMS/TCP, pushes, scenarios) in accelerated time")
         {
             meters, speed, start, profile, provisioning, stateDir, listen, advertise, port, portPerMeter, framing, push, scenario, seed, duration, interval,
-            transport, zigbeeLoss, apiMode,
+            transport, zigbeeLoss, apiMode, hesPublicKey,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -145,6 +146,19 @@ internal static class SimCommand
                 var other => throw new CommandException($"--transport is tcp or zigbee, not '{other}'", ExitCodes.Usage),
             };
 
+            ReadOnlyMemory<byte> trustAnchor = default;
+            if (result.GetValue(hesPublicKey) is { } keyPath)
+            {
+                try
+                {
+                    trustAnchor = Simulator.Provisioning.HesPublicKeyPem.Read(keyPath);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    throw new CommandException("--hes-public-key: " + e.Message, ExitCodes.Usage);
+                }
+            }
+
             return new FleetSimulatorOptions
             {
                 Radio = radio,
@@ -159,6 +173,7 @@ internal static class SimCommand
                 Push = destination,
                 Scenarios = scenarios,
                 Seed = result.GetValue(seed),
+                HesPublicKey = trustAnchor,
             };
         }
     }

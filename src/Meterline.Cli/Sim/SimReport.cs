@@ -46,6 +46,11 @@ internal static class SimReport
 
         output.WriteLine($"provisioning: {fleet.ProvisioningPath} (keys: keep it private)");
         output.WriteLine($"state: {Path.GetFullPath(options.StateDirectory)}");
+        var signing = fleet.Provisioning.Meters.Count(m => !m.Keys.HesPublicKey.IsEmpty);
+        if (signing > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"signed commands: {signing} of {fleet.Provisioning.Meters.Count} meters trust a head-end key and demand signed relay, key and calendar commands"));
+        }
         if (fleet.Radio is { } radio)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

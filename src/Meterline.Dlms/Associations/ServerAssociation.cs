@@ -34,6 +34,11 @@ public sealed class ServerAssociation : IDisposable
     /// <param name="clientCounters">The last invocation counters accepted from clients; owned and persisted by the caller.</param>
     /// <param name="serverCounter">The server's own invocation counter for the global key; owned and persisted by the caller.</param>
     /// <param name="limits">Caps on reassembling a long SET; <see cref="BlockTransferLimits.Default"/> when null.</param>
+    /// <param name="transactionIds">
+    /// The last general-signing transaction-ids accepted, owned and persisted by the caller: when given, a signed
+    /// request whose transaction-id is not fresh is refused as a replay. Null: transaction-ids are not checked (the
+    /// ciphering layer's counter still is).
+    /// </param>
     /// <exception cref="ArgumentException">The definition is inconsistent, or the keys do not allow what it needs.</exception>
     /// <exception cref="DlmsSecurityException">A signing or public key is not a P-256 key.</exception>
     public ServerAssociation(
@@ -42,7 +47,8 @@ public sealed class ServerAssociation : IDisposable
         ICosemServer server,
         InvocationCounterGuard clientCounters,
         OutgoingInvocationCounter serverCounter,
-        BlockTransferLimits? limits = null)
+        BlockTransferLimits? limits = null,
+        TransactionIdGuard? transactionIds = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(server);
@@ -59,13 +65,22 @@ public sealed class ServerAssociation : IDisposable
                 keys,
                 clientCounters,
                 serverCounter,
-                acceptEncryptionOnly: policy.HasFlag(SecurityPolicy.EncryptedRequest) && !policy.HasFlag(SecurityPolicy.AuthenticatedRequest));
+                acceptEncryptionOnly: policy.HasFlag(SecurityPolicy.EncryptedRequest) && !policy.HasFlag(SecurityPolicy.AuthenticatedRequest),
+                transactionIds,
+                OnSignatureRefused);
         _acse = new ServerAcseHandler(definition, _security);
         _get = new ServerGetService(server);
         _set = new ServerSetService(server, limits ?? BlockTransferLimits.Default);
         _action = new ServerActionService(server);
         Context = CreateContext(MessageProtection.None);
     }
+
+    /// <summary>
+    /// A request was refused for its signature: unsigned where the access right asks for a signature, a signature
+    /// that does not verify, or a replayed transaction-id. Raised during <see cref="Receive"/>, before it returns the
+    /// refusal; the request changed nothing.
+    /// </summary>
+    public event EventHandler<SignatureRefusedEventArgs>? SignatureRefused;
 
     public ServerAssociationDefinition Definition { get; }
 
@@ -348,7 +363,7 @@ public sealed class ServerAssociation : IDisposable
             return plain;
         }
 
-        var plan = requestProtection.StrengthenedTo(reply.Required, _keys!.Suite);
+        var plan = ResponsePlan(requestProtection, reply.Required);
         if (!plan.IsCiphered && !plan.Signed)
         {
             return plain;
@@ -372,10 +387,23 @@ public sealed class ServerAssociation : IDisposable
             Policy = Definition.SecurityPolicy,
             ResponseCapability = capability,
             MaxResponseLength = required => ciphered
-                ? _security!.GetMaxPlainLength(ClientMaxReceivePduSize, protection.StrengthenedTo(required, _keys!.Suite))
+                ? _security!.GetMaxPlainLength(ClientMaxReceivePduSize, ResponsePlan(protection, required))
                 : ClientMaxReceivePduSize == 0 ? int.MaxValue : ClientMaxReceivePduSize,
+            SignatureRefused = OnSignatureRefused,
         };
     }
+
+    /// <summary>
+    /// The response's layers: the request's, strengthened to what the reply requires. A server without a signing key
+    /// of its own answers a signed request unsigned (the access check never grants a reply that requires a signature).
+    /// </summary>
+    private ServerProtection ResponsePlan(ServerProtection request, MessageProtection required)
+    {
+        var plan = request.StrengthenedTo(required, _keys!.Suite);
+        return plan.Signed && !_security!.CanSign ? plan.WithoutSignature() : plan;
+    }
+
+    private void OnSignatureRefused(SignatureRefusal reason) => SignatureRefused?.Invoke(this, new SignatureRefusedEventArgs(reason));
 
     private AssociationContext CreateContext(MessageProtection protection) => new(
         Definition.LogicalName,

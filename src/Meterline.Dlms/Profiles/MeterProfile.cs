@@ -93,8 +93,9 @@ public sealed class MeterProfile
         Unique(associations.Select(a => a.Id), "association id");
         Unique(associations.Select(a => a.ClientSap.ToString(CultureInfo.InvariantCulture)), "association client SAP");
         var known = associations.Select(a => a.Id).ToFrozenSet(StringComparer.Ordinal);
+        var ciphered = associations.Where(a => a.Ciphered).Select(a => a.Id).ToFrozenSet(StringComparer.Ordinal);
 
-        var objects = Array(root, "objects", "profile").Select(element => ReadObject(element, known)).ToImmutableArray();
+        var objects = Array(root, "objects", "profile").Select(element => ReadObject(element, known, ciphered)).ToImmutableArray();
         Unique(objects.Select(o => o.LogicalName.ToString()), "object logical name");
         foreach (var association in associations)
         {
@@ -126,7 +127,7 @@ public sealed class MeterProfile
         return new ProfileAssociation(id, Obis(element, "logicalName", where), sap, mechanism, ciphered);
     }
 
-    private static ProfileObject ReadObject(JsonElement element, FrozenSet<string> associations)
+    private static ProfileObject ReadObject(JsonElement element, FrozenSet<string> associations, FrozenSet<string> ciphered)
     {
         var logicalName = Obis(element, "logicalName", "object");
         var where = $"object {logicalName}";
@@ -141,6 +142,8 @@ public sealed class MeterProfile
         var read = Names(element, "read", where, associations);
         var write = IndexedNames(element, "write", where, associations);
         var methods = IndexedNames(element, "methods", where, associations);
+        var signedWrite = SignedNames(element, "signedWrite", "write", write, where, associations, ciphered);
+        var signedMethods = SignedNames(element, "signedMethods", "methods", methods, where, associations, ciphered);
         string? quantity = element.TryGetProperty("quantity", out var q) ? q.GetString() : null;
         ScalerUnit? scalerUnit = null;
         if (element.TryGetProperty("unit", out var unitElement))
@@ -162,7 +165,45 @@ public sealed class MeterProfile
             throw new InvalidDataException($"{where}: a register needs a unit and scaler");
         }
 
-        return new ProfileObject(logicalName, classId, version, name, read, write, methods, quantity, scalerUnit);
+        return new ProfileObject(logicalName, classId, version, name, read, write, methods, quantity, scalerUnit)
+        {
+            SignedWrite = signedWrite,
+            SignedMethods = signedMethods,
+        };
+    }
+
+    /// <summary>
+    /// A signature requirement (signedWrite, signedMethods): each entry names an index and associations that already
+    /// have the right (in <paramref name="rights"/>), and only ciphered associations, since a signature without
+    /// ciphering is refused (nothing would detect its replay).
+    /// </summary>
+    private static ImmutableDictionary<sbyte, ImmutableArray<string>> SignedNames(
+        JsonElement element,
+        string property,
+        string rightsProperty,
+        ImmutableDictionary<sbyte, ImmutableArray<string>> rights,
+        string where,
+        FrozenSet<string> associations,
+        FrozenSet<string> ciphered)
+    {
+        var signed = IndexedNames(element, property, where, associations);
+        foreach (var (index, names) in signed)
+        {
+            foreach (var name in names)
+            {
+                if (!rights.TryGetValue(index, out var holders) || !holders.Contains(name, StringComparer.Ordinal))
+                {
+                    throw new InvalidDataException($"{where}.{property}: association '{name}' has no {rightsProperty} right on {index}");
+                }
+
+                if (!ciphered.Contains(name))
+                {
+                    throw new InvalidDataException($"{where}.{property}: association '{name}' is not ciphered, so it cannot carry signed requests");
+                }
+            }
+        }
+
+        return signed;
     }
 
     private static ProfileEventCode ReadEvent(JsonElement element)

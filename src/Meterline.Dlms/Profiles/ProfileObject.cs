@@ -6,7 +6,8 @@ namespace Meterline.Dlms.Profiles;
 /// <summary>
 /// One COSEM object of a meter profile: its logical name, interface class and version, a name for people, for
 /// registers the physical quantity with scaler and unit, and which associations may read its attributes, write which
-/// attributes, and invoke which methods.
+/// attributes, and invoke which methods — and of those writes and invocations, which must come digitally signed by
+/// the head-end (general-signing) when the meter enforces signatures.
 /// </summary>
 public sealed record ProfileObject(
     ObisCode LogicalName,
@@ -19,6 +20,20 @@ public sealed record ProfileObject(
     string? Quantity = null,
     ScalerUnit? ScalerUnit = null)
 {
+    /// <summary>Of <see cref="Methods"/>, the invocations that must be signed: method index → association ids.</summary>
+    public ImmutableDictionary<sbyte, ImmutableArray<string>> SignedMethods { get; init; } = ImmutableDictionary<sbyte, ImmutableArray<string>>.Empty;
+
+    /// <summary>Of <see cref="Write"/>, the writes that must be signed: attribute index → association ids.</summary>
+    public ImmutableDictionary<sbyte, ImmutableArray<string>> SignedWrite { get; init; } = ImmutableDictionary<sbyte, ImmutableArray<string>>.Empty;
+
+    /// <summary>True when the association's invocations of method <paramref name="methodId"/> must be signed.</summary>
+    public bool RequiresSignedInvoke(string associationId, sbyte methodId) =>
+        SignedMethods.TryGetValue(methodId, out var callers) && callers.Contains(associationId, StringComparer.Ordinal);
+
+    /// <summary>True when the association's writes of attribute <paramref name="attributeId"/> must be signed.</summary>
+    public bool RequiresSignedWrite(string associationId, sbyte attributeId) =>
+        SignedWrite.TryGetValue(attributeId, out var writers) && writers.Contains(associationId, StringComparer.Ordinal);
+
     /// <summary>True when the association may read the object's attributes.</summary>
     public bool CanRead(string associationId) => Read.Contains(associationId, StringComparer.Ordinal);
 

@@ -17,7 +17,9 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 /// current generation from the <see cref="IMeterKeyring"/>. The link under each association is opened by the first
 /// <see cref="IDlmsLinkOpener"/> that accepts the meter's endpoint: by default only <see cref="TcpWrapperLinkOpener"/>
 /// (<c>dlms+tcp://host:port?wport=N</c>, TCP and the IEC 62056-47 wrapper); the Zigbee openers add <c>zigbee://</c>
-/// and <c>zigbee+gw://</c>.
+/// and <c>zigbee+gw://</c>. For a meter whose security level is
+/// <see cref="SecurityLevel.AuthenticatedEncryptedSigned"/>, SET and ACTION requests are also signed with the head-end's
+/// key (<see cref="DlmsMeterConnectorOptions.Signer"/>, <see cref="GeneralSigningLink"/>).
 /// <para>
 /// The head-end's outgoing invocation counter: before a session starts, a block of
 /// <see cref="DlmsMeterConnectorOptions.CounterBlockSize"/> values is reserved durably for (meter, key generation) —
@@ -98,6 +100,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
         var association = profile.Associations.FirstOrDefault(a => a.Id == _options.AssociationId && a.Ciphered && a.Mechanism == AuthenticationMechanism.HighGmac)
             ?? throw new MeterCommunicationException($"Profile {profile.Id} has no ciphered HLS-GMAC association \"{_options.AssociationId}\"", refused: false, isTransient: false);
 
+        var sign = Signing(meter);
         AssociationKeys keys;
         byte[] master;
         using (var secrets = await _keyring.GetSecretsAsync(meter.Id, meter.KeyGeneration, cancellationToken).ConfigureAwait(false))
@@ -121,9 +124,10 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 ApplicationContext = ApplicationContextName.LogicalNameReferencingWithCiphering,
                 Mechanism = AuthenticationMechanism.HighGmac,
                 ExpectedServerSystemTitle = new SystemTitle(meter.SystemTitle.Value),
-                ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering ? Conformance.GeneralProtection : 0),
+                // General-signing is general protection too.
+                ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering || sign is not null ? Conformance.GeneralProtection : 0),
             };
-            var session = await ConnectAsync(opener, endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), cancellationToken).ConfigureAwait(false);
+            var session = await ConnectAsync(opener, endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), sign, cancellationToken).ConfigureAwait(false);
             return new DlmsMeterSession(session, profile, association, master, _options.TimeProvider);
         }
         catch
@@ -134,6 +138,34 @@ public sealed class DlmsMeterConnector : IMeterConnector
     }
 
     private IDlmsLinkOpener? FindOpener(MeterEndpoint endpoint) => Array.Find(_openers, o => o.CanOpen(endpoint));
+
+    /// <summary>The decorator that signs the meter's requests, or null when its security level does not ask for signatures.</summary>
+    private Func<IApduLink, IApduLink>? Signing(Meter meter)
+    {
+        if (meter.SecurityLevel != SecurityLevel.AuthenticatedEncryptedSigned)
+        {
+            return null;
+        }
+
+        if (_options.Signer is not { } source)
+        {
+            throw new MeterCommunicationException($"Meter {meter.Serial} takes signed commands, and this connector has no signing key", refused: false, isTransient: false);
+        }
+
+        IHesSigner signer;
+        try
+        {
+            signer = source();
+        }
+        catch (KeyProviderException e)
+        {
+            throw new MeterCommunicationException($"Meter {meter.Serial} takes signed commands, and the head-end's signing key is unavailable: {e.Message}", refused: false, isTransient: false, e);
+        }
+
+        var recipient = new SystemTitle(meter.SystemTitle.Value);
+        var generation = checked((uint)meter.KeyGeneration);
+        return inner => new GeneralSigningLink(inner, signer, _options.SystemTitle, recipient, generation, _options.UseGeneralGloCiphering);
+    }
 
     private async Task<uint> ReserveCountersAsync(Meter meter, CancellationToken cancellationToken)
     {
@@ -153,7 +185,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
         }
     }
 
-    private async Task<DlmsClient> ConnectAsync(IDlmsLinkOpener opener, MeterEndpoint endpoint, int clientSap, ClientAssociation association, CancellationToken cancellationToken)
+    private async Task<DlmsClient> ConnectAsync(IDlmsLinkOpener opener, MeterEndpoint endpoint, int clientSap, ClientAssociation association, Func<IApduLink, IApduLink>? sign, CancellationToken cancellationToken)
     {
         IApduLink? link = null;
         DlmsClient? client = null;
@@ -164,6 +196,11 @@ public sealed class DlmsMeterConnector : IMeterConnector
             if (_options.UseGeneralGloCiphering)
             {
                 link = new GeneralGloCipheringLink(link, _options.SystemTitle);
+            }
+
+            if (sign is not null)
+            {
+                link = sign(link);
             }
 
             client = DlmsClient.Create(link, association, new DlmsClientOptions { RequestTimeout = _options.RequestTimeout, Clock = _options.TimeProvider });

@@ -1,5 +1,6 @@
 using Meterline.Dlms.Profiles;
 using Meterline.Dlms.Security;
+using Meterline.HeadEnd.Keys;
 
 namespace Meterline.HeadEnd.Dlms.Commands;
 
@@ -26,6 +27,13 @@ public sealed record DlmsMeterConnectorOptions
 
     /// <summary>The association to open (the IS 15959 utility-settings association).</summary>
     public string AssociationId { get; init; } = "utility";
+
+    /// <summary>
+    /// The head-end's signing key (<c>IKeyProvider.Signer</c>), asked for when a session opens with a meter whose
+    /// security level is <see cref="Meters.SecurityLevel.AuthenticatedEncryptedSigned"/>: its SET and ACTION requests
+    /// are then signed (<see cref="GeneralSigningLink"/>). Null: such meters cannot be reached.
+    /// </summary>
+    public Func<IHesSigner>? Signer { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -9,6 +9,10 @@ public enum SecurityLevel
     /// <summary>Authenticated and encrypted with the meter's global unicast key (suite 0, HLS-GMAC association).</summary>
     AuthenticatedEncrypted = 0,
 
-    /// <summary>As <see cref="AuthenticatedEncrypted"/>, and relay and key commands signed with the HES key (suite 1).</summary>
+    /// <summary>
+    /// As <see cref="AuthenticatedEncrypted"/>, and commands signed with the HES key (ECDSA P-256, general-signing of
+    /// every SET and ACTION request): the meter trusts the head-end's public key and refuses unsigned relay, key and
+    /// calendar commands.
+    /// </summary>
     AuthenticatedEncryptedSigned = 1,
 }

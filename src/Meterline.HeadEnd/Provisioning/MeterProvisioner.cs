@@ -26,6 +26,7 @@ public sealed class MeterProvisioner : IDisposable
     public const string RotatedAction = "key.rotated";
     public const string CompromisedAction = "key.compromised";
     public const string ExportedAction = "key.exported";
+    public const string HesPublicKeyExportedAction = "key.hes-public-exported";
 
     private static readonly MeterKeyKind[] AesKinds = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master];
 
@@ -63,17 +64,50 @@ public sealed class MeterProvisioner : IDisposable
     /// <summary>
     /// Imports the simulator's provisioning file (see <see cref="ProvisioningFileReader"/>): an invalid file is refused
     /// whole (<see cref="InvalidDataException"/>); a valid one is imported meter by meter, each added, skipped or refused.
+    /// A meter that trusts a head-end key (<see cref="ProvisioningFileEntry.HesPublicKey"/>) is registered with
+    /// <see cref="SecurityLevel.AuthenticatedEncryptedSigned"/>, and refused when that key is not this head-end's: it
+    /// would refuse every command this head-end signs.
     /// </summary>
     public async Task<ProvisioningImportReport> ImportFileAsync(string path, string actor, CancellationToken cancellationToken = default)
     {
         using var file = ProvisioningFileReader.Read(path);
         var results = new List<ProvisioningResult>(file.Meters.Count);
+        ReadOnlyMemory<byte>? own = null;
         foreach (var entry in file.Meters)
         {
+            if (!entry.HesPublicKey.IsEmpty)
+            {
+                own ??= _provider.Signer.PublicKey;
+                if (!entry.HesPublicKey.Span.SequenceEqual(own.Value.Span))
+                {
+                    results.Add(await RefuseAsync(actor, entry.Registration.Serial, null,
+                        new Refusal($"hesPublicKey is not this head-end's signing key (the meter trusts {HesPublicKeyFile.Fingerprint(entry.HesPublicKey.Span)})", null),
+                        cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
+            }
+
             results.Add(await ProvisionAsync(entry.Registration, entry.Keys, actor, generated: false, cancellationToken).ConfigureAwait(false));
         }
 
         return new ProvisioningImportReport(results);
+    }
+
+    /// <summary>
+    /// Writes the head-end's public signing key to <paramref name="path"/> as PEM (<see cref="HesPublicKeyFile"/>), for
+    /// meters' installation and for <c>meterline sim --hes-public-key</c>; the key is created by the key provider if it
+    /// does not exist yet. Audited (with the key's fingerprint) before it is written. Returns the fingerprint.
+    /// </summary>
+    public async Task<string> ExportHesPublicKeyAsync(string path, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var publicKey = _provider.Signer.PublicKey;
+        var fingerprint = HesPublicKeyFile.Fingerprint(publicKey.Span);
+        await _audit.AppendAsync(actor, HesPublicKeyExportedAction, "head-end", new AuditDetail()
+            .Add("fingerprint", fingerprint).Add("provider", _provider.ProviderId).Add("path", Path.GetFullPath(path)).ToString(), cancellationToken).ConfigureAwait(false);
+        HesPublicKeyFile.Write(path, publicKey.Span);
+        return fingerprint;
     }
 
     /// <summary>

@@ -6,4 +6,5 @@ namespace Meterline.HeadEnd.Provisioning;
 /// <param name="Index">Its position in the file, from 0.</param>
 /// <param name="Registration">What the registry stores.</param>
 /// <param name="Keys">Its secrets; disposed with the file.</param>
-public sealed record ProvisioningFileEntry(int Index, MeterRegistration Registration, MeterKeySet Keys);
+/// <param name="HesPublicKey">The head-end public key the meter trusts for signed commands (0x04 ‖ X ‖ Y), or empty.</param>
+public sealed record ProvisioningFileEntry(int Index, MeterRegistration Registration, MeterKeySet Keys, ReadOnlyMemory<byte> HesPublicKey = default);

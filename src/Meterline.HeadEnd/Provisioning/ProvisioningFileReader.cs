@@ -7,7 +7,8 @@ using Meterline.HeadEnd.Meters;
 namespace Meterline.HeadEnd.Provisioning;
 
 /// <summary>
-/// Reads the simulator's provisioning file (format version 1, docs/simulator.md "Provisioning file") for the head-end,
+/// Reads the simulator's provisioning file (format version 1, docs/simulator.md "Provisioning file", with the optional
+/// per-meter <c>hesPublicKey</c> of a meter that trusts a head-end key and so demands signed commands) for the head-end,
 /// bounded: at most <see cref="MaxFileBytes"/> bytes, <see cref="MaxMeters"/> meters and nesting depth
 /// <see cref="MaxDepth"/>; every field of every meter is validated (unknown and repeated fields are refused), and an
 /// error names the meter (index and id) and field, never a key. The JSON is read in place from one buffer that is
@@ -207,6 +208,7 @@ public static class ProvisioningFileReader
         private int _port;
         private string? _profile;
         private string? _zigbee;
+        private byte[] _hesPublicKey = [];
 
         private static readonly string[] Required =
         [
@@ -293,6 +295,18 @@ public static class ProvisioningFileReader
                     }
 
                     break;
+                case "'hesPublicKey'":
+                    var hes = String(ref reader, name);
+                    if (hes is { Length: 2 * HesPublicKeyFile.PointLength } && hes.All(char.IsAsciiHexDigit) && HesPublicKeyFile.IsValidPoint(Convert.FromHexString(hes)))
+                    {
+                        _hesPublicKey = Convert.FromHexString(hes);
+                    }
+                    else
+                    {
+                        Fail("hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)");
+                    }
+
+                    break;
                 case "'householdSeed'":
                     Int(ref reader, "householdSeed", int.MinValue, int.MaxValue);
                     break;
@@ -335,9 +349,11 @@ public static class ProvisioningFileReader
             var endpoint = new MeterEndpoint(_zigbee is { } radio
                 ? "zigbee://" + radio
                 : string.Create(CultureInfo.InvariantCulture, $"dlms+tcp://{host}:{_port}?wport={_wPort}"));
-            var registration = new MeterRegistration(_id!, _title, _profile!, Endpoint: endpoint);
+            // A meter that trusts a head-end key demands signed commands.
+            var level = _hesPublicKey.Length > 0 ? SecurityLevel.AuthenticatedEncryptedSigned : SecurityLevel.AuthenticatedEncrypted;
+            var registration = new MeterRegistration(_id!, _title, _profile!, Endpoint: endpoint, SecurityLevel: level);
             var keys = new MeterKeySet(_keys.AsSpan(0, 16), _keys.AsSpan(16, 16), _keys.AsSpan(32, 16), _password.AsSpan(0, _passwordLength));
-            return new ProvisioningFileEntry(index, registration, keys);
+            return new ProvisioningFileEntry(index, registration, keys, _hesPublicKey);
         }
 
         public void Zero()

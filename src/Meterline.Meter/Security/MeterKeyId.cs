@@ -18,6 +18,12 @@ public enum MeterKeyId : byte
     /// <summary>(3) Master key (KEK), which wraps the others in transfer.</summary>
     MasterKey = 3,
 
+    /// <summary>
+    /// The head-end's ECDSA P-256 public key, the trust anchor of signed commands; public, and not a key_id of the
+    /// Blue Book.
+    /// </summary>
+    HesPublicKey = 254,
+
     /// <summary>The LLS secret (password) of the meter-reader association; not a key_id of the Blue Book.</summary>
     LlsSecret = 255,
 }

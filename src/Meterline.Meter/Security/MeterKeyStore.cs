@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using Meterline.Dlms.Security;
 
 namespace Meterline.Meter.Security;
@@ -12,6 +14,11 @@ namespace Meterline.Meter.Security;
 /// reader can still read the meter on site. <see cref="CipherKey"/> (Meterline.Dlms) has no way to zero its bytes
 /// from outside that assembly, so erasing drops every reference the store holds and the bytes are reclaimed, not
 /// overwritten; a zeroing <c>CipherKey.Dispose</c> in Meterline.Dlms would complete it.
+/// </para>
+/// <para>
+/// The store also holds the head-end's public key, the trust anchor of signed commands
+/// (<see cref="HesPublicKey"/>). It is public, so <see cref="Erase"/> keeps it: a tamper must not turn off the
+/// meter's demand for signed commands.
 /// </para>
 /// Keys are compared in fixed time (<see cref="CipherKey.Equals(CipherKey?)"/>); nothing here prints a key. Not
 /// thread-safe: the meter serialises access.
@@ -50,6 +57,15 @@ public sealed class MeterKeyStore
     /// <summary>The meter-reader association's LLS secret, or null.</summary>
     public LlsPassword? LlsSecret { get; private set; }
 
+    /// <summary>The head-end's public key the meter trusts (0x04 ‖ X ‖ Y, 65 bytes), or null when it holds none.</summary>
+    public ReadOnlyMemory<byte>? HesPublicKey { get; private set; }
+
+    /// <summary>
+    /// <see cref="HesPublicKey"/> as a key that verifies signatures, or null. A replaced key is dropped, not disposed:
+    /// associations opened before the change may still verify with it.
+    /// </summary>
+    public ECDsa? HesVerificationKey { get; private set; }
+
     /// <summary>Installs EK, AK and KEK (on site, or at manufacture); raises <see cref="KeysChanged"/> for each that changed.</summary>
     public void Install(CipherKey encryptionKey, CipherKey authenticationKey, CipherKey masterKey)
     {
@@ -76,6 +92,41 @@ public sealed class MeterKeyStore
         ArgumentNullException.ThrowIfNull(secret);
         LlsSecret = secret;
         KeysChanged?.Invoke(this, new KeyChangedEventArgs(MeterKeyId.LlsSecret, erased: false));
+    }
+
+    /// <summary>
+    /// Sets the head-end's public key (the trust anchor of signed commands); raises <see cref="KeysChanged"/> when it
+    /// changed. Returns false, changing nothing, when <paramref name="publicKey"/> is not an uncompressed P-256 point.
+    /// </summary>
+    public bool TrySetHesPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (!TryImportHesKey(publicKey, out var key))
+        {
+            return false;
+        }
+
+        if (HesPublicKey is { } current && current.Span.SequenceEqual(publicKey))
+        {
+            key.Dispose();
+            return true;
+        }
+
+        HesPublicKey = publicKey.ToArray();
+        HesVerificationKey = key;
+        KeysChanged?.Invoke(this, new KeyChangedEventArgs(MeterKeyId.HesPublicKey, erased: false));
+        return true;
+    }
+
+    /// <summary>True when <paramref name="publicKey"/> is an uncompressed P-256 point 0x04 ‖ X ‖ Y (65 bytes) on the curve.</summary>
+    public static bool IsValidHesPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (!TryImportHesKey(publicKey, out var key))
+        {
+            return false;
+        }
+
+        key.Dispose();
+        return true;
     }
 
     /// <summary>
@@ -143,12 +194,15 @@ public sealed class MeterKeyStore
         Copy(_broadcastKey),
         Copy(_authenticationKey),
         Copy(_masterKey),
-        LlsSecret?.ToArray() ?? default);
+        LlsSecret?.ToArray() ?? default,
+        HesPublicKey?.ToArray() ?? default);
 
     /// <summary>
     /// Replaces every secret with persisted material (no <see cref="KeysChanged"/>: loading is not a change).
     /// </summary>
-    /// <exception cref="ArgumentException">A key member is neither empty nor 16 bytes.</exception>
+    /// <exception cref="ArgumentException">
+    /// A key member is neither empty nor 16 bytes, or the head-end public key is neither empty nor a P-256 point.
+    /// </exception>
     public void Restore(MeterKeyMaterial material)
     {
         ArgumentNullException.ThrowIfNull(material);
@@ -156,6 +210,14 @@ public sealed class MeterKeyStore
         var broadcast = Load(material.GlobalBroadcastEncryptionKey, nameof(material.GlobalBroadcastEncryptionKey));
         var authentication = Load(material.AuthenticationKey, nameof(material.AuthenticationKey));
         var master = Load(material.MasterKey, nameof(material.MasterKey));
+        ECDsa? hesKey = null;
+        if (!material.HesPublicKey.IsEmpty && !TryImportHesKey(material.HesPublicKey.Span, out hesKey))
+        {
+            throw new ArgumentException("HesPublicKey must be empty or an uncompressed P-256 point (65 bytes)", nameof(material));
+        }
+
+        HesPublicKey = hesKey is null ? null : (ReadOnlyMemory<byte>?)material.HesPublicKey.ToArray();
+        HesVerificationKey = hesKey;
         _encryptionKey = encryption;
         _broadcastKey = broadcast;
         _authenticationKey = authentication;
@@ -184,6 +246,25 @@ public sealed class MeterKeyStore
                 return ref _masterKey;
             default:
                 throw new ArgumentOutOfRangeException(nameof(id), id, "Not a cipher key id");
+        }
+    }
+
+    private static bool TryImportHesKey(ReadOnlySpan<byte> publicKey, [NotNullWhen(true)] out ECDsa? key)
+    {
+        key = null;
+        if (publicKey.Length != 1 + EcdsaP256.PublicKeyLength || publicKey[0] != 0x04)
+        {
+            return false;
+        }
+
+        try
+        {
+            key = EcdsaP256.ImportPublicKey(publicKey[1..]);
+            return true;
+        }
+        catch (Dlms.DlmsSecurityException)
+        {
+            return false;
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Meterline.Dlms;
 using Meterline.Dlms.Apdus;
 using Meterline.Dlms.Associations;
@@ -13,9 +15,12 @@ namespace Meterline.Meter.Security;
 /// <see cref="SecurityPolicy"/>; writable, never downgraded), 3 security_suite (enum, read-only here: a suite change
 /// needs new keys and is a manufacturing decision), 4 client_system_title, 5 server_system_title (octet-strings),
 /// 6 certificates (always an empty array: no certificates are held). Methods: 1 security_activate (security_policy
-/// enum), 2 global_key_transfer (array of key_data: structure {key_id enum, key_wrapped octet-string}); 3
-/// key_agreement, 4 generate_key_pair, 5 generate_certificate_request, 6 import_certificate, 7 export_certificate and
-/// 8 remove_certificate answer <see cref="ActionResult.ReadWriteDenied"/> (suite 0 keys only).
+/// enum), 2 global_key_transfer (array of key_data: structure {key_id enum, key_wrapped octet-string}), 6
+/// import_certificate (octet-string, an X.509 certificate in DER whose subject public key — ECDSA P-256, with
+/// digitalSignature in its key usage if it has one — becomes the head-end public key the meter trusts for signed
+/// commands; the certificate itself is not kept, its own signature and validity are not checked: the request that
+/// carries it is what is trusted); 3 key_agreement, 4 generate_key_pair, 5 generate_certificate_request, 7
+/// export_certificate and 8 remove_certificate answer <see cref="ActionResult.ReadWriteDenied"/> (suite 0 keys only).
 /// <para>
 /// Policy: the new policy must include every bit of the current one (no downgrade) →
 /// <see cref="DataAccessResult.ReadWriteDenied"/> / <see cref="ActionResult.ReadWriteDenied"/>; bits 0 and 1 set, or
@@ -26,11 +31,20 @@ namespace Meterline.Meter.Security;
 /// the authentication key, which HLS-GMAC authentication uses; 164 (global key changed) for the unicast and broadcast
 /// encryption keys and the master key; only for keys whose value changed.
 /// </para>
+/// <para>
+/// Certificate import: anything but an octet-string → TypeUnmatched; longer than <see cref="MaxCertificateLength"/>,
+/// not a certificate, not a P-256 key, or a key usage without digitalSignature → OtherReason and nothing changes.
+/// Event 194 (head-end public key changed) when the key changed. Who may import is the profile's choice: the utility
+/// association, with a request signed under the current key once the meter holds one.
+/// </para>
 /// </summary>
 public sealed class SecuritySetupObject : CosemObject
 {
     /// <summary>At most one entry per key_id in one global_key_transfer.</summary>
     public const int MaxKeysPerTransfer = 4;
+
+    /// <summary>The longest certificate import_certificate reads.</summary>
+    public const int MaxCertificateLength = 2048;
 
     private const sbyte SecurityPolicyAttribute = 2;
     private const sbyte SecuritySuiteAttribute = 3;
@@ -38,6 +52,7 @@ public sealed class SecuritySetupObject : CosemObject
     private const sbyte ServerSystemTitleAttribute = 5;
     private const sbyte SecurityActivateMethod = 1;
     private const sbyte GlobalKeyTransferMethod = 2;
+    private const sbyte ImportCertificateMethod = 6;
     private const byte ReservedPolicyBits = 0x03;
     private const int WrappedKeyLength = CipherKey.Length + 8;
 
@@ -141,6 +156,8 @@ public sealed class SecuritySetupObject : CosemObject
                     : (ActionResult.TypeUnmatched, null);
             case GlobalKeyTransferMethod:
                 return (TransferKeys(parameters), null);
+            case ImportCertificateMethod:
+                return (ImportCertificate(parameters), null);
             default:
                 return (ActionResult.ReadWriteDenied, null);
         }
@@ -217,6 +234,59 @@ public sealed class SecuritySetupObject : CosemObject
         }
 
         return ActionResult.Success;
+    }
+
+    private ActionResult ImportCertificate(CosemData? parameters)
+    {
+        if (parameters is not CosemData.OctetString { Value: var der })
+        {
+            return ActionResult.TypeUnmatched;
+        }
+
+        if (der.Length is 0 or > MaxCertificateLength || HesKeyOf(der) is not { } publicKey)
+        {
+            return ActionResult.OtherReason;
+        }
+
+        var changed = _keys.HesPublicKey is not { } current || !current.Span.SequenceEqual(publicKey);
+        if (!_keys.TrySetHesPublicKey(publicKey))
+        {
+            return ActionResult.OtherReason;
+        }
+
+        if (changed)
+        {
+            _events.Record(SecurityEventCodes.HesPublicKeyChanged);
+        }
+
+        return ActionResult.Success;
+    }
+
+    /// <summary>The certificate's subject public key as 0x04 ‖ X ‖ Y when it is a P-256 signing key, else null.</summary>
+    private static byte[]? HesKeyOf(ReadOnlyMemory<byte> der)
+    {
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der.Span);
+            if (certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is { } usage
+                && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
+            {
+                return null;
+            }
+
+            using var key = certificate.GetECDsaPublicKey();
+            if (key is null)
+            {
+                return null;
+            }
+
+            var point = EcdsaP256.ExportPublicKey(key);
+            return [0x04, .. point];
+        }
+        catch (Exception e) when (e is CryptographicException or DlmsSecurityException)
+        {
+            return null;
+        }
     }
 
     private static string? PolicyError(SecurityPolicy policy, SecuritySuite suite)

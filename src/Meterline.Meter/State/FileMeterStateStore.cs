@@ -119,6 +119,16 @@ public sealed class FileMeterStateStore : IMeterStateStore
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("transactionIds");
+        foreach (var record in state.TransactionIds)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("originator", record.Originator.ToString());
+            writer.WriteNumber("lastAccepted", record.LastAccepted);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         if (state.Keys is { } keys)
         {
             writer.WriteStartObject("keys");
@@ -127,6 +137,7 @@ public sealed class FileMeterStateStore : IMeterStateStore
             writer.WriteString("authenticationKey", Convert.ToHexString(keys.AuthenticationKey.Span));
             writer.WriteString("masterKey", Convert.ToHexString(keys.MasterKey.Span));
             writer.WriteString("llsSecret", Convert.ToHexString(keys.LlsSecret.Span));
+            writer.WriteString("hesPublicKey", Convert.ToHexString(keys.HesPublicKey.Span));
             writer.WriteEndObject();
         }
 
@@ -156,8 +167,18 @@ public sealed class FileMeterStateStore : IMeterStateStore
                 Hex(k, "broadcastKey"),
                 Hex(k, "authenticationKey"),
                 Hex(k, "masterKey"),
-                Hex(k, "llsSecret"));
+                Hex(k, "llsSecret"),
+                k.TryGetProperty("hesPublicKey", out _) ? Hex(k, "hesPublicKey") : ReadOnlyMemory<byte>.Empty);
         }
+
+        // Absent from the state of a meter saved before it knew signed commands.
+        var transactionIds = root.TryGetProperty("transactionIds", out var t)
+            ? t.EnumerateArray()
+                .Select(r => new TransactionIdRecord(
+                    SystemTitle.Parse(r.GetProperty("originator").GetString() ?? string.Empty),
+                    r.GetProperty("lastAccepted").GetUInt64()))
+                .ToImmutableArray()
+            : [];
 
         var registers = root.TryGetProperty("registers", out var r)
             ? r.EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.GetUInt64(), StringComparer.Ordinal)
@@ -166,6 +187,7 @@ public sealed class FileMeterStateStore : IMeterStateStore
         {
             OutgoingCounterMark = root.GetProperty("outgoingCounterMark").GetUInt32(),
             ClientCounters = counters,
+            TransactionIds = transactionIds,
             Keys = keys,
             Registers = registers,
         };

@@ -4,11 +4,11 @@ namespace Meterline.Meter.State;
 
 /// <summary>
 /// One meter's view of its non-volatile memory: the current state in memory, written through to the store on every
-/// change, and acting as the store of its sending counter and the journal of the counters it accepts — so that every
-/// counter is durable before it is used. When a write fails the change is not made (and the message or allocation
+/// change, and acting as the store of its sending counter and the journal of the counters and signed transaction-ids
+/// it accepts — so that every counter is durable before it is used. When a write fails the change is not made (and the message or allocation
 /// that needed it is refused). Thread-safe.
 /// </summary>
-public sealed class MeterStatePersistence : IInvocationCounterStore, IInvocationCounterJournal
+public sealed class MeterStatePersistence : IInvocationCounterStore, IInvocationCounterJournal, ITransactionIdJournal
 {
     private readonly IMeterStateStore _store;
     private readonly string _meterId;
@@ -62,5 +62,10 @@ public sealed class MeterStatePersistence : IInvocationCounterStore, IInvocation
     public bool TryRecord(InvocationCounterRecord record) => TryUpdate(s => s with
     {
         ClientCounters = [.. s.ClientCounters.Where(c => c.Sender != record.Sender || c.KeyId != record.KeyId), record],
+    });
+
+    public bool TryRecord(TransactionIdRecord record) => TryUpdate(s => s with
+    {
+        TransactionIds = [.. s.TransactionIds.Where(t => t.Originator != record.Originator), record],
     });
 }

@@ -70,6 +70,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             ConnectTimeout = options.MeterConnectTimeout,
             RequestTimeout = options.MeterRequestTimeout,
             TimeProvider = time,
+            Signer = () => keyProvider.Signer,
         }, openers);
         Connectors = [dlms];
 

@@ -2,6 +2,7 @@ using Meterline.Dlms.Profiles;
 using Meterline.Meter;
 using Meterline.Meter.Metrology;
 using Meterline.Meter.Push;
+using Meterline.Meter.Security;
 using Meterline.Meter.State;
 using Meterline.Simulator.Hosting;
 using Meterline.Simulator.Provisioning;
@@ -80,7 +81,12 @@ public sealed class FleetSimulator : IAsyncDisposable
             Seed = options.Seed,
         };
         var provisioningPath = Path.GetFullPath(options.ProvisioningPath);
-        var provisioning = FleetProvisioning.Create(layout, FleetProvisioningFile.ReadIfExists(provisioningPath));
+        if (!options.HesPublicKey.IsEmpty && !MeterKeyStore.IsValidHesPublicKey(options.HesPublicKey.Span))
+        {
+            throw new ArgumentException("The head-end public key must be an uncompressed P-256 point (65 bytes)", nameof(options));
+        }
+
+        var provisioning = FleetProvisioning.Create(layout, FleetProvisioningFile.ReadIfExists(provisioningPath), options.HesPublicKey);
         foreach (var scenario in options.Scenarios)
         {
             if (ScenarioParser.CheckFleet(scenario, options.Meters) is { } error)
@@ -92,6 +98,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         var time = new AcceleratedTimeProvider(options.Start, options.Speed);
         var store = new FileMeterStateStore(options.StateDirectory, options.FlushStateToDisk);
         var meters = provisioning.Meters.Select((p, i) => new SimulatedMeter(CreateMeter(p, profile, options.Seed, store, time), i)).ToArray();
+        provisioning = new FleetProvisioning(provisioning.Meters.Select((p, i) => p with { Keys = p.Keys with { HesPublicKey = TrustAnchorOf(meters[i].Meter, options.HesPublicKey) } }).ToArray());
         var host = new FleetHost(meters, options.Hosting);
         IAsyncDisposable? sink = null;
         ZigbeeFleetRadio? radio = null;
@@ -171,6 +178,20 @@ public sealed class FleetSimulator : IAsyncDisposable
             StateStore = store,
             TimeProvider = time,
         });
+    }
+
+    /// <summary>
+    /// The head-end key <paramref name="meter"/> trusts once <paramref name="hesPublicKey"/> (if any) is installed on
+    /// site in a meter that trusts none yet; a meter that trusts another key keeps it.
+    /// </summary>
+    private static byte[] TrustAnchorOf(SmartMeter meter, ReadOnlyMemory<byte> hesPublicKey)
+    {
+        if (!hesPublicKey.IsEmpty && meter.Keys.HesPublicKey is null)
+        {
+            meter.InstallHesPublicKey(hesPublicKey.Span);
+        }
+
+        return meter.Keys.HesPublicKey?.ToArray() ?? [];
     }
 
     public async ValueTask DisposeAsync()

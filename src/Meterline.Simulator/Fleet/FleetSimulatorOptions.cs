@@ -36,6 +36,14 @@ public sealed record FleetSimulatorOptions
 
     public IReadOnlyList<Scenario> Scenarios { get; init; } = [];
 
+    /// <summary>
+    /// The head-end's public key (0x04 ‖ X ‖ Y, 65 bytes; <see cref="Provisioning.HesPublicKeyPem"/> reads it from a
+    /// PEM file), or empty. When set, new meters are provisioned with it and meters that trust no head-end key yet have
+    /// it installed on site at the start; such meters then demand signed commands. A meter that trusts another key
+    /// keeps it (only its utility association replaces it); the provisioning file records each meter's actual key.
+    /// </summary>
+    public ReadOnlyMemory<byte> HesPublicKey { get; init; }
+
     /// <summary>Seeds the households (per meter) and the grid (shared: the meters are on one feeder).</summary>
     public int Seed { get; init; } = 1;
 

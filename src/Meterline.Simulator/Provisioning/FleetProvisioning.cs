@@ -27,9 +27,11 @@ public sealed class FleetProvisioning
     /// <summary>
     /// Provisions <paramref name="layout"/>: meter i gets the identity and addresses of <see cref="FleetAddressing"/>;
     /// its keys, system title and household seed come from <paramref name="existing"/> when that holds its id, and are
-    /// new otherwise. Meters of <paramref name="existing"/> beyond the layout's count are left out.
+    /// new otherwise. A new meter is given <paramref name="hesPublicKey"/> (the head-end's public key, 0x04 ‖ X ‖ Y),
+    /// when set, as the trust anchor of signed commands; a kept meter keeps the anchor it has. Meters of
+    /// <paramref name="existing"/> beyond the layout's count are left out.
     /// </summary>
-    public static FleetProvisioning Create(FleetLayout layout, FleetProvisioning? existing = null)
+    public static FleetProvisioning Create(FleetLayout layout, FleetProvisioning? existing = null, ReadOnlyMemory<byte> hesPublicKey = default)
     {
         ArgumentNullException.ThrowIfNull(layout);
         layout.Validate();
@@ -58,7 +60,7 @@ public sealed class FleetProvisioning
                     port,
                     layout.ProfileId,
                     FleetAddressing.HouseholdSeedOf(layout.Seed, i),
-                    NewKeys(usedKeys));
+                    NewKeys(usedKeys) with { HesPublicKey = hesPublicKey.ToArray() });
         }
 
         return new FleetProvisioning(meters);

@@ -76,12 +76,22 @@ internal static class FleetProvisioningReader
         var seed = Int(element, "householdSeed", index, id, int.MinValue, int.MaxValue);
         var password = String(element, "readerPassword", index, id);
         Require(password.Length is >= 8 and <= 16 && password.All(c => c is >= '!' and <= '~'), index, id, "readerPassword must be 8 to 16 printable ASCII characters");
+        byte[] hesPublicKey = [];
+        if (element.TryGetProperty("hesPublicKey", out var hes))
+        {
+            var text = hes.ValueKind == JsonValueKind.String ? hes.GetString() : null;
+            Require(text is { Length: 130 } && text.All(char.IsAsciiHexDigit) && MeterKeyStore.IsValidHesPublicKey(Convert.FromHexString(text)),
+                index, id, "hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)");
+            hesPublicKey = Convert.FromHexString(text!);
+        }
+
         var keys = new MeterKeyMaterial(
             Key(element, "encryptionKey", index, id),
             default,
             Key(element, "authenticationKey", index, id),
             Key(element, "masterKey", index, id),
-            System.Text.Encoding.ASCII.GetBytes(password));
+            System.Text.Encoding.ASCII.GetBytes(password),
+            hesPublicKey);
         ulong? radio = null;
         if (element.TryGetProperty("zigbee", out var zigbee))
         {

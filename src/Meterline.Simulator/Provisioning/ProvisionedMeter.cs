@@ -6,7 +6,8 @@ namespace Meterline.Simulator.Provisioning;
 /// <summary>
 /// One simulated meter as the head-end imports it: its serial number, system title, addresses, where it listens, its
 /// profile and household, and its secrets (global unicast encryption key, authentication key, master key (KEK) and
-/// the meter-reader LLS password, held as <see cref="MeterKeyMaterial.LlsSecret"/>). Prints no secret.
+/// the meter-reader LLS password, held as <see cref="MeterKeyMaterial.LlsSecret"/>), with the head-end public key it
+/// trusts for signed commands, if any (<see cref="MeterKeyMaterial.HesPublicKey"/>). Prints no secret.
 /// </summary>
 /// <param name="Id">The serial number, e.g. MTL00000001 (1 to 32 letters, digits, - or _; also the state file name).</param>
 /// <param name="SystemTitle">Manufacturer "MTL" and a five-byte serial.</param>
@@ -16,7 +17,7 @@ namespace Meterline.Simulator.Provisioning;
 /// <param name="Port">The TCP port it listens on.</param>
 /// <param name="ProfileId">The meter profile (e.g. is15959-single-phase).</param>
 /// <param name="HouseholdSeed">Seeds the household's simulated load.</param>
-/// <param name="Keys">The meter's keys and LLS password.</param>
+/// <param name="Keys">The meter's keys and LLS password, and the head-end public key it trusts.</param>
 public sealed record ProvisionedMeter(
     string Id,
     SystemTitle SystemTitle,

@@ -81,6 +81,7 @@ public sealed class SimCommandTests : IDisposable
     [InlineData("--framing", "coap", "wrapper or hdlc")]
     [InlineData("--listen", "nowhere", "is not an IP address")]
     [InlineData("--duration", "forever", "not a duration")]
+    [InlineData("--hes-public-key", "/nonexistent/hes.pem", "--hes-public-key:")]
     public async Task Sim_BadInput_ClearErrorAndUsageExitCode(string option, string value, string expected)
     {
         var (code, _, error) = await RunAsync(Sim(FreePort(), option, value));
@@ -88,6 +89,23 @@ public sealed class SimCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.False(File.Exists(Provisioning));
+    }
+
+    [Fact]
+    public async Task Sim_HesPublicKey_EveryMeterTrustsItAndTheProvisioningFileSaysSo()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var pem = Path.Combine(_directory, "hes.pem");
+        await File.WriteAllTextAsync(pem, key.ExportSubjectPublicKeyInfoPem());
+        var parameters = key.ExportParameters(false);
+        var point = Convert.ToHexString([0x04, .. parameters.Q.X!, .. parameters.Q.Y!]);
+
+        var (code, output, error) = await RunAsync(Sim(FreePort(), "--duration", "1m", "--hes-public-key", pem));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("signed commands: 3 of 3 meters trust a head-end key", output, StringComparison.Ordinal);
+        var meters = JsonNode.Parse(await File.ReadAllTextAsync(Provisioning))!["meters"]!.AsArray();
+        Assert.All(meters, m => Assert.Equal(point, m!["hesPublicKey"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -71,6 +71,26 @@ public class MeterProfileTests
     }
 
     [Fact]
+    public void Signatures_RelayKeyTransferAndCalendarActivation_MustBeSignedThroughUtilitySettings()
+    {
+        var relay = Profile.Find(new ObisCode(0, 0, 96, 3, 10, 255))!;
+        var security = Profile.Find(new ObisCode(0, 0, 43, 0, 3, 255))!;
+        var calendar = Profile.Find(new ObisCode(0, 0, 13, 0, 0, 255))!;
+
+        Assert.True(relay.RequiresSignedInvoke("utility", 1));
+        Assert.True(relay.RequiresSignedInvoke("utility", 2));
+        Assert.False(relay.RequiresSignedWrite("utility", 4));
+        Assert.True(security.RequiresSignedInvoke("utility", 2));
+        Assert.True(security.RequiresSignedInvoke("utility", 6));
+        Assert.False(security.RequiresSignedInvoke("utility", 1));
+        Assert.True(calendar.RequiresSignedInvoke("utility", 1));
+        Assert.True(calendar.RequiresSignedWrite("utility", 10));
+        Assert.False(calendar.RequiresSignedWrite("utility", 6));
+        Assert.Equal(5, Profile.Objects.Sum(o => o.SignedMethods.Count));
+        Assert.All([191, 192, 193, 194], code => Assert.Equal(3, Profile.FindEvent((ushort)code)!.Group));
+    }
+
+    [Fact]
     public void Registers_CarryScalerAndUnit()
     {
         Assert.Equal(new ScalerUnit(-2, Unit.Volt), Profile.Find(new ObisCode(1, 0, 12, 7, 0, 255))!.ScalerUnit);
@@ -106,6 +126,9 @@ public class MeterProfileTests
         { Minimal("""{"logicalName":"0.0.1.0.0.255","classId":8,"name":"C","read":["a"],"unit":"Volt","scaler":0}"""), "only registers" },
         { Minimal("""{"logicalName":"1.0.1.8.0.255","classId":3,"name":"E","read":["a"],"unit":"Furlong","scaler":0}"""), "unknown unit" },
         { new string('[', 40) + new string(']', 40), "not valid JSON" },
+        { Minimal("""{"logicalName":"0.0.96.3.10.255","classId":70,"name":"R","read":["a"],"methods":{"1":["a"]},"signedMethods":{"2":["a"]}}"""), "association 'a' has no methods right on 2" },
+        { Minimal("""{"logicalName":"0.0.96.3.10.255","classId":70,"name":"R","read":["a"],"methods":{"1":["a"]},"signedMethods":{"1":["a"]}}"""), "association 'a' is not ciphered" },
+        { Minimal("""{"logicalName":"0.0.13.0.0.255","classId":20,"name":"C","read":["a"],"signedWrite":{"10":["a"]}}"""), "association 'a' has no write right on 10" },
     };
 
     [Theory]

@@ -29,7 +29,8 @@ internal sealed class ServedMeter : IAsyncDisposable
     private readonly Task _serving;
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "meterline-hes-" + Guid.NewGuid().ToString("N"));
 
-    public ServedMeter()
+    /// <param name="hesPublicKey">The head-end public key the meter trusts (0x04 ‖ X ‖ Y), so that it demands signed commands; empty: none.</param>
+    public ServedMeter(ReadOnlyMemory<byte> hesPublicKey = default)
     {
         Directory.CreateDirectory(_stateDirectory);
         Encryption = RandomNumberGenerator.GetBytes(16);
@@ -39,7 +40,7 @@ internal sealed class ServedMeter : IAsyncDisposable
         {
             Profile = Profile,
             Identity = new MeterIdentity { Serial = "MTL0001", SystemTitle = SystemTitle.Parse("4D544C0000000001") },
-            InitialKeys = new MeterKeyMaterial(Encryption, default, Authentication, Master, "reader-secret"u8.ToArray()),
+            InitialKeys = new MeterKeyMaterial(Encryption, default, Authentication, Master, "reader-secret"u8.ToArray(), hesPublicKey),
             Household = HouseholdProfile.Typical(7),
             GridSeed = 7,
             StateStore = new FileMeterStateStore(_stateDirectory, flushToDisk: false),
@@ -69,10 +70,13 @@ internal sealed class ServedMeter : IAsyncDisposable
 
     public TestKeyring Keyring { get; } = new();
 
-    /// <summary>The head-end's registry entry for this meter (id 1, generation 1), reached at <paramref name="port"/> (default: the meter's).</summary>
-    public Meterline.HeadEnd.Meters.Meter Entry(int? port = null, int generation = 1) => new(
+    /// <summary>
+    /// The head-end's registry entry for this meter (id 1, generation 1, security level <paramref name="level"/>), reached
+    /// at <paramref name="port"/> (default: the meter's).
+    /// </summary>
+    public Meterline.HeadEnd.Meters.Meter Entry(int? port = null, int generation = 1, SecurityLevel level = SecurityLevel.AuthenticatedEncrypted) => new(
         new MeterId(1), "MTL0001", MeterSystemTitle.Parse("4D544C0000000001"), Profile.Id, null, null, null, null,
-        new MeterEndpoint($"dlms+tcp://127.0.0.1:{port ?? Port}?wport=1"), SecurityLevel.AuthenticatedEncrypted, RelayState.Unknown,
+        new MeterEndpoint($"dlms+tcp://127.0.0.1:{port ?? Port}?wport=1"), level, RelayState.Unknown,
         CommunicationStatus.Unknown, null, KeyStatus.Active, generation);
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Meterline.HeadEnd.Keys;
+using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.HeadEnd.Tests.Keys;
 
@@ -42,6 +43,16 @@ public sealed class ProvisioningFileTests
 
         return "{\n  \"version\": 1,\n  \"meters\": [\n" + string.Join(",\n", meters) + "\n  ]\n}\n";
     }
+
+    private static byte[] HesPoint()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var parameters = key.ExportParameters(false);
+        return [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
+    }
+
+    private static string WithHesKey(string meter, byte[] point) =>
+        meter.Replace("\"port\": 4059", "\"port\": 4059,\n  \"hesPublicKey\": \"" + Convert.ToHexString(point) + "\"", StringComparison.Ordinal);
 
     private static ProvisioningFile Parse(string json) => ProvisioningFileReader.Parse(Encoding.UTF8.GetBytes(json), "fleet.json");
 
@@ -101,6 +112,8 @@ public sealed class ProvisioningFileTests
         { "\"port\": 4059", "\"port\": 4059, \"colour\": \"red\"", "meter 1 (MTL00000002): unknown field 'colour'" },
         { "\"port\": 4059,", string.Empty, "meter 1 (MTL00000002): port is missing" },
         { "\"port\": 4059", "\"port\": 4059, \"nested\": {\"a\": {\"b\": 1}}", "not valid JSON" },
+        { "\"port\": 4059", "\"port\": 4059, \"hesPublicKey\": \"04AABB\"", "meter 1 (MTL00000002): hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)" },
+        { "\"port\": 4059", "\"port\": 4059, \"hesPublicKey\": \"04" + new string('1', 128) + "\"", "meter 1 (MTL00000002): hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)" },
     };
 
     [Theory]
@@ -174,6 +187,66 @@ public sealed class ProvisioningFileTests
         Assert.Equal("dlms+tcp://127.0.0.1:4059?wport=17", meter.Endpoint!.ToString());
         using var secrets = (await h.Keyring.GetSecretsAsync(meter.Id, 1))!;
         Assert.Equal(EncryptionKeys[1], Convert.ToHexString(secrets.Encryption));
+    }
+
+    [Fact]
+    public void Parse_MeterTrustingAHeadEndKey_RegisteredForSignedCommands()
+    {
+        var point = HesPoint();
+        using var file = Parse(Document(2, (i, m) => i == 1 ? WithHesKey(m, point) : m));
+
+        Assert.Equal(SecurityLevel.AuthenticatedEncrypted, file.Meters[0].Registration.SecurityLevel);
+        Assert.True(file.Meters[0].HesPublicKey.IsEmpty);
+        Assert.Equal(SecurityLevel.AuthenticatedEncryptedSigned, file.Meters[1].Registration.SecurityLevel);
+        Assert.Equal(point, file.Meters[1].HesPublicKey.ToArray());
+    }
+
+    [Fact]
+    public async Task ImportFileAsync_MetersTrustingThisOrAnotherHeadEndKey_SignedOnesAddedForeignOnesRefused()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var path = h.Directory.File("fleet.json");
+        var own = h.Provider.Signer.PublicKey.ToArray();
+        File.WriteAllText(path, Document(3, (i, m) => i switch { 0 => WithHesKey(m, own), 1 => WithHesKey(m, HesPoint()), _ => m }));
+
+        var report = await h.Provisioner.ImportFileAsync(path, "alice");
+
+        Assert.Equal("2 added, 0 skipped, 1 refused", report.ToString());
+        Assert.StartsWith("meter MTL00000002: hesPublicKey is not this head-end's signing key", report.Results[1].Reason, StringComparison.Ordinal);
+        Assert.Equal(SecurityLevel.AuthenticatedEncryptedSigned, (await h.Meters.FindBySerialAsync("MTL00000001"))!.SecurityLevel);
+        Assert.Equal(SecurityLevel.AuthenticatedEncrypted, (await h.Meters.FindBySerialAsync("MTL00000003"))!.SecurityLevel);
+        Assert.Null(await h.Meters.FindBySerialAsync("MTL00000002"));
+        Assert.Contains(await h.AuditEntriesAsync(), e => e.Action == "key.refused" && e.Detail.Contains("hesPublicKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExportHesPublicKeyAsync_WritesThePemOfTheSigningKeyAndAuditsIt()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var path = h.Directory.File("keys/hes.pem");
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        var fingerprint = await h.Provisioner.ExportHesPublicKeyAsync(path, "alice");
+
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var pem = File.ReadAllText(path);
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", pem, StringComparison.Ordinal);
+        key.ImportFromPem(pem);
+        var parameters = key.ExportParameters(false);
+        Assert.Equal(h.Provider.Signer.PublicKey.ToArray(), [0x04, .. parameters.Q.X!, .. parameters.Q.Y!]);
+        Assert.Equal(HesPublicKeyFile.Fingerprint(h.Provider.Signer.PublicKey.Span), fingerprint);
+        var audited = (await h.AuditEntriesAsync())[^1];
+        Assert.Equal("key.hes-public-exported", audited.Action);
+        Assert.Contains(fingerprint, audited.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HesPublicKeyFile_NotAP256Point_Refused()
+    {
+        Assert.False(HesPublicKeyFile.IsValidPoint(new byte[65]));
+        Assert.False(HesPublicKeyFile.IsValidPoint(HesPoint()[..64]));
+        Assert.True(HesPublicKeyFile.IsValidPoint(HesPoint()));
+        Assert.Throws<ArgumentException>(() => HesPublicKeyFile.ToPem(new byte[65]));
     }
 
     [Fact]

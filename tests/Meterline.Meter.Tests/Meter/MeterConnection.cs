@@ -17,34 +17,40 @@ internal sealed class MeterConnection : IAsyncDisposable
     private readonly WrapperLink _serverLink;
     private readonly Task _serving;
 
-    private MeterConnection(SmartMeter meter, int clientSap, ClientAssociation association)
+    private MeterConnection(SmartMeter meter, int clientSap, ClientAssociation association, Func<IApduLink, IApduLink>? decorate)
     {
         var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
         _serverLink = WrapperLink.Start(serverPipe, 1, null);
         var server = new DlmsServer(meter.CreateAssociation);
         _serving = server.ServeAsync(_serverLink, () => _serverLink.RemoteWPort, _stop.Token);
         Link = new RecordingLink(WrapperLink.Start(clientPipe, (ushort)clientSap, 1));
-        Client = DlmsClient.Create(Link, association, new DlmsClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+        Client = DlmsClient.Create(decorate?.Invoke(Link) ?? Link, association, new DlmsClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
     }
 
     public DlmsClient Client { get; }
 
     public RecordingLink Link { get; }
 
-    /// <summary>Connects to one of the profile's associations with the test meter's keys and associates.</summary>
-    public static async Task<(MeterConnection Connection, AssociationOutcome Outcome)> OpenAsync(SmartMeter meter, TestMeters meters, string association, OutgoingInvocationCounter? counter = null)
+    /// <summary>
+    /// Connects to one of the profile's associations with the test meter's keys and associates. <paramref name="decorate"/>
+    /// wraps the client's link (outside the recording link, so <see cref="Link"/> records what goes on the wire), and
+    /// general protection is then proposed too, for the general-signing a decorator may add.
+    /// </summary>
+    public static async Task<(MeterConnection Connection, AssociationOutcome Outcome)> OpenAsync(
+        SmartMeter meter, TestMeters meters, string association, OutgoingInvocationCounter? counter = null, Func<IApduLink, IApduLink>? decorate = null)
     {
+        var conformance = ClientAssociationSettings.DefaultConformance | (decorate is null ? Conformance.None : Conformance.GeneralProtection);
         var (sap, client) = association switch
         {
             "public" => (16, new ClientAssociation(new ClientAssociationSettings())),
             "reader" => (32, new ClientAssociation(new ClientAssociationSettings { Mechanism = AuthenticationMechanism.Low, Password = LlsPassword.FromBytes("reader-secret"u8) })),
             "utility" or "push" => (association == "utility" ? 48 : 64, new ClientAssociation(
-                new ClientAssociationSettings { ApplicationContext = ApplicationContextName.LogicalNameReferencingWithCiphering, Mechanism = AuthenticationMechanism.HighGmac },
+                new ClientAssociationSettings { ApplicationContext = ApplicationContextName.LogicalNameReferencingWithCiphering, Mechanism = AuthenticationMechanism.HighGmac, ProposedConformance = conformance },
                 new AssociationKeys(HeadEndTitle, meters.EncryptionKey, meters.AuthenticationKey),
                 counter ?? new OutgoingInvocationCounter(1))),
             _ => throw new ArgumentException(association, nameof(association)),
         };
-        var connection = new MeterConnection(meter, sap, client);
+        var connection = new MeterConnection(meter, sap, client, decorate);
         var outcome = await connection.Client.AssociateAsync().WaitAsync(Timeout);
         return (connection, outcome);
     }

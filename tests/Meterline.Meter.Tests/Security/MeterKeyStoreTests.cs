@@ -115,6 +115,66 @@ public sealed class MeterKeyStoreTests
     }
 
     [Fact]
+    public void TrySetHesPublicKey_ValidPoint_StoredOnceWithOneEventAndKeptByErase()
+    {
+        using var hes = EcdsaP256.GenerateKeyPair();
+        byte[] point = [0x04, .. EcdsaP256.ExportPublicKey(hes)];
+        var store = new MeterKeyStore();
+        store.Install(CipherKey.Generate(), CipherKey.Generate(), CipherKey.Generate());
+        var changed = new List<MeterKeyId>();
+        store.KeysChanged += (_, e) => changed.Add(e.KeyId);
+
+        Assert.True(store.TrySetHesPublicKey(point));
+        Assert.True(store.TrySetHesPublicKey(point));
+        store.Erase();
+
+        Assert.Equal(point, store.HesPublicKey!.Value.ToArray());
+        Assert.NotNull(store.HesVerificationKey);
+        Assert.Equal(1, changed.Count(id => id == MeterKeyId.HesPublicKey));
+        Assert.False(store.HasKeys);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(66)]
+    public void TrySetHesPublicKey_NotAPointOnTheCurve_RefusedAndNothingChanges(int length)
+    {
+        var store = new MeterKeyStore();
+        var bytes = new byte[length];
+        if (length > 0)
+        {
+            bytes[0] = 0x04;
+        }
+
+        Assert.False(store.TrySetHesPublicKey(bytes));
+        Assert.Null(store.HesPublicKey);
+        Assert.Null(store.HesVerificationKey);
+        Assert.False(MeterKeyStore.IsValidHesPublicKey(bytes));
+    }
+
+    [Fact]
+    public void SnapshotRestore_WithHesPublicKey_RoundTripsWithoutEvents()
+    {
+        using var hes = EcdsaP256.GenerateKeyPair();
+        byte[] point = [0x04, .. EcdsaP256.ExportPublicKey(hes)];
+        var store = new MeterKeyStore();
+        store.TrySetHesPublicKey(point);
+        var restored = new MeterKeyStore();
+        var events = 0;
+        restored.KeysChanged += (_, _) => events++;
+
+        restored.Restore(store.Snapshot());
+
+        Assert.Equal(point, restored.HesPublicKey!.Value.ToArray());
+        Assert.Equal(store.Snapshot(), restored.Snapshot());
+        Assert.Equal(0, events);
+        Assert.Throws<ArgumentException>(() => restored.Restore(MeterKeyMaterial.Empty with { HesPublicKey = new byte[65] }));
+        Assert.True(new MeterKeyStore().Snapshot().HesPublicKey.IsEmpty);
+    }
+
+    [Fact]
     public void MeterKeyMaterial_ToString_NeverShowsKeyBytes()
     {
         var key = CipherKey.FromBytes(Convert.FromHexString("00112233445566778899AABBCCDDEEFF"));

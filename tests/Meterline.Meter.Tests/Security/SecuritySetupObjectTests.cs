@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Meterline.Dlms.Apdus;
 using Meterline.Dlms.Cosem;
 using Meterline.Dlms.Security;
@@ -265,13 +267,60 @@ public sealed class SecuritySetupObjectTests
     [InlineData((sbyte)3)]
     [InlineData((sbyte)4)]
     [InlineData((sbyte)5)]
-    [InlineData((sbyte)6)]
     [InlineData((sbyte)7)]
     [InlineData((sbyte)8)]
-    public void Invoke_CertificateAndKeyAgreementMethods_ReadWriteDenied(sbyte method)
+    public void Invoke_KeyAgreementAndOtherCertificateMethods_ReadWriteDenied(sbyte method)
     {
         var setup = Create(SecurityPolicy.None);
         Assert.Equal(ActionResult.ReadWriteDenied, setup.Invoke(TestAssociations.Utility, method, new CosemData.Integer(0)).Result);
+    }
+
+    [Fact]
+    public void Invoke_ImportCertificateOfAP256SigningKey_TrustsTheKeyAndLogsOnlyAChange()
+    {
+        var setup = Create(SecurityPolicy.None);
+        using var hes = EcdsaP256.GenerateKeyPair();
+
+        Assert.Equal(ActionResult.Success, setup.Invoke(TestAssociations.Utility, 6, new CosemData.OctetString(Certificate(hes))).Result);
+        Assert.Equal(ActionResult.Success, setup.Invoke(TestAssociations.Utility, 6, new CosemData.OctetString(Certificate(hes))).Result);
+
+        Assert.Equal([0x04, .. EcdsaP256.ExportPublicKey(hes)], _keys.HesPublicKey!.Value.ToArray());
+        Assert.Equal([SecurityEventCodes.HesPublicKeyChanged], _events.Codes);
+        Assert.Equal(new CosemData.Array(), Get(setup, 6));
+    }
+
+    public static TheoryData<string> RefusedCertificates => ["garbage", "p384", "rsa", "key-agreement-only", "too-long", "empty"];
+
+    [Theory]
+    [MemberData(nameof(RefusedCertificates))]
+    public void Invoke_ImportCertificateNotAP256SigningKey_OtherReasonAndNothingChanges(string what)
+    {
+        var setup = Create(SecurityPolicy.None);
+        using var p256 = EcdsaP256.GenerateKeyPair();
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        using var rsa = RSA.Create(2048);
+        byte[] der = what switch
+        {
+            "garbage" => [0x30, 0x03, 0x02, 0x01, 0x00],
+            "p384" => Certificate(p384),
+            "rsa" => new CertificateRequest("CN=rsa", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(100)).RawData,
+            "key-agreement-only" => Certificate(p256, X509KeyUsageFlags.KeyAgreement),
+            "too-long" => [.. Certificate(p256), .. new byte[SecuritySetupObject.MaxCertificateLength]],
+            _ => [],
+        };
+
+        Assert.Equal(ActionResult.OtherReason, setup.Invoke(TestAssociations.Utility, 6, new CosemData.OctetString(der)).Result);
+
+        Assert.Null(_keys.HesPublicKey);
+        Assert.Empty(_events.Codes);
+    }
+
+    [Fact]
+    public void Invoke_ImportCertificateNotAnOctetString_TypeUnmatched()
+    {
+        var setup = Create(SecurityPolicy.None);
+        Assert.Equal(ActionResult.TypeUnmatched, setup.Invoke(TestAssociations.Utility, 6, new CosemData.Integer(0)).Result);
+        Assert.Null(_keys.HesPublicKey);
     }
 
     [Fact]
@@ -295,4 +344,13 @@ public sealed class SecuritySetupObjectTests
 
     private static CosemData.Array Transfer(params (byte KeyId, byte[] Wrapped)[] keys) =>
         new(keys.Select(k => (CosemData)new CosemData.Structure(new CosemData.Enum(k.KeyId), new CosemData.OctetString(k.Wrapped))).ToArray());
+
+    private static byte[] Certificate(ECDsa key, X509KeyUsageFlags usage = X509KeyUsageFlags.DigitalSignature)
+    {
+        var request = new CertificateRequest("CN=4845530000000001", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+        using var certificate = request.Create(
+            request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(100), [1]);
+        return certificate.RawData;
+    }
 }

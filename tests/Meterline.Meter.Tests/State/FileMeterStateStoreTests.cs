@@ -19,13 +19,43 @@ public sealed class FileMeterStateStoreTests : IDisposable
         {
             OutgoingCounterMark = 4000,
             ClientCounters = [new InvocationCounterRecord(SystemTitle.Parse("4D4D4D0000000001"), KeyId.GlobalUnicastEncryptionKey, 77)],
-            Keys = new MeterKeyMaterial(new byte[16], default, Enumerable.Repeat((byte)1, 16).ToArray(), Enumerable.Repeat((byte)2, 16).ToArray(), "secret"u8.ToArray()),
+            TransactionIds = [new TransactionIdRecord(SystemTitle.Parse("4845530000000001"), 0x0000_0002_0000_0401UL)],
+            Keys = new MeterKeyMaterial(new byte[16], default, Enumerable.Repeat((byte)1, 16).ToArray(), Enumerable.Repeat((byte)2, 16).ToArray(), "secret"u8.ToArray(), HesPoint()),
             Registers = ImmutableDictionary<string, ulong>.Empty.Add("import", 123456789012),
         };
 
         Assert.True(store.TrySave("MTR-0001", state));
 
         Assert.Equal(state, new FileMeterStateStore(_directory).Load("MTR-0001"));
+    }
+
+    [Fact]
+    public void Load_StateSavedBeforeSignedCommands_ReadsWithoutTransactionIdsOrHesKey()
+    {
+        var store = new FileMeterStateStore(_directory);
+        File.WriteAllText(Path.Combine(_directory, "old.state.json"),
+            "{\"outgoingCounterMark\":5,\"clientCounters\":[],\"keys\":{\"encryptionKey\":\"\",\"broadcastKey\":\"\",\"authenticationKey\":\"\",\"masterKey\":\"\",\"llsSecret\":\"\"},\"registers\":{}}");
+
+        var state = store.Load("old")!;
+
+        Assert.Empty(state.TransactionIds);
+        Assert.True(state.Keys!.HesPublicKey.IsEmpty);
+    }
+
+    [Fact]
+    public void Persistence_AcceptedTransactionId_SurvivesRestart()
+    {
+        var store = new FileMeterStateStore(_directory, flushToDisk: false);
+        var hes = SystemTitle.Parse("4845530000000001");
+        var guard = new TransactionIdGuard(new MeterStatePersistence(store, "m5"));
+        Assert.True(guard.TryAccept(hes, [0, 0, 0, 1, 0, 0, 0, 7]));
+
+        var restarted = new MeterStatePersistence(store, "m5");
+        var after = new TransactionIdGuard(restarted);
+        after.Import(restarted.State.TransactionIds);
+
+        Assert.False(after.TryAccept(hes, [0, 0, 0, 1, 0, 0, 0, 7]));
+        Assert.True(after.TryAccept(hes, [0, 0, 0, 1, 0, 0, 0, 8]));
     }
 
     [Fact]
@@ -88,5 +118,11 @@ public sealed class FileMeterStateStoreTests : IDisposable
 
         Assert.False(after.TryAccept(client, KeyId.GlobalUnicastEncryptionKey, 11));
         Assert.Single(restarted.State.ClientCounters);
+    }
+
+    private static byte[] HesPoint()
+    {
+        using var key = EcdsaP256.GenerateKeyPair();
+        return [0x04, .. EcdsaP256.ExportPublicKey(key)];
     }
 }

@@ -91,6 +91,30 @@ public sealed class FleetSimulatorTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_HesPublicKey_NewAndKeyLessMetersTrustItAndTheFileRecordsIt()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var parameters = key.ExportParameters(false);
+        byte[] point = [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
+        await using (var plain = await FleetSimulator.StartAsync(Options(FleetFraming.Wrapper) with { Meters = 2 }))
+        {
+            Assert.All(plain.Meters, m => Assert.False(m.Meter.SignaturesEnforced));
+            Assert.All(FleetProvisioningFile.Read(plain.ProvisioningPath).Meters, m => Assert.True(m.Keys.HesPublicKey.IsEmpty));
+        }
+
+        await using var fleet = await FleetSimulator.StartAsync(Options(FleetFraming.Wrapper) with { HesPublicKey = point });
+
+        Assert.All(fleet.Meters, m => Assert.True(m.Meter.SignaturesEnforced));
+        Assert.All(FleetProvisioningFile.Read(fleet.ProvisioningPath).Meters, m => Assert.Equal(point, m.Keys.HesPublicKey.ToArray()));
+        // The two meters of the first run had it installed on site (an event); the third was provisioned with it.
+        Assert.Equal([1, 1, 0], fleet.Meters.Select(m => m.Meter.EventCounts.GetValueOrDefault(Meter.Security.SecurityEventCodes.HesPublicKeyChanged)));
+    }
+
+    [Fact]
+    public async Task StartAsync_HesPublicKeyNotAPoint_Throws() =>
+        await Assert.ThrowsAsync<ArgumentException>(() => FleetSimulator.StartAsync(Options(FleetFraming.Wrapper) with { HesPublicKey = new byte[65] }));
+
+    [Fact]
     public async Task RunAsync_PushToTcp_AHeadEndWithTheProvisioningFileVerifiesEveryMetersPushes()
     {
         var listener = TcpTransport.Listen(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));

@@ -32,6 +32,64 @@ public sealed class FleetProvisioningTests : IDisposable
     }
 
     [Fact]
+    public void Create_WithHesPublicKey_NewMetersTrustItKeptMetersKeepTheirs()
+    {
+        var first = FleetProvisioning.Create(Layout(2));
+        var point = HesPoint();
+
+        var fleet = FleetProvisioning.Create(Layout(3), first, point);
+
+        Assert.All(fleet.Meters.Take(2), m => Assert.True(m.Keys.HesPublicKey.IsEmpty));
+        Assert.Equal(point, fleet.Meters[2].Keys.HesPublicKey.ToArray());
+    }
+
+    [Fact]
+    public void WriteRead_WithHesPublicKey_RoundTrips()
+    {
+        var point = HesPoint();
+        var fleet = FleetProvisioning.Create(Layout(2), hesPublicKey: point);
+        var path = PathOf("fleet.json");
+
+        FleetProvisioningFile.Write(path, fleet);
+        var read = FleetProvisioningFile.Read(path);
+
+        Assert.All(read.Meters, m => Assert.Equal(point, m.Keys.HesPublicKey.ToArray()));
+        Assert.Contains(Convert.ToHexString(point), File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal(fleet.Meters, read.Meters);
+    }
+
+    [Fact]
+    public void HesPublicKeyPem_PublicKey_TheUncompressedPoint()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var point = HesPublicKeyPem.Parse(key.ExportSubjectPublicKeyInfoPem(), "hes.pem");
+
+        var parameters = key.ExportParameters(false);
+        Assert.Equal([0x04, .. parameters.Q.X!, .. parameters.Q.Y!], point);
+    }
+
+    [Theory]
+    [InlineData("private", "PUBLIC KEY")]
+    [InlineData("p384", "not an ECDSA P-256 public key")]
+    [InlineData("garbage", "not a PEM public key")]
+    public void HesPublicKeyPem_NotAP256PublicKey_ThrowsNamingTheFile(string what, string expected)
+    {
+        using var p256 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var pem = what switch
+        {
+            "private" => p256.ExportPkcs8PrivateKeyPem(),
+            "p384" => p384.ExportSubjectPublicKeyInfoPem(),
+            _ => "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+        };
+
+        var error = Assert.Throws<InvalidDataException>(() => HesPublicKeyPem.Parse(pem, "hes.pem"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("hes.pem:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_PortPerMeter_EachMeterHasItsPortAndWPortOne()
     {
         var fleet = FleetProvisioning.Create(Layout(3, portPerMeter: true));
@@ -129,6 +187,8 @@ public sealed class FleetProvisioningTests : IDisposable
         { "password-short", "readerPassword must be 8 to 16" },
         { "password-missing", "readerPassword must be a string" },
         { "not-json", "not valid JSON" },
+        { "hes-short", "hesPublicKey must be an uncompressed P-256 point" },
+        { "hes-off-curve", "hesPublicKey must be an uncompressed P-256 point" },
     };
 
     [Theory]
@@ -158,6 +218,8 @@ public sealed class FleetProvisioningTests : IDisposable
             case "password-short": second["readerPassword"] = "abc"; break;
             case "password-missing": second.AsObject().Remove("readerPassword"); break;
             case "not-json": break;
+            case "hes-short": second["hesPublicKey"] = "04AABB"; break;
+            case "hes-off-curve": second["hesPublicKey"] = "04" + new string('1', 128); break;
             default: throw new ArgumentOutOfRangeException(nameof(corruption));
         }
 
@@ -175,4 +237,11 @@ public sealed class FleetProvisioningTests : IDisposable
     public void ReadIfExists_NoFile_ReturnsNull() => Assert.Null(FleetProvisioningFile.ReadIfExists(PathOf("absent.json")));
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static byte[] HesPoint()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var parameters = key.ExportParameters(false);
+        return [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
+    }
 }

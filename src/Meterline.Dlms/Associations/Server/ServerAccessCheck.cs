@@ -10,7 +10,8 @@ namespace Meterline.Dlms.Associations.Server;
 /// security_policy of Security setup version 1 (Blue Book 4.4.7), so the two combine into one requirement: the
 /// request must carry every kind either names, and the association must be able to give the response every kind
 /// either names. Refusals are values: object-undefined for an object outside the association's object list,
-/// read-write-denied for a missing right or too weak a protection.
+/// read-write-denied for a missing right or too weak a protection. A permitted access refused only for want of a
+/// signature is also reported (<see cref="ServerRequest.SignatureRefused"/>).
 /// </summary>
 internal static class ServerAccessCheck
 {
@@ -53,6 +54,12 @@ internal static class ServerAccessCheck
         grant = new ServerGrant(
             SecurityPolicyCheck.Required(requirement, MessageDirection.Request),
             SecurityPolicyCheck.Required(requirement, MessageDirection.Response));
+        if (permitted && grant.Request.Signed && !request.Protection.Signed)
+        {
+            request.SignatureRefused?.Invoke(SignatureRefusal.Missing);
+            return false;
+        }
+
         return permitted && request.Protection.Includes(grant.Request) && request.ResponseCapability.Includes(grant.Response);
     }
 }

@@ -45,6 +45,10 @@ internal readonly struct ServerProtection
     /// <summary>What the layers amount to, for access rights and the security policy.</summary>
     public MessageProtection Protection => MessageProtection.From(IsCiphered ? SecurityControl : null, Signed);
 
+    /// <summary>These layers without the signing layer (a response from a server that holds no signing key).</summary>
+    public ServerProtection WithoutSignature() =>
+        new(Ciphering, SecurityControl, signed: false, signatureOutside: false, ReadOnlyMemory<byte>.Empty);
+
     /// <summary>
     /// These layers with at least <paramref name="required"/>: authentication and encryption are added to the
     /// ciphering layer (a glo- layer with <paramref name="suite"/> when there was none), and a signing layer outside

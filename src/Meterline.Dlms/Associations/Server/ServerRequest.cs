@@ -22,6 +22,9 @@ internal sealed class ServerRequest
     /// <summary>The longest plain response that fits the client's max receive PDU size once protected to at least the given level.</summary>
     public required Func<MessageProtection, int> MaxResponseLength { get; init; }
 
+    /// <summary>Told when an access is refused because the request was not signed (the meter logs a security event).</summary>
+    public Action<SignatureRefusal>? SignatureRefused { get; init; }
+
     public MessageProtection Protection => Association.RequestProtection;
 
     /// <summary>The protection the security policy requires of every response.</summary>

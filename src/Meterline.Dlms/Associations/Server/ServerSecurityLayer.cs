@@ -12,7 +12,10 @@ namespace Meterline.Dlms.Associations.Server;
 /// to responses. Replay protection follows Green Book 9.2.3.3.7.3: a counter is checked for freshness before
 /// anything is deciphered and recorded only after every layer has verified, so a forged or replayed message never
 /// moves it. Counters of the global key live in the caller's <see cref="InvocationCounterGuard"/>; the dedicated
-/// key is new in every association, so its counter lives here.
+/// key is new in every association, so its counter lives here. A signature is verified with the peer's public key
+/// (which a server may hold without a signing key of its own: it then verifies signed requests and answers them
+/// unsigned); its transaction-id must be fresh in the caller's <see cref="TransactionIdGuard"/> when one is given,
+/// and is recorded, like a counter, only once every layer has verified.
 /// </summary>
 internal sealed class ServerSecurityLayer : IDisposable
 {
@@ -21,15 +24,25 @@ internal sealed class ServerSecurityLayer : IDisposable
     private readonly OutgoingInvocationCounter _counter;
     private readonly AesGcmCipher _global;
     private readonly bool _acceptEncryptionOnly;
+    private readonly TransactionIdGuard? _transactionIds;
+    private readonly Action<SignatureRefusal>? _signatureRefused;
     private AesGcmCipher? _dedicated;
     private uint? _lastDedicatedCounter;
 
-    public ServerSecurityLayer(AssociationKeys keys, InvocationCounterGuard guard, OutgoingInvocationCounter counter, bool acceptEncryptionOnly)
+    public ServerSecurityLayer(
+        AssociationKeys keys,
+        InvocationCounterGuard guard,
+        OutgoingInvocationCounter counter,
+        bool acceptEncryptionOnly,
+        TransactionIdGuard? transactionIds = null,
+        Action<SignatureRefusal>? signatureRefused = null)
     {
         _keys = keys;
         _guard = guard;
         _counter = counter;
         _acceptEncryptionOnly = acceptEncryptionOnly;
+        _transactionIds = transactionIds;
+        _signatureRefused = signatureRefused;
         _global = new AesGcmCipher(keys.GlobalUnicastEncryptionKey, keys.AuthenticationKey, keys.Suite, acceptEncryptionOnly);
     }
 
@@ -49,6 +62,9 @@ internal sealed class ServerSecurityLayer : IDisposable
 
     /// <summary>True when a signature can be checked and made (suite 1 keys on both sides).</summary>
     public bool CanSign => _keys.SigningKey is not null && _keys.PeerPublicKey is not null;
+
+    /// <summary>True when a signed request can be checked: the peer's public key is known.</summary>
+    public bool CanVerify => _keys.PeerPublicKey is not null;
 
     /// <summary>Starts using the dedicated key of a new association, or forgets it (null).</summary>
     public void UseDedicatedKey(CipherKey? key)
@@ -92,7 +108,7 @@ internal sealed class ServerSecurityLayer : IDisposable
                 if (tag == GeneralSigning.ApduTag)
                 {
                     refusal = signed ? ServerRefusals.Malformed
-                        : !generalProtection || !CanSign ? ServerRefusals.NotSupported
+                        : !generalProtection || !CanVerify ? ServerRefusals.NotSupported
                         : VerifySignature(current, client, out current, out transactionId);
                     signed = true;
                     signatureOutside = ciphering == ServerCiphering.None;
@@ -155,6 +171,12 @@ internal sealed class ServerSecurityLayer : IDisposable
             {
                 refusal = ServerRefusals.InvocationCounter(ExpectedCounter(counter.Dedicated, client));
             }
+        }
+
+        if (refusal is null && signed && _transactionIds is not null && !_transactionIds.TryAccept(client, transactionId.Span))
+        {
+            // Fresh a moment ago (VerifySignature checked it): the journal could not record it. Refused, not a replay.
+            refusal = ServerRefusals.CannotProtect;
         }
 
         if (refusal is not null)
@@ -314,12 +336,27 @@ internal sealed class ServerSecurityLayer : IDisposable
         reader.EnsureAtEnd();
         content = signing.Content.ToArray();
         transactionId = signing.TransactionId;
-        if (signing.OriginatorSystemTitle != client || (signing.RecipientSystemTitle is { } recipient && recipient != _keys.SystemTitle))
+        if (signing.OriginatorSystemTitle != client || (signing.RecipientSystemTitle is { } recipient && recipient != _keys.SystemTitle)
+            || !signing.VerifySignature(_keys.PeerPublicKey!))
         {
-            return ServerRefusals.DecipheringError;
+            return RefuseSignature(SignatureRefusal.Invalid);
         }
 
-        return signing.VerifySignature(_keys.PeerPublicKey!) ? null : ServerRefusals.DecipheringError;
+        // Checked once the signature verifies, so that only the signer's own requests count as replays.
+        if (_transactionIds is null)
+        {
+            return null;
+        }
+
+        return !TransactionIdGuard.TryRead(transactionId.Span, out _) ? RefuseSignature(SignatureRefusal.Invalid)
+            : _transactionIds.IsFresh(client, transactionId.Span) ? null
+            : RefuseSignature(SignatureRefusal.Replayed);
+    }
+
+    private ExceptionResponse RefuseSignature(SignatureRefusal reason)
+    {
+        _signatureRefused?.Invoke(reason);
+        return ServerRefusals.DecipheringError;
     }
 
     private static bool IsRequestTag(byte cipheredTag) =>

@@ -28,11 +28,13 @@ internal sealed class ServerSession : IDisposable
         AssociationKeys? keys,
         BlockTransferLimits? limits = null,
         SystemTitle? clientTitle = null,
-        uint serverCounter = GreenBookVectors.ServerInvocationCounter)
+        uint serverCounter = GreenBookVectors.ServerInvocationCounter,
+        TransactionIdGuard? transactionIds = null)
     {
         Server = TestCosemServer.Profile();
         ServerCounter = new OutgoingInvocationCounter(serverCounter);
-        Association = new ServerAssociation(definition, keys, Server, Guard, ServerCounter, limits);
+        Association = new ServerAssociation(definition, keys, Server, Guard, ServerCounter, limits, transactionIds);
+        Association.SignatureRefused += (_, e) => SignatureRefusals.Add(e.Reason);
         ServerTitle = keys?.SystemTitle ?? GreenBookVectors.ServerSystemTitle;
         ClientTitle = clientTitle ?? GreenBookVectors.ClientSystemTitle;
         ClientCipher = new AesGcmCipher(GreenBookVectors.EncryptionKey, GreenBookVectors.AuthenticationKey, keys?.Suite ?? SecuritySuite.AesGcm128, acceptEncryptionOnly: true);
@@ -43,6 +45,9 @@ internal sealed class ServerSession : IDisposable
     public TestCosemServer Server { get; }
 
     public InvocationCounterGuard Guard { get; } = new();
+
+    /// <summary>The refusals for a signature the association reported, in order.</summary>
+    public List<SignatureRefusal> SignatureRefusals { get; } = [];
 
     public OutgoingInvocationCounter ServerCounter { get; }
 
