@@ -1,0 +1,4 @@
+namespace Meterline.Server.Audit;
+
+/// <summary>The optional body of <c>POST /api/audit/verify</c>: an anchor, to detect entries cut off the log's end.</summary>
+public sealed record AuditVerifyRequest(AuditAnchorBody? Anchor);
