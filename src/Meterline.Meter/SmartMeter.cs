@@ -87,6 +87,7 @@ public sealed partial class SmartMeter : IEventRecorder
         _counter = new OutgoingInvocationCounter(saved.OutgoingCounterMark, _persistence);
         _clientCounters = new InvocationCounterGuard(_persistence);
         _clientCounters.Import(saved.ClientCounters);
+        _clientCounters.CounterRefused += OnCounterRefused;
         _engine = new MetrologyEngine(options.Household, options.GridSeed) { MaxSubStep = options.MetrologyStep };
         _engine.Registers.Restore(saved.Registers);
         _tamperCount = saved.Registers.GetValueOrDefault(TamperCountRegister);
