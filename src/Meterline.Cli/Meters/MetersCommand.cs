@@ -10,19 +10,21 @@ namespace Meterline.Cli.Meters;
 
 /// <summary>
 /// `meterline meters`: the head-end's meter registry through its API — register a meter (the head-end makes its keys
-/// and never returns them), list and show meters, and import a provisioning file in batches with progress.
+/// and never returns them), list and show meters, and import a provisioning file in batches with progress — and,
+/// from the node's own database rather than the API, export a meter's installation document.
 /// </summary>
 internal static class MetersCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var api = new ApiConnectionOptions();
-        var command = new Command("meters", "The head-end's meter registry (through its API): add, list, show, import");
+        var command = new Command("meters", "The head-end's meter registry (through its API): add, list, show, import; export-installation (local)");
         api.AddTo(command);
         command.Add(CreateAdd(api, output, error));
         command.Add(CreateList(api, output, error));
         command.Add(CreateShow(api, output, error));
         command.Add(MeterImport.Create(api, output, error));
+        command.Add(MeterExport.Create(api, output, error));
         return command;
     }
 

@@ -36,6 +36,8 @@ public sealed class CliHeadEnd : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(_directory, "hes.db");
 
+    public string KeyFilePath => Path.Combine(_directory, "hes.kek");
+
     public string ProvisioningPath => Fleet.ProvisioningPath;
 
     public async Task InitializeAsync()
@@ -44,7 +46,7 @@ public sealed class CliHeadEnd : IAsyncLifetime
         Node = await HeadEndNode.OpenAsync(new HeadEndOptions
         {
             Database = "Data Source=" + DatabasePath,
-            KeyFile = Path.Combine(_directory, "hes.kek"),
+            KeyFile = KeyFilePath,
             CreateKeyFile = true,
             ProfilesDirectory = profiles,
             PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
