@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
@@ -75,6 +74,4 @@ internal static class Api
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
     }
-
-    public static MediaTypeHeaderValue JsonType => new("application/json");
 }

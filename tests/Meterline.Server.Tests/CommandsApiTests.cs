@@ -94,6 +94,7 @@ public sealed class CommandsApiTests(NodeFixture fixture) : IClassFixture<NodeFi
     [InlineData("""{"meter":true,"kind":"connect"}""", "invalid-command")]
     [InlineData("""{"meter":"X","kind":"connect","notBefore":"yesterday"}""", "bad-request")]
     [InlineData("""{"meter":"X",""", "bad-request")]
+    [InlineData("""{"meter":"X","kind":"read","parametres":{"quantities":["1.0.1.8.0.255"]}}""", "bad-request")]
     [InlineData("", "bad-request")]
     public async Task CreateCommand_MalformedRequest_Returns400(string body, string type)
     {

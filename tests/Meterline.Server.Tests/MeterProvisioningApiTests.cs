@@ -67,6 +67,14 @@ public sealed class MeterProvisioningApiTests(NodeFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AddMeter_UnknownField_Returns400BadRequest()
+    {
+        using var response = await Api.PostAsync(Client, "/api/meters", """{"serail":"PR000030","systemTitle":"4D544C00B0000030","profile":"is15959-single-phase"}""");
+
+        Assert.Contains("serail", await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest, "bad-request"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ImportMeters_FleetFile_AddsEachMeterThenSkipsThemOnASecondImport()
     {
         await using var fleet = await TestFleet.StartAsync(3, push: null);

@@ -23,11 +23,13 @@ public static class AuditApi
         ArgumentNullException.ThrowIfNull(routes);
         var gate = new SemaphoreSlim(1, 1);
         var group = routes.MapGroup("/api/audit").WithTags("Audit");
-        group.MapGet("/", ListAsync).WithName("ListAudit").WithSummary("Audit entries after a sequence, in order, paged");
+        group.MapGet("/", ListAsync).WithName("ListAudit").WithSummary("Audit entries after a sequence, in order, paged")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/verify", (HttpRequest request, IAuditStore store, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
                 VerifyAsync(request, store, json, gate, cancellationToken))
             .WithName("VerifyAudit").Accepts<AuditVerifyRequest>("application/json")
-            .WithSummary("Verify the whole hash chain (optionally that it still holds an anchor entry): intact, or the first break");
+            .WithSummary("Verify the whole hash chain (optionally that it still holds an anchor entry): intact, or the first break")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 

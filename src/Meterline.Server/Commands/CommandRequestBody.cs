@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Meterline.Server.Commands;
 
@@ -8,4 +9,5 @@ namespace Meterline.Server.Commands;
 /// activityCalendar: <c>{"name":…,"switches":[{"start":"06:00","zone":2}],"activateAt":…}</c>; the others none),
 /// and optionally the earliest time to send it.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CommandRequestBody(JsonElement? Meter, string? Kind, JsonElement? Parameters, DateTimeOffset? NotBefore);

@@ -27,13 +27,18 @@ public static class CommandsApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         var group = routes.MapGroup("/api/commands").WithTags("Commands");
-        group.MapGet("/{id:long}", GetAsync).WithName("GetCommand").WithSummary("One command: its state, times, parameters and result");
-        group.MapGet("/", ListAsync).WithName("ListCommands").WithSummary("Commands newest first, optionally of one meter and in one state, paged");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetCommand").WithSummary("One command: its state, times, parameters and result")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).WithName("ListCommands").WithSummary("Commands newest first, optionally of one meter and in one state, paged")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         if (routes.ServiceProvider.GetService<CommandService>() is not null)
         {
             group.MapPost("/", CreateAsync).WithName("CreateCommand").Accepts<CommandRequestBody>("application/json")
-                .WithSummary("Ask for a command (read, connect, disconnect, timeSync, activityCalendar, keyRotation); 202 with its Location");
-            group.MapDelete("/{id:long}", CancelAsync).WithName("CancelCommand").WithSummary("Cancel a command that is still Requested");
+                .WithSummary("Ask for a command (read, connect, disconnect, timeSync, activityCalendar, keyRotation); 202 with its Location")
+                .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            group.MapDelete("/{id:long}", CancelAsync).WithName("CancelCommand").WithSummary("Cancel a command that is still Requested")
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         }
 
         return routes;

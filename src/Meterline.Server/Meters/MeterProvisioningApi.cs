@@ -26,10 +26,12 @@ public static class MeterProvisioningApi
     {
         ArgumentNullException.ThrowIfNull(group);
         group.MapPost("/", AddAsync).WithName("AddMeter").Accepts<MeterRegistrationRequest>("application/json")
-            .WithSummary("Register one meter; the head-end makes its keys and never returns them");
+            .WithSummary("Register one meter; the head-end makes its keys and never returns them")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/import", ImportAsync).WithName("ImportMeters").Accepts<System.Text.Json.JsonElement>("application/json")
             .WithSummary("Import a provisioning file (the body, at most 8 MiB): each meter added, skipped or refused")
-            .WithDescription("The body is a provisioning file, format version 1 (docs/simulator.md): it holds keys, so send it only over a trusted link.");
+            .WithDescription("The body is a provisioning file, format version 1 (docs/simulator.md): it holds keys, so send it only over a trusted link.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return group;
     }
 

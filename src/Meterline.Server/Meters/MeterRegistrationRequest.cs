@@ -1,4 +1,5 @@
 using Meterline.HeadEnd.Meters;
+using System.Text.Json.Serialization;
 
 namespace Meterline.Server.Meters;
 
@@ -15,6 +16,7 @@ namespace Meterline.Server.Meters;
 /// <param name="Transformer">The distribution transformer it hangs from.</param>
 /// <param name="Feeder">The feeder of that transformer.</param>
 /// <param name="SecurityLevel">AuthenticatedEncrypted (default) or AuthenticatedEncryptedSigned.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record MeterRegistrationRequest(
     string? Serial,
     string? SystemTitle,
