@@ -77,8 +77,9 @@ public sealed class DisconnectReplayTests
         Assert.Contains(events.EnumerateArray(), e => e.GetProperty("code").GetInt32() == SecurityEventCodes.InvocationCounterRefused);
 
         // The head-end still commands the meter, and nothing the replay did broke the audit chain.
-        var read = await RunAsync(client, "disconnect", "operator-7");
-        Assert.Equal("Confirmed", read.GetProperty("state").GetString());
+        var again = await RunAsync(client, "disconnect", "operator-7");
+        Assert.Equal("Confirmed", again.GetProperty("state").GetString());
+        Assert.False(target.Relay.OutputState);
         await AssertAuditIntactAsync(client);
     }
 
