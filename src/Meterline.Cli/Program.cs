@@ -1,6 +1,9 @@
 using System.CommandLine;
+using Meterline.Cli.Audit;
+using Meterline.Cli.Cmd;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Gateway;
+using Meterline.Cli.Meters;
 using Meterline.Cli.Serve;
 using Meterline.Cli.Sim;
 
@@ -20,5 +23,6 @@ public static class Program
             GatewayCommand.Create(output, error),
             ServeCommand.Create(output, error),
             Demo.DemoCommand.Create(output, error),
+            MetersCommand.Create(output, error), CmdCommand.Create(output, error), AuditCommand.Create(output, error),
         };
 }

@@ -1,3 +1,5 @@
+using Meterline.Dlms.Security;
+
 namespace Meterline.Meter;
 
 /// <summary>The meter's event recording: event logs, event code registers, counters and alerts.</summary>
@@ -26,8 +28,25 @@ public sealed partial class SmartMeter
         }
     }
 
+    /// <summary>At most one replay event per this much meter time: a flood of replays must not flood the event log and the alert queue.</summary>
+    private static readonly TimeSpan ReplayEventInterval = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<ushort, int> _eventCounts = [];
     private long _eventsRecorded;
+    private long _replaysRefused;
+    private DateTimeOffset? _lastReplayEvent;
+
+    /// <summary>Secured requests refused because their invocation counter was not fresh (replayed or stale), since the meter started.</summary>
+    public long ReplaysRefused
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _replaysRefused;
+            }
+        }
+    }
 
     /// <summary>Events recorded since the meter started, all codes together.</summary>
     public long EventsRecorded
@@ -38,6 +57,29 @@ public sealed partial class SmartMeter
             {
                 return _eventsRecorded;
             }
+        }
+    }
+
+    /// <summary>
+    /// A client's secured request was refused for a stale invocation counter (a replay): counted, and logged as event
+    /// <see cref="Security.SecurityEventCodes.InvocationCounterRefused"/> — with the alert push that carries it to the
+    /// head-end — at most once per <see cref="ReplayEventInterval"/>, when the profile's event table has the code.
+    /// </summary>
+    private void OnCounterRefused(object? sender, InvocationCounterRefusedEventArgs e)
+    {
+        lock (Sync)
+        {
+            AdvanceLocked();
+            _replaysRefused++;
+            var now = Clock.TrueNow;
+            if (Profile.FindEvent(Security.SecurityEventCodes.InvocationCounterRefused) is null
+                || (_lastReplayEvent is { } last && now - last < ReplayEventInterval))
+            {
+                return;
+            }
+
+            _lastReplayEvent = now;
+            RecordLocked(Security.SecurityEventCodes.InvocationCounterRefused, protectAlertNow: false);
         }
     }
 

@@ -90,6 +90,7 @@ public sealed partial class SmartMeter : IEventRecorder
         _clientCounters.Import(saved.ClientCounters);
         _transactionIds = new TransactionIdGuard(_persistence);
         _transactionIds.Import(saved.TransactionIds);
+        _clientCounters.CounterRefused += OnCounterRefused;
         _engine = new MetrologyEngine(options.Household, options.GridSeed) { MaxSubStep = options.MetrologyStep };
         _engine.Registers.Restore(saved.Registers);
         _tamperCount = saved.Registers.GetValueOrDefault(TamperCountRegister);

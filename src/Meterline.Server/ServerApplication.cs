@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
+using Meterline.Server.Audit;
+using Meterline.Server.Commands;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
+using Meterline.Server.Problems;
 using Meterline.Server.Readings;
 
 namespace Meterline.Server;
@@ -46,7 +49,7 @@ public static class ServerApplication
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         }
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ApiProblems.Customize);
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddHeadEndStores(stores);
@@ -60,6 +63,7 @@ public static class ServerApplication
         app.MapMeters();
         app.MapReadings();
         app.MapEvents();
+        app.MapCommands().MapAudit();
         return app;
     }
 }

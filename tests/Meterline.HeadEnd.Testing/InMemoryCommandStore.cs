@@ -74,4 +74,16 @@ public sealed class InMemoryCommandStore : ICommandStore
             return Task.FromResult(list);
         }
     }
+
+    public Task<IReadOnlyList<CommandRecord>> ListAsync(MeterId? meter, CommandState? state, CommandId? before, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        lock (_lock)
+        {
+            IReadOnlyList<CommandRecord> list = _commands.Values
+                .Where(c => (meter is null || c.Meter == meter) && (state is null || c.State == state) && (before is null || c.Id.Value < before.Value.Value))
+                .Reverse().Take(limit).ToList();
+            return Task.FromResult(list);
+        }
+    }
 }

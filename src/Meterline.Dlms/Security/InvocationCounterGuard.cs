@@ -13,6 +13,7 @@ public sealed class InvocationCounterGuard
     private readonly Dictionary<(SystemTitle Sender, KeyId KeyId), uint> _lastAccepted = [];
     private readonly Lock _sync = new();
     private readonly IInvocationCounterJournal? _journal;
+    private long _refused;
 
     public InvocationCounterGuard()
     {
@@ -42,6 +43,16 @@ public sealed class InvocationCounterGuard
 
     /// <summary>Messages refused because the journal could not record their counter.</summary>
     public long JournalFailures { get; private set; }
+
+    /// <summary>Messages refused as replayed or stale, as reported through <see cref="ReportRefused"/>.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Raised by <see cref="ReportRefused"/> when the receiver refused a message because its counter was not fresh, so
+    /// that the owner (a meter) can log it as a security event. Raised on the receiving thread, outside the guard's
+    /// lock; a handler must be quick and must not throw.
+    /// </summary>
+    public event EventHandler<InvocationCounterRefusedEventArgs>? CounterRefused;
 
     /// <summary>True when <paramref name="invocationCounter"/> would be accepted; changes nothing.</summary>
     public bool IsFresh(SystemTitle sender, KeyId keyId, uint invocationCounter)
@@ -83,6 +94,18 @@ public sealed class InvocationCounterGuard
                 DlmsErrorReason.ReplayDetected,
                 $"Invocation counter {invocationCounter} from {sender} is not greater than the last one accepted");
         }
+    }
+
+    /// <summary>
+    /// Reports that a message from <paramref name="sender"/> under <paramref name="keyId"/> was refused because
+    /// <paramref name="invocationCounter"/> was not fresh: counts it and raises <see cref="CounterRefused"/>. Changes
+    /// no counter.
+    /// </summary>
+    public void ReportRefused(SystemTitle sender, KeyId keyId, uint invocationCounter)
+    {
+        Interlocked.Increment(ref _refused);
+        uint? last = TryGetLastAccepted(sender, keyId, out var accepted) ? accepted : null;
+        CounterRefused?.Invoke(this, new InvocationCounterRefusedEventArgs(sender, keyId, invocationCounter, last));
     }
 
     /// <summary>The last counter accepted from this sender for this key; false when none was.</summary>

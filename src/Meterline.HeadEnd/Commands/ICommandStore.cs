@@ -25,4 +25,11 @@ public interface ICommandStore
 
     /// <summary>A meter's commands, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<CommandRecord>> GetForMeterAsync(MeterId meter, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commands newest first (by id), of one meter and in one state when those are given, with ids below
+    /// <paramref name="before"/> when it is given; at most <paramref name="limit"/>. A paged listing passes the last
+    /// id of one page as <paramref name="before"/> of the next.
+    /// </summary>
+    Task<IReadOnlyList<CommandRecord>> ListAsync(MeterId? meter, CommandState? state, CommandId? before, int limit, CancellationToken cancellationToken = default);
 }

@@ -18,12 +18,19 @@ namespace Meterline.HeadEnd.Ingest;
 /// the batch's highest push counter per meter. Only after that commit are the frames acknowledged, the counter marks
 /// raised, the meters marked heard and the records published to subscribers. A failed write acknowledges its frames
 /// as failed (meters resend) and is retried with back-off. A cover-open event (251) marks the meter's keys
-/// compromised, audited first.
+/// compromised, audited first. A replay the meter refused (event 170, a secured request with a stale invocation
+/// counter: someone replayed captured traffic to the meter) is audited as <c>meter.replay-refused</c>.
 /// </summary>
 public sealed class IngestPipeline : IInboundFrameSink, IDisposable
 {
     /// <summary>IS 15959 event code of a cover open: the meter erases its keys.</summary>
     public const int CoverOpenEventCode = 251;
+
+    /// <summary>The meter refused a secured request for a stale invocation counter (a replay); a Meterline extension of the IS 15959 table.</summary>
+    public const int ReplayRefusedEventCode = 170;
+
+    /// <summary>The audit action of a replay a meter refused.</summary>
+    public const string ReplayRefusedAction = "meter.replay-refused";
 
     private readonly IPushDecoder _decoder;
     private readonly IReadingStore _store;
@@ -36,6 +43,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
     private readonly Channel<bool> _signal;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _subscribersLock = new();
+    private readonly Dictionary<MeterId, DateTimeOffset> _lastReplayAudited = [];
     private IngestSubscription[] _subscribers = [];
     private int _completed;
     private int _running;
@@ -362,6 +370,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         }
 
         await MarkCompromisedAsync(events, cancellationToken).ConfigureAwait(false);
+        await AuditReplaysAsync(events, cancellationToken).ConfigureAwait(false);
         Publish(readings, snapshots, events);
     }
 
@@ -459,6 +468,49 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
                 Metrics.OnAfterCommitFailure();
             }
         }
+    }
+
+    /// <summary>
+    /// Audits each replay a meter reports (event 170) once: an event delivered again (a push retried after its commit)
+    /// is not audited twice, by the last event time audited per registered meter (the batch writer is the only caller).
+    /// </summary>
+    private async Task AuditReplaysAsync(List<MeterEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var replay in events)
+        {
+            if (replay.Code != ReplayRefusedEventCode || !Directory.TryGet(replay.Meter, out var meter)
+                || (_lastReplayAudited.TryGetValue(meter.Id, out var last) && replay.OccurredAt <= last))
+            {
+                continue;
+            }
+
+            try
+            {
+                await _audit.AppendAsync("system", ReplayRefusedAction, meter.Serial, ReplayDetail(meter, replay), cancellationToken).ConfigureAwait(false);
+                _lastReplayAudited[meter.Id] = replay.OccurredAt;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Metrics.OnAfterCommitFailure();
+            }
+        }
+    }
+
+    private static string ReplayDetail(Meters.Meter meter, MeterEvent replay)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("eventCode", replay.Code);
+            json.WriteString("occurredAt", replay.OccurredAt.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteString("receivedAt", replay.ReceivedAt.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteString("systemTitle", meter.SystemTitle.ToString());
+            json.WriteString("note", "the meter refused a secured request with a stale invocation counter: captured traffic was replayed to it");
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static string CoverOpenDetail(Meters.Meter meter, MeterEvent coverOpen)

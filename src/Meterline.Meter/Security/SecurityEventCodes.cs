@@ -12,6 +12,12 @@ public static class SecurityEventCodes
     /// <summary>164: global key changed.</summary>
     public const ushort GlobalKeyChanged = 164;
 
+    /// <summary>
+    /// 170: a secured request was refused because its invocation counter was not fresh — a replayed or stale request
+    /// (Green Book 9.2.3.3.7.3). A Meterline extension of the profile's event table: IS 15959 has no such code.
+    /// </summary>
+    public const ushort InvocationCounterRefused = 170;
+
     /// <summary>191: a command that must be signed by the head-end came unsigned, and was refused (Meterline's code).</summary>
     public const ushort SignatureMissing = 191;
 

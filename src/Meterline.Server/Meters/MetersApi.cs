@@ -1,9 +1,14 @@
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Provisioning;
+using Meterline.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Meterline.Server.Meters;
 
-/// <summary>The meter registry over HTTP: listing with filters and paging, and one meter by serial.</summary>
+/// <summary>
+/// The meter registry over HTTP: listing with filters and paging, one meter by serial, and (on a node, which has a
+/// provisioner) registering meters and importing provisioning files (<see cref="MeterProvisioningApi"/>).
+/// </summary>
 public static class MetersApi
 {
     public const int MaxPageSize = 1000;
@@ -14,6 +19,11 @@ public static class MetersApi
         var group = routes.MapGroup("/api/meters").WithTags("Meters");
         group.MapGet("/", ListAsync).WithName("ListMeters").WithSummary("Meters, filtered and paged in id order");
         group.MapGet("/{serial}", GetAsync).WithName("GetMeter").WithSummary("One meter by serial number");
+        if (routes.ServiceProvider.GetService<MeterProvisioner>() is not null)
+        {
+            group.MapMeterProvisioning();
+        }
+
         return routes;
     }
 
@@ -31,12 +41,12 @@ public static class MetersApi
         var size = pageSize ?? 100;
         if (size is < 1 or > MaxPageSize)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad page size", detail: $"pageSize is 1 to {MaxPageSize}.");
+            return ApiProblems.InvalidPaging.Result($"pageSize is 1 to {MaxPageSize}.");
         }
 
         if (search is { Length: > 64 } || transformer is { Length: > 64 } || feeder is { Length: > 64 })
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Filter too long", detail: "Filters are at most 64 characters.");
+            return ApiProblems.BadRequest.Result("Filters are at most 64 characters.");
         }
 
         try
@@ -46,7 +56,7 @@ public static class MetersApi
         }
         catch (ArgumentException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad page token", detail: "pageToken is not one this server gave.");
+            return ApiProblems.InvalidPaging.Result("pageToken is not one this server gave.");
         }
     }
 
@@ -54,7 +64,7 @@ public static class MetersApi
     {
         var meter = await meters.FindBySerialAsync(serial, cancellationToken).ConfigureAwait(false);
         return meter is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such meter", detail: $"No meter has serial '{serial}'.")
+            ? ApiProblems.UnknownMeter.Result($"No meter has serial '{serial}'.")
             : TypedResults.Ok(MeterResponse.From(meter));
     }
 }

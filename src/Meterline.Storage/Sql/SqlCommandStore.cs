@@ -138,6 +138,51 @@ internal sealed class SqlCommandStore(SqlDatabase database) : ICommandStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<CommandRecord>> ListAsync(MeterId? meter, CommandState? state, CommandId? before, int limit, CancellationToken cancellationToken = default)
+    {
+        CheckLimit(limit);
+        var conditions = new List<string>(3);
+        if (meter is not null)
+        {
+            conditions.Add("meter = @meter");
+        }
+
+        if (state is not null)
+        {
+            conditions.Add("state = @state");
+        }
+
+        if (before is not null)
+        {
+            conditions.Add("id < @before");
+        }
+
+        var where = conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions) + " ";
+        return database.ReadAsync<IReadOnlyList<CommandRecord>>(
+            async connection =>
+            {
+                await using var command = database.Command(connection, null, $"SELECT {CommandRows.Columns} FROM commands {where}ORDER BY id DESC LIMIT @limit")
+                    .With("limit", limit);
+                if (meter is { } m)
+                {
+                    command.With("meter", m.Value);
+                }
+
+                if (state is { } s)
+                {
+                    command.With("state", (int)s);
+                }
+
+                if (before is { } b)
+                {
+                    command.With("before", b.Value);
+                }
+
+                return await CommandRows.ReadAllAsync(database, command, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
     /// <summary>Requested → Sent, Failed, TimedOut or Cancelled; Sent → Confirmed, Failed or TimedOut; nothing leaves a final state.</summary>
     internal static bool IsAllowed(CommandState from, CommandState to) => (from, to) switch
     {

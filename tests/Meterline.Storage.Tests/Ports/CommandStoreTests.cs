@@ -147,6 +147,32 @@ public abstract class CommandStoreTests : StorageTestBase
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.Commands.GetForMeterAsync(a.Id, 0, Token));
     }
 
+    [Fact]
+    public async Task ListAsync_FilteredAndPagedByBefore_NewestFirstEachOnce()
+    {
+        var a = await AddMeterAsync(1);
+        var b = await AddMeterAsync(2);
+        var ids = new List<CommandId>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add((await Storage.Commands.CreateAsync(Request(i % 2 == 0 ? a.Id : b.Id, null), Token)).Id);
+        }
+
+        await Storage.Commands.TransitionAsync(ids[2], CommandState.Requested, CommandState.Cancelled, T0, null, Token);
+        await Storage.Commands.TransitionAsync(ids[4], CommandState.Requested, CommandState.Sent, T0, null, Token);
+
+        Assert.Equal(ids.AsEnumerable().Reverse(), (await Storage.Commands.ListAsync(null, null, null, 100, Token)).Select(c => c.Id));
+        Assert.Equal([ids[6], ids[4], ids[2], ids[0]], (await Storage.Commands.ListAsync(a.Id, null, null, 100, Token)).Select(c => c.Id));
+        Assert.Equal([ids[6], ids[0]], (await Storage.Commands.ListAsync(a.Id, CommandState.Requested, null, 100, Token)).Select(c => c.Id));
+        Assert.Equal([ids[2]], (await Storage.Commands.ListAsync(null, CommandState.Cancelled, null, 100, Token)).Select(c => c.Id));
+        var first = await Storage.Commands.ListAsync(null, null, null, 3, Token);
+        var second = await Storage.Commands.ListAsync(null, null, first[^1].Id, 3, Token);
+        var third = await Storage.Commands.ListAsync(null, null, second[^1].Id, 3, Token);
+        Assert.Equal(ids.AsEnumerable().Reverse(), first.Concat(second).Concat(third).Select(c => c.Id));
+        Assert.Empty(await Storage.Commands.ListAsync(b.Id, null, ids[1], 10, Token));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.Commands.ListAsync(null, null, null, 0, Token));
+    }
+
     private static CommandRequest Request(MeterId meter, string? key) =>
         new(meter, CommandKind.Read, """{"registers":["1.0.1.8.0.255"]}""", "operator:ravi", T0, null, T0.AddMinutes(10), key);
 }

@@ -11,11 +11,13 @@ namespace Meterline.Dlms.Associations.Server;
 /// service-specific ciphering, general-glo/ded-ciphering and general-signing, Green Book 9.2.7.2.4-5) and applies it
 /// to responses. Replay protection follows Green Book 9.2.3.3.7.3: a counter is checked for freshness before
 /// anything is deciphered and recorded only after every layer has verified, so a forged or replayed message never
-/// moves it. Counters of the global key live in the caller's <see cref="InvocationCounterGuard"/>; the dedicated
-/// key is new in every association, so its counter lives here. A signature is verified with the peer's public key
-/// (which a server may hold without a signing key of its own: it then verifies signed requests and answers them
-/// unsigned); its transaction-id must be fresh in the caller's <see cref="TransactionIdGuard"/> when one is given,
-/// and is recorded, like a counter, only once every layer has verified.
+/// moves it. Counters of the global key live in the caller's <see cref="InvocationCounterGuard"/>, which is told of
+/// every message refused for a stale counter (<see cref="InvocationCounterGuard.ReportRefused"/>) so that the meter
+/// can log replays; the dedicated key is new in every association, so its counter lives here. A signature is verified
+/// with the peer's public key (which a server may hold without a signing key of its own: it then verifies signed
+/// requests and answers them unsigned); its transaction-id must be fresh in the caller's
+/// <see cref="TransactionIdGuard"/> when one is given, and is recorded, like a counter, only once every layer has
+/// verified.
 /// </summary>
 internal sealed class ServerSecurityLayer : IDisposable
 {
@@ -390,6 +392,11 @@ internal sealed class ServerSecurityLayer : IDisposable
 
         if (!IsFresh(dedicated, sender, header.InvocationCounter))
         {
+            if (!dedicated)
+            {
+                _guard.ReportRefused(sender, KeyId.GlobalUnicastEncryptionKey, header.InvocationCounter);
+            }
+
             return ServerRefusals.InvocationCounter(ExpectedCounter(dedicated, sender));
         }
 
@@ -420,7 +427,18 @@ internal sealed class ServerSecurityLayer : IDisposable
     {
         if (!counter.Dedicated)
         {
-            return _guard.TryAccept(sender, KeyId.GlobalUnicastEncryptionKey, counter.Value);
+            if (_guard.TryAccept(sender, KeyId.GlobalUnicastEncryptionKey, counter.Value))
+            {
+                return true;
+            }
+
+            if (!_guard.IsFresh(sender, KeyId.GlobalUnicastEncryptionKey, counter.Value))
+            {
+                // Another association of the same sender took the counter since it was checked: a replay all the same.
+                _guard.ReportRefused(sender, KeyId.GlobalUnicastEncryptionKey, counter.Value);
+            }
+
+            return false;
         }
 
         if (!IsFresh(dedicated: true, sender, counter.Value))
