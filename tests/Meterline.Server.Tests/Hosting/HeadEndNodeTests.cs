@@ -92,12 +92,19 @@ public sealed class HeadEndNodeTests : IDisposable
     public async Task Host_ALoopFails_TheNodeStopsInsteadOfRunningHalfAlive()
     {
         await using var node = await HeadEndNode.OpenAsync(Options());
-        node.AddLoop(new HeadEndLoop("broken", _ => Task.FromException(new InvalidOperationException("broken on purpose"))));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.AddLoop(new HeadEndLoop("broken", async _ =>
+        {
+            await started.Task;
+            throw new InvalidOperationException("broken on purpose");
+        }));
         var app = ServerApplication.Build(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, node);
         await using (app)
         {
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var stopping = new TaskCompletionSource();
-            app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+            lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+            lifetime.ApplicationStarted.Register(() => started.TrySetResult());
 
             await app.StartAsync();
 
