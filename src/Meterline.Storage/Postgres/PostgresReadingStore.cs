@@ -8,7 +8,9 @@ namespace Meterline.Storage.Postgres;
 /// <summary>
 /// Writes a batch by binary COPY into a temporary staging table, then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>
 /// into the partitioned readings table in the same transaction (the statement's row count is the number of new
-/// readings). Partitions the batch needs are created first.
+/// readings). Partitions the batch needs are created first. Every statement that takes row locks takes them in key
+/// order, so concurrent writers (the ingest writer, back-fill sessions) whose rows overlap wait for each other instead
+/// of deadlocking.
 /// </summary>
 internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadingStore(database)
 {
@@ -35,7 +37,7 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
                 if (batch.PushCounters.Count > 0)
                 {
                     await using var counters = new NpgsqlCommand(
-                        "INSERT INTO push_counters (meter, counter) SELECT * FROM unnest(@meters, @counters) " +
+                        "INSERT INTO push_counters (meter, counter) SELECT * FROM unnest(@meters, @counters) AS c (meter, counter) ORDER BY meter " +
                         "ON CONFLICT (meter) DO UPDATE SET counter = GREATEST(push_counters.counter, excluded.counter)",
                         connection);
                     counters.Parameters.AddWithValue("meters", batch.PushCounters.Keys.Select(m => m.Value).ToArray());
@@ -81,14 +83,15 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
 
         int inserted;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO readings (time, meter, quantity, value, quality) SELECT time, meter, quantity, value, quality FROM reading_staging ON CONFLICT DO NOTHING",
+            "INSERT INTO readings (time, meter, quantity, value, quality) SELECT time, meter, quantity, value, quality FROM reading_staging " +
+            "ORDER BY time, meter, quantity ON CONFLICT DO NOTHING",
             connection))
         {
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using var latest = new NpgsqlCommand(
-            "INSERT INTO latest_readings (meter, quantity, time) SELECT meter, quantity, max(time) FROM reading_staging GROUP BY meter, quantity " +
+            "INSERT INTO latest_readings (meter, quantity, time) SELECT meter, quantity, max(time) FROM reading_staging GROUP BY meter, quantity ORDER BY meter, quantity " +
             "ON CONFLICT (meter, quantity) DO UPDATE SET time = GREATEST(latest_readings.time, excluded.time)",
             connection);
         await latest.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
