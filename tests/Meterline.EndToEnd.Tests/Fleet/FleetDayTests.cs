@@ -1,6 +1,5 @@
 using Meterline.EndToEnd.Tests.Support;
 using Meterline.HeadEnd.Ingest;
-using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
 using Meterline.Server.Hosting;
 using Meterline.Simulator.Scenarios;
@@ -9,9 +8,11 @@ using Meterline.Storage.Tests.Support;
 namespace Meterline.EndToEnd.Tests.Fleet;
 
 /// <summary>
-/// A simulated fleet of 100 meters pushes a simulated day (and more) to a real head-end node over the TCP wrapper;
-/// afterwards everything each meter recorded in its own buffers — every interval, the billing snapshot of its billing
-/// midnight, every event — is in the head-end's store exactly once, with the meter's values. Run once per engine.
+/// A simulated fleet of 100 meters pushes to a real head-end node over the TCP wrapper: over a simulated day,
+/// everything each meter recorded in its own buffers — every interval, the billing snapshot of its billing midnight,
+/// every event — ends up in the head-end's store exactly once, with the meter's values; when the push path loses
+/// hours of pushes, gap detection and back-fill (range reads over DLMS/TCP) make the store whole again, still once per
+/// interval. Run once per engine.
 /// </summary>
 public abstract class FleetDayTests
 {
@@ -26,6 +27,12 @@ public abstract class FleetDayTests
 
     /// <summary>16:30 IST on the last day of February: the day runs through the meters' billing midnight (1 March, 00:00 IST).</summary>
     private static readonly DateTimeOffset Start = new(2026, 2, 28, 11, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Mid-month, far from any billing midnight: only usage pushes go over the path while it is broken. (Back-fill
+    /// reads the load profile: a billing or alert push lost on the wire is not recovered by it.)
+    /// </summary>
+    private static readonly DateTimeOffset BackfillStart = new(2026, 3, 10, 11, 0, 0, TimeSpan.Zero);
 
     protected abstract IStorageTarget Target { get; }
 
@@ -81,6 +88,74 @@ public abstract class FleetDayTests
         Assert.Contains((201, 1), fleet.Meters[3].Meter.EventCounts.Select(c => ((int)c.Key, c.Value)));
         Assert.Equal(0, node.Node.Pipeline.Metrics.RejectedTotal);
         Assert.Equal(0, node.Node.Pipeline.Metrics.Shed);
+        await node.AssertSurvivedAsync(ct);
+    }
+
+    [Fact]
+    public async Task Backfill_PushPathLosesTwoHours_GapsFoundAndReadBackFromTheMetersAllStoredOnce()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var ct = timeout.Token;
+        await using var node = await RunningNode.StartAsync(Target, ForAcceleratedFleet, ct);
+        await using var path = new PushPathRelay(node.PushEndpoint);
+        await using var fleet = await RunningFleet.StartAsync(MeterCount, Speed, BackfillStart, path.Endpoint, scenarios: null, ct);
+        Assert.Equal(MeterCount, (await node.Node.Provisioner.ImportFileAsync(fleet.ProvisioningPath, "e2e", ct)).Added);
+        var registered = await StoredReadings.MetersAsync(node.Node.Meters, ct);
+
+        // The meters' clocks ran while they were imported: let the pushes of those hours arrive before the path breaks.
+        fleet.Run();
+        var caughtUp = NextBoundary(fleet.Now);
+        await fleet.UntilAsync(caughtUp, ct);
+        await UntilLatestIntervalAsync(node, registered.Values, caughtUp, ct);
+        var origin = NextBoundary(fleet.Now);
+        await fleet.UntilAsync(origin.AddHours(1), ct);
+        path.Dropping = true;
+        await fleet.UntilAsync(origin.AddHours(3), ct);
+        path.Dropping = false;
+        await fleet.UntilAsync(origin.AddHours(6), ct);
+        await UntilLatestIntervalAsync(node, registered.Values, origin.AddHours(5), ct);
+
+        // Gap detection on the fleet's clock (the node's own runs on real time); the meters are read over DLMS/TCP
+        // by the node's connector.
+        var grace = TimeSpan.FromHours(2);
+        var lookBack = NextBoundary(fleet.Now) - BackfillStart.AddHours(-1);
+        var detector = new GapDetector(node.Node.Stores.Readings, new GapDetectorOptions { LookBack = lookBack, Grace = grace }, fleet.Time);
+        var backfill = new BackfillService(node.Node.Meters, node.Node.Stores.Readings, node.Node.Connectors, detector, new BackfillOptions(), TimeProvider.System);
+        var checkedUpTo = NextBoundary(fleet.Now - grace) - (2 * Interval);
+        var gapsBefore = 0;
+        foreach (var meter in registered.Values)
+        {
+            gapsBefore += (await detector.FindGapsAsync(meter.Id, ct)).Count(g => g.To > origin);
+        }
+
+        var result = await backfill.RunOnceAsync(ct);
+        await fleet.StopAsync();
+
+        Assert.True(path.Dropped >= MeterCount, $"the path lost only {path.Dropped} pushes");
+        Assert.Equal(MeterCount, gapsBefore);
+        Assert.Equal(0, result.Failures);
+        Assert.Equal(MeterCount, result.MetersBackfilled);
+        var backfilled = 0;
+        foreach (var simulated in fleet.Meters)
+        {
+            var meter = simulated.Meter;
+            var expected = MeterBuffers.Intervals(meter, BackfillStart, checkedUpTo);
+            var stored = await StoredReadings.AllAsync(node.Node.Stores.Readings, registered[meter.Id].Id, BackfillStart, checkedUpTo, ct);
+            var block = stored.Where(r => IsBlock(r.Quantity)).ToList();
+            Assert.Equal(block.Count, block.Select(r => (r.Time, r.Quantity)).Distinct().Count());
+            var byKey = block.ToDictionary(r => (r.Time, r.Quantity));
+            Assert.Equal(expected.Keys.Select(Key).Order(), byKey.Keys.Select(Key).Order());
+            foreach (var (key, value) in expected)
+            {
+                Assert.True(value == byKey[key].Value, $"{meter.Id} {key}: the meter recorded {value}, the head-end stored {byKey[key].Value}");
+            }
+
+            backfilled += block.Count(r => r.Quantity == Quantity.BlockImportEnergy && r.Quality == (ReadingQuality.Authenticated | ReadingQuality.BackFilled));
+        }
+
+        // Every push the path lost was one interval, and back-fill read each of them (and only those) from its meter.
+        Assert.Equal(path.Dropped, backfilled);
+        Assert.Equal(0, node.Node.Pipeline.Metrics.RejectedTotal);
         await node.AssertSurvivedAsync(ct);
     }
 

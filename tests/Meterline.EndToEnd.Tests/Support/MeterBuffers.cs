@@ -32,7 +32,7 @@ internal static class MeterBuffers
 
     /// <summary>The billing profile entries captured in [<paramref name="from"/>, <paramref name="to"/>): capture time and register values.</summary>
     public static List<(DateTimeOffset Time, Dictionary<Quantity, double> Values)> Billing(SmartMeter meter, DateTimeOffset from, DateTimeOffset to) =>
-        Rows(meter, meter.BillingProfile, from, to).Select(r => (r.Time, r.Values.ToDictionary(v => v.Quantity, v => v.Value))).ToList();
+        [.. Rows(meter, meter.BillingProfile, from, to).Select(r => (r.Time, r.Values.ToDictionary(v => v.Quantity, v => v.Value)))];
 
     /// <summary>Every event in the meter's event logs (all groups) in [<paramref name="from"/>, <paramref name="to"/>): time (to the hundredth) and code.</summary>
     public static List<(DateTimeOffset Time, int Code)> Events(SmartMeter meter, DateTimeOffset from, DateTimeOffset to)
