@@ -25,6 +25,9 @@ public abstract class FleetDayTests
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(150);
 
+    /// <summary>How long the node may take to store what the fleet pushed (real time).</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+
     /// <summary>16:30 IST on the last day of February: the day runs through the meters' billing midnight (1 March, 00:00 IST).</summary>
     private static readonly DateTimeOffset Start = new(2026, 2, 28, 11, 0, 0, TimeSpan.Zero);
 
@@ -181,11 +184,15 @@ public abstract class FleetDayTests
     internal static DateTimeOffset NextBoundary(DateTimeOffset time) =>
         new(time.UtcTicks - (time.UtcTicks % Interval.Ticks) + Interval.Ticks, TimeSpan.Zero);
 
-    /// <summary>Waits until the head-end holds, for every meter, an interval at <paramref name="last"/> or later (each meter's pushes arrive in order).</summary>
+    /// <summary>
+    /// Waits until the head-end holds, for every meter, an interval at <paramref name="last"/> or later (each meter's
+    /// pushes arrive in order), or until <see cref="Settle"/> has passed: the assertions after it say what is missing.
+    /// </summary>
     internal static async Task UntilLatestIntervalAsync(RunningNode node, IEnumerable<HeadEnd.Meters.Meter> meters, DateTimeOffset last, CancellationToken cancellationToken)
     {
         var ids = meters.Select(m => m.Id).ToList();
-        while (true)
+        var until = DateTime.UtcNow + Settle;
+        while (DateTime.UtcNow < until)
         {
             var latest = await node.Node.Stores.Readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken);
             if (ids.All(id => latest.TryGetValue(id, out var time) && time >= last))
