@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms;
@@ -11,8 +12,9 @@ namespace Meterline.HeadEnd.Dlms.Ingest;
 /// Receives meters' pushes over the IEC 62056-47 wrapper — TCP (port 4059) or UDP — and hands each APDU to the ingest
 /// pipeline as an <see cref="InboundFrame"/> with link id <c>dlms-tcp:{remote}</c> or <c>dlms-udp:{remote}</c> and the
 /// remote IP address as its source. Caps connections in total and per IP address, closes idle connections, and drops
-/// frames announcing more than the maximum APDU length before reading them. The wrapper has no acknowledgement: a
-/// frame lost after this point is found by gap detection and back-filled.
+/// frames announcing more than the maximum APDU length before reading them; such frames, and bytes or datagrams that
+/// are no wrapper frame, are refused at the sink (counted and audited as oversize or malformed). The wrapper has no
+/// acknowledgement: a frame lost after this point is found by gap detection and back-filled.
 /// </summary>
 public sealed class WrapperPushReceiver
 {
@@ -49,7 +51,7 @@ public sealed class WrapperPushReceiver
     /// <summary>APDUs handed to the pipeline.</summary>
     public long FramesReceived => Interlocked.Read(ref _frames);
 
-    /// <summary>UDP datagrams that were not a wrapper frame for our wPort.</summary>
+    /// <summary>UDP datagrams that were not a wrapper frame for our wPort (those that are no frame, or too large, are also refused at the sink).</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
 
     /// <summary>Accepts TCP connections until cancelled, each served by its own read loop; waits for them all before returning.</summary>
@@ -81,6 +83,12 @@ public sealed class WrapperPushReceiver
             while (!cancellationToken.IsCancellationRequested)
             {
                 var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+                if (received.RemoteEndPoint is not IPEndPoint remote)
+                {
+                    Interlocked.Increment(ref _droppedDatagrams);
+                    continue;
+                }
+
                 WrapperFrame frame;
                 try
                 {
@@ -89,10 +97,20 @@ public sealed class WrapperPushReceiver
                 catch (DlmsFormatException)
                 {
                     Interlocked.Increment(ref _droppedDatagrams);
+                    _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Malformed,
+                        string.Create(CultureInfo.InvariantCulture, $"a {received.ReceivedBytes}-byte datagram that is no wrapper frame"));
                     continue;
                 }
 
-                if (frame.DestinationWPort != _options.LocalWPort || frame.Apdu.Length > _options.MaxApduLength || received.RemoteEndPoint is not IPEndPoint remote)
+                if (frame.Apdu.Length > _options.MaxApduLength)
+                {
+                    Interlocked.Increment(ref _droppedDatagrams);
+                    _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Oversize,
+                        string.Create(CultureInfo.InvariantCulture, $"a {frame.Apdu.Length}-byte APDU, more than {_options.MaxApduLength}"));
+                    continue;
+                }
+
+                if (frame.DestinationWPort != _options.LocalWPort)
                 {
                     Interlocked.Increment(ref _droppedDatagrams);
                     continue;
@@ -145,29 +163,39 @@ public sealed class WrapperPushReceiver
     {
         var linkId = "dlms-tcp:" + remote;
         var source = remote.Address.ToString();
+        var drops = new WrapperDropReporter(_sink, linkId, source, _options.MaxApduLength);
         try
         {
             await using var pipe = TcpTransport.FromAccepted(socket);
             await using var link = WrapperLink.Start(pipe, _options.LocalWPort, remoteWPort: null, _options.MaxApduLength, _options.InterFrameTimeout, _time);
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                ReadOnlyMemory<byte> apdu;
-                using (var idle = new CancellationTokenSource(_options.IdleTimeout, _time))
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token))
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    try
+                    ReadOnlyMemory<byte> apdu;
+                    using (var idle = new CancellationTokenSource(_options.IdleTimeout, _time))
+                    using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token))
                     {
-                        apdu = await link.ReceiveAsync(linked.Token).ConfigureAwait(false);
+                        try
+                        {
+                            apdu = await link.ReceiveAsync(linked.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                        {
+                            Interlocked.Increment(ref _idleClosed);
+                            return;
+                        }
                     }
-                    catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                    {
-                        Interlocked.Increment(ref _idleClosed);
-                        return;
-                    }
-                }
 
-                Interlocked.Increment(ref _frames);
-                await _sink.SubmitAsync(new InboundFrame(linkId, source, apdu, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    drops.Report(link.Statistics);
+                    Interlocked.Increment(ref _frames);
+                    await _sink.SubmitAsync(new InboundFrame(linkId, source, apdu, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // What the link dropped after its last frame (a connection that only ever sent garbage).
+                drops.Report(link.Statistics);
             }
         }
         catch (DlmsLinkException)

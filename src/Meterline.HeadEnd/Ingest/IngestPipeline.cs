@@ -168,6 +168,9 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         return FrameAdmission.Queued;
     }
 
+    /// <inheritdoc />
+    public void RejectUnread(string linkId, string source, IngestRejectReason reason, string detail) => Guard.RejectUnread(linkId, source, reason, detail);
+
     /// <summary>
     /// Runs the batch writer (and the rejection auditor) until cancelled or, after <see cref="Complete"/>, until the
     /// queues are empty. Frames still queued when it stops are acknowledged as failed.

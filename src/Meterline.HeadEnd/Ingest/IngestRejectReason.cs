@@ -3,13 +3,13 @@ namespace Meterline.HeadEnd.Ingest;
 /// <summary>Why a frame was refused. Each reason is counted (metric tag <see cref="IngestRejectReasonNames.Tag"/>) and audited, rate-limited.</summary>
 public enum IngestRejectReason
 {
-    /// <summary>Longer than the guard's size cap.</summary>
+    /// <summary>Longer than the guard's size cap, or announced longer than the transport accepts (dropped unread).</summary>
     Oversize = 0,
 
     /// <summary>The sending address exceeded its token bucket.</summary>
     SourceRateLimited = 1,
 
-    /// <summary>The secured header could not be read (truncated, lengths wrong, not a ciphered APDU we accept).</summary>
+    /// <summary>The secured header could not be read (truncated, lengths wrong, not a ciphered APDU we accept), or the transport received bytes that are no frame.</summary>
     Malformed = 2,
 
     /// <summary>Not a secured APDU at all, or one without the sender's system title: its sender cannot be authenticated.</summary>

@@ -96,6 +96,19 @@ public sealed class IngressGuard
         frame.Complete(FrameOutcome.Rejected);
     }
 
+    /// <summary>
+    /// Refuses what a transport dropped before it became a frame (an oversize header, bytes that are no frame): counts
+    /// it and audits it at most once per (source, reason) per window, like a refused frame.
+    /// </summary>
+    public void RejectUnread(string linkId, string source, IngestRejectReason reason, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(linkId);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(detail);
+        _metrics.OnRejected(reason);
+        _auditor.Report(Cut(source), reason, Cut(source), [new("link", Cut(linkId)), new("detail", Cut(detail))]);
+    }
+
     private GuardResult Evaluate(InboundFrame frame)
     {
         if (frame.Apdu.Length > _options.MaxFrameLength)

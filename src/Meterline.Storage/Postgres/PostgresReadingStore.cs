@@ -8,7 +8,9 @@ namespace Meterline.Storage.Postgres;
 /// <summary>
 /// Writes a batch by binary COPY into a temporary staging table, then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>
 /// into the partitioned readings table in the same transaction (the statement's row count is the number of new
-/// readings). Partitions the batch needs are created first.
+/// readings; of duplicates within the batch the first is kept). Partitions the batch needs are created first. Every
+/// statement that takes row locks takes them in key order, so concurrent writers (the ingest writer, back-fill
+/// sessions) whose rows overlap wait for each other instead of deadlocking.
 /// </summary>
 internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadingStore(database)
 {
@@ -35,7 +37,7 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
                 if (batch.PushCounters.Count > 0)
                 {
                     await using var counters = new NpgsqlCommand(
-                        "INSERT INTO push_counters (meter, counter) SELECT * FROM unnest(@meters, @counters) " +
+                        "INSERT INTO push_counters (meter, counter) SELECT * FROM unnest(@meters, @counters) AS c (meter, counter) ORDER BY meter " +
                         "ON CONFLICT (meter) DO UPDATE SET counter = GREATEST(push_counters.counter, excluded.counter)",
                         connection);
                     counters.Parameters.AddWithValue("meters", batch.PushCounters.Keys.Select(m => m.Value).ToArray());
@@ -57,15 +59,16 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
 
         await using (var staging = new NpgsqlCommand(
             "CREATE TEMP TABLE reading_staging (time timestamptz NOT NULL, meter integer NOT NULL, quantity smallint NOT NULL, " +
-            "value double precision NOT NULL, quality smallint NOT NULL) ON COMMIT DROP",
+            "value double precision NOT NULL, quality smallint NOT NULL, position integer NOT NULL) ON COMMIT DROP",
             connection))
         {
             await staging.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY reading_staging (time, meter, quantity, value, quality) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            "COPY reading_staging (time, meter, quantity, value, quality, position) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
+            var position = 0;
             foreach (var reading in readings)
             {
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -74,6 +77,7 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
                 await importer.WriteAsync(reading.Quantity.Code, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(reading.Value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync((short)reading.Quality, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(position++, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -81,14 +85,15 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
 
         int inserted;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO readings (time, meter, quantity, value, quality) SELECT time, meter, quantity, value, quality FROM reading_staging ON CONFLICT DO NOTHING",
+            "INSERT INTO readings (time, meter, quantity, value, quality) SELECT time, meter, quantity, value, quality FROM reading_staging " +
+            "ORDER BY time, meter, quantity, position ON CONFLICT DO NOTHING",
             connection))
         {
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using var latest = new NpgsqlCommand(
-            "INSERT INTO latest_readings (meter, quantity, time) SELECT meter, quantity, max(time) FROM reading_staging GROUP BY meter, quantity " +
+            "INSERT INTO latest_readings (meter, quantity, time) SELECT meter, quantity, max(time) FROM reading_staging GROUP BY meter, quantity ORDER BY meter, quantity " +
             "ON CONFLICT (meter, quantity) DO UPDATE SET time = GREATEST(latest_readings.time, excluded.time)",
             connection);
         await latest.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

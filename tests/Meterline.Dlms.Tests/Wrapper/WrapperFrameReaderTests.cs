@@ -64,6 +64,31 @@ public class WrapperFrameReaderTests
     }
 
     [Fact]
+    public void TryRead_GarbageSplitAcrossReadsThenAFrameThenGarbage_CountsTwoRuns()
+    {
+        var reader = new WrapperFrameReader();
+        var first = new ReadOnlySequence<byte>([0x47, 0x45, 0x54]);
+        Assert.False(reader.TryRead(ref first, out _));
+        var second = new ReadOnlySequence<byte>([.. first.ToArray(), 0x20, 0x2F, .. Frame, 0xFF, 0xFF]);
+        Assert.True(reader.TryRead(ref second, out _));
+        Assert.False(reader.TryRead(ref second, out _));
+        Assert.Equal(2, reader.GarbageRuns);
+        Assert.Equal(6, reader.GarbageBytes);
+    }
+
+    [Fact]
+    public void TryRead_OversizeHeaderThenItsBodyThenAFrame_BodyStartsNoGarbageRun()
+    {
+        var buffer = new ReadOnlySequence<byte>([0x00, 0x01, 0x00, 0x10, 0x00, 0x01, 0x13, 0x88, .. Enumerable.Repeat((byte)0xEE, 100), .. Frame]);
+        var reader = new WrapperFrameReader();
+        Assert.True(reader.TryRead(ref buffer, out var frame));
+        Assert.Equal(Frame, frame.ToArray());
+        Assert.Equal(1, reader.OversizeFrames);
+        Assert.Equal(0, reader.GarbageRuns);
+        Assert.Equal(108, reader.GarbageBytes);
+    }
+
+    [Fact]
     public void TryRead_LengthWithinLimit_WaitsForTheRest()
     {
         var buffer = new ReadOnlySequence<byte>(Frame[..10]);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Meterline.Dlms.Links;
 using Meterline.Dlms.Wrapper;
 using Meterline.HeadEnd.Dlms.Ingest;
+using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.HeadEnd.Dlms.Tests.Ingest;
@@ -50,6 +51,38 @@ public sealed class WrapperPushReceiverTests
         await stop.CancelAsync();
         await serving.WaitAsync(Bound);
         Assert.Equal(0, receiver.OpenConnections);
+    }
+
+    [Fact]
+    public async Task ServeTcp_OversizeFrameAPushThenGarbage_OversizeAndMalformedCountedAndAuditedPushStored()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline);
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeTcpAsync(listener, stop.Token);
+        var push = rig.Advance(TimeSpan.FromMinutes(15))[0];
+        var oversize = new byte[WrapperFrame.HeaderLength + 5_000];
+        WrapperFrame.WriteHeader(oversize, 1, 1, 5_000);
+        oversize.AsSpan(WrapperFrame.HeaderLength).Fill(0xEE);
+
+        using (var client = await ConnectAsync(listener))
+        {
+            var stream = client.GetStream();
+            await stream.WriteAsync(oversize);
+            await stream.WriteAsync(new WrapperFrame(1, 1, push.Apdu).ToArray());
+            await stream.WriteAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+            await MeterRig.UntilAsync(() => rig.Store.CountReadingsAsync().Result == 6);
+        }
+
+        await MeterRig.UntilAsync(() => rig.Pipeline.Metrics.RejectedTotal == 2 && rig.Audit.Entries.Count == 2);
+        Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.Oversize));
+        Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.Malformed));
+        Assert.Equal(["frame.rejected.malformed", "frame.rejected.oversize"], rig.Audit.Entries.Select(e => e.Action).Order());
+        Assert.All(rig.Audit.Entries, e => Assert.Equal("127.0.0.1", e.Actor));
+        Assert.Equal(1, receiver.FramesReceived);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
     }
 
     [Fact]
@@ -109,6 +142,29 @@ public sealed class WrapperPushReceiverTests
         await MeterRig.UntilAsync(() => rig.Store.CountReadingsAsync().Result == 6);
         Assert.Equal(1, receiver.DroppedDatagrams);
         Assert.Equal(1, receiver.FramesReceived);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task ServeUdp_DatagramsThatAreNoFrameOrTooLarge_RefusedAsMalformedAndOversize()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeUdpAsync(socket, stop.Token);
+        using var sender = new UdpClient(AddressFamily.InterNetwork);
+
+        await sender.SendAsync("not a wrapper frame"u8.ToArray(), (IPEndPoint)socket.LocalEndPoint!);
+        await sender.SendAsync(new WrapperFrame(1, 1, new byte[5_000]).ToArray(), (IPEndPoint)socket.LocalEndPoint!);
+
+        await MeterRig.UntilAsync(() => rig.Pipeline.Metrics.RejectedTotal == 2 && rig.Audit.Entries.Count == 2);
+        Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.Malformed));
+        Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.Oversize));
+        Assert.Equal(2, receiver.DroppedDatagrams);
+        Assert.Equal(0, receiver.FramesReceived);
         await stop.CancelAsync();
         await serving.WaitAsync(Bound);
     }

@@ -203,6 +203,27 @@ public sealed class IngressGuardTests : IDisposable
     }
 
     [Fact]
+    public async Task RejectUnread_OversizeHeadersFromOneSource_AllCountedAuditedOncePerWindowWithLinkAndDetail()
+    {
+        var (guard, _) = await CreateAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            guard.RejectUnread("dlms-tcp:10.2.0.1:4711", "10.2.0.1", IngestRejectReason.Oversize, "a frame header announcing more than 4096 bytes");
+        }
+
+        guard.RejectUnread("dlms-tcp:10.2.0.1:4711", "10.2.0.1", IngestRejectReason.Malformed, "bytes that are no wrapper frame");
+
+        var audited = await AuditedAsync();
+        Assert.Equal(3, _metrics.Rejected(IngestRejectReason.Oversize));
+        Assert.Equal(1, _metrics.Rejected(IngestRejectReason.Malformed));
+        Assert.Equal(["frame.rejected.malformed", "frame.rejected.oversize"], audited.Select(e => e.Action).Order());
+        var oversize = audited.Single(e => e.Action == "frame.rejected.oversize");
+        Assert.Equal(("10.2.0.1", "10.2.0.1"), (oversize.Actor, oversize.Subject));
+        Assert.Contains("\"link\":\"dlms-tcp:10.2.0.1:4711\"", oversize.Detail, StringComparison.Ordinal);
+        Assert.Contains("announcing more than 4096 bytes", oversize.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reject_MoreSourcesThanTheAuditTableHolds_ExtraOnesCountedAsDropped()
     {
         var auditor = new RejectionAuditor(_audit, _time, TimeSpan.FromMinutes(1), maxKeys: 3);

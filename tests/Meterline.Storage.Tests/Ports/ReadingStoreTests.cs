@@ -279,6 +279,41 @@ public abstract class ReadingStoreTests : StorageTestBase
         Assert.Equal(meters, (await Storage.Readings.GetLatestIntervalTimesAsync(Quantity.BlockAverageCurrent, Token)).Count);
     }
 
+    [Fact]
+    public async Task WriteAsync_IngestBatchesAndBackfillsOfTheSameMetersAtOnce_AllCommit()
+    {
+        // The ingest writer (one interval of every meter per batch) and back-fill sessions (many intervals of one
+        // meter per batch) write at once; their rows of the latest-reading table overlap, in different orders.
+        const int meters = 40;
+        const int rounds = 60;
+        const int sessions = 4;
+        var block = new[] { Quantity.BlockImportEnergy, Quantity.BlockExportEnergy, Quantity.BlockAverageVoltage, Quantity.BlockAverageCurrent };
+        Quantity[] pushed = [.. block, Quantity.CumulativeImportEnergy, Quantity.CumulativeExportEnergy];
+        var ingest = Task.Run(async () =>
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                var time = T0.AddDays(90).Add(round * Interval);
+                await Storage.Readings.WriteAsync(Batch([.. Enumerable.Range(1, meters).SelectMany(m => pushed.Select(q => new IntervalReading(new MeterId(m), time, q, m, ReadingQuality.Authenticated)))]), Token);
+            }
+        });
+        var backfills = Enumerable.Range(0, sessions).Select(w => Task.Run(async () =>
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                // Each back-fill of a meter fills 32 intervals of its own part of the days before.
+                var meter = new MeterId(1 + (((round * sessions) + w) % meters));
+                var start = T0.Add(((w * rounds) + round) * 32 * Interval);
+                await Storage.Readings.WriteAsync(Batch([.. Readings(meter, start, 32, block).Select(r => r with { Quality = ReadingQuality.Authenticated | ReadingQuality.BackFilled })]), Token);
+            }
+        }));
+
+        await Task.WhenAll([ingest, .. backfills]);
+
+        Assert.Equal(meters, (await Storage.Readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, Token)).Count);
+        Assert.Equal((rounds * meters * pushed.Length) + (sessions * rounds * 32 * block.Length), await Storage.Readings.CountReadingsAsync(null, Token));
+    }
+
     private static IngestBatch Batch(IReadOnlyList<IntervalReading> readings) => new(readings, [], [], new Dictionary<MeterId, uint>());
 
     private static IngestBatch Counters(params (MeterId Meter, uint Counter)[] counters) =>
