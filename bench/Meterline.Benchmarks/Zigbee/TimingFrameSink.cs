@@ -31,6 +31,9 @@ internal sealed class TimingFrameSink : IInboundFrameSink
     /// <summary>Forgets a push the meter's radio could not deliver.</summary>
     public void Lost(ReadOnlyMemory<byte> apdu) => _created.TryRemove(Convert.ToHexString(apdu.Span), out _);
 
+    /// <summary>Input dropped before it made a frame (none on this path; counted with the unknown frames if any).</summary>
+    public void RejectUnread(string linkId, string source, IngestRejectReason reason, string detail) => Interlocked.Increment(ref _unknown);
+
     public ValueTask<FrameAdmission> SubmitAsync(InboundFrame frame, CancellationToken cancellationToken = default)
     {
         if (_created.TryRemove(Convert.ToHexString(frame.Apdu.Span), out var created))
