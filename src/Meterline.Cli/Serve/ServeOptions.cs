@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
+using Meterline.HeadEnd.Ingest;
 using Meterline.Server;
 using Meterline.Server.Hosting;
 
@@ -35,11 +36,16 @@ internal sealed class ServeOptions
 
     public Option<string[]> PushUdp { get; } = new("--push-udp") { Description = "UDP address:port where meters push (repeatable)" };
 
+    public Option<TimeSpan?> BackfillPeriod { get; } = new("--backfill-period") { Description = "Time between runs of gap detection and back-fill, e.g. 00:10:00 (default 01:00:00)" };
+
+    public Option<TimeSpan?> BackfillLookBack { get; } = new("--backfill-lookback") { Description = "How far back gap detection looks for missing intervals, e.g. 7.00:00:00 (default 1.00:00:00)" };
+
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
     public IEnumerable<Option> All =>
-        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, LogLevel];
+        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp,
+            BackfillPeriod, BackfillLookBack, LogLevel];
 
     public void AddTo(Command command)
     {
@@ -66,6 +72,12 @@ internal sealed class ServeOptions
         ProfilesDirectory = ProfilesDirectory(result.GetValue(Profiles)),
         PushListeners = Endpoints(result.GetValue(Push) ?? [], "--push"),
         UdpPushListeners = Endpoints(result.GetValue(PushUdp) ?? [], "--push-udp"),
+        Backfill = result.GetValue(BackfillPeriod) is { } period
+            ? Checked(new BackfillOptions { Period = period }, o => o.Validate(), "--backfill-period is a positive time span")
+            : new BackfillOptions(),
+        GapDetector = result.GetValue(BackfillLookBack) is { } lookBack
+            ? Checked(new GapDetectorOptions { LookBack = lookBack }, o => o.Validate(), $"--backfill-lookback is 15 minutes to {GapDetectorOptions.MaxIntervals} intervals of 15 minutes")
+            : new GapDetectorOptions(),
     };
 
     public ServerOptions ToServerOptions(ParseResult result) => new()
@@ -85,6 +97,19 @@ internal sealed class ServeOptions
         }
 
         return Directory.Exists("profiles") ? "profiles" : Path.Combine(AppContext.BaseDirectory, "profiles");
+    }
+
+    private static T Checked<T>(T options, Action<T> validate, string message)
+    {
+        try
+        {
+            validate(options);
+            return options;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new CommandException(message, ExitCodes.Usage);
+        }
     }
 
     private static List<IPEndPoint> Endpoints(string[] values, string name)

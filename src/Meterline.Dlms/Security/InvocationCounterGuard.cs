@@ -13,6 +13,7 @@ public sealed class InvocationCounterGuard
     private readonly Dictionary<(SystemTitle Sender, KeyId KeyId), uint> _lastAccepted = [];
     private readonly Lock _sync = new();
     private readonly IInvocationCounterJournal? _journal;
+    private long _refused;
 
     public InvocationCounterGuard()
     {
@@ -43,13 +44,30 @@ public sealed class InvocationCounterGuard
     /// <summary>Messages refused because the journal could not record their counter.</summary>
     public long JournalFailures { get; private set; }
 
-    /// <summary>True when <paramref name="invocationCounter"/> would be accepted; changes nothing.</summary>
+    /// <summary>
+    /// Counters <see cref="IsFresh"/> found not fresh: each is a message its caller refuses as a replay or as a stale
+    /// counter (a sender that reused one).
+    /// </summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// True when <paramref name="invocationCounter"/> would be accepted; records nothing (a stale counter is only
+    /// counted in <see cref="Refused"/>).
+    /// </summary>
     public bool IsFresh(SystemTitle sender, KeyId keyId, uint invocationCounter)
     {
+        bool fresh;
         lock (_sync)
         {
-            return !_lastAccepted.TryGetValue((sender, keyId), out var last) || invocationCounter > last;
+            fresh = !_lastAccepted.TryGetValue((sender, keyId), out var last) || invocationCounter > last;
         }
+
+        if (!fresh)
+        {
+            Interlocked.Increment(ref _refused);
+        }
+
+        return fresh;
     }
 
     /// <summary>Records <paramref name="invocationCounter"/> if it is fresh; false (nothing recorded) for a replay.</summary>

@@ -69,6 +69,9 @@ public sealed record HeadEndOptions
     /// <summary>Gap detection and back-fill by range reads; null turns it off.</summary>
     public BackfillOptions? Backfill { get; init; } = new();
 
+    /// <summary>What back-fill counts as a gap (interval, look-back, grace).</summary>
+    public GapDetectorOptions GapDetector { get; init; } = new();
+
     /// <summary>How long a DLMS request may wait for the meter's answer.</summary>
     public TimeSpan MeterRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
