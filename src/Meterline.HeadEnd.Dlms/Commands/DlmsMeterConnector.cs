@@ -22,7 +22,10 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 /// <see cref="ICounterStore.ReserveAsync"/> for (meter, key generation), and the session's counter may hand out values
 /// inside that block only (<see cref="ReservedCounterBlock"/>). Sessions in a row, and sessions after a restart, start
 /// at the next block, so the meter (which requires every client counter to be greater than the last) never sees a value
-/// twice; a crash wastes the rest of a block, never reuses one.
+/// twice; a crash wastes the rest of a block, never reuses one. For the same reason sessions with one meter never
+/// overlap: a second <see cref="OpenAsync"/> for a meter waits until the first session is disposed
+/// (<see cref="MeterSessionGate"/>), else the older session's next request would carry a counter below the newer
+/// session's and be refused.
 /// </para>
 /// </summary>
 public sealed class DlmsMeterConnector : IMeterConnector
@@ -30,6 +33,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
     private readonly IMeterKeyring _keyring;
     private readonly ICounterStore _counters;
     private readonly DlmsMeterConnectorOptions _options;
+    private readonly MeterSessionGate _gate = new();
 
     public DlmsMeterConnector(IMeterKeyring keyring, ICounterStore counters, DlmsMeterConnectorOptions options)
     {
@@ -73,8 +77,10 @@ public sealed class DlmsMeterConnector : IMeterConnector
             master = secrets.Master.ToArray();
         }
 
+        IDisposable? turn = null;
         try
         {
+            turn = await _gate.EnterAsync(meter.Id, cancellationToken).ConfigureAwait(false);
             var first = await _counters.ReserveAsync(meter.Id, meter.KeyGeneration, _options.CounterBlockSize, cancellationToken).ConfigureAwait(false);
             var block = new ReservedCounterBlock(first, _options.CounterBlockSize);
             var counter = new OutgoingInvocationCounter(block.First, block, _options.CounterBlockSize);
@@ -86,11 +92,12 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering ? Conformance.GeneralProtection : 0),
             };
             var session = await ConnectAsync(endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), cancellationToken).ConfigureAwait(false);
-            return new DlmsMeterSession(session, profile, association, master, _options.TimeProvider);
+            return new DlmsMeterSession(session, profile, association, master, turn, _options.TimeProvider);
         }
         catch
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(master);
+            turn?.Dispose();
             throw;
         }
     }
