@@ -39,14 +39,18 @@ internal static class IngestRun
                 PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
                 Scheduler = null,
                 Backfill = null,
-                Ingest = settings.RelaxedGuard
-                    ? new IngestPipelineOptions { Guard = new IngressGuardOptions { PerSource = new TokenBucketSettings(1_000_000, 1_000_000), PerMeter = new TokenBucketSettings(10_000, 10_000) } }
-                    : new IngestPipelineOptions(),
+                Ingest = new IngestPipelineOptions
+                {
+                    MaxBatchRecords = settings.BatchRecords,
+                    Guard = settings.RelaxedGuard
+                        ? new IngressGuardOptions { PerSource = new TokenBucketSettings(1_000_000, 1_000_000), PerMeter = new TokenBucketSettings(10_000, 10_000) }
+                        : new IngressGuardOptions(),
+                },
             };
             var opened = Stopwatch.StartNew();
             await using var harness = await HarnessNode.StartAsync(options, pushes.ProvisioningPath, cancellationToken);
             var node = harness.Node;
-            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}"));
+            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}, batches of up to {settings.BatchRecords:N0} records"));
 
             var streams = Streams(pushes, settings.Connections);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;

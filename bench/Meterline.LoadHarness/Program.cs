@@ -22,12 +22,13 @@ public static class Program
         var intervals = new Option<int>("--intervals") { Description = "15-minute intervals each meter pushes", DefaultValueFactory = _ => 24 };
         var connections = new Option<int>("--connections") { Description = "TCP wrapper connections the pushes are spread over", DefaultValueFactory = _ => 4 };
         var rate = new Option<double>("--rate") { Description = "Pushes per second offered (0: as fast as the node takes them)", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch-records") { Description = "The ingest pipeline's MaxBatchRecords (records per write transaction)", DefaultValueFactory = _ => new HeadEnd.Ingest.IngestPipelineOptions().MaxBatchRecords };
         var guard = new Option<string>("--guard") { Description = "relaxed (no rate limits) or default (the node's per-source and per-meter buckets)", DefaultValueFactory = _ => "relaxed" };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, guard };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
-                Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), result.GetValue(guard) != "default");
+                Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default");
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             return await IngestRun.RunAsync(settings, output, bound.Token);
         });
