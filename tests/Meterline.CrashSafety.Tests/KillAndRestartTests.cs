@@ -137,9 +137,15 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(500), token);
                 await traffic.RequestAsync(4, token);
             }
-            await WaitUntilAsync(async () => (await CommittedState.ReadAsync(database)).CommandStates.Values.All(IsFinal), () => "every command reaches a final state", token);
-            await WaitUntilAsync(async () => MissingIntervals(await CommittedState.ReadAsync(database), ids, built, end).Count == 0,
-                () => $"every interval is stored; still missing: {Describe(MissingIntervals(CommittedState.ReadAsync(database).Result, ids, built, end))}; the node said:{Environment.NewLine}{server.RecentOutput}", token);
+
+            await WaitUntilAsync(
+                async () => (await CommittedState.ReadAsync(database)).CommandStates.Values.All(IsFinal),
+                () => Task.FromResult("every command reaches a final state"),
+                token);
+            await WaitUntilAsync(
+                async () => MissingIntervals(await CommittedState.ReadAsync(database), ids, built, end).Count == 0,
+                async () => $"every interval is stored; still missing: {Describe(MissingIntervals(await CommittedState.ReadAsync(database), ids, built, end))}; the node said:{Environment.NewLine}{server.RecentOutput}",
+                token);
             await server.KillHardAsync(ProcessTimeout);
 
             var final = await CommittedState.ReadAsync(database);
@@ -286,7 +292,7 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken token)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> what, CancellationToken token)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
         timeout.CancelAfter(SettleTimeout);
@@ -298,7 +304,7 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
             }
             catch (OperationCanceledException) when (!token.IsCancellationRequested)
             {
-                Assert.Fail($"Not within {SettleTimeout.TotalSeconds} s: {what()}");
+                Assert.Fail($"Not within {SettleTimeout.TotalSeconds} s: {await what()}");
             }
         }
     }
