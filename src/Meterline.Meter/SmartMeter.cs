@@ -192,6 +192,12 @@ public sealed partial class SmartMeter : IEventRecorder
     /// <summary>The next value of the meter's sending invocation counter.</summary>
     public uint NextInvocationCounter => _counter.Next;
 
+    /// <summary>
+    /// Requests and association attempts refused because a client's invocation counter was not above the last one
+    /// the meter accepted from it: replays, or a head-end that reused a counter.
+    /// </summary>
+    public long ClientCounterRefusals => _clientCounters.Refused;
+
     /// <summary>Pushes waiting or in flight.</summary>
     public int PendingPushes
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
+using Meterline.HeadEnd.Ingest;
 using Meterline.Server;
 using Meterline.Server.Hosting;
 
@@ -39,11 +40,16 @@ internal sealed class ServeOptions
 
     public Option<int> ZigbeeBaud { get; } = new("--zigbee-baud") { Description = "Serial speed of the Zigbee coordinator (8N1)", DefaultValueFactory = _ => 9600 };
 
+    public Option<TimeSpan?> BackfillPeriod { get; } = new("--backfill-period") { Description = "Time between runs of gap detection and back-fill, e.g. 00:10:00 (default 01:00:00)" };
+
+    public Option<TimeSpan?> BackfillLookBack { get; } = new("--backfill-lookback") { Description = "How far back gap detection looks for missing intervals, e.g. 7.00:00:00 (default 1.00:00:00)" };
+
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
     public IEnumerable<Option> All =>
-        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, ZigbeeSerial, ZigbeeBaud, LogLevel];
+        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp,
+            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, LogLevel];
 
     public void AddTo(Command command)
     {
@@ -72,6 +78,12 @@ internal sealed class ServeOptions
         UdpPushListeners = Endpoints(result.GetValue(PushUdp) ?? [], "--push-udp"),
         ZigbeeSerialPort = result.GetValue(ZigbeeSerial),
         ZigbeeBaudRate = result.GetValue(ZigbeeBaud) is >= 1200 and <= 1_000_000 and var baud ? baud : throw new CommandException("--zigbee-baud is 1200 to 1000000", ExitCodes.Usage),
+        Backfill = result.GetValue(BackfillPeriod) is { } period
+            ? Checked(new BackfillOptions { Period = period }, o => o.Validate(), "--backfill-period is a positive time span")
+            : new BackfillOptions(),
+        GapDetector = result.GetValue(BackfillLookBack) is { } lookBack
+            ? Checked(new GapDetectorOptions { LookBack = lookBack }, o => o.Validate(), $"--backfill-lookback is 15 minutes to {GapDetectorOptions.MaxIntervals} intervals of 15 minutes")
+            : new GapDetectorOptions(),
     };
 
     public ServerOptions ToServerOptions(ParseResult result) => new()
@@ -91,6 +103,19 @@ internal sealed class ServeOptions
         }
 
         return Directory.Exists("profiles") ? "profiles" : Path.Combine(AppContext.BaseDirectory, "profiles");
+    }
+
+    private static T Checked<T>(T options, Action<T> validate, string message)
+    {
+        try
+        {
+            validate(options);
+            return options;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new CommandException(message, ExitCodes.Usage);
+        }
     }
 
     private static List<IPEndPoint> Endpoints(string[] values, string name)

@@ -28,7 +28,10 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 /// session's counter may hand out values inside that block only (<see cref="ReservedCounterBlock"/>). Sessions in a
 /// row, and sessions after a restart, start at the next block, so the meter (which requires every client counter to be
 /// greater than the last) never sees a value twice; a crash wastes the rest of a block, never reuses one. A counter
-/// with no block left fails the session (not transient): the meter's keys must be rotated.
+/// with no block left fails the session (not transient): the meter's keys must be rotated. For the same reason sessions
+/// with one meter never overlap: a second <see cref="OpenAsync"/> for a meter waits until the first session is disposed
+/// (<see cref="MeterSessionGate"/>), else the older session's next request would carry a counter below the newer
+/// session's and be refused.
 /// </para>
 /// </summary>
 public sealed class DlmsMeterConnector : IMeterConnector
@@ -38,6 +41,7 @@ public sealed class DlmsMeterConnector : IMeterConnector
     private readonly OutgoingCounterAllocator? _allocator;
     private readonly DlmsMeterConnectorOptions _options;
     private readonly IDlmsLinkOpener[] _openers;
+    private readonly MeterSessionGate _gate = new();
 
     /// <summary>A connector reaching <c>dlms+tcp</c> endpoints only, reserving counter blocks from the store directly.</summary>
     public DlmsMeterConnector(IMeterKeyring keyring, ICounterStore counters, DlmsMeterConnectorOptions options)
@@ -114,8 +118,10 @@ public sealed class DlmsMeterConnector : IMeterConnector
             master = secrets.Master.ToArray();
         }
 
+        IDisposable? turn = null;
         try
         {
+            turn = await _gate.EnterAsync(meter.Id, cancellationToken).ConfigureAwait(false);
             var first = await ReserveCountersAsync(meter, cancellationToken).ConfigureAwait(false);
             var block = new ReservedCounterBlock(first, _options.CounterBlockSize);
             var counter = new OutgoingInvocationCounter(block.First, block, _options.CounterBlockSize);
@@ -128,11 +134,12 @@ public sealed class DlmsMeterConnector : IMeterConnector
                 ProposedConformance = ClientAssociationSettings.DefaultConformance | (_options.UseGeneralGloCiphering || sign is not null ? Conformance.GeneralProtection : 0),
             };
             var session = await ConnectAsync(opener, endpoint, association.ClientSap, new ClientAssociation(settings, keys, counter), sign, cancellationToken).ConfigureAwait(false);
-            return new DlmsMeterSession(session, profile, association, master, _options.TimeProvider);
+            return new DlmsMeterSession(session, profile, association, master, turn, _options.TimeProvider);
         }
         catch
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(master);
+            turn?.Dispose();
             throw;
         }
     }

@@ -56,14 +56,17 @@ internal sealed class DlmsMeterSession : IMeterSession
     private readonly ObisCode _securitySetup;
     private readonly byte[] _master;
     private readonly TimeProvider _time;
+    private readonly IDisposable _turn;
     private int _disposed;
 
-    public DlmsMeterSession(DlmsClient client, MeterProfile profile, ProfileAssociation association, byte[] masterKey, TimeProvider time)
+    /// <param name="turn">The meter's turn (<see cref="MeterSessionGate"/>), given back when the session is disposed.</param>
+    public DlmsMeterSession(DlmsClient client, MeterProfile profile, ProfileAssociation association, byte[] masterKey, IDisposable turn, TimeProvider time)
     {
         _client = client;
         _profile = profile;
         _securitySetup = new ObisCode(0, 0, 43, 0, association.LogicalName.E, 255);
         _master = masterKey;
+        _turn = turn;
         _time = time;
     }
 
@@ -239,15 +242,23 @@ internal sealed class DlmsMeterSession : IMeterSession
         CryptographicOperations.ZeroMemory(_master);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
-            await _client.ReleaseAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DlmsException or InvalidOperationException or OperationCanceledException)
-        {
-            // The association ends with the link anyway.
-        }
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+                await _client.ReleaseAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DlmsException or InvalidOperationException or OperationCanceledException)
+            {
+                // The association ends with the link anyway.
+            }
 
-        await _client.DisposeAsync().ConfigureAwait(false);
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Only now may the next session with this meter start: the association is over.
+            _turn.Dispose();
+        }
     }
 
     private static byte[] TimeOfDay(TimeOnly start)

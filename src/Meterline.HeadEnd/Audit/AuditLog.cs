@@ -2,12 +2,19 @@ namespace Meterline.HeadEnd.Audit;
 
 /// <summary>
 /// The hash-chained audit log over an <see cref="IAuditStore"/>. Appends are serialised; each is durable before it
-/// returns. The last entry is read when the log is opened; when another writer appended first (an
-/// <see cref="AuditConflictException"/>), the log re-reads the tail and chains once more, and a second conflict is
-/// thrown to the caller. Times are UTC, truncated to whole microseconds so that every store round-trips them exactly.
+/// returns. The last entry is read when the log is opened; when another writer (another node, or a tool on the same
+/// database) appended first (an <see cref="AuditConflictException"/>), the log re-reads the tail and chains again, up
+/// to <see cref="MaxAttempts"/> attempts in all; the last conflict is thrown to the caller. Times are UTC, truncated
+/// to whole microseconds so that every store round-trips them exactly.
 /// </summary>
 public sealed class AuditLog : IAuditLog, IDisposable
 {
+    /// <summary>
+    /// Attempts at one append while other writers keep taking the next sequence: a busy node appends many entries a
+    /// second, so a second writer can lose the race more than once in a row.
+    /// </summary>
+    public const int MaxAttempts = 5;
+
     private readonly IAuditStore _store;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -36,20 +43,20 @@ public sealed class AuditLog : IAuditLog, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var record = AuditChain.Next(_last, Now(), actor, action, subject, detail);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await _store.AppendAsync([record], cancellationToken).ConfigureAwait(false);
+                var record = AuditChain.Next(_last, Now(), actor, action, subject, detail);
+                try
+                {
+                    await _store.AppendAsync([record], cancellationToken).ConfigureAwait(false);
+                    _last = record;
+                    return record;
+                }
+                catch (AuditConflictException) when (attempt < MaxAttempts)
+                {
+                    _last = await _store.GetLastAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
-            catch (AuditConflictException)
-            {
-                _last = await _store.GetLastAsync(cancellationToken).ConfigureAwait(false);
-                record = AuditChain.Next(_last, Now(), actor, action, subject, detail);
-                await _store.AppendAsync([record], cancellationToken).ConfigureAwait(false);
-            }
-
-            _last = record;
-            return record;
         }
         finally
         {

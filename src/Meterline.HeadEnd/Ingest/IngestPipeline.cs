@@ -12,7 +12,8 @@ namespace Meterline.HeadEnd.Ingest;
 /// <summary>
 /// The ingest pipeline: transports submit frames (<see cref="SubmitAsync"/>); each passes the
 /// <see cref="IngressGuard"/> and the <see cref="IPushDecoder"/> and waits in one of two bounded queues — alerts in
-/// the priority queue, always drained first; usage data in the usage queue, shed first when full — until the batch
+/// the priority queue, always drained first; usage data in the usage queue, shed first when full (after a bounded wait
+/// for room when the transport has no acknowledgement, since shedding would lose the push) — until the batch
 /// writer (<see cref="RunAsync"/>) collects up to <see cref="IngestPipelineOptions.MaxBatchRecords"/> records or
 /// <see cref="IngestPipelineOptions.MaxBatchDelay"/> into one idempotent <see cref="IReadingStore.WriteAsync"/> with
 /// the batch's highest push counter per meter. Only after that commit are the frames acknowledged, the counter marks
@@ -153,12 +154,13 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         var item = new AcceptedPush(frame, push);
         if (push.IsPriority)
         {
-            if (!_priority.Writer.TryWrite(item) && !await WaitForPriorityRoomAsync(item, cancellationToken).ConfigureAwait(false))
+            if (!_priority.Writer.TryWrite(item) && !await WaitForRoomAsync(_priority, item, _options.PriorityWait, cancellationToken).ConfigureAwait(false))
             {
                 return Shed(frame);
             }
         }
-        else if (!_usage.Writer.TryWrite(item))
+        else if (!_usage.Writer.TryWrite(item)
+            && (frame.Acknowledgement is not null || !await WaitForRoomAsync(_usage, item, _options.UnacknowledgedWait, cancellationToken).ConfigureAwait(false)))
         {
             return Shed(frame);
         }
@@ -246,13 +248,19 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         return FrameAdmission.Shed;
     }
 
-    private async ValueTask<bool> WaitForPriorityRoomAsync(AcceptedPush item, CancellationToken cancellationToken)
+    /// <summary>Waits up to <paramref name="wait"/> for room in <paramref name="queue"/>; false when there was none.</summary>
+    private async ValueTask<bool> WaitForRoomAsync(Channel<AcceptedPush> queue, AcceptedPush item, TimeSpan wait, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_options.PriorityWait, _time);
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await _priority.Writer.WriteAsync(item, linked.Token).ConfigureAwait(false);
+            await queue.Writer.WriteAsync(item, linked.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

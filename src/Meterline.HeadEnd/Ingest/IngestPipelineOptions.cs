@@ -5,8 +5,18 @@ public sealed record IngestPipelineOptions
 {
     public IngressGuardOptions Guard { get; init; } = new();
 
-    /// <summary>Usage pushes waiting for the batch writer; when full, new usage pushes are shed (acknowledged as failed).</summary>
+    /// <summary>
+    /// Usage pushes waiting for the batch writer; when full, a new usage push is shed (acknowledged as failed) — at once
+    /// if its transport acknowledges (the meter sends it again), after <see cref="UnacknowledgedWait"/> if not.
+    /// </summary>
     public int UsageQueueCapacity { get; init; } = 20_000;
+
+    /// <summary>
+    /// How long a submitter of a usage push without an acknowledgement (the TCP/UDP wrapper) waits for room in the full
+    /// usage queue before the push is shed. Shedding such a push loses it (its meter counts it delivered); waiting
+    /// holds the transport's read loop, so TCP flow control slows the sender instead. Zero sheds at once.
+    /// </summary>
+    public TimeSpan UnacknowledgedWait { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Alerts waiting for the batch writer; when full, submitters wait up to <see cref="PriorityWait"/>.</summary>
     public int PriorityQueueCapacity { get; init; } = 2_000;
@@ -39,6 +49,7 @@ public sealed record IngestPipelineOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(UsageQueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(PriorityQueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(PriorityWait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(UnacknowledgedWait, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchRecords, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinRetryDelay, TimeSpan.Zero);

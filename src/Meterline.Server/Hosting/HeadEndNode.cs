@@ -90,7 +90,7 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         if (options.Backfill is { } backfill)
         {
-            Backfill = new BackfillService(Meters, storage.Readings, Connectors, new GapDetector(storage.Readings, time: time), backfill, time);
+            Backfill = new BackfillService(Meters, storage.Readings, Connectors, new GapDetector(storage.Readings, options.GapDetector, time), backfill, time);
             _loops.Add(new HeadEndLoop("backfill", Backfill.RunAsync));
         }
     }

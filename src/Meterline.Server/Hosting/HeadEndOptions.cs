@@ -72,6 +72,9 @@ public sealed record HeadEndOptions
     /// <summary>How long opening a link to a meter (a TCP connection, a gateway) may take.</summary>
     public TimeSpan MeterConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>What back-fill counts as a gap (interval, look-back, grace).</summary>
+    public GapDetectorOptions GapDetector { get; init; } = new();
+
     /// <summary>How long a DLMS request may wait for the meter's answer.</summary>
     public TimeSpan MeterRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

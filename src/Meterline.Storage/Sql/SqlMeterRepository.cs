@@ -12,6 +12,9 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
     public const int MaxTextLength = 256;
     private const int ReadAllPage = 500;
 
+    /// <summary>Meters marked heard per statement (two parameters each; SQLite allows 32,766 and PostgreSQL 65,535 per statement).</summary>
+    private const int HeardPerStatement = 256;
+
     public async Task<Meter> AddAsync(MeterRegistration registration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -179,20 +182,23 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
             return;
         }
 
+        // One statement per chunk of meters, not one per meter: the ingest pipeline marks every meter of a batch (on
+        // PostgreSQL each statement is a round trip; per meter, this took longer than storing the batch's readings).
+        var ordered = heard.GroupBy(h => h.Key, h => h.Value).Select(g => KeyValuePair.Create(g.Key, g.Max())).OrderBy(h => h.Key.Value).ToArray();
         await database.WriteAsync(
             async (connection, transaction) =>
             {
-                await using var command = database.Command(
-                    connection,
-                    transaction,
-                    "UPDATE meters SET communication = @online, last_heard_at = CASE WHEN last_heard_at IS NULL OR last_heard_at < @at THEN @at ELSE last_heard_at END WHERE id = @id");
-                command.With("online", (int)CommunicationStatus.Online);
-                var id = command.Parameter("id");
-                var at = command.Parameter("at");
-                foreach (var (meter, time) in heard)
+                for (var start = 0; start < ordered.Length; start += HeardPerStatement)
                 {
-                    id.Value = meter.Value;
-                    at.Value = database.TimeOf(time);
+                    var chunk = ordered.AsMemory(start, Math.Min(HeardPerStatement, ordered.Length - start));
+                    await using var command = database.Command(connection, transaction, MarkHeardSql(chunk.Length));
+                    command.With("online", (int)CommunicationStatus.Online);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        var (meter, time) = chunk.Span[i];
+                        command.With(Invariant($"i{i}"), meter.Value).With(Invariant($"a{i}"), database.TimeOf(time));
+                    }
+
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -296,4 +302,23 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
             throw new KeyNotFoundException($"No meter {id}.");
         }
     }
+
+    /// <summary>
+    /// UPDATE … FROM a VALUES list, in SQL both engines accept (SQLite 3.33+): the list's columns are column1 (id) and
+    /// column2 (when heard) on both. A meter's time only moves forward.
+    /// </summary>
+    private static string MarkHeardSql(int meters)
+    {
+        var sql = new StringBuilder(
+            "UPDATE meters SET communication = @online, last_heard_at = CASE WHEN meters.last_heard_at IS NULL OR meters.last_heard_at < heard.column2 " +
+            "THEN heard.column2 ELSE meters.last_heard_at END FROM (VALUES ");
+        for (var i = 0; i < meters; i++)
+        {
+            sql.Append(i == 0 ? string.Empty : ", ").Append(Invariant($"(@i{i}, @a{i})"));
+        }
+
+        return sql.Append(") AS heard WHERE meters.id = heard.column1").ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

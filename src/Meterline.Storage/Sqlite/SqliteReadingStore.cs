@@ -24,9 +24,20 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
     private static readonly string[] ReadingsParameters =
         [.. Enumerable.Range(0, RowsPerInsert).SelectMany(i => new[] { "@t", "@m", "@q", "@v", "@f" }.Select(p => p + i.ToString(CultureInfo.InvariantCulture)))];
 
-    private const string UpsertLatest =
-        "INSERT INTO latest_readings (meter, quantity, time) VALUES (@meter, @quantity, @time) " +
-        "ON CONFLICT (meter, quantity) DO UPDATE SET time = max(latest_readings.time, excluded.time)";
+    private const string UpsertLatestConflict = " ON CONFLICT (meter, quantity) DO UPDATE SET time = max(latest_readings.time, excluded.time)";
+    private const string UpsertLatest = "INSERT INTO latest_readings (meter, quantity, time) VALUES (@meter, @quantity, @time)" + UpsertLatestConflict;
+
+    /// <summary>
+    /// The latest-interval upsert of many (meter, quantity) pairs per statement: a batch from a whole fleet touches as
+    /// many pairs as it has readings, and one statement each cost more than inserting the readings.
+    /// </summary>
+    private static readonly string UpsertLatestMany =
+        "INSERT INTO latest_readings (meter, quantity, time) VALUES " +
+        string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(i => string.Create(CultureInfo.InvariantCulture, $"(@lm{i}, @lq{i}, @lt{i})"))) +
+        UpsertLatestConflict;
+
+    private static readonly string[] UpsertLatestManyParameters =
+        [.. Enumerable.Range(0, RowsPerInsert).SelectMany(i => new[] { "@lm", "@lq", "@lt" }.Select(p => p + i.ToString(CultureInfo.InvariantCulture)))];
     private const string InsertSnapshot =
         "INSERT OR IGNORE INTO billing_snapshots (meter, captured_at, maximum_demand_at, quality) VALUES (@meter, @captured_at, @maximum_demand_at, @quality)";
     private const string InsertBillingValue =
@@ -103,9 +114,29 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
             }
         }
 
-        var latest = _sqlite.Prepared(UpsertLatest, transaction, "@meter", "@quantity", "@time");
-        foreach (var ((m, q), t) in LatestOf(readings))
+        var pairs = LatestOf(readings).ToArray();
+        var fullPairs = pairs.Length - (pairs.Length % RowsPerInsert);
+        if (fullPairs > 0)
         {
+            var many = _sqlite.Prepared(UpsertLatestMany, transaction, UpsertLatestManyParameters);
+            for (var start = 0; start < fullPairs; start += RowsPerInsert)
+            {
+                for (var row = 0; row < RowsPerInsert; row++)
+                {
+                    var ((m, q), t) = pairs[start + row];
+                    many.Parameters[row * 3].Value = m;
+                    many.Parameters[(row * 3) + 1].Value = q;
+                    many.Parameters[(row * 3) + 2].Value = t;
+                }
+
+                many.ExecuteNonQuery();
+            }
+        }
+
+        var latest = _sqlite.Prepared(UpsertLatest, transaction, "@meter", "@quantity", "@time");
+        for (var i = fullPairs; i < pairs.Length; i++)
+        {
+            var ((m, q), t) = pairs[i];
             latest.Parameters[0].Value = m;
             latest.Parameters[1].Value = q;
             latest.Parameters[2].Value = t;

@@ -70,15 +70,31 @@ public sealed class AuditLogTests
     }
 
     [Fact]
-    public async Task AppendAsync_ConflictTwice_ThrowsAndStoresNothing()
+    public async Task AppendAsync_ConflictEveryTime_ThrowsAfterMaxAttemptsAndStoresNothing()
     {
         var store = new ConflictingAuditStore();
         using var log = await AuditLog.OpenAsync(store, _time);
 
         await Assert.ThrowsAsync<AuditConflictException>(() => log.AppendAsync("op", "a", "1", ""));
 
-        Assert.Equal(2, store.Attempts);
-        Assert.Equal(2, store.TailReads);
+        Assert.Equal(AuditLog.MaxAttempts, store.Attempts);
+        Assert.Equal(AuditLog.MaxAttempts, store.TailReads);
+    }
+
+    [Fact]
+    public async Task AppendAsync_AnotherWriterWinsTwiceInARow_ChainsAfterBoth()
+    {
+        var store = new InMemoryAuditStore();
+        using var theirs = await AuditLog.OpenAsync(store, _time);
+        var racing = new RacingAuditStore(store, theirs, wins: 2);
+        using var mine = await AuditLog.OpenAsync(racing, _time);
+
+        var record = await mine.AppendAsync("this-node", "b", "1", "");
+
+        Assert.Equal(3, record.Sequence);
+        var verification = await new AuditVerifier(store).VerifyAsync();
+        Assert.True(verification.IsIntact, verification.Reason);
+        Assert.Equal(3, verification.EntriesVerified);
     }
 
     [Fact]
@@ -92,6 +108,29 @@ public sealed class AuditLogTests
 
         Assert.Null(await store.GetLastAsync());
         Assert.Equal(1, (await log.AppendAsync("op", "a", "1", "")).Sequence);
+    }
+
+    /// <summary>A real store where another node's log appends just before each of this log's first <c>wins</c> attempts.</summary>
+    private sealed class RacingAuditStore(InMemoryAuditStore inner, AuditLog other, int wins) : IAuditStore
+    {
+        private int _left = wins;
+
+        public Task<AuditRecord?> GetLastAsync(CancellationToken cancellationToken = default) => inner.GetLastAsync(cancellationToken);
+
+        public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+        {
+            if (_left-- > 0)
+            {
+                await other.AppendAsync("other-node", "a", "1", "", cancellationToken);
+            }
+
+            await inner.AppendAsync(records, cancellationToken);
+        }
+
+        public IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence, CancellationToken cancellationToken = default) => inner.ReadAsync(fromSequence, cancellationToken);
+
+        public Task<IReadOnlyList<AuditRecord>> GetRecentAsync(string? subject, int limit, CancellationToken cancellationToken = default) =>
+            inner.GetRecentAsync(subject, limit, cancellationToken);
     }
 
     /// <summary>A store where another writer always got there first.</summary>

@@ -139,6 +139,43 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
+    public async Task Submit_UsageQueueFullAndNoAcknowledgement_WaitsForRoomInsteadOfShedding()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { UsageQueueCapacity = 1, MaxBatchRecords = 1, UnacknowledgedWait = TimeSpan.FromMinutes(1) }).StartAsync();
+        h.Store.Close();
+        await h.SubmitAsync(1);
+        await TestMeterSetup.UntilAsync(() => h.Store.Attempts.Count == 1, h.Time);
+        await h.SubmitAsync(2);
+
+        // A wrapper push has no acknowledgement: shed, it would be lost, so the submitter (the link's read loop) waits.
+        var waiting = h.SubmitAsync(3).AsTask();
+        Assert.False(waiting.IsCompleted);
+        h.Store.Release();
+
+        Assert.Equal(FrameAdmission.Queued, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        await h.UntilStoredAsync(3);
+        Assert.Equal(0, h.Pipeline.Metrics.Shed);
+    }
+
+    [Fact]
+    public async Task Submit_UsageQueueFullAndNoAcknowledgement_ShedAfterTheBoundedWait()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { UsageQueueCapacity = 1, MaxBatchRecords = 1, UnacknowledgedWait = TimeSpan.FromSeconds(2) }).StartAsync();
+        h.Store.Close();
+        await h.SubmitAsync(1);
+        await TestMeterSetup.UntilAsync(() => h.Store.Attempts.Count == 1, h.Time);
+        await h.SubmitAsync(2);
+
+        var waiting = h.SubmitAsync(3).AsTask();
+        Assert.False(waiting.IsCompleted);
+        await TestMeterSetup.UntilAsync(() => waiting.IsCompleted, h.Time, TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(FrameAdmission.Shed, await waiting);
+        Assert.Equal(1, h.Pipeline.Metrics.Shed);
+        h.Store.Release();
+    }
+
+    [Fact]
     public async Task Submit_PriorityQueueFull_WaitsBoundedThenShedsTheAlert()
     {
         await using var h = await new PipelineHarness(new IngestPipelineOptions { PriorityQueueCapacity = 1, MaxBatchRecords = 1, PriorityWait = TimeSpan.FromSeconds(2) }).StartAsync();

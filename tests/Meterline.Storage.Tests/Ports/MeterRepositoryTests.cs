@@ -225,6 +225,35 @@ public abstract class MeterRepositoryTests : StorageTestBase
     }
 
     [Fact]
+    public async Task MarkHeardAsync_MoreMetersThanOneStatementHolds_MarksEachAtItsOwnTime()
+    {
+        var meters = new List<Meter>();
+        for (var i = 1; i <= 600; i++)
+        {
+            meters.Add(await AddMeterAsync(i));
+        }
+
+        await Storage.Meters.MarkHeardAsync([.. meters.Select((m, i) => new KeyValuePair<MeterId, DateTimeOffset>(m.Id, T0.AddSeconds(i)))], Token);
+
+        for (var i = 0; i < meters.Count; i++)
+        {
+            var read = await Storage.Meters.GetAsync(meters[i].Id, Token);
+            Assert.Equal(T0.AddSeconds(i), read!.LastHeardAt);
+            Assert.Equal(CommunicationStatus.Online, read.Communication);
+        }
+    }
+
+    [Fact]
+    public async Task MarkHeardAsync_OneMeterTwiceInOneCall_KeepsTheLaterTime()
+    {
+        var meter = await AddMeterAsync(1);
+
+        await Storage.Meters.MarkHeardAsync([new(meter.Id, T0.AddMinutes(5)), new(meter.Id, T0)], Token);
+
+        Assert.Equal(T0.AddMinutes(5), (await Storage.Meters.GetAsync(meter.Id, Token))!.LastHeardAt);
+    }
+
+    [Fact]
     public async Task MarkHeardAsync_SubMicrosecondTicks_AreDroppedExactlyToTheMicrosecond()
     {
         var meter = await AddMeterAsync(1);

@@ -167,6 +167,22 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task GetLatestIntervalTimesAsync_BatchOfAWholeFleet_KeepsEveryMetersLatestAndNeverMovesBack()
+    {
+        // 150 meters x 2 quantities: more (meter, quantity) pairs than one multi-row statement holds, and a remainder.
+        var meters = Enumerable.Range(1, 150).Select(m => new MeterId(m)).ToList();
+        await Storage.Readings.WriteAsync(Batch([.. meters.SelectMany(m => Readings(m, T0.AddDays(1).Add((m.Value % 7) * Interval), 1, Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage))]), Token);
+        await Storage.Readings.WriteAsync(Batch([.. meters.SelectMany(m => Readings(m, T0, 2, Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage))]), Token);
+
+        var import = await Storage.Readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, Token);
+        var voltage = await Storage.Readings.GetLatestIntervalTimesAsync(Quantity.BlockAverageVoltage, Token);
+
+        Assert.Equal(150, import.Count);
+        Assert.All(meters, m => Assert.Equal(T0.AddDays(1).Add((m.Value % 7) * Interval), import[m]));
+        Assert.All(meters, m => Assert.Equal(T0.AddDays(1).Add((m.Value % 7) * Interval), voltage[m]));
+    }
+
+    [Fact]
     public async Task WriteAsync_PushCounters_OnlyEverGoUp()
     {
         await Storage.Readings.WriteAsync(Counters((M1, 10), (M2, uint.MaxValue)), Token);

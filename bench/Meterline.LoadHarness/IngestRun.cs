@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Meterline.Dlms.Wrapper;
+using Meterline.HeadEnd.Ingest;
+using Meterline.Server.Hosting;
+
+namespace Meterline.LoadHarness;
+
+/// <summary>
+/// Sustained ingest of one node: a simulated fleet's recorded pushes are written over TCP wrapper connections to the
+/// node's real push listener (<c>WrapperPushReceiver</c> → ingress guard → decoder → queues → batch writer →
+/// store), as fast as possible or at a set rate, and the node's own counters are watched until every frame is
+/// committed, refused or shed. The figure is authenticated DataNotifications committed per second, from the first
+/// byte sent to the last commit.
+/// </summary>
+internal static class IngestRun
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(IngestSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("meterline-load-").FullName;
+        try
+        {
+            var database = settings.Database ?? Path.Combine(directory, "hes.db");
+            var made = Stopwatch.StartNew();
+            var pushes = RecordedPushes.Make(settings.Meters, settings.Intervals, directory);
+            output.WriteLine(Invariant($"fleet: {settings.Meters:N0} meters x {settings.Intervals} intervals: {pushes.Count:N0} pushes recorded in {made.Elapsed.TotalSeconds:0.0} s"));
+
+            var options = new HeadEndOptions
+            {
+                Database = database,
+                KeyFile = Path.Combine(directory, "hes.kek"),
+                CreateKeyFile = true,
+                ProfilesDirectory = HarnessPaths.Profiles,
+                PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
+                Scheduler = null,
+                Backfill = null,
+                Ingest = new IngestPipelineOptions
+                {
+                    MaxBatchRecords = settings.BatchRecords,
+                    Guard = settings.RelaxedGuard
+                        ? new IngressGuardOptions { PerSource = new TokenBucketSettings(1_000_000, 1_000_000), PerMeter = new TokenBucketSettings(10_000, 10_000) }
+                        : new IngressGuardOptions(),
+                },
+            };
+            var opened = Stopwatch.StartNew();
+            await using var harness = await HarnessNode.StartAsync(options, pushes.ProvisioningPath, cancellationToken);
+            var node = harness.Node;
+            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}, batches of up to {settings.BatchRecords:N0} records"));
+
+            var streams = Streams(pushes, settings.Connections);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var sending = Task.WhenAll(streams.Select(s => SendAsync(node.PushEndpoints[0], s, settings.Rate / settings.Connections, cancellationToken)));
+            var result = await WatchAsync(node, pushes.Count, clock, cancellationToken);
+            await sending;
+            var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var readings = await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken);
+            var metrics = node.Pipeline.Metrics;
+
+            var seconds = result.LastCommit.TotalSeconds;
+            output.WriteLine(Invariant($"offered: {(settings.Rate > 0 ? $"{settings.Rate:N0} pushes/s" : "as fast as possible")} over {settings.Connections} connection(s); the node had received every frame after {result.AllReceived.TotalSeconds:0.00} s"));
+            output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
+            output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
+            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process)"));
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The wrapper frames of each connection: the fleet's meters dealt out to the connections, each meter's pushes in order, interval by interval.</summary>
+    private static List<List<byte[]>> Streams(RecordedPushes pushes, int connections)
+    {
+        var streams = Enumerable.Range(0, connections).Select(_ => new List<byte[]>()).ToList();
+        var intervals = pushes.ByMeter.Max(m => m.Count);
+        for (var i = 0; i < intervals; i++)
+        {
+            for (var m = 0; m < pushes.ByMeter.Count; m++)
+            {
+                if (i < pushes.ByMeter[m].Count)
+                {
+                    var apdu = pushes.ByMeter[m][i];
+                    var frame = new byte[WrapperFrame.HeaderLength + apdu.Length];
+                    WrapperFrame.WriteHeader(frame, 1, 1, apdu.Length);
+                    apdu.CopyTo(frame, WrapperFrame.HeaderLength);
+                    streams[m % connections].Add(frame);
+                }
+            }
+        }
+
+        return streams;
+    }
+
+    /// <summary>Writes the frames, in 64 KiB writes, at <paramref name="rate"/> frames a second (0: as fast as the socket takes them); keeps the connection open a while after.</summary>
+    private static async Task SendAsync(IPEndPoint endpoint, List<byte[]> frames, double rate, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(endpoint, cancellationToken);
+        var buffer = new byte[64 * 1024];
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        while (next < frames.Count)
+        {
+            var due = rate > 0 ? Math.Min(frames.Count, (int)(clock.Elapsed.TotalSeconds * rate) + 1) : frames.Count;
+            if (due <= next)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken);
+                continue;
+            }
+
+            var length = 0;
+            while (next < due && length + frames[next].Length <= buffer.Length)
+            {
+                frames[next].CopyTo(buffer, length);
+                length += frames[next].Length;
+                next++;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None, cancellationToken);
+        }
+
+        // The node reads what is buffered before it sees the end of the stream.
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        socket.Shutdown(SocketShutdown.Both);
+    }
+
+    private static async Task<WatchResult> WatchAsync(HeadEndNode node, int total, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var metrics = node.Pipeline.Metrics;
+        var lastStored = -1L;
+        var lastCommit = TimeSpan.Zero;
+        TimeSpan? allReceived = null;
+        while (true)
+        {
+            await Task.Delay(Poll, cancellationToken);
+            var now = clock.Elapsed;
+            if (allReceived is null && node.PushReceiver.FramesReceived >= total)
+            {
+                allReceived = now;
+            }
+
+            var stored = metrics.RecordsStored;
+            if (stored != lastStored)
+            {
+                lastStored = stored;
+                lastCommit = now;
+            }
+
+            var resolved = metrics.Accepted + metrics.RejectedTotal + metrics.Shed >= total;
+            var idle = node.Pipeline.QueuedUsage == 0 && node.Pipeline.QueuedPriority == 0;
+            if (allReceived is not null && resolved && idle && now - lastCommit > Quiet)
+            {
+                return new WatchResult(allReceived.Value, lastCommit);
+            }
+        }
+    }
+
+    private static string Reasons(IngestMetrics metrics)
+    {
+        var reasons = Enum.GetValues<IngestRejectReason>().Where(r => metrics.Rejected(r) > 0).Select(r => Invariant($"{r} {metrics.Rejected(r):N0}")).ToList();
+        return reasons.Count == 0 ? string.Empty : " (" + string.Join(", ", reasons) + ")";
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record WatchResult(TimeSpan AllReceived, TimeSpan LastCommit);
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+
+namespace Meterline.LoadHarness;
+
+/// <summary>
+/// The head-end load harness (see BENCHMARKS.md, "Head-end (issue 6)"):
+/// <c>ingest</c> — sustained ingest of authenticated DataNotifications over the TCP wrapper into one node;
+/// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters.
+/// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
+/// SQLite file). Each run is bounded by <c>--timeout</c>.
+/// </summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) => Build(Console.Out).Parse(args).InvokeAsync();
+
+    private static RootCommand Build(TextWriter output)
+    {
+        var database = new Option<string?>("--db") { Description = "SQLite file or Npgsql connection string of an empty database (default: a temporary SQLite file)" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds the whole run may take", DefaultValueFactory = _ => 600 };
+
+        var meters = new Option<int>("--meters") { Description = "Meters in the simulated fleet", DefaultValueFactory = _ => 2_000 };
+        var intervals = new Option<int>("--intervals") { Description = "15-minute intervals each meter pushes", DefaultValueFactory = _ => 24 };
+        var connections = new Option<int>("--connections") { Description = "TCP wrapper connections the pushes are spread over", DefaultValueFactory = _ => 4 };
+        var rate = new Option<double>("--rate") { Description = "Pushes per second offered (0: as fast as the node takes them)", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch-records") { Description = "The ingest pipeline's MaxBatchRecords (records per write transaction)", DefaultValueFactory = _ => new HeadEnd.Ingest.IngestPipelineOptions().MaxBatchRecords };
+        var guard = new Option<string>("--guard") { Description = "relaxed (no rate limits) or default (the node's per-source and per-meter buckets)", DefaultValueFactory = _ => "relaxed" };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard };
+        ingest.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
+                Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default");
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await IngestRun.RunAsync(settings, output, bound.Token);
+        });
+
+        var commandMeters = new Option<int>("--meters") { Description = "Meters in the simulated fleet", DefaultValueFactory = _ => 20 };
+        var commands = new Option<int>("--commands") { Description = "Commands measured (disconnect and connect alternately)", DefaultValueFactory = _ => 200 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Commands in flight at once, each on its own meter", DefaultValueFactory = _ => 1 };
+        var disconnect = new Command("disconnect", "Disconnect latency: command requested to relay state confirmed, p50/p99") { database, timeout, commandMeters, commands, concurrency };
+        disconnect.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new DisconnectSettings(result.GetValue(database), Positive(result.GetValue(commandMeters), "--meters"), Positive(result.GetValue(commands), "--commands"),
+                Math.Min(Positive(result.GetValue(concurrency), "--concurrency"), result.GetValue(commandMeters)));
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await DisconnectRun.RunAsync(settings, output, bound.Token);
+        });
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect };
+    }
+
+    private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");
+
+    private static CancellationTokenSource Bound(CancellationToken cancellationToken, int seconds)
+    {
+        var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, seconds)));
+        return bound;
+    }
+}

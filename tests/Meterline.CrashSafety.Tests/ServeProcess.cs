@@ -1,0 +1,128 @@
+using System.Diagnostics;
+
+namespace Meterline.CrashSafety.Tests;
+
+/// <summary>
+/// The real <c>meterline serve</c> as a child process (<c>dotnet meterline.dll serve …</c> from the CLI's build
+/// output). <see cref="StartAsync"/> returns once the node has printed its start banner (database open and migrated,
+/// push listener bound, web host started); <see cref="KillHardAsync"/> is SIGKILL: no shutdown code runs. The last lines
+/// of its output are kept (bounded) for failure messages.
+/// </summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private const int KeptLines = 200;
+    private readonly Process _process;
+    private readonly Queue<string> _lines = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServeProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote (stdout and stderr).</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join(Environment.NewLine, _lines);
+            }
+        }
+    }
+
+    public static async Task<ServeProcess> StartAsync(IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        info.ArgumentList.Add(RepositoryPaths.MeterlineDll);
+        info.ArgumentList.Add("serve");
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var serve = new ServeProcess(process);
+        process.OutputDataReceived += (_, e) => serve.OnLine(e.Data, isOutput: true);
+        process.ErrorDataReceived += (_, e) => serve.OnLine(e.Data, isOutput: false);
+        process.Exited += (_, _) => serve._ready.TrySetException(new InvalidOperationException($"meterline serve exited before it was ready:{Environment.NewLine}{serve.RecentOutput}"));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("dotnet did not start");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await serve._ready.Task.WaitAsync(timeout);
+            return serve;
+        }
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL, then waits for the process to be gone.</summary>
+    public async Task KillHardAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        using var bound = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(bound.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await KillHardAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line, bool isOutput)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Enqueue(line);
+            while (_lines.Count > KeptLines)
+            {
+                _lines.Dequeue();
+            }
+        }
+
+        if (isOutput && line.StartsWith("meterline serve:", StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+}
