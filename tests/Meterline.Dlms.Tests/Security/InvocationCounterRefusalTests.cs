@@ -8,15 +8,22 @@ public class InvocationCounterRefusalTests
     private const KeyId Unicast = KeyId.GlobalUnicastEncryptionKey;
 
     [Fact]
-    public void IsFresh_StaleAndRepeatedCounters_AreCountedAsRefused()
+    public void ReportRefused_StaleAndRepeatedCounters_AreCountedOnceEachWhileIsFreshOnlyAnswers()
     {
         var guard = new InvocationCounterGuard();
         guard.Accept(Sender, Unicast, 100);
+        var raised = new List<uint>();
+        guard.CounterRefused += (_, e) => raised.Add(e.InvocationCounter);
 
         Assert.False(guard.IsFresh(Sender, Unicast, 100));
         Assert.False(guard.IsFresh(Sender, Unicast, 7));
+        Assert.Equal(0, guard.Refused);
+
+        guard.ReportRefused(Sender, Unicast, 100);
+        guard.ReportRefused(Sender, Unicast, 7);
 
         Assert.Equal(2, guard.Refused);
+        Assert.Equal([100u, 7u], raised);
     }
 
     [Fact]
