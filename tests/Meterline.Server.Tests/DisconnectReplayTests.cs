@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Meterline.HeadEnd.Dlms.Tests.Commands;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
 using Meterline.Meter.Control;
@@ -32,7 +33,7 @@ public sealed class DisconnectReplayTests
         }
 
         var target = fleet.Simulator.Meters.Single(m => m.Id == Serial).Meter;
-        await using var wire = new RecordingRelay(fleet.Port);
+        await using var wire = new WrapperProxy(fleet.Port);
         await RouteThroughAsync(node, wire.Port, fleet.Port);
         Assert.True(target.Relay.OutputState);
 
@@ -50,7 +51,7 @@ public sealed class DisconnectReplayTests
         await AssertAuditIntactAsync(client);
 
         // What an eavesdropper captured of that disconnect; then the customer is reconnected.
-        var captured = WrapperFrames(wire.Sent);
+        var captured = wire.Frames;
         Assert.Contains(captured, frame => frame.Length > 8 && frame[8] == 0xDB); // requests went general-glo-ciphered
         var connect = await RunAsync(client, "connect", "operator-7");
         Assert.Equal("Confirmed", connect.GetProperty("state").GetString());
@@ -167,24 +168,5 @@ public sealed class DisconnectReplayTests
     }
 
     /// <summary>Splits a TCP byte stream into IEC 62056-47 wrapper frames (8-byte header: version, source and destination wPort, length).</summary>
-    private static List<byte[]> WrapperFrames(byte[] stream)
-    {
-        var frames = new List<byte[]>();
-        var offset = 0;
-        while (offset + 8 <= stream.Length)
-        {
-            var length = 8 + BinaryPrimitives.ReadUInt16BigEndian(stream.AsSpan(offset + 6));
-            if (offset + length > stream.Length)
-            {
-                break;
-            }
-
-            frames.Add(stream.AsSpan(offset, length).ToArray());
-            offset += length;
-        }
-
-        return frames;
-    }
-
     private sealed record AuditEntry(string Actor, string Action, string Subject, JsonElement Detail);
 }

@@ -212,14 +212,14 @@ public sealed class DlmsMeterConnectorTests
     public async Task ReplayedDisconnect_CapturedOnTheWire_DoesNothingToTheRelay()
     {
         await using var meter = new ServedMeter();
-        await using var proxy = new RecordingProxy(meter.Port);
+        await using var proxy = new WrapperProxy(meter.Port);
         var connector = Connector(meter, new InMemoryCounterStore());
         await using (var session = await OpenAsync(connector, meter.Entry(proxy.Port)))
         {
             await session.RemoteDisconnectAsync().WaitAsync(ServedMeter.Timeout);
         }
 
-        var captured = Frames(proxy.Sent);
+        var captured = proxy.Frames;
         Assert.Contains(captured, frame => frame[8] == 0xDB); // the ACTION went as general-glo-ciphering
         await using (var session = await OpenAsync(connector, meter.Entry()))
         {
@@ -293,19 +293,6 @@ public sealed class DlmsMeterConnectorTests
         });
 
         Assert.Equal(expected, connector.CanReach(new MeterEndpoint(uri)));
-    }
-
-    private static List<byte[]> Frames(byte[] stream)
-    {
-        var frames = new List<byte[]>();
-        for (var offset = 0; offset + 8 <= stream.Length;)
-        {
-            var length = BinaryPrimitives.ReadUInt16BigEndian(stream.AsSpan(offset + 6));
-            frames.Add(stream.AsSpan(offset, 8 + length).ToArray());
-            offset += 8 + length;
-        }
-
-        return frames;
     }
 
     private static async Task<bool> TryReadFrameAsync(NetworkStream stream, TimeSpan timeout)

@@ -77,11 +77,11 @@ public sealed class SignedCommandTests : IDisposable
     public async Task Disconnect_SignatureTamperedOnTheWire_MeterRefusesChangesNothingAndLogsIt()
     {
         await using var meter = new ServedMeter(_hes.PublicKey);
-        await using var proxy = new FrameTamperingProxy(meter.Port)
+        await using var proxy = new WrapperProxy(meter.Port)
         {
             Transform = frame =>
             {
-                if (FrameTamperingProxy.Apdu(frame)[0] == GeneralSigningTag)
+                if (WrapperProxy.Apdu(frame)[0] == GeneralSigningTag)
                 {
                     frame = (byte[])frame.Clone();
                     frame[^1] ^= 0x01;
@@ -97,19 +97,19 @@ public sealed class SignedCommandTests : IDisposable
 
         Assert.True(meter.SmartMeter.Relay.OutputState);
         Assert.Equal(1, meter.SmartMeter.EventCounts.GetValueOrDefault(SecurityEventCodes.SignatureInvalid));
-        Assert.Contains(proxy.Frames, f => FrameTamperingProxy.Apdu(f)[0] == GeneralSigningTag);
+        Assert.Contains(proxy.Frames, f => WrapperProxy.Apdu(f)[0] == GeneralSigningTag);
     }
 
     [Fact]
     public async Task Disconnect_SignedRequestReplayedByAManInTheMiddle_MeterRefusesChangesNothingAndLogsIt()
     {
         await using var meter = new ServedMeter(_hes.PublicKey);
-        await using var proxy = new FrameTamperingProxy(meter.Port);
+        await using var proxy = new WrapperProxy(meter.Port);
         var (executor, _, entry) = await RegistryAsync(meter, SecurityLevel.AuthenticatedEncryptedSigned, proxy.Port);
         var connector = Connector(meter, _hes.Signer);
         Assert.Equal(CommandState.Confirmed, (await executor.ExecuteAsync(Disconnect(entry.Id), entry, connector).WaitAsync(ServedMeter.Timeout)).State);
         // The disconnect's only signed request is its remote_disconnect (the HLS reply and the GET go unsigned).
-        var captured = proxy.Frames.Last(f => FrameTamperingProxy.Apdu(f)[0] == GeneralSigningTag);
+        var captured = proxy.Frames.Last(f => WrapperProxy.Apdu(f)[0] == GeneralSigningTag);
         Assert.Equal(CommandState.Confirmed, (await executor.ExecuteAsync(Connect(entry.Id), entry, connector).WaitAsync(ServedMeter.Timeout)).State);
         Assert.True(meter.SmartMeter.Relay.ManualReconnect());
 
@@ -118,7 +118,7 @@ public sealed class SignedCommandTests : IDisposable
         var swapped = 0;
         proxy.Transform = frame =>
         {
-            if (FrameTamperingProxy.Apdu(frame)[0] == GeneralSigningTag && Interlocked.CompareExchange(ref swapped, 1, 0) == 0)
+            if (WrapperProxy.Apdu(frame)[0] == GeneralSigningTag && Interlocked.CompareExchange(ref swapped, 1, 0) == 0)
             {
                 return captured;
             }
@@ -139,7 +139,7 @@ public sealed class SignedCommandTests : IDisposable
     public async Task SignedRequests_OnTheWire_CarryTheHeadEndsSignatureOverGeneralGloCipheringWithGenerationAndCounterAsTransactionId()
     {
         await using var meter = new ServedMeter(_hes.PublicKey);
-        await using var proxy = new FrameTamperingProxy(meter.Port);
+        await using var proxy = new WrapperProxy(meter.Port);
         var connector = Connector(meter, _hes.Signer);
         await using (var session = await connector.OpenAsync(meter.Entry(proxy.Port, level: SecurityLevel.AuthenticatedEncryptedSigned)).WaitAsync(ServedMeter.Timeout))
         {
@@ -148,7 +148,7 @@ public sealed class SignedCommandTests : IDisposable
             Assert.Equal(RelayState.Disconnected, await session.ReadRelayStateAsync().WaitAsync(ServedMeter.Timeout));
         }
 
-        var apdus = proxy.Frames.Select(FrameTamperingProxy.Apdu).ToList();
+        var apdus = proxy.Frames.Select(WrapperProxy.Apdu).ToList();
         var signed = apdus.Where(a => a[0] == GeneralSigningTag).Select(a => Assert.IsType<GeneralSigning>(ApduCodec.Decode(a))).ToList();
         Assert.Equal(2, signed.Count);
         using var publicKey = EcdsaP256.ImportPublicKey(_hes.PublicKey.Span[1..]);

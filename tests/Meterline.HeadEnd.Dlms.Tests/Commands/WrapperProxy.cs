@@ -5,20 +5,22 @@ using System.Net.Sockets;
 namespace Meterline.HeadEnd.Dlms.Tests.Commands;
 
 /// <summary>
-/// A man in the middle between the head-end and a meter: a TCP proxy that reads the head-end's wrapper frames whole
-/// and passes each through <see cref="Transform"/> (which may alter or replace it) before the meter sees it, keeping
-/// a copy of every frame as sent by the head-end. The meter's frames pass unchanged.
+/// A man in the middle between the head-end and a meter: a TCP proxy that reads the head-end's wrapper frames whole,
+/// keeps a copy of each as the head-end sent it (an eavesdropper's recording, for replays) and passes it through
+/// <see cref="Transform"/> (which may alter or replace it) before the meter sees it. The meter's frames pass unchanged.
+/// Shared by the head-end's DLMS tests and the server tests (linked).
 /// </summary>
-internal sealed class FrameTamperingProxy : IAsyncDisposable
+internal sealed class WrapperProxy : IAsyncDisposable
 {
     private const int HeaderLength = 8;
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<byte[]> _frames = [];
     private readonly Task _accepting;
 
-    public FrameTamperingProxy(int targetPort)
+    public WrapperProxy(int targetPort)
     {
         _target = targetPort;
         _listener.Start();
@@ -62,7 +64,7 @@ internal sealed class FrameTamperingProxy : IAsyncDisposable
         _listener.Stop();
         try
         {
-            await _accepting.WaitAsync(ServedMeter.Timeout);
+            await _accepting.WaitAsync(StopTimeout);
         }
         catch (OperationCanceledException)
         {
@@ -81,7 +83,17 @@ internal sealed class FrameTamperingProxy : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                try
+                {
+                    await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                }
+                catch
+                {
+                    client.Dispose();
+                    server.Dispose();
+                    throw;
+                }
+
                 pumps.Add(PumpAsync(client, server));
             }
         }
