@@ -4,6 +4,8 @@ using Meterline.Cli.Serve;
 using Meterline.HeadEnd.Commands;
 using Meterline.Simulator.Provisioning;
 using Meterline.Simulator.Time;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Meterline.Cli.Demo;
 
@@ -89,11 +91,16 @@ internal static class DemoCommand
 
             session.Run(stop.Token);
             var until = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            // The node stops itself when one of its services ends on its own (HeadEndLoopService): the demo ends too.
+            var nodeStopping = session.App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             await using (stop.Token.Register(() => until.TrySetResult()).ConfigureAwait(false))
+            await using (nodeStopping.Register(() => until.TrySetResult()).ConfigureAwait(false))
             {
                 await DemoProgress.ShowAsync(session, output, options.StatusInterval, until.Task).ConfigureAwait(false);
             }
 
+            var nodeFailed = nodeStopping.IsCancellationRequested;
             await session.StopAsync().ConfigureAwait(false);
             var disconnect = session.Story.Disconnect.IsCompleted ? await session.Story.Disconnect.ConfigureAwait(false) : null;
             while (session.Story.Lines.TryRead(out var line))
@@ -102,6 +109,12 @@ internal static class DemoCommand
             }
 
             DemoReport.PrintEnd(session, disconnect, output);
+            if (nodeFailed)
+            {
+                await output.WriteLineAsync("the head-end node stopped because one of its services ended (see the log above)").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
             return disconnect is { State: CommandState.Failed or CommandState.TimedOut } ? ExitCodes.Failed : ExitCodes.Ok;
         }
     }

@@ -5,6 +5,7 @@ using Meterline.HeadEnd.Keys;
 using Meterline.Server;
 using Meterline.Server.Hosting;
 using Meterline.Storage;
+using Microsoft.Extensions.Hosting;
 
 namespace Meterline.Cli.Serve;
 
@@ -26,7 +27,7 @@ internal static class ServeCommand
             {
                 var node = options.ToHeadEndOptions(result);
                 var server = options.ToServerOptions(result);
-                return await RunAsync(node, server, output, cancellationToken).ConfigureAwait(false);
+                return await RunAsync(node, server, output, error, cancellationToken).ConfigureAwait(false);
             }
             catch (CommandException e)
             {
@@ -51,7 +52,7 @@ internal static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(HeadEndOptions options, ServerOptions serverOptions, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(HeadEndOptions options, ServerOptions serverOptions, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         await using var node = await OpenNodeAsync(options, cancellationToken).ConfigureAwait(false);
         var app = ServerApplication.Build(serverOptions, node);
@@ -71,15 +72,16 @@ internal static class ServeCommand
 
             output.WriteLine("  Ctrl+C stops the node.");
             output.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
 
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // Returns on Ctrl+C/SIGTERM, and also when one of the node's services ended on its own and stopped the
+            // application (HeadEndLoopService): the process must then exit, so that a supervisor restarts it.
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("error: the node stopped because one of its services ended (see the log above)").ConfigureAwait(false);
+            return ExitCodes.Failed;
         }
 
         return ExitCodes.Ok;
