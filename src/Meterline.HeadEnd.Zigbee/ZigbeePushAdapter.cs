@@ -94,7 +94,11 @@ public sealed class ZigbeePushAdapter
 
         if (push.Apdu.Length > _options.MaxApduLength)
         {
+            // Counted and audited by the ingest pipeline like an oversize frame on any other link.
             Interlocked.Increment(ref _oversized);
+            var source = push.Source.ToString();
+            _sink.RejectUnread(LinkIdPrefix + source, source, IngestRejectReason.Oversize,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a {push.Apdu.Length}-byte push, more than {_options.MaxApduLength}"));
             return;
         }
 

@@ -7,17 +7,27 @@ namespace Meterline.HeadEnd.Zigbee.Tests;
 internal sealed class RecordingFrameSink(Func<InboundFrame, FrameAdmission>? answer = null) : IInboundFrameSink
 {
     private readonly Channel<InboundFrame> _frames = Channel.CreateUnbounded<InboundFrame>();
+    private readonly List<(string LinkId, string Source, IngestRejectReason Reason, string Detail)> _unread = [];
 
     public ChannelReader<InboundFrame> Frames => _frames.Reader;
 
-    /// <summary>Drops reported before a frame could be read (the Zigbee adapter reports none: its frames arrive whole).</summary>
-    public List<(string LinkId, string Source, IngestRejectReason Reason, string Detail)> Unread { get; } = [];
+    /// <summary>Input the transport dropped before submitting it (the Zigbee adapter reports an oversize push).</summary>
+    public IReadOnlyList<(string LinkId, string Source, IngestRejectReason Reason, string Detail)> Unread
+    {
+        get
+        {
+            lock (_unread)
+            {
+                return [.. _unread];
+            }
+        }
+    }
 
     public void RejectUnread(string linkId, string source, IngestRejectReason reason, string detail)
     {
-        lock (Unread)
+        lock (_unread)
         {
-            Unread.Add((linkId, source, reason, detail));
+            _unread.Add((linkId, source, reason, detail));
         }
     }
 

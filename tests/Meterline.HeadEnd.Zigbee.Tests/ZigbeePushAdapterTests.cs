@@ -61,6 +61,9 @@ public sealed class ZigbeePushAdapterTests
         Assert.False(sink.Frames.TryRead(out _));
         Assert.Equal(1, adapter.Misaddressed);
         Assert.Equal(1, adapter.Oversized);
+        var oversize = Assert.Single(sink.Unread);
+        Assert.Equal(IngestRejectReason.Oversize, oversize.Reason);
+        Assert.Equal("zigbee:" + oversize.Source, oversize.LinkId);
         Assert.Equal(2, adapter.Dropped);
         Assert.Equal(1, adapter.Submitted);
     }

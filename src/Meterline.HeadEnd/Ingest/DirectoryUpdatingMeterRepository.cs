@@ -44,13 +44,13 @@ public sealed class DirectoryUpdatingMeterRepository(IMeterRepository inner, Met
     public async Task UpdateRegistrationAsync(MeterId id, MeterRegistration registration, CancellationToken cancellationToken = default)
     {
         await _inner.UpdateRegistrationAsync(id, registration, cancellationToken).ConfigureAwait(false);
-        await RefreshAsync(id, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(id).ConfigureAwait(false);
     }
 
     public async Task SetRelayStateAsync(MeterId id, RelayState state, CancellationToken cancellationToken = default)
     {
         await _inner.SetRelayStateAsync(id, state, cancellationToken).ConfigureAwait(false);
-        await RefreshAsync(id, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(id).ConfigureAwait(false);
     }
 
     // Heard times change with every batch; the guard does not use them, so the directory is not refreshed for them.
@@ -60,16 +60,17 @@ public sealed class DirectoryUpdatingMeterRepository(IMeterRepository inner, Met
     public async Task SetCommunicationAsync(MeterId id, CommunicationStatus status, CancellationToken cancellationToken = default)
     {
         await _inner.SetCommunicationAsync(id, status, cancellationToken).ConfigureAwait(false);
-        await RefreshAsync(id, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(id).ConfigureAwait(false);
     }
 
     public async Task SetKeyStatusAsync(MeterId id, KeyStatus status, int? newGeneration = null, CancellationToken cancellationToken = default)
     {
         await _inner.SetKeyStatusAsync(id, status, newGeneration, cancellationToken).ConfigureAwait(false);
-        await RefreshAsync(id, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(id).ConfigureAwait(false);
     }
 
-    private async Task RefreshAsync(MeterId id, CancellationToken cancellationToken)
+    // The change has committed: the directory follows it even if the caller is being cancelled.
+    private async Task RefreshAsync(MeterId id)
     {
         if (await _inner.GetAsync(id, CancellationToken.None).ConfigureAwait(false) is { } meter)
         {
@@ -79,7 +80,5 @@ public sealed class DirectoryUpdatingMeterRepository(IMeterRepository inner, Met
         {
             _directory.Remove(id);
         }
-
-        _ = cancellationToken;
     }
 }
