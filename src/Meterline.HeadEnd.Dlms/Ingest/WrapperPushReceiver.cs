@@ -11,42 +11,53 @@ namespace Meterline.HeadEnd.Dlms.Ingest;
 /// <summary>
 /// Receives meters' pushes over the IEC 62056-47 wrapper — TCP (port 4059) or UDP — and hands each APDU to the ingest
 /// pipeline as an <see cref="InboundFrame"/> with link id <c>dlms-tcp:{remote}</c> or <c>dlms-udp:{remote}</c> and the
-/// remote IP address as its source. Caps connections in total and per IP address, closes idle connections, and drops
-/// frames announcing more than the maximum APDU length before reading them; such frames, and bytes or datagrams that
-/// are no wrapper frame, are refused at the sink (counted and audited as oversize or malformed). The wrapper has no
-/// acknowledgement: a frame lost after this point is found by gap detection and back-filled.
+/// remote IP address as its source. Each TCP connection needs a slot of the node's <see cref="ConnectionGate"/> (caps
+/// per address and in total, shared with the other ingress transports); it counts as authenticated once the pipeline
+/// queues one of its frames, and is closed when the gate says so (silent before that, idle after, or evicted for a
+/// newer connection). Frames announcing more than the maximum APDU length are dropped before they are read; such
+/// frames, and bytes or datagrams that are no wrapper frame, are refused at the sink (counted and audited as oversize
+/// or malformed). The wrapper has no acknowledgement: a frame lost after this point is found by gap detection and
+/// back-filled.
 /// </summary>
 public sealed class WrapperPushReceiver
 {
     private readonly IInboundFrameSink _sink;
     private readonly WrapperPushReceiverOptions _options;
     private readonly TimeProvider _time;
-    private readonly Dictionary<IPAddress, int> _perAddress = [];
-    private readonly Lock _lock = new();
-    private int _open;
     private long _accepted;
     private long _refused;
-    private long _idleClosed;
+    private long _gateClosed;
     private long _frames;
     private long _droppedDatagrams;
+    private long _closedCount;
 
-    public WrapperPushReceiver(IInboundFrameSink sink, WrapperPushReceiverOptions? options = null, TimeProvider? time = null)
+    /// <param name="sink">The ingest pipeline.</param>
+    /// <param name="gate">The node's connection gate; without one the receiver has a gate of its own with default limits.</param>
+    /// <param name="options">Framing limits.</param>
+    /// <param name="time">The clock.</param>
+    public WrapperPushReceiver(IInboundFrameSink sink, ConnectionGate? gate = null, WrapperPushReceiverOptions? options = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         _options = options ?? new WrapperPushReceiverOptions();
         _options.Validate();
         _sink = sink;
         _time = time ?? TimeProvider.System;
+        Gate = gate ?? new ConnectionGate(sink, time: _time);
     }
 
-    public int OpenConnections => Volatile.Read(ref _open);
+    /// <summary>The gate that admits this receiver's TCP connections.</summary>
+    public ConnectionGate Gate { get; }
+
+    /// <summary>TCP connections this receiver has open now.</summary>
+    public int OpenConnections => (int)(Interlocked.Read(ref _accepted) - Interlocked.Read(ref _closedCount));
 
     public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
 
-    /// <summary>Connections closed at once because of the total or per-address cap.</summary>
+    /// <summary>Connections closed at once because the gate refused them.</summary>
     public long ConnectionsRefused => Interlocked.Read(ref _refused);
 
-    public long IdleDisconnects => Interlocked.Read(ref _idleClosed);
+    /// <summary>Connections closed because the gate asked (idle, silent, or evicted; see <see cref="ConnectionGate"/>).</summary>
+    public long GateClosed => Interlocked.Read(ref _gateClosed);
 
     /// <summary>APDUs handed to the pipeline.</summary>
     public long FramesReceived => Interlocked.Read(ref _frames);
@@ -60,7 +71,8 @@ public sealed class WrapperPushReceiver
         ArgumentNullException.ThrowIfNull(listener);
         await TcpAcceptLoop.RunAsync(listener, socket =>
         {
-            if (socket.RemoteEndPoint is not IPEndPoint remote || !TryOpen(remote.Address))
+            if (socket.RemoteEndPoint is not IPEndPoint remote
+                || Gate.TryOpen("dlms-tcp:" + remote, remote.Address.ToString()) is not { } lease)
             {
                 Interlocked.Increment(ref _refused);
                 socket.Dispose();
@@ -68,7 +80,7 @@ public sealed class WrapperPushReceiver
             }
 
             Interlocked.Increment(ref _accepted);
-            return ServeConnectionAsync(socket, remote, cancellationToken);
+            return ServeConnectionAsync(socket, remote, lease, cancellationToken);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,44 +137,10 @@ public sealed class WrapperPushReceiver
         }
     }
 
-    private bool TryOpen(IPAddress address)
+    private async Task ServeConnectionAsync(Socket socket, IPEndPoint remote, ConnectionLease lease, CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            var fromAddress = _perAddress.GetValueOrDefault(address);
-            if (_open >= _options.MaxConnections || fromAddress >= _options.MaxConnectionsPerAddress)
-            {
-                return false;
-            }
-
-            _perAddress[address] = fromAddress + 1;
-            _open++;
-            return true;
-        }
-    }
-
-    private void Close(IPAddress address)
-    {
-        lock (_lock)
-        {
-            var left = _perAddress.GetValueOrDefault(address) - 1;
-            if (left <= 0)
-            {
-                _perAddress.Remove(address);
-            }
-            else
-            {
-                _perAddress[address] = left;
-            }
-
-            _open--;
-        }
-    }
-
-    private async Task ServeConnectionAsync(Socket socket, IPEndPoint remote, CancellationToken cancellationToken)
-    {
-        var linkId = "dlms-tcp:" + remote;
-        var source = remote.Address.ToString();
+        var linkId = lease.LinkId;
+        var source = lease.Source;
         var drops = new WrapperDropReporter(_sink, linkId, source, _options.MaxApduLength);
         try
         {
@@ -170,26 +148,28 @@ public sealed class WrapperPushReceiver
             await using var link = WrapperLink.Start(pipe, _options.LocalWPort, remoteWPort: null, _options.MaxApduLength, _options.InterFrameTimeout, _time);
             try
             {
+                using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Closing);
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     ReadOnlyMemory<byte> apdu;
-                    using (var idle = new CancellationTokenSource(_options.IdleTimeout, _time))
-                    using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token))
+                    try
                     {
-                        try
-                        {
-                            apdu = await link.ReceiveAsync(linked.Token).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                        {
-                            Interlocked.Increment(ref _idleClosed);
-                            return;
-                        }
+                        apdu = await link.ReceiveAsync(closing.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (lease.Closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        Interlocked.Increment(ref _gateClosed);
+                        return;
                     }
 
                     drops.Report(link.Statistics);
                     Interlocked.Increment(ref _frames);
-                    await _sink.SubmitAsync(new InboundFrame(linkId, source, apdu, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    lease.Touch();
+                    var admission = await _sink.SubmitAsync(new InboundFrame(linkId, source, apdu, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    if (admission.Status != FrameAdmissionStatus.Rejected)
+                    {
+                        lease.Authenticated();
+                    }
                 }
             }
             finally
@@ -207,7 +187,8 @@ public sealed class WrapperPushReceiver
         }
         finally
         {
-            Close(remote.Address);
+            lease.Dispose();
+            Interlocked.Increment(ref _closedCount);
         }
     }
 }

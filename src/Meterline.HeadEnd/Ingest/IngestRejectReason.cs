@@ -41,4 +41,10 @@ public enum IngestRejectReason
 
     /// <summary>Authenticated, but the serial number in the body is not the registered meter's.</summary>
     SerialMismatch = 12,
+
+    /// <summary>A connection refused because its address, or the node, holds as many connections as allowed (<see cref="ConnectionGate"/>).</summary>
+    ConnectionLimited = 13,
+
+    /// <summary>A connection closed because it did not authenticate in time: a silent, slow or half-open sender (<see cref="ConnectionGate"/>).</summary>
+    SlowSender = 14,
 }

@@ -18,6 +18,8 @@ public static class IngestRejectReasonNames
         IngestRejectReason.AuthenticationFailed => "bad-tag",
         IngestRejectReason.Undecodable => "undecodable",
         IngestRejectReason.SerialMismatch => "serial-mismatch",
+        IngestRejectReason.ConnectionLimited => "connection-limit",
+        IngestRejectReason.SlowSender => "slow-sender",
         _ => "other",
     };
 }

@@ -54,7 +54,8 @@ public sealed class HeadEndNode : IAsyncDisposable
         Stores = new HeadEndStores(Meters, storage.Readings, storage.Commands, storage.Audit, storage.Keys, storage.Counters);
         Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
         Counters = new OutgoingCounterAllocator(storage.Counters, audit);
-        PushReceiver = new WrapperPushReceiver(Pipeline, time: time);
+        ConnectionGate = new ConnectionGate(Pipeline, options.Connections, time);
+        PushReceiver = new WrapperPushReceiver(Pipeline, ConnectionGate, time: time);
 
         // One connector for every link: DLMS/TCP, the local Zigbee coordinator (when there is one) and Zigbee gateways.
         List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time), _zigbeeOpener];
@@ -124,6 +125,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>The local Zigbee coordinator and its concentrator, when <see cref="HeadEndOptions.ZigbeeSerialPort"/> is set.</summary>
     public LocalZigbeeNetwork? Zigbee { get; private set; }
+
+    /// <summary>Admits connections to every connection-oriented ingress (caps per address and in total, authentication and idle timeouts).</summary>
+    public ConnectionGate ConnectionGate { get; }
 
     public WrapperPushReceiver PushReceiver { get; }
 

@@ -57,6 +57,9 @@ public sealed record HeadEndOptions
     /// <summary>Tuning of the ingest pipeline (queues, batches, the ingress guard).</summary>
     public IngestPipelineOptions Ingest { get; init; } = new();
 
+    /// <summary>Connection limits shared by every connection-oriented ingress (DLMS/TCP push port, MQTT broker).</summary>
+    public ConnectionGateOptions Connections { get; init; } = new();
+
     /// <summary>Tuning of the command dispatcher (concurrency, polling).</summary>
     public CommandDispatcherOptions Dispatcher { get; init; } = new();
 

@@ -89,7 +89,7 @@ public sealed class WrapperPushReceiverTests
     public async Task ServeTcp_SecondConnectionFromOneAddressOverTheCap_ClosedAndCounted()
     {
         await using var rig = await new MeterRig().StartAsync();
-        var receiver = new WrapperPushReceiver(rig.Pipeline, new WrapperPushReceiverOptions { MaxConnectionsPerAddress = 1 });
+        var receiver = new WrapperPushReceiver(rig.Pipeline, new ConnectionGate(rig.Pipeline, new ConnectionGateOptions { MaxConnectionsPerAddress = 1 }));
         using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
         using var stop = new CancellationTokenSource();
         var serving = receiver.ServeTcpAsync(listener, stop.Token);
@@ -102,15 +102,16 @@ public sealed class WrapperPushReceiverTests
         Assert.Equal(0, read);
         Assert.Equal(1, receiver.ConnectionsRefused);
         Assert.Equal(1, receiver.OpenConnections);
+        Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.ConnectionLimited));
         await stop.CancelAsync();
         await serving.WaitAsync(Bound);
     }
 
     [Fact]
-    public async Task ServeTcp_SilentConnection_ClosedAfterTheIdleTimeout()
+    public async Task ServeTcp_SilentConnection_ClosedAfterTheAuthenticationTimeoutAsASlowSender()
     {
         await using var rig = await new MeterRig().StartAsync();
-        var receiver = new WrapperPushReceiver(rig.Pipeline, new WrapperPushReceiverOptions { IdleTimeout = TimeSpan.FromMilliseconds(200) });
+        var receiver = new WrapperPushReceiver(rig.Pipeline, new ConnectionGate(rig.Pipeline, new ConnectionGateOptions { AuthenticationTimeout = TimeSpan.FromMilliseconds(200) }));
         using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
         using var stop = new CancellationTokenSource();
         var serving = receiver.ServeTcpAsync(listener, stop.Token);
@@ -119,7 +120,34 @@ public sealed class WrapperPushReceiverTests
         var read = await client.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
 
         Assert.Equal(0, read);
-        await MeterRig.UntilAsync(() => receiver.IdleDisconnects == 1 && receiver.OpenConnections == 0);
+        await MeterRig.UntilAsync(() => receiver.GateClosed == 1 && receiver.OpenConnections == 0);
+        Assert.Equal(1, receiver.Gate.AuthenticationTimeouts);
+        Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.SlowSender));
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task ServeTcp_MeterThatPushed_StaysConnectedPastTheAuthenticationTimeout()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline, new ConnectionGate(rig.Pipeline, new ConnectionGateOptions { AuthenticationTimeout = TimeSpan.FromMilliseconds(300) }));
+        using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeTcpAsync(listener, stop.Token);
+        var pushes = rig.Advance(TimeSpan.FromHours(1));
+
+        using var client = await ConnectAsync(listener);
+        var stream = client.GetStream();
+        await stream.WriteAsync(new WrapperFrame(1, 1, pushes[0].Apdu).ToArray());
+        await MeterRig.UntilAsync(() => receiver.Gate.Unauthenticated == 0 && receiver.FramesReceived == 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await stream.WriteAsync(new WrapperFrame(1, 1, pushes[1].Apdu).ToArray());
+        await MeterRig.UntilAsync(() => receiver.FramesReceived == 2);
+
+        Assert.Equal(0, receiver.Gate.AuthenticationTimeouts);
+        Assert.Equal(0, receiver.GateClosed);
+        Assert.Equal(1, receiver.OpenConnections);
         await stop.CancelAsync();
         await serving.WaitAsync(Bound);
     }
