@@ -25,6 +25,7 @@ public abstract class ApduLink : IApduLink
     private Task? _readLoop;
     private int _disposed;
     private int _wakeRequested;
+    private long _partialFramesTimedOut;
 
     protected ApduLink(IDuplexPipe pipe)
     {
@@ -92,6 +93,17 @@ public abstract class ApduLink : IApduLink
     /// <summary>Bytes of partial frames discarded after the inter-frame timeout.</summary>
     public long DiscardedPartialBytes { get; private set; }
 
+    /// <summary>Partial frames discarded because their remaining bytes did not come within the inter-frame timeout (a slow sender).</summary>
+    public long PartialFramesTimedOut => Interlocked.Read(ref _partialFramesTimedOut);
+
+    /// <summary>
+    /// Whether the inter-frame timeout is a deadline for the whole frame, counted from its first byte and not restarted
+    /// by later bytes, whose expiry ends the link (a server facing untrusted senders: a header then silence, or one
+    /// byte a second, is a slow sender), instead of a gap between bytes after which the partial frame is discarded and
+    /// the link goes on (a client resynchronising with its peer).
+    /// </summary>
+    protected virtual bool EndOnInterFrameTimeout => false;
+
     /// <summary>Queues a received APDU for the reader (waits while the queue is full).</summary>
     protected ValueTask DeliverAsync(ReadOnlyMemory<byte> apdu) => _received.Writer.WriteAsync(apdu, _stopping.Token);
 
@@ -128,6 +140,7 @@ public abstract class ApduLink : IApduLink
         try
         {
             var partialTimedOut = 0;
+            var wasPartial = false;
             using var interFrameTimer = InterFrameTimeout is null
                 ? null
                 : Clock.CreateTimer(_ => { Volatile.Write(ref partialTimedOut, 1); Pipe.Input.CancelPendingRead(); }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -137,9 +150,15 @@ public abstract class ApduLink : IApduLink
                 var buffer = result.Buffer;
                 if (result.IsCanceled && Interlocked.Exchange(ref partialTimedOut, 0) == 1)
                 {
-                    // The rest of a partial frame never came: drop it and start afresh.
+                    // The rest of a partial frame never came: drop it and start afresh, or end the link.
                     DiscardedPartialBytes += buffer.Length;
+                    Interlocked.Increment(ref _partialFramesTimedOut);
                     Pipe.Input.AdvanceTo(buffer.End);
+                    if (EndOnInterFrameTimeout)
+                    {
+                        throw new DlmsLinkException("A partial frame's remaining bytes did not arrive within the inter-frame timeout");
+                    }
+
                     continue;
                 }
 
@@ -158,7 +177,13 @@ public abstract class ApduLink : IApduLink
                 }
 
                 var partial = buffer.Slice(consumed).Length > 0;
-                interFrameTimer?.Change(partial ? InterFrameTimeout!.Value : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                var sameFrame = partial && wasPartial && buffer.Slice(consumed).Length == buffer.Length;
+                if (!(sameFrame && EndOnInterFrameTimeout))
+                {
+                    interFrameTimer?.Change(partial ? InterFrameTimeout!.Value : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                }
+
+                wasPartial = partial;
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

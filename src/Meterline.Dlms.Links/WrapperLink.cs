@@ -14,9 +14,12 @@ public sealed class WrapperLink : ApduLink
     private readonly TimeSpan _interFrameTimeout;
     private readonly TimeProvider _clock;
 
-    private WrapperLink(IDuplexPipe pipe, ushort localWPort, ushort? remoteWPort, int maxApduLength, TimeSpan interFrameTimeout, TimeProvider clock)
+    private readonly bool _endOnInterFrameTimeout;
+
+    private WrapperLink(IDuplexPipe pipe, ushort localWPort, ushort? remoteWPort, int maxApduLength, TimeSpan interFrameTimeout, TimeProvider clock, bool endOnInterFrameTimeout)
         : base(pipe)
     {
+        _endOnInterFrameTimeout = endOnInterFrameTimeout;
         LocalWPort = localWPort;
         RemoteWPort = remoteWPort;
         _reader = new WrapperFrameReader(maxApduLength);
@@ -47,16 +50,19 @@ public sealed class WrapperLink : ApduLink
 
     protected override TimeProvider Clock => _clock;
 
-    /// <summary>Starts a wrapper link over <paramref name="pipe"/>.</summary>
+    protected override bool EndOnInterFrameTimeout => _endOnInterFrameTimeout;
+
+    /// <summary>Starts a wrapper link over <paramref name="pipe"/>; with <paramref name="endOnInterFrameTimeout"/> a frame left unfinished for the inter-frame timeout ends the link.</summary>
     public static WrapperLink Start(
         IDuplexPipe pipe,
         ushort localWPort,
         ushort? remoteWPort,
         int maxApduLength = WrapperFrameReader.DefaultMaxApduLength,
         TimeSpan? interFrameTimeout = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        bool endOnInterFrameTimeout = false)
     {
-        var link = new WrapperLink(pipe, localWPort, remoteWPort, maxApduLength, interFrameTimeout ?? TimeSpan.FromSeconds(5), clock ?? TimeProvider.System);
+        var link = new WrapperLink(pipe, localWPort, remoteWPort, maxApduLength, interFrameTimeout ?? TimeSpan.FromSeconds(5), clock ?? TimeProvider.System, endOnInterFrameTimeout);
         link.StartReading();
         return link;
     }

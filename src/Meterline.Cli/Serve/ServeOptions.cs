@@ -44,12 +44,14 @@ internal sealed class ServeOptions
 
     public Option<TimeSpan?> BackfillLookBack { get; } = new("--backfill-lookback") { Description = "How far back gap detection looks for missing intervals, e.g. 7.00:00:00 (default 1.00:00:00)" };
 
+    public Option<string[]> Concentrator { get; } = new("--concentrator") { Description = "A data concentrator or gateway with a push quota of its own: ADDRESS, NETWORK/PREFIX or a source name, optionally =RATE or =RATE/BURST (default 20000/100000 pushes a second; repeatable)" };
+
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp,
-            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, LogLevel];
+            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, LogLevel];
 
     public void AddTo(Command command)
     {
@@ -84,7 +86,29 @@ internal sealed class ServeOptions
         GapDetector = result.GetValue(BackfillLookBack) is { } lookBack
             ? Checked(new GapDetectorOptions { LookBack = lookBack }, o => o.Validate(), $"--backfill-lookback is 15 minutes to {GapDetectorOptions.MaxIntervals} intervals of 15 minutes")
             : new GapDetectorOptions(),
+        Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) } },
     };
+
+    /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
+    private static SourceQuota[] Concentrators(string[] given)
+    {
+        if (given.Length > IngressGuardOptions.MaxConcentrators)
+        {
+            throw new CommandException($"--concentrator: at most {IngressGuardOptions.MaxConcentrators}", ExitCodes.Usage);
+        }
+
+        return [.. given.Select(text =>
+        {
+            try
+            {
+                return SourceQuota.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new CommandException("--concentrator " + e.Message, ExitCodes.Usage);
+            }
+        })];
+    }
 
     public ServerOptions ToServerOptions(ParseResult result) => new()
     {

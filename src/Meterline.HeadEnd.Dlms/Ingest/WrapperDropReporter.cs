@@ -1,4 +1,5 @@
 using System.Globalization;
+using Meterline.Dlms.Links;
 using Meterline.Dlms.Wrapper;
 using Meterline.HeadEnd.Ingest;
 
@@ -8,16 +9,31 @@ namespace Meterline.HeadEnd.Dlms.Ingest;
 /// Refuses at the ingest sink what one wrapper connection's frame reader dropped before it made frames, so that an
 /// oversize frame or bytes that are no frame are counted and audited like any refused frame: each header announcing
 /// more than the largest APDU as <see cref="IngestRejectReason.Oversize"/> (its body is skipped with it), each run of
-/// bytes that are no frame as <see cref="IngestRejectReason.Malformed"/>. Call it after each frame and when the
-/// connection ends. Not thread-safe: one per connection.
+/// bytes that are no frame as <see cref="IngestRejectReason.Malformed"/>, and a frame whose remaining bytes did not
+/// come within the inter-frame timeout (a header then silence) as <see cref="IngestRejectReason.SlowSender"/>. Call it
+/// after each frame and when the connection ends. Not thread-safe: one per connection.
 /// </summary>
-internal sealed class WrapperDropReporter(IInboundFrameSink sink, string linkId, string source, int maxApduLength)
+internal sealed class WrapperDropReporter(IInboundFrameSink sink, string linkId, string source, int maxApduLength, TimeSpan interFrameTimeout)
 {
+    private long _slow;
     private long _oversize;
     private long _garbageRuns;
     private long _garbageBytes;
 
-    public void Report(WrapperFrameReader reader)
+    public void Report(WrapperLink link)
+    {
+        var slow = link.PartialFramesTimedOut;
+        for (var i = _slow; i < slow; i++)
+        {
+            sink.RejectUnread(linkId, source, IngestRejectReason.SlowSender,
+                string.Create(CultureInfo.InvariantCulture, $"a frame's remaining bytes did not arrive within {interFrameTimeout.TotalSeconds:0.###} s"));
+        }
+
+        _slow = slow;
+        Report(link.Statistics);
+    }
+
+    private void Report(WrapperFrameReader reader)
     {
         var oversize = reader.OversizeFrames;
         var garbageRuns = reader.GarbageRuns;

@@ -16,7 +16,8 @@ namespace Meterline.HeadEnd.Dlms.Ingest;
 /// queues one of its frames, and is closed when the gate says so (silent before that, idle after, or evicted for a
 /// newer connection). Frames announcing more than the maximum APDU length are dropped before they are read; such
 /// frames, and bytes or datagrams that are no wrapper frame, are refused at the sink (counted and audited as oversize
-/// or malformed). The wrapper has no acknowledgement: a frame lost after this point is found by gap detection and
+/// or malformed); a frame whose bytes stop part-way for the inter-frame timeout (a header then silence, one byte a
+/// second) closes the connection and is refused as a slow sender. The wrapper has no acknowledgement: a frame lost after this point is found by gap detection and
 /// back-filled.
 /// </summary>
 public sealed class WrapperPushReceiver
@@ -141,11 +142,11 @@ public sealed class WrapperPushReceiver
     {
         var linkId = lease.LinkId;
         var source = lease.Source;
-        var drops = new WrapperDropReporter(_sink, linkId, source, _options.MaxApduLength);
+        var drops = new WrapperDropReporter(_sink, linkId, source, _options.MaxApduLength, _options.InterFrameTimeout);
         try
         {
             await using var pipe = TcpTransport.FromAccepted(socket);
-            await using var link = WrapperLink.Start(pipe, _options.LocalWPort, remoteWPort: null, _options.MaxApduLength, _options.InterFrameTimeout, _time);
+            await using var link = WrapperLink.Start(pipe, _options.LocalWPort, remoteWPort: null, _options.MaxApduLength, _options.InterFrameTimeout, _time, endOnInterFrameTimeout: true);
             try
             {
                 using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Closing);
@@ -162,7 +163,7 @@ public sealed class WrapperPushReceiver
                         return;
                     }
 
-                    drops.Report(link.Statistics);
+                    drops.Report(link);
                     Interlocked.Increment(ref _frames);
                     lease.Touch();
                     var admission = await _sink.SubmitAsync(new InboundFrame(linkId, source, apdu, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
@@ -175,7 +176,7 @@ public sealed class WrapperPushReceiver
             finally
             {
                 // What the link dropped after its last frame (a connection that only ever sent garbage).
-                drops.Report(link.Statistics);
+                drops.Report(link);
             }
         }
         catch (DlmsLinkException)

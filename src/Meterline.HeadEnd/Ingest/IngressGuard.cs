@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Meterline.HeadEnd.Meters;
 
 namespace Meterline.HeadEnd.Ingest;
@@ -20,6 +21,7 @@ public sealed class IngressGuard
     private readonly IngressGuardOptions _options;
     private readonly TokenBucketTable<string> _sources;
     private readonly TokenBucketTable<MeterId> _meterBuckets;
+    private readonly (SourceQuota Quota, TokenBucketTable<string> Buckets)[] _concentrators;
 
     public IngressGuard(
         ISecuredApduInspector inspector,
@@ -46,10 +48,32 @@ public sealed class IngressGuard
         _options = options;
         _sources = new TokenBucketTable<string>(options.PerSource, options.MaxSources, time);
         _meterBuckets = new TokenBucketTable<MeterId>(options.PerMeter, options.MaxMeters, time);
+        _concentrators = [.. options.Concentrators.Select(c => (c, new TokenBucketTable<string>(c.Quota, Math.Min(options.MaxSources, c.Network is { } n ? AddressesIn(n) : 1), time)))];
     }
 
-    /// <summary>The per-source buckets (for status and tests).</summary>
+    /// <summary>The per-source buckets of undeclared sources (for status and tests).</summary>
     public TokenBucketTable<string> SourceBuckets => _sources;
+
+    /// <summary>The bucket table whose quota applies to <paramref name="source"/>: a declared concentrator's, else <see cref="SourceBuckets"/>.</summary>
+    public TokenBucketTable<string> SourceBucketsFor(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (_concentrators.Length == 0)
+        {
+            return _sources;
+        }
+
+        var address = IPAddress.TryParse(source, out var parsed) ? parsed : null;
+        foreach (var (quota, buckets) in _concentrators)
+        {
+            if (quota.Matches(source, address))
+            {
+                return buckets;
+            }
+        }
+
+        return _sources;
+    }
 
     /// <summary>The per-meter buckets (for status and tests).</summary>
     public TokenBucketTable<MeterId> MeterBuckets => _meterBuckets;
@@ -116,7 +140,8 @@ public sealed class IngressGuard
             return GuardResult.Reject(IngestRejectReason.Oversize);
         }
 
-        if (!_sources.TryTake(Cut(frame.Source)))
+        var source = Cut(frame.Source);
+        if (!SourceBucketsFor(source).TryTake(source))
         {
             return GuardResult.Reject(IngestRejectReason.SourceRateLimited);
         }
@@ -165,6 +190,13 @@ public sealed class IngressGuard
         SecurityLevel.AuthenticatedEncrypted or SecurityLevel.AuthenticatedEncryptedSigned => header.IsAuthenticated && header.IsEncrypted,
         _ => false,
     };
+
+    /// <summary>How many addresses a network holds, capped at <see cref="int.MaxValue"/>.</summary>
+    private static int AddressesIn(IPNetwork network)
+    {
+        var hostBits = (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128) - network.PrefixLength;
+        return hostBits >= 31 ? int.MaxValue : 1 << hostBits;
+    }
 
     private string Cut(string text) => text.Length <= _options.MaxSourceLength ? text : text[.._options.MaxSourceLength];
 }

@@ -7,10 +7,21 @@ public sealed record IngressGuardOptions
     public int MaxFrameLength { get; init; } = 4096;
 
     /// <summary>
-    /// Per sending address (an IP address, a gateway): generous, because one data concentrator may carry thousands of
-    /// meters; it stops a single host from flooding.
+    /// Per sending address (an IP address, a gateway) not declared in <see cref="Concentrators"/>: enough for a small
+    /// gateway whose few thousand meters push on the same interval boundary (a burst of 5,000, then 1,000 a second);
+    /// it stops a single undeclared host from flooding. A concentrator carrying more is declared in
+    /// <see cref="Concentrators"/> with a quota of its own.
     /// </summary>
     public TokenBucketSettings PerSource { get; init; } = new(1_000, 5_000);
+
+    /// <summary>
+    /// Declared data concentrators and gateways (by network or source name) and their per-address quotas, checked in
+    /// order, the first match winning; at most <see cref="MaxConcentrators"/>.
+    /// </summary>
+    public IReadOnlyList<SourceQuota> Concentrators { get; init; } = [];
+
+    /// <summary>The most <see cref="Concentrators"/> entries (each frame from an address is matched against them).</summary>
+    public const int MaxConcentrators = 256;
 
     /// <summary>Per meter: a meter pushes every 15 minutes, alerts and retries on top; a burst of 30 and one frame every 5 s.</summary>
     public TokenBucketSettings PerMeter { get; init; } = new(0.2, 30);
@@ -38,6 +49,14 @@ public sealed record IngressGuardOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameLength, 16);
         PerSource.Validate();
         PerMeter.Validate();
+        ArgumentNullException.ThrowIfNull(Concentrators);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Concentrators.Count, MaxConcentrators);
+        foreach (var concentrator in Concentrators)
+        {
+            ArgumentNullException.ThrowIfNull(concentrator);
+            concentrator.Validate();
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSources, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMeters, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AuditWindow, TimeSpan.Zero);
