@@ -45,6 +45,7 @@ internal static class SimCommand
             meters, speed, start, profile, provisioning, stateDir, listen, advertise, port, portPerMeter, framing, push, scenario, seed, duration, interval,
             transport, zigbeeLoss, apiMode, hesPublicKey,
         };
+        command.Subcommands.Add(SimAttackCommand.Create(output, error));
         command.SetAction(async (result, cancellationToken) =>
         {
             try
