@@ -6,8 +6,10 @@ namespace Meterline.HeadEnd.Ingest;
 
 /// <summary>
 /// The checks every inbound frame passes before any cryptography, cheapest first: size cap; the sending address's
-/// token bucket; a peek at the secured header (<see cref="ISecuredApduInspector"/>); a registered system title; the
-/// meter's token bucket; an invocation counter above the last committed one; protection at least the meter's
+/// token bucket (a declared concentrator's quota, <see cref="IngressGuardOptions.Concentrators"/>, else
+/// <see cref="IngressGuardOptions.PerSource"/>); a peek at the secured header (<see cref="ISecuredApduInspector"/>); a
+/// registered system title; an invocation counter above the last committed one (before the meter's bucket, so that
+/// replayed frames do not use up the meter's quota); the meter's token bucket; protection at least the meter's
 /// <see cref="SecurityLevel"/>; keys not compromised. Each refusal is counted by reason, audited at most once per
 /// (source, reason) per window, and completes the frame's acknowledgement as rejected. Thread-safe.
 /// </summary>
@@ -161,14 +163,15 @@ public sealed class IngressGuard
             return GuardResult.Reject(IngestRejectReason.UnknownSystemTitle, null, header);
         }
 
-        if (!_meterBuckets.TryTake(meter.Id))
-        {
-            return GuardResult.Reject(IngestRejectReason.MeterRateLimited, meter, header);
-        }
-
+        // A replay is refused before it takes a token: replaying a meter's captured frames must not use up its quota.
         if (!_counters.IsFresh(meter.Id, header.InvocationCounter))
         {
             return GuardResult.Reject(IngestRejectReason.Replay, meter, header);
+        }
+
+        if (!_meterBuckets.TryTake(meter.Id))
+        {
+            return GuardResult.Reject(IngestRejectReason.MeterRateLimited, meter, header);
         }
 
         if (!MeetsLevel(header, meter.SecurityLevel))
