@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using Meterline.Dlms.Wrapper;
+using Meterline.HeadEnd.Ingest;
+
+namespace Meterline.Ingress.Tests;
+
+/// <summary>
+/// Malformed IEC 62056-47 wrapper input against a real node's push ports (TCP and UDP): announced lengths of 65,535,
+/// versions other than 1, truncated frames. Each is refused and counted, nothing throws (an honest push still gets
+/// through afterwards), nothing is stored, and the node's heap does not grow by what the headers announce.
+/// </summary>
+public sealed class MalformedWrapperTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task ServeTcp_TwoHundredConnectionsEachAnnouncing65535Bytes_HeapGrowsFarLessThanTheAnnouncedTotalAndAllAreClosed()
+    {
+        const int Connections = 200;
+        await using var node = await IngressNode.StartAsync(honestMeters: 1, intervals: 2,
+            o => o with { Connections = new ConnectionGateOptions { AuthenticationTimeout = TimeSpan.FromSeconds(3) } });
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var header = new byte[WrapperFrame.HeaderLength];
+        WrapperFrame.WriteHeader(header, 1, 1, ushort.MaxValue);
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < Connections; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                socket.Bind(new IPEndPoint(new IPAddress([127, 0, 0, (byte)(2 + (i / 10))]), 0));
+                await socket.ConnectAsync(node.TcpEndpoint).WaitAsync(Bound);
+                await socket.SendAsync(header, SocketFlags.None);
+            }
+
+            await Eventually(() => node.Node.ConnectionGate.Open == Connections);
+            await Task.Delay(300);
+            var held = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+
+            // Allocating what each header announces would hold 200 x 64 KiB = 12.8 MB.
+            Assert.True(held < Connections * 16 * 1024, $"the heap grew by {held:N0} bytes with {Connections} oversize announcements held open");
+            await Task.WhenAll(sockets.Select(WaitClosedAsync)).WaitAsync(Bound);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        await Eventually(() => node.Node.ConnectionGate.Open == 0 && node.Metrics.Rejected(IngestRejectReason.Oversize) == Connections);
+        Assert.Equal(Connections, node.Metrics.Rejected(IngestRejectReason.SlowSender));
+        await Eventually(async () => (await node.AuditAsync("frame.rejected.oversize")).Count == Connections / 10);
+        Assert.Equal(0, await node.CountReadingsAsync());
+        Assert.True(GC.GetTotalMemory(forceFullCollection: true) - heapBefore < 2 << 20, "the heap did not return after the connections closed");
+    }
+
+    [Fact]
+    public async Task ServeTcp_VersionNotOneThenTruncatedFrame_RefusedAsMalformedNothingStoredThenAnHonestPushStored()
+    {
+        await using var node = await IngressNode.StartAsync(honestMeters: 1, intervals: 2);
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(node.TcpEndpoint).WaitAsync(Bound);
+            var versionTwo = new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray();
+            versionTwo[1] = 2;
+            var truncated = new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray()[..40];
+            await socket.SendAsync(versionTwo, SocketFlags.None);
+            await socket.SendAsync(truncated, SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Send);
+            await WaitClosedAsync(socket).WaitAsync(Bound);
+        }
+
+        await Eventually(() => node.Node.ConnectionGate.Open == 0 && node.Metrics.Rejected(IngestRejectReason.Malformed) >= 1,
+            describe: () => $"open {node.Node.ConnectionGate.Open}, malformed {node.Metrics.Rejected(IngestRejectReason.Malformed)}, oversize {node.Metrics.Rejected(IngestRejectReason.Oversize)}");
+        Assert.Equal(0, await node.CountReadingsAsync());
+        Assert.Equal(0, node.Metrics.Accepted);
+
+        using var honest = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await honest.ConnectAsync(node.TcpEndpoint).WaitAsync(Bound);
+        await honest.SendAsync(new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray(), SocketFlags.None);
+        await Eventually(async () => await node.CountReadingsAsync() > 0);
+    }
+
+    [Fact]
+    public async Task ServeUdp_ElevenThousandBadDatagrams_RefusedCountedNothingStoredHeapUnchangedThenAnHonestPushStored()
+    {
+        await using var node = await IngressNode.StartAsync(honestMeters: 1, intervals: 2);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var oversize = new byte[WrapperFrame.HeaderLength + 64];
+        WrapperFrame.WriteHeader(oversize, 1, 1, ushort.MaxValue);
+        var versionTwo = new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray();
+        versionTwo[1] = 2;
+        var truncated = new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray()[..40];
+        byte[][] bad = [oversize, versionTwo, truncated];
+        await SendAsync(socket, node.UdpEndpoint, bad, 300);
+        await Eventually(() => node.Node.PushReceiver.DroppedDatagrams >= 850, describe: () => $"dropped {node.Node.PushReceiver.DroppedDatagrams}, frames {node.Node.PushReceiver.FramesReceived}, malformed {node.Metrics.Rejected(IngestRejectReason.Malformed)}");
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        await SendAsync(socket, node.UdpEndpoint, bad, 3_300);
+        await Eventually(() => node.Node.PushReceiver.DroppedDatagrams >= 10_200, TimeSpan.FromSeconds(30), () => $"dropped {node.Node.PushReceiver.DroppedDatagrams}");
+        await Task.Delay(300);
+        var grown = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+
+        Assert.True(grown < 1 << 20, $"the heap grew by {grown:N0} bytes over 9,900 bad datagrams (loopback may lose a few)");
+        Assert.Equal(0, await node.CountReadingsAsync());
+        Assert.Equal(node.Node.PushReceiver.DroppedDatagrams, node.Metrics.Rejected(IngestRejectReason.Malformed) + node.Metrics.Rejected(IngestRejectReason.Oversize));
+        await socket.SendToAsync(new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray(), SocketFlags.None, node.UdpEndpoint);
+        await Eventually(async () => await node.CountReadingsAsync() > 0);
+    }
+
+    /// <summary>Sends each datagram <paramref name="times"/> times, pausing now and then so that the loopback socket buffer does not overflow.</summary>
+    private static async Task SendAsync(Socket socket, IPEndPoint target, byte[][] datagrams, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            foreach (var datagram in datagrams)
+            {
+                await socket.SendToAsync(datagram, SocketFlags.None, target);
+            }
+
+            if (i % 5 == 4)
+            {
+                await Task.Delay(2);
+            }
+        }
+    }
+
+    private static async Task WaitClosedAsync(Socket socket)
+    {
+        var buffer = new byte[64];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None) > 0)
+            {
+            }
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    private static Task Eventually(Func<bool> condition, TimeSpan? within = null, Func<string>? describe = null) => Eventually(() => Task.FromResult(condition()), within, describe);
+
+    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan? within = null, Func<string>? describe = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold in time. " + describe?.Invoke());
+            await Task.Delay(20);
+        }
+    }
+}
