@@ -5,7 +5,8 @@ namespace Meterline.LoadHarness;
 /// <summary>
 /// The head-end load harness (see BENCHMARKS.md, "Head-end (issue 6)"):
 /// <c>ingest</c> — sustained ingest of authenticated DataNotifications over the TCP wrapper into one node;
-/// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters.
+/// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
+/// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
 /// SQLite file). Each run is bounded by <c>--timeout</c>.
 /// </summary>
@@ -45,7 +46,28 @@ public static class Program
             return await DisconnectRun.RunAsync(settings, output, bound.Token);
         });
 
-        return new RootCommand("Meterline head-end load harness") { ingest, disconnect };
+        var floodMeters = new Option<int>("--meters") { Description = "Honest meters, each on its own TCP connection and loopback address", DefaultValueFactory = _ => 200 };
+        var floodPushes = new Option<int>("--pushes") { Description = "Pushes each honest meter sends per phase (quiet, then under the flood)", DefaultValueFactory = _ => 10 };
+        var period = new Option<double>("--period") { Description = "Seconds between an honest meter's pushes", DefaultValueFactory = _ => 1 };
+        var sourceRate = new Option<double>("--source-rate") { Description = "The node's per-source quota, pushes a second (burst: five seconds of it)", DefaultValueFactory = _ => 1_000 };
+        var multiple = new Option<double>("--multiple") { Description = "The flood's rate as a multiple of the source quota", DefaultValueFactory = _ => 100 };
+        var scheme = new Option<string>("--scheme") { Description = "The ingress flooded (its attack transport): tcp or udp", DefaultValueFactory = _ => "tcp" };
+        var floodConnections = new Option<int>("--flood-connections") { Description = "Connections (sockets) the flood uses", DefaultValueFactory = _ => 4 };
+        var samples = new Option<int>("--refusal-samples") { Description = "Frames the guard checks for the refusal throughput", DefaultValueFactory = _ => 2_000_000 };
+        var flood = new Command("flood", "Ingress under attack: honest delivery and latency, quiet and under a flood at a multiple of the source quota; guard refusals per second per core")
+        {
+            database, timeout, floodMeters, floodPushes, period, sourceRate, multiple, scheme, floodConnections, samples,
+        };
+        flood.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new FloodSettings(result.GetValue(database), Math.Min(Positive(result.GetValue(floodMeters), "--meters"), 240 * 200), Positive(result.GetValue(floodPushes), "--pushes"),
+                TimeSpan.FromSeconds(Math.Max(0.05, result.GetValue(period))), Math.Max(1, result.GetValue(sourceRate)), Math.Max(1, result.GetValue(multiple)), result.GetValue(scheme)!,
+                Positive(result.GetValue(floodConnections), "--flood-connections"), Positive(result.GetValue(samples), "--refusal-samples"));
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await FloodRun.RunAsync(settings, output, bound.Token);
+        });
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood };
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");
