@@ -77,7 +77,7 @@ internal static class FloodRun
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             var refused = node.Pipeline.Metrics.RejectedTotal - rejectedBefore;
             output.WriteLine("under flood: " + flooded);
-            output.WriteLine(Invariant($"flood: {settings.Scheme}, {settings.Multiple:0.#}x the source quota = {settings.SourceRate * settings.Multiple:N0}/s asked; sent {report.FramesSent:N0} in {report.Elapsed.TotalSeconds:0.0} s ({report.FramesSent / report.Elapsed.TotalSeconds:N0}/s), {report.ConnectionsOpened} connections opened, {report.ConnectionsClosedByTarget} closed by the node"));
+            output.WriteLine(Invariant($"flood: {settings.Scheme}, {settings.Multiple:0.#}x the source quota = {settings.SourceRate * settings.Multiple:N0}/s asked; sent {report.FramesSent:N0} in {report.Elapsed.TotalSeconds:0.0} s ({report.FramesSent / report.Elapsed.TotalSeconds:N0}/s), {report.ConnectionsOpened} connections opened, {report.ConnectionsClosedByTarget} closed by the node; the node paused reading a flooding connection {node.PushReceiver.QuotaPauses:N0} times"));
             output.WriteLine(Invariant($"node refused {refused:N0} frames ({refused / attackSeconds:N0}/s): {Reasons(node.Pipeline.Metrics)}; process cpu {cpu / attackSeconds:0.00} cores (attacker, honest meters and node in one process)"));
 
             RefusalThroughput(node, fleet.Meters[^1], pushes.ByMeter[0], settings.RefusalSamples, output);

@@ -31,6 +31,7 @@ public sealed class WrapperPushReceiver
     private long _frames;
     private long _droppedDatagrams;
     private long _closedCount;
+    private long _quotaPauses;
 
     /// <param name="sink">The ingest pipeline.</param>
     /// <param name="gate">The node's connection gate; without one the receiver has a gate of its own with default limits.</param>
@@ -62,6 +63,9 @@ public sealed class WrapperPushReceiver
 
     /// <summary>APDUs handed to the pipeline.</summary>
     public long FramesReceived => Interlocked.Read(ref _frames);
+
+    /// <summary>Times a TCP connection was left unread because a frame of it was over its source's quota.</summary>
+    public long QuotaPauses => Interlocked.Read(ref _quotaPauses);
 
     /// <summary>UDP datagrams that were not a wrapper frame for our wPort (those that are no frame, or too large, are also refused at the sink).</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
@@ -150,6 +154,7 @@ public sealed class WrapperPushReceiver
             try
             {
                 using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Closing);
+                var pause = _options.MinQuotaPause;
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     ReadOnlyMemory<byte> apdu;
@@ -170,6 +175,27 @@ public sealed class WrapperPushReceiver
                     if (admission.Status != FrameAdmissionStatus.Rejected)
                     {
                         lease.Authenticated();
+                    }
+
+                    if (admission.Reason == IngestRejectReason.SourceRateLimited)
+                    {
+                        // Over its source's quota: stop reading for a while, so that TCP flow control holds the rest back.
+                        Interlocked.Increment(ref _quotaPauses);
+                        try
+                        {
+                            await Task.Delay(pause, _time, closing.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (lease.Closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                        {
+                            Interlocked.Increment(ref _gateClosed);
+                            return;
+                        }
+
+                        pause = pause * 2 < _options.MaxQuotaPause ? pause * 2 : _options.MaxQuotaPause;
+                    }
+                    else
+                    {
+                        pause = _options.MinQuotaPause;
                     }
                 }
             }

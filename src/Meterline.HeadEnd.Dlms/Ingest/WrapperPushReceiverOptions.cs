@@ -12,8 +12,19 @@ public sealed record WrapperPushReceiverOptions
     /// <summary>A frame whose bytes stop arriving part-way is discarded after this long.</summary>
     public TimeSpan InterFrameTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After a frame refused for its source's quota (<c>source-rate</c>), the connection is not read for this long,
+    /// doubled at each further such refusal up to <see cref="MaxQuotaPause"/>: the rest of a flood waits in TCP's
+    /// buffers (and then at its sender) instead of being read and refused frame by frame.
+    /// </summary>
+    public TimeSpan MinQuotaPause { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    public TimeSpan MaxQuotaPause { get; init; } = TimeSpan.FromSeconds(1);
+
     public void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinQuotaPause, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQuotaPause, MinQuotaPause);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxApduLength, 16);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxApduLength, ushort.MaxValue);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InterFrameTimeout, TimeSpan.Zero);
