@@ -27,7 +27,6 @@ public sealed class OutboxRelay
     private readonly NorthboundOptions _options;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, DateTimeOffset> _unroutableAudited = new(StringComparer.Ordinal);
-    private bool _alarm;
 
     public OutboxRelay(IOutboxStore store, IOutboxPublisher publisher, OutboxGauge gauge, NorthboundMetrics metrics, IAuditLog audit, NorthboundOptions? options = null, TimeProvider? time = null)
     {
@@ -173,8 +172,10 @@ public sealed class OutboxRelay
     private async Task CheckAlarmAsync(CancellationToken cancellationToken)
     {
         var count = _gauge.Count;
-        var raise = !_alarm && count >= _options.HighWaterMark;
-        var clear = _alarm && count < _options.LowWaterMark;
+        // The alarm's state lives in the metrics, shared by every relay of the process: a relay started again does not audit it again.
+        var alarm = _metrics.Alarm;
+        var raise = !alarm && count >= _options.HighWaterMark;
+        var clear = alarm && count < _options.LowWaterMark;
         if (!raise && !clear)
         {
             return;
@@ -197,7 +198,6 @@ public sealed class OutboxRelay
             return;
         }
 
-        _alarm = raise;
         _metrics.SetAlarm(raise);
     }
 
