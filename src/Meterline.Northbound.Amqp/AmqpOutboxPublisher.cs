@@ -7,8 +7,8 @@ namespace Meterline.Northbound.Amqp;
 
 /// <summary>
 /// Publishes outbox messages to a durable topic exchange over AMQP 0-9-1 (RabbitMQ.Client 7) with publisher confirms
-/// tracked by the client: every message of a round is in flight at once (at most <see cref="AmqpPublisherOptions.MaxInFlight"/>
-/// unconfirmed, the client's rate limiter holds the rest back), persistent, mandatory, with its message id, type,
+/// tracked by the client: every message of a round is in flight at once (the relay's round, at most
+/// <see cref="Meterline.HeadEnd.Northbound.NorthboundOptions.BatchSize"/> messages, is the bound), persistent, mandatory, with its message id, type,
 /// content type and timestamp. A confirm is <see cref="PublishOutcome.Confirmed"/>; a basic.return (no queue bound)
 /// <see cref="PublishOutcome.Unroutable"/>; a nack <see cref="PublishOutcome.Refused"/>. A connection that fails, or
 /// whose confirms do not come within <see cref="AmqpPublisherOptions.ConfirmTimeout"/>, is dropped and the round throws;
@@ -191,7 +191,8 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
                 new CreateChannelOptions(
                     publisherConfirmationsEnabled: true,
                     publisherConfirmationTrackingEnabled: true,
-                    outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(_options.MaxInFlight)),
+                    // No client-side throttling: the relay bounds what is in flight (one round of at most NorthboundOptions.BatchSize).
+                    outstandingPublisherConfirmationsRateLimiter: null),
                 cancellationToken).ConfigureAwait(false);
             await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
             _connection = connection;

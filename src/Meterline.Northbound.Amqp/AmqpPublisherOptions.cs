@@ -19,9 +19,6 @@ public sealed record AmqpPublisherOptions
     /// <summary>The durable topic exchange declared at connect.</summary>
     public string Exchange { get; init; } = DefaultExchange;
 
-    /// <summary>The most messages awaiting the broker's confirm on the channel at once.</summary>
-    public int MaxInFlight { get; init; } = 1_000;
-
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a round waits for every confirm before it gives up on the connection (a blocked broker, a dead peer).</summary>
@@ -54,8 +51,6 @@ public sealed record AmqpPublisherOptions
             throw new ArgumentException("The AMQP exchange name must be 1 to 255 characters.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInFlight, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxInFlight, 65_535);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConfirmTimeout, TimeSpan.Zero);
     }
