@@ -21,7 +21,19 @@ public sealed class NorthboundMessages(MeterDirectory directory)
 {
     public const int SchemaVersion = 1;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+
+    private static readonly (ReadingQuality Flag, JsonEncodedText Name)[] QualityNames =
+    [
+        (ReadingQuality.Authenticated, JsonEncodedText.Encode("authenticated")),
+        (ReadingQuality.BackFilled, JsonEncodedText.Encode("back-filled")),
+        (ReadingQuality.Estimated, JsonEncodedText.Encode("estimated")),
+        (ReadingQuality.ClockDoubtful, JsonEncodedText.Encode("clock-doubtful")),
+    ];
+
+    /// <summary>One buffer and writer per thread, reused for every message (composition runs in the batch writer and the command dispatcher).</summary>
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? _scratch;
 
     /// <summary>The messages describing a batch of the ingest pipeline or of back-fill, in the order: events, billing, readings.</summary>
     public List<OutboxEntry> Compose(IngestBatch batch, DateTimeOffset createdAt)
@@ -40,9 +52,20 @@ public sealed class NorthboundMessages(MeterDirectory directory)
 
         if (batch.Readings.Count > 0)
         {
-            foreach (var group in batch.Readings.GroupBy(r => r.Meter))
+            var byMeter = new Dictionary<MeterId, List<IntervalReading>>();
+            foreach (var reading in batch.Readings)
             {
-                entries.Add(Readings(group.Key, [.. group], createdAt));
+                if (!byMeter.TryGetValue(reading.Meter, out var list))
+                {
+                    byMeter[reading.Meter] = list = new List<IntervalReading>(8);
+                }
+
+                list.Add(reading);
+            }
+
+            foreach (var (meter, readings) in byMeter)
+            {
+                entries.Add(Readings(meter, readings, createdAt));
             }
         }
 
@@ -54,7 +77,8 @@ public sealed class NorthboundMessages(MeterDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(readings);
         var (serial, title) = Identify(meter);
-        var ordered = readings.OrderBy(r => r.Time).ThenBy(r => r.Quantity.Code).ToList();
+        var ordered = new List<IntervalReading>(readings);
+        ordered.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Quantity.Code.CompareTo(b.Quantity.Code));
         var id = "reading:" + serial + ":" + Digest(meter, ordered);
         return Entry(NorthboundMessageType.Reading, "reading." + Word(serial), id, createdAt, serial, title, json =>
         {
@@ -63,7 +87,9 @@ public sealed class NorthboundMessages(MeterDirectory directory)
             {
                 json.WriteStartObject();
                 json.WriteString("time", Iso(reading.Time));
-                WriteQuantity(json, reading.Quantity, reading.Value);
+                json.WriteString("obis", reading.Quantity.Obis);
+                json.WriteNumber("value", reading.Value);
+                json.WriteString("unit", reading.Quantity.Unit);
                 WriteQuality(json, reading.Quality);
                 json.WriteEndObject();
             }
@@ -157,26 +183,25 @@ public sealed class NorthboundMessages(MeterDirectory directory)
 
     private static OutboxEntry Entry(string type, string routingKey, string id, DateTimeOffset createdAt, string serial, string? systemTitle, Action<Utf8JsonWriter> body)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        var (buffer, json) = _scratch ??= (new ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(Stream.Null, WriterOptions));
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+        json.WriteStartObject();
+        json.WriteNumber("schema", SchemaVersion);
+        json.WriteString("type", type);
+        json.WriteString("messageId", id);
+        json.WriteString("createdAt", Iso(createdAt));
+        json.WriteStartObject("meter");
+        json.WriteString("serial", serial);
+        if (systemTitle is not null)
         {
-            json.WriteStartObject();
-            json.WriteNumber("schema", SchemaVersion);
-            json.WriteString("type", type);
-            json.WriteString("messageId", id);
-            json.WriteString("createdAt", Iso(createdAt));
-            json.WriteStartObject("meter");
-            json.WriteString("serial", serial);
-            if (systemTitle is not null)
-            {
-                json.WriteString("systemTitle", systemTitle);
-            }
-
-            json.WriteEndObject();
-            body(json);
-            json.WriteEndObject();
+            json.WriteString("systemTitle", systemTitle);
         }
 
+        json.WriteEndObject();
+        body(json);
+        json.WriteEndObject();
+        json.Flush();
         return new OutboxEntry(id.Length <= OutboxEntry.MaxMessageIdLength ? id : id[..OutboxEntry.MaxMessageIdLength], type, routingKey.Length <= OutboxEntry.MaxRoutingKeyLength ? routingKey : routingKey[..OutboxEntry.MaxRoutingKeyLength], createdAt, Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
@@ -204,11 +229,11 @@ public sealed class NorthboundMessages(MeterDirectory directory)
     private static void WriteQuality(Utf8JsonWriter json, ReadingQuality quality)
     {
         json.WriteStartArray("quality");
-        foreach (var flag in (ReadOnlySpan<ReadingQuality>)[ReadingQuality.Authenticated, ReadingQuality.BackFilled, ReadingQuality.Estimated, ReadingQuality.ClockDoubtful])
+        foreach (var (flag, name) in QualityNames)
         {
-            if (quality.HasFlag(flag))
+            if ((quality & flag) != 0)
             {
-                json.WriteStringValue(Kebab(flag.ToString()));
+                json.WriteStringValue(name);
             }
         }
 
