@@ -171,6 +171,29 @@ public sealed class OutboxRelayTests(RabbitMqNode broker) : IAsyncLifetime
         Assert.Contains("\"messages\":5", record.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PublishAsync_Amqps_TrustedCaDeliversUntrustedServerCertificateRefused()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var ct = timeout.Token;
+        await using var queue = await NorthboundQueue.DeclareAsync(broker, _exchange, ct);
+        var message = new OutboxMessage(1, Entry(1));
+        var tls = Publisher() with { Uri = new Uri($"amqps://{RabbitMqNode.User}@localhost:{broker.TlsPort}/") };
+
+        await using (var untrusted = new AmqpOutboxPublisher(tls))
+        {
+            await Assert.ThrowsAsync<AmqpPublishException>(() => untrusted.PublishAsync([message], ct));
+        }
+
+        await using (var trusted = new AmqpOutboxPublisher(tls with { CertificateValidation = (_, certificate, _, errors) => broker.Certificates.Validate(certificate, errors) }))
+        {
+            Assert.Equal([PublishOutcome.Confirmed], await trusted.PublishAsync([message], ct));
+        }
+
+        var received = Assert.Single(await NorthboundQueue.DrainAsync(broker, queue.Name, ct));
+        Assert.Equal(message.Entry.MessageId, received.MessageId);
+    }
+
     private AmqpPublisherOptions Publisher() => new() { Uri = broker.Uri, Password = broker.Password, Exchange = _exchange, ConnectTimeout = TimeSpan.FromSeconds(5) };
 
     private static NorthboundOptions Options() => new() { MinRetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(100), BatchSize = 100 };

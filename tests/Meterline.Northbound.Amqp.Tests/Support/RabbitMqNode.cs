@@ -27,8 +27,14 @@ public sealed class RabbitMqNode : IAsyncLifetime
     private int _distributionPort;
     private int _epmdPort;
     private Process? _server;
+    private TestCertificates? _certificates;
 
     public int Port { get; private set; }
+
+    /// <summary>The AMQPS (TLS) port; its certificate is issued by <see cref="Certificates"/>' CA for localhost.</summary>
+    public int TlsPort { get; private set; }
+
+    public TestCertificates Certificates => _certificates ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>The user's password (random for each run).</summary>
     public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -47,6 +53,7 @@ public sealed class RabbitMqNode : IAsyncLifetime
 
         _root = Directory.CreateTempSubdirectory("meterline-rabbitmq-").FullName;
         Port = FreePort();
+        TlsPort = FreePort();
         _distributionPort = FreePort();
         _epmdPort = FreePort();
         _nodeName = string.Create(CultureInfo.InvariantCulture, $"meterline{Port}@localhost");
@@ -56,8 +63,15 @@ public sealed class RabbitMqNode : IAsyncLifetime
         }
 
         await File.WriteAllTextAsync(Path.Combine(_root, "enabled_plugins"), "[].\n");
+        _certificates = new TestCertificates(_root);
         await File.WriteAllTextAsync(Path.Combine(_root, "rabbitmq.conf"), string.Create(CultureInfo.InvariantCulture, $"""
             listeners.tcp.default = 127.0.0.1:{Port}
+            listeners.ssl.default = 127.0.0.1:{TlsPort}
+            ssl_options.cacertfile = {_certificates.CaFile}
+            ssl_options.certfile = {_certificates.CertificateFile}
+            ssl_options.keyfile = {_certificates.KeyFile}
+            ssl_options.verify = verify_none
+            ssl_options.fail_if_no_peer_cert = false
             default_user = {User}
             default_pass = {Password}
             default_vhost = /
@@ -146,6 +160,7 @@ public sealed class RabbitMqNode : IAsyncLifetime
         finally
         {
             await RunAsync("/usr/bin/epmd", ["-port", _epmdPort.ToString(CultureInfo.InvariantCulture), "-kill"], check: false);
+            _certificates?.Dispose();
             if (Directory.Exists(_root))
             {
                 Directory.Delete(_root, recursive: true);
