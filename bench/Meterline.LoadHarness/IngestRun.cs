@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Wrapper;
 using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Northbound;
+using Meterline.Northbound.Amqp;
 using Meterline.Server.Hosting;
 
 namespace Meterline.LoadHarness;
@@ -46,7 +48,26 @@ internal static class IngestRun
                         ? new IngressGuardOptions { PerSource = new TokenBucketSettings(1_000_000, 1_000_000), PerMeter = new TokenBucketSettings(10_000, 10_000) }
                         : new IngressGuardOptions(),
                 },
+                Northbound = settings.AmqpUri is { } amqp
+                    ? new AmqpNorthboundOptions
+                    {
+                        Publisher = new AmqpPublisherOptions { Uri = amqp, Password = settings.AmqpPassword, Exchange = "meterline.bench" },
+                        Outbox = new NorthboundOptions { MaxRetryDelay = TimeSpan.FromSeconds(1) },
+                    }
+                    : null,
             };
+            if (settings.AmqpUri is { } broker)
+            {
+                try
+                {
+                    await PublishRun.BindQueueAsync(broker, settings.AmqpPassword, cancellationToken);
+                }
+                catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+                {
+                    // No broker: the run measures the outbox's cost alone (every publish round fails, the outbox grows).
+                }
+            }
+
             var opened = Stopwatch.StartNew();
             await using var harness = await HarnessNode.StartAsync(options, pushes.ProvisioningPath, cancellationToken);
             var node = harness.Node;
@@ -67,6 +88,11 @@ internal static class IngestRun
             output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process)"));
+            if (node.Northbound is { } northbound)
+            {
+                await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);
+            }
+
             return 0;
         }
         finally
@@ -166,6 +192,22 @@ internal static class IngestRun
                 return new WatchResult(allReceived.Value, lastCommit);
             }
         }
+    }
+
+    /// <summary>Waits (at most a minute after the last commit) until the outbox is empty and reports the publish rate.</summary>
+    private static async Task ReportNorthboundAsync(HeadEndNode node, AmqpNorthbound northbound, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)
+    {
+        var metrics = northbound.Metrics;
+        var until = clock.Elapsed + TimeSpan.FromMinutes(1);
+        long left;
+        // No broker (every round failed, nothing confirmed): the run measured the outbox's cost alone; do not wait.
+        while ((left = await node.Storage.Outbox.CountAsync(cancellationToken)) > 0 && clock.Elapsed < until && (metrics.Published > 0 || metrics.PublishFailures < 3))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        output.WriteLine(Invariant($"northbound: {metrics.Queued:N0} messages queued in the outbox, {metrics.Published:N0} confirmed by {seconds:0.00} s = {metrics.Published / seconds:N0} messages/s; {left:N0} left; unroutable {metrics.Unroutable:N0}; failed rounds {metrics.PublishFailures:N0}"));
     }
 
     private static string Reasons(IngestMetrics metrics)

@@ -7,6 +7,7 @@ namespace Meterline.LoadHarness;
 /// <c>ingest</c> — sustained ingest of authenticated DataNotifications over the TCP wrapper into one node;
 /// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
+/// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
 /// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
 /// SQLite file). Each run is bounded by <c>--timeout</c>.
 /// </summary>
@@ -25,11 +26,14 @@ public static class Program
         var rate = new Option<double>("--rate") { Description = "Pushes per second offered (0: as fast as the node takes them)", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-records") { Description = "The ingest pipeline's MaxBatchRecords (records per write transaction)", DefaultValueFactory = _ => new HeadEnd.Ingest.IngestPipelineOptions().MaxBatchRecords };
         var guard = new Option<string>("--guard") { Description = "relaxed (no rate limits) or default (the node's per-source and per-meter buckets)", DefaultValueFactory = _ => "relaxed" };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard };
+        var amqpUri = new Option<string?>("--amqp-uri") { Description = "Publish northbound through the outbox to this AMQP broker (amqp://user@host:port/); the time to empty the outbox is reported" };
+        var amqpPassword = new Option<string?>("--amqp-password-env") { Description = "Name of the environment variable holding the AMQP password" };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
-                Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default");
+                Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default",
+                result.GetValue(amqpUri) is { } uri ? new Uri(uri) : null, result.GetValue(amqpPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null);
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             return await IngestRun.RunAsync(settings, output, bound.Token);
         });
@@ -67,7 +71,19 @@ public static class Program
             return await FloodRun.RunAsync(settings, output, bound.Token);
         });
 
-        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood };
+        var publishMessages = new Option<int>("--messages") { Description = "Reading messages in the outbox", DefaultValueFactory = _ => 100_000 };
+        var publishBatch = new Option<int>("--batch") { Description = "Messages per relay round (all in flight at once)", DefaultValueFactory = _ => new HeadEnd.Northbound.NorthboundOptions().BatchSize };
+        var publishUri = new Option<string>("--amqp-uri") { Description = "The AMQP broker (amqp://user@host:port/)", Required = true };
+        var publishPassword = new Option<string?>("--amqp-password-env") { Description = "Name of the environment variable holding the AMQP password" };
+        var publish = new Command("publish", "Northbound relay alone: outbox messages confirmed by the broker per second") { database, timeout, publishMessages, publishBatch, publishUri, publishPassword };
+        publish.SetAction(async (result, cancellationToken) =>
+        {
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await PublishRun.RunAsync(result.GetValue(database), Positive(result.GetValue(publishMessages), "--messages"), Positive(result.GetValue(publishBatch), "--batch"),
+                new Uri(result.GetValue(publishUri)!), result.GetValue(publishPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null, output, bound.Token);
+        });
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish };
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");

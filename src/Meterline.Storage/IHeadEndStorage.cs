@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Northbound;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage;
@@ -29,4 +30,7 @@ public interface IHeadEndStorage : IAsyncDisposable
     IMeterKeyStore Keys { get; }
 
     ICounterStore Counters { get; }
+
+    /// <summary>The northbound outbox (its rows are also written by <see cref="Readings"/> and <see cref="Commands"/> inside their transactions).</summary>
+    IOutboxStore Outbox { get; }
 }

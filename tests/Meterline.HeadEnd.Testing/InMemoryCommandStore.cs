@@ -1,5 +1,6 @@
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Northbound;
 
 namespace Meterline.HeadEnd.Testing;
 
@@ -35,14 +36,23 @@ public sealed class InMemoryCommandStore : ICommandStore
         }
     }
 
-    public Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result = null, CancellationToken cancellationToken = default)
+    /// <summary>The outbox entries transitions carried, in order.</summary>
+    public List<OutboxEntry> Outbox { get; } = [];
+
+    public Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(id, expected, next, at, result, [], cancellationToken);
+
+    public Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result, IReadOnlyList<OutboxEntry> outbox, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(outbox);
         lock (_lock)
         {
             if (!_commands.TryGetValue(id.Value, out var c) || c.State != expected)
             {
                 return Task.FromResult(false);
             }
+
+            Outbox.AddRange(outbox);
 
             var final = next is CommandState.Confirmed or CommandState.Failed or CommandState.TimedOut or CommandState.Cancelled;
             _commands[id.Value] = c with

@@ -70,6 +70,11 @@ internal static class ServeCommand
                     $"  zigbee:   coordinator {zigbee.Coordinator.Address64} on {options.ZigbeeSerialPort} at {options.ZigbeeBaudRate} baud, API mode {(int)zigbee.Coordinator.ApiMode}"));
             }
 
+            if (options.Northbound is { } northbound)
+            {
+                output.WriteLine($"  amqp:     {northbound.Publisher.SafeUri} exchange {northbound.Publisher.Exchange} (outbox, publisher confirms)");
+            }
+
             output.WriteLine("  Ctrl+C stops the node.");
             output.Flush();
 

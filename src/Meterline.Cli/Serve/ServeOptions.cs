@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Ingest;
+using Meterline.Northbound.Amqp;
 using Meterline.Server;
 using Meterline.Server.Hosting;
 
@@ -45,13 +46,18 @@ internal sealed class ServeOptions
     public Option<TimeSpan?> BackfillLookBack { get; } = new("--backfill-lookback") { Description = "How far back gap detection looks for missing intervals, e.g. 7.00:00:00 (default 1.00:00:00)" };
 
     public Option<string[]> Concentrator { get; } = new("--concentrator") { Description = "A data concentrator or gateway with a push quota of its own: ADDRESS, NETWORK/PREFIX or a source name, optionally =RATE or =RATE/BURST (default 20000/100000 pushes a second; repeatable)" };
+    public Option<string?> AmqpUri { get; } = new("--amqp-uri") { Description = "Publish readings, alerts, outages and command results to this AMQP broker: amqp://user@host:5672/vhost or amqps://… (no password here; see docs/northbound.md)" };
+
+    public Option<string?> AmqpPasswordEnvironment { get; } = new("--amqp-password-env") { Description = "Name of the environment variable holding the AMQP user's password" };
+
+    public Option<string> AmqpExchange { get; } = new("--amqp-exchange") { Description = "The durable topic exchange messages are published to", DefaultValueFactory = _ => AmqpPublisherOptions.DefaultExchange };
 
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp,
-            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, LogLevel];
+            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, LogLevel];
 
     public void AddTo(Command command)
     {
@@ -87,6 +93,7 @@ internal sealed class ServeOptions
             ? Checked(new GapDetectorOptions { LookBack = lookBack }, o => o.Validate(), $"--backfill-lookback is 15 minutes to {GapDetectorOptions.MaxIntervals} intervals of 15 minutes")
             : new GapDetectorOptions(),
         Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) } },
+        Northbound = Northbound(result),
     };
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
@@ -127,6 +134,40 @@ internal sealed class ServeOptions
         }
 
         return Directory.Exists("profiles") ? "profiles" : Path.Combine(AppContext.BaseDirectory, "profiles");
+    }
+
+    /// <summary>The northbound options when --amqp-uri is given; the password only ever from the environment.</summary>
+    private AmqpNorthboundOptions? Northbound(ParseResult result)
+    {
+        if (result.GetValue(AmqpUri) is not { } text)
+        {
+            return result.GetValue(AmqpPasswordEnvironment) is null ? null : throw new CommandException("--amqp-password-env needs --amqp-uri", ExitCodes.Usage);
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
+        {
+            throw new CommandException("--amqp-uri: expected amqp://user@host:5672/vhost or amqps://…", ExitCodes.Usage);
+        }
+
+        string? password = null;
+        if (result.GetValue(AmqpPasswordEnvironment) is { } variable)
+        {
+            password = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                ? value
+                : throw new CommandException($"--amqp-password-env {variable}: the environment variable is not set", ExitCodes.Usage);
+        }
+
+        var publisher = new AmqpPublisherOptions { Uri = uri, Password = password, Exchange = result.GetValue(AmqpExchange)! };
+        try
+        {
+            publisher.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException("--amqp-uri / --amqp-exchange: " + e.Message, ExitCodes.Usage);
+        }
+
+        return new AmqpNorthboundOptions { Publisher = publisher };
     }
 
     private static T Checked<T>(T options, Action<T> validate, string message)

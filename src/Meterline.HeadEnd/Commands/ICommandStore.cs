@@ -1,4 +1,5 @@
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Northbound;
 
 namespace Meterline.HeadEnd.Commands;
 
@@ -19,6 +20,13 @@ public interface ICommandStore
     /// <paramref name="expected"/>.
     /// </summary>
     Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="TransitionAsync(CommandId, CommandState, CommandState, DateTimeOffset, string?, CancellationToken)"/>
+    /// that also adds <paramref name="outbox"/> to the northbound outbox in the same transaction (only when the
+    /// transition happens).
+    /// </summary>
+    Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result, IReadOnlyList<OutboxEntry> outbox, CancellationToken cancellationToken = default);
 
     /// <summary>Commands in the given states, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<CommandRecord>> GetByStateAsync(IReadOnlyCollection<CommandState> states, int limit, CancellationToken cancellationToken = default);

@@ -57,7 +57,8 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         IAuditLog audit,
         IngestPipelineOptions? options = null,
         TimeProvider? time = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        MeterDirectory? directory = null)
     {
         ArgumentNullException.ThrowIfNull(inspector);
         ArgumentNullException.ThrowIfNull(decoder);
@@ -71,7 +72,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         _meters = meters;
         _audit = audit;
         _time = time ?? TimeProvider.System;
-        Directory = new MeterDirectory();
+        Directory = directory ?? new MeterDirectory();
         CounterMarks = new PushCounterMarks();
         Metrics = new IngestMetrics(meterFactory);
         var guard = _options.Guard;
@@ -82,7 +83,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     }
 
-    /// <summary>The registered meters the guard knows (call <see cref="MeterDirectory.Set"/> when a meter is added or changed).</summary>
+    /// <summary>The registered meters the guard knows (given at construction, to share it with the northbound messages; call <see cref="MeterDirectory.Set"/> when a meter is added or changed).</summary>
     public MeterDirectory Directory { get; }
 
     /// <summary>The committed push counter per meter.</summary>

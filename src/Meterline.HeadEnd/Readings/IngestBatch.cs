@@ -1,11 +1,13 @@
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Northbound;
 
 namespace Meterline.HeadEnd.Readings;
 
 /// <summary>
 /// What one write transaction stores: readings, billing snapshots, events, and the highest invocation counter
 /// accepted from each meter's pushes in this batch (so that after a crash the replay guard starts where the stored
-/// data ends). All or nothing; every part idempotent.
+/// data ends), and the northbound messages describing it (<see cref="Outbox"/>). All or nothing; every part but the
+/// outbox idempotent (a batch written twice queues its messages twice, with the same message ids).
 /// </summary>
 public sealed record IngestBatch(
     IReadOnlyList<IntervalReading> Readings,
@@ -15,5 +17,8 @@ public sealed record IngestBatch(
 {
     public static readonly IngestBatch Empty = new([], [], [], new Dictionary<MeterId, uint>());
 
-    public bool IsEmpty => Readings.Count == 0 && BillingSnapshots.Count == 0 && Events.Count == 0 && PushCounters.Count == 0;
+    /// <summary>Northbound messages written into the outbox in the same transaction (none unless northbound publishing is on).</summary>
+    public IReadOnlyList<OutboxEntry> Outbox { get; init; } = [];
+
+    public bool IsEmpty => Readings.Count == 0 && BillingSnapshots.Count == 0 && Events.Count == 0 && PushCounters.Count == 0 && Outbox.Count == 0;
 }

@@ -14,6 +14,7 @@ using Meterline.HeadEnd.Pkcs11;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.HeadEnd.Scheduling;
 using Meterline.HeadEnd.Zigbee;
+using Meterline.Northbound.Amqp;
 using Meterline.Storage;
 using Meterline.Zigbee;
 
@@ -37,7 +38,7 @@ public sealed class HeadEndNode : IAsyncDisposable
     private int _disposed;
 
     private HeadEndNode(HeadEndOptions options, IHeadEndStorage storage, IKeyProvider keyProvider, AuditLog audit, ProfileCatalog profiles,
-        MeterKeyring keyring, DlmsPushDecoder decoder, IngestPipeline pipeline, LocalZigbeeNetwork? zigbee)
+        MeterKeyring keyring, DlmsPushDecoder decoder, IngestPipeline pipeline, LocalZigbeeNetwork? zigbee, AmqpNorthbound? northbound)
     {
         Options = options;
         Storage = storage;
@@ -51,7 +52,12 @@ public sealed class HeadEndNode : IAsyncDisposable
         _decoder = decoder;
         Pipeline = pipeline;
         Meters = new DirectoryUpdatingMeterRepository(storage.Meters, Pipeline.Directory);
-        Stores = new HeadEndStores(Meters, storage.Readings, storage.Commands, storage.Audit, storage.Keys, storage.Counters);
+
+        // With northbound publishing, readings and command results carry their messages into the outbox in their own transactions.
+        Northbound = northbound;
+        var readings = northbound?.Readings ?? storage.Readings;
+        var commands = northbound?.Commands ?? storage.Commands;
+        Stores = new HeadEndStores(Meters, readings, commands, storage.Audit, storage.Keys, storage.Counters);
         Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
         Counters = new OutgoingCounterAllocator(storage.Counters, audit);
         ConnectionGate = new ConnectionGate(Pipeline, options.Connections, time);
@@ -75,24 +81,30 @@ public sealed class HeadEndNode : IAsyncDisposable
         }, openers);
         Connectors = [dlms];
 
-        CommandService = new CommandService(storage.Commands, Meters, audit, time, options.Commands);
+        CommandService = new CommandService(commands, Meters, audit, time, options.Commands);
         var rotation = new KeyRotation(Keyring, storage.Keys, new KeyProviderMeterKeyWrapper(keyProvider), Meters);
-        var executor = new CommandExecutor(Meters, storage.Readings, rotation, time);
-        Dispatcher = new CommandDispatcher(storage.Commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
+        var executor = new CommandExecutor(Meters, readings, rotation, time);
+        Dispatcher = new CommandDispatcher(commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
         AuditVerifier = new AuditVerifier(storage.Audit);
 
         _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
-            Scheduler = new ReadScheduler(Meters, storage.Commands, storage.Readings, CommandService, Connectors, time, scheduling);
+            Scheduler = new ReadScheduler(Meters, commands, readings, CommandService, Connectors, time, scheduling);
             _loops.Add(new HeadEndLoop("read-scheduler", Scheduler.RunAsync));
         }
 
         if (options.Backfill is { } backfill)
         {
-            Backfill = new BackfillService(Meters, storage.Readings, Connectors, new GapDetector(storage.Readings, options.GapDetector, time), backfill, time);
+            Backfill = new BackfillService(Meters, readings, Connectors, new GapDetector(storage.Readings, options.GapDetector, time), backfill, time);
             _loops.Add(new HeadEndLoop("backfill", Backfill.RunAsync));
+        }
+
+        if (northbound is not null)
+        {
+            _loops.Add(new HeadEndLoop("northbound", northbound.RunAsync));
+            _disposables.Add(northbound);
         }
     }
 
@@ -141,6 +153,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     public BackfillService? Backfill { get; }
 
+    /// <summary>Northbound publishing (outbox and AMQP relay), when <see cref="HeadEndOptions.Northbound"/> is set.</summary>
+    public AmqpNorthbound? Northbound { get; }
+
     /// <summary>The long-running services (ingest writer, push receivers, dispatcher, scheduler, back-fill) the host runs.</summary>
     public IReadOnlyList<HeadEndLoop> Loops => _loops;
 
@@ -175,6 +190,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         IngestPipeline? pipeline = null;
         LocalZigbeeNetwork? zigbee = null;
         MeterKeyring? keyring = null;
+        AmqpNorthbound? northbound = null;
         try
         {
             keys = OpenKeyProvider(options);
@@ -190,7 +206,11 @@ public sealed class HeadEndNode : IAsyncDisposable
                 throw new InvalidDataException(e.Message, e);
             }
 
-            pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), decoder, storage.Readings, storage.Meters, audit, options.Ingest, options.TimeProvider);
+            var directory = new MeterDirectory();
+            northbound = options.Northbound is { } publishing
+                ? new AmqpNorthbound(publishing, storage.Readings, storage.Commands, storage.Outbox, directory, audit, options.TimeProvider)
+                : null;
+            pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), decoder, northbound?.Readings ?? storage.Readings, storage.Meters, audit, options.Ingest, options.TimeProvider, directory: directory);
             if (options.ZigbeeSerialPort is { } serial)
             {
                 zigbee = await OpenZigbeeAsync(serial, options, pipeline, cancellationToken).ConfigureAwait(false);
@@ -198,6 +218,11 @@ public sealed class HeadEndNode : IAsyncDisposable
         }
         catch
         {
+            if (northbound is not null)
+            {
+                await northbound.DisposeAsync().ConfigureAwait(false);
+            }
+
             pipeline?.Dispose();
             decoder?.Dispose();
             audit?.Dispose();
@@ -206,7 +231,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             throw;
         }
 
-        var node = new HeadEndNode(options, storage, keys, audit, profiles, keyring, decoder, pipeline, zigbee);
+        var node = new HeadEndNode(options, storage, keys, audit, profiles, keyring, decoder, pipeline, zigbee, northbound);
         try
         {
             node.Bind();

@@ -2,6 +2,7 @@ using System.Net;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Scheduling;
+using Meterline.Northbound.Amqp;
 
 namespace Meterline.Server.Hosting;
 
@@ -77,6 +78,9 @@ public sealed record HeadEndOptions
 
     /// <summary>What back-fill counts as a gap (interval, look-back, grace).</summary>
     public GapDetectorOptions GapDetector { get; init; } = new();
+
+    /// <summary>Northbound publishing to an AMQP broker through the outbox (docs/northbound.md); null turns it off.</summary>
+    public AmqpNorthboundOptions? Northbound { get; init; }
 
     /// <summary>How long a DLMS request may wait for the meter's answer.</summary>
     public TimeSpan MeterRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -45,6 +45,7 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
                     await counters.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                await OutboxRows.InsertAsync(_postgres, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
                 return new IngestResult(readings, snapshots, events);
             },
             cancellationToken).ConfigureAwait(false);

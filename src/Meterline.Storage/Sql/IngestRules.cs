@@ -17,6 +17,7 @@ internal static class IngestRules
         ArgumentNullException.ThrowIfNull(batch.BillingSnapshots, nameof(batch));
         ArgumentNullException.ThrowIfNull(batch.Events, nameof(batch));
         ArgumentNullException.ThrowIfNull(batch.PushCounters, nameof(batch));
+        OutboxRows.Validate(batch.Outbox);
         foreach (var reading in batch.Readings)
         {
             CheckTime(reading.Time);

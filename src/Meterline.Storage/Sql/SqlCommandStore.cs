@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Northbound;
 
 namespace Meterline.Storage.Sql;
 
@@ -63,8 +64,12 @@ internal sealed class SqlCommandStore(SqlDatabase database) : ICommandStore
             },
             cancellationToken);
 
-    public async Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result = null, CancellationToken cancellationToken = default)
+    public Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync(id, expected, next, at, result, [], cancellationToken);
+
+    public async Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result, IReadOnlyList<OutboxEntry> outbox, CancellationToken cancellationToken = default)
     {
+        OutboxRows.Validate(outbox);
         if (!IsAllowed(expected, next))
         {
             throw new ArgumentException($"A command does not go from {expected} to {next}.", nameof(next));
@@ -93,7 +98,13 @@ internal sealed class SqlCommandStore(SqlDatabase database) : ICommandStore
                     command.With("result", result);
                 }
 
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (rows == 1)
+                {
+                    await OutboxRows.InsertAsync(database, connection, transaction, outbox, cancellationToken).ConfigureAwait(false);
+                }
+
+                return rows;
             },
             cancellationToken).ConfigureAwait(false);
         return changed == 1;

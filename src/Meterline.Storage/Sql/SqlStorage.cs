@@ -3,11 +3,12 @@ using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Northbound;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage.Sql;
 
-/// <summary>The six ports over one open database.</summary>
+/// <summary>The seven ports over one open database.</summary>
 internal sealed class SqlStorage : IHeadEndStorage
 {
     private readonly SqlDatabase _database;
@@ -22,6 +23,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         Audit = new SqlAuditStore(database);
         Keys = new SqlMeterKeyStore(database);
         Counters = new SqlCounterStore(database);
+        Outbox = new SqlOutboxStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -42,6 +44,8 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IMeterKeyStore Keys { get; }
 
     public ICounterStore Counters { get; }
+
+    public IOutboxStore Outbox { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

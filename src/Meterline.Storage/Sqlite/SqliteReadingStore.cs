@@ -57,7 +57,7 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
         }
 
         return _sqlite.WriteAsync(
-            (_, dbTransaction) =>
+            async (connection, dbTransaction) =>
             {
                 var transaction = (SqliteTransaction)dbTransaction;
                 var readings = WriteReadings(batch.Readings, transaction, cancellationToken);
@@ -71,7 +71,8 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
                     counters.ExecuteNonQuery();
                 }
 
-                return Task.FromResult(new IngestResult(readings, snapshots, events));
+                await OutboxRows.InsertAsync(_sqlite, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
+                return new IngestResult(readings, snapshots, events);
             },
             cancellationToken);
     }
