@@ -17,6 +17,7 @@ namespace Meterline.Coap.Endpoints;
 public sealed partial class CoapEndpoint : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 65_536;
+    private const int SocketReceiveBufferSize = 1024 * 1024;
 
     private readonly Socket _socket;
     private readonly CoapEndpointOptions _options;
@@ -106,6 +107,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
                 socket.DualMode = true;
             }
 
+            socket.ReceiveBufferSize = SocketReceiveBufferSize;
             socket.Bind(local);
         }
         catch
