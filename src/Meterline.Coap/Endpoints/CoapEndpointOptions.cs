@@ -36,8 +36,11 @@ public sealed record CoapEndpointOptions
     /// <summary>How long a request waits for its response once acknowledged (a separate response) or, for NON, at all.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Message ids remembered for deduplication; when full, a new request is dropped (its sender retransmits).</summary>
-    public int MaxDeduplicationEntries { get; init; } = 10_000;
+    /// <summary>
+    /// Message ids remembered for deduplication (sized for the request rate × EXCHANGE_LIFETIME: 100,000 holds 400
+    /// requests a second); when full, the oldest answered id is forgotten early.
+    /// </summary>
+    public int MaxDeduplicationEntries { get; init; } = 100_000;
 
     /// <summary>Requests being handled at once; beyond it a request is answered 5.03 Service Unavailable.</summary>
     public int MaxConcurrentRequests { get; init; } = 256;

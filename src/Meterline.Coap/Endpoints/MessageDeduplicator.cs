@@ -5,8 +5,9 @@ namespace Meterline.Coap.Endpoints;
 /// <summary>
 /// Remembers the message ids received from each peer (RFC 7252 §4.5): a Confirmable id for EXCHANGE_LIFETIME, a
 /// Non-confirmable one for NON_LIFETIME, with the reply sent for it, so that a duplicate Confirmable message gets the
-/// same reply again and a duplicate is never handled twice. At most <see cref="Capacity"/> ids; when full of
-/// unexpired ids, new messages are refused (the sender retransmits). No I/O; time in <see cref="TimeProvider"/>
+/// same reply again and a duplicate is never handled twice. At most <see cref="Capacity"/> ids; when full, the oldest
+/// answered id is forgotten early (counted in <see cref="Evicted"/>); when the oldest is still being handled, new
+/// messages are refused (the sender retransmits). No I/O; time in <see cref="TimeProvider"/>
 /// timestamps. Thread-safe.
 /// </summary>
 public sealed class MessageDeduplicator
@@ -17,6 +18,7 @@ public sealed class MessageDeduplicator
     private readonly TimeProvider _time;
     private readonly long _exchangeLifetime;
     private readonly long _nonLifetime;
+    private long _evicted;
 
     public MessageDeduplicator(int capacity, TimeSpan exchangeLifetime, TimeSpan nonLifetime, TimeProvider time)
     {
@@ -60,7 +62,7 @@ public sealed class MessageDeduplicator
             }
 
             reply = null;
-            if (_entries.Count >= Capacity && entry is null)
+            if (_entries.Count >= Capacity && entry is null && !EvictOldest())
             {
                 return DeduplicationResult.Full;
             }
@@ -83,6 +85,31 @@ public sealed class MessageDeduplicator
                 entry.Reply = reply;
             }
         }
+    }
+
+    /// <summary>Message ids forgotten before their lifetime because the table was full (a duplicate of one would be handled again).</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
+
+    private bool EvictOldest()
+    {
+        while (_expiry.TryDequeue(out var head))
+        {
+            if (_entries.TryGetValue((head.Peer, head.MessageId), out var entry) && entry.ExpiresAt == head.ExpiresAt && entry.Reply is not null)
+            {
+                // Only answered ids go: one still being handled must stay, or its duplicate would be handled twice at once.
+                _entries.Remove((head.Peer, head.MessageId));
+                _evicted++;
+                return true;
+            }
+
+            if (entry is not null && entry.ExpiresAt == head.ExpiresAt)
+            {
+                _expiry.Enqueue(head);
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private void Sweep(long now)

@@ -44,7 +44,7 @@ public sealed class CoapPushSink : IPushSink, IAsyncDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>Resolves <paramref name="host"/> and binds <paramref name="endpoints"/> client endpoints.</summary>
-    public static async Task<CoapPushSink> OpenAsync(string host, int port, int endpoints = 8, CoapEndpointOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<CoapPushSink> OpenAsync(string host, int port, int endpoints = 16, CoapEndpointOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         ArgumentOutOfRangeException.ThrowIfLessThan(endpoints, 1);

@@ -41,7 +41,23 @@ public sealed class MessageDeduplicatorTests
     }
 
     [Fact]
-    public void Register_Full_RefusesUntilEntriesExpire()
+    public void Register_FullOfAnsweredIds_ForgetsTheOldest()
+    {
+        var time = new FakeTimeProvider();
+        var dedup = new MessageDeduplicator(2, TimeSpan.FromSeconds(247), TimeSpan.FromSeconds(145), time);
+        dedup.Register(Peer, 1, confirmable: true, out _);
+        dedup.SetReply(Peer, 1, [1]);
+        dedup.Register(Peer, 2, confirmable: true, out _);
+        dedup.SetReply(Peer, 2, [2]);
+
+        Assert.Equal(DeduplicationResult.New, dedup.Register(Peer, 3, confirmable: true, out _));
+        Assert.Equal(DeduplicationResult.Duplicate, dedup.Register(Peer, 2, confirmable: true, out _));
+        Assert.Equal(1, dedup.Evicted);
+        Assert.Equal(DeduplicationResult.New, dedup.Register(Peer, 1, confirmable: true, out _));
+    }
+
+    [Fact]
+    public void Register_FullOfUnansweredIds_RefusesUntilEntriesExpire()
     {
         var time = new FakeTimeProvider();
         var dedup = new MessageDeduplicator(3, TimeSpan.FromSeconds(247), TimeSpan.FromSeconds(145), time);
