@@ -12,6 +12,7 @@ rm -rf "$results"
 scripts/ensure-softhsm.sh
 scripts/ensure-postgres.sh
 scripts/ensure-rabbitmq.sh
+scripts/ensure-libcoap.sh
 dotnet build Meterline.slnx -c Release
 
 status=0

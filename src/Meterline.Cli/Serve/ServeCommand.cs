@@ -94,7 +94,7 @@ internal static class ServeCommand
 
     private static string Describe(HeadEndNode node)
     {
-        var parts = node.PushEndpoints.Select(e => "tcp " + e).Concat(node.UdpPushEndpoints.Select(e => "udp " + e)).ToList();
+        var parts = node.PushEndpoints.Select(e => "tcp " + e).Concat(node.UdpPushEndpoints.Select(e => "udp " + e)).Concat(node.CoapEndpoints.Select(e => "coap " + e)).ToList();
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 }

@@ -37,6 +37,8 @@ internal sealed class ServeOptions
 
     public Option<string[]> PushUdp { get; } = new("--push-udp") { Description = "UDP address:port where meters push (repeatable)" };
 
+    public Option<string[]> CoapListen { get; } = new("--coap-listen") { Description = "UDP address:port where meters POST pushes over CoAP to /dlms (repeatable; docs/coap.md)" };
+
     public Option<string?> ZigbeeSerial { get; } = new("--zigbee-serial") { Description = "Serial device of a local Zigbee coordinator (XBee in API mode), e.g. /dev/ttyUSB0; meters at zigbee:// endpoints are reached through it" };
 
     public Option<int> ZigbeeBaud { get; } = new("--zigbee-baud") { Description = "Serial speed of the Zigbee coordinator (8N1)", DefaultValueFactory = _ => 9600 };
@@ -56,7 +58,7 @@ internal sealed class ServeOptions
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
     public IEnumerable<Option> All =>
-        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp,
+        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, LogLevel];
 
     public void AddTo(Command command)
@@ -84,6 +86,7 @@ internal sealed class ServeOptions
         ProfilesDirectory = ProfilesDirectory(result.GetValue(Profiles)),
         PushListeners = Endpoints(result.GetValue(Push) ?? [], "--push"),
         UdpPushListeners = Endpoints(result.GetValue(PushUdp) ?? [], "--push-udp"),
+        CoapListeners = Endpoints(result.GetValue(CoapListen) ?? [], "--coap-listen"),
         ZigbeeSerialPort = result.GetValue(ZigbeeSerial),
         ZigbeeBaudRate = result.GetValue(ZigbeeBaud) is >= 1200 and <= 1_000_000 and var baud ? baud : throw new CommandException("--zigbee-baud is 1200 to 1000000", ExitCodes.Usage),
         Backfill = result.GetValue(BackfillPeriod) is { } period

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Security;
 using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Coap;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Communication;
 using Meterline.HeadEnd.Counters;
@@ -30,6 +31,7 @@ public sealed class HeadEndNode : IAsyncDisposable
 {
     private readonly List<TcpListener> _tcpListeners = [];
     private readonly List<Socket> _udpSockets = [];
+    private readonly List<CoapIngress> _coapIngresses = [];
     private readonly List<HeadEndLoop> _loops = [];
     private readonly List<IAsyncDisposable> _disposables = [];
     private readonly IKeyProvider _keyProvider;
@@ -64,7 +66,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         PushReceiver = new WrapperPushReceiver(Pipeline, ConnectionGate, time: time);
 
         // One connector for every link: DLMS/TCP, the local Zigbee coordinator (when there is one) and Zigbee gateways.
-        List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time), _zigbeeOpener];
+        List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time), _zigbeeOpener, new CoapLinkOpener(new CoapLinkOpenerOptions { Endpoint = new() { TimeProvider = time } })];
         if (zigbee is not null)
         {
             Attach(zigbee, options.ZigbeeSerialPort!);
@@ -161,6 +163,12 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>The TCP endpoints the push receiver listens on (with the port the system chose for port 0).</summary>
     public IReadOnlyList<IPEndPoint> PushEndpoints => [.. _tcpListeners.Select(l => (IPEndPoint)l.LocalEndpoint)];
+
+    /// <summary>The UDP endpoints of the CoAP push ingress.</summary>
+    public IReadOnlyList<IPEndPoint> CoapEndpoints => [.. _coapIngresses.Select(i => i.LocalEndPoint)];
+
+    /// <summary>The CoAP push ingresses, one per <see cref="HeadEndOptions.CoapListeners"/> entry.</summary>
+    public IReadOnlyList<CoapIngress> CoapIngresses => _coapIngresses;
 
     /// <summary>The UDP endpoints the push receiver listens on.</summary>
     public IReadOnlyList<IPEndPoint> UdpPushEndpoints => [.. _udpSockets.Select(s => (IPEndPoint)s.LocalEndPoint!)];
@@ -294,6 +302,11 @@ public sealed class HeadEndNode : IAsyncDisposable
             socket.Dispose();
         }
 
+        foreach (var ingress in _coapIngresses)
+        {
+            await ingress.DisposeAsync().ConfigureAwait(false);
+        }
+
         for (var i = _disposables.Count - 1; i >= 0; i--)
         {
             await _disposables[i].DisposeAsync().ConfigureAwait(false);
@@ -379,6 +392,22 @@ public sealed class HeadEndNode : IAsyncDisposable
 
             _udpSockets.Add(socket);
             _loops.Add(new HeadEndLoop("push-udp " + socket.LocalEndPoint, ct => PushReceiver.ServeUdpAsync(socket, ct)));
+        }
+
+        foreach (var endpoint in Options.CoapListeners)
+        {
+            CoapIngress ingress;
+            try
+            {
+                ingress = CoapIngress.Bind(endpoint, Pipeline, Options.Coap with { Endpoint = Options.Coap.Endpoint with { TimeProvider = Options.TimeProvider } });
+            }
+            catch (SocketException e)
+            {
+                throw new IOException($"Cannot listen for CoAP pushes on UDP {endpoint}: {e.Message}", e);
+            }
+
+            _coapIngresses.Add(ingress);
+            _loops.Add(new HeadEndLoop("push-coap " + ingress.LocalEndPoint, ingress.RunAsync));
         }
     }
 }

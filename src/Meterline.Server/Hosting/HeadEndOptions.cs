@@ -49,6 +49,12 @@ public sealed record HeadEndOptions
     /// <summary>UDP endpoints where meters push DataNotifications over the wrapper (empty: none).</summary>
     public IReadOnlyList<IPEndPoint> UdpPushListeners { get; init; } = [];
 
+    /// <summary>UDP endpoints where meters POST pushes over CoAP (docs/coap.md; empty: none).</summary>
+    public IReadOnlyList<IPEndPoint> CoapListeners { get; init; } = [];
+
+    /// <summary>Settings of the CoAP push ingress (resource, APDU limit, commit timeout, per-source datagram rate).</summary>
+    public Meterline.HeadEnd.Coap.CoapIngressOptions Coap { get; init; } = new();
+
     /// <summary>The serial device of a local Zigbee coordinator (e.g. /dev/ttyUSB0), or null for none.</summary>
     public string? ZigbeeSerialPort { get; init; }
 

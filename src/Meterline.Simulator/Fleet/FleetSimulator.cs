@@ -127,9 +127,12 @@ public sealed class FleetSimulator : IAsyncDisposable
             IPushSink? networkSink = null;
             if (options.Push is { } destination)
             {
-                networkSink = destination.Transport == PushTransport.Tcp
-                    ? new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush)
-                    : await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false);
+                networkSink = destination.Transport switch
+                {
+                    PushTransport.Tcp => new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush),
+                    PushTransport.Coap => await Coap.CoapPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
+                    _ => await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
+                };
                 sink = (IAsyncDisposable)networkSink;
             }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Meterline.Simulator.Push;
 
-/// <summary>Where pushes go: <c>tcp://host:port</c> or <c>udp://host:port</c> (the IEC 62056-47 wrapper on either).</summary>
+/// <summary>Where pushes go: <c>tcp://host:port</c> or <c>udp://host:port</c> (the IEC 62056-47 wrapper on either), or <c>coap://host:port</c> (POST to /dlms).</summary>
 public sealed record PushDestination(PushTransport Transport, string Host, int Port)
 {
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out PushDestination? destination, [NotNullWhen(false)] out string? error)
@@ -19,11 +19,12 @@ public sealed record PushDestination(PushTransport Transport, string Host, int P
         {
             "tcp" => PushTransport.Tcp,
             "udp" => PushTransport.Udp,
+            "coap" => PushTransport.Coap,
             _ => (PushTransport?)null,
         };
         if (transport is null)
         {
-            error = $"'{uri.Scheme}' is not a push transport: use tcp:// or udp://";
+            error = $"'{uri.Scheme}' is not a push transport: use tcp://, udp:// or coap://";
             return false;
         }
 
@@ -39,5 +40,5 @@ public sealed record PushDestination(PushTransport Transport, string Host, int P
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{(Transport == PushTransport.Tcp ? "tcp" : "udp")}://{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}");
+        string.Create(CultureInfo.InvariantCulture, $"{Transport switch { PushTransport.Tcp => "tcp", PushTransport.Udp => "udp", _ => "coap" }}://{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}");
 }
