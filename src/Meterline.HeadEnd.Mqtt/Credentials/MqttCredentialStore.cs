@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Keys;
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Mqtt.Credentials;
+
+/// <summary>
+/// Meters' MQTT passwords, kept like their DLMS keys: wrapped by the node's <see cref="IKeyProvider"/> (bound to the
+/// meter and <see cref="MeterKeyKind.MqttPassword"/>) in the <see cref="IMeterKeyStore"/>, never in plain text. A
+/// password is issued once per meter at provisioning (<see cref="IssueAsync"/>) and handed out only then (for the
+/// installation document and the simulator's provisioning file); <see cref="VerifyAsync"/> checks a CONNECT's
+/// credentials with <see cref="CryptographicOperations.FixedTimeEquals"/>.
+/// </summary>
+public sealed class MqttCredentialStore
+{
+    /// <summary>The key generation MQTT passwords are stored under (they do not rotate with the DLMS keys).</summary>
+    public const int Generation = 0;
+
+    private readonly IMeterKeyStore _keys;
+    private readonly IKeyProvider _provider;
+    private readonly MeterDirectory _directory;
+
+    public MqttCredentialStore(IMeterKeyStore keys, IKeyProvider provider, MeterDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(directory);
+        _keys = keys;
+        _provider = provider;
+        _directory = directory;
+    }
+
+    /// <summary>Creates and stores (wrapped) a fresh password for a meter; returns it, for the meter's installation only.</summary>
+    public async Task<string> IssueAsync(MeterId meter, CancellationToken cancellationToken = default)
+    {
+        var password = MqttPassword.Generate();
+        var secret = MqttPassword.ToBytes(password);
+        try
+        {
+            var binding = new KeyBinding(meter, MeterKeyKind.MqttPassword, Generation);
+            var stored = new StoredMeterKey(meter, MeterKeyKind.MqttPassword, Generation, _provider.Wrap(binding, secret), _provider.Fingerprint(secret));
+            await _keys.SaveAsync([stored], cancellationToken).ConfigureAwait(false);
+            return password;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>
+    /// The registered meter whose system title is <paramref name="userName"/> and whose stored password is
+    /// <paramref name="password"/>; null when the user name is no registered meter, it has no MQTT password, or the
+    /// password differs.
+    /// </summary>
+    public async Task<Meter?> VerifyAsync(string? userName, ReadOnlyMemory<byte> password, CancellationToken cancellationToken = default)
+    {
+        if (!Topics.MeterTopics.TryParseUserName(userName, out var title) || !_directory.TryGet(title, out var meter))
+        {
+            return null;
+        }
+
+        var stored = (await _keys.GetAsync(meter.Id, Generation, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var plain = _provider.Unwrap(new KeyBinding(meter.Id, MeterKeyKind.MqttPassword, Generation), stored.Key);
+        try
+        {
+            return MqttPassword.Matches(password.Span, plain) ? meter : null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+}
