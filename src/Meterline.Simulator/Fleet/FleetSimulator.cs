@@ -6,6 +6,7 @@ using Meterline.Meter.Security;
 using Meterline.Meter.State;
 using Meterline.Simulator.Hosting;
 using Meterline.Simulator.Provisioning;
+using Meterline.Simulator.Mqtt;
 using Meterline.Simulator.Push;
 using Meterline.Simulator.Radio;
 using Meterline.Simulator.Scenarios;
@@ -127,9 +128,13 @@ public sealed class FleetSimulator : IAsyncDisposable
             IPushSink? networkSink = null;
             if (options.Push is { } destination)
             {
-                networkSink = destination.Transport == PushTransport.Tcp
-                    ? new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush)
-                    : await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false);
+                networkSink = destination.Transport switch
+                {
+                    PushTransport.Tcp => new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush),
+                    PushTransport.Mqtt => new MqttMeterFleet(destination.Host, destination.Port,
+                        [.. provisioning.Meters.Select((p, i) => (p, (IHostedMeter)meters[i]))], options.Mqtt),
+                    _ => await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
+                };
                 sink = (IAsyncDisposable)networkSink;
             }
 
@@ -160,7 +165,10 @@ public sealed class FleetSimulator : IAsyncDisposable
 
     /// <summary>Serves and runs the fleet until cancelled; every meter is saved before it returns.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_host.RunAsync(cancellationToken), Runner.RunAsync(cancellationToken));
+        Task.WhenAll(_host.RunAsync(cancellationToken), Runner.RunAsync(cancellationToken), Mqtt?.RunAsync(cancellationToken) ?? Task.CompletedTask);
+
+    /// <summary>The meters' MQTT clients, when pushes go to an MQTT broker.</summary>
+    public MqttMeterFleet? Mqtt => _sink as MqttMeterFleet;
 
     public FleetStatistics Snapshot() => Runner.Snapshot();
 

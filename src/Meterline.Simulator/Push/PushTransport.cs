@@ -1,8 +1,11 @@
 namespace Meterline.Simulator.Push;
 
-/// <summary>The transport of pushes from the simulator: the IEC 62056-47 wrapper over TCP or UDP.</summary>
+/// <summary>The transport of pushes from the simulator: the IEC 62056-47 wrapper over TCP or UDP, or in MQTT messages.</summary>
 public enum PushTransport
 {
     Tcp,
     Udp,
+
+    /// <summary>Each meter an MQTT client of the broker, wrapper frames on its up topic at QoS 1 (docs/mqtt.md).</summary>
+    Mqtt,
 }
