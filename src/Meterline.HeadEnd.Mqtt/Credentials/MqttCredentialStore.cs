@@ -15,7 +15,7 @@ namespace Meterline.HeadEnd.Mqtt.Credentials;
 public sealed class MqttCredentialStore
 {
     /// <summary>The key generation MQTT passwords are stored under (they do not rotate with the DLMS keys).</summary>
-    public const int Generation = 0;
+    public const int Generation = 1;
 
     private readonly IMeterKeyStore _keys;
     private readonly IKeyProvider _provider;
@@ -35,13 +35,25 @@ public sealed class MqttCredentialStore
     public async Task<string> IssueAsync(MeterId meter, CancellationToken cancellationToken = default)
     {
         var password = MqttPassword.Generate();
+        await ImportAsync(meter, password, cancellationToken).ConfigureAwait(false);
+        return password;
+    }
+
+    /// <summary>Stores (wrapped) the password a meter was provisioned with (from a provisioning file); at least 16 characters.</summary>
+    public async Task ImportAsync(MeterId meter, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        if (password.Length < 16)
+        {
+            throw new ArgumentException("An MQTT password has at least 16 characters (128 bits when random).", nameof(password));
+        }
+
         var secret = MqttPassword.ToBytes(password);
         try
         {
             var binding = new KeyBinding(meter, MeterKeyKind.MqttPassword, Generation);
             var stored = new StoredMeterKey(meter, MeterKeyKind.MqttPassword, Generation, _provider.Wrap(binding, secret), _provider.Fingerprint(secret));
             await _keys.SaveAsync([stored], cancellationToken).ConfigureAwait(false);
-            return password;
         }
         finally
         {
