@@ -172,12 +172,15 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
-        // Nothing a meter publishes is routed on by the broker: the head-end consumes it here.
-        e.ProcessPublish = false;
-        if (e.ClientId == HeadEndClientId && e.SessionItems is null)
+        if (string.Equals(e.ClientId, HeadEndClientId, StringComparison.Ordinal))
         {
+            // The head-end's own request to a meter (injected; no client can log in with this id, a meter's client id
+            // being its system title).
             return;
         }
+
+        // Nothing a meter publishes is routed on by the broker: the head-end consumes it here.
+        e.ProcessPublish = false;
 
         if (e.SessionItems?[MeterItem] is not MeterSystemTitle meter
             || !MeterTopics.TryParseUp(e.ApplicationMessage.Topic, out var topicMeter) || topicMeter != meter)
