@@ -11,6 +11,7 @@ rm -rf "$results"
 
 scripts/ensure-softhsm.sh
 scripts/ensure-postgres.sh
+scripts/ensure-mosquitto.sh
 dotnet build Meterline.slnx -c Release
 
 status=0

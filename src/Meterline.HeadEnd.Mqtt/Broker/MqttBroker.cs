@@ -112,6 +112,11 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
         }
     }
 
+    /// <summary>Nothing to prepare: the broker sees every up message itself.</summary>
+    public Task OpenSessionAsync(MeterSystemTitle meter, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task CloseSessionAsync(MeterSystemTitle meter) => Task.CompletedTask;
+
     public Task PublishDownAsync(MeterSystemTitle meter, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var message = new MqttApplicationMessageBuilder()

@@ -24,7 +24,7 @@ public sealed class MqttLinkOpener : IDlmsLinkOpener
 
     public bool CanOpen(MeterEndpoint endpoint) => MqttEndpoint.TryParse(endpoint, out _);
 
-    public Task<IApduLink> OpenAsync(MeterEndpoint endpoint, ushort clientWPort, CancellationToken cancellationToken = default)
+    public async Task<IApduLink> OpenAsync(MeterEndpoint endpoint, ushort clientWPort, CancellationToken cancellationToken = default)
     {
         if (!MqttEndpoint.TryParse(endpoint, out var meter))
         {
@@ -39,6 +39,21 @@ public sealed class MqttLinkOpener : IDlmsLinkOpener
             throw new DlmsLinkException($"A session with meter {meter} from client wPort {clientWPort} is already open over MQTT", isTransient: true);
         }
 
-        return Task.FromResult<IApduLink>(new MqttMeterLink(link, () => _downlink.Sessions.Close(meter, clientWPort, link)));
+        try
+        {
+            await _downlink.OpenSessionAsync(meter, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _downlink.Sessions.Close(meter, clientWPort, link);
+            link.Complete();
+            throw;
+        }
+
+        return new MqttMeterLink(link, async () =>
+        {
+            _downlink.Sessions.Close(meter, clientWPort, link);
+            await _downlink.CloseSessionAsync(meter).ConfigureAwait(false);
+        });
     }
 }

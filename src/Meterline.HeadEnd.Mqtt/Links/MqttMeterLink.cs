@@ -3,7 +3,7 @@ using Meterline.Dlms.Links;
 namespace Meterline.HeadEnd.Mqtt.Links;
 
 /// <summary>One session's link over MQTT: the datagram link, and leaving the router when disposed.</summary>
-internal sealed class MqttMeterLink(DatagramWrapperLink inner, Action close) : IApduLink
+internal sealed class MqttMeterLink(DatagramWrapperLink inner, Func<Task> close) : IApduLink
 {
     private int _disposed;
 
@@ -17,8 +17,8 @@ internal sealed class MqttMeterLink(DatagramWrapperLink inner, Action close) : I
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            close();
             await inner.DisposeAsync().ConfigureAwait(false);
+            await close().ConfigureAwait(false);
         }
     }
 }

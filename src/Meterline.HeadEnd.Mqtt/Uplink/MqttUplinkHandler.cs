@@ -46,7 +46,8 @@ public sealed class MqttUplinkHandler
     /// <param name="source">The sender's address (the per-source rate limit's key).</param>
     /// <param name="payload">The message payload.</param>
     /// <param name="cancellationToken">Ends the wait for the commit (the connection closed).</param>
-    public async Task<UplinkResult> HandleAsync(MeterSystemTitle meter, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <param name="path">Which messages this subscription is for; others are accepted and left alone.</param>
+    public async Task<UplinkResult> HandleAsync(MeterSystemTitle meter, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, UplinkPath path = UplinkPath.All)
     {
         var linkId = "mqtt:" + meter;
         WrapperFrame frame;
@@ -70,8 +71,18 @@ public sealed class MqttUplinkHandler
 
         if (frame.DestinationWPort != _options.PushWPort)
         {
+            if (path == UplinkPath.Pushes)
+            {
+                return UplinkResult.Accepted;
+            }
+
             Interlocked.Increment(ref _responses);
             _sessions.Deliver(meter, frame.DestinationWPort, frame.Apdu);
+            return UplinkResult.Accepted;
+        }
+
+        if (path == UplinkPath.Responses)
+        {
             return UplinkResult.Accepted;
         }
 
