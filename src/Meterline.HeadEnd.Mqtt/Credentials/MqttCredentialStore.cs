@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Provisioning;
 
 namespace Meterline.HeadEnd.Mqtt.Credentials;
 
@@ -14,7 +15,7 @@ namespace Meterline.HeadEnd.Mqtt.Credentials;
 /// </summary>
 public sealed class MqttCredentialStore
 {
-    /// <summary>The key generation MQTT passwords are stored under (they do not rotate with the DLMS keys).</summary>
+    /// <summary>The key generation a password issued after provisioning is stored under (one imported with the meter's keys is stored with them).</summary>
     public const int Generation = 1;
 
     private readonly IMeterKeyStore _keys;
@@ -43,9 +44,9 @@ public sealed class MqttCredentialStore
     public async Task ImportAsync(MeterId meter, string password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(password);
-        if (password.Length < 16)
+        if (password.Length < MeterKeySet.MinMqttPasswordLength)
         {
-            throw new ArgumentException("An MQTT password has at least 16 characters (128 bits when random).", nameof(password));
+            throw new ArgumentException("An MQTT password has at least 22 characters (128 bits and more when random).", nameof(password));
         }
 
         var secret = MqttPassword.ToBytes(password);
@@ -73,14 +74,23 @@ public sealed class MqttCredentialStore
             return null;
         }
 
-        var stored = (await _keys.GetAsync(meter.Id, Generation, cancellationToken).ConfigureAwait(false))
-            .FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
+        // Imported with the meter's keys (its generation then), or issued later (generation 1).
+        StoredMeterKey? stored = null;
+        foreach (var generation in meter.KeyGeneration == Generation ? [Generation] : new[] { meter.KeyGeneration, Generation })
+        {
+            stored = (await _keys.GetAsync(meter.Id, generation, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
+            if (stored is not null)
+            {
+                break;
+            }
+        }
+
         if (stored is null)
         {
             return null;
         }
 
-        var plain = _provider.Unwrap(new KeyBinding(meter.Id, MeterKeyKind.MqttPassword, Generation), stored.Key);
+        var plain = _provider.Unwrap(new KeyBinding(meter.Id, MeterKeyKind.MqttPassword, stored.Generation), stored.Key);
         try
         {
             return MqttPassword.Matches(password.Span, plain) ? meter : null;

@@ -343,6 +343,14 @@ public sealed class MeterProvisioner : IDisposable
             list.Add(new StoredMeterKey(meter, kind, generation, _provider.Wrap(new KeyBinding(meter, kind, generation), secret), _provider.Fingerprint(secret)));
         }
 
+        if (!keys.MqttPassword.IsEmpty)
+        {
+            // The meter's MQTT password travels with its keys (read by the MQTT transport, skipped by the keyring).
+            var secret = keys.MqttPassword;
+            list.Add(new StoredMeterKey(meter, MeterKeyKind.MqttPassword, generation,
+                _provider.Wrap(new KeyBinding(meter, MeterKeyKind.MqttPassword, generation), secret), _provider.Fingerprint(secret)));
+        }
+
         return list;
     }
 
