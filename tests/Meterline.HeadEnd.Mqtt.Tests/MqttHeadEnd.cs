@@ -35,7 +35,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     private readonly List<Task> _running = [];
     private FleetSimulator? _fleet;
 
-    private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore readings, ConnectionGateOptions? gate)
+    private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore readings, ConnectionGateOptions? gate, IngressGuardOptions? guard, TimeSpan batchDelay)
     {
         Directory = directory;
         Storage = storage;
@@ -45,7 +45,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
         Readings = readings;
         Keyring = new MeterKeyring(storage.Keys, keys);
         Decoder = new DlmsPushDecoder(Keyring, [profile]);
-        Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), Decoder, readings, storage.Meters, audit, new IngestPipelineOptions { MaxBatchDelay = TimeSpan.FromMilliseconds(5) });
+        Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), Decoder, readings, storage.Meters, audit, new IngestPipelineOptions { MaxBatchDelay = batchDelay, Guard = guard ?? new IngressGuardOptions() });
         Gate = new ConnectionGate(Pipeline, gate);
         Credentials = new MqttCredentialStore(storage.Keys, keys, Pipeline.Directory);
         Allocator = new OutgoingCounterAllocator(storage.Counters, audit);
@@ -84,13 +84,14 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     public static string ProfilePath => Path.Combine(AppContext.BaseDirectory, "profiles", "is15959-single-phase.json");
 
     /// <summary>Opens the head-end and starts its pipeline, and the embedded broker unless <paramref name="broker"/> is false.</summary>
-    public static async Task<MqttHeadEnd> StartAsync(bool broker = true, MqttBrokerOptions? options = null, ConnectionGateOptions? gate = null)
+    /// <param name="guard">The ingress guard's limits (fast-running fleets push more often than the default per-meter rate allows).</param>
+    public static async Task<MqttHeadEnd> StartAsync(bool broker = true, MqttBrokerOptions? options = null, ConnectionGateOptions? gate = null, IngressGuardOptions? guard = null, TimeSpan? batchDelay = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("meterline-mqtt-").FullName;
         var storage = await HeadEndStorage.OpenAsync(Path.Combine(directory, "hes.db"));
         var keys = FileKeyProvider.Open(new FileKeyProviderOptions { KeyFile = Path.Combine(directory, "kek.bin"), CreateKeyFile = true });
         var audit = await AuditLog.OpenAsync(storage.Audit, TimeProvider.System);
-        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore(storage.Readings), gate);
+        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5));
         head._running.Add(head.Pipeline.RunAsync(head._stop.Token));
         if (broker)
         {

@@ -140,7 +140,8 @@ public sealed class FleetSimulator : IAsyncDisposable
 
             if (radio is not null || networkSink is not null)
             {
-                pump = new PushPump(meters, radio is null ? networkSink! : new RoutingPushSink(radio, networkSink));
+                // Over MQTT each push waits for its PUBACK (the head-end's commit): more meters in flight at once.
+                pump = new PushPump(meters, radio is null ? networkSink! : new RoutingPushSink(radio, networkSink), maxConcurrency: options.Push?.Transport == PushTransport.Mqtt ? 128 : 16);
             }
 
             var runner = new FleetRunner(meters, time, new ScenarioSchedule(options.Scenarios, options.Start), pump, host.Statistics, options.Runner);
