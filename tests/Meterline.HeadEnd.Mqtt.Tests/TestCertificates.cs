@@ -8,11 +8,12 @@ internal sealed class TestCertificates : IDisposable
 {
     public TestCertificates()
     {
+        var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=Meterline test meter CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        Ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        Ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(2));
 
         using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
@@ -20,13 +21,13 @@ internal sealed class TestCertificates : IDisposable
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var serverPublic = serverRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        using var serverPublic = serverRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
         Server = X509CertificateLoader.LoadPkcs12(serverPublic.Export(X509ContentType.Pkcs12), null);
 
         using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var clientRequest = new CertificateRequest("CN=meter", clientKey, HashAlgorithmName.SHA256);
         clientRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var clientPublic = clientRequest.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1), RandomNumberGenerator.GetBytes(8));
+        using var clientPublic = clientRequest.Create(Ca, now.AddMinutes(-5), now.AddHours(1), RandomNumberGenerator.GetBytes(8));
         using var clientWithKey = clientPublic.CopyWithPrivateKey(clientKey);
         Client = X509CertificateLoader.LoadPkcs12(clientWithKey.Export(X509ContentType.Pkcs12), null);
     }
