@@ -177,7 +177,18 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     {
         await _stop.CancelAsync();
         Readings.Release();
-        await Task.WhenAll(_running).WaitAsync(Bound);
+        foreach (var running in _running)
+        {
+            try
+            {
+                await running.WaitAsync(Bound);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped mid-commit (the batch writer's store call saw the stop): the way out, not a failure.
+            }
+        }
+
         if (_fleet is not null)
         {
             await _fleet.DisposeAsync();
