@@ -13,6 +13,7 @@ scripts/ensure-softhsm.sh
 scripts/ensure-postgres.sh
 scripts/ensure-rabbitmq.sh
 scripts/ensure-libcoap.sh
+scripts/ensure-mosquitto.sh
 dotnet build Meterline.slnx -c Release
 
 status=0

@@ -64,6 +64,11 @@ internal static class ServeCommand
                 $"meterline serve: {node.Storage.Engine} database (schema {node.Storage.SchemaVersion}), {meters} meters, system title {node.SystemTitle}"));
             output.WriteLine($"  web API:  {string.Join(", ", app.Urls)}  (OpenAPI at /openapi/v1.json)");
             output.WriteLine($"  pushes:   {Describe(node)}");
+            if (node.Mqtt is { } mqtt)
+            {
+                output.WriteLine($"  mqtt:     {string.Join(", ", [.. mqtt.Broker?.Endpoints.Select(e => $"broker {e}{(node.Options.Mqtt!.TlsCertificatePath is null ? "" : " (TLS)")}") ?? [], .. node.Options.Mqtt!.ExternalBroker is { } external ? [$"client of {external} ($share/{node.Options.Mqtt.ShareGroup})"] : Array.Empty<string>()])}");
+            }
+
             if (node.Zigbee is { } zigbee)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,

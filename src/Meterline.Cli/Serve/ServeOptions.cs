@@ -3,6 +3,8 @@ using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Ingest;
 using Meterline.Northbound.Amqp;
+using Meterline.HeadEnd.Mqtt.Broker;
+using Meterline.HeadEnd.Mqtt.Node;
 using Meterline.Server;
 using Meterline.Server.Hosting;
 
@@ -57,9 +59,29 @@ internal sealed class ServeOptions
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
+    public Option<string[]> MqttListen { get; } = new("--mqtt-listen") { Description = "address:port of the embedded MQTT broker for meters (repeatable; docs/mqtt.md)" };
+
+    public Option<string?> MqttTlsCert { get; } = new("--mqtt-tls-cert") { Description = "The embedded broker's TLS certificate: PEM (with --mqtt-tls-key) or PFX" };
+
+    public Option<string?> MqttTlsKey { get; } = new("--mqtt-tls-key") { Description = "PEM private key of --mqtt-tls-cert" };
+
+    public Option<string> MqttClientCerts { get; } = new Option<string>("--mqtt-client-certs") { Description = "Client certificates at the embedded broker: none, optional or required", DefaultValueFactory = _ => "none" }
+        .AcceptOnlyFromAmong("none", "optional", "required");
+
+    public Option<string?> MqttClientCa { get; } = new("--mqtt-client-ca") { Description = "PEM file of the roots meters' client certificates must chain to (default: the system's)" };
+
+    public Option<string?> MqttBroker { get; } = new("--mqtt-broker") { Description = "An external MQTT broker the node consumes meters' pushes from: mqtt://host:port or mqtts://host:port" };
+
+    public Option<string?> MqttUsername { get; } = new("--mqtt-username") { Description = "The node's user name at the external broker" };
+
+    public Option<string?> MqttPasswordEnv { get; } = new("--mqtt-password-env") { Description = "Name of the environment variable holding the node's password at the external broker" };
+
+    public Option<string> MqttShareGroup { get; } = new("--mqtt-share-group") { Description = "Share name of the nodes splitting the uplink ($share/{group}/meterline/+/up)", DefaultValueFactory = _ => "meterline" };
+
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
-            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, LogLevel];
+            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, LogLevel,
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup];
 
     public void AddTo(Command command)
     {
@@ -97,6 +119,7 @@ internal sealed class ServeOptions
             : new GapDetectorOptions(),
         Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) } },
         Northbound = Northbound(result),
+        Mqtt = ToMqttOptions(result),
     };
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
@@ -118,6 +141,51 @@ internal sealed class ServeOptions
                 throw new CommandException("--concentrator " + e.Message, ExitCodes.Usage);
             }
         })];
+    }
+
+    private MqttNodeOptions? ToMqttOptions(ParseResult result)
+    {
+        var listeners = Endpoints(result.GetValue(MqttListen) ?? [], "--mqtt-listen");
+        Uri? broker = null;
+        if (result.GetValue(MqttBroker) is { } text)
+        {
+            broker = Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "mqtt" or "mqtts" && !string.IsNullOrEmpty(uri.Host)
+                ? uri
+                : throw new CommandException($"--mqtt-broker {text}: expected mqtt://host:port or mqtts://host:port", ExitCodes.Usage);
+            if (result.GetValue(MqttUsername) is null || result.GetValue(MqttPasswordEnv) is not { } variable || Environment.GetEnvironmentVariable(variable) is null)
+            {
+                throw new CommandException("--mqtt-broker needs --mqtt-username and --mqtt-password-env naming a set environment variable", ExitCodes.Usage);
+            }
+        }
+
+        if (listeners.Count == 0 && broker is null)
+        {
+            return null;
+        }
+
+        var certificates = result.GetValue(MqttClientCerts) switch
+        {
+            "required" => MqttClientCertificateMode.Required,
+            "optional" => MqttClientCertificateMode.Optional,
+            _ => MqttClientCertificateMode.None,
+        };
+        if (certificates != MqttClientCertificateMode.None && result.GetValue(MqttTlsCert) is null)
+        {
+            throw new CommandException("--mqtt-client-certs needs --mqtt-tls-cert", ExitCodes.Usage);
+        }
+
+        return new MqttNodeOptions
+        {
+            Listeners = listeners,
+            TlsCertificatePath = result.GetValue(MqttTlsCert),
+            TlsKeyPath = result.GetValue(MqttTlsKey),
+            ClientCertificates = certificates,
+            ClientCertificateRootsPath = result.GetValue(MqttClientCa),
+            ExternalBroker = broker,
+            ExternalUserName = result.GetValue(MqttUsername),
+            ExternalPasswordEnvironmentVariable = result.GetValue(MqttPasswordEnv),
+            ShareGroup = result.GetValue(MqttShareGroup)!,
+        };
     }
 
     public ServerOptions ToServerOptions(ParseResult result) => new()

@@ -47,4 +47,10 @@ public enum IngestRejectReason
 
     /// <summary>A connection closed because it did not authenticate in time: a silent, slow or half-open sender (<see cref="ConnectionGate"/>).</summary>
     SlowSender = 14,
+
+    /// <summary>A transport login refused: unknown user name or wrong password (MQTT CONNECT).</summary>
+    BadCredentials = 15,
+
+    /// <summary>An authenticated client tried what its access list forbids (MQTT: another meter's topic, or a client id that is not its own).</summary>
+    AccessDenied = 16,
 }

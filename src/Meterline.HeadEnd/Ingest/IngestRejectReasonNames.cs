@@ -20,6 +20,8 @@ public static class IngestRejectReasonNames
         IngestRejectReason.SerialMismatch => "serial-mismatch",
         IngestRejectReason.ConnectionLimited => "connection-limit",
         IngestRejectReason.SlowSender => "slow-sender",
+        IngestRejectReason.BadCredentials => "bad-credentials",
+        IngestRejectReason.AccessDenied => "acl-denied",
         _ => "other",
     };
 }

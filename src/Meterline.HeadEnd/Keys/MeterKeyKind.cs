@@ -14,4 +14,7 @@ public enum MeterKeyKind
 
     /// <summary>The meter-reader association's LLS password.</summary>
     ReaderPassword = 3,
+
+    /// <summary>The meter's MQTT password (its user name is its system title); not part of the DLMS key set, so <see cref="MeterKeyring"/> skips it.</summary>
+    MqttPassword = 4,
 }

@@ -40,6 +40,12 @@ public sealed class MeterKeyring : IMeterKeyring
                     throw new InvalidDataException($"The key store answered for meter {key.Meter}, generation {key.Generation} when asked for meter {meter}, generation {generation}.");
                 }
 
+                if (key.Kind == MeterKeyKind.MqttPassword)
+                {
+                    // A transport credential, not a DLMS key: the MQTT transport reads it itself.
+                    continue;
+                }
+
                 var plain = _provider.Unwrap(new KeyBinding(meter, key.Kind, generation), key.Key);
                 ref var slot = ref Slot(key.Kind, ref encryption, ref authentication, ref master, ref password);
                 if (slot is not null)

@@ -18,6 +18,7 @@ public sealed class MeterKeySet : IDisposable
     private readonly byte[] _authentication = GC.AllocateArray<byte>(KeyLength, pinned: true);
     private readonly byte[] _master = GC.AllocateArray<byte>(KeyLength, pinned: true);
     private readonly byte[] _readerPassword;
+    private byte[] _mqttPassword = [];
 
     /// <summary>Copies the given secrets (checked by <see cref="KeyPolicy"/> when provisioned, not here).</summary>
     public MeterKeySet(ReadOnlySpan<byte> encryption, ReadOnlySpan<byte> authentication, ReadOnlySpan<byte> master, ReadOnlySpan<byte> readerPassword)
@@ -70,6 +71,27 @@ public sealed class MeterKeySet : IDisposable
 
     public ReadOnlySpan<byte> ReaderPassword => _readerPassword;
 
+    /// <summary>The shortest MQTT password accepted: 22 base64url characters hold 132 bits; generated ones have 32 (192 bits).</summary>
+    public const int MinMqttPasswordLength = 22;
+
+    public const int MaxMqttPasswordLength = 128;
+
+    /// <summary>The meter's MQTT password (ASCII), empty when it has none; stored as <see cref="MeterKeyKind.MqttPassword"/>.</summary>
+    public ReadOnlySpan<byte> MqttPassword => _mqttPassword;
+
+    /// <summary>Sets the MQTT password (a copy, zeroed on dispose); empty for none.</summary>
+    public void SetMqttPassword(ReadOnlySpan<byte> password)
+    {
+        if (!password.IsEmpty && password.Length is < MinMqttPasswordLength or > MaxMqttPasswordLength)
+        {
+            throw new ArgumentException($"An MQTT password has {MinMqttPasswordLength} to {MaxMqttPasswordLength} characters.", nameof(password));
+        }
+
+        CryptographicOperations.ZeroMemory(_mqttPassword);
+        _mqttPassword = GC.AllocateArray<byte>(password.Length, pinned: true);
+        password.CopyTo(_mqttPassword);
+    }
+
     /// <summary>The kinds in the order they are stored.</summary>
     public static IReadOnlyList<MeterKeyKind> Kinds { get; } = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master, MeterKeyKind.ReaderPassword];
 
@@ -79,6 +101,7 @@ public sealed class MeterKeySet : IDisposable
         MeterKeyKind.Authentication => _authentication,
         MeterKeyKind.Master => _master,
         MeterKeyKind.ReaderPassword => _readerPassword,
+        MeterKeyKind.MqttPassword => _mqttPassword,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of meter secret."),
     };
 
@@ -89,6 +112,7 @@ public sealed class MeterKeySet : IDisposable
         MeterKeyKind.Authentication => "authenticationKey",
         MeterKeyKind.Master => "masterKey",
         MeterKeyKind.ReaderPassword => "readerPassword",
+        MeterKeyKind.MqttPassword => "mqttPassword",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of meter secret."),
     };
 
@@ -98,6 +122,7 @@ public sealed class MeterKeySet : IDisposable
         CryptographicOperations.ZeroMemory(_authentication);
         CryptographicOperations.ZeroMemory(_master);
         CryptographicOperations.ZeroMemory(_readerPassword);
+        CryptographicOperations.ZeroMemory(_mqttPassword);
     }
 
     public override string ToString() => "meter key set (secrets not shown)";

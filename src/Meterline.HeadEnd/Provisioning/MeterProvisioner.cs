@@ -331,7 +331,16 @@ public sealed class MeterProvisioner : IDisposable
             }
         }
 
-        return stored.Count == MeterKeySet.Kinds.Count;
+        // The MQTT password, when the meter has one, is part of the same import.
+        var mqtt = stored.FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
+        if (keys.MqttPassword.IsEmpty
+            ? mqtt is not null
+            : mqtt is null || !CryptographicOperations.FixedTimeEquals(mqtt.Fingerprint.Span, _provider.Fingerprint(keys.MqttPassword)))
+        {
+            return false;
+        }
+
+        return stored.Count == MeterKeySet.Kinds.Count + (mqtt is null ? 0 : 1);
     }
 
     private List<StoredMeterKey> Wrap(MeterId meter, int generation, MeterKeySet keys)
@@ -341,6 +350,14 @@ public sealed class MeterProvisioner : IDisposable
         {
             var secret = keys.Get(kind);
             list.Add(new StoredMeterKey(meter, kind, generation, _provider.Wrap(new KeyBinding(meter, kind, generation), secret), _provider.Fingerprint(secret)));
+        }
+
+        if (!keys.MqttPassword.IsEmpty)
+        {
+            // The meter's MQTT password travels with its keys (read by the MQTT transport, skipped by the keyring).
+            var secret = keys.MqttPassword;
+            list.Add(new StoredMeterKey(meter, MeterKeyKind.MqttPassword, generation,
+                _provider.Wrap(new KeyBinding(meter, MeterKeyKind.MqttPassword, generation), secret), _provider.Fingerprint(secret)));
         }
 
         return list;

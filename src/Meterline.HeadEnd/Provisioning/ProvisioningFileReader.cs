@@ -200,6 +200,8 @@ public static class ProvisioningFileReader
         private readonly byte[] _keys = GC.AllocateArray<byte>(3 * MeterKeySet.KeyLength, pinned: true);
         private readonly byte[] _password = GC.AllocateArray<byte>(KeyPolicy.MaxPasswordLength, pinned: true);
         private int _passwordLength;
+        private readonly byte[] _mqttPassword = GC.AllocateArray<byte>(MeterKeySet.MaxMqttPasswordLength, pinned: true);
+        private int _mqttPasswordLength;
         private string? _problem;
         private string? _id;
         private MeterSystemTitle _title;
@@ -322,6 +324,9 @@ public static class ProvisioningFileReader
                 case "'readerPassword'":
                     Password(ref reader);
                     break;
+                case "'mqttPassword'":
+                    MqttPassword(ref reader);
+                    break;
                 default:
                     Fail($"unknown field {name}");
                     reader.Skip();
@@ -353,6 +358,7 @@ public static class ProvisioningFileReader
             var level = _hesPublicKey.Length > 0 ? SecurityLevel.AuthenticatedEncryptedSigned : SecurityLevel.AuthenticatedEncrypted;
             var registration = new MeterRegistration(_id!, _title, _profile!, Endpoint: endpoint, SecurityLevel: level);
             var keys = new MeterKeySet(_keys.AsSpan(0, 16), _keys.AsSpan(16, 16), _keys.AsSpan(32, 16), _password.AsSpan(0, _passwordLength));
+            keys.SetMqttPassword(_mqttPassword.AsSpan(0, _mqttPasswordLength));
             return new ProvisioningFileEntry(index, registration, keys, _hesPublicKey);
         }
 
@@ -360,6 +366,23 @@ public static class ProvisioningFileReader
         {
             CryptographicOperations.ZeroMemory(_keys);
             CryptographicOperations.ZeroMemory(_password);
+            CryptographicOperations.ZeroMemory(_mqttPassword);
+        }
+
+        private void MqttPassword(ref Utf8JsonReader reader)
+        {
+            var value = reader.ValueSpan;
+            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped ||
+                value.Length is < MeterKeySet.MinMqttPasswordLength or > MeterKeySet.MaxMqttPasswordLength || !System.Buffers.Text.Base64Url.IsValid(value) || value.Contains((byte)'='))
+            {
+                Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"mqttPassword must be {MeterKeySet.MinMqttPasswordLength} to {MeterKeySet.MaxMqttPasswordLength} base64url characters"));
+                reader.Skip();
+                return;
+            }
+
+            value.CopyTo(_mqttPassword);
+            _mqttPasswordLength = value.Length;
         }
 
         private void Fail(string problem) => _problem ??= problem;

@@ -14,6 +14,7 @@ using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Pkcs11;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.HeadEnd.Scheduling;
+using Meterline.HeadEnd.Mqtt.Node;
 using Meterline.HeadEnd.Zigbee;
 using Meterline.Northbound.Amqp;
 using Meterline.Storage;
@@ -72,6 +73,14 @@ public sealed class HeadEndNode : IAsyncDisposable
             Attach(zigbee, options.ZigbeeSerialPort!);
         }
 
+        if (options.Mqtt is { IsEnabled: true } mqtt)
+        {
+            // MQTT meters (mqtt:// endpoints): the embedded broker and/or the external broker's shared subscription.
+            Mqtt = MqttNodeTransport.Create(mqtt, Pipeline, ConnectionGate, storage.Keys, keyProvider, time);
+            openers.Add(Mqtt.LinkOpener);
+            _disposables.Add(Mqtt);
+        }
+
         var dlms = new DlmsMeterConnector(Keyring, Counters, new DlmsMeterConnectorOptions
         {
             SystemTitle = SystemTitle,
@@ -90,6 +99,11 @@ public sealed class HeadEndNode : IAsyncDisposable
         AuditVerifier = new AuditVerifier(storage.Audit);
 
         _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
+        foreach (var (name, run) in Mqtt?.Loops ?? [])
+        {
+            _loops.Add(new HeadEndLoop(name, run));
+        }
+
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
@@ -144,6 +158,9 @@ public sealed class HeadEndNode : IAsyncDisposable
     public ConnectionGate ConnectionGate { get; }
 
     public WrapperPushReceiver PushReceiver { get; }
+
+    /// <summary>The MQTT transport, when <see cref="HeadEndOptions.Mqtt"/> configures one.</summary>
+    public MqttNodeTransport? Mqtt { get; }
 
     public IReadOnlyList<IMeterConnector> Connectors { get; }
 
@@ -243,6 +260,11 @@ public sealed class HeadEndNode : IAsyncDisposable
         try
         {
             node.Bind();
+            if (node.Mqtt?.Broker is { } broker)
+            {
+                // Bind the broker's listeners now, so that a bad address stops the start.
+                await broker.StartAsync().ConfigureAwait(false);
+            }
             await node.Pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
             return node;
         }

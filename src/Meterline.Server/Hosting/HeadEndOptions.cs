@@ -93,4 +93,7 @@ public sealed record HeadEndOptions
 
     /// <summary>The clock of every service (a test or the demo may accelerate it).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>MQTT: an embedded broker and/or a client of an external broker (docs/mqtt.md); null for none.</summary>
+    public Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions? Mqtt { get; init; }
 }

@@ -11,5 +11,6 @@ public static class AttackTransports
     [
         new TcpWrapperAttack(time),
         new UdpWrapperAttack(time),
+        new CoapAttackTransport(),
     ];
 }

@@ -6,6 +6,7 @@ using Meterline.Meter.Security;
 using Meterline.Meter.State;
 using Meterline.Simulator.Hosting;
 using Meterline.Simulator.Provisioning;
+using Meterline.Simulator.Mqtt;
 using Meterline.Simulator.Push;
 using Meterline.Simulator.Radio;
 using Meterline.Simulator.Scenarios;
@@ -131,6 +132,8 @@ public sealed class FleetSimulator : IAsyncDisposable
                 {
                     PushTransport.Tcp => new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush),
                     PushTransport.Coap => await Coap.CoapPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
+                    PushTransport.Mqtt => new MqttMeterFleet(destination.Host, destination.Port,
+                        [.. provisioning.Meters.Select((p, i) => (p, (IHostedMeter)meters[i]))], options.Mqtt),
                     _ => await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
                 };
                 sink = (IAsyncDisposable)networkSink;
@@ -138,7 +141,8 @@ public sealed class FleetSimulator : IAsyncDisposable
 
             if (radio is not null || networkSink is not null)
             {
-                pump = new PushPump(meters, radio is null ? networkSink! : new RoutingPushSink(radio, networkSink));
+                // Over MQTT each push waits for its PUBACK (the head-end's commit): more meters in flight at once.
+                pump = new PushPump(meters, radio is null ? networkSink! : new RoutingPushSink(radio, networkSink), maxConcurrency: options.Push?.Transport == PushTransport.Mqtt ? 128 : 16);
             }
 
             var runner = new FleetRunner(meters, time, new ScenarioSchedule(options.Scenarios, options.Start), pump, host.Statistics, options.Runner);
@@ -163,7 +167,10 @@ public sealed class FleetSimulator : IAsyncDisposable
 
     /// <summary>Serves and runs the fleet until cancelled; every meter is saved before it returns.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_host.RunAsync(cancellationToken), Runner.RunAsync(cancellationToken));
+        Task.WhenAll(_host.RunAsync(cancellationToken), Runner.RunAsync(cancellationToken), Mqtt?.RunAsync(cancellationToken) ?? Task.CompletedTask);
+
+    /// <summary>The meters' MQTT clients, when pushes go to an MQTT broker.</summary>
+    public MqttMeterFleet? Mqtt => _sink as MqttMeterFleet;
 
     public FleetStatistics Snapshot() => Runner.Snapshot();
 

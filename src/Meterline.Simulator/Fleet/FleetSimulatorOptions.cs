@@ -55,6 +55,9 @@ public sealed record FleetSimulatorOptions
     /// <summary>Settings of the TCP push sink (back-off, wPorts).</summary>
     public TcpWrapperPushSinkOptions TcpPush { get; init; } = new();
 
+    /// <summary>How meters use the broker when <see cref="Push"/> is <c>mqtt://</c>.</summary>
+    public Mqtt.MqttMeterFleetOptions Mqtt { get; init; } = new();
+
     /// <summary>When set, meters (all, or the last <see cref="Radio.ZigbeeFleetOptions.Meters"/>) also have Zigbee radios behind an emulated coordinator on a pseudo-terminal, and push over them.</summary>
     public Radio.ZigbeeFleetOptions? Radio { get; init; }
 }

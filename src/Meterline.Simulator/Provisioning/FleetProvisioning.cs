@@ -50,7 +50,7 @@ public sealed class FleetProvisioning
             var wPort = layout.PortPerMeter ? (ushort)FleetAddressing.LogicalDevice : (ushort)physical;
             var port = layout.PortPerMeter ? layout.Port + i : layout.Port;
             meters[i] = previous.TryGetValue(id, out var kept)
-                ? kept with { PhysicalAddress = physical, WPort = wPort, Host = layout.Host, Port = port, ProfileId = layout.ProfileId }
+                ? kept with { PhysicalAddress = physical, WPort = wPort, Host = layout.Host, Port = port, ProfileId = layout.ProfileId, MqttPassword = kept.MqttPassword ?? NewMqttPassword() }
                 : new ProvisionedMeter(
                     id,
                     FleetAddressing.SystemTitleOf(i),
@@ -60,10 +60,20 @@ public sealed class FleetProvisioning
                     port,
                     layout.ProfileId,
                     FleetAddressing.HouseholdSeedOf(layout.Seed, i),
-                    NewKeys(usedKeys) with { HesPublicKey = hesPublicKey.ToArray() });
+                    NewKeys(usedKeys) with { HesPublicKey = hesPublicKey.ToArray() }) { MqttPassword = NewMqttPassword() };
         }
 
         return new FleetProvisioning(meters);
+    }
+
+    /// <summary>A meter's MQTT password: 24 bytes from the CSPRNG as 32 base64url characters.</summary>
+    internal static string NewMqttPassword()
+    {
+        Span<byte> secret = stackalloc byte[24];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(secret);
+        var text = System.Buffers.Text.Base64Url.EncodeToString(secret);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+        return text;
     }
 
     private static MeterKeyMaterial NewKeys(HashSet<string> used)

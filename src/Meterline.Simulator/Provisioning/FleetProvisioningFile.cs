@@ -105,6 +105,10 @@ public static class FleetProvisioningFile
             writer.WriteString("authenticationKey", Convert.ToHexString(meter.Keys.AuthenticationKey.Span));
             writer.WriteString("masterKey", Convert.ToHexString(meter.Keys.MasterKey.Span));
             writer.WriteString("readerPassword", meter.ReaderPassword);
+            if (meter.MqttPassword is { } mqtt)
+            {
+                writer.WriteString("mqttPassword", mqtt);
+            }
             if (!meter.Keys.HesPublicKey.IsEmpty)
             {
                 writer.WriteString("hesPublicKey", Convert.ToHexString(meter.Keys.HesPublicKey.Span));

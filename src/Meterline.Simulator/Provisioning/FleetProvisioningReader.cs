@@ -101,7 +101,15 @@ internal static class FleetProvisioningReader
             radio = ulong.Parse(text!, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
         }
 
-        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys) { ZigbeeAddress = radio };
+        string? mqttPassword = null;
+        if (element.TryGetProperty("mqttPassword", out var mqtt))
+        {
+            mqttPassword = mqtt.ValueKind == JsonValueKind.String ? mqtt.GetString() : null;
+            Require(mqttPassword is { Length: >= 22 and <= 128 } && mqttPassword.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
+                index, id, "mqttPassword must be 22 to 128 base64url characters");
+        }
+
+        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys) { ZigbeeAddress = radio, MqttPassword = mqttPassword };
     }
 
     private static byte[] Key(JsonElement element, string name, int index, string id)

@@ -35,5 +35,8 @@ public sealed record ProvisionedMeter(
     /// <summary>The 64-bit IEEE address of the meter's Zigbee radio when it is reached over Zigbee, else null.</summary>
     public ulong? ZigbeeAddress { get; init; }
 
+    /// <summary>The meter's MQTT password (its user name and client id are its system title): 192 random bits as base64url, made at provisioning.</summary>
+    public string? MqttPassword { get; init; }
+
     public override string ToString() => $"{Id} {SystemTitle} {Host}:{Port} wPort {WPort} HDLC 1/{PhysicalAddress}";
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Meterline.Simulator.Push;
 
-/// <summary>Where pushes go: <c>tcp://host:port</c> or <c>udp://host:port</c> (the IEC 62056-47 wrapper on either), or <c>coap://host:port</c> (POST to /dlms).</summary>
+/// <summary>Where pushes go: <c>tcp://host:port</c> or <c>udp://host:port</c> (the IEC 62056-47 wrapper on either), <c>coap://host:port</c> (POST to /dlms), or <c>mqtt://host:port</c> (a broker).</summary>
 public sealed record PushDestination(PushTransport Transport, string Host, int Port)
 {
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out PushDestination? destination, [NotNullWhen(false)] out string? error)
@@ -11,7 +11,7 @@ public sealed record PushDestination(PushTransport Transport, string Host, int P
         destination = null;
         if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
-            error = $"'{text}' is not a push destination (tcp://host:port or udp://host:port)";
+            error = $"'{text}' is not a push destination (tcp://host:port, udp://host:port or mqtt://host:port)";
             return false;
         }
 
@@ -20,11 +20,12 @@ public sealed record PushDestination(PushTransport Transport, string Host, int P
             "tcp" => PushTransport.Tcp,
             "udp" => PushTransport.Udp,
             "coap" => PushTransport.Coap,
+            "mqtt" => PushTransport.Mqtt,
             _ => (PushTransport?)null,
         };
         if (transport is null)
         {
-            error = $"'{uri.Scheme}' is not a push transport: use tcp://, udp:// or coap://";
+            error = $"'{uri.Scheme}' is not a push transport: use tcp://, udp://, coap:// or mqtt://";
             return false;
         }
 
@@ -40,5 +41,5 @@ public sealed record PushDestination(PushTransport Transport, string Host, int P
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Transport switch { PushTransport.Tcp => "tcp", PushTransport.Udp => "udp", _ => "coap" }}://{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}");
+        string.Create(CultureInfo.InvariantCulture, $"{Transport switch { PushTransport.Tcp => "tcp", PushTransport.Udp => "udp", PushTransport.Coap => "coap", _ => "mqtt" }}://{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}");
 }

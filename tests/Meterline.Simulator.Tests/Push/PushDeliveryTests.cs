@@ -157,6 +157,7 @@ public sealed class PushDeliveryTests : IDisposable
     [InlineData("tcp://127.0.0.1:4060", PushTransport.Tcp, "127.0.0.1", 4060)]
     [InlineData("udp://head-end.example:4059", PushTransport.Udp, "head-end.example", 4059)]
     [InlineData("tcp://[::1]:4059", PushTransport.Tcp, "::1", 4059)]
+    [InlineData("mqtt://broker:1883", PushTransport.Mqtt, "broker", 1883)]
     public void TryParse_GoodDestination_IsRead(string text, PushTransport transport, string host, int port)
     {
         Assert.True(PushDestination.TryParse(text, out var destination, out var error), error);
@@ -168,7 +169,7 @@ public sealed class PushDeliveryTests : IDisposable
     [InlineData("tcp://127.0.0.1", "needs a host and a port")]
     [InlineData("tcp://127.0.0.1:4059/path", "needs a host and a port")]
     [InlineData("127.0.0.1:4059", "is not a push destination")]
-    [InlineData("mqtt://broker:1883", "not a push transport")]
+    [InlineData("ftp://broker:21", "not a push transport")]
     [InlineData("", "is not a push destination")]
     public void TryParse_BadDestination_IsRefused(string text, string expected)
     {

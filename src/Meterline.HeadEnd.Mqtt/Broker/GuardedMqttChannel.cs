@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Mqtt.Framing;
+using MQTTnet.Channel;
+
+namespace Meterline.HeadEnd.Mqtt.Broker;
+
+/// <summary>
+/// One accepted client connection as MQTTnet's channel adapter reads it, with a <see cref="MqttStreamGuard"/> between
+/// the socket and the parser: bytes reach MQTTnet only after the guard has judged the fixed header they belong to, so
+/// an announced length over the limit never becomes an allocation. A violation, or the connection gate asking, ends the
+/// stream (the parser sees end of stream and MQTTnet closes the connection). Owns the stream and the gate lease.
+/// </summary>
+internal sealed class GuardedMqttChannel : IMqttChannel
+{
+    private const int ReadBufferLength = 4096;
+
+    private readonly Stream _stream;
+    private readonly MqttStreamGuard _guard;
+    private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
+    private readonly byte[] _raw = new byte[ReadBufferLength];
+    private readonly CancellationTokenSource _closed = new();
+    private int _passStart;
+    private int _passEnd;
+    private int _rawEnd;
+    private int _disposed;
+
+    public GuardedMqttChannel(Stream stream, ConnectionLease lease, EndPoint remote, EndPoint local, X509Certificate2? clientCertificate, bool isSecure,
+        MqttStreamGuardOptions guardOptions, Action<GuardedMqttChannel, MqttGuardResult> onViolation)
+    {
+        _stream = stream;
+        Lease = lease;
+        RemoteEndPoint = remote;
+        LocalEndPoint = local;
+        ClientCertificate = clientCertificate!;
+        IsSecureConnection = isSecure;
+        _guard = new MqttStreamGuard(guardOptions);
+        _onViolation = onViolation;
+    }
+
+    public ConnectionLease Lease { get; }
+
+    /// <summary>Whether the client's CONNECT has been accepted.</summary>
+    public bool IsAuthenticated => _guard.IsAuthenticated;
+
+    /// <summary>The user name the client authenticated with (its system title for a meter).</summary>
+    public string? UserName { get; private set; }
+
+    public X509Certificate2 ClientCertificate { get; }
+
+    public EndPoint RemoteEndPoint { get; }
+
+    public EndPoint LocalEndPoint { get; }
+
+    public bool IsSecureConnection { get; }
+
+    /// <summary>The broker accepted the client's credentials: lift the pre-authentication limits and tell the gate.</summary>
+    public void Authenticate(string userName)
+    {
+        UserName = userName;
+        _guard.Authenticated();
+        Lease.Authenticated();
+    }
+
+    public Task ConnectAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("A server channel is connected when accepted.");
+
+    public Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        Close();
+        return Task.CompletedTask;
+    }
+
+    public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        while (true)
+        {
+            if (_passEnd > _passStart)
+            {
+                var n = Math.Min(count, _passEnd - _passStart);
+                Buffer.BlockCopy(_raw, _passStart, buffer, offset, n);
+                _passStart += n;
+                return n;
+            }
+
+            if (_closed.IsCancellationRequested)
+            {
+                return 0;
+            }
+
+            if (_rawEnd == _passEnd)
+            {
+                // Everything read was delivered: read more from the start of the buffer.
+                _passStart = _passEnd = _rawEnd = 0;
+                int read;
+                try
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Lease.Closing, _closed.Token);
+                    read = await _stream.ReadAsync(_raw.AsMemory(), linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Close();
+                    return 0;
+                }
+                catch (IOException)
+                {
+                    Close();
+                    return 0;
+                }
+
+                if (read == 0)
+                {
+                    return 0;
+                }
+
+                _rawEnd = read;
+                Lease.Touch();
+            }
+            else if (!_guard.IsAuthenticated)
+            {
+                // Bytes after the CONNECT, and the parser wants more although the client did not authenticate.
+                Close();
+                return 0;
+            }
+
+            var result = _guard.Inspect(_raw.AsSpan(_passEnd, _rawEnd - _passEnd));
+            if (result.Status == MqttGuardStatus.Violation)
+            {
+                Close();
+                _onViolation(this, result);
+                return 0;
+            }
+
+            if (result.Status == MqttGuardStatus.Hold && result.Passable == 0 && _passEnd == _passStart)
+            {
+                // Held bytes are all there is and the client has not authenticated: the parser waits for the CONNECT
+                // verdict, so there is nothing to give it.
+                Close();
+                return 0;
+            }
+
+            _passEnd += result.Passable;
+        }
+    }
+
+    public async Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
+    {
+        foreach (var segment in buffer)
+        {
+            await _stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (isEndOfPacket)
+        {
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Close();
+        _stream.Dispose();
+        Lease.Dispose();
+        _closed.Dispose();
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently: closed anyway.
+        }
+    }
+}

@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Mqtt.Links;
+using Meterline.HeadEnd.Mqtt.Topics;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Meterline.HeadEnd.Mqtt.Uplink;
+
+/// <summary>
+/// A head-end node as a client of an external broker: subscribes with the shared subscription
+/// <c>$share/{group}/meterline/+/up</c> (MQTT 5, QoS 1) so that the nodes of a group split the meters' pushes, and
+/// acknowledges each message manually, only after the pipeline committed it (or refused it for good); a message the
+/// pipeline failed is not acknowledged, and the node reconnects so the broker delivers it again (its session is kept:
+/// fixed client id, clean start off). Handles up to <see cref="MqttUplinkConsumerOptions.Workers"/> messages at once
+/// from a bounded queue. Reconnects with doubling back-off. Also the node's downlink: requests are published to the
+/// meter's down topic, and while a session is open the node subscribes to that meter's up topic itself (subscription
+/// identifier 2) for the responses, which the shared subscription (identifier 1) leaves alone.
+/// </summary>
+public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
+{
+    private const uint SharedSubscription = 1;
+    private const uint SessionSubscription = 2;
+
+    private readonly MqttUplinkConsumerOptions _options;
+    private readonly MqttUplinkHandler _handler;
+    private readonly IMqttClient _client;
+    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _queue;
+    private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
+    private readonly SemaphoreSlim _subscribing = new(1, 1);
+    private readonly TimeProvider _time;
+    private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _connects;
+    private long _handled;
+    private long _unacknowledged;
+
+    public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _handler = new MqttUplinkHandler(sink, Sessions, uplink, _time);
+        _queue = Channel.CreateBounded<MqttApplicationMessageReceivedEventArgs>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += async e =>
+        {
+            e.AutoAcknowledge = false;
+            await _queue.Writer.WriteAsync(e).ConfigureAwait(false);
+        };
+        _client.DisconnectedAsync += _ =>
+        {
+            _disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    public MqttSessionRouter Sessions { get; } = new();
+
+    /// <summary>Successful connects (the first and every reconnect).</summary>
+    public long Connects => Interlocked.Read(ref _connects);
+
+    /// <summary>Messages handled and acknowledged.</summary>
+    public long Handled => Interlocked.Read(ref _handled);
+
+    /// <summary>Messages left unacknowledged for the broker to deliver again.</summary>
+    public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
+
+    /// <summary>Pushes handed to the pipeline.</summary>
+    public long Pushes => _handler.Pushes;
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connects, subscribes and consumes until cancelled, reconnecting with back-off (a node loop).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkAsync(cancellationToken)).ToArray();
+        var delay = _options.ReconnectMin;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (await TryConnectAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    delay = _options.ReconnectMin;
+                    await _disconnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMax.Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task OpenSessionAsync(MeterSystemTitle meter, CancellationToken cancellationToken = default)
+    {
+        await _subscribing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var count = _sessionSubscriptions.GetValueOrDefault(meter);
+            if (count == 0)
+            {
+                await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(MeterTopics.Up(meter), MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithSubscriptionIdentifier(SessionSubscription)
+                    .Build(), cancellationToken).ConfigureAwait(false);
+            }
+
+            _sessionSubscriptions[meter] = count + 1;
+        }
+        finally
+        {
+            _subscribing.Release();
+        }
+    }
+
+    public async Task CloseSessionAsync(MeterSystemTitle meter)
+    {
+        await _subscribing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var count = _sessionSubscriptions.GetValueOrDefault(meter) - 1;
+            if (count > 0)
+            {
+                _sessionSubscriptions[meter] = count;
+                return;
+            }
+
+            _sessionSubscriptions.TryRemove(meter, out _);
+            if (_client.IsConnected)
+            {
+                await _client.UnsubscribeAsync(MeterTopics.Up(meter)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _subscribing.Release();
+        }
+    }
+
+    public async Task PublishDownAsync(MeterSystemTitle meter, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(MeterTopics.Down(meter))
+            .WithPayload(payload.ToArray())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw new Meterline.Dlms.Links.DlmsLinkException($"The broker refused the request to meter {meter}: {result.ReasonCode}", isTransient: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+        _subscribing.Dispose();
+    }
+
+    private async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(_options.ClientId)
+            .WithCredentials(_options.UserName, _options.Password)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithReceiveMaximum((ushort)Math.Min(ushort.MaxValue, _options.QueueCapacity))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (_options.UseTls)
+        {
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (_options.AcceptAnyServerCertificate)
+                {
+                    tls.WithCertificateValidationHandler(_ => true);
+                }
+            });
+        }
+
+        try
+        {
+            _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var connected = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                return false;
+            }
+
+            var subscribe = new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(MeterTopics.SharedUp(_options.ShareGroup), MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithSubscriptionIdentifier(SharedSubscription)
+                .Build();
+            var subscribed = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+            if (subscribed.Items.Any(i => (int)i.ResultCode > (int)MqttClientSubscribeResultCode.GrantedQoS2))
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+
+            foreach (var meter in _sessionSubscriptions.Keys)
+            {
+                await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(MeterTopics.Up(meter), MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithSubscriptionIdentifier(SessionSubscription)
+                    .Build(), cancellationToken).ConfigureAwait(false);
+            }
+
+            Interlocked.Increment(ref _connects);
+            return true;
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        await foreach (var e in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            var message = e.ApplicationMessage;
+            if (!MeterTopics.TryParseUp(message.Topic, out var meter))
+            {
+                await AcknowledgeAsync(e, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid).ConfigureAwait(false);
+                continue;
+            }
+
+            var ids = message.SubscriptionIdentifiers;
+            var path = ids is null || ids.Count == 0 || (ids.Contains(SharedSubscription) && ids.Contains(SessionSubscription)) ? UplinkPath.All
+                : ids.Contains(SessionSubscription) ? UplinkPath.Responses : UplinkPath.Pushes;
+            UplinkResult result;
+            try
+            {
+                result = await _handler.HandleAsync(meter, "mqtt:" + meter, message.Payload.ToArray(), cancellationToken, path).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: leave it unacknowledged; the broker delivers it again to the group.
+                Interlocked.Increment(ref _unacknowledged);
+                continue;
+            }
+
+            if (result.Disposition == UplinkDisposition.Failed)
+            {
+                // Not stored now: no acknowledgement, and a reconnect so the broker delivers it again.
+                Interlocked.Increment(ref _unacknowledged);
+                if (_client.IsConnected)
+                {
+                    await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await AcknowledgeAsync(e, result.Disposition == UplinkDisposition.Accepted
+                ? MqttApplicationMessageReceivedReasonCode.Success
+                : MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, MqttApplicationMessageReceivedReasonCode code)
+    {
+        e.ReasonCode = code;
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _handled);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // The connection went: the broker delivers it again.
+            Interlocked.Increment(ref _unacknowledged);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace Meterline.HeadEnd.Mqtt.Uplink;
+
+/// <summary>How a head-end node uses an external broker (mosquitto, EMQX, HiveMQ).</summary>
+public sealed record MqttUplinkConsumerOptions
+{
+    public required string Host { get; init; }
+
+    public int Port { get; init; } = 1883;
+
+    public bool UseTls { get; init; }
+
+    /// <summary>For test brokers with self-signed certificates only.</summary>
+    public bool AcceptAnyServerCertificate { get; init; }
+
+    /// <summary>The node's user name at the broker (its ACL lets it read every up and write every down topic).</summary>
+    public required string UserName { get; init; }
+
+    public required string Password { get; init; }
+
+    /// <summary>The share name of the nodes splitting the uplink (<c>$share/{group}/meterline/+/up</c>).</summary>
+    public string ShareGroup { get; init; } = "meterline";
+
+    /// <summary>The node's client id: fixed per node, so its session (and unacknowledged messages) survive a reconnect.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>How long the broker keeps the node's session while it is away.</summary>
+    public TimeSpan SessionExpiry { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Messages handled at once (each waits for its commit before it is acknowledged).</summary>
+    public int Workers { get; init; } = 32;
+
+    /// <summary>Messages received and waiting for a worker; when full, the client stops reading from the broker.</summary>
+    public int QueueCapacity { get; init; } = 1024;
+
+    /// <summary>First and longest wait between reconnects (doubling).</summary>
+    public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Host);
+        ArgumentException.ThrowIfNullOrWhiteSpace(UserName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(ClientId);
+        ArgumentNullException.ThrowIfNull(Password);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, ushort.MaxValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectMin, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMax, ReconnectMin);
+        _ = Topics.MeterTopics.SharedUp(ShareGroup);
+    }
+}
