@@ -15,7 +15,7 @@ public sealed class CoapAttackTests
     public async Task Attack_AgainstTheIngress_RefusedCountedAndHonestPushesStillStored(AttackKind kind)
     {
         await using var headEnd = await CoapHeadEnd.StartAsync(1, speed: 3600, Start, push: false,
-            coap: new CoapIngressOptions { SourceRate = new TokenBucketSettings(200, 200) });
+            coap: new CoapIngressOptions { SourceRate = new TokenBucketSettings(50, 50) });
         var meters = await headEnd.RegisterAsync(_ => null);
         headEnd.RunPipeline();
         headEnd.RunIngress();
@@ -48,7 +48,9 @@ public sealed class CoapAttackTests
         var response = await new Meterline.Coap.Endpoints.CoapClient(client).RequestAsync(headEnd.Ingress.LocalEndPoint, Meterline.Coap.Messages.CoapCode.Post, "/dlms", push.Apdu).WaitAsync(CoapHeadEnd.Bound);
         await stop();
 
-        Assert.True(report.FramesSent > 1_000, $"{report.FramesSent} sent");
+        // Over the second at most 50 + 50 datagrams fit the source's bucket; a loaded machine sends fewer than the
+        // 2,000 asked for, but always more than that.
+        Assert.True(report.FramesSent > 200, $"{report.FramesSent} sent");
         Assert.True(headEnd.Ingress.Endpoint.RateLimited > 0);
         Assert.True(headEnd.Pipeline.Metrics.Rejected(IngestRejectReason.SourceRateLimited) > 0);
         Assert.Equal(Meterline.Coap.Messages.CoapCode.Changed, response.Code);
