@@ -93,7 +93,7 @@ public sealed class EmbeddedBrokerTests
         head.Readings.Close();
         await head.StartFleetAsync(1, speed: 900);
 
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Readings.Attempts > 0), "a batch at the writer");
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Readings.Attempts.Count > 0), "a batch at the writer");
         await Task.Delay(300);
         Assert.Equal(0, head.Fleet.Mqtt!.Sent);
         Assert.Equal(0, await head.Storage.Readings.CountReadingsAsync());

@@ -12,6 +12,8 @@ using Meterline.HeadEnd.Mqtt.Broker;
 using Meterline.HeadEnd.Mqtt.Credentials;
 using Meterline.HeadEnd.Mqtt.Links;
 using Meterline.HeadEnd.Provisioning;
+using Meterline.HeadEnd.Readings;
+using Meterline.HeadEnd.Testing;
 using Meterline.Simulator.Fleet;
 using Meterline.Simulator.Mqtt;
 using Meterline.Simulator.Push;
@@ -35,7 +37,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     private readonly List<Task> _running = [];
     private FleetSimulator? _fleet;
 
-    private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore readings, ConnectionGateOptions? gate, IngressGuardOptions? guard, TimeSpan batchDelay)
+    private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore<IReadingStore> readings, ConnectionGateOptions? gate, IngressGuardOptions? guard, TimeSpan batchDelay)
     {
         Directory = directory;
         Storage = storage;
@@ -61,7 +63,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
 
     public MeterProfile Profile { get; }
 
-    public GatedReadingStore Readings { get; }
+    public GatedReadingStore<IReadingStore> Readings { get; }
 
     public MeterKeyring Keyring { get; }
 
@@ -91,7 +93,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
         var storage = await HeadEndStorage.OpenAsync(Path.Combine(directory, "hes.db"));
         var keys = FileKeyProvider.Open(new FileKeyProviderOptions { KeyFile = Path.Combine(directory, "kek.bin"), CreateKeyFile = true });
         var audit = await AuditLog.OpenAsync(storage.Audit, TimeProvider.System);
-        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5));
+        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore<IReadingStore>(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5));
         head._running.Add(head.Pipeline.RunAsync(head._stop.Token));
         if (broker)
         {

@@ -20,7 +20,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public InMemoryMeterRepository Repository { get; } = new();
 
-    public GatedReadingStore Store { get; } = new();
+    public GatedReadingStore<InMemoryReadingStore> Store { get; } = new(new InMemoryReadingStore());
 
     public RecordingAuditLog Audit { get; } = new();
 

@@ -1,20 +1,20 @@
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
-using Meterline.HeadEnd.Testing;
-
-namespace Meterline.HeadEnd.Tests.Ingest;
+namespace Meterline.HeadEnd.Testing;
 
 /// <summary>
-/// An <see cref="InMemoryReadingStore"/> whose writes can be held at a gate and that records every batch it was
-/// asked to write (including failed ones).
+/// A reading store (in memory, or a real SQLite/PostgreSQL one) whose writes can be held at a gate — the batch writer
+/// blocks there until released — and that records every batch it was asked to write (including failed ones).
 /// </summary>
-internal sealed class GatedReadingStore : IReadingStore
+/// <typeparam name="TStore">The store written through.</typeparam>
+public sealed class GatedReadingStore<TStore>(TStore inner) : IReadingStore
+    where TStore : IReadingStore
 {
     private readonly Lock _lock = new();
     private readonly List<IngestBatch> _attempts = [];
     private TaskCompletionSource _gate = Open();
 
-    public InMemoryReadingStore Inner { get; } = new();
+    public TStore Inner { get; } = inner;
 
     /// <summary>Writes that reached the store (before the gate).</summary>
     public IReadOnlyList<IngestBatch> Attempts
