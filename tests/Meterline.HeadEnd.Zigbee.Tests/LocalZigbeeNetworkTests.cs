@@ -90,7 +90,9 @@ public sealed class LocalZigbeeNetworkTests
     [Fact]
     public async Task RunAsync_SerialLinkLost_EndsWithTheCoordinatorsErrorAndTheOpenerRefuses()
     {
-        var module = EmulatedCoordinator.StartOnPseudoTerminal(new EmulatedCoordinatorOptions { NodeDiscoveryTimeout = 5 });
+        // A discovery window of 3 s (NT = 30): the node's answer crosses the pty within it even on a loaded CI machine,
+        // where 0.5 s was once too short and discovery found nothing (this test is about losing the link, not about timing).
+        var module = EmulatedCoordinator.StartOnPseudoTerminal(new EmulatedCoordinatorOptions { NodeDiscoveryTimeout = 30 });
         module.AddNode(new XBeeAddress64(0x0013A2004D540001), new XBeeAddress16(0x0100), "MTL1");
         await using var zigbee = await LocalZigbeeNetwork.OpenAsync(new LocalZigbeeNetworkOptions { SerialPort = module.DevicePath! }, new RecordingFrameSink()).WaitAsync(ZigbeeHeadEnd.Bound);
         var running = zigbee.RunAsync(CancellationToken.None);
