@@ -21,17 +21,22 @@ namespace Meterline.HeadEnd.Zigbee;
 public sealed class LocalZigbeeNetwork : IAsyncDisposable
 {
     private readonly bool _discoverAtStart;
+    private readonly TimeSpan? _rediscoverEvery;
+    private readonly TimeProvider _timeProvider;
     private long _nodesDiscovered;
+    private long _discoveries;
     private long _discoveryFailures;
     private int _disposed;
 
-    private LocalZigbeeNetwork(XBeeCoordinator coordinator, ZigbeeConcentrator concentrator, IInboundFrameSink pushSink, LocalZigbeeNetworkOptions options)
+    private LocalZigbeeNetwork(XBeeCoordinator coordinator, ZigbeeConcentrator concentrator, IInboundFrameSink pushSink, LocalZigbeeNetworkOptions options, TimeProvider timeProvider)
     {
         Coordinator = coordinator;
         Concentrator = concentrator;
         LinkOpener = new LocalZigbeeLinkOpener(concentrator);
         PushAdapter = new ZigbeePushAdapter(concentrator.Pushes, pushSink, options.Pushes);
         _discoverAtStart = options.DiscoverAtStart;
+        _rediscoverEvery = options.RediscoverEvery;
+        _timeProvider = timeProvider;
     }
 
     public XBeeCoordinator Coordinator { get; }
@@ -44,10 +49,13 @@ public sealed class LocalZigbeeNetwork : IAsyncDisposable
     /// <summary>Hands the meters' pushes to the sink given at open; <see cref="RunAsync"/> runs it.</summary>
     public ZigbeePushAdapter PushAdapter { get; }
 
-    /// <summary>Nodes the start-up discovery found.</summary>
+    /// <summary>Nodes the latest completed discovery found.</summary>
     public long NodesDiscovered => Interlocked.Read(ref _nodesDiscovered);
 
-    /// <summary>Start-up discoveries that failed (the nodes are still learnt from their joins and first frames).</summary>
+    /// <summary>Discoveries completed, at start and since (<see cref="LocalZigbeeNetworkOptions.RediscoverEvery"/>).</summary>
+    public long Discoveries => Interlocked.Read(ref _discoveries);
+
+    /// <summary>Discoveries that failed (the nodes are still learnt from their joins and first frames).</summary>
     public long DiscoveryFailures => Interlocked.Read(ref _discoveryFailures);
 
     /// <summary>
@@ -72,7 +80,7 @@ public sealed class LocalZigbeeNetwork : IAsyncDisposable
         var coordinator = await XBeeCoordinator.OpenAsync(options.SerialPort, options.BaudRate, options.Coordinator, timeProvider, cancellationToken).ConfigureAwait(false);
         try
         {
-            return new LocalZigbeeNetwork(coordinator, new ZigbeeConcentrator(coordinator, options.Concentrator, timeProvider), pushSink, options);
+            return new LocalZigbeeNetwork(coordinator, new ZigbeeConcentrator(coordinator, options.Concentrator, timeProvider), pushSink, options, timeProvider ?? TimeProvider.System);
         }
         catch
         {
@@ -82,7 +90,8 @@ public sealed class LocalZigbeeNetwork : IAsyncDisposable
     }
 
     /// <summary>
-    /// Discovers the nodes (when <see cref="LocalZigbeeNetworkOptions.DiscoverAtStart"/>) and hands on pushes until
+    /// Discovers the nodes (when <see cref="LocalZigbeeNetworkOptions.DiscoverAtStart"/>, and again every
+    /// <see cref="LocalZigbeeNetworkOptions.RediscoverEvery"/>) and hands on pushes until
     /// cancelled (then returns normally) or until the network is disposed. When the coordinator's serial link fails, it
     /// stops and throws the coordinator's <see cref="XBeeException"/>.
     /// </summary>
@@ -90,7 +99,7 @@ public sealed class LocalZigbeeNetwork : IAsyncDisposable
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pushes = PushAdapter.RunAsync(stop.Token);
-        var discovery = _discoverAtStart ? DiscoverAsync(stop.Token) : Task.CompletedTask;
+        var discovery = DiscoverAsync(stop.Token);
         try
         {
             if (await Task.WhenAny(pushes, Coordinator.Completion).ConfigureAwait(false) != pushes)
@@ -120,10 +129,38 @@ public sealed class LocalZigbeeNetwork : IAsyncDisposable
 
     private async Task DiscoverAsync(CancellationToken cancellationToken)
     {
+        if (_discoverAtStart)
+        {
+            await DiscoverOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_rediscoverEvery is not { } every)
+        {
+            return;
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await DiscoverOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DiscoverOnceAsync(CancellationToken cancellationToken)
+    {
         try
         {
             var nodes = await Concentrator.DiscoverAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _nodesDiscovered, nodes.Count);
+            Interlocked.Exchange(ref _nodesDiscovered, nodes.Count);
+            Interlocked.Increment(ref _discoveries);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -106,6 +106,29 @@ public sealed class LocalZigbeeNetworkTests
     }
 
     [Fact]
+    public async Task RunAsync_RadioAppearsWithoutAJoin_FoundByTheNextDiscovery()
+    {
+        var module = EmulatedCoordinator.StartOnPseudoTerminal(new EmulatedCoordinatorOptions { NodeDiscoveryTimeout = 30 });
+        await using var _ = module;
+        module.AddNode(new XBeeAddress64(0x0013A2004D540001), new XBeeAddress16(0x0100), "MTL1");
+        var options = new LocalZigbeeNetworkOptions { SerialPort = module.DevicePath!, RediscoverEvery = TimeSpan.FromSeconds(1) };
+        await using var zigbee = await LocalZigbeeNetwork.OpenAsync(options, new RecordingFrameSink()).WaitAsync(ZigbeeHeadEnd.Bound);
+        using var stop = new CancellationTokenSource();
+        var running = zigbee.RunAsync(stop.Token);
+        await ZigbeeHeadEnd.UntilAsync(() => Task.FromResult(zigbee.Discoveries >= 1), "the start-up discovery completed");
+        Assert.Equal(1, zigbee.NodesDiscovered);
+
+        // A radio back from a power cut that never announces a join: only asking the network again finds it.
+        module.AddNode(new XBeeAddress64(0x0013A2004D540002), new XBeeAddress16(0x0200), "MTL2", announce: false);
+        await ZigbeeHeadEnd.UntilAsync(() => Task.FromResult(zigbee.NodesDiscovered == 2), "a later discovery found the second radio");
+
+        Assert.True(zigbee.Discoveries >= 2);
+        Assert.Equal(0, zigbee.DiscoveryFailures);
+        await stop.CancelAsync();
+        await running.WaitAsync(ZigbeeHeadEnd.Bound);
+    }
+
+    [Fact]
     public async Task RunAsync_Disposed_ReturnsNormally()
     {
         await using var module = EmulatedCoordinator.StartOnPseudoTerminal();
