@@ -13,7 +13,7 @@ public sealed class ExternalBrokerTests
 {
     private static readonly TimeSpan Bound = MqttHeadEnd.Bound;
 
-    private static async Task<(MqttHeadEnd Head, Mosquitto Broker, IReadOnlyList<Meters.Meter> Meters)> StartAsync(int meters, double speed, bool run = true)
+    internal static async Task<(MqttHeadEnd Head, Mosquitto Broker, IReadOnlyList<Meters.Meter> Meters)> StartAsync(int meters, double speed, bool run = true)
     {
         var head = await MqttHeadEnd.StartAsync(broker: false);
         // The fleet needs the broker's port and the broker the fleet's passwords: provision first, then start both.
@@ -24,7 +24,7 @@ public sealed class ExternalBrokerTests
         return (head, broker, registered);
     }
 
-    private static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId) =>
+    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId) =>
         new(head.Pipeline, new MqttUplinkConsumerOptions
         {
             Host = "127.0.0.1",
