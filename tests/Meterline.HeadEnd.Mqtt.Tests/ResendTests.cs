@@ -123,6 +123,60 @@ public sealed class ResendTests
         Assert.True(head.Fleet.Mqtt.Sent <= await StoredIntervalsAsync(head, meters), "every push mosquitto acknowledged is stored");
     }
 
+    /// <summary>
+    /// The node is away while two meters push through mosquitto; when it is back, mosquitto hands each meter's backlog
+    /// over back to back: handled in order (no later push committed ahead of an earlier one, which would make that one
+    /// a replay) and paced by the per-meter quota (10 at once, then 5 a second) instead of refused.
+    /// </summary>
+    [Fact]
+    public async Task Reconnect_BacklogAtMosquitto_HandledInOrderAndPacedByTheQuotaWithoutLoss()
+    {
+        var (head, broker, meters) = await ExternalBrokerTests.StartAsync(2, 1800, run: false, new IngressGuardOptions { PerMeter = new TokenBucketSettings(5, 10) });
+        await using var _ = head;
+        await using var __ = broker;
+        await using (var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1"))
+        {
+            // Subscribe once (the session and its shared subscription stay at mosquitto), then go away.
+            using var stop = new CancellationTokenSource();
+            var consuming = consumer.RunAsync(stop.Token);
+            await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsConnected), "the consumer subscribed");
+            await stop.CancelAsync();
+            await consuming.WaitAsync(Bound);
+        }
+
+        using var fleetStop = new CancellationTokenSource();
+        var fleet = head.Fleet.RunAsync(fleetStop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 40), "a backlog of forty pushes at mosquitto");
+        await fleetStop.CancelAsync();
+        await fleet.WaitAsync(Bound);
+        var sent = head.Fleet.Mqtt!.Sent;
+
+        // Back again: mosquitto hands over each meter's pushes back to back, in order.
+        await using var again = ExternalBrokerTests.Consumer(head, broker, "hes-1");
+        using var stopAgain = new CancellationTokenSource();
+        var consumingAgain = again.RunAsync(stopAgain.Token);
+        var deadline = DateTime.UtcNow + Bound;
+        while (DateTime.UtcNow < deadline && await StoredIntervalsAsync(head, meters) < sent)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await StoredIntervalsAsync(head, meters) >= sent, $"{await StoredIntervalsAsync(head, meters)} of {sent} stored; {Describe(head, again)}");
+        await stopAgain.CancelAsync();
+        await consumingAgain.WaitAsync(Bound);
+
+        Assert.Equal(0, head.Pipeline.Metrics.Rejected(IngestRejectReason.Replay));
+        Assert.Equal(sent, await StoredIntervalsAsync(head, meters));
+        Assert.True(again.Throttled > 0, "the backlog went over the quota and was paced");
+    }
+
+    private static string Describe(MqttHeadEnd head, Uplink.MqttUplinkConsumer consumer)
+    {
+        var metrics = head.Pipeline.Metrics;
+        return $"consumer handled {consumer.Handled}, unacknowledged {consumer.Unacknowledged}, redelivered {consumer.Redelivered}, connects {consumer.Connects}, pushes {consumer.Pushes}; "
+            + $"accepted {metrics.Accepted}, rejected [{string.Join(",", Enum.GetValues<IngestRejectReason>().Where(r => metrics.Rejected(r) > 0).Select(r => $"{r}={metrics.Rejected(r)}"))}], shed {metrics.Shed}";
+    }
+
     /// <summary>Waits for the first batch held at the writer and returns its block intervals.</summary>
     private static async Task<IReadOnlyList<DateTimeOffset>> HeldIntervalsAsync(MqttHeadEnd head)
     {

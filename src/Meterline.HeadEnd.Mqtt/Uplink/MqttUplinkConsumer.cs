@@ -41,6 +41,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private long _unacknowledged;
     private long _redelivered;
     private long _connection;
+    private long _throttled;
 
     public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
     {
@@ -84,6 +85,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
     /// <summary>Messages the broker delivered again (DUP set: sent before on a connection that ended unacknowledged).</summary>
     public long Redelivered => Interlocked.Read(ref _redelivered);
+
+    /// <summary>Attempts refused over a quota and tried again later (not acknowledged in between).</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
 
     /// <summary>Pushes handed to the pipeline.</summary>
     public long Pushes => _handler.Pushes;
@@ -289,7 +293,19 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             UplinkResult result;
             try
             {
-                result = await _handler.HandleAsync(meter, "mqtt:" + meter, message.Payload.ToArray(), cancellationToken, path).ConfigureAwait(false);
+                var payload = message.Payload.ToArray();
+                result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
+                var wait = _options.QuotaRetryMin;
+                while (result.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited)
+                {
+                    // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
+                    // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
+                    // meters wait behind it, as they wait behind a slow commit.
+                    Interlocked.Increment(ref _throttled);
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
+                    result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {

@@ -35,6 +35,14 @@ public sealed record MqttUplinkConsumerOptions
     /// <summary>How long sending one acknowledgement may take before the message is left to the broker to deliver again.</summary>
     public TimeSpan AcknowledgeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// First and longest wait (doubling) before a message refused over the meter's or source's quota is tried again;
+    /// it is not acknowledged meanwhile, so a backlog the broker hands over after the node was away is paced, not lost.
+    /// </summary>
+    public TimeSpan QuotaRetryMin { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan QuotaRetryMax { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>First and longest wait between reconnects (doubling).</summary>
     public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(250);
 
@@ -51,6 +59,8 @@ public sealed record MqttUplinkConsumerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AcknowledgeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(QuotaRetryMin, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(QuotaRetryMax, QuotaRetryMin);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectMin, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMax, ReconnectMin);
         _ = Topics.MeterTopics.SharedUp(ShareGroup);
