@@ -24,7 +24,7 @@ public sealed class FleetTests
         var dayOne = MqttHeadEnd.Start;
         var dayTwo = MqttHeadEnd.Start.AddDays(1);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(240);
         var complete = 0;
         while (DateTime.UtcNow < deadline && complete < meters.Count)
         {
