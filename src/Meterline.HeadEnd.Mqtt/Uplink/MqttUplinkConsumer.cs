@@ -19,8 +19,9 @@ namespace Meterline.HeadEnd.Mqtt.Uplink;
 /// fixed client id, clean start off). Handles up to <see cref="MqttUplinkConsumerOptions.Workers"/> messages at once,
 /// each worker with its own bounded queue; a meter's messages always go to the same worker, so they are handled one at
 /// a time in the order the broker delivered them (MQTT 5 §4.6) — a later push committed ahead of an earlier one would
-/// make the earlier one a refused replay. Reconnects with doubling back-off. Also the node's downlink: requests are published to the
-/// meter's down topic, and while a session is open the node subscribes to that meter's up topic itself (subscription
+/// make the earlier one a refused replay. A message over its meter's quota is tried again later rather than refused
+/// (the broker has acknowledged it to the meter already) while its worker's queue has room. Reconnects with doubling
+/// back-off. Also the node's downlink: requests are published to the meter's down topic, and while a session is open the node subscribes to that meter's up topic itself (subscription
 /// identifier 2) for the responses, which the shared subscription (identifier 1) leaves alone.
 /// </summary>
 public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
@@ -32,6 +33,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private readonly MqttUplinkHandler _handler;
     private readonly IMqttClient _client;
     private readonly Channel<ReceivedMessage>[] _queues;
+    private readonly int _queueCapacity;
     private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
     private readonly TimeProvider _time;
@@ -51,9 +53,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _handler = new MqttUplinkHandler(sink, Sessions, uplink, _time);
-        var perWorker = Math.Max(1, options.QueueCapacity / options.Workers);
+        _queueCapacity = Math.Max(1, options.QueueCapacity / options.Workers);
         _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<ReceivedMessage>(
-            new BoundedChannelOptions(perWorker) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
+            new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += async e =>
         {
@@ -296,11 +298,13 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                 var payload = message.Payload.ToArray();
                 result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
                 var wait = _options.QuotaRetryMin;
-                while (result.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited)
+                while (result.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited && queue.Count < _queueCapacity)
                 {
                     // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
                     // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
-                    // meters wait behind it, as they wait behind a slow commit.
+                    // meters wait behind it, as they wait behind a slow commit. Once this worker's queue is full the
+                    // wait would stop the whole connection (a flood through the broker would starve every meter), so
+                    // the message is refused then, as the embedded broker refuses it.
                     Interlocked.Increment(ref _throttled);
                     await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                     wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));

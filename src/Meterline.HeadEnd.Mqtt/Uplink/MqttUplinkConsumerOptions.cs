@@ -37,7 +37,9 @@ public sealed record MqttUplinkConsumerOptions
 
     /// <summary>
     /// First and longest wait (doubling) before a message refused over the meter's or source's quota is tried again;
-    /// it is not acknowledged meanwhile, so a backlog the broker hands over after the node was away is paced, not lost.
+    /// it is not acknowledged meanwhile, so a backlog the broker hands over after the node was away is paced, not lost
+    /// — while the worker's queue has room (when it is full, the message is refused, so that one meter's flood cannot
+    /// stop the connection).
     /// </summary>
     public TimeSpan QuotaRetryMin { get; init; } = TimeSpan.FromMilliseconds(250);
 
