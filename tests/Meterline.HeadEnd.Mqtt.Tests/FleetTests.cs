@@ -1,3 +1,4 @@
+using System.Globalization;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Readings;
 
@@ -6,17 +7,24 @@ namespace Meterline.HeadEnd.Mqtt.Tests;
 /// <summary>A fleet over the embedded broker.</summary>
 public sealed class FleetTests
 {
-    [Fact]
-    public async Task Push_HundredMetersForSixSimulatedHours_EveryIntervalStoredOnce()
-    {
-        // Six hours in 24 s: each meter pushes once a (real) second; all of them from 127.0.0.1.
-        await using var head = await MqttHeadEnd.StartAsync(guard: new IngressGuardOptions { PerMeter = new TokenBucketSettings(50, 500) }, gate: new ConnectionGateOptions { MaxConnectionsPerAddress = 200 });
-        var meters = await head.StartFleetAsync(100, speed: 900);
-        var from = MqttHeadEnd.Start.AddMinutes(15);
-        var to = MqttHeadEnd.Start.AddHours(6).AddMinutes(1);
-        const int intervals = 24;
+    private const int IntervalsPerDay = 96;
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// A hundred meters, all from 127.0.0.1, at 3,600× (a simulated day in 24 s: four pushes a second per meter).
+    /// The fleet's clock runs from the moment it is built, and a meter captures its first block at the first boundary
+    /// after it was made: at this speed making a hundred meters takes several 15-minute intervals, so the meters made
+    /// late have no block for the first intervals of day one (the "loss" seen before was that — every block a meter
+    /// captured was stored). Day two is a full day for every meter; day one must have no gap after each meter's first block.
+    /// </summary>
+    [Fact]
+    public async Task Push_HundredMetersForAFullSimulatedDay_EveryIntervalStoredOnce()
+    {
+        await using var head = await MqttHeadEnd.StartAsync(guard: new IngressGuardOptions { PerMeter = new TokenBucketSettings(50, 500) }, gate: new ConnectionGateOptions { MaxConnectionsPerAddress = 200 });
+        var meters = await head.StartFleetAsync(100, speed: 3600);
+        var dayOne = MqttHeadEnd.Start;
+        var dayTwo = MqttHeadEnd.Start.AddDays(1);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(240);
         var complete = 0;
         while (DateTime.UtcNow < deadline && complete < meters.Count)
         {
@@ -24,28 +32,47 @@ public sealed class FleetTests
             complete = 0;
             foreach (var meter in meters)
             {
-                if ((await head.Storage.Readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, from, to)).Count >= intervals)
+                if ((await IntervalsAsync(head, meter, dayTwo)).Count >= IntervalsPerDay)
                 {
                     complete++;
                 }
             }
         }
 
-        var first = await head.Storage.Readings.GetIntervalTimesAsync(meters[0].Id, Quantity.BlockImportEnergy, from, to);
-        var expected = Enumerable.Range(1, intervals).Select(i => MqttHeadEnd.Start.AddMinutes(15 * i)).ToList();
-        var missing = string.Join(",", expected.Except(first).Take(10).Select(t => t.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)));
-        var reasons = string.Join(",", Enum.GetValues<IngestRejectReason>().Where(r => head.Pipeline.Metrics.Rejected(r) > 0).Select(r => $"{r}={head.Pipeline.Metrics.Rejected(r)}"));
-        Assert.True(meters.Count == complete, $"{complete} complete; {head.Fleet.Snapshot()}; first meter {first.Count} intervals, missing {missing}; rejected {reasons}; readings {await head.Storage.Readings.CountReadingsAsync()}");
+        var missing = new List<string>();
         foreach (var meter in meters)
         {
-            var times = await head.Storage.Readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, from, to);
-            Assert.Equal(intervals, times.Count);
-            Assert.Equal(intervals, times.Distinct().Count());
+            var times = await IntervalsAsync(head, meter, dayTwo);
+            if (times.Count < IntervalsPerDay)
+            {
+                missing.Add($"{meter.Serial} lacks {string.Join(",", Day(dayTwo).Except(times).Take(8).Select(t => t.ToString("HH:mm", CultureInfo.InvariantCulture)))}");
+            }
         }
 
-        Assert.Equal(0, head.Pipeline.Metrics.RejectedTotal);
-        Assert.Equal(0, head.Pipeline.Metrics.Rejected(IngestRejectReason.Replay));
+        var metrics = head.Pipeline.Metrics;
+        var reasons = string.Join(",", Enum.GetValues<IngestRejectReason>().Where(r => metrics.Rejected(r) > 0).Select(r => $"{r}={metrics.Rejected(r)}"));
+        Assert.True(complete == meters.Count,
+            $"{complete} of {meters.Count} meters complete on day two; {string.Join("; ", missing.Take(10))}; rejected [{reasons}]; accepted {metrics.Accepted}, shed {metrics.Shed}, "
+            + $"write failures {metrics.WriteFailures}; MQTT sink acknowledged {head.Fleet.Mqtt!.Sent}, not acknowledged {head.Fleet.Mqtt.Failed}; {head.Fleet.Snapshot()}");
+        foreach (var meter in meters)
+        {
+            var second = await IntervalsAsync(head, meter, dayTwo);
+            Assert.Equal(Day(dayTwo), second);
+
+            // Day one: from the meter's first block to midnight, without a gap.
+            var first = await IntervalsAsync(head, meter, dayOne);
+            Assert.NotEmpty(first);
+            Assert.Equal(Day(dayOne).SkipWhile(t => t < first[0]), first);
+        }
+
+        Assert.Equal(0, metrics.RejectedTotal);
         Assert.Equal(0, head.Fleet.Snapshot().PushesDropped);
         Assert.Equal(100, head.Broker!.Logins);
     }
+
+    /// <summary>The day's interval ends: 00:15 to 24:00.</summary>
+    private static List<DateTimeOffset> Day(DateTimeOffset day) => [.. Enumerable.Range(1, IntervalsPerDay).Select(i => day.AddMinutes(15 * i))];
+
+    private static async Task<List<DateTimeOffset>> IntervalsAsync(MqttHeadEnd head, Meters.Meter meter, DateTimeOffset day) =>
+        [.. (await head.Storage.Readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, day.AddMinutes(15), day.AddDays(1).AddMinutes(1))).Order()];
 }

@@ -11,15 +11,16 @@ internal sealed class Mosquitto : IAsyncDisposable
 {
     public const string HeadEndUser = "meterline-hes";
 
-    private readonly Process _process;
     private readonly string _directory;
+    private readonly Queue<string> _log = new();
+    private Process _process;
 
-    private Mosquitto(Process process, string directory, int port, string headEndPassword)
+    private Mosquitto(string directory, int port, string headEndPassword)
     {
-        _process = process;
         _directory = directory;
         Endpoint = new IPEndPoint(IPAddress.Loopback, port);
         HeadEndPassword = headEndPassword;
+        _process = Launch(directory);
     }
 
     public IPEndPoint Endpoint { get; }
@@ -34,28 +35,96 @@ internal sealed class Mosquitto : IAsyncDisposable
         var port = FreePort();
         var headEndPassword = Credentials.MqttPassword.Generate();
         MosquittoConfig.Write(directory, meters, [(HeadEndUser, headEndPassword)], MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName));
+        var broker = new Mosquitto(directory, port, headEndPassword);
+        try
+        {
+            await broker.UntilListeningAsync();
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+
+        return broker;
+    }
+
+    /// <summary>
+    /// Stops mosquitto as an operator's restart does (SIGTERM: it writes its persistence file and exits) and starts it
+    /// again on the same port and files, <paramref name="down"/> later.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan down)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
+        Assert.Equal(0, _process.ExitCode);
+        _process.Dispose();
+        await Task.Delay(down);
+        _process = Launch(_directory);
+        await UntilListeningAsync();
+    }
+
+    /// <summary>Starts mosquitto, draining its log (a full pipe would stall it) and keeping the last lines for failure messages.</summary>
+    private Process Launch(string directory)
+    {
         var process = Process.Start(new ProcessStartInfo(Executable, ["-c", Path.Combine(directory, MosquittoConfig.ConfigFileName)])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         })!;
-        var broker = new Mosquitto(process, directory, port, headEndPassword);
+        process.ErrorDataReceived += (_, e) => Log(e.Data);
+        process.OutputDataReceived += (_, e) => Log(e.Data);
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private void Log(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > 20)
+            {
+                _log.Dequeue();
+            }
+        }
+    }
+
+    private string LastLog()
+    {
+        lock (_log)
+        {
+            return string.Join(Environment.NewLine, _log);
+        }
+    }
+
+    private async Task UntilListeningAsync()
+    {
         var deadline = DateTime.UtcNow + MqttHeadEnd.Bound;
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                var error = await process.StandardError.ReadToEndAsync();
-                await broker.DisposeAsync();
-                Assert.Fail($"mosquitto exited: {error}");
+                await _process.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
+                Assert.Fail($"mosquitto exited: {LastLog()}");
             }
 
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return broker;
+                await probe.ConnectAsync(Endpoint);
+                return;
             }
             catch (SocketException)
             {
@@ -63,7 +132,6 @@ internal sealed class Mosquitto : IAsyncDisposable
             }
         }
 
-        await broker.DisposeAsync();
         throw new TimeoutException("mosquitto did not listen in time");
     }
 

@@ -34,8 +34,12 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _fleetStop = new();
     private readonly List<Task> _running = [];
+    private readonly List<Task> _fleetRunning = [];
     private FleetSimulator? _fleet;
+    private bool _ownsDirectory = true;
+    private bool _crashed;
 
     private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore<IReadingStore> readings, ConnectionGateOptions? gate, IngressGuardOptions? guard, TimeSpan batchDelay)
     {
@@ -49,7 +53,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
         Decoder = new DlmsPushDecoder(Keyring, [profile]);
         Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), Decoder, readings, storage.Meters, audit, new IngestPipelineOptions { MaxBatchDelay = batchDelay, Guard = guard ?? new IngressGuardOptions() });
         Gate = new ConnectionGate(Pipeline, gate);
-        Credentials = new MqttCredentialStore(storage.Keys, keys, Pipeline.Directory);
+        Credentials = new MqttCredentialStore(storage.Keys, keys, Pipeline.Directory, audit);
         Allocator = new OutgoingCounterAllocator(storage.Counters, audit);
     }
 
@@ -87,13 +91,18 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
 
     /// <summary>Opens the head-end and starts its pipeline, and the embedded broker unless <paramref name="broker"/> is false.</summary>
     /// <param name="guard">The ingress guard's limits (fast-running fleets push more often than the default per-meter rate allows).</param>
-    public static async Task<MqttHeadEnd> StartAsync(bool broker = true, MqttBrokerOptions? options = null, ConnectionGateOptions? gate = null, IngressGuardOptions? guard = null, TimeSpan? batchDelay = null)
+    /// <param name="directory">The directory of a node that crashed (<see cref="CrashAsync"/>): this node opens its database and keys; that node keeps the directory.</param>
+    public static async Task<MqttHeadEnd> StartAsync(bool broker = true, MqttBrokerOptions? options = null, ConnectionGateOptions? gate = null, IngressGuardOptions? guard = null, TimeSpan? batchDelay = null, string? directory = null)
     {
-        var directory = System.IO.Directory.CreateTempSubdirectory("meterline-mqtt-").FullName;
+        var owns = directory is null;
+        directory ??= System.IO.Directory.CreateTempSubdirectory("meterline-mqtt-").FullName;
         var storage = await HeadEndStorage.OpenAsync(Path.Combine(directory, "hes.db"));
         var keys = FileKeyProvider.Open(new FileKeyProviderOptions { KeyFile = Path.Combine(directory, "kek.bin"), CreateKeyFile = true });
         var audit = await AuditLog.OpenAsync(storage.Audit, TimeProvider.System);
-        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore<IReadingStore>(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5));
+        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore<IReadingStore>(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5))
+        {
+            _ownsDirectory = owns,
+        };
         head._running.Add(head.Pipeline.RunAsync(head._stop.Token));
         if (broker)
         {
@@ -122,7 +131,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
         var registered = await RegisterAsync();
         if (run)
         {
-            _running.Add(_fleet.RunAsync(_stop.Token));
+            _fleetRunning.Add(_fleet.RunAsync(_fleetStop.Token));
         }
 
         return registered;
@@ -175,20 +184,35 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
 
     public async Task<IReadOnlyList<AuditRecord>> AuditAsync() => await Storage.Audit.GetRecentAsync(null, 1000);
 
+    /// <summary>
+    /// Stops the node as a crash would, keeping its directory (database, keys) and its fleet running: the broker's
+    /// connections drop first (no PUBACK for anything in hand), then the pipeline stops without releasing a held
+    /// writer, so nothing in hand is committed.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        _crashed = true;
+        if (Broker is not null)
+        {
+            await Broker.DisposeAsync();
+            Broker = null;
+        }
+
+        await StopNodeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        Readings.Release();
-        foreach (var running in _running)
+        await _fleetStop.CancelAsync();
+        foreach (var running in _fleetRunning)
         {
-            try
-            {
-                await running.WaitAsync(Bound);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped mid-commit (the batch writer's store call saw the stop): the way out, not a failure.
-            }
+            await running.WaitAsync(Bound);
+        }
+
+        if (!_crashed)
+        {
+            Readings.Release();
+            await StopNodeAsync();
         }
 
         if (_fleet is not null)
@@ -201,12 +225,38 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
             await Broker.DisposeAsync();
         }
 
+        _stop.Dispose();
+        _fleetStop.Dispose();
+        if (_ownsDirectory)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    private async Task StopNodeAsync()
+    {
+        await _stop.CancelAsync();
+        foreach (var running in _running)
+        {
+            try
+            {
+                await running.WaitAsync(Bound);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped mid-commit (the batch writer's store call saw the stop): the way out, not a failure.
+            }
+        }
+
+        if (Broker is not null)
+        {
+            await Broker.StopAsync();
+        }
+
         Pipeline.Dispose();
         Decoder.Dispose();
         KeyProvider.Dispose();
         Audit.Dispose();
         await Storage.DisposeAsync();
-        _stop.Dispose();
-        System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

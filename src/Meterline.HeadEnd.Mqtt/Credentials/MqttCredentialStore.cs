@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
@@ -9,20 +11,34 @@ namespace Meterline.HeadEnd.Mqtt.Credentials;
 /// <summary>
 /// Meters' MQTT passwords, kept like their DLMS keys: wrapped by the node's <see cref="IKeyProvider"/> (bound to the
 /// meter and <see cref="MeterKeyKind.MqttPassword"/>) in the <see cref="IMeterKeyStore"/>, never in plain text. A
-/// password is issued once per meter at provisioning (<see cref="IssueAsync"/>) and handed out only then (for the
-/// installation document and the simulator's provisioning file); <see cref="VerifyAsync"/> checks a CONNECT's
-/// credentials with <see cref="CryptographicOperations.FixedTimeEquals"/>.
+/// password is issued at provisioning (<see cref="IssueAsync"/>, or imported with the meter's keys) and handed out only
+/// then (for the installation document and the simulator's provisioning file); <see cref="VerifyAsync"/> checks a
+/// CONNECT's credentials with <see cref="CryptographicOperations.FixedTimeEquals"/>.
+/// <para>
+/// Passwords have versions of their own, stored in the key store's generation column: one imported with the meter's
+/// keys sits at that key generation, one issued later at the next version above every password the meter has. Only
+/// the highest version is accepted, so re-issuing a password retires the old one at once. DLMS key rotations store new
+/// DLMS keys only and leave the password as it is.
+/// </para>
 /// </summary>
 public sealed class MqttCredentialStore
 {
-    /// <summary>The key generation a password issued after provisioning is stored under (one imported with the meter's keys is stored with them).</summary>
+    /// <summary>The version of a meter's first password when it has none stored with its keys.</summary>
     public const int Generation = 1;
+
+    /// <summary>The audit action of a password issued or imported here (its subject the meter id, its detail the version; never the password).</summary>
+    public const string IssuedAction = "meter.mqtt-password-issued";
+
+    /// <summary>Versions looked at above the meter's key generation (passwords re-issued since, by any process).</summary>
+    private const int MaxVersionsAhead = 64;
 
     private readonly IMeterKeyStore _keys;
     private readonly IKeyProvider _provider;
     private readonly MeterDirectory _directory;
+    private readonly IAuditLog? _audit;
+    private readonly ConcurrentDictionary<MeterId, int> _versions = new();
 
-    public MqttCredentialStore(IMeterKeyStore keys, IKeyProvider provider, MeterDirectory directory)
+    public MqttCredentialStore(IMeterKeyStore keys, IKeyProvider provider, MeterDirectory directory, IAuditLog? audit = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(provider);
@@ -30,18 +46,22 @@ public sealed class MqttCredentialStore
         _keys = keys;
         _provider = provider;
         _directory = directory;
+        _audit = audit;
     }
 
-    /// <summary>Creates and stores (wrapped) a fresh password for a meter; returns it, for the meter's installation only.</summary>
-    public async Task<string> IssueAsync(MeterId meter, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates and stores (wrapped) a fresh password for a meter, as its newest version — the one it had is refused
+    /// from then on; returns it, for the meter's installation only.
+    /// </summary>
+    public async Task<string> IssueAsync(MeterId meter, string actor = "system", CancellationToken cancellationToken = default)
     {
         var password = MqttPassword.Generate();
-        await ImportAsync(meter, password, cancellationToken).ConfigureAwait(false);
+        await ImportAsync(meter, password, actor, cancellationToken).ConfigureAwait(false);
         return password;
     }
 
-    /// <summary>Stores (wrapped) the password a meter was provisioned with (from a provisioning file); at least 16 characters.</summary>
-    public async Task ImportAsync(MeterId meter, string password, CancellationToken cancellationToken = default)
+    /// <summary>Stores (wrapped) the password a meter was provisioned with (from a provisioning file) as its newest version; at least 22 characters.</summary>
+    public async Task ImportAsync(MeterId meter, string password, string actor = "system", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(password);
         if (password.Length < MeterKeySet.MinMqttPasswordLength)
@@ -49,23 +69,31 @@ public sealed class MqttCredentialStore
             throw new ArgumentException("An MQTT password has at least 22 characters (128 bits and more when random).", nameof(password));
         }
 
+        var registered = _directory.TryGet(meter, out var known) ? known.KeyGeneration : Generation;
+        var version = (await CurrentAsync(meter, registered, cancellationToken).ConfigureAwait(false))?.Generation + 1 ?? Generation;
         var secret = MqttPassword.ToBytes(password);
         try
         {
-            var binding = new KeyBinding(meter, MeterKeyKind.MqttPassword, Generation);
-            var stored = new StoredMeterKey(meter, MeterKeyKind.MqttPassword, Generation, _provider.Wrap(binding, secret), _provider.Fingerprint(secret));
+            var binding = new KeyBinding(meter, MeterKeyKind.MqttPassword, version);
+            var stored = new StoredMeterKey(meter, MeterKeyKind.MqttPassword, version, _provider.Wrap(binding, secret), _provider.Fingerprint(secret));
             await _keys.SaveAsync([stored], cancellationToken).ConfigureAwait(false);
+            _versions[meter] = version;
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
         }
+
+        if (_audit is not null)
+        {
+            await _audit.AppendAsync(actor, IssuedAction, meter.ToString(), new AuditDetail().Add("version", version).ToString(), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
-    /// The registered meter whose system title is <paramref name="userName"/> and whose stored password is
+    /// The registered meter whose system title is <paramref name="userName"/> and whose newest stored password is
     /// <paramref name="password"/>; null when the user name is no registered meter, it has no MQTT password, or the
-    /// password differs.
+    /// password differs (an older version of it too).
     /// </summary>
     public async Task<Meter?> VerifyAsync(string? userName, ReadOnlyMemory<byte> password, CancellationToken cancellationToken = default)
     {
@@ -74,18 +102,7 @@ public sealed class MqttCredentialStore
             return null;
         }
 
-        // Imported with the meter's keys (its generation then), or issued later (generation 1).
-        StoredMeterKey? stored = null;
-        foreach (var generation in meter.KeyGeneration == Generation ? [Generation] : new[] { meter.KeyGeneration, Generation })
-        {
-            stored = (await _keys.GetAsync(meter.Id, generation, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
-            if (stored is not null)
-            {
-                break;
-            }
-        }
-
-        if (stored is null)
+        if (await CurrentAsync(meter.Id, meter.KeyGeneration, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;
         }
@@ -99,5 +116,36 @@ public sealed class MqttCredentialStore
         {
             CryptographicOperations.ZeroMemory(plain);
         }
+    }
+
+    /// <summary>
+    /// The meter's newest password: versions are looked up from the newest one known here (1 at first) through the
+    /// meter's key generation (a password imported with its keys sits there), then on upwards while there are more (one
+    /// issued by another process since). A handful of key look-ups per CONNECT.
+    /// </summary>
+    private async Task<StoredMeterKey?> CurrentAsync(MeterId meter, int keyGeneration, CancellationToken cancellationToken)
+    {
+        StoredMeterKey? newest = null;
+        var from = _versions.TryGetValue(meter, out var known) ? known : Generation;
+        var last = Math.Max(from, keyGeneration) + MaxVersionsAhead;
+        for (var version = from; version <= last; version++)
+        {
+            var stored = (await _keys.GetAsync(meter, version, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
+            if (stored is not null)
+            {
+                newest = stored;
+            }
+            else if (version >= keyGeneration)
+            {
+                break;
+            }
+        }
+
+        if (newest is not null)
+        {
+            _versions.AddOrUpdate(meter, newest.Generation, (_, v) => Math.Max(v, newest.Generation));
+        }
+
+        return newest;
     }
 }

@@ -10,8 +10,9 @@ namespace Meterline.HeadEnd.Mqtt.Mosquitto;
 /// The files a mosquitto 2.0 broker needs to carry Meterline's meters: the password file (one <c>$7$</c> line per meter
 /// and one for each head-end node), the ACL file (a meter writes only <c>meterline/%u/up</c> and reads only
 /// <c>meterline/%u/down</c>; head-end nodes read every up and write every down), and a mosquitto.conf with
-/// <c>per_listener_settings</c>, <c>set_tcp_nodelay true</c>, no anonymous access, and a TLS listener when certificate
-/// paths are given. The password file holds secrets: it is written readable by its owner only.
+/// <c>per_listener_settings</c>, <c>set_tcp_nodelay true</c>, no anonymous access, persistence in the configuration's
+/// directory (a restarted broker still holds what it acknowledged to meters and not yet delivered to a head-end node),
+/// and a TLS listener when certificate paths are given. The password file holds secrets: it is written readable by its owner only.
 /// </summary>
 public static class MosquittoConfig
 {
@@ -52,7 +53,9 @@ public static class MosquittoConfig
 
         text
             .AppendLine("per_listener_settings true")
-            .AppendLine("persistence false")
+            .AppendLine("persistence true")
+            .AppendLine(CultureInfo.InvariantCulture, $"persistence_location {Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))}/")
+            .AppendLine("autosave_interval 60")
             .AppendLine("max_inflight_messages 100")
             .AppendLine("max_queued_messages 1000")
             .AppendLine()

@@ -16,9 +16,12 @@ namespace Meterline.HeadEnd.Mqtt.Uplink;
 /// <c>$share/{group}/meterline/+/up</c> (MQTT 5, QoS 1) so that the nodes of a group split the meters' pushes, and
 /// acknowledges each message manually, only after the pipeline committed it (or refused it for good); a message the
 /// pipeline failed is not acknowledged, and the node reconnects so the broker delivers it again (its session is kept:
-/// fixed client id, clean start off). Handles up to <see cref="MqttUplinkConsumerOptions.Workers"/> messages at once
-/// from a bounded queue. Reconnects with doubling back-off. Also the node's downlink: requests are published to the
-/// meter's down topic, and while a session is open the node subscribes to that meter's up topic itself (subscription
+/// fixed client id, clean start off). Handles up to <see cref="MqttUplinkConsumerOptions.Workers"/> messages at once,
+/// each worker with its own bounded queue; a meter's messages always go to the same worker, so they are handled one at
+/// a time in the order the broker delivered them (MQTT 5 §4.6) — a later push committed ahead of an earlier one would
+/// make the earlier one a refused replay. A message over its meter's quota is tried again later rather than refused
+/// (the broker has acknowledged it to the meter already) while its worker's queue has room. Reconnects with doubling
+/// back-off. Also the node's downlink: requests are published to the meter's down topic, and while a session is open the node subscribes to that meter's up topic itself (subscription
 /// identifier 2) for the responses, which the shared subscription (identifier 1) leaves alone.
 /// </summary>
 public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
@@ -29,7 +32,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private readonly MqttUplinkConsumerOptions _options;
     private readonly MqttUplinkHandler _handler;
     private readonly IMqttClient _client;
-    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _queue;
+    private readonly Channel<ReceivedMessage>[] _queues;
+    private readonly int _queueCapacity;
     private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
     private readonly TimeProvider _time;
@@ -37,6 +41,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private long _connects;
     private long _handled;
     private long _unacknowledged;
+    private long _redelivered;
+    private long _connection;
+    private long _throttled;
 
     public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
     {
@@ -46,12 +53,19 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _handler = new MqttUplinkHandler(sink, Sessions, uplink, _time);
-        _queue = Channel.CreateBounded<MqttApplicationMessageReceivedEventArgs>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _queueCapacity = Math.Max(1, options.QueueCapacity / options.Workers);
+        _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<ReceivedMessage>(
+            new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += async e =>
         {
             e.AutoAcknowledge = false;
-            await _queue.Writer.WriteAsync(e).ConfigureAwait(false);
+            if (e.ApplicationMessage.Dup)
+            {
+                Interlocked.Increment(ref _redelivered);
+            }
+
+            await _queues[WorkerOf(e.ApplicationMessage.Topic)].Writer.WriteAsync(new ReceivedMessage(e, Interlocked.Read(ref _connection))).ConfigureAwait(false);
         };
         _client.DisconnectedAsync += _ =>
         {
@@ -71,6 +85,12 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     /// <summary>Messages left unacknowledged for the broker to deliver again.</summary>
     public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
 
+    /// <summary>Messages the broker delivered again (DUP set: sent before on a connection that ended unacknowledged).</summary>
+    public long Redelivered => Interlocked.Read(ref _redelivered);
+
+    /// <summary>Attempts refused over a quota and tried again later (not acknowledged in between).</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
     /// <summary>Pushes handed to the pipeline.</summary>
     public long Pushes => _handler.Pushes;
 
@@ -79,7 +99,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     /// <summary>Connects, subscribes and consumes until cancelled, reconnecting with back-off (a node loop).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkAsync(cancellationToken)).ToArray();
+        var workers = _queues.Select(q => WorkAsync(q.Reader, cancellationToken)).ToArray();
         var delay = _options.ReconnectMin;
         try
         {
@@ -101,7 +121,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         }
         finally
         {
-            _queue.Writer.TryComplete();
+            CompleteQueues();
             await Task.WhenAll(workers).ConfigureAwait(false);
             if (_client.IsConnected)
             {
@@ -171,7 +191,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        CompleteQueues();
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
@@ -207,6 +227,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         try
         {
             _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Messages from here on belong to the new connection; those still in hand from the last one cannot be
+            // acknowledged any more (the broker delivers them again, DUP set).
+            Interlocked.Increment(ref _connection);
             var connected = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
             if (connected.ResultCode != MqttClientConnectResultCode.Success)
             {
@@ -241,15 +264,28 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         }
     }
 
-    private async Task WorkAsync(CancellationToken cancellationToken)
+    /// <summary>The worker of a topic's meter (anything else goes to the first).</summary>
+    private int WorkerOf(string topic) =>
+        MeterTopics.TryParseUp(topic, out var meter) ? (int)(meter.Value % (ulong)_queues.Length) : 0;
+
+    private void CompleteQueues()
+    {
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<ReceivedMessage> queue, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        await foreach (var e in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var received in queue.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            var e = received.Args;
             var message = e.ApplicationMessage;
             if (!MeterTopics.TryParseUp(message.Topic, out var meter))
             {
-                await AcknowledgeAsync(e, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid).ConfigureAwait(false);
+                await AcknowledgeAsync(received, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid).ConfigureAwait(false);
                 continue;
             }
 
@@ -259,7 +295,21 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             UplinkResult result;
             try
             {
-                result = await _handler.HandleAsync(meter, "mqtt:" + meter, message.Payload.ToArray(), cancellationToken, path).ConfigureAwait(false);
+                var payload = message.Payload.ToArray();
+                result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
+                var wait = _options.QuotaRetryMin;
+                while (result.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited && queue.Count < _queueCapacity)
+                {
+                    // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
+                    // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
+                    // meters wait behind it, as they wait behind a slow commit. Once this worker's queue is full the
+                    // wait would stop the whole connection (a flood through the broker would starve every meter), so
+                    // the message is refused then, as the embedded broker refuses it.
+                    Interlocked.Increment(ref _throttled);
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
+                    result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -280,21 +330,29 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                 continue;
             }
 
-            await AcknowledgeAsync(e, result.Disposition == UplinkDisposition.Accepted
+            await AcknowledgeAsync(received, result.Disposition == UplinkDisposition.Accepted
                 ? MqttApplicationMessageReceivedReasonCode.Success
                 : MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError).ConfigureAwait(false);
         }
     }
 
-    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, MqttApplicationMessageReceivedReasonCode code)
+    private async Task AcknowledgeAsync(ReceivedMessage received, MqttApplicationMessageReceivedReasonCode code)
     {
-        e.ReasonCode = code;
+        if (received.Connection != Interlocked.Read(ref _connection) || !_client.IsConnected)
+        {
+            // Its connection is gone: the broker delivers it again on this one (DUP), where it is handled anew.
+            Interlocked.Increment(ref _unacknowledged);
+            return;
+        }
+
+        received.Args.ReasonCode = code;
+        using var timeout = new CancellationTokenSource(_options.AcknowledgeTimeout, _time);
         try
         {
-            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+            await received.Args.AcknowledgeAsync(timeout.Token).ConfigureAwait(false);
             Interlocked.Increment(ref _handled);
         }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
         {
             // The connection went: the broker delivers it again.
             Interlocked.Increment(ref _unacknowledged);

@@ -26,11 +26,24 @@ public sealed record MqttUplinkConsumerOptions
     /// <summary>How long the broker keeps the node's session while it is away.</summary>
     public TimeSpan SessionExpiry { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>Messages handled at once (each waits for its commit before it is acknowledged).</summary>
+    /// <summary>Messages handled at once (each waits for its commit before it is acknowledged); one meter's messages always go to the same worker, in order.</summary>
     public int Workers { get; init; } = 32;
 
-    /// <summary>Messages received and waiting for a worker; when full, the client stops reading from the broker.</summary>
+    /// <summary>Messages received and waiting for a worker, split evenly over the workers' queues; when one is full, the client stops reading from the broker.</summary>
     public int QueueCapacity { get; init; } = 1024;
+
+    /// <summary>How long sending one acknowledgement may take before the message is left to the broker to deliver again.</summary>
+    public TimeSpan AcknowledgeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// First and longest wait (doubling) before a message refused over the meter's or source's quota is tried again;
+    /// it is not acknowledged meanwhile, so a backlog the broker hands over after the node was away is paced, not lost
+    /// — while the worker's queue has room (when it is full, the message is refused, so that one meter's flood cannot
+    /// stop the connection).
+    /// </summary>
+    public TimeSpan QuotaRetryMin { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan QuotaRetryMax { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>First and longest wait between reconnects (doubling).</summary>
     public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -47,6 +60,9 @@ public sealed record MqttUplinkConsumerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, ushort.MaxValue);
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AcknowledgeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(QuotaRetryMin, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(QuotaRetryMax, QuotaRetryMin);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectMin, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMax, ReconnectMin);
         _ = Topics.MeterTopics.SharedUp(ShareGroup);

@@ -110,7 +110,7 @@ internal sealed class MqttMeterClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Publishes one push at QoS 1; true only for a successful PUBACK.</summary>
+    /// <summary>Publishes one push at QoS 1; true only for a PUBACK with reason code Success (0x00).</summary>
     public async Task<bool> PublishAsync(ReadOnlyMemory<byte> apdu, CancellationToken cancellationToken)
     {
         if (!await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false))
@@ -158,8 +158,11 @@ internal sealed class MqttMeterClient : IAsyncDisposable
         timeout.CancelAfter(_options.PublishTimeout);
         try
         {
+            // Only Success is a delivery: MQTTnet's IsSuccess also takes 0x10 No matching subscribers, which an external
+            // broker answers while no head-end node is subscribed (just after the broker restarted) — the push reached
+            // nobody, so the meter keeps it and sends it again.
             var result = await _client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
-            return result.IsSuccess;
+            return result.ReasonCode == MqttClientPublishReasonCode.Success;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
