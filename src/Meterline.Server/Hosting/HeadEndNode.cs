@@ -213,7 +213,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             throw new InvalidDataException($"No meter profiles (*.json) in {Path.GetFullPath(options.ProfilesDirectory)}.");
         }
 
-        var tariffs = options.Tariffs is { } tariffFile ? await TariffCatalogReader.ReadFileAsync(tariffFile, cancellationToken).ConfigureAwait(false) : TariffCatalog.Empty;
+        var tariffs = options.Tariffs is { } tariffFile ? await LoadTariffsAsync(tariffFile, cancellationToken).ConfigureAwait(false) : TariffCatalog.Empty;
         var storage = await HeadEndStorage.OpenAsync(options.Database, new StorageOptions { TimeProvider = options.TimeProvider }, cancellationToken).ConfigureAwait(false);
         IKeyProvider? keys = null;
         AuditLog? audit = null;
@@ -297,6 +297,19 @@ public sealed class HeadEndNode : IAsyncDisposable
         }
 
         Attach(await OpenZigbeeAsync(serialPort, Options with { ZigbeeBaudRate = baudRate }, Pipeline, cancellationToken).ConfigureAwait(false), serialPort);
+    }
+
+    /// <summary>The tariff file; one that is not valid stops the start with every error and its JSON path.</summary>
+    private static async Task<TariffCatalog> LoadTariffsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TariffCatalogReader.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TariffValidationException e)
+        {
+            throw new InvalidDataException($"Tariff file {path}: {e.Message}", e);
+        }
     }
 
     /// <summary>Adds a long-running service (a transport adapter living elsewhere) that the host runs with the others.</summary>
