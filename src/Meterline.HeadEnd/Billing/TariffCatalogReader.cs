@@ -76,8 +76,15 @@ public static class TariffCatalogReader
             }
 
             var tariffs = new List<Tariff>();
+            var declared = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (item, path) in Array(root, "$", "tariffs", required: true))
             {
+                // A tariff with a mistake of its own is still declared: references to it are not reported again.
+                if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                {
+                    declared.Add(id.GetString()!);
+                }
+
                 if (Tariff(item, path) is { } tariff)
                 {
                     if (tariffs.Any(t => t.Id == tariff.Id))
@@ -92,7 +99,7 @@ public static class TariffCatalogReader
             }
 
             var defaultTariff = Text(root, "$", "defaultTariff", required: false);
-            if (defaultTariff is not null && tariffs.All(t => t.Id != defaultTariff))
+            if (defaultTariff is not null && !declared.Contains(defaultTariff))
             {
                 Error("$.defaultTariff", $"unknown tariff '{defaultTariff}'");
             }
@@ -108,7 +115,7 @@ public static class TariffCatalogReader
                 var consumer = Text(item, path, "consumer", required: true);
                 var tariff = Text(item, path, "tariff", required: true);
                 var load = Number(item, path, "sanctionedLoadKw", required: false, nonNegative: true);
-                if (tariff is not null && tariffs.All(t => t.Id != tariff))
+                if (tariff is not null && !declared.Contains(tariff))
                 {
                     Error(path + ".tariff", $"unknown tariff '{tariff}'");
                     continue;
