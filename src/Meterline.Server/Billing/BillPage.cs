@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Meterline.HeadEnd.Billing;
 
 namespace Meterline.Server.Billing;
@@ -28,6 +29,9 @@ public static class BillPage
         @page { size: A4; margin: 15mm; }
         @media print { body { margin: 0; max-width: none; font-size: 10pt; } .estimated { color: #000; border-color: #000; } a { color: inherit; text-decoration: none; } }
         """;
+
+    // Every character that means something in HTML is encoded; other text stays readable UTF-8 (the page says its charset).
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     public static string Render(Bill bill)
     {
@@ -118,5 +122,5 @@ public static class BillPage
 
     private static DateTime Local(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone).DateTime;
 
-    private static string E(string text) => HtmlEncoder.Default.Encode(text);
+    private static string E(string text) => Encoder.Encode(text);
 }
