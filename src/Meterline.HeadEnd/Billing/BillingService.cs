@@ -144,7 +144,8 @@ public sealed class BillingService : IDisposable
         }
         while (token is not null && rows.Count < MaxIntervalRows);
 
-        return rows;
+        // Never bill part of a month: more rows than any load profile makes is refused, not truncated.
+        return token is null ? rows : throw new InvalidDataException($"Meter {meter} has more than {MaxIntervalRows} intervals between {start:O} and {end:O}.");
     }
 
     private static DateTimeOffset Truncate(DateTimeOffset time) =>
