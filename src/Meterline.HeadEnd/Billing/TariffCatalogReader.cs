@@ -253,7 +253,7 @@ public static class TariffCatalogReader
                 var from = Number(element, slabPath, "fromKwh", required: true, nonNegative: true);
                 var to = Number(element, slabPath, "toKwh", required: false, nonNegative: true);
                 var rate = Number(element, slabPath, "rate", required: true, nonNegative: true);
-                if (from is null || rate is null)
+                if (from is null)
                 {
                     return slabs;
                 }
@@ -283,7 +283,11 @@ public static class TariffCatalogReader
                     Error(slabPath + ".toKwh", "the last slab is open-ended (no toKwh), so that every kWh has a price");
                 }
 
-                slabs.Add(new EnergySlab(from.Value, to, rate.Value));
+                if (rate is not null)
+                {
+                    slabs.Add(new EnergySlab(from.Value, to, rate.Value));
+                }
+
                 previousTo = to;
             }
 
