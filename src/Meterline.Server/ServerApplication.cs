@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Meterline.Server.Audit;
+using Meterline.Server.Billing;
 using Meterline.Server.Commands;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
@@ -24,6 +25,7 @@ public static class ServerApplication
         {
             services.AddSingleton(node).AddSingleton(node.Audit).AddSingleton(node.AuditVerifier).AddSingleton(node.CommandService)
                 .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider);
+            services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -65,6 +67,7 @@ public static class ServerApplication
         app.MapReadings();
         app.MapEvents();
         app.MapCommands().MapAudit();
+        app.MapBilling();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.Keys;
@@ -33,4 +34,7 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>The northbound outbox (its rows are also written by <see cref="Readings"/> and <see cref="Commands"/> inside their transactions).</summary>
     IOutboxStore Outbox { get; }
+
+    /// <summary>Issued bills (docs/billing.md).</summary>
+    IBillStore Bills { get; }
 }

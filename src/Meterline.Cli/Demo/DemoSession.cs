@@ -111,6 +111,7 @@ internal sealed class DemoSession : IAsyncDisposable
             KeyFile = data.KeyFile,
             CreateKeyFile = true,
             ProfilesDirectory = options.ProfilesDirectory,
+            Tariffs = ServeOptions.DemoTariffs(),
             PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
             Ingest = new IngestPipelineOptions
             {

@@ -78,10 +78,12 @@ internal sealed class ServeOptions
 
     public Option<string> MqttShareGroup { get; } = new("--mqtt-share-group") { Description = "Share name of the nodes splitting the uplink ($share/{group}/meterline/+/up)", DefaultValueFactory = _ => "meterline" };
 
+    public Option<string?> Tariffs { get; } = new("--tariffs") { Description = "The tariff file meters are billed with (docs/billing.md); default: none, nothing is billed" };
+
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, LogLevel,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup];
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs];
 
     public void AddTo(Command command)
     {
@@ -120,6 +122,7 @@ internal sealed class ServeOptions
         Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) } },
         Northbound = Northbound(result),
         Mqtt = ToMqttOptions(result),
+        Tariffs = result.GetValue(Tariffs),
     };
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
@@ -195,6 +198,10 @@ internal sealed class ServeOptions
             : throw new CommandException("--listen needs at least one URL", ExitCodes.Usage),
         MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(result.GetValue(LogLevel)!, ignoreCase: true),
     };
+
+    /// <summary>The tariff file the demo bills with: tariffs/tariffs.json in the working directory, else the one installed beside meterline; null if neither exists.</summary>
+    public static string? DemoTariffs() =>
+        new[] { Path.Combine("tariffs", "tariffs.json"), Path.Combine(AppContext.BaseDirectory, "tariffs", "tariffs.json") }.FirstOrDefault(File.Exists);
 
     /// <summary>The profiles directory: as given; else ./profiles if it exists; else the one copied beside the executable.</summary>
     public static string ProfilesDirectory(string? given)

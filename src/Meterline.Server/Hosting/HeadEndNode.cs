@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Security;
 using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Coap;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Communication;
@@ -41,7 +42,7 @@ public sealed class HeadEndNode : IAsyncDisposable
     private int _disposed;
 
     private HeadEndNode(HeadEndOptions options, IHeadEndStorage storage, IKeyProvider keyProvider, AuditLog audit, ProfileCatalog profiles,
-        MeterKeyring keyring, DlmsPushDecoder decoder, IngestPipeline pipeline, LocalZigbeeNetwork? zigbee, AmqpNorthbound? northbound)
+        MeterKeyring keyring, DlmsPushDecoder decoder, IngestPipeline pipeline, LocalZigbeeNetwork? zigbee, AmqpNorthbound? northbound, TariffCatalog tariffs)
     {
         Options = options;
         Storage = storage;
@@ -97,6 +98,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         var executor = new CommandExecutor(Meters, readings, rotation, time);
         Dispatcher = new CommandDispatcher(commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
         AuditVerifier = new AuditVerifier(storage.Audit);
+        Billing = new BillingService(Meters, readings, storage.Bills, audit, tariffs, time);
 
         _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
         foreach (var (name, run) in Mqtt?.Loops ?? [])
@@ -172,6 +174,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     public BackfillService? Backfill { get; }
 
+    /// <summary>Bills: the tariffs of <see cref="HeadEndOptions.Tariffs"/> (none without it) and the issued bills (docs/billing.md).</summary>
+    public BillingService Billing { get; }
+
     /// <summary>Northbound publishing (outbox and AMQP relay), when <see cref="HeadEndOptions.Northbound"/> is set.</summary>
     public AmqpNorthbound? Northbound { get; }
 
@@ -208,6 +213,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             throw new InvalidDataException($"No meter profiles (*.json) in {Path.GetFullPath(options.ProfilesDirectory)}.");
         }
 
+        var tariffs = options.Tariffs is { } tariffFile ? await LoadTariffsAsync(tariffFile, cancellationToken).ConfigureAwait(false) : TariffCatalog.Empty;
         var storage = await HeadEndStorage.OpenAsync(options.Database, new StorageOptions { TimeProvider = options.TimeProvider }, cancellationToken).ConfigureAwait(false);
         IKeyProvider? keys = null;
         AuditLog? audit = null;
@@ -256,7 +262,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             throw;
         }
 
-        var node = new HeadEndNode(options, storage, keys, audit, profiles, keyring, decoder, pipeline, zigbee, northbound);
+        var node = new HeadEndNode(options, storage, keys, audit, profiles, keyring, decoder, pipeline, zigbee, northbound, tariffs);
         try
         {
             node.Bind();
@@ -291,6 +297,19 @@ public sealed class HeadEndNode : IAsyncDisposable
         }
 
         Attach(await OpenZigbeeAsync(serialPort, Options with { ZigbeeBaudRate = baudRate }, Pipeline, cancellationToken).ConfigureAwait(false), serialPort);
+    }
+
+    /// <summary>The tariff file; one that is not valid stops the start with every error and its JSON path.</summary>
+    private static async Task<TariffCatalog> LoadTariffsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TariffCatalogReader.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TariffValidationException e)
+        {
+            throw new InvalidDataException($"Tariff file {path}: {e.Message}", e);
+        }
     }
 
     /// <summary>Adds a long-running service (a transport adapter living elsewhere) that the host runs with the others.</summary>
@@ -342,6 +361,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();
+        Billing.Dispose();
         (Audit as IDisposable)?.Dispose();
         (_keyProvider as IDisposable)?.Dispose();
         await Storage.DisposeAsync().ConfigureAwait(false);

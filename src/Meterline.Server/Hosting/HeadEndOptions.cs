@@ -91,6 +91,9 @@ public sealed record HeadEndOptions
     /// <summary>How long a DLMS request may wait for the meter's answer.</summary>
     public TimeSpan MeterRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The tariff file (docs/billing.md); null: no tariffs, so no meter is billed. A file that is not valid stops the start.</summary>
+    public string? Tariffs { get; init; }
+
     /// <summary>The clock of every service (a test or the demo may accelerate it).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -1,4 +1,5 @@
 using Meterline.HeadEnd.Audit;
+using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.Keys;
@@ -8,7 +9,7 @@ using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage.Sql;
 
-/// <summary>The seven ports over one open database.</summary>
+/// <summary>The storage ports over one open database.</summary>
 internal sealed class SqlStorage : IHeadEndStorage
 {
     private readonly SqlDatabase _database;
@@ -24,6 +25,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         Keys = new SqlMeterKeyStore(database);
         Counters = new SqlCounterStore(database);
         Outbox = new SqlOutboxStore(database);
+        Bills = new SqlBillStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -46,6 +48,8 @@ internal sealed class SqlStorage : IHeadEndStorage
     public ICounterStore Counters { get; }
 
     public IOutboxStore Outbox { get; }
+
+    public IBillStore Bills { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

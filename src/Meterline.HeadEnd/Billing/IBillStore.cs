@@ -1,0 +1,18 @@
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Billing;
+
+/// <summary>Storage of issued bills. A bill is written once and never updated; (meter, month, revision) and the number are unique.</summary>
+public interface IBillStore
+{
+    /// <summary>Stores a new bill durably; false (nothing changed) when its number or its (meter, month, revision) is taken.</summary>
+    Task<bool> AddAsync(Bill bill, CancellationToken cancellationToken = default);
+
+    Task<Bill?> GetAsync(string number, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest revision of a meter's bill for a month, or null if none was issued.</summary>
+    Task<Bill?> GetLatestAsync(MeterId meter, BillingMonth month, CancellationToken cancellationToken = default);
+
+    /// <summary>A meter's bills, newest month first and within a month newest revision first, at most <paramref name="limit"/> (1 to 1,000).</summary>
+    Task<IReadOnlyList<Bill>> ListAsync(MeterId meter, int limit, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+
+namespace Meterline.HeadEnd.Billing;
+
+/// <summary>
+/// Prices a month's consumption on a tariff version — a pure function of (tariff version, consumption, sanctioned
+/// load), in decimal arithmetic only, so that a prepaid balance can price consumption the same way. Every line is
+/// rounded to the currency's two decimal places by the version's rounding rule (half-even unless it says
+/// half-away-from-zero) and the sums are sums of rounded lines:
+/// <list type="number">
+/// <item>each slab: kWh in the slab × its rate (telescopic: each slab at its own rate);</item>
+/// <item>each time-of-use zone with consumption: <c>percent</c>: slab charge × zone kWh ÷ total kWh × percent ÷ 100;
+/// <c>ratePerKwh</c>: zone kWh × rate;</item>
+/// <item>the fixed charge: monthly + per sanctioned kW × the consumer's sanctioned load (0 kW when not given);</item>
+/// <item>taxes: a percentage of the energy charge (slabs + zones) or of the subtotal (energy + fixed), or a rate per kWh.</item>
+/// </list>
+/// </summary>
+public static class TariffCalculator
+{
+    /// <summary>Prices <paramref name="consumption"/> with the version in force in <paramref name="month"/>; null if the tariff had none then.</summary>
+    public static BillCharges? Price(Tariff tariff, BillingMonth month, Consumption consumption, decimal? sanctionedLoadKw)
+    {
+        ArgumentNullException.ThrowIfNull(tariff);
+        return tariff.VersionFor(month) is { } version ? Price(version, consumption, sanctionedLoadKw) : null;
+    }
+
+    public static BillCharges Price(TariffVersion version, Consumption consumption, decimal? sanctionedLoadKw)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(consumption);
+        if (consumption.TotalKwh < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(consumption), "Consumption is not negative.");
+        }
+
+        var lines = new List<BillLine>();
+        var total = consumption.TotalKwh;
+        var slabCharge = 0m;
+        foreach (var slab in version.Slabs)
+        {
+            var upper = slab.ToKwh is { } to ? Math.Min(total, to) : total;
+            var kwh = upper - slab.FromKwh;
+            if (kwh <= 0)
+            {
+                break;
+            }
+
+            var amount = Round(kwh * slab.Rate, version);
+            slabCharge += amount;
+            var range = slab.ToKwh is { } end ? $"{Kwh(slab.FromKwh)}–{Kwh(end)} kWh" : $"above {Kwh(slab.FromKwh)} kWh";
+            lines.Add(new BillLine(BillLineKind.Energy, $"Energy {range}", kwh, "kWh", slab.Rate, amount));
+        }
+
+        var zoneCharge = 0m;
+        foreach (var zone in version.Zones)
+        {
+            var kwh = consumption.InZone(zone.Register);
+            if (kwh <= 0 || total <= 0)
+            {
+                continue;
+            }
+
+            BillLine line = zone.Kind switch
+            {
+                TouAdjustmentKind.Percent => new BillLine(BillLineKind.TimeOfUse, $"Time of use, {zone.Name} ({Kwh(kwh)} kWh)", Round(slabCharge * kwh / total, version), "share of energy charge", zone.Adjustment, Round(slabCharge * kwh * zone.Adjustment / (total * 100m), version)),
+                _ => new BillLine(BillLineKind.TimeOfUse, $"Time of use, {zone.Name}", kwh, "kWh", zone.Adjustment, Round(kwh * zone.Adjustment, version)),
+            };
+            zoneCharge += line.Amount;
+            lines.Add(line);
+        }
+
+        var energyCharge = slabCharge + zoneCharge;
+        var load = sanctionedLoadKw ?? 0m;
+        var fixedCharge = Round(version.FixedCharge.Monthly + (version.FixedCharge.PerSanctionedKw * load), version);
+        if (fixedCharge != 0m)
+        {
+            var description = version.FixedCharge.PerSanctionedKw != 0m ? $"Fixed charge ({Kwh(load)} kW sanctioned load)" : "Fixed charge";
+            lines.Add(new BillLine(BillLineKind.Fixed, description, version.FixedCharge.PerSanctionedKw != 0m ? load : null, version.FixedCharge.PerSanctionedKw != 0m ? "kW" : null, version.FixedCharge.PerSanctionedKw != 0m ? version.FixedCharge.PerSanctionedKw : null, fixedCharge));
+        }
+
+        var subtotal = energyCharge + fixedCharge;
+        var taxes = 0m;
+        foreach (var tax in version.Taxes)
+        {
+            var line = tax.Base switch
+            {
+                TaxBase.EnergyCharge => new BillLine(BillLineKind.Tax, tax.Name, energyCharge, "energy charge", tax.Value, Round(energyCharge * tax.Value / 100m, version)),
+                TaxBase.Subtotal => new BillLine(BillLineKind.Tax, tax.Name, subtotal, "subtotal", tax.Value, Round(subtotal * tax.Value / 100m, version)),
+                _ => new BillLine(BillLineKind.Tax, tax.Name, total, "kWh", tax.Value, Round(total * tax.Value, version)),
+            };
+            taxes += line.Amount;
+            lines.Add(line);
+        }
+
+        return new BillCharges(lines, energyCharge, fixedCharge, subtotal, taxes, subtotal + taxes);
+    }
+
+    /// <summary>An amount rounded to the currency's decimal places by the version's rule.</summary>
+    public static decimal Round(decimal amount, TariffVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return Math.Round(amount, Tariff.Decimals, version.Rounding);
+    }
+
+    private static string Kwh(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
