@@ -18,6 +18,9 @@ namespace Meterline.Northbound.Amqp;
 /// </summary>
 public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
 {
+    /// <summary>Dropped connections being disposed in the background at most.</summary>
+    private const int MaxRetiring = 4;
+
     /// <summary>The header carrying the body's schema version.</summary>
     public const string SchemaHeader = "meterline-schema";
 
@@ -25,6 +28,7 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
     private readonly ConnectionFactory _factory;
     private readonly SemaphoreSlim _round = new(1, 1);
     private readonly List<X509Certificate2> _certificates = [];
+    private readonly List<Task> _retiring = [];
     private IConnection? _connection;
     private IChannel? _channel;
     private int _connects;
@@ -106,7 +110,8 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            channel = await EnsureChannelAsync(cancellationToken).ConfigureAwait(false);
+            // The round's bound covers connecting and declaring too (a broker blocking publishers may stall them).
+            channel = await EnsureChannelAsync(linked.Token, cancellationToken).ConfigureAwait(false);
             try
             {
                 for (; started < messages.Count; started++)
@@ -172,6 +177,7 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         try
         {
             await DropConnectionAsync().ConfigureAwait(false);
+            await Task.WhenAll(_retiring).ConfigureAwait(false);
         }
         finally
         {
@@ -196,7 +202,10 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         Headers = new Dictionary<string, object?> { [SchemaHeader] = NorthboundMessages.SchemaVersion },
     };
 
-    private async Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken)
+    private Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken) => EnsureChannelAsync(cancellationToken, cancellationToken);
+
+    /// <summary>The open channel, or a new connection's; <paramref name="bound"/> limits the attempt, <paramref name="cancellationToken"/> is the caller's.</summary>
+    private async Task<IChannel> EnsureChannelAsync(CancellationToken bound, CancellationToken cancellationToken)
     {
         if (_connection is { IsOpen: true } && _channel is { IsOpen: true } open)
         {
@@ -207,7 +216,7 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         IConnection? connection = null;
         try
         {
-            connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            connection = await _factory.CreateConnectionAsync(bound).ConfigureAwait(false);
             Interlocked.Increment(ref _connects);
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(
@@ -215,8 +224,8 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
                     publisherConfirmationTrackingEnabled: true,
                     // No client-side throttling: the relay bounds what is in flight (NorthboundOptions.BatchSize × RoundsInFlight).
                     outstandingPublisherConfirmationsRateLimiter: null),
-                cancellationToken).ConfigureAwait(false);
-            await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+                bound).ConfigureAwait(false);
+            await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, arguments: null, cancellationToken: bound).ConfigureAwait(false);
             _connection = connection;
             _channel = channel;
             return channel;
@@ -226,10 +235,14 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
             if (connection is not null)
             {
                 await connection.AbortAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await RetireAsync(null, connection).ConfigureAwait(false);
             }
 
-            throw new AmqpPublishException($"Cannot connect to the broker at {_options.SafeUri}: {e.Message}", e);
+            throw new AmqpPublishException(
+                e is OperationCanceledException
+                    ? $"Cannot connect to the broker at {_options.SafeUri}: no answer in time."
+                    : $"Cannot connect to the broker at {_options.SafeUri}: {e.Message}",
+                e);
         }
     }
 
@@ -268,14 +281,38 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
             await connection.AbortAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
-        if (channel is not null)
+        if (channel is not null || connection is not null)
         {
-            await channel.DisposeAsync().ConfigureAwait(false);
+            await RetireAsync(channel, connection).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Disposes a dropped connection in the background: the client may take half a minute to wind down one the broker
+    /// blocked, and the next round need not wait for it. At most <see cref="MaxRetiring"/> run at once (then the oldest
+    /// is awaited); <see cref="DisposeAsync"/> awaits them all.
+    /// </summary>
+    private async Task RetireAsync(IChannel? channel, IConnection? connection)
+    {
+        _retiring.RemoveAll(t => t.IsCompleted);
+        if (_retiring.Count >= MaxRetiring)
+        {
+            var oldest = _retiring[0];
+            _retiring.RemoveAt(0);
+            await oldest.ConfigureAwait(false);
         }
 
-        if (connection is not null)
+        _retiring.Add(Task.Run(async () =>
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+            if (channel is not null)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }));
     }
 }
