@@ -10,7 +10,7 @@ namespace Meterline.Northbound.Amqp.Tests;
 
 /// <summary>
 /// Several nodes on one PostgreSQL outbox (each its own storage handle, publisher and relay): a stream of messages is
-/// delivered exactly once although two relays publish the same table at the same time; rows claimed by a relay that
+/// delivered exactly once although two relays (three rounds in flight each) publish the same table at the same time; rows claimed by a relay that
 /// died are taken over by another once the claim lapses, still exactly once; and a node whose outbox another node
 /// filled raises the high-water alarm from its bounded count of the table and clears it once the backlog is gone.
 /// </summary>
@@ -59,7 +59,7 @@ public sealed class SharedOutboxRelayTests(RabbitMqNode broker, PostgresCluster 
         await using var queue = await NorthboundQueue.DeclareAsync(broker, _exchange, ct);
         var entries = Enumerable.Range(0, 4_000).Select(Entry).ToList();
         await First.Outbox.AppendAsync(entries[..3_000], ct);
-        var options = Options() with { BatchSize = 50 };
+        var options = Options() with { BatchSize = 50, RoundsInFlight = 3 };
         await using var one = await RelayRun.StartAsync(First, Publisher(), options, ct);
         await using var two = await RelayRun.StartAsync(Second, Publisher(), options, ct);
 

@@ -17,9 +17,10 @@ public sealed record NorthboundOptions
 
     /// <summary>
     /// Rounds published while earlier ones still wait for the broker's confirms; <see cref="BatchSize"/> times this is
-    /// the bound of messages in flight. 1 publishes round by round.
+    /// the bound of messages in flight. 1 (the default) publishes round by round: overlapping rounds raised nothing
+    /// measurable with the broker on the node's machine (BENCHMARKS.md, "Publish rate"); it may with a distant broker.
     /// </summary>
-    public int RoundsInFlight { get; init; } = 2;
+    public int RoundsInFlight { get; init; } = 1;
 
     /// <summary>
     /// How long a relay holds the rows it claimed. A relay that dies holding rows (a crashed node) leaves them to be
