@@ -304,14 +304,21 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
 
         _retiring.Add(Task.Run(async () =>
         {
-            if (channel is not null)
+            try
             {
-                await channel.DisposeAsync().ConfigureAwait(false);
-            }
+                if (channel is not null)
+                {
+                    await channel.DisposeAsync().ConfigureAwait(false);
+                }
 
-            if (connection is not null)
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is RabbitMQClientException or IOException or ObjectDisposedException or OperationCanceledException or TimeoutException)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                // The connection was aborted already: what its winding down reports changes nothing.
             }
         }));
     }
