@@ -73,13 +73,14 @@ public static class Program
 
         var publishMessages = new Option<int>("--messages") { Description = "Reading messages in the outbox", DefaultValueFactory = _ => 100_000 };
         var publishBatch = new Option<int>("--batch") { Description = "Messages per relay round (all in flight at once)", DefaultValueFactory = _ => new HeadEnd.Northbound.NorthboundOptions().BatchSize };
+        var publishRounds = new Option<int>("--rounds") { Description = "Relay rounds in flight at once (1: round by round)", DefaultValueFactory = _ => new HeadEnd.Northbound.NorthboundOptions().RoundsInFlight };
         var publishUri = new Option<string>("--amqp-uri") { Description = "The AMQP broker (amqp://user@host:port/)", Required = true };
         var publishPassword = new Option<string?>("--amqp-password-env") { Description = "Name of the environment variable holding the AMQP password" };
-        var publish = new Command("publish", "Northbound relay alone: outbox messages confirmed by the broker per second") { database, timeout, publishMessages, publishBatch, publishUri, publishPassword };
+        var publish = new Command("publish", "Northbound relay alone: outbox messages confirmed by the broker per second") { database, timeout, publishMessages, publishBatch, publishRounds, publishUri, publishPassword };
         publish.SetAction(async (result, cancellationToken) =>
         {
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
-            return await PublishRun.RunAsync(result.GetValue(database), Positive(result.GetValue(publishMessages), "--messages"), Positive(result.GetValue(publishBatch), "--batch"),
+            return await PublishRun.RunAsync(result.GetValue(database), Positive(result.GetValue(publishMessages), "--messages"), Positive(result.GetValue(publishBatch), "--batch"), Positive(result.GetValue(publishRounds), "--rounds"),
                 new Uri(result.GetValue(publishUri)!), result.GetValue(publishPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null, output, bound.Token);
         });
 

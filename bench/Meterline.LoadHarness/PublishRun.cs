@@ -18,7 +18,7 @@ namespace Meterline.LoadHarness;
 /// </summary>
 internal static class PublishRun
 {
-    public static async Task<int> RunAsync(string? database, int messages, int batchSize, Uri broker, string? password, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? database, int messages, int batchSize, int rounds, Uri broker, string? password, TextWriter output, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("meterline-publish-").FullName;
         try
@@ -45,9 +45,9 @@ internal static class PublishRun
                 await storage.Outbox.AppendAsync(entries, cancellationToken);
             }
 
-            output.WriteLine(Invariant($"outbox: {messages:N0} reading messages ({(await storage.Outbox.ReadAsync(1, cancellationToken))[0].Entry.Body.Length:N0} B each) written in {filled.Elapsed.TotalSeconds:0.0} s; batches of {batchSize:N0} in flight"));
+            output.WriteLine(Invariant($"outbox: {messages:N0} reading messages ({(await storage.Outbox.ReadAsync(1, cancellationToken))[0].Entry.Body.Length:N0} B each) written in {filled.Elapsed.TotalSeconds:0.0} s; rounds of {batchSize:N0}, {rounds} in flight"));
             await BindQueueAsync(broker, password, cancellationToken);
-            var options = new NorthboundOptions { BatchSize = batchSize, MaxMessages = Math.Max(messages, 1), HighWaterMark = Math.Max(messages, 1), LowWaterMark = 0 };
+            var options = new NorthboundOptions { BatchSize = batchSize, RoundsInFlight = rounds, MaxMessages = Math.Max(messages, 1), HighWaterMark = Math.Max(messages, 1), LowWaterMark = 0 };
             var gauge = new OutboxGauge(options.MaxMessages);
             using var metrics = new NorthboundMetrics(gauge);
             var audit = await AuditLog.OpenAsync(storage.Audit, TimeProvider.System, cancellationToken);

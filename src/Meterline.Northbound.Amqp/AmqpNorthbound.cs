@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Northbound;
 using Meterline.HeadEnd.Readings;
+using Microsoft.Extensions.Logging;
 using IMeterFactory = System.Diagnostics.Metrics.IMeterFactory;
 
 namespace Meterline.Northbound.Amqp;
@@ -15,7 +16,7 @@ namespace Meterline.Northbound.Amqp;
 public sealed class AmqpNorthbound : IAsyncDisposable
 {
     public AmqpNorthbound(AmqpNorthboundOptions options, IReadingStore readings, ICommandStore commands, IOutboxStore outbox, MeterDirectory directory, IAuditLog audit,
-        TimeProvider? time = null, IMeterFactory? meterFactory = null)
+        TimeProvider? time = null, IMeterFactory? meterFactory = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(readings);
@@ -32,7 +33,7 @@ public sealed class AmqpNorthbound : IAsyncDisposable
         Publisher = new AmqpOutboxPublisher(options.Publisher);
         Readings = new OutboxReadingStore(readings, Messages, Gauge, Metrics, time);
         Commands = new OutboxCommandStore(commands, Messages, Gauge, Metrics);
-        Relay = new OutboxRelay(outbox, Publisher, Gauge, Metrics, audit, options.Outbox, time);
+        Relay = new OutboxRelay(outbox, Publisher, Gauge, Metrics, audit, options.Outbox, time, loggerFactory?.CreateLogger<OutboxRelay>());
     }
 
     public IOutboxStore Outbox { get; }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Meterline.HeadEnd.Northbound;
 using RabbitMQ.Client;
@@ -7,8 +8,9 @@ namespace Meterline.Northbound.Amqp;
 
 /// <summary>
 /// Publishes outbox messages to a durable topic exchange over AMQP 0-9-1 (RabbitMQ.Client 7) with publisher confirms
-/// tracked by the client: every message of a round is in flight at once (the relay's round, at most
-/// <see cref="Meterline.HeadEnd.Northbound.NorthboundOptions.BatchSize"/> messages, is the bound), persistent, mandatory, with its message id, type,
+/// tracked by the client: every message of a round is in flight at once, and rounds may overlap (one sends while an
+/// earlier one waits for its confirms; the relay bounds them, <see cref="NorthboundOptions.BatchSize"/> times
+/// <see cref="NorthboundOptions.RoundsInFlight"/> messages), persistent, mandatory, with its message id, type,
 /// content type and timestamp. A confirm is <see cref="PublishOutcome.Confirmed"/>; a basic.return (no queue bound)
 /// <see cref="PublishOutcome.Unroutable"/>; a nack <see cref="PublishOutcome.Refused"/>. A connection that fails, or
 /// whose confirms do not come within <see cref="AmqpPublisherOptions.ConfirmTimeout"/>, is dropped and the round throws;
@@ -16,12 +18,17 @@ namespace Meterline.Northbound.Amqp;
 /// </summary>
 public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
 {
+    /// <summary>Dropped connections being disposed in the background at most.</summary>
+    private const int MaxRetiring = 4;
+
     /// <summary>The header carrying the body's schema version.</summary>
     public const string SchemaHeader = "meterline-schema";
 
     private readonly AmqpPublisherOptions _options;
     private readonly ConnectionFactory _factory;
     private readonly SemaphoreSlim _round = new(1, 1);
+    private readonly List<X509Certificate2> _certificates = [];
+    private readonly List<Task> _retiring = [];
     private IConnection? _connection;
     private IChannel? _channel;
     private int _connects;
@@ -53,6 +60,19 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
             {
                 _factory.Ssl.CertificateValidationCallback = validation;
             }
+            else if (options.CaCertificatePath is { } caPath)
+            {
+                var authorities = AmqpTlsCertificates.LoadAuthorities(caPath);
+                _certificates.AddRange(authorities);
+                _factory.Ssl.CertificateValidationCallback = (_, certificate, _, errors) => AmqpTlsCertificates.Validate(authorities, certificate, errors);
+            }
+
+            if (options.ClientCertificatePath is { } certificatePath)
+            {
+                var client = AmqpTlsCertificates.LoadClientCertificate(certificatePath, options.ClientKeyPath);
+                _certificates.Add(client);
+                _factory.Ssl.Certs = new X509CertificateCollection { client };
+            }
         }
     }
 
@@ -80,15 +100,18 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var timeout = new CancellationTokenSource(_options.ConfirmTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var pending = new ValueTask[messages.Count];
+        var started = 0;
+        Exception? failure = null;
+        IChannel channel;
+        // Only the sending is serialised: a round waits for its confirms outside the lock, while the next round sends.
         await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var channel = await EnsureChannelAsync(cancellationToken).ConfigureAwait(false);
-            using var timeout = new CancellationTokenSource(_options.ConfirmTimeout);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var pending = new ValueTask[messages.Count];
-            var started = 0;
-            Exception? failure = null;
+            // The round's bound covers connecting and declaring too (a broker blocking publishers may stall them).
+            channel = await EnsureChannelAsync(linked.Token, cancellationToken).ConfigureAwait(false);
             try
             {
                 for (; started < messages.Count; started++)
@@ -101,46 +124,46 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
             {
                 failure = e;
             }
-
-            var outcomes = new PublishOutcome[messages.Count];
-            for (var i = 0; i < started; i++)
-            {
-                try
-                {
-                    await pending[i].ConfigureAwait(false);
-                    outcomes[i] = PublishOutcome.Confirmed;
-                }
-                catch (PublishException e) when (e.IsReturn)
-                {
-                    outcomes[i] = PublishOutcome.Unroutable;
-                }
-                catch (PublishException)
-                {
-                    outcomes[i] = PublishOutcome.Refused;
-                }
-                catch (Exception e)
-                {
-                    failure ??= e;
-                }
-            }
-
-            if (failure is not null)
-            {
-                await DropConnectionAsync().ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new AmqpPublishException(
-                    timeout.IsCancellationRequested
-                        ? $"The broker at {_options.SafeUri} did not confirm {messages.Count} messages within {_options.ConfirmTimeout.TotalSeconds:0.#} s."
-                        : $"Publishing to {_options.SafeUri} failed: {failure.Message}",
-                    failure);
-            }
-
-            return outcomes;
         }
         finally
         {
             _round.Release();
         }
+
+        var outcomes = new PublishOutcome[messages.Count];
+        for (var i = 0; i < started; i++)
+        {
+            try
+            {
+                await pending[i].ConfigureAwait(false);
+                outcomes[i] = PublishOutcome.Confirmed;
+            }
+            catch (PublishException e) when (e.IsReturn)
+            {
+                outcomes[i] = PublishOutcome.Unroutable;
+            }
+            catch (PublishException)
+            {
+                outcomes[i] = PublishOutcome.Refused;
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
+        }
+
+        if (failure is not null)
+        {
+            await DropConnectionAsync(channel).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new AmqpPublishException(
+                timeout.IsCancellationRequested
+                    ? $"The broker at {_options.SafeUri} did not confirm {messages.Count} messages within {_options.ConfirmTimeout.TotalSeconds:0.#} s."
+                    : $"Publishing to {_options.SafeUri} failed: {failure.Message}",
+                failure);
+        }
+
+        return outcomes;
     }
 
     public async ValueTask DisposeAsync()
@@ -154,11 +177,16 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         try
         {
             await DropConnectionAsync().ConfigureAwait(false);
+            await Task.WhenAll(_retiring).ConfigureAwait(false);
         }
         finally
         {
             _round.Release();
             _round.Dispose();
+            foreach (var certificate in _certificates)
+            {
+                certificate.Dispose();
+            }
         }
     }
 
@@ -174,7 +202,10 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         Headers = new Dictionary<string, object?> { [SchemaHeader] = NorthboundMessages.SchemaVersion },
     };
 
-    private async Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken)
+    private Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken) => EnsureChannelAsync(cancellationToken, cancellationToken);
+
+    /// <summary>The open channel, or a new connection's; <paramref name="bound"/> limits the attempt, <paramref name="cancellationToken"/> is the caller's.</summary>
+    private async Task<IChannel> EnsureChannelAsync(CancellationToken bound, CancellationToken cancellationToken)
     {
         if (_connection is { IsOpen: true } && _channel is { IsOpen: true } open)
         {
@@ -185,16 +216,16 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
         IConnection? connection = null;
         try
         {
-            connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            connection = await _factory.CreateConnectionAsync(bound).ConfigureAwait(false);
             Interlocked.Increment(ref _connects);
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(
                     publisherConfirmationsEnabled: true,
                     publisherConfirmationTrackingEnabled: true,
-                    // No client-side throttling: the relay bounds what is in flight (one round of at most NorthboundOptions.BatchSize).
+                    // No client-side throttling: the relay bounds what is in flight (NorthboundOptions.BatchSize × RoundsInFlight).
                     outstandingPublisherConfirmationsRateLimiter: null),
-                cancellationToken).ConfigureAwait(false);
-            await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+                bound).ConfigureAwait(false);
+            await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, arguments: null, cancellationToken: bound).ConfigureAwait(false);
             _connection = connection;
             _channel = channel;
             return channel;
@@ -204,10 +235,37 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
             if (connection is not null)
             {
                 await connection.AbortAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await RetireAsync(null, connection).ConfigureAwait(false);
             }
 
-            throw new AmqpPublishException($"Cannot connect to the broker at {_options.SafeUri}: {e.Message}", e);
+            throw new AmqpPublishException(
+                e is OperationCanceledException
+                    ? $"Cannot connect to the broker at {_options.SafeUri}: no answer in time."
+                    : $"Cannot connect to the broker at {_options.SafeUri}: {e.Message}",
+                e);
+        }
+    }
+
+    /// <summary>Drops the connection if <paramref name="channel"/> is still its channel (a later round may have connected again).</summary>
+    private async Task DropConnectionAsync(IChannel channel)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposing dropped it.
+            return;
+        }
+
+        await _round.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (ReferenceEquals(_channel, channel))
+            {
+                await DropConnectionAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _round.Release();
         }
     }
 
@@ -223,14 +281,45 @@ public sealed class AmqpOutboxPublisher : IOutboxPublisher, IAsyncDisposable
             await connection.AbortAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
-        if (channel is not null)
+        if (channel is not null || connection is not null)
         {
-            await channel.DisposeAsync().ConfigureAwait(false);
+            await RetireAsync(channel, connection).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Disposes a dropped connection in the background: the client may take half a minute to wind down one the broker
+    /// blocked, and the next round need not wait for it. At most <see cref="MaxRetiring"/> run at once (then the oldest
+    /// is awaited); <see cref="DisposeAsync"/> awaits them all.
+    /// </summary>
+    private async Task RetireAsync(IChannel? channel, IConnection? connection)
+    {
+        _retiring.RemoveAll(t => t.IsCompleted);
+        if (_retiring.Count >= MaxRetiring)
+        {
+            var oldest = _retiring[0];
+            _retiring.RemoveAt(0);
+            await oldest.ConfigureAwait(false);
         }
 
-        if (connection is not null)
+        _retiring.Add(Task.Run(async () =>
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+            try
+            {
+                if (channel is not null)
+                {
+                    await channel.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is RabbitMQClientException or IOException or ObjectDisposedException or OperationCanceledException or TimeoutException)
+            {
+                // The connection was aborted already: what its winding down reports changes nothing.
+            }
+        }));
     }
 }

@@ -27,8 +27,20 @@ public sealed record AmqpPublisherOptions
     /// <summary>The connection's name in the broker's management view.</summary>
     public string ClientName { get; init; } = "meterline-northbound";
 
-    /// <summary>For amqps: the server certificate check (null: the system's trust store and the host name must match).</summary>
+    /// <summary>
+    /// For amqps: the server certificate check (null: <see cref="CaCertificatePath"/>'s CA, or else the system's trust
+    /// store, and the host name must match).
+    /// </summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
+    /// <summary>For amqps: a PEM file of the CA(s) the broker's certificate must chain to instead of the system's trust store.</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>For amqps with mutual TLS: the node's client certificate, PEM (with <see cref="ClientKeyPath"/>) or PKCS#12 without a password.</summary>
+    public string? ClientCertificatePath { get; init; }
+
+    /// <summary>The PEM private key of a PEM <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientKeyPath { get; init; }
 
     /// <summary>The URI without its user information, for logs and messages.</summary>
     public string SafeUri => new UriBuilder(Uri) { UserName = string.Empty, Password = string.Empty }.Uri.ToString();
@@ -49,6 +61,21 @@ public sealed record AmqpPublisherOptions
         if (string.IsNullOrWhiteSpace(Exchange) || Exchange.Length > 255)
         {
             throw new ArgumentException("The AMQP exchange name must be 1 to 255 characters.");
+        }
+
+        if ((CaCertificatePath is not null || ClientCertificatePath is not null) && Uri.Scheme != "amqps")
+        {
+            throw new ArgumentException("A CA or client certificate needs an amqps:// URI.");
+        }
+
+        if (CaCertificatePath is not null && CertificateValidation is not null)
+        {
+            throw new ArgumentException("Give either a CA file or a certificate validation callback, not both.");
+        }
+
+        if (ClientKeyPath is not null && ClientCertificatePath is null)
+        {
+            throw new ArgumentException("A client key needs its client certificate.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);

@@ -7,6 +7,7 @@ using Meterline.HeadEnd.Northbound;
 using Meterline.HeadEnd.Readings;
 using Meterline.Northbound.Amqp.Tests.Support;
 using Meterline.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Meterline.Northbound.Amqp.Tests;
 
@@ -14,7 +15,9 @@ namespace Meterline.Northbound.Amqp.Tests;
 /// The relay and the AMQP publisher against the private RabbitMQ node, over a real SQLite outbox: a relay stopped while
 /// its messages wait for the broker's confirms leaves them in the outbox and the next relay delivers them; the outbox's
 /// high-water alarm is audited once, a write past the limit is refused whole, and the alarm clears once the broker
-/// takes the backlog.
+/// takes the backlog; unroutable messages are kept and delivered once a queue is bound; a blocked broker is logged,
+/// counted and audited once when it goes down and once when it comes back; a fault that is neither the broker's nor
+/// the store's ends the loop; amqps with a private CA and a client certificate (mutual TLS).
 /// </summary>
 [Collection(BrokerCollection.Name)]
 public sealed class OutboxRelayTests(RabbitMqNode broker) : IAsyncLifetime
@@ -146,48 +149,128 @@ public sealed class OutboxRelayTests(RabbitMqNode broker) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PublishAsync_NoQueueBound_UnroutableCountedAuditedOnceAndDeleted()
+    public async Task RunAsync_NoQueueBound_UnroutableKeptCountedAuditedOnceAndDeliveredOnceAQueueIsBound()
     {
         using var timeout = new CancellationTokenSource(Bound);
         var ct = timeout.Token;
         var audit = await AuditLog.OpenAsync(Storage.Audit, TimeProvider.System, ct);
-        await Storage.Outbox.AppendAsync([.. Enumerable.Range(0, 5).Select(Entry)], ct);
+        var entries = Enumerable.Range(0, 5).Select(Entry).ToList();
+        await Storage.Outbox.AppendAsync(entries, ct);
         var gauge = new OutboxGauge(100);
         using var metrics = new NorthboundMetrics(gauge);
+        var options = Options() with { MinUnroutableDelay = TimeSpan.FromMilliseconds(200), MaxUnroutableDelay = TimeSpan.FromMilliseconds(400) };
 
         await using (var publisher = new AmqpOutboxPublisher(Publisher()))
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var relay = new OutboxRelay(Storage.Outbox, publisher, gauge, metrics, audit, Options(), TimeProvider.System).RunAsync(stop.Token);
-            Assert.True(await Until.TrueAsync(async () => await Storage.Outbox.CountAsync(ct) == 0, Bound / 4, ct), "The outbox was not emptied.");
+            var relay = new OutboxRelay(Storage.Outbox, publisher, gauge, metrics, audit, options, TimeProvider.System).RunAsync(stop.Token);
+            Assert.True(await Until.TrueAsync(() => metrics.Unroutable >= 15, Bound / 4, ct), "The unroutable messages were not published again.");
+            Assert.Equal(5, await Storage.Outbox.CountAsync(ct));
+            Assert.All(await Storage.Outbox.ReadAsync(10, ct), m => Assert.True(m.Attempts >= 2, "An unroutable message's attempts were not counted."));
+
+            // A consumer binds its queue: the kept messages arrive at their next attempt.
+            await using var queue = await NorthboundQueue.DeclareAsync(broker, _exchange, ct);
+            Assert.True(await Until.TrueAsync(async () => await Storage.Outbox.CountAsync(ct) == 0, Bound / 4, ct), "The kept messages were not delivered.");
             await stop.CancelAsync();
             await relay.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            var received = await NorthboundQueue.DrainAsync(broker, queue.Name, ct);
+            Assert.Equal(entries.Select(e => e.MessageId).Order(), received.Select(m => m.MessageId!).Order());
         }
 
-        Assert.Equal(5, metrics.Unroutable);
-        Assert.Equal(0, metrics.Published);
+        Assert.Equal(5, metrics.Published);
+        Assert.Equal(0, metrics.PublishFailures);
         var record = Assert.Single(await AuditAsync(OutboxRelay.UnroutableAction, ct));
         Assert.Equal(NorthboundMessageType.Reading, record.Subject);
         Assert.Contains("\"messages\":5", record.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task PublishAsync_Amqps_TrustedCaDeliversUntrustedServerCertificateRefused()
+    public async Task RunAsync_BrokerBlockedThenFreed_DownAndUpLoggedCountedAndAuditedOncePerTransition()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var ct = timeout.Token;
+        await using var queue = await NorthboundQueue.DeclareAsync(broker, _exchange, ct);
+        var audit = await AuditLog.OpenAsync(Storage.Audit, TimeProvider.System, ct);
+        var entries = Enumerable.Range(0, 50).Select(Entry).ToList();
+        await Storage.Outbox.AppendAsync(entries, ct);
+        var gauge = new OutboxGauge(10_000);
+        using var metrics = new NorthboundMetrics(gauge);
+        var logger = new RecordingLogger();
+        await using var publisher = new AmqpOutboxPublisher(Publisher() with { ConfirmTimeout = TimeSpan.FromSeconds(1) });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task relay;
+
+        await broker.SetMemoryHighWatermarkAsync(0);
+        try
+        {
+            relay = new OutboxRelay(Storage.Outbox, publisher, gauge, metrics, audit, Options(), TimeProvider.System, logger).RunAsync(stop.Token);
+            Assert.True(await Until.TrueAsync(() => metrics.PublishFailures >= 3, Bound / 3, ct), $"The blocked broker did not fail three rounds ({metrics.PublishFailures} failed, {publisher.Connects} connects; {string.Join(" | ", logger.Entries.Select(e => e.Message))}).");
+        }
+        finally
+        {
+            await broker.SetMemoryHighWatermarkAsync(0.4);
+        }
+
+        Assert.True(await Until.TrueAsync(async () => await Storage.Outbox.CountAsync(ct) == 0, Bound / 3, ct), "The outbox was not emptied once the broker was freed.");
+        await stop.CancelAsync();
+        await relay.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Equal(1, metrics.BrokerDown);
+        Assert.Single(await AuditAsync(OutboxRelay.BrokerDownAction, ct));
+        Assert.Single(await AuditAsync(OutboxRelay.BrokerUpAction, ct));
+        Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("unreachable", StringComparison.Ordinal));
+        Assert.Single(logger.Entries, e => e.Message.Contains("reachable again", StringComparison.Ordinal));
+        Assert.All(logger.Entries, e => Assert.DoesNotContain(broker.Password, e.Message, StringComparison.Ordinal));
+        Assert.Equal(entries.Select(e => e.MessageId).Order(), (await NorthboundQueue.DrainAsync(broker, queue.Name, ct)).Select(m => m.MessageId!).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task RunAsync_FaultThatIsNeitherBrokerNorStore_EndsTheLoop()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var ct = timeout.Token;
+        var audit = await AuditLog.OpenAsync(Storage.Audit, TimeProvider.System, ct);
+        var gauge = new OutboxGauge(100);
+        using var metrics = new NorthboundMetrics(gauge);
+        var closed = await HeadEndStorage.OpenAsync(Path.Combine(_directory, "closed.db"), cancellationToken: ct);
+        await closed.DisposeAsync();
+
+        await using var publisher = new AmqpOutboxPublisher(Publisher());
+        var relay = new OutboxRelay(closed.Outbox, publisher, gauge, metrics, audit, Options(), TimeProvider.System).RunAsync(ct);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => relay.WaitAsync(TimeSpan.FromSeconds(30), ct));
+    }
+
+    [Fact]
+    public async Task PublishAsync_AmqpsMutualTls_CaFileAndClientCertificateDeliverWithoutEitherRefused()
     {
         using var timeout = new CancellationTokenSource(Bound);
         var ct = timeout.Token;
         await using var queue = await NorthboundQueue.DeclareAsync(broker, _exchange, ct);
         var message = new OutboxMessage(1, Entry(1));
-        var tls = Publisher() with { Uri = new Uri($"amqps://{RabbitMqNode.User}@localhost:{broker.TlsPort}/") };
+        var certificates = broker.Certificates;
+        var tls = Publisher() with
+        {
+            Uri = new Uri($"amqps://{RabbitMqNode.User}@localhost:{broker.TlsPort}/"),
+            ClientCertificatePath = certificates.ClientCertificateFile,
+            ClientKeyPath = certificates.ClientKeyFile,
+        };
 
+        // The system's trust store does not know the broker's CA.
         await using (var untrusted = new AmqpOutboxPublisher(tls))
         {
             await Assert.ThrowsAsync<AmqpPublishException>(() => untrusted.PublishAsync([message], ct));
         }
 
-        await using (var trusted = new AmqpOutboxPublisher(tls with { CertificateValidation = (_, certificate, _, errors) => broker.Certificates.Validate(certificate, errors) }))
+        // The broker requires a client certificate.
+        await using (var anonymous = new AmqpOutboxPublisher(tls with { CaCertificatePath = certificates.CaFile, ClientCertificatePath = null, ClientKeyPath = null }))
         {
-            Assert.Equal([PublishOutcome.Confirmed], await trusted.PublishAsync([message], ct));
+            await Assert.ThrowsAsync<AmqpPublishException>(() => anonymous.PublishAsync([message], ct));
+        }
+
+        await using (var mutual = new AmqpOutboxPublisher(tls with { CaCertificatePath = certificates.CaFile }))
+        {
+            Assert.Equal([PublishOutcome.Confirmed], await mutual.PublishAsync([message], ct));
         }
 
         var received = Assert.Single(await NorthboundQueue.DrainAsync(broker, queue.Name, ct));

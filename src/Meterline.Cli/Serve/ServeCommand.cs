@@ -6,6 +6,7 @@ using Meterline.Server;
 using Meterline.Server.Hosting;
 using Meterline.Storage;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Meterline.Cli.Serve;
 
@@ -54,7 +55,9 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(HeadEndOptions options, ServerOptions serverOptions, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        await using var node = await OpenNodeAsync(options, cancellationToken).ConfigureAwait(false);
+        // The node's own services (the northbound relay) log from the start, before the web host exists.
+        using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole().SetMinimumLevel(serverOptions.MinimumLogLevel));
+        await using var node = await OpenNodeAsync(options with { LoggerFactory = logging }, cancellationToken).ConfigureAwait(false);
         var app = ServerApplication.Build(serverOptions, node);
         await using (app.ConfigureAwait(false))
         {

@@ -56,6 +56,12 @@ internal sealed class ServeOptions
 
     public Option<string> AmqpExchange { get; } = new("--amqp-exchange") { Description = "The durable topic exchange messages are published to", DefaultValueFactory = _ => AmqpPublisherOptions.DefaultExchange };
 
+    public Option<string?> AmqpCa { get; } = new("--amqp-ca") { Description = "amqps: PEM file of the CA the broker's certificate must chain to (default: the system's trust store)" };
+
+    public Option<string?> AmqpClientCert { get; } = new("--amqp-client-cert") { Description = "amqps with mutual TLS: the node's client certificate, PEM (with --amqp-client-key) or PFX without a password" };
+
+    public Option<string?> AmqpClientKey { get; } = new("--amqp-client-key") { Description = "PEM private key of --amqp-client-cert" };
+
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
@@ -82,7 +88,7 @@ internal sealed class ServeOptions
 
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
-            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, LogLevel,
+            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs];
 
     public void AddTo(Command command)
@@ -219,7 +225,9 @@ internal sealed class ServeOptions
     {
         if (result.GetValue(AmqpUri) is not { } text)
         {
-            return result.GetValue(AmqpPasswordEnvironment) is null ? null : throw new CommandException("--amqp-password-env needs --amqp-uri", ExitCodes.Usage);
+            return result.GetValue(AmqpPasswordEnvironment) is null && result.GetValue(AmqpCa) is null && result.GetValue(AmqpClientCert) is null && result.GetValue(AmqpClientKey) is null
+                ? null
+                : throw new CommandException("--amqp-password-env, --amqp-ca, --amqp-client-cert and --amqp-client-key need --amqp-uri", ExitCodes.Usage);
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
@@ -235,18 +243,29 @@ internal sealed class ServeOptions
                 : throw new CommandException($"--amqp-password-env {variable}: the environment variable is not set", ExitCodes.Usage);
         }
 
-        var publisher = new AmqpPublisherOptions { Uri = uri, Password = password, Exchange = result.GetValue(AmqpExchange)! };
+        var publisher = new AmqpPublisherOptions
+        {
+            Uri = uri,
+            Password = password,
+            Exchange = result.GetValue(AmqpExchange)!,
+            CaCertificatePath = ExistingFile(result.GetValue(AmqpCa), "--amqp-ca"),
+            ClientCertificatePath = ExistingFile(result.GetValue(AmqpClientCert), "--amqp-client-cert"),
+            ClientKeyPath = ExistingFile(result.GetValue(AmqpClientKey), "--amqp-client-key"),
+        };
         try
         {
             publisher.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new CommandException("--amqp-uri / --amqp-exchange: " + e.Message, ExitCodes.Usage);
+            throw new CommandException("--amqp-uri / --amqp-exchange / --amqp-ca / --amqp-client-cert: " + e.Message, ExitCodes.Usage);
         }
 
         return new AmqpNorthboundOptions { Publisher = publisher };
     }
+
+    private static string? ExistingFile(string? path, string option) =>
+        path is null || File.Exists(path) ? path : throw new CommandException($"{option} {path}: no such file", ExitCodes.Usage);
 
     private static T Checked<T>(T options, Action<T> validate, string message)
     {

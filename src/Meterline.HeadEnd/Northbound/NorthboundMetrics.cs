@@ -5,7 +5,8 @@ namespace Meterline.HeadEnd.Northbound;
 /// <summary>
 /// The northbound counters (meter <see cref="MeterName"/>) and their in-process totals: messages queued into the
 /// outbox, published (confirmed), unroutable, refused by the broker, failed publish rounds, writes refused for a full
-/// outbox, and the outbox depth and alarm as gauges.
+/// outbox, the broker becoming unreachable and outbox-store operations that failed, and the outbox depth and alarm as
+/// gauges.
 /// </summary>
 public sealed class NorthboundMetrics : IDisposable
 {
@@ -19,6 +20,10 @@ public sealed class NorthboundMetrics : IDisposable
     private readonly Counter<long> _refused;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _full;
+    private readonly Counter<long> _brokerDown;
+    private readonly Counter<long> _storeFailures;
+    private long _brokerDownCount;
+    private long _storeFailureCount;
     private long _queuedCount;
     private long _publishedCount;
     private long _unroutableCount;
@@ -38,6 +43,8 @@ public sealed class NorthboundMetrics : IDisposable
         _refused = _meter.CreateCounter<long>("meterline.northbound.refused", "{message}", "Messages the broker refused (nack); published again.");
         _failures = _meter.CreateCounter<long>("meterline.northbound.publish.failed", "{round}", "Publish rounds that failed (connection lost); published again.");
         _full = _meter.CreateCounter<long>("meterline.northbound.outbox.full", "{write}", "Writes refused because the outbox was full.");
+        _brokerDown = _meter.CreateCounter<long>("meterline.northbound.broker.down", "{transition}", "Times the broker became unreachable (counted once per outage, not per retry).");
+        _storeFailures = _meter.CreateCounter<long>("meterline.northbound.store.failed", "{operation}", "Outbox store operations of the relay that failed (claim, release, delete, count).");
         _meter.CreateObservableGauge("meterline.northbound.outbox.depth", () => gauge.Count, "{message}", "Messages waiting in the outbox.");
         _meter.CreateObservableGauge("meterline.northbound.outbox.alarm", () => Volatile.Read(ref _alarm), "{alarm}", "1 while the outbox is past its high-water mark.");
     }
@@ -53,6 +60,10 @@ public sealed class NorthboundMetrics : IDisposable
     public long PublishFailures => Interlocked.Read(ref _failureCount);
 
     public long OutboxFull => Interlocked.Read(ref _fullCount);
+
+    public long BrokerDown => Interlocked.Read(ref _brokerDownCount);
+
+    public long StoreFailures => Interlocked.Read(ref _storeFailureCount);
 
     public bool Alarm => Volatile.Read(ref _alarm) != 0;
 
@@ -90,6 +101,18 @@ public sealed class NorthboundMetrics : IDisposable
     {
         Interlocked.Increment(ref _fullCount);
         _full.Add(1);
+    }
+
+    public void OnBrokerDown()
+    {
+        Interlocked.Increment(ref _brokerDownCount);
+        _brokerDown.Add(1);
+    }
+
+    public void OnStoreFailed()
+    {
+        Interlocked.Increment(ref _storeFailureCount);
+        _storeFailures.Add(1);
     }
 
     public void SetAlarm(bool raised) => Volatile.Write(ref _alarm, raised ? 1 : 0);

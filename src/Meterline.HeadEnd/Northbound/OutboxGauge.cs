@@ -49,8 +49,18 @@ public sealed class OutboxGauge
     /// <summary>The reserved rows were committed: wakes the relay.</summary>
     public void Appended() => _appended.Writer.TryWrite(true);
 
-    /// <summary>The relay deleted rows.</summary>
-    public void Removed(int messages) => Interlocked.Add(ref _count, -messages);
+    /// <summary>The relay deleted rows (with several nodes, also rows other nodes wrote: never below zero until the next count).</summary>
+    public void Removed(int messages)
+    {
+        while (true)
+        {
+            var count = Interlocked.Read(ref _count);
+            if (Interlocked.CompareExchange(ref _count, Math.Max(0, count - messages), count) == count)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>The count read from the database.</summary>
     public void Set(long count) => Interlocked.Exchange(ref _count, count);

@@ -239,7 +239,7 @@ public sealed class HeadEndNode : IAsyncDisposable
 
             var directory = new MeterDirectory();
             northbound = options.Northbound is { } publishing
-                ? new AmqpNorthbound(publishing, storage.Readings, storage.Commands, storage.Outbox, directory, audit, options.TimeProvider)
+                ? new AmqpNorthbound(publishing, storage.Readings, storage.Commands, storage.Outbox, directory, audit, options.TimeProvider, loggerFactory: options.LoggerFactory)
                 : null;
             pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), decoder, northbound?.Readings ?? storage.Readings, storage.Meters, audit, options.Ingest, options.TimeProvider, directory: directory);
             if (options.ZigbeeSerialPort is { } serial)

@@ -88,6 +88,9 @@ public sealed record HeadEndOptions
     /// <summary>Northbound publishing to an AMQP broker through the outbox (docs/northbound.md); null turns it off.</summary>
     public AmqpNorthboundOptions? Northbound { get; init; }
 
+    /// <summary>Where the node's services log before and apart from the web host (the northbound relay); null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
     /// <summary>How long a DLMS request may wait for the meter's answer.</summary>
     public TimeSpan MeterRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

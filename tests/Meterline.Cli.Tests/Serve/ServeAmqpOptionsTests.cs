@@ -4,7 +4,10 @@ using Meterline.Cli.Serve;
 
 namespace Meterline.Cli.Tests.Serve;
 
-/// <summary><c>meterline serve --amqp-uri/--amqp-password-env/--amqp-exchange</c> turned into the node's northbound options.</summary>
+/// <summary>
+/// <c>meterline serve --amqp-uri/--amqp-password-env/--amqp-exchange/--amqp-ca/--amqp-client-cert/--amqp-client-key</c>
+/// turned into the node's northbound options.
+/// </summary>
 public sealed class ServeAmqpOptionsTests
 {
     private const string PasswordVariable = "METERLINE_TEST_AMQP_PASSWORD";
@@ -63,4 +66,51 @@ public sealed class ServeAmqpOptionsTests
 
         Assert.Contains("METERLINE_TEST_AMQP_UNSET", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToHeadEndOptions_CaAndClientCertificateFiles_SetThePublishersTlsFiles()
+    {
+        var directory = Directory.CreateTempSubdirectory("meterline-amqp-tls-").FullName;
+        try
+        {
+            var (ca, certificate, key) = (Path.Combine(directory, "ca.pem"), Path.Combine(directory, "node.pem"), Path.Combine(directory, "node.key"));
+            foreach (var file in new[] { ca, certificate, key })
+            {
+                File.WriteAllText(file, "-");
+            }
+
+            var publisher = Parse("--amqp-uri", "amqps://hes@broker:5671/", "--amqp-ca", ca, "--amqp-client-cert", certificate, "--amqp-client-key", key).Northbound!.Publisher;
+
+            Assert.Equal((ca, certificate, key), (publisher.CaCertificatePath, publisher.ClientCertificatePath, publisher.ClientKeyPath));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("amqps://hes@broker:5671/", "--amqp-ca", "/nonexistent/ca.pem", "--amqp-ca")]
+    [InlineData("amqps://hes@broker:5671/", "--amqp-client-cert", "/nonexistent/node.pem", "--amqp-client-cert")]
+    [InlineData("amqp://hes@broker:5672/", "--amqp-ca", "EXISTING", "amqps")]
+    [InlineData("amqps://hes@broker:5671/", "--amqp-client-key", "EXISTING", "client certificate")]
+    public void ToHeadEndOptions_TlsFileMissingPlainAmqpOrKeyWithoutCertificate_IsAUsageError(string uri, string option, string value, string named)
+    {
+        var existing = Path.GetTempFileName();
+        try
+        {
+            var error = Assert.Throws<CommandException>(() => Parse("--amqp-uri", uri, option, value == "EXISTING" ? existing : value));
+
+            Assert.Equal(ExitCodes.Usage, error.ExitCode);
+            Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(existing);
+        }
+    }
+
+    [Fact]
+    public void ToHeadEndOptions_TlsFileWithoutUri_IsAUsageError() =>
+        Assert.Equal(ExitCodes.Usage, Assert.Throws<CommandException>(() => Parse("--amqp-ca", "ca.pem")).ExitCode);
 }

@@ -31,7 +31,10 @@ public sealed class RabbitMqNode : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    /// <summary>The AMQPS (TLS) port; its certificate is issued by <see cref="Certificates"/>' CA for localhost.</summary>
+    /// <summary>
+    /// The AMQPS (TLS) port; its certificate is issued by <see cref="Certificates"/>' CA for localhost, and it takes
+    /// only clients presenting a certificate of that CA (mutual TLS).
+    /// </summary>
     public int TlsPort { get; private set; }
 
     public TestCertificates Certificates => _certificates ?? throw new InvalidOperationException("Not started.");
@@ -70,8 +73,8 @@ public sealed class RabbitMqNode : IAsyncLifetime
             ssl_options.cacertfile = {_certificates.CaFile}
             ssl_options.certfile = {_certificates.CertificateFile}
             ssl_options.keyfile = {_certificates.KeyFile}
-            ssl_options.verify = verify_none
-            ssl_options.fail_if_no_peer_cert = false
+            ssl_options.verify = verify_peer
+            ssl_options.fail_if_no_peer_cert = true
             default_user = {User}
             default_pass = {Password}
             default_vhost = /

@@ -4,7 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Meterline.Northbound.Amqp.Tests.Support;
 
-/// <summary>A throwaway CA and a server certificate it issued for localhost and 127.0.0.1, written as PEM files for the broker.</summary>
+/// <summary>
+/// A throwaway CA, a server certificate it issued for localhost and 127.0.0.1, and a client certificate it issued for
+/// the node (mutual TLS), written as PEM files for the broker and the publisher.
+/// </summary>
 public sealed class TestCertificates : IDisposable
 {
     public TestCertificates(string directory)
@@ -25,7 +28,16 @@ public sealed class TestCertificates : IDisposable
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var server = serverRequest.Create(Authority, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
 
+        using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var clientRequest = new CertificateRequest("CN=meterline-node", clientKey, HashAlgorithmName.SHA256);
+        clientRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var client = clientRequest.Create(Authority, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
+
         CaFile = Path.Combine(directory, "ca.pem");
+        ClientCertificateFile = Path.Combine(directory, "client.pem");
+        ClientKeyFile = Path.Combine(directory, "client.key");
+        File.WriteAllText(ClientCertificateFile, client.ExportCertificatePem());
+        File.WriteAllText(ClientKeyFile, clientKey.ExportPkcs8PrivateKeyPem());
         CertificateFile = Path.Combine(directory, "server.pem");
         KeyFile = Path.Combine(directory, "server.key");
         File.WriteAllText(CaFile, Authority.ExportCertificatePem());
@@ -40,6 +52,11 @@ public sealed class TestCertificates : IDisposable
     public string CertificateFile { get; }
 
     public string KeyFile { get; }
+
+    /// <summary>The node's client certificate (PEM) and its key (PKCS#8 PEM).</summary>
+    public string ClientCertificateFile { get; }
+
+    public string ClientKeyFile { get; }
 
     /// <summary>Accepts a server certificate only if it chains to <see cref="Authority"/> and names the host (no other policy errors).</summary>
     public bool Validate(X509Certificate? certificate, System.Net.Security.SslPolicyErrors errors)

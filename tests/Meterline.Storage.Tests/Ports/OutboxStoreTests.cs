@@ -7,8 +7,9 @@ using Meterline.Storage.Tests.Support;
 namespace Meterline.Storage.Tests.Ports;
 
 /// <summary>
-/// The northbound outbox: append, read oldest first, delete, count; rows written inside a reading batch and a command
-/// transition commit with them or not at all. Run against each engine.
+/// The northbound outbox: append, read oldest first, claim and give back, delete, count (bounded); rows written inside
+/// a reading batch and a command transition commit with them or not at all; concurrent claimers (two handles, as two
+/// nodes) never share a row. Run against each engine.
 /// </summary>
 public abstract class OutboxStoreTests : StorageTestBase
 {
@@ -114,6 +115,74 @@ public abstract class OutboxStoreTests : StorageTestBase
         Assert.True(cancelled);
         Assert.Equal([Entry(2)], (await Storage.Outbox.ReadAsync(10, Token)).Select(m => m.Entry));
         Assert.Equal(CommandState.Cancelled, (await Storage.Commands.GetAsync(command.Id, Token))!.State);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ClaimedRows_SkippedUntilTheirLeaseLapsesThenClaimedAgain()
+    {
+        await Storage.Outbox.AppendAsync([.. Enumerable.Range(0, 30).Select(i => Entry(i))], Token);
+
+        var first = await Storage.Outbox.ClaimAsync(10, T0, T0.AddMinutes(2), Token);
+        var second = await Storage.Outbox.ClaimAsync(100, T0.AddMinutes(1), T0.AddMinutes(3), Token);
+        var none = await Storage.Outbox.ClaimAsync(100, T0.AddMinutes(1), T0.AddMinutes(3), Token);
+        var lapsed = await Storage.Outbox.ClaimAsync(100, T0.AddMinutes(2), T0.AddMinutes(4), Token);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => Entry(i)), first.Select(m => m.Entry));
+        Assert.Equal(Enumerable.Range(10, 20).Select(i => Entry(i)), second.Select(m => m.Entry));
+        Assert.Empty(none);
+        Assert.Equal(first, lapsed);
+        Assert.All(first, m => Assert.Equal(0, m.Attempts));
+        Assert.Equal(30, await Storage.Outbox.CountAsync(Token));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_Rows_ClaimableAgainFromNotBeforeWithTheAttemptCounted()
+    {
+        await Storage.Outbox.AppendAsync([.. Enumerable.Range(0, 4).Select(i => Entry(i))], Token);
+        var claimed = await Storage.Outbox.ClaimAsync(10, T0, T0.AddMinutes(2), Token);
+
+        await Storage.Outbox.ReleaseAsync([claimed[0].Sequence, claimed[1].Sequence], T0, Token);
+        await Storage.Outbox.ReleaseAsync([claimed[2].Sequence, claimed[^1].Sequence + 100], T0.AddSeconds(30), Token);
+        var now = await Storage.Outbox.ClaimAsync(10, T0, T0.AddMinutes(2), Token);
+        var later = await Storage.Outbox.ClaimAsync(10, T0.AddSeconds(30), T0.AddMinutes(2), Token);
+
+        Assert.Equal([claimed[0] with { Attempts = 1 }, claimed[1] with { Attempts = 1 }], now);
+        Assert.Equal([claimed[2] with { Attempts = 1 }], later);
+        Assert.Equal(claimed.Select(m => m.Entry), (await Storage.Outbox.ReadAsync(10, Token)).Select(m => m.Entry));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ManyClaimersOnTwoHandles_NoRowClaimedTwice()
+    {
+        await Storage.Outbox.AppendAsync([.. Enumerable.Range(0, 2_000).Select(i => Entry(i))], Token);
+        await using var other = await OpenAnotherAsync();
+        var claimers = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            var store = c % 2 == 0 ? Storage.Outbox : other.Outbox;
+            var mine = new List<long>();
+            while (await store.ClaimAsync(25, T0, T0.AddMinutes(2), Token) is { Count: > 0 } rows)
+            {
+                mine.AddRange(rows.Select(r => r.Sequence));
+            }
+
+            return mine;
+        }));
+
+        var claimed = (await Task.WhenAll(claimers)).SelectMany(c => c).ToList();
+
+        Assert.Equal(2_000, claimed.Count);
+        Assert.Equal(2_000, claimed.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CountAsync_Limit_CountsUpToTheLimit()
+    {
+        await Storage.Outbox.AppendAsync([.. Enumerable.Range(0, 120).Select(i => Entry(i))], Token);
+
+        Assert.Equal(100, await Storage.Outbox.CountAsync(100, Token));
+        Assert.Equal(120, await Storage.Outbox.CountAsync(121, Token));
+        Assert.Equal(120, await Storage.Outbox.CountAsync(1_000_000, Token));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.Outbox.CountAsync(0, Token));
     }
 
     [Fact]
