@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
@@ -33,4 +34,10 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>The northbound outbox (its rows are also written by <see cref="Readings"/> and <see cref="Commands"/> inside their transactions).</summary>
     IOutboxStore Outbox { get; }
+
+    /// <summary>Analytics alerts (docs/analytics.md).</summary>
+    IAlertStore Alerts { get; }
+
+    /// <summary>Which meter measures each transformer's total (energy balance).</summary>
+    ITransformerMeterStore Transformers { get; }
 }

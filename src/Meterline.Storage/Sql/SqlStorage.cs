@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
@@ -8,7 +9,7 @@ using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage.Sql;
 
-/// <summary>The seven ports over one open database.</summary>
+/// <summary>The storage ports over one open database.</summary>
 internal sealed class SqlStorage : IHeadEndStorage
 {
     private readonly SqlDatabase _database;
@@ -24,6 +25,9 @@ internal sealed class SqlStorage : IHeadEndStorage
         Keys = new SqlMeterKeyStore(database);
         Counters = new SqlCounterStore(database);
         Outbox = new SqlOutboxStore(database);
+        var alerts = new SqlAlertStore(database);
+        Alerts = alerts;
+        Transformers = alerts;
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -46,6 +50,10 @@ internal sealed class SqlStorage : IHeadEndStorage
     public ICounterStore Counters { get; }
 
     public IOutboxStore Outbox { get; }
+
+    public IAlertStore Alerts { get; }
+
+    public ITransformerMeterStore Transformers { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
