@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Meterline.Server.Alerts;
 using Meterline.Server.Audit;
 using Meterline.Server.Commands;
 using Meterline.Server.Events;
@@ -6,6 +7,7 @@ using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
+using Meterline.Server.Transformers;
 
 namespace Meterline.Server;
 
@@ -23,7 +25,8 @@ public static class ServerApplication
         return Build(options, node.Stores, node.Profiles, services =>
         {
             services.AddSingleton(node).AddSingleton(node.Audit).AddSingleton(node.AuditVerifier).AddSingleton(node.CommandService)
-                .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider);
+                .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
+                .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -65,6 +68,7 @@ public static class ServerApplication
         app.MapReadings();
         app.MapEvents();
         app.MapCommands().MapAudit();
+        app.MapAlerts().MapTransformers();
         return app;
     }
 }

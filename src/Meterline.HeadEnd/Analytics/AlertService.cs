@@ -9,7 +9,7 @@ namespace Meterline.HeadEnd.Analytics;
 /// (the entry written before the change, as the audit log asks) and, with northbound publishing, published through the
 /// outbox in the same transaction as the change.
 /// </summary>
-public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvider time, NorthboundMessages? messages = null)
+public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvider time, NorthboundMessages? messages = null, OutboxGauge? gauge = null, NorthboundMetrics? metrics = null)
 {
     public IAlertStore Store => store;
 
@@ -20,6 +20,7 @@ public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvide
         var result = await store.RaiseAsync(finding, at, Compose(at), cancellationToken).ConfigureAwait(false);
         if (result is { Outcome: AlertRaiseOutcome.Opened, Alert: { } alert })
         {
+            Queued();
             // Opened by the head-end itself: recorded right after, with the alert's id.
             await audit.AppendAsync(AlertAuditActions.Analytics, AlertAuditActions.Opened, Subject(alert), Detail(alert).ToString(), cancellationToken).ConfigureAwait(false);
         }
@@ -49,7 +50,13 @@ public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvide
 
         await audit.AppendAsync(actor, action, Subject(current), Detail(current).Add("from", current.State.ToString()).ToString(), cancellationToken).ConfigureAwait(false);
         var at = time.GetUtcNow();
-        return await store.TransitionAsync(id, next, actor, at, Compose(at), cancellationToken).ConfigureAwait(false);
+        var result = await store.TransitionAsync(id, next, actor, at, Compose(at), cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == AlertTransitionOutcome.Done)
+        {
+            Queued();
+        }
+
+        return result;
     }
 
     /// <summary>Open → Acknowledged; Open or Acknowledged → Closed.</summary>
@@ -59,6 +66,19 @@ public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvide
         (AlertState.Open or AlertState.Acknowledged, AlertState.Closed) => true,
         _ => false,
     };
+
+    /// <summary>One message went into the outbox with the change: counted, and the relay woken.</summary>
+    private void Queued()
+    {
+        if (messages is null)
+        {
+            return;
+        }
+
+        gauge?.Added(1);
+        metrics?.OnQueued(1);
+        gauge?.Appended();
+    }
 
     private Func<Alert, IReadOnlyList<OutboxEntry>>? Compose(DateTimeOffset at) => messages is null ? null : alert => [messages.AnalyticsAlert(alert, at)];
 
