@@ -107,16 +107,20 @@ public sealed class AnalyticsService : IDisposable
         Metrics.OnFullPass();
         var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var meters = new HashSet<MeterId>(latest.Keys);
+
+        // Each meter's window ends at its newest data (a meter's clock, or a simulated fleet's, need not be the head-end's).
+        var ends = new Dictionary<MeterId, DateTimeOffset>(latest);
         var eventLookback = _rules.Where(r => !r.IsPeriodic).Max(r => r.Lookback);
         foreach (var meterEvent in await _readings.GetEventsAsync(null, now - eventLookback, now + TimeSpan.FromDays(1), 10_000, cancellationToken).ConfigureAwait(false))
         {
-            meters.Add(meterEvent.Meter);
+            if (!ends.TryGetValue(meterEvent.Meter, out var end) || meterEvent.OccurredAt > end)
+            {
+                ends[meterEvent.Meter] = meterEvent.OccurredAt;
+            }
         }
 
-        foreach (var meter in meters.Order())
+        foreach (var (meter, end) in ends.OrderBy(e => e.Key))
         {
-            var end = latest.TryGetValue(meter, out var time) && time > now ? time : now;
             await EvaluateAsync(meter, end, [], _rules, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -160,7 +164,7 @@ public sealed class AnalyticsService : IDisposable
         var now = _time.GetUtcNow();
         foreach (var (meter, pending) in _pending.OrderBy(p => p.Key))
         {
-            await EvaluateAsync(meter, pending.Latest > now ? pending.Latest : now, pending.Arrivals, live, cancellationToken).ConfigureAwait(false);
+            await EvaluateAsync(meter, pending.Latest == DateTimeOffset.MinValue ? now : pending.Latest, pending.Arrivals, live, cancellationToken).ConfigureAwait(false);
         }
 
         _pending.Clear();
