@@ -28,7 +28,7 @@ public sealed record AnalyticsOptions
     public IReadOnlySet<string> NetMeteredSerials { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>How often every meter is evaluated with every rule (the baseline rules, and catching up on anything missed).</summary>
-    public TimeSpan FullPassPeriod { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan FullPassPeriod { get; init; } = TimeSpan.FromHours(6);
 
     /// <summary>Live records taken from the feed before the touched meters are evaluated.</summary>
     public int MaxRecordsPerRound { get; init; } = 10_000;

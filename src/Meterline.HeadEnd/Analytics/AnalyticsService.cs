@@ -127,6 +127,24 @@ public sealed class AnalyticsService : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
+    /// <summary>Appends the readings of [from, to) (of <paramref name="quantities"/>, or all) to <paramref name="into"/>, up to <see cref="AnalyticsOptions.MaxReadingsPerWindow"/>.</summary>
+    private async Task ReadAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity>? quantities, List<IntervalReading> into, CancellationToken cancellationToken)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+
+        string? token = null;
+        do
+        {
+            var page = await _readings.QueryAsync(new ReadingQuery(meter, from, to, quantities, ReadingQuery.MaxPageSize, token), cancellationToken).ConfigureAwait(false);
+            into.AddRange(page.Items);
+            token = page.NextPageToken;
+        }
+        while (token is not null && into.Count < _options.MaxReadingsPerWindow);
+    }
+
     private void Drain()
     {
         var taken = 0;
@@ -174,18 +192,21 @@ public sealed class AnalyticsService : IDisposable
     {
         try
         {
+            // The live rules' span is read whole; a longer look-back (the periodic rules') only for the quantities they read.
+            var live = rules.Where(r => !r.IsPeriodic).Select(r => r.Lookback).DefaultIfEmpty(TimeSpan.Zero).Max();
             var lookback = rules.Max(r => r.Lookback);
             var from = end - lookback;
             var to = end + TimeSpan.FromDays(1);
             var readings = new List<IntervalReading>();
-            string? token = null;
-            do
+            if (lookback > live)
             {
-                var page = await _readings.QueryAsync(new ReadingQuery(meter, from, to, pageSize: ReadingQuery.MaxPageSize, pageToken: token), cancellationToken).ConfigureAwait(false);
-                readings.AddRange(page.Items);
-                token = page.NextPageToken;
+                var wanted = rules.Where(r => r.Lookback > live).Any(r => r.Quantities.Count == 0)
+                    ? null
+                    : rules.Where(r => r.Lookback > live).SelectMany(r => r.Quantities).Distinct().ToList();
+                await ReadAsync(meter, from, end - live, wanted, readings, cancellationToken).ConfigureAwait(false);
             }
-            while (token is not null && readings.Count < _options.MaxReadingsPerWindow);
+
+            await ReadAsync(meter, end - live, to, null, readings, cancellationToken).ConfigureAwait(false);
 
             var events = await _readings.GetEventsAsync(meter, from, to, 10_000, cancellationToken).ConfigureAwait(false);
             var netMetered = _directory.TryGet(meter, out var known) && _options.NetMeteredSerials.Contains(known.Serial);

@@ -116,4 +116,14 @@ public sealed class CurrentRuleTests
     {
         Assert.Equal(fires, new ReverseEnergyRule().Evaluate(Window(Of(Quantity.BlockExportEnergy, 2, _ => export))).Count == 1);
     }
+
+    [Fact]
+    public void NeutralMismatch_ValuesCapturedWithEvents_CountAsReadings()
+    {
+        var events = Enumerable.Range(0, 3).Select(i => Event(203, At(i), new RegisterValue(Quantity.PhaseCurrent, 6), new RegisterValue(Quantity.NeutralCurrent, 1.5))).ToList();
+
+        var finding = Assert.Single(new NeutralMismatchRule().Evaluate(new MeterWindow(Meter, _time.GetUtcNow(), [], events)));
+
+        Assert.Equal((At(0), At(2)), (finding.From, finding.To));
+    }
 }

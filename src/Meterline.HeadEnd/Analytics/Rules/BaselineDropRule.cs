@@ -20,6 +20,8 @@ public sealed class BaselineDropRule(BaselineDropOptions? options = null) : IAna
 
     public TimeSpan Lookback => _options.Window + TimeSpan.FromDays(7 * _options.BaselineWeeks);
 
+    public IReadOnlyList<Quantity> Quantities => [Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage];
+
     public bool IsPeriodic => true;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)

@@ -19,6 +19,8 @@ public sealed class ClockAnomalyRule(ClockAnomalyOptions? options = null) : IAna
 
     public TimeSpan Lookback => _options.Lookback;
 
+    public IReadOnlyList<Quantity> Quantities => [Quantity.BlockImportEnergy];
+
     public bool IsPeriodic => false;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)

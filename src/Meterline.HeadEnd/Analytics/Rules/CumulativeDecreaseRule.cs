@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Meterline.HeadEnd.Readings;
+
 namespace Meterline.HeadEnd.Analytics.Rules;
 
 /// <summary>
@@ -16,6 +18,8 @@ public sealed class CumulativeDecreaseRule(CumulativeDecreaseOptions? options = 
     public string Id => RuleId;
 
     public TimeSpan Lookback => _options.Lookback;
+
+    public IReadOnlyList<Quantity> Quantities => _options.Registers;
 
     public bool IsPeriodic => false;
 

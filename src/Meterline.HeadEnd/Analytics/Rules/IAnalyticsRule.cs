@@ -1,3 +1,5 @@
+using Meterline.HeadEnd.Readings;
+
 namespace Meterline.HeadEnd.Analytics.Rules;
 
 /// <summary>
@@ -10,6 +12,9 @@ public interface IAnalyticsRule
     string Id { get; }
 
     TimeSpan Lookback { get; }
+
+    /// <summary>The quantities the rule reads (empty: any), so that a long look-back reads only what it needs.</summary>
+    IReadOnlyList<Quantity> Quantities { get; }
 
     /// <summary>True for rules run by the periodic pass only (long baselines), false for rules run as data arrives.</summary>
     bool IsPeriodic { get; }

@@ -18,6 +18,8 @@ public sealed class MagnetLowConsumptionRule(MagnetLowConsumptionOptions? option
 
     public TimeSpan Lookback => _options.Before + _options.After;
 
+    public IReadOnlyList<Quantity> Quantities => [Quantity.BlockImportEnergy];
+
     public bool IsPeriodic => false;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)

@@ -4,12 +4,15 @@ using Meterline.HeadEnd.Readings;
 namespace Meterline.HeadEnd.Analytics.Rules;
 
 /// <summary>
-/// What a rule sees of one meter: its readings and events over a span, sorted by time, the time of evaluation, and —
+/// What a rule sees of one meter: its readings and events over a span, sorted by time (the instantaneous values the
+/// meter captured with an event — voltage, phase and neutral current, power factor — join the readings), the time of evaluation, and —
 /// when the window was built from the live feed — the interval times in the order they were committed (the only place a
 /// clock that went backwards shows: the store keeps intervals sorted by time).
 /// </summary>
 public sealed class MeterWindow
 {
+    private static readonly Quantity[] InstantaneousQuantities = [Quantity.Voltage, Quantity.PhaseCurrent, Quantity.NeutralCurrent, Quantity.PowerFactor];
+
     private readonly Dictionary<Quantity, List<SeriesPoint>> _series = [];
 
     public MeterWindow(MeterId meter, DateTimeOffset evaluatedAt, IEnumerable<IntervalReading> readings, IEnumerable<MeterEvent> events, IReadOnlyList<DateTimeOffset>? arrivalOrder = null, bool isNetMetered = false)
@@ -35,12 +38,35 @@ public sealed class MeterWindow
             list.Add(new SeriesPoint(reading.Time, reading.Value));
         }
 
+        var sorted = events.Where(e => e.Meter == meter).ToList();
+
+        // The instantaneous values a meter captured with its events count as readings of that time (unless a reading exists).
+        foreach (var meterEvent in sorted)
+        {
+            foreach (var value in meterEvent.Values)
+            {
+                if (!InstantaneousQuantities.Contains(value.Quantity))
+                {
+                    continue;
+                }
+
+                if (!_series.TryGetValue(value.Quantity, out var list))
+                {
+                    _series[value.Quantity] = list = [];
+                }
+
+                if (!list.Exists(p => p.Time == meterEvent.OccurredAt))
+                {
+                    list.Add(new SeriesPoint(meterEvent.OccurredAt, value.Value));
+                }
+            }
+        }
+
         foreach (var list in _series.Values)
         {
             list.Sort(static (a, b) => a.Time.CompareTo(b.Time));
         }
 
-        var sorted = events.Where(e => e.Meter == meter).ToList();
         sorted.Sort(static (a, b) => a.OccurredAt != b.OccurredAt ? a.OccurredAt.CompareTo(b.OccurredAt) : a.Code.CompareTo(b.Code));
         Events = sorted;
     }

@@ -19,6 +19,8 @@ public sealed class NeutralMismatchRule(NeutralMismatchOptions? options = null) 
 
     public TimeSpan Lookback => _options.Lookback;
 
+    public IReadOnlyList<Quantity> Quantities => [Quantity.PhaseCurrent, Quantity.NeutralCurrent];
+
     public bool IsPeriodic => false;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)

@@ -18,6 +18,8 @@ public sealed class ReverseEnergyRule(ReverseEnergyOptions? options = null) : IA
 
     public TimeSpan Lookback => _options.Lookback;
 
+    public IReadOnlyList<Quantity> Quantities => [Quantity.BlockExportEnergy];
+
     public bool IsPeriodic => false;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)

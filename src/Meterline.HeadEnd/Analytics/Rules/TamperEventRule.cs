@@ -18,6 +18,8 @@ public sealed class TamperEventRule(TamperEventOptions? options = null) : IAnaly
 
     public TimeSpan Lookback => _options.Lookback;
 
+    public IReadOnlyList<Quantity> Quantities => [];
+
     public bool IsPeriodic => false;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)

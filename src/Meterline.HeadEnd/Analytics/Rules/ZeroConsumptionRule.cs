@@ -18,6 +18,8 @@ public sealed class ZeroConsumptionRule(ZeroConsumptionOptions? options = null) 
 
     public TimeSpan Lookback => _options.Lookback;
 
+    public IReadOnlyList<Quantity> Quantities => [Quantity.BlockAverageCurrent, Quantity.BlockImportEnergy, Quantity.BlockExportEnergy];
+
     public bool IsPeriodic => false;
 
     public IReadOnlyList<Finding> Evaluate(MeterWindow window)
