@@ -95,4 +95,13 @@ public sealed class IntegrityRuleTests
 
         Assert.Equal("clock-anomaly:off-grid", finding.DedupeKey);
     }
+
+    [Fact]
+    public void ClockAnomaly_FutureCheckOff_NoAheadFinding()
+    {
+        var readings = Of(Quantity.BlockImportEnergy, 14, _ => 100);
+        var rule = new ClockAnomalyRule(new ClockAnomalyOptions { FutureTolerance = null });
+
+        Assert.Empty(rule.Evaluate(new MeterWindow(Meter, At(2), readings, [])));
+    }
 }

@@ -44,7 +44,7 @@ public sealed class ClockAnomalyRule(ClockAnomalyOptions? options = null) : IAna
         }
 
         var times = window.Series(Quantity.BlockImportEnergy);
-        var future = times.Where(p => p.Time > window.EvaluatedAt + _options.FutureTolerance).ToList();
+        var future = _options.FutureTolerance is { } tolerance ? times.Where(p => p.Time > window.EvaluatedAt + tolerance).ToList() : [];
         if (future.Count > 0)
         {
             var last = future[^1].Time;
