@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Meterline.Server.Alerts;
 using Meterline.Server.Audit;
 using Meterline.Server.Billing;
 using Meterline.Server.Commands;
@@ -7,6 +8,7 @@ using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
+using Meterline.Server.Transformers;
 
 namespace Meterline.Server;
 
@@ -24,7 +26,8 @@ public static class ServerApplication
         return Build(options, node.Stores, node.Profiles, services =>
         {
             services.AddSingleton(node).AddSingleton(node.Audit).AddSingleton(node.AuditVerifier).AddSingleton(node.CommandService)
-                .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider);
+                .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
+                .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             foreach (var loop in node.Loops)
             {
@@ -68,6 +71,7 @@ public static class ServerApplication
         app.MapEvents();
         app.MapCommands().MapAudit();
         app.MapBilling();
+        app.MapAlerts().MapTransformers();
         return app;
     }
 }

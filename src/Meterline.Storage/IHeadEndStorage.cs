@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
@@ -37,4 +38,9 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>Issued bills (docs/billing.md).</summary>
     IBillStore Bills { get; }
+    /// <summary>Analytics alerts (docs/analytics.md).</summary>
+    IAlertStore Alerts { get; }
+
+    /// <summary>Which meter measures each transformer's total (energy balance).</summary>
+    ITransformerMeterStore Transformers { get; }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
+using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Ingest;
 using Meterline.Northbound.Amqp;
 using Meterline.HeadEnd.Mqtt.Broker;
@@ -86,10 +87,14 @@ internal sealed class ServeOptions
 
     public Option<string?> Tariffs { get; } = new("--tariffs") { Description = "The tariff file meters are billed with (docs/billing.md); default: none, nothing is billed" };
 
+    public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
+
+    public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
+
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs];
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, NoAnalytics, NetMetered];
 
     public void AddTo(Command command)
     {
@@ -129,6 +134,7 @@ internal sealed class ServeOptions
         Northbound = Northbound(result),
         Mqtt = ToMqttOptions(result),
         Tariffs = result.GetValue(Tariffs),
+        Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
     };
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>

@@ -161,6 +161,54 @@ public sealed class NorthboundMessages(MeterDirectory directory)
         });
     }
 
+    /// <summary>
+    /// An analytics alert (docs/analytics.md) opened or changed state: routing key <c>alert.{category}.{serial}</c>, id
+    /// <c>alert:{id}:{state}</c> (so a state reached twice is one message).
+    /// </summary>
+    public OutboxEntry AnalyticsAlert(Analytics.Alert alert, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var (serial, title) = Identify(alert.Meter);
+        var stateName = Kebab(alert.State.ToString());
+        var id = "alert:" + alert.Id.ToString() + ":" + stateName;
+        return Entry(NorthboundMessageType.Alert, "alert." + Word(alert.Category) + "." + Word(serial), id, createdAt, serial, title, json =>
+        {
+            json.WriteString("category", alert.Category);
+            json.WriteStartObject("alert");
+            json.WriteNumber("id", alert.Id.Value);
+            json.WriteString("rule", alert.RuleId);
+            json.WriteString("severity", Kebab(alert.Severity.ToString()));
+            json.WriteNumber("confidence", alert.Confidence);
+            json.WriteString("state", stateName);
+            json.WriteString("summary", alert.Summary);
+            json.WriteString("firstSeen", Iso(alert.FirstSeen));
+            json.WriteString("lastSeen", Iso(alert.LastSeen));
+            json.WriteNumber("occurrences", alert.Occurrences);
+            json.WriteStartArray("evidence");
+            foreach (var item in alert.Evidence)
+            {
+                json.WriteStartObject();
+                json.WriteString("time", Iso(item.Time));
+                json.WriteString("kind", item.Kind);
+                json.WriteString("name", item.Name);
+                if (item.Value is { } value)
+                {
+                    json.WriteNumber("value", value);
+                }
+
+                if (item.Unit is { Length: > 0 } unit)
+                {
+                    json.WriteString("unit", unit);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
     /// <summary>UTC ISO 8601 with up to seven fractional digits, e.g. 2025-03-01T00:15:00Z.</summary>
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 

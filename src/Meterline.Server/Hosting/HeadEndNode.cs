@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Security;
+using Meterline.HeadEnd.Analytics;
+using Meterline.HeadEnd.Analytics.Balance;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Coap;
@@ -119,6 +121,15 @@ public sealed class HeadEndNode : IAsyncDisposable
             _loops.Add(new HeadEndLoop("backfill", Backfill.RunAsync));
         }
 
+        // Analytics: alerts (audited, published through the outbox when northbound is on) and the rules over committed data.
+        Alerts = new AlertService(storage.Alerts, audit, time, northbound?.Messages, northbound?.Gauge, northbound?.Metrics);
+        EnergyBalance = new EnergyBalanceService(Meters, storage.Readings, storage.Transformers, storage.Alerts);
+        if (options.Analytics is { } analytics)
+        {
+            Analytics = new AnalyticsService(Pipeline, storage.Readings, Alerts, analytics, time);
+            _loops.Add(new HeadEndLoop("analytics", Analytics.RunAsync));
+        }
+
         if (northbound is not null)
         {
             _loops.Add(new HeadEndLoop("northbound", northbound.RunAsync));
@@ -176,6 +187,14 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Bills: the tariffs of <see cref="HeadEndOptions.Tariffs"/> (none without it) and the issued bills (docs/billing.md).</summary>
     public BillingService Billing { get; }
+    /// <summary>Alerts: raising, acknowledging and closing them (audited, published northbound).</summary>
+    public AlertService Alerts { get; }
+
+    /// <summary>The tamper and theft rules over committed data, when <see cref="HeadEndOptions.Analytics"/> is set.</summary>
+    public AnalyticsService? Analytics { get; }
+
+    /// <summary>Energy balance of transformers against their consumers.</summary>
+    public EnergyBalanceService EnergyBalance { get; }
 
     /// <summary>Northbound publishing (outbox and AMQP relay), when <see cref="HeadEndOptions.Northbound"/> is set.</summary>
     public AmqpNorthbound? Northbound { get; }
@@ -358,6 +377,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             await Zigbee.DisposeAsync().ConfigureAwait(false);
         }
 
+        Analytics?.Dispose();
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();

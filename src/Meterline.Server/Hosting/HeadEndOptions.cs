@@ -100,6 +100,9 @@ public sealed record HeadEndOptions
     /// <summary>The clock of every service (a test or the demo may accelerate it).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Tamper and theft analytics (docs/analytics.md): rule thresholds and how the service runs; null turns the analytics service off (the alert API stays).</summary>
+    public Meterline.HeadEnd.Analytics.AnalyticsOptions? Analytics { get; init; } = new();
+
     /// <summary>MQTT: an embedded broker and/or a client of an external broker (docs/mqtt.md); null for none.</summary>
     public Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions? Mqtt { get; init; }
 }

@@ -39,6 +39,15 @@ public static class ApiProblems
     /// <summary>The command is no longer Requested, so it cannot be cancelled.</summary>
     public static readonly ApiProblem CommandNotCancellable = new("command-not-cancellable", StatusCodes.Status409Conflict, "Command cannot be cancelled");
 
+    /// <summary>No alert has that id.</summary>
+    public static readonly ApiProblem UnknownAlert = new("unknown-alert", StatusCodes.Status404NotFound, "Unknown alert");
+
+    /// <summary>The alert's state does not allow the change (acknowledging one not open, closing one closed).</summary>
+    public static readonly ApiProblem AlertStateConflict = new("alert-state-conflict", StatusCodes.Status409Conflict, "Alert state does not allow this");
+
+    /// <summary>No meter is set as the transformer's meter, so it has no balance.</summary>
+    public static readonly ApiProblem UnknownTransformer = new("unknown-transformer", StatusCodes.Status404NotFound, "Unknown transformer");
+
     /// <summary>A meter registration field is missing or malformed, or names a profile the head-end does not have.</summary>
     public static readonly ApiProblem InvalidRegistration = new("invalid-registration", StatusCodes.Status400BadRequest, "Invalid meter registration");
 

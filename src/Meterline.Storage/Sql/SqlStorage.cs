@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
@@ -26,6 +27,9 @@ internal sealed class SqlStorage : IHeadEndStorage
         Counters = new SqlCounterStore(database);
         Outbox = new SqlOutboxStore(database);
         Bills = new SqlBillStore(database);
+        var alerts = new SqlAlertStore(database);
+        Alerts = alerts;
+        Transformers = alerts;
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -50,6 +54,9 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IOutboxStore Outbox { get; }
 
     public IBillStore Bills { get; }
+    public IAlertStore Alerts { get; }
+
+    public ITransformerMeterStore Transformers { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

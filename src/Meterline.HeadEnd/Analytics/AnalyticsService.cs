@@ -1,0 +1,238 @@
+using Meterline.HeadEnd.Analytics.Rules;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.HeadEnd.Analytics;
+
+/// <summary>
+/// Runs the rules: a node loop that takes committed records from the ingest pipeline's feed (a bounded subscription
+/// that drops its oldest records rather than slow ingest), and after each round evaluates the meters the round touched
+/// with the live rules over a window read back from the store. A full pass evaluates every meter with every rule (the
+/// baseline rules included) at start, every <see cref="AnalyticsOptions.FullPassPeriod"/>, and whenever the feed
+/// dropped records or too many meters wait — so falling behind is caught up from the store, never from memory.
+/// </summary>
+public sealed class AnalyticsService : IDisposable
+{
+    private readonly IngestSubscription _subscription;
+    private readonly IReadingStore _readings;
+    private readonly MeterDirectory _directory;
+    private readonly AlertService _alerts;
+    private readonly AnalyticsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IAnalyticsRule[] _rules;
+    private readonly Dictionary<MeterId, PendingMeter> _pending = [];
+    private long _droppedSeen;
+    private bool _fullPassDue = true;
+
+    public AnalyticsService(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, AnalyticsOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(alerts);
+        _options = options ?? new AnalyticsOptions();
+        _options.Validate();
+        _readings = readings;
+        _directory = pipeline.Directory;
+        _alerts = alerts;
+        _time = time ?? TimeProvider.System;
+        _rules = [.. _options.CreateRules()];
+
+        // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
+        _subscription = pipeline.Subscribe();
+    }
+
+    public AnalyticsMetrics Metrics { get; } = new();
+
+    public IReadOnlyList<IAnalyticsRule> Rules => _rules;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.FullPassPeriod, _time);
+        var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+        var reader = _subscription.Reader;
+        Task<bool>? read = null;
+        try
+        {
+            while (true)
+            {
+                if (_fullPassDue)
+                {
+                    _fullPassDue = false;
+                    await FullPassAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
+                if (done == tick)
+                {
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    _fullPassDue = true;
+                    tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                    continue;
+                }
+
+                if (!await read.ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                read = null;
+                Drain();
+                var dropped = _subscription.Dropped;
+                if (dropped != _droppedSeen || _pending.Count > _options.MaxPendingMeters)
+                {
+                    // Lost records or too much to remember: the store has everything, so evaluate everyone from it.
+                    _droppedSeen = dropped;
+                    _pending.Clear();
+                    _fullPassDue = true;
+                    continue;
+                }
+
+                await EvaluatePendingAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Evaluates every meter that has interval data (or events within the live rules' look-back) with every rule (also what a caller runs to catch up at once).</summary>
+    public async Task FullPassAsync(CancellationToken cancellationToken = default)
+    {
+        Metrics.OnFullPass();
+        var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+
+        // Each meter's window ends at its newest data (a meter's clock, or a simulated fleet's, need not be the head-end's).
+        var ends = new Dictionary<MeterId, DateTimeOffset>(latest);
+        var eventLookback = _rules.Where(r => !r.IsPeriodic).Max(r => r.Lookback);
+        foreach (var meterEvent in await _readings.GetEventsAsync(null, now - eventLookback, now + TimeSpan.FromDays(1), 10_000, cancellationToken).ConfigureAwait(false))
+        {
+            if (!ends.TryGetValue(meterEvent.Meter, out var end) || meterEvent.OccurredAt > end)
+            {
+                ends[meterEvent.Meter] = meterEvent.OccurredAt;
+            }
+        }
+
+        foreach (var (meter, end) in ends.OrderBy(e => e.Key))
+        {
+            await EvaluateAsync(meter, end, [], _rules, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    /// <summary>Appends the readings of [from, to) (of <paramref name="quantities"/>, or all) to <paramref name="into"/>, up to <see cref="AnalyticsOptions.MaxReadingsPerWindow"/>.</summary>
+    private async Task ReadAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity>? quantities, List<IntervalReading> into, CancellationToken cancellationToken)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+
+        string? token = null;
+        do
+        {
+            var page = await _readings.QueryAsync(new ReadingQuery(meter, from, to, quantities, ReadingQuery.MaxPageSize, token), cancellationToken).ConfigureAwait(false);
+            into.AddRange(page.Items);
+            token = page.NextPageToken;
+        }
+        while (token is not null && into.Count < _options.MaxReadingsPerWindow);
+    }
+
+    private void Drain()
+    {
+        var taken = 0;
+        while (taken < _options.MaxRecordsPerRound && _subscription.Reader.TryRead(out var record))
+        {
+            taken++;
+            if (!_pending.TryGetValue(record.Meter, out var pending))
+            {
+                _pending[record.Meter] = pending = new PendingMeter();
+            }
+
+            switch (record)
+            {
+                case IngestedReading { Reading: var reading }:
+                    pending.Touch(reading.Time);
+                    if (reading.Quantity == Quantity.BlockImportEnergy && (reading.Quality & ReadingQuality.BackFilled) == 0 && pending.Arrivals.Count < _options.MaxArrivalsPerMeter)
+                    {
+                        pending.Arrivals.Add(reading.Time);
+                    }
+
+                    break;
+                case IngestedEvent { Event: var meterEvent }:
+                    pending.Touch(meterEvent.OccurredAt);
+                    break;
+                case IngestedBillingSnapshot { Snapshot: var snapshot }:
+                    pending.Touch(snapshot.CapturedAt);
+                    break;
+            }
+        }
+    }
+
+    private async Task EvaluatePendingAsync(CancellationToken cancellationToken)
+    {
+        var live = _rules.Where(r => !r.IsPeriodic).ToArray();
+        var now = _time.GetUtcNow();
+        foreach (var (meter, pending) in _pending.OrderBy(p => p.Key))
+        {
+            await EvaluateAsync(meter, pending.Latest == DateTimeOffset.MinValue ? now : pending.Latest, pending.Arrivals, live, cancellationToken).ConfigureAwait(false);
+        }
+
+        _pending.Clear();
+    }
+
+    private async Task EvaluateAsync(MeterId meter, DateTimeOffset end, IReadOnlyList<DateTimeOffset> arrivals, IReadOnlyList<IAnalyticsRule> rules, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The live rules' span is read whole; a longer look-back (the periodic rules') only for the quantities they read.
+            var live = rules.Where(r => !r.IsPeriodic).Select(r => r.Lookback).DefaultIfEmpty(TimeSpan.Zero).Max();
+            var lookback = rules.Max(r => r.Lookback);
+            var from = end - lookback;
+            var to = end + TimeSpan.FromDays(1);
+            var readings = new List<IntervalReading>();
+            if (lookback > live)
+            {
+                var wanted = rules.Where(r => r.Lookback > live).Any(r => r.Quantities.Count == 0)
+                    ? null
+                    : rules.Where(r => r.Lookback > live).SelectMany(r => r.Quantities).Distinct().ToList();
+                await ReadAsync(meter, from, end - live, wanted, readings, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ReadAsync(meter, end - live, to, null, readings, cancellationToken).ConfigureAwait(false);
+
+            var events = await _readings.GetEventsAsync(meter, from, to, 10_000, cancellationToken).ConfigureAwait(false);
+            var netMetered = _directory.TryGet(meter, out var known) && _options.NetMeteredSerials.Contains(known.Serial);
+            var window = new MeterWindow(meter, _time.GetUtcNow(), readings, events, arrivals, netMetered);
+            Metrics.OnWindow();
+            var findings = new List<Finding>();
+            foreach (var rule in rules)
+            {
+                findings.AddRange(rule.Evaluate(window));
+            }
+
+            findings.Sort(static (a, b) => a.To.CompareTo(b.To));
+            foreach (var finding in findings)
+            {
+                Metrics.OnFinding();
+                var result = await _alerts.RaiseAsync(finding, cancellationToken).ConfigureAwait(false);
+                if (result.Outcome == AlertRaiseOutcome.Opened)
+                {
+                    Metrics.OnOpened();
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One meter's failure (a store error, a rule that threw) does not stop the others; counted and kept for status.
+            Metrics.OnFailure(e);
+        }
+    }
+}
