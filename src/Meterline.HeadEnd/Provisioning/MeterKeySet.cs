@@ -92,6 +92,27 @@ public sealed class MeterKeySet : IDisposable
         password.CopyTo(_mqttPassword);
     }
 
+    /// <summary>The length of a generated MQTT password: 24 bytes (192 bits) from <see cref="RandomNumberGenerator"/> as base64url.</summary>
+    public const int GeneratedMqttPasswordLength = 32;
+
+    /// <summary>Sets a fresh MQTT password: 24 bytes from <see cref="RandomNumberGenerator"/>, as 32 base64url characters.</summary>
+    public void GenerateMqttPassword()
+    {
+        Span<byte> secret = stackalloc byte[GeneratedMqttPasswordLength / 4 * 3];
+        Span<byte> text = stackalloc byte[GeneratedMqttPasswordLength];
+        try
+        {
+            RandomNumberGenerator.Fill(secret);
+            System.Buffers.Text.Base64Url.EncodeToUtf8(secret, text);
+            SetMqttPassword(text);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+            CryptographicOperations.ZeroMemory(text);
+        }
+    }
+
     /// <summary>The kinds in the order they are stored.</summary>
     public static IReadOnlyList<MeterKeyKind> Kinds { get; } = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master, MeterKeyKind.ReaderPassword];
 

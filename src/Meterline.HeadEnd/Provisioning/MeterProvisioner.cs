@@ -28,6 +28,9 @@ public sealed class MeterProvisioner : IDisposable
     public const string ExportedAction = "key.exported";
     public const string HesPublicKeyExportedAction = "key.hes-public-exported";
 
+    /// <summary>The endpoint scheme of meters reached over MQTT: they get an MQTT password at provisioning.</summary>
+    public const string MqttScheme = "mqtt";
+
     private static readonly MeterKeyKind[] AesKinds = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master];
 
     private readonly IMeterRepository _meters;
@@ -50,10 +53,20 @@ public sealed class MeterProvisioner : IDisposable
         _keyring = new MeterKeyring(keys, provider);
     }
 
-    /// <summary>Registers a meter with fresh keys (EK, AK, KEK of 16 bytes; a 16-character reader password).</summary>
+    /// <summary>
+    /// Registers a meter with fresh keys (EK, AK, KEK of 16 bytes; a 16-character reader password), and a fresh MQTT
+    /// password when it is reached over MQTT (an <c>mqtt://</c> endpoint); all stay here until the installation
+    /// document is exported (<see cref="ExportInstallationAsync"/>).
+    /// </summary>
     public async Task<ProvisioningResult> AddAsync(MeterRegistration registration, string actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(registration);
         using var keys = MeterKeySet.Generate();
+        if (string.Equals(registration.Endpoint?.Scheme, MqttScheme, StringComparison.Ordinal))
+        {
+            keys.GenerateMqttPassword();
+        }
+
         return await ProvisionAsync(registration, keys, actor, generated: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,9 +138,17 @@ public sealed class MeterProvisioner : IDisposable
         using var secrets = await _keyring.GetSecretsAsync(meter, chosen, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Meter {meter} has no keys of generation {chosen}.");
         var publicKey = _provider.Signer.PublicKey;
-        await _audit.AppendAsync(actor, ExportedAction, meter.ToString(), new AuditDetail()
-            .Add("serial", registered.Serial).Add("generation", chosen).Add("path", Path.GetFullPath(path)).ToString(), cancellationToken).ConfigureAwait(false);
-        InstallationDocument.Write(path, registered, secrets, publicKey.Span);
+        var mqtt = await UnwrapMqttPasswordAsync(meter, chosen, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _audit.AppendAsync(actor, ExportedAction, meter.ToString(), new AuditDetail()
+                .Add("serial", registered.Serial).Add("generation", chosen).Add("mqttPassword", mqtt.Length > 0 ? "included" : "none").Add("path", Path.GetFullPath(path)).ToString(), cancellationToken).ConfigureAwait(false);
+            InstallationDocument.Write(path, registered, secrets, publicKey.Span, mqtt);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(mqtt);
+        }
     }
 
     /// <summary>
@@ -302,6 +323,24 @@ public sealed class MeterProvisioner : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A meter's MQTT password in plain text (the caller zeroes it), empty when it has none: the one stored with keys of
+    /// <paramref name="generation"/>, else the one issued after provisioning (generation 1).
+    /// </summary>
+    public async Task<byte[]> UnwrapMqttPasswordAsync(MeterId meter, int generation, CancellationToken cancellationToken = default)
+    {
+        foreach (var candidate in generation == 1 ? [1] : new[] { generation, 1 })
+        {
+            var stored = (await _keys.GetAsync(meter, candidate, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
+            if (stored is not null)
+            {
+                return _provider.Unwrap(new KeyBinding(meter, MeterKeyKind.MqttPassword, candidate), stored.Key);
+            }
+        }
+
+        return [];
     }
 
     /// <summary>Refuses an AES key any other meter holds, in any generation; the refusal names the field, the audit also the other meter.</summary>
