@@ -91,6 +91,49 @@ public sealed class ProvisioningFileTests
         Assert.Equal("zigbee://0013A2004D540002", file.Meters[1].Registration.Endpoint!.ToString());
     }
 
+    [Fact]
+    public void Parse_MetersOnMqttAndCoap_AreReachedAtTheEndpointsTheFileGives()
+    {
+        using var file = Parse(Document(3, (i, m) => i switch
+        {
+            1 => m.Replace("\"port\": 4059", "\"port\": 4059, \"endpoint\": \"mqtt://4D544C0000000002\"", StringComparison.Ordinal),
+            2 => m.Replace("\"port\": 4059", "\"port\": 4059, \"endpoint\": \"coap://127.0.0.1:5683/m/MTL00000003\"", StringComparison.Ordinal),
+            _ => m,
+        }));
+
+        Assert.Equal(
+            ["dlms+tcp://127.0.0.1:4059?wport=16", "mqtt://4D544C0000000002", "coap://127.0.0.1:5683/m/MTL00000003"],
+            file.Meters.Select(m => m.Registration.Endpoint!.ToString()));
+    }
+
+    [Fact]
+    public async Task AddAsync_MeterOnMqtt_GetsAnMqttPasswordThatOnlyTheInstallationDocumentCarries()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var onMqtt = ProvisioningHarness.Registration(1) with { Endpoint = new MeterEndpoint("mqtt://4D544C0000000001") };
+        var mqtt = (await h.Provisioner.AddAsync(onMqtt, "alice")).Meter!.Value;
+        var tcp = (await h.Provisioner.AddAsync(ProvisioningHarness.Registration(2), "alice")).Meter!.Value;
+        var mqttPath = h.Directory.File("MTL00000001.json");
+        var tcpPath = h.Directory.File("MTL00000002.json");
+
+        await h.Provisioner.ExportInstallationAsync(mqtt, mqttPath, "alice");
+        await h.Provisioner.ExportInstallationAsync(tcp, tcpPath, "alice");
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(mqttPath));
+        var password = document.RootElement.GetProperty("mqttPassword").GetString()!;
+        Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, password.Length);
+        Assert.True(System.Buffers.Text.Base64Url.IsValid(password));
+        var stored = await h.Provisioner.UnwrapMqttPasswordAsync(mqtt, 1);
+        Assert.Equal(password, Encoding.ASCII.GetString(stored));
+        using (var other = JsonDocument.Parse(File.ReadAllBytes(tcpPath)))
+        {
+            Assert.False(other.RootElement.TryGetProperty("mqttPassword", out _));
+        }
+
+        Assert.Empty(await h.Provisioner.UnwrapMqttPasswordAsync(tcp, 1));
+        Assert.All(await h.AuditEntriesAsync(), a => Assert.DoesNotContain(password, a.Detail, StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, string, string> BadFields() => new()
     {
         { "\"encryptionKey\": \"" + EncryptionKeys[1] + "\"", "\"encryptionKey\": \"" + EncryptionKeys[1][..30] + "\"", "meter 1 (MTL00000002): encryptionKey must be 32 hex digits (16 bytes)" },
@@ -112,6 +155,12 @@ public sealed class ProvisioningFileTests
         { "\"port\": 4059", "\"port\": 4059, \"colour\": \"red\"", "meter 1 (MTL00000002): unknown field 'colour'" },
         { "\"port\": 4059,", string.Empty, "meter 1 (MTL00000002): port is missing" },
         { "\"port\": 4059", "\"port\": 4059, \"nested\": {\"a\": {\"b\": 1}}", "not valid JSON" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"mqtt://4D544C0000000001\"", "meter 1 (MTL00000002): an mqtt:// endpoint names the meter's own system title and nothing else (mqtt://{systemTitle})" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"coap://127.0.0.1:5683/m/MTL00000002?wport=1\"", "meter 1 (MTL00000002): endpoint must be mqtt://{systemTitle} or coap://host:port/path, without query" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"dlms+tcp://10.0.0.1:4059?wport=1\"", "meter 1 (MTL00000002): endpoint must be mqtt://{systemTitle} or coap://host:port/path, without query" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"http://10.0.0.1/m\"", "meter 1 (MTL00000002): endpoint scheme http:// is not mqtt:// or coap://" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"coap://127.0.0.1:5683\"", "meter 1 (MTL00000002): a coap:// endpoint needs a host and a path" },
+        { "\"port\": 4059", "\"port\": 4059, \"zigbee\": \"0013A2004D540002\", \"endpoint\": \"mqtt://4D544C0000000002\"", "meter 1 (MTL00000002): a meter with a zigbee radio has no other endpoint" },
         { "\"port\": 4059", "\"port\": 4059, \"hesPublicKey\": \"04AABB\"", "meter 1 (MTL00000002): hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)" },
         { "\"port\": 4059", "\"port\": 4059, \"hesPublicKey\": \"04" + new string('1', 128) + "\"", "meter 1 (MTL00000002): hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)" },
     };
