@@ -25,6 +25,18 @@ public sealed class InMemoryMeterKeyStore : IMeterKeyStore
         return Task.CompletedTask;
     }
 
+    public Task ReplaceAsync(StoredMeterKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            _keys.RemoveAll(s => s.Meter == key.Meter && s.Kind == key.Kind && s.Generation == key.Generation);
+            _keys.Add(key);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<StoredMeterKey>> GetAsync(MeterId meter, int generation, CancellationToken cancellationToken = default)
     {
         lock (_lock)

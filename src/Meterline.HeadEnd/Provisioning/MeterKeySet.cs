@@ -98,18 +98,35 @@ public sealed class MeterKeySet : IDisposable
     /// <summary>Sets a fresh MQTT password: 24 bytes from <see cref="RandomNumberGenerator"/>, as 32 base64url characters.</summary>
     public void GenerateMqttPassword()
     {
-        Span<byte> secret = stackalloc byte[GeneratedMqttPasswordLength / 4 * 3];
         Span<byte> text = stackalloc byte[GeneratedMqttPasswordLength];
         try
         {
-            RandomNumberGenerator.Fill(secret);
-            System.Buffers.Text.Base64Url.EncodeToUtf8(secret, text);
+            NewMqttPassword(text);
             SetMqttPassword(text);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(secret);
             CryptographicOperations.ZeroMemory(text);
+        }
+    }
+
+    /// <summary>Writes a fresh MQTT password (ASCII) into <paramref name="destination"/> of <see cref="GeneratedMqttPasswordLength"/> bytes.</summary>
+    public static void NewMqttPassword(Span<byte> destination)
+    {
+        if (destination.Length != GeneratedMqttPasswordLength)
+        {
+            throw new ArgumentException($"A generated MQTT password has {GeneratedMqttPasswordLength} characters.", nameof(destination));
+        }
+
+        Span<byte> secret = stackalloc byte[GeneratedMqttPasswordLength / 4 * 3];
+        try
+        {
+            RandomNumberGenerator.Fill(secret);
+            System.Buffers.Text.Base64Url.EncodeToUtf8(secret, destination);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
         }
     }
 

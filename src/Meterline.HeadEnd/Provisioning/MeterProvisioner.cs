@@ -28,6 +28,8 @@ public sealed class MeterProvisioner : IDisposable
     public const string ExportedAction = "key.exported";
     public const string HesPublicKeyExportedAction = "key.hes-public-exported";
 
+    public const string MqttPasswordReissuedAction = "mqtt.password.reissued";
+
     /// <summary>The endpoint scheme of meters reached over MQTT: they get an MQTT password at provisioning.</summary>
     public const string MqttScheme = "mqtt";
 
@@ -138,7 +140,7 @@ public sealed class MeterProvisioner : IDisposable
         using var secrets = await _keyring.GetSecretsAsync(meter, chosen, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Meter {meter} has no keys of generation {chosen}.");
         var publicKey = _provider.Signer.PublicKey;
-        var mqtt = await UnwrapMqttPasswordAsync(meter, chosen, cancellationToken).ConfigureAwait(false);
+        var mqtt = await UnwrapMqttPasswordAsync(meter, cancellationToken).ConfigureAwait(false);
         try
         {
             await _audit.AppendAsync(actor, ExportedAction, meter.ToString(), new AuditDetail()
@@ -326,11 +328,42 @@ public sealed class MeterProvisioner : IDisposable
     }
 
     /// <summary>
-    /// A meter's MQTT password in plain text (the caller zeroes it), empty when it has none: the one stored with keys of
-    /// <paramref name="generation"/>, else the one issued after provisioning (generation 1).
+    /// Issues the meter a fresh MQTT password (from <see cref="RandomNumberGenerator"/>, wrapped like its keys) in place
+    /// of the one it has, which stops working for new logins at once; audited before it is stored. The new one is
+    /// handed out only in the installation document (<see cref="ExportInstallationAsync"/>). It replaces the password
+    /// where the broker looks first (stored with the current key generation), else it is stored as generation 1.
     /// </summary>
-    public async Task<byte[]> UnwrapMqttPasswordAsync(MeterId meter, int generation, CancellationToken cancellationToken = default)
+    /// <returns>The generation the password is stored under.</returns>
+    public async Task<int> ReissueMqttPasswordAsync(MeterId meter, string actor, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var registered = await GetMeterAsync(meter, cancellationToken).ConfigureAwait(false);
+        var current = (await _keys.GetAsync(meter, registered.KeyGeneration, cancellationToken).ConfigureAwait(false)).Any(k => k.Kind == MeterKeyKind.MqttPassword);
+        var generation = current ? registered.KeyGeneration : 1;
+        var secret = GC.AllocateArray<byte>(MeterKeySet.GeneratedMqttPasswordLength, pinned: true);
+        try
+        {
+            MeterKeySet.NewMqttPassword(secret);
+            var binding = new KeyBinding(meter, MeterKeyKind.MqttPassword, generation);
+            var stored = new StoredMeterKey(meter, MeterKeyKind.MqttPassword, generation, _provider.Wrap(binding, secret), _provider.Fingerprint(secret));
+            await _audit.AppendAsync(actor, MqttPasswordReissuedAction, meter.ToString(), new AuditDetail()
+                .Add("serial", registered.Serial).Add("generation", generation).Add("provider", _provider.ProviderId).ToString(), cancellationToken).ConfigureAwait(false);
+            await _keys.ReplaceAsync(stored, cancellationToken).ConfigureAwait(false);
+            return generation;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>
+    /// A meter's MQTT password in plain text (the caller zeroes it), empty when it has none: the one the broker accepts
+    /// (MqttCredentialStore) — stored with the meter's current key generation, else as generation 1.
+    /// </summary>
+    public async Task<byte[]> UnwrapMqttPasswordAsync(MeterId meter, CancellationToken cancellationToken = default)
+    {
+        var generation = (await GetMeterAsync(meter, cancellationToken).ConfigureAwait(false)).KeyGeneration;
         foreach (var candidate in generation == 1 ? [1] : new[] { generation, 1 })
         {
             var stored = (await _keys.GetAsync(meter, candidate, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);

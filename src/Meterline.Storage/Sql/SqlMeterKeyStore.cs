@@ -62,6 +62,38 @@ internal sealed class SqlMeterKeyStore(SqlDatabase database) : IMeterKeyStore
         }
     }
 
+    public async Task ReplaceAsync(StoredMeterKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Validate([key]);
+        try
+        {
+            await database.WriteAsync(
+                async (connection, transaction) =>
+                {
+                    await using (var delete = database.Command(connection, transaction, "DELETE FROM meter_keys WHERE meter = @meter AND kind = @kind AND generation = @generation")
+                        .With("meter", key.Meter.Value).With("kind", (int)key.Kind).With("generation", key.Generation))
+                    {
+                        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await using var insert = database.Command(
+                        connection,
+                        transaction,
+                        "INSERT INTO meter_keys (meter, kind, generation, provider_id, kek_id, blob, fingerprint) VALUES (@meter, @kind, @generation, @provider, @kek, @blob, @fingerprint)")
+                        .With("meter", key.Meter.Value).With("kind", (int)key.Kind).With("generation", key.Generation)
+                        .With("provider", key.Key.ProviderId).With("kek", key.Key.KeyEncryptionKeyId)
+                        .With("blob", key.Key.Blob.ToArray()).With("fingerprint", key.Fingerprint.ToArray());
+                    return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e) when (database.Classify(e).Kind == ConstraintKind.ForeignKey)
+        {
+            throw new KeyNotFoundException("A key names a meter that is not registered.", e);
+        }
+    }
+
     public Task<IReadOnlyList<StoredMeterKey>> GetAsync(MeterId meter, int generation, CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<StoredMeterKey>>(
             async connection =>

@@ -123,15 +123,46 @@ public sealed class ProvisioningFileTests
         var password = document.RootElement.GetProperty("mqttPassword").GetString()!;
         Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, password.Length);
         Assert.True(System.Buffers.Text.Base64Url.IsValid(password));
-        var stored = await h.Provisioner.UnwrapMqttPasswordAsync(mqtt, 1);
+        var stored = await h.Provisioner.UnwrapMqttPasswordAsync(mqtt);
         Assert.Equal(password, Encoding.ASCII.GetString(stored));
         using (var other = JsonDocument.Parse(File.ReadAllBytes(tcpPath)))
         {
             Assert.False(other.RootElement.TryGetProperty("mqttPassword", out _));
         }
 
-        Assert.Empty(await h.Provisioner.UnwrapMqttPasswordAsync(tcp, 1));
+        Assert.Empty(await h.Provisioner.UnwrapMqttPasswordAsync(tcp));
         Assert.All(await h.AuditEntriesAsync(), a => Assert.DoesNotContain(password, a.Detail, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReissueMqttPasswordAsync_MeterWithOne_ReplacesItAudited()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var onMqtt = ProvisioningHarness.Registration(1) with { Endpoint = new MeterEndpoint("mqtt://4D544C0000000001") };
+        var meter = (await h.Provisioner.AddAsync(onMqtt, "alice")).Meter!.Value;
+        var before = Encoding.ASCII.GetString(await h.Provisioner.UnwrapMqttPasswordAsync(meter));
+
+        var generation = await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob");
+
+        var after = Encoding.ASCII.GetString(await h.Provisioner.UnwrapMqttPasswordAsync(meter));
+        Assert.Equal(1, generation);
+        Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, after.Length);
+        Assert.NotEqual(before, after);
+        Assert.Single(await h.Keys.GetAsync(meter, 1), k => k.Kind == MeterKeyKind.MqttPassword);
+        var audited = (await h.AuditEntriesAsync())[^1];
+        Assert.Equal(("bob", MeterProvisioner.MqttPasswordReissuedAction), (audited.Actor, audited.Action));
+        Assert.DoesNotContain(after, audited.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReissueMqttPasswordAsync_MeterWithoutOne_IssuesItsFirst()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var meter = (await h.Provisioner.AddAsync(ProvisioningHarness.Registration(1), "alice")).Meter!.Value;
+
+        await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob");
+
+        Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, (await h.Provisioner.UnwrapMqttPasswordAsync(meter)).Length);
     }
 
     public static TheoryData<string, string, string> BadFields() => new()

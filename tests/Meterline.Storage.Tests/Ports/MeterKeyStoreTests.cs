@@ -51,6 +51,27 @@ public abstract class MeterKeyStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task ReplaceAsync_StoredOrNot_LeavesExactlyTheNewKeyOfThatKindAndTheOthers()
+    {
+        var meter = await AddMeterAsync(1);
+        var stored = Keys(meter.Id, 1);
+        await Storage.Keys.SaveAsync(stored, Token);
+        var replacement = stored.Single(k => k.Kind == MeterKeyKind.MqttPassword) with
+        {
+            Key = new WrappedKey("file", "kek-9", RandomNumberGenerator.GetBytes(40)),
+            Fingerprint = RandomNumberGenerator.GetBytes(32),
+        };
+        var first = Keys(meter.Id, 2).Single(k => k.Kind == MeterKeyKind.MqttPassword);
+
+        await Storage.Keys.ReplaceAsync(replacement, Token);
+        await Storage.Keys.ReplaceAsync(first, Token);
+
+        Assert.Equal([.. stored.Where(k => k.Kind != MeterKeyKind.MqttPassword), replacement], (await Storage.Keys.GetAsync(meter.Id, 1, Token)).OrderBy(k => k.Kind));
+        Assert.Equal([first], await Storage.Keys.GetAsync(meter.Id, 2, Token));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Storage.Keys.ReplaceAsync(first with { Meter = new MeterId(9) }, Token));
+    }
+
+    [Fact]
     public async Task FindByFingerprintAsync_FindsEveryOtherMeterHoldingTheKey()
     {
         var a = await AddMeterAsync(1);
