@@ -118,6 +118,8 @@ internal sealed class DemoSession : IAsyncDisposable
             PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
             CoapListeners = options.CoapMeters > 0 ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
             Mqtt = options.MqttMeters > 0 ? new MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, 0)] } : null,
+            // Every MQTT meter is a connection from loopback, besides the fleet's one DLMS/TCP push connection.
+            Connections = new ConnectionGateOptions { MaxConnectionsPerAddress = Math.Max(new ConnectionGateOptions().MaxConnectionsPerAddress, options.MqttMeters + 16) },
             Ingest = new IngestPipelineOptions
             {
                 Guard = guard with { PerMeter = guard.PerMeter with { RatePerSecond = guard.PerMeter.RatePerSecond * Math.Max(1, options.Speed / 60) } },
