@@ -24,5 +24,6 @@ public static class Program
             ServeCommand.Create(output, error),
             Demo.DemoCommand.Create(output, error),
             MetersCommand.Create(output, error), CmdCommand.Create(output, error), AuditCommand.Create(output, error),
+            Mqtt.MqttCommand.Create(output, error),
         };
 }

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Hosting;
 namespace Meterline.Cli.Demo;
 
 /// <summary>
-/// <c>meterline demo</c>: on a fresh machine, one command runs a head-end on SQLite, a simulated fleet pushing to it
-/// over DLMS/TCP and over an emulated Zigbee coordinator on a pty, and a scripted story — readings arriving, a tamper
+/// <c>meterline demo</c>: on a fresh machine, one command runs a head-end on SQLite (with an embedded MQTT broker and
+/// a CoAP ingress), a simulated fleet pushing to it over DLMS/TCP, MQTT, CoAP and an emulated Zigbee coordinator on a
+/// pty, and a scripted story — readings arriving, a tamper
 /// alarm, a remote disconnect confirmed with the relay read back — and prints where to look (the REST API, the
 /// database, the pty) until Ctrl+C or <c>--seconds</c>. Exit code 0, or 2 when the disconnect failed or timed out.
 /// </summary>
@@ -24,6 +25,8 @@ internal static class DemoCommand
         var fresh = new Option<bool>("--fresh") { Description = "Delete what an earlier demo left in the data directory first" };
         var meters = new Option<int>("--meters") { Description = $"Meters in the simulated fleet (1 to {FleetLayout.MaxMeters})", DefaultValueFactory = _ => defaults.Meters };
         var zigbee = new Option<int?>("--zigbee-meters") { Description = "How many of them (the last ones) are on Zigbee radios behind the emulated coordinator (default: a fifth; 0 for none)" };
+        var mqtt = new Option<int?>("--mqtt-meters") { Description = "How many meters (after the DLMS/TCP ones) are MQTT clients of the head-end's embedded broker (default: a fifth; 0 for none)" };
+        var coap = new Option<int?>("--coap-meters") { Description = "How many meters (after the MQTT ones) push over CoAP and are served over CoAP (default: a fifth; 0 for none)" };
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per real second (1 to 100000); at 60 a 15-minute interval closes every 15 s", DefaultValueFactory = _ => defaults.Speed };
         var listen = new Option<string>("--listen") { Description = "URL of the web API", DefaultValueFactory = _ => defaults.Listen };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many (real) seconds (default: run until Ctrl+C)" };
@@ -32,9 +35,9 @@ internal static class DemoCommand
         var statusInterval = new Option<double>("--status-interval") { Description = "Seconds between status lines when the output is not a terminal", DefaultValueFactory = _ => defaults.StatusInterval.TotalSeconds };
         var logLevel = new Option<string>("--log-level") { Description = "Least level the head-end logs: trace, debug, information, warning, error", DefaultValueFactory = _ => "error" }
             .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
-        var command = new Command("demo", "Run the whole system on this machine: a head-end on SQLite, a simulated fleet over DLMS/TCP and Zigbee, and a tamper-and-disconnect story")
+        var command = new Command("demo", "Run the whole system on this machine: a head-end on SQLite with an embedded MQTT broker and a CoAP ingress, a simulated fleet over DLMS/TCP, MQTT, CoAP and Zigbee, and a tamper-and-disconnect story")
         {
-            data, fresh, meters, zigbee, speed, listen, seconds, tamperAfter, profiles, statusInterval, logLevel,
+            data, fresh, meters, zigbee, mqtt, coap, speed, listen, seconds, tamperAfter, profiles, statusInterval, logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -46,9 +49,9 @@ internal static class DemoCommand
                     DataDirectory = result.GetValue(data) is { Length: > 0 } directory ? directory : throw new CommandException("--data needs a directory", ExitCodes.Usage),
                     Fresh = result.GetValue(fresh),
                     Meters = count is >= 1 and <= FleetLayout.MaxMeters ? count : throw new CommandException($"--meters is 1 to {FleetLayout.MaxMeters}", ExitCodes.Usage),
-                    ZigbeeMeters = result.GetValue(zigbee) is { } radios
-                        ? (radios >= 0 && radios < count ? radios : throw new CommandException("--zigbee-meters is 0 to one less than --meters (the first meter stays on DLMS/TCP)", ExitCodes.Usage))
-                        : count / 5,
+                    ZigbeeMeters = Share(result.GetValue(zigbee), count, "--zigbee-meters"),
+                    MqttMeters = Share(result.GetValue(mqtt), count, "--mqtt-meters"),
+                    CoapMeters = Share(result.GetValue(coap), count, "--coap-meters"),
                     Speed = result.GetValue(speed) is var rate && rate >= 1 && rate <= AcceleratedTimeProvider.MaxSpeed ? rate : throw new CommandException("--speed is 1 to 100000", ExitCodes.Usage),
                     Listen = Uri.TryCreate(result.GetValue(listen), UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                         ? result.GetValue(listen)!
@@ -61,6 +64,11 @@ internal static class DemoCommand
                     StatusInterval = result.GetValue(statusInterval) is var interval && interval >= 0.1 && interval <= 3600 ? TimeSpan.FromSeconds(interval) : throw new CommandException("--status-interval is 0.1 to 3600 seconds", ExitCodes.Usage),
                     LogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(result.GetValue(logLevel)!, ignoreCase: true),
                 };
+                if (options.TcpMeters < 1)
+                {
+                    throw new CommandException("--zigbee-meters, --mqtt-meters and --coap-meters together are at most one less than --meters (the first meter stays on DLMS/TCP)", ExitCodes.Usage);
+                }
+
                 if (!File.Exists(Path.Combine(options.ProfilesDirectory, DemoOptions.ProfileFile)))
                 {
                     throw new CommandException($"no meter profile {DemoOptions.ProfileFile} in {Path.GetFullPath(options.ProfilesDirectory)} (--profiles)", ExitCodes.Usage);
@@ -76,6 +84,11 @@ internal static class DemoCommand
         });
         return command;
     }
+
+    /// <summary>A transport's share of the fleet: as given (0 to one less than the meters), else a fifth.</summary>
+    private static int Share(int? given, int meters, string option) => given is { } count
+        ? (count >= 0 && count < meters ? count : throw new CommandException($"{option} is 0 to one less than --meters (the first meter stays on DLMS/TCP)", ExitCodes.Usage))
+        : meters / 5;
 
     private static async Task<int> RunAsync(DemoOptions options, TextWriter output, CancellationToken cancellationToken)
     {

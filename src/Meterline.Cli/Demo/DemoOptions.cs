@@ -17,6 +17,15 @@ internal sealed record DemoOptions
     /// <summary>How many of them (the last ones) are reached over Zigbee, behind the emulated coordinator on a pty.</summary>
     public int ZigbeeMeters { get; init; } = 10;
 
+    /// <summary>How many meters (after the DLMS/TCP ones) are MQTT clients of the head-end's embedded broker, reached at <c>mqtt://{systemTitle}</c>.</summary>
+    public int MqttMeters { get; init; } = 10;
+
+    /// <summary>How many meters (after the MQTT ones) push over CoAP to the head-end's CoAP ingress and are served at <c>coap://…/m/{serial}</c>.</summary>
+    public int CoapMeters { get; init; } = 10;
+
+    /// <summary>The meters on DLMS/TCP: the first ones, the rest of the fleet.</summary>
+    public int TcpMeters => Meters - MqttMeters - CoapMeters - ZigbeeMeters;
+
     /// <summary>Simulated seconds per real second: at 60 a 15-minute interval closes every 15 s.</summary>
     public double Speed { get; init; } = 60;
 
@@ -37,6 +46,15 @@ internal sealed record DemoOptions
 
     /// <summary>Least level the web host and the node's services log (to the console).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Error;
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless at least the first meter is on DLMS/TCP and no count is negative.</summary>
+    public void Validate()
+    {
+        if (Meters < 1 || ZigbeeMeters < 0 || MqttMeters < 0 || CoapMeters < 0 || TcpMeters < 1)
+        {
+            throw new ArgumentException("The fleet's first meter stays on DLMS/TCP: the Zigbee, MQTT and CoAP meters together are at most one less than the meters.");
+        }
+    }
 
     /// <summary>The meter the demo tampers with and disconnects: the first, always on DLMS/TCP.</summary>
     public const int TamperedMeter = 0;

@@ -16,7 +16,7 @@ internal static class DemoReport
         var options = session.Options;
         var node = session.Node;
         var fleet = session.Fleet;
-        var tcpMeters = options.Meters - options.ZigbeeMeters;
+        var tcpMeters = options.TcpMeters;
         var start = fleet.Time.Start;
         var interval = TimeSpan.FromMinutes(15) / options.Speed;
         var tampered = fleet.Meters[DemoOptions.TamperedMeter].Id;
@@ -28,6 +28,18 @@ internal static class DemoReport
             $"  fleet:    {options.Speed:0.##}x accelerated from {start:yyyy-MM-dd HH:mm}Z (simulated): a 15-minute interval closes every {interval.TotalSeconds:0.#} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"            {tcpMeters} on DLMS/TCP at {fleet.Endpoints[0]} (wPort 16 + index), pushing to tcp {node.PushEndpoints[0]}"));
+        if (options.MqttMeters > 0 && node.Mqtt?.Broker is { } broker)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"            {options.MqttMeters} on MQTT: clients of the head-end's embedded broker at {broker.Endpoints[0]} (mqtt://{{system title}}: pushes and commands)"));
+        }
+
+        if (options.CoapMeters > 0 && session.Fleet.Coap is { } coap)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"            {options.CoapMeters} on CoAP: pushing to coap {node.CoapEndpoints[0]}, served at coap://{coap.LocalEndPoint}/m/{{serial}} (commands)"));
+        }
+
         if (session.ZigbeeDevice is { } zigbee)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -5,6 +5,7 @@ using Meterline.Cli.Serve;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Mqtt.Node;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.Server;
 using Meterline.Server.Hosting;
@@ -22,7 +23,9 @@ namespace Meterline.Cli.Demo;
 /// The whole demo in one process: a <see cref="HeadEndNode"/> on SQLite in the data directory (file key provider),
 /// its web API, a push receiver on a free loopback port, a simulated fleet on an accelerated clock pushing to it
 /// (over DLMS/TCP, and the last meters over Zigbee through the emulated coordinator on a pty, which the node opens as
-/// its local coordinator with <see cref="HeadEndNode.AttachZigbeeAsync"/>), and the <see cref="DemoStory"/>.
+/// its local coordinator with <see cref="HeadEndNode.AttachZigbeeAsync"/>; a share as MQTT clients of the node's
+/// embedded broker on a free loopback port, and a share over CoAP to the node's CoAP ingress, served back by the
+/// fleet's CoAP server), and the <see cref="DemoStory"/>.
 /// <para>
 /// Time: the meters run on the fleet's <see cref="Simulator.Time.AcceleratedTimeProvider"/>, which starts where the
 /// last run stopped (or now) and runs <see cref="DemoOptions.Speed"/> times faster than real time; the head-end runs on
@@ -104,6 +107,7 @@ internal sealed class DemoSession : IAsyncDisposable
     /// <summary>The node's options: SQLite and the key file in the data directory, a free loopback push port, real time.</summary>
     private static HeadEndOptions HeadEndOptionsFor(DemoOptions options, DemoDataDirectory data)
     {
+        options.Validate();
         var guard = new IngressGuardOptions();
         return new HeadEndOptions
         {
@@ -113,6 +117,10 @@ internal sealed class DemoSession : IAsyncDisposable
             ProfilesDirectory = options.ProfilesDirectory,
             Tariffs = ServeOptions.DemoTariffs(),
             PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
+            CoapListeners = options.CoapMeters > 0 ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
+            Mqtt = options.MqttMeters > 0 ? new MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, 0)] } : null,
+            // Every MQTT meter is a connection from loopback, besides the fleet's one DLMS/TCP push connection.
+            Connections = new ConnectionGateOptions { MaxConnectionsPerAddress = Math.Max(new ConnectionGateOptions().MaxConnectionsPerAddress, options.MqttMeters + 16) },
             Ingest = new IngestPipelineOptions
             {
                 Guard = guard with { PerMeter = guard.PerMeter with { RatePerSecond = guard.PerMeter.RatePerSecond * Math.Max(1, options.Speed / 60) } },
@@ -219,6 +227,7 @@ internal sealed class DemoSession : IAsyncDisposable
             StateDirectory = Data.StateDirectory,
             Hosting = new FleetHostOptions { ListenAddress = IPAddress.Loopback, Port = 0 },
             Push = new PushDestination(PushTransport.Tcp, push.Address.ToString(), push.Port),
+            Shares = Shares(options, Node),
             Scenarios = [TamperScenario(options, start)],
             Radio = options.ZigbeeMeters > 0 ? new ZigbeeFleetOptions { Meters = options.ZigbeeMeters } : null,
         };
@@ -267,6 +276,25 @@ internal sealed class DemoSession : IAsyncDisposable
         }
 
         ApiAddress = new Uri(App.Urls.First());
+    }
+
+    /// <summary>The MQTT meters push to the node's embedded broker, the CoAP meters to its CoAP ingress.</summary>
+    private static List<FleetTransportShare> Shares(DemoOptions options, HeadEndNode node)
+    {
+        var shares = new List<FleetTransportShare>();
+        if (options.MqttMeters > 0 && node.Mqtt?.Broker is { } broker)
+        {
+            var endpoint = broker.Endpoints[0];
+            shares.Add(new FleetTransportShare(new PushDestination(PushTransport.Mqtt, endpoint.Address.ToString(), endpoint.Port), options.MqttMeters));
+        }
+
+        if (options.CoapMeters > 0)
+        {
+            var endpoint = node.CoapEndpoints[0];
+            shares.Add(new FleetTransportShare(new PushDestination(PushTransport.Coap, endpoint.Address.ToString(), endpoint.Port), options.CoapMeters));
+        }
+
+        return shares;
     }
 
     /// <summary>

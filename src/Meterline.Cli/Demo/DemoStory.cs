@@ -12,7 +12,8 @@ namespace Meterline.Cli.Demo;
 
 /// <summary>
 /// The demo's script, driven by what the head-end commits: it follows the ingest pipeline's feed (readings, events),
-/// tells when readings start arriving (over DLMS/TCP and over Zigbee) and when every meter has reported, and on the
+/// tells when readings start arriving (over DLMS/TCP, Zigbee, MQTT and CoAP), reads the first meter heard on each of
+/// Zigbee, MQTT and CoAP on demand over its link, tells when every meter has reported, and on the
 /// first magnet or neutral-disturbance alarm acts as an operator would — asks <see cref="CommandService"/> to
 /// disconnect that meter (actor "demo") and follows the command Requested → Sent → Confirmed, with the relay state
 /// read back. Each step goes to <see cref="Lines"/>; <see cref="Disconnect"/> completes with the command's final state.
@@ -45,10 +46,21 @@ internal sealed class DemoStory : IDisposable
     private long _tamperAlarms;
     private string? _command;
     private bool _readingsSeen;
-    private bool _zigbeeSeen;
     private bool _allReporting;
-    private readonly TaskCompletionSource<CommandRecord?> _zigbeeReadResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _zigbeeRead = Task.CompletedTask;
+
+    /// <summary>Per transport shown off (endpoint scheme), the on-demand read of its first meter heard: result and task.</summary>
+    private readonly Dictionary<string, (TaskCompletionSource<CommandRecord?> Result, Task Reading)> _reads = new(StringComparer.Ordinal)
+    {
+        [ZigbeeScheme] = (new(TaskCreationOptions.RunContinuationsAsynchronously), Task.CompletedTask),
+        [MqttScheme] = (new(TaskCreationOptions.RunContinuationsAsynchronously), Task.CompletedTask),
+        [CoapScheme] = (new(TaskCreationOptions.RunContinuationsAsynchronously), Task.CompletedTask),
+    };
+
+    private readonly HashSet<string> _readsStarted = new(StringComparer.Ordinal);
+
+    public const string ZigbeeScheme = "zigbee";
+    public const string MqttScheme = "mqtt";
+    public const string CoapScheme = "coap";
     private CancellationToken _stopping;
 
     private DemoStory(HeadEndNode node, AcceleratedTimeProvider simulated, TimeProvider time, int fleetSize, Dictionary<MeterId, RegisteredMeter> meters)
@@ -69,7 +81,13 @@ internal sealed class DemoStory : IDisposable
     public Task<CommandRecord?> Disconnect => _disconnect.Task;
 
     /// <summary>The on-demand read of the first Zigbee meter heard, in its final state, or null when it was not resolved.</summary>
-    public Task<CommandRecord?> ZigbeeRead => _zigbeeReadResult.Task;
+    public Task<CommandRecord?> ZigbeeRead => ReadOver(ZigbeeScheme);
+
+    /// <summary>
+    /// The on-demand read of the first meter heard whose endpoint has <paramref name="scheme"/> (<see cref="ZigbeeScheme"/>,
+    /// <see cref="MqttScheme"/>, <see cref="CoapScheme"/>), in its final state, or null when it was not resolved.
+    /// </summary>
+    public Task<CommandRecord?> ReadOver(string scheme) => _reads[scheme].Result.Task;
 
     /// <summary>Real time since the fleet's clock started.</summary>
     public TimeSpan Elapsed => _simulated.SimulatedElapsed / _simulated.Speed;
@@ -135,13 +153,23 @@ internal sealed class DemoStory : IDisposable
             try
             {
                 await following.ConfigureAwait(false);
-                await _zigbeeRead.ConfigureAwait(false);
+                List<Task> reads;
+                lock (_reads)
+                {
+                    reads = [.. _reads.Values.Select(r => r.Reading)];
+                }
+
+                await Task.WhenAll(reads).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
             }
 
             _disconnect.TrySetResult(null);
+            foreach (var (result, _) in _reads.Values)
+            {
+                result.TrySetResult(null);
+            }
         }
     }
 
@@ -171,11 +199,18 @@ internal sealed class DemoStory : IDisposable
             Say($"readings arriving: {Name(reading.Meter)} over {Transport(meter)}, the interval ending {when}");
         }
 
-        if (!_zigbeeSeen && meter?.Endpoint?.Scheme == "zigbee")
+        if (meter?.Endpoint?.Scheme is { } scheme && _reads.TryGetValue(scheme, out var read) && _readsStarted.Add(scheme))
         {
-            _zigbeeSeen = true;
-            Say($"readings arriving over Zigbee: {Name(reading.Meter)}, through the coordinator and the concentrator");
-            _zigbeeRead = ReadOverZigbeeAsync(reading.Meter, _stopping);
+            Say(scheme switch
+            {
+                ZigbeeScheme => $"readings arriving over Zigbee: {Name(reading.Meter)}, through the coordinator and the concentrator",
+                MqttScheme => $"readings arriving over MQTT: {Name(reading.Meter)}, published to the embedded broker and acknowledged after the commit",
+                _ => $"readings arriving over CoAP: {Name(reading.Meter)}, confirmable POSTs answered 2.04 after the commit",
+            });
+            lock (_reads)
+            {
+                _reads[scheme] = (read.Result, ReadOverAsync(reading.Meter, scheme, read.Result, _stopping));
+            }
         }
 
         if (!_allReporting && reporting >= _fleetSize)
@@ -270,27 +305,29 @@ internal sealed class DemoStory : IDisposable
     }
 
     /// <summary>
-    /// An on-demand read of the first Zigbee meter heard: the head-end opens an HLS-GMAC session over the radio
-    /// (coordinator, concentrator, segmentation) and reads its registers; the story tells the outcome.
+    /// An on-demand read of the first meter heard on a transport: the head-end opens an HLS-GMAC session with it over
+    /// that transport (the radio through coordinator and concentrator; down and up topics through the broker; CoAP
+    /// requests to the fleet's CoAP server) and reads its registers; the story tells the outcome.
     /// </summary>
-    private async Task ReadOverZigbeeAsync(MeterId meter, CancellationToken cancellationToken)
+    private async Task ReadOverAsync(MeterId meter, string scheme, TaskCompletionSource<CommandRecord?> outcome, CancellationToken cancellationToken)
     {
         var serial = Name(meter);
+        var over = Transport(_meters.GetValueOrDefault(meter));
         try
         {
             var command = await _node.CommandService.RequestAsync(
                 new CommandSubmission(meter, new ReadParameters([Quantity.CumulativeImportEnergy]), DemoOptions.Actor, IdempotencyKey: $"demo-{_runId}-read-{serial}"),
                 cancellationToken).ConfigureAwait(false);
             _node.Dispatcher.Wake();
-            Say($"operator \"{DemoOptions.Actor}\" reads {serial} now, over Zigbee: command #{command.Id} Requested");
+            Say($"operator \"{DemoOptions.Actor}\" reads {serial} now, over {over}: command #{command.Id} Requested");
             using var timer = new PeriodicTimer(PollInterval, _time);
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var current = await _node.Stores.Commands.GetAsync(command.Id, cancellationToken).ConfigureAwait(false) ?? command;
                 if (current.IsFinal)
                 {
-                    _zigbeeReadResult.TrySetResult(current);
-                    Say($"command #{command.Id} {current.State}: read of {serial} over the radio{(current.Result is { } result ? ": " + (result.Length > 120 ? result[..120] + "…" : result) : string.Empty)}");
+                    outcome.TrySetResult(current);
+                    Say($"command #{command.Id} {current.State}: read of {serial} over {(scheme == ZigbeeScheme ? "the radio" : over)}{(current.Result is { } result ? ": " + (result.Length > 120 ? result[..120] + "…" : result) : string.Empty)}");
                     return;
                 }
 
@@ -303,7 +340,7 @@ internal sealed class DemoStory : IDisposable
         }
         catch (CommandRejectedException e)
         {
-            Say($"the read of {serial} over Zigbee was refused ({e.Reason}: {e.Message})");
+            Say($"the read of {serial} over {over} was refused ({e.Reason}: {e.Message})");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -314,7 +351,7 @@ internal sealed class DemoStory : IDisposable
         }
         finally
         {
-            _zigbeeReadResult.TrySetResult(null);
+            outcome.TrySetResult(null);
         }
     }
 
@@ -327,7 +364,9 @@ internal sealed class DemoStory : IDisposable
 
     private static string Transport(RegisteredMeter? meter) => meter?.Endpoint?.Scheme switch
     {
-        "zigbee" => "Zigbee",
+        ZigbeeScheme => "Zigbee",
+        MqttScheme => "MQTT",
+        CoapScheme => "CoAP",
         "dlms+tcp" => "DLMS/TCP",
         var other => other ?? "an unknown link",
     };

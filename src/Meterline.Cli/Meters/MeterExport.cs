@@ -2,9 +2,6 @@ using System.CommandLine;
 using Meterline.Cli.Api;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
-using Meterline.HeadEnd.Keys;
-using Meterline.Server.Hosting;
-using Meterline.Storage;
 
 namespace Meterline.Cli.Meters;
 
@@ -18,7 +15,7 @@ internal static class MeterExport
 {
     public static Command Create(ApiConnectionOptions api, TextWriter output, TextWriter error)
     {
-        var storage = new ServeOptions();
+        var storage = new LocalNodeOptions();
         var serial = new Argument<string>("serial") { Description = "The meter's serial number" };
         var file = new Option<FileInfo>("--out") { Description = "The file to write (mode 0600; replaced if it exists)", Required = true };
         var generation = new Option<int?>("--generation") { Description = "The key generation (default: a pending rotation's, else the current one)" };
@@ -26,28 +23,11 @@ internal static class MeterExport
         {
             serial, file, generation,
         };
-        foreach (var option in new Option[] { storage.Database, storage.KeyProvider, storage.KeyFile, storage.KeyEnvironment, storage.Pkcs11Module, storage.Pkcs11Token, storage.Pkcs11PinEnvironment, storage.Profiles })
-        {
-            command.Add(option);
-        }
+        storage.AddTo(command);
 
         command.SetAction((result, cancellationToken) => ApiCommand.RunAsync(error, async () =>
         {
-            var options = new HeadEndOptions
-            {
-                Database = result.GetValue(storage.Database)!,
-                KeyProvider = result.GetValue(storage.KeyProvider) == "pkcs11" ? KeyProviderKind.Pkcs11 : KeyProviderKind.File,
-                KeyFile = result.GetValue(storage.KeyEnvironment) is null ? result.GetValue(storage.KeyFile) : null,
-                KeyEnvironmentVariable = result.GetValue(storage.KeyEnvironment),
-                Pkcs11Module = result.GetValue(storage.Pkcs11Module)!,
-                Pkcs11Token = result.GetValue(storage.Pkcs11Token),
-                Pkcs11PinEnvironmentVariable = result.GetValue(storage.Pkcs11PinEnvironment),
-                ProfilesDirectory = ServeOptions.ProfilesDirectory(result.GetValue(storage.Profiles)),
-                PushListeners = [],
-                UdpPushListeners = [],
-                Scheduler = null,
-                Backfill = null,
-            };
+            var options = storage.ToOptions(result);
             var actor = result.GetValue(api.Actor)!;
             await using var node = await ServeCommand.OpenNodeAsync(options, cancellationToken).ConfigureAwait(false);
             var meter = await node.Meters.FindBySerialAsync(result.GetValue(serial)!, cancellationToken).ConfigureAwait(false)
@@ -57,7 +37,7 @@ internal static class MeterExport
             {
                 await node.Provisioner.ExportInstallationAsync(meter.Id, path, actor, result.GetValue(generation), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is InvalidOperationException or KeyUnwrapException or KeyProviderException or IOException or UnauthorizedAccessException or StorageSchemaException)
+            catch (Exception e) when (LocalNodeOptions.IsFailure(e))
             {
                 throw new CommandException($"cannot export the installation document of {meter.Serial}: {e.Message}", ApiExitCodes.Failed);
             }

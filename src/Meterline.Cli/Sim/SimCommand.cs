@@ -31,7 +31,7 @@ internal static class SimCommand
         var port = new Option<int>("--port") { Description = "Shared DLMS/TCP port, or the first of the per-meter ports", DefaultValueFactory = _ => 4059 };
         var portPerMeter = new Option<bool>("--port-per-meter") { Description = "One port per meter (port + index) instead of one shared port routed by address" };
         var framing = new Option<string>("--framing") { Description = "wrapper or hdlc", DefaultValueFactory = _ => "wrapper" };
-        var push = new Option<string?>("--push") { Description = "Push destination: tcp://host:port, udp://host:port or coap://host:port (default: none; pushes stay queued)" };
+        var push = new Option<string?>("--push") { Description = "Push destination: tcp://host:port, udp://host:port, coap://host:port (meters then served over CoAP, endpoint coap://…/m/SERIAL) or mqtt://host:port (each meter a client of that broker, endpoint mqtt://TITLE) (default: none; pushes stay queued)" };
         var scenario = new Option<string[]>("--scenario") { Description = "A scenario, e.g. magnet:meter=3:at=2026-01-02T10:00Z:for=2h (repeatable; see docs/simulator.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the households and the grid", DefaultValueFactory = _ => 1 };
         var duration = new Option<string?>("--duration") { Description = "Stop after this much SIMULATED time, e.g. 90s, 30m, 2h, 1d (default: run until Ctrl+C)" };

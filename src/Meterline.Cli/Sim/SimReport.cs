@@ -44,6 +44,17 @@ internal static class SimReport
             }
         }
 
+        if (fleet.Coap is { } coap)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"coap: meters on CoAP also served at coap://{coap.LocalEndPoint}/m/{{serial}} (their endpoint in the provisioning file)"));
+        }
+
+        if (fleet.Mqtt is not null)
+        {
+            output.WriteLine("mqtt: meters on MQTT are reached at mqtt://{system title} through the broker (their endpoint in the provisioning file)");
+        }
+
         output.WriteLine($"provisioning: {fleet.ProvisioningPath} (keys: keep it private)");
         output.WriteLine($"state: {Path.GetFullPath(options.StateDirectory)}");
         var signing = fleet.Provisioning.Meters.Count(m => !m.Keys.HesPublicKey.IsEmpty);

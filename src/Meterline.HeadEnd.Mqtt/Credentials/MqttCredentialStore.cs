@@ -24,13 +24,10 @@ namespace Meterline.HeadEnd.Mqtt.Credentials;
 public sealed class MqttCredentialStore
 {
     /// <summary>The version of a meter's first password when it has none stored with its keys.</summary>
-    public const int Generation = 1;
+    public const int Generation = MqttPasswordVersions.First;
 
     /// <summary>The audit action of a password issued or imported here (its subject the meter id, its detail the version; never the password).</summary>
     public const string IssuedAction = "meter.mqtt-password-issued";
-
-    /// <summary>Versions looked at above the meter's key generation (passwords re-issued since, by any process).</summary>
-    private const int MaxVersionsAhead = 64;
 
     private readonly IMeterKeyStore _keys;
     private readonly IKeyProvider _provider;
@@ -118,29 +115,11 @@ public sealed class MqttCredentialStore
         }
     }
 
-    /// <summary>
-    /// The meter's newest password: versions are looked up from the newest one known here (1 at first) through the
-    /// meter's key generation (a password imported with its keys sits there), then on upwards while there are more (one
-    /// issued by another process since). A handful of key look-ups per CONNECT.
-    /// </summary>
+    /// <summary>The meter's newest password (<see cref="MqttPasswordVersions"/>), from the newest version known here: a handful of key look-ups per CONNECT.</summary>
     private async Task<StoredMeterKey?> CurrentAsync(MeterId meter, int keyGeneration, CancellationToken cancellationToken)
     {
-        StoredMeterKey? newest = null;
         var from = _versions.TryGetValue(meter, out var known) ? known : Generation;
-        var last = Math.Max(from, keyGeneration) + MaxVersionsAhead;
-        for (var version = from; version <= last; version++)
-        {
-            var stored = (await _keys.GetAsync(meter, version, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Kind == MeterKeyKind.MqttPassword);
-            if (stored is not null)
-            {
-                newest = stored;
-            }
-            else if (version >= keyGeneration)
-            {
-                break;
-            }
-        }
-
+        var newest = await MqttPasswordVersions.FindNewestAsync(_keys, meter, keyGeneration, from, cancellationToken).ConfigureAwait(false);
         if (newest is not null)
         {
             _versions.AddOrUpdate(meter, newest.Generation, (_, v) => Math.Max(v, newest.Generation));

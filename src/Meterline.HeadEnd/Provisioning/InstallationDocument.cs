@@ -7,7 +7,8 @@ namespace Meterline.HeadEnd.Provisioning;
 
 /// <summary>
 /// What one meter needs at installation, as JSON: format version, serial, system title, key generation, its keys (hex)
-/// and LLS password, and the head-end's public signing key (uncompressed SEC 1 point, hex). Written with mode 0600 by
+/// and LLS password, its MQTT password when it has one (user name and client id: its system title), and the head-end's
+/// public signing key (uncompressed SEC 1 point, hex). Written with mode 0600 by
 /// <see cref="MeterProvisioner.ExportInstallationAsync"/>.
 /// </summary>
 public static class InstallationDocument
@@ -17,7 +18,7 @@ public static class InstallationDocument
     private const int Capacity = 4096;
 
     /// <summary>Writes the document to <paramref name="path"/> (mode 0600, replaced atomically); the buffer is zeroed.</summary>
-    public static void Write(string path, Meter meter, MeterSecrets secrets, ReadOnlySpan<byte> hesPublicKey)
+    public static void Write(string path, Meter meter, MeterSecrets secrets, ReadOnlySpan<byte> hesPublicKey, ReadOnlySpan<byte> mqttPassword = default)
     {
         ArgumentNullException.ThrowIfNull(meter);
         ArgumentNullException.ThrowIfNull(secrets);
@@ -33,6 +34,11 @@ public static class InstallationDocument
             WriteHex(writer, "authenticationKey", secrets.Authentication);
             WriteHex(writer, "masterKey", secrets.Master);
             writer.WriteString("readerPassword", secrets.ReaderPassword);
+            if (!mqttPassword.IsEmpty)
+            {
+                writer.WriteString("mqttPassword", mqttPassword);
+            }
+
             WriteHex(writer, "hesPublicKey", hesPublicKey);
             writer.WriteEndObject();
         }

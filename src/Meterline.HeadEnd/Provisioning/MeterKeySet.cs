@@ -92,6 +92,44 @@ public sealed class MeterKeySet : IDisposable
         password.CopyTo(_mqttPassword);
     }
 
+    /// <summary>The length of a generated MQTT password: 24 bytes (192 bits) from <see cref="RandomNumberGenerator"/> as base64url.</summary>
+    public const int GeneratedMqttPasswordLength = 32;
+
+    /// <summary>Sets a fresh MQTT password: 24 bytes from <see cref="RandomNumberGenerator"/>, as 32 base64url characters.</summary>
+    public void GenerateMqttPassword()
+    {
+        Span<byte> text = stackalloc byte[GeneratedMqttPasswordLength];
+        try
+        {
+            NewMqttPassword(text);
+            SetMqttPassword(text);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(text);
+        }
+    }
+
+    /// <summary>Writes a fresh MQTT password (ASCII) into <paramref name="destination"/> of <see cref="GeneratedMqttPasswordLength"/> bytes.</summary>
+    public static void NewMqttPassword(Span<byte> destination)
+    {
+        if (destination.Length != GeneratedMqttPasswordLength)
+        {
+            throw new ArgumentException($"A generated MQTT password has {GeneratedMqttPasswordLength} characters.", nameof(destination));
+        }
+
+        Span<byte> secret = stackalloc byte[GeneratedMqttPasswordLength / 4 * 3];
+        try
+        {
+            RandomNumberGenerator.Fill(secret);
+            System.Buffers.Text.Base64Url.EncodeToUtf8(secret, destination);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
     /// <summary>The kinds in the order they are stored.</summary>
     public static IReadOnlyList<MeterKeyKind> Kinds { get; } = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master, MeterKeyKind.ReaderPassword];
 

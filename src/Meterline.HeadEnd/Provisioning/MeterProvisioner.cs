@@ -28,6 +28,11 @@ public sealed class MeterProvisioner : IDisposable
     public const string ExportedAction = "key.exported";
     public const string HesPublicKeyExportedAction = "key.hes-public-exported";
 
+    public const string MqttPasswordReissuedAction = "mqtt.password.reissued";
+
+    /// <summary>The endpoint scheme of meters reached over MQTT: they get an MQTT password at provisioning.</summary>
+    public const string MqttScheme = "mqtt";
+
     private static readonly MeterKeyKind[] AesKinds = [MeterKeyKind.Encryption, MeterKeyKind.Authentication, MeterKeyKind.Master];
 
     private readonly IMeterRepository _meters;
@@ -50,10 +55,20 @@ public sealed class MeterProvisioner : IDisposable
         _keyring = new MeterKeyring(keys, provider);
     }
 
-    /// <summary>Registers a meter with fresh keys (EK, AK, KEK of 16 bytes; a 16-character reader password).</summary>
+    /// <summary>
+    /// Registers a meter with fresh keys (EK, AK, KEK of 16 bytes; a 16-character reader password), and a fresh MQTT
+    /// password when it is reached over MQTT (an <c>mqtt://</c> endpoint); all stay here until the installation
+    /// document is exported (<see cref="ExportInstallationAsync"/>).
+    /// </summary>
     public async Task<ProvisioningResult> AddAsync(MeterRegistration registration, string actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(registration);
         using var keys = MeterKeySet.Generate();
+        if (string.Equals(registration.Endpoint?.Scheme, MqttScheme, StringComparison.Ordinal))
+        {
+            keys.GenerateMqttPassword();
+        }
+
         return await ProvisionAsync(registration, keys, actor, generated: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,9 +140,17 @@ public sealed class MeterProvisioner : IDisposable
         using var secrets = await _keyring.GetSecretsAsync(meter, chosen, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Meter {meter} has no keys of generation {chosen}.");
         var publicKey = _provider.Signer.PublicKey;
-        await _audit.AppendAsync(actor, ExportedAction, meter.ToString(), new AuditDetail()
-            .Add("serial", registered.Serial).Add("generation", chosen).Add("path", Path.GetFullPath(path)).ToString(), cancellationToken).ConfigureAwait(false);
-        InstallationDocument.Write(path, registered, secrets, publicKey.Span);
+        var mqtt = await UnwrapMqttPasswordAsync(meter, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _audit.AppendAsync(actor, ExportedAction, meter.ToString(), new AuditDetail()
+                .Add("serial", registered.Serial).Add("generation", chosen).Add("mqttPassword", mqtt.Length > 0 ? "included" : "none").Add("path", Path.GetFullPath(path)).ToString(), cancellationToken).ConfigureAwait(false);
+            InstallationDocument.Write(path, registered, secrets, publicKey.Span, mqtt);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(mqtt);
+        }
     }
 
     /// <summary>
@@ -302,6 +325,42 @@ public sealed class MeterProvisioner : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Issues the meter a fresh MQTT password (from <see cref="RandomNumberGenerator"/>, wrapped like its keys) as its
+    /// newest version (<see cref="MqttPasswordVersions"/>): the one it had is refused from the next login on. Audited
+    /// before it is stored; handed out only in the installation document (<see cref="ExportInstallationAsync"/>).
+    /// </summary>
+    /// <returns>The version the password is stored under.</returns>
+    public async Task<int> ReissueMqttPasswordAsync(MeterId meter, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var registered = await GetMeterAsync(meter, cancellationToken).ConfigureAwait(false);
+        var version = await MqttPasswordVersions.NextAsync(_keys, meter, registered.KeyGeneration, cancellationToken).ConfigureAwait(false);
+        var secret = GC.AllocateArray<byte>(MeterKeySet.GeneratedMqttPasswordLength, pinned: true);
+        try
+        {
+            MeterKeySet.NewMqttPassword(secret);
+            var binding = new KeyBinding(meter, MeterKeyKind.MqttPassword, version);
+            var stored = new StoredMeterKey(meter, MeterKeyKind.MqttPassword, version, _provider.Wrap(binding, secret), _provider.Fingerprint(secret));
+            await _audit.AppendAsync(actor, MqttPasswordReissuedAction, meter.ToString(), new AuditDetail()
+                .Add("serial", registered.Serial).Add("version", version).Add("provider", _provider.ProviderId).ToString(), cancellationToken).ConfigureAwait(false);
+            await _keys.SaveAsync([stored], cancellationToken).ConfigureAwait(false);
+            return version;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>A meter's MQTT password in plain text (the caller zeroes it), empty when it has none: its newest version, the one the broker accepts.</summary>
+    public async Task<byte[]> UnwrapMqttPasswordAsync(MeterId meter, CancellationToken cancellationToken = default)
+    {
+        var registered = await GetMeterAsync(meter, cancellationToken).ConfigureAwait(false);
+        var stored = await MqttPasswordVersions.FindNewestAsync(_keys, meter, registered.KeyGeneration, MqttPasswordVersions.First, cancellationToken).ConfigureAwait(false);
+        return stored is null ? [] : _provider.Unwrap(new KeyBinding(meter, MeterKeyKind.MqttPassword, stored.Generation), stored.Key);
     }
 
     /// <summary>Refuses an AES key any other meter holds, in any generation; the refusal names the field, the audit also the other meter.</summary>

@@ -210,6 +210,7 @@ public static class ProvisioningFileReader
         private int _port;
         private string? _profile;
         private string? _zigbee;
+        private string? _endpoint;
         private byte[] _hesPublicKey = [];
 
         private static readonly string[] Required =
@@ -297,6 +298,18 @@ public static class ProvisioningFileReader
                     }
 
                     break;
+                case "'endpoint'":
+                    var link = String(ref reader, name);
+                    if (link is { Length: >= 1 and <= MeterEndpoint.MaxLength } && Uri.TryCreate(link, UriKind.Absolute, out _))
+                    {
+                        _endpoint = link;
+                    }
+                    else
+                    {
+                        Fail("endpoint must be mqtt://{systemTitle} or coap://host:port/path");
+                    }
+
+                    break;
                 case "'hesPublicKey'":
                     var hes = String(ref reader, name);
                     if (hes is { Length: 2 * HesPublicKeyFile.PointLength } && hes.All(char.IsAsciiHexDigit) && HesPublicKeyFile.IsValidPoint(Convert.FromHexString(hes)))
@@ -344,16 +357,29 @@ public static class ProvisioningFileReader
                 }
             }
 
+            if (_endpoint is { } given)
+            {
+                if (_zigbee is not null)
+                {
+                    Fail("a meter with a zigbee radio has no other endpoint");
+                }
+                else if (TransportEndpoint.Check(given, _title) is { } problem)
+                {
+                    Fail(problem);
+                }
+            }
+
             if (_problem is not null)
             {
                 throw new InvalidDataException(Describe(index, _id, _problem));
             }
 
-            // A meter with a Zigbee radio is reached through the head-end's coordinator; else over TCP at host:port.
+            // A meter with a Zigbee radio is reached through the head-end's coordinator, one on MQTT or CoAP at the
+            // endpoint the file gives; else over TCP at host:port.
             var host = _host!.Contains(':', StringComparison.Ordinal) ? "[" + _host + "]" : _host;
             var endpoint = new MeterEndpoint(_zigbee is { } radio
                 ? "zigbee://" + radio
-                : string.Create(CultureInfo.InvariantCulture, $"dlms+tcp://{host}:{_port}?wport={_wPort}"));
+                : _endpoint ?? string.Create(CultureInfo.InvariantCulture, $"dlms+tcp://{host}:{_port}?wport={_wPort}"));
             // A meter that trusts a head-end key demands signed commands.
             var level = _hesPublicKey.Length > 0 ? SecurityLevel.AuthenticatedEncryptedSigned : SecurityLevel.AuthenticatedEncrypted;
             var registration = new MeterRegistration(_id!, _title, _profile!, Endpoint: endpoint, SecurityLevel: level);

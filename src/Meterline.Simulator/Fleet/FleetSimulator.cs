@@ -4,6 +4,7 @@ using Meterline.Meter.Metrology;
 using Meterline.Meter.Push;
 using Meterline.Meter.Security;
 using Meterline.Meter.State;
+using Meterline.Simulator.Coap;
 using Meterline.Simulator.Hosting;
 using Meterline.Simulator.Provisioning;
 using Meterline.Simulator.Mqtt;
@@ -24,7 +25,7 @@ namespace Meterline.Simulator.Fleet;
 public sealed class FleetSimulator : IAsyncDisposable
 {
     private readonly FleetHost _host;
-    private readonly IAsyncDisposable? _sink;
+    private readonly IReadOnlyList<IAsyncDisposable> _sinks;
 
     private FleetSimulator(
         ZigbeeFleetRadio? radio,
@@ -32,7 +33,8 @@ public sealed class FleetSimulator : IAsyncDisposable
         AcceleratedTimeProvider time,
         IReadOnlyList<SimulatedMeter> meters,
         FleetHost host,
-        IAsyncDisposable? sink,
+        IReadOnlyList<IAsyncDisposable> sinks,
+        CoapFleetServer? coap,
         FleetRunner runner,
         string provisioningPath)
     {
@@ -41,7 +43,8 @@ public sealed class FleetSimulator : IAsyncDisposable
         Time = time;
         Meters = meters;
         _host = host;
-        _sink = sink;
+        _sinks = sinks;
+        Coap = coap;
         Runner = runner;
         ProvisioningPath = provisioningPath;
     }
@@ -100,9 +103,12 @@ public sealed class FleetSimulator : IAsyncDisposable
         var store = new FileMeterStateStore(options.StateDirectory, options.FlushStateToDisk);
         var meters = provisioning.Meters.Select((p, i) => new SimulatedMeter(CreateMeter(p, profile, options.Seed, store, time), i)).ToArray();
         provisioning = new FleetProvisioning(provisioning.Meters.Select((p, i) => p with { Keys = p.Keys with { HesPublicKey = TrustAnchorOf(meters[i].Meter, options.HesPublicKey) } }).ToArray());
+        var radioMeters = options.Radio is null ? 0 : Math.Clamp(options.Radio.Meters ?? meters.Length, 0, meters.Length);
+        var groups = GroupsOf(options, meters.Length - radioMeters);
         var host = new FleetHost(meters, options.Hosting);
-        IAsyncDisposable? sink = null;
+        var sinks = new List<IAsyncDisposable>();
         ZigbeeFleetRadio? radio = null;
+        CoapFleetServer? coap = null;
         try
         {
             host.Start();
@@ -112,9 +118,19 @@ public sealed class FleetSimulator : IAsyncDisposable
                 provisioning = new FleetProvisioning(provisioning.Meters.Select((m, i) => m with { Port = host.EndpointOf(i).Port }).ToArray());
             }
 
-            var firstRadio = options.Radio is null ? meters.Length : meters.Length - Math.Clamp(options.Radio.Meters ?? meters.Length, 0, meters.Length);
+            var onCoap = groups.Where(g => g.Destination?.Transport == PushTransport.Coap).SelectMany(g => meters.Skip(g.First).Take(g.Count)).ToList();
+            if (onCoap.Count > 0)
+            {
+                coap = new CoapFleetServer(onCoap, new CoapFleetServerOptions { Listen = new System.Net.IPEndPoint(options.Hosting.ListenAddress, options.CoapPort) });
+            }
+
+            var firstRadio = meters.Length - radioMeters;
             provisioning = new FleetProvisioning(provisioning.Meters
-                .Select((m, i) => m with { ZigbeeAddress = i >= firstRadio ? FleetAddressing.ZigbeeAddressOf(i) : null }).ToArray());
+                .Select((m, i) => m with
+                {
+                    ZigbeeAddress = i >= firstRadio ? FleetAddressing.ZigbeeAddressOf(i) : null,
+                    Endpoint = EndpointOf(m, TransportOf(groups, i), options.AdvertisedHost, coap),
+                }).ToArray());
             FleetProvisioningFile.Write(provisioningPath, provisioning);
             if (options.Radio is not null)
             {
@@ -124,36 +140,52 @@ public sealed class FleetSimulator : IAsyncDisposable
                     meters.Skip(firstRadio).Select((m, i) => ((IHostedMeter)m, FleetAddressing.ZigbeeAddressOf(firstRadio + i))), options.Radio);
             }
 
-            PushPump? pump = null;
-            IPushSink? networkSink = null;
-            if (options.Push is { } destination)
+            var routes = new Dictionary<string, IPushSink>(StringComparer.Ordinal);
+            foreach (var (destination, first, count) in groups)
             {
-                networkSink = destination.Transport switch
+                if (destination is null || count == 0)
+                {
+                    continue;
+                }
+
+                IPushSink sink = destination.Transport switch
                 {
                     PushTransport.Tcp => new TcpWrapperPushSink(destination.Host, destination.Port, options.TcpPush),
-                    PushTransport.Coap => await Coap.CoapPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
+                    PushTransport.Coap => await CoapPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
                     PushTransport.Mqtt => new MqttMeterFleet(destination.Host, destination.Port,
-                        [.. provisioning.Meters.Select((p, i) => (p, (IHostedMeter)meters[i]))], options.Mqtt),
+                        [.. Enumerable.Range(first, count).Select(i => (provisioning.Meters[i], (IHostedMeter)meters[i]))], options.Mqtt),
                     _ => await UdpWrapperPushSink.OpenAsync(destination.Host, destination.Port, cancellationToken: cancellationToken).ConfigureAwait(false),
                 };
-                sink = (IAsyncDisposable)networkSink;
+                sinks.Add((IAsyncDisposable)sink);
+                for (var i = first; i < first + count; i++)
+                {
+                    routes[meters[i].Id] = sink;
+                }
             }
 
-            if (radio is not null || networkSink is not null)
+            PushPump? pump = null;
+            if (radio is not null || routes.Count > 0)
             {
+                IPushSink network = new FleetPushRouter(routes);
                 // Over MQTT each push waits for its PUBACK (the head-end's commit): more meters in flight at once.
-                pump = new PushPump(meters, radio is null ? networkSink! : new RoutingPushSink(radio, networkSink), maxConcurrency: options.Push?.Transport == PushTransport.Mqtt ? 128 : 16);
+                pump = new PushPump(meters, radio is null ? network : new RoutingPushSink(radio, network),
+                    maxConcurrency: sinks.Any(s => s is MqttMeterFleet) ? 128 : 16);
             }
 
             var runner = new FleetRunner(meters, time, new ScenarioSchedule(options.Scenarios, options.Start), pump, host.Statistics, options.Runner);
-            return new FleetSimulator(radio, provisioning, time, meters, host, sink, runner, provisioningPath);
+            return new FleetSimulator(radio, provisioning, time, meters, host, sinks, coap, runner, provisioningPath);
         }
         catch
         {
             await host.DisposeAsync().ConfigureAwait(false);
-            if (sink is not null)
+            foreach (var sink in sinks)
             {
                 await sink.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (coap is not null)
+            {
+                await coap.DisposeAsync().ConfigureAwait(false);
             }
 
             if (radio is not null)
@@ -165,13 +197,63 @@ public sealed class FleetSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>The meters on each destination: the first ones on <see cref="FleetSimulatorOptions.Push"/>, then each share's, up to <paramref name="networked"/> (the rest are on Zigbee).</summary>
+    private static List<(PushDestination? Destination, int First, int Count)> GroupsOf(FleetSimulatorOptions options, int networked)
+    {
+        var shared = 0;
+        var transports = new HashSet<PushTransport>();
+        if (options.Push is { } push)
+        {
+            transports.Add(push.Transport);
+        }
+
+        foreach (var share in options.Shares)
+        {
+            ArgumentNullException.ThrowIfNull(share);
+            if (share.Meters < 0 || !transports.Add(share.Destination.Transport))
+            {
+                throw new ArgumentException($"Share {share.Destination}: a share has 0 or more meters, and each transport one destination.", nameof(options));
+            }
+
+            shared += share.Meters;
+        }
+
+        if (shared > networked)
+        {
+            throw new ArgumentException($"The shares take {shared} meters; only {networked} are not on Zigbee.", nameof(options));
+        }
+
+        var groups = new List<(PushDestination?, int, int)> { (options.Push, 0, networked - shared) };
+        var first = networked - shared;
+        foreach (var share in options.Shares)
+        {
+            groups.Add((share.Destination, first, share.Meters));
+            first += share.Meters;
+        }
+
+        return groups;
+    }
+
+    private static PushTransport? TransportOf(List<(PushDestination? Destination, int First, int Count)> groups, int index) =>
+        groups.FirstOrDefault(g => index >= g.First && index < g.First + g.Count).Destination?.Transport;
+
+    /// <summary>A meter's endpoint by the transport it pushes over: MQTT and CoAP meters are reached that way too; the others over DLMS/TCP (or Zigbee).</summary>
+    private static string? EndpointOf(ProvisionedMeter meter, PushTransport? transport, string advertisedHost, CoapFleetServer? coap) => transport switch
+    {
+        PushTransport.Mqtt => MeterEndpoints.Mqtt(meter.SystemTitle),
+        PushTransport.Coap when coap is not null => MeterEndpoints.Coap(advertisedHost, coap.LocalEndPoint.Port, meter.Id),
+        _ => null,
+    };
+
     /// <summary>Serves and runs the fleet until cancelled; every meter is saved before it returns.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_host.RunAsync(cancellationToken), Runner.RunAsync(cancellationToken), Mqtt?.RunAsync(cancellationToken) ?? Task.CompletedTask);
 
-    /// <summary>The meters' MQTT clients, when pushes go to an MQTT broker.</summary>
-    public MqttMeterFleet? Mqtt => _sink as MqttMeterFleet;
+    /// <summary>The MQTT meters' clients, when some meters push to an MQTT broker.</summary>
+    public MqttMeterFleet? Mqtt => _sinks.OfType<MqttMeterFleet>().FirstOrDefault();
 
+    /// <summary>The CoAP server of the meters on CoAP, when there are some.</summary>
+    public CoapFleetServer? Coap { get; }
     public FleetStatistics Snapshot() => Runner.Snapshot();
 
     /// <summary>A meter of the shipped kind from its provisioning.</summary>
@@ -207,9 +289,14 @@ public sealed class FleetSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync().ConfigureAwait(false);
-        if (_sink is not null)
+        foreach (var sink in _sinks)
         {
-            await _sink.DisposeAsync().ConfigureAwait(false);
+            await sink.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Coap is not null)
+        {
+            await Coap.DisposeAsync().ConfigureAwait(false);
         }
 
         if (Radio is not null)

@@ -34,6 +34,15 @@ public sealed record FleetSimulatorOptions
     /// <summary>Where pushes go; null: nowhere (they stay queued in the meters, bounded).</summary>
     public PushDestination? Push { get; init; }
 
+    /// <summary>
+    /// Meters that push elsewhere, share by share (each destination's transport at most once, and not
+    /// <see cref="Push"/>'s): the first meters push to <see cref="Push"/>, then each share's, then the Zigbee ones.
+    /// </summary>
+    public IReadOnlyList<FleetTransportShare> Shares { get; init; } = [];
+
+    /// <summary>Where the fleet's CoAP server listens when meters are on CoAP (its port written to their endpoints); port 0 picks a free one.</summary>
+    public int CoapPort { get; init; }
+
     public IReadOnlyList<Scenario> Scenarios { get; init; } = [];
 
     /// <summary>

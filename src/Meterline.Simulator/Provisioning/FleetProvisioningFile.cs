@@ -99,6 +99,11 @@ public static class FleetProvisioningFile
                 writer.WriteString("zigbee", radio.ToString("X16", CultureInfo.InvariantCulture));
             }
 
+            if (meter.Endpoint is { } endpoint)
+            {
+                writer.WriteString("endpoint", endpoint);
+            }
+
             writer.WriteString("profile", meter.ProfileId);
             writer.WriteNumber("householdSeed", meter.HouseholdSeed);
             writer.WriteString("encryptionKey", Convert.ToHexString(meter.Keys.GlobalUnicastEncryptionKey.Span));
@@ -109,6 +114,7 @@ public static class FleetProvisioningFile
             {
                 writer.WriteString("mqttPassword", mqtt);
             }
+
             if (!meter.Keys.HesPublicKey.IsEmpty)
             {
                 writer.WriteString("hesPublicKey", Convert.ToHexString(meter.Keys.HesPublicKey.Span));

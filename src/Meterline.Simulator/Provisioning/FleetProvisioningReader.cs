@@ -109,7 +109,16 @@ internal static class FleetProvisioningReader
                 index, id, "mqttPassword must be 22 to 128 base64url characters");
         }
 
-        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys) { ZigbeeAddress = radio, MqttPassword = mqttPassword };
+        string? endpoint = null;
+        if (element.TryGetProperty("endpoint", out var link))
+        {
+            endpoint = link.ValueKind == JsonValueKind.String ? link.GetString() : null;
+            Require(MeterEndpoints.TransportOf(endpoint, title) is not null, index, id,
+                "endpoint must be mqtt://{systemTitle} or coap://host:port/path");
+            Require(radio is null, index, id, "a meter with a zigbee radio has no other endpoint");
+        }
+
+        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys) { ZigbeeAddress = radio, MqttPassword = mqttPassword, Endpoint = endpoint };
     }
 
     private static byte[] Key(JsonElement element, string name, int index, string id)

@@ -38,5 +38,12 @@ public sealed record ProvisionedMeter(
     /// <summary>The meter's MQTT password (its user name and client id are its system title): 192 random bits as base64url, made at provisioning.</summary>
     public string? MqttPassword { get; init; }
 
+    /// <summary>
+    /// Where the head-end reaches the meter when it is not DLMS/TCP at <see cref="Host"/>:<see cref="Port"/> nor a Zigbee
+    /// radio: <c>mqtt://{systemTitle}</c> (through the broker) or <c>coap://host:port/m/{id}</c> (the fleet's CoAP
+    /// server); null otherwise. See <see cref="MeterEndpoints"/>.
+    /// </summary>
+    public string? Endpoint { get; init; }
+
     public override string ToString() => $"{Id} {SystemTitle} {Host}:{Port} wPort {WPort} HDLC 1/{PhysicalAddress}";
 }

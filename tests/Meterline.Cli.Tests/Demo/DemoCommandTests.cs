@@ -24,6 +24,10 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("/openapi/v1.json", firstOutput, StringComparison.Ordinal);
         Assert.Contains("database  " + Path.Combine(_directory, "meterline.db"), firstOutput, StringComparison.Ordinal);
         Assert.Contains("pty       /dev/pts/", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("3 on DLMS/TCP at", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("1 on MQTT: clients of the head-end's embedded broker at 127.0.0.1:", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("1 on CoAP: pushing to coap 127.0.0.1:", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("1 on Zigbee radios", firstOutput, StringComparison.Ordinal);
         var stoppedAt = DateTimeOffset.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "simulated-clock.txt")), System.Globalization.CultureInfo.InvariantCulture);
 
         var (second, secondOutput, secondError) = await RunAsync(Demo("--seconds", "8"));
@@ -68,6 +72,9 @@ public sealed class DemoCommandTests : IDisposable
     [Theory]
     [InlineData("--meters", "0", "--meters is 1 to")]
     [InlineData("--zigbee-meters", "6", "--zigbee-meters is 0 to one less than --meters")]
+    [InlineData("--mqtt-meters", "6", "--mqtt-meters is 0 to one less than --meters")]
+    [InlineData("--coap-meters", "-1", "--coap-meters is 0 to one less than --meters")]
+    [InlineData("--coap-meters", "4", "together are at most one less than --meters")]
     [InlineData("--speed", "0.5", "--speed is 1 to 100000")]
     [InlineData("--listen", "ftp://127.0.0.1:21", "not an http(s) URL")]
     [InlineData("--seconds", "0", "--seconds is more than 0")]
@@ -85,7 +92,7 @@ public sealed class DemoCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>The demo on the test's directory with six meters (the last on Zigbee) at 300x; pairs in <paramref name="overrides"/> replace or add options.</summary>
+    /// <summary>The demo on the test's directory with six meters (three on DLMS/TCP, then one each on MQTT, CoAP and Zigbee: a fifth by default) at 300x; pairs in <paramref name="overrides"/> replace or add options.</summary>
     private string[] Demo(params string[] overrides)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal)

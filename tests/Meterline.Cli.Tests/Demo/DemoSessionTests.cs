@@ -2,13 +2,15 @@ using System.Net;
 using System.Text.Json;
 using Meterline.Cli.Demo;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Meters;
 
 namespace Meterline.Cli.Tests.Demo;
 
 /// <summary>
 /// The demo in process, as <c>meterline demo</c> builds it: a real node on SQLite in a temporary directory, real
-/// Kestrel on a free loopback port, a simulated fleet pushing over DLMS/TCP and over the emulated Zigbee coordinator
-/// on a real pty, and the story's disconnect through the real command dispatcher.
+/// Kestrel on a free loopback port, the node's embedded MQTT broker and CoAP ingress on free loopback ports, a simulated
+/// fleet pushing over DLMS/TCP, MQTT, CoAP and the emulated Zigbee coordinator on a real pty, and the story's commands
+/// through the real command dispatcher.
 /// </summary>
 public sealed class DemoSessionTests : IDisposable
 {
@@ -70,6 +72,49 @@ public sealed class DemoSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MqttAndCoapMeters_ReadingsOverEachAndDisconnectsConfirmedWithRelayReadBack()
+    {
+        await using var session = await DemoSession.StartAsync(Options(), CancellationToken.None).WaitAsync(Bound);
+        session.Run(CancellationToken.None);
+        var mqtt = (await session.Node.Meters.FindBySerialAsync(MqttSerial))!;
+        var coap = (await session.Node.Meters.FindBySerialAsync(CoapSerial))!;
+        Assert.Equal("mqtt://4D544C0000000004", mqtt.Endpoint?.ToString());
+        Assert.Matches(@"^coap://127\.0\.0\.1:\d+/m/MTL00000005$", coap.Endpoint?.ToString());
+        Assert.StartsWith("dlms+tcp://", (await session.Node.Meters.FindBySerialAsync("MTL00000003"))!.Endpoint?.ToString(), StringComparison.Ordinal);
+
+        // Readings over each: every meter reports, the MQTT ones through the broker, the CoAP ones through the ingress.
+        await WaitUntilAsync(() => session.Story.MetersReporting == 6);
+        Assert.True(session.Node.Mqtt!.Broker!.Pushes > 0, "pushes came through the embedded broker");
+        Assert.True(session.Node.CoapIngresses[0].Committed > 0, "pushes came through the CoAP ingress");
+        Assert.True(await session.Node.Stores.Readings.CountReadingsAsync() > 0);
+
+        // The story read the first meter heard over each transport, over its own link.
+        foreach (var (scheme, serial) in new[] { (DemoStory.MqttScheme, MqttSerial), (DemoStory.CoapScheme, CoapSerial) })
+        {
+            var read = await session.Story.ReadOver(scheme).WaitAsync(Bound);
+            Assert.NotNull(read);
+            Assert.Equal((CommandKind.Read, CommandState.Confirmed), (read.Kind, read.State));
+            Assert.Equal((await session.Node.Meters.FindBySerialAsync(serial))!.Id, read.Meter);
+        }
+
+        // An operator's disconnect reaches each, and the relay reads back Disconnected.
+        foreach (var (meter, index) in new[] { (mqtt, 3), (coap, 4) })
+        {
+            var requested = await session.Node.CommandService.RequestAsync(new CommandSubmission(meter.Id, new DisconnectParameters(), "operator", IdempotencyKey: "test-disconnect-" + meter.Serial)).WaitAsync(Bound);
+            session.Node.Dispatcher.Wake();
+            var done = await WaitForFinalAsync(session, requested.Id);
+            Assert.True(done.State == CommandState.Confirmed, $"{meter.Serial}: {done.State} {done.Result}");
+            Assert.Contains("\"relay\":\"Disconnected\"", done.Result, StringComparison.Ordinal);
+            Assert.False(session.Fleet.Meters[index].Meter.Relay.OutputState, $"the relay of {meter.Serial} is open");
+            Assert.Equal(RelayState.Disconnected, (await session.Node.Meters.GetAsync(meter.Id))!.RelayState);
+        }
+
+        Assert.True(session.Fleet.Meters[2].Meter.Relay.OutputState, "a DLMS/TCP meter keeps its supply");
+        Assert.Equal(0, session.Node.Pipeline.Metrics.RejectedTotal);
+        await session.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task Run_StoryLines_TellTheStepsInOrder()
     {
         await using var session = await DemoSession.StartAsync(Options(), CancellationToken.None).WaitAsync(Bound);
@@ -87,6 +132,8 @@ public sealed class DemoSessionTests : IDisposable
         int IndexOf(string start) => lines.FindIndex(l => l.StartsWith(start, StringComparison.Ordinal));
         Assert.True(IndexOf("readings arriving:") >= 0, string.Join('\n', lines));
         Assert.True(IndexOf("readings arriving over Zigbee:") >= 0, string.Join('\n', lines));
+        Assert.True(IndexOf("readings arriving over MQTT: MTL00000004") >= 0, string.Join('\n', lines));
+        Assert.True(IndexOf("readings arriving over CoAP: MTL00000005") >= 0, string.Join('\n', lines));
         var alarm = IndexOf("TAMPER ALARM: MTL00000001");
         var requested = IndexOf("operator \"demo\" disconnects MTL00000001");
         var sent = lines.FindIndex(l => l.Contains("Sent:", StringComparison.Ordinal));
@@ -96,12 +143,17 @@ public sealed class DemoSessionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>Six meters (the last on Zigbee) at 300x: an interval every 3 s, the magnet 2 s in.</summary>
+    private const string MqttSerial = "MTL00000004";
+    private const string CoapSerial = "MTL00000005";
+
+    /// <summary>Six meters at 300x (three on DLMS/TCP, then one each on MQTT, CoAP and Zigbee): an interval every 3 s, the magnet 2 s in.</summary>
     private DemoOptions Options() => new()
     {
         DataDirectory = _directory,
         Meters = 6,
         ZigbeeMeters = 1,
+        MqttMeters = 1,
+        CoapMeters = 1,
         Speed = 300,
         Listen = "http://127.0.0.1:0",
         TamperAfter = TimeSpan.FromSeconds(2),
@@ -114,6 +166,22 @@ public sealed class DemoSessionTests : IDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body);
+    }
+
+    private static async Task<CommandRecord> WaitForFinalAsync(DemoSession session, CommandId command)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var current = await session.Node.Stores.Commands.GetAsync(command);
+            if (current is { IsFinal: true })
+            {
+                return current;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"command {command} is still {current?.State}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

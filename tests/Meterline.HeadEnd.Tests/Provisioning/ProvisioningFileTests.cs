@@ -91,6 +91,83 @@ public sealed class ProvisioningFileTests
         Assert.Equal("zigbee://0013A2004D540002", file.Meters[1].Registration.Endpoint!.ToString());
     }
 
+    [Fact]
+    public void Parse_MetersOnMqttAndCoap_AreReachedAtTheEndpointsTheFileGives()
+    {
+        using var file = Parse(Document(3, (i, m) => i switch
+        {
+            1 => m.Replace("\"port\": 4059", "\"port\": 4059, \"endpoint\": \"mqtt://4D544C0000000002\"", StringComparison.Ordinal),
+            2 => m.Replace("\"port\": 4059", "\"port\": 4059, \"endpoint\": \"coap://127.0.0.1:5683/m/MTL00000003\"", StringComparison.Ordinal),
+            _ => m,
+        }));
+
+        Assert.Equal(
+            ["dlms+tcp://127.0.0.1:4059?wport=16", "mqtt://4D544C0000000002", "coap://127.0.0.1:5683/m/MTL00000003"],
+            file.Meters.Select(m => m.Registration.Endpoint!.ToString()));
+    }
+
+    [Fact]
+    public async Task AddAsync_MeterOnMqtt_GetsAnMqttPasswordThatOnlyTheInstallationDocumentCarries()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var onMqtt = ProvisioningHarness.Registration(1) with { Endpoint = new MeterEndpoint("mqtt://4D544C0000000001") };
+        var mqtt = (await h.Provisioner.AddAsync(onMqtt, "alice")).Meter!.Value;
+        var tcp = (await h.Provisioner.AddAsync(ProvisioningHarness.Registration(2), "alice")).Meter!.Value;
+        var mqttPath = h.Directory.File("MTL00000001.json");
+        var tcpPath = h.Directory.File("MTL00000002.json");
+
+        await h.Provisioner.ExportInstallationAsync(mqtt, mqttPath, "alice");
+        await h.Provisioner.ExportInstallationAsync(tcp, tcpPath, "alice");
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(mqttPath));
+        var password = document.RootElement.GetProperty("mqttPassword").GetString()!;
+        Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, password.Length);
+        Assert.True(System.Buffers.Text.Base64Url.IsValid(password));
+        var stored = await h.Provisioner.UnwrapMqttPasswordAsync(mqtt);
+        Assert.Equal(password, Encoding.ASCII.GetString(stored));
+        using (var other = JsonDocument.Parse(File.ReadAllBytes(tcpPath)))
+        {
+            Assert.False(other.RootElement.TryGetProperty("mqttPassword", out _));
+        }
+
+        Assert.Empty(await h.Provisioner.UnwrapMqttPasswordAsync(tcp));
+        Assert.All(await h.AuditEntriesAsync(), a => Assert.DoesNotContain(password, a.Detail, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReissueMqttPasswordAsync_MeterWithOne_NewVersionAuditedOldKept()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var onMqtt = ProvisioningHarness.Registration(1) with { Endpoint = new MeterEndpoint("mqtt://4D544C0000000001") };
+        var meter = (await h.Provisioner.AddAsync(onMqtt, "alice")).Meter!.Value;
+        var before = Encoding.ASCII.GetString(await h.Provisioner.UnwrapMqttPasswordAsync(meter));
+
+        var version = await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob");
+
+        // Stored keys are never overwritten: the new password is the next version, the newest is the meter's password.
+        var after = Encoding.ASCII.GetString(await h.Provisioner.UnwrapMqttPasswordAsync(meter));
+        Assert.Equal(2, version);
+        Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, after.Length);
+        Assert.NotEqual(before, after);
+        Assert.Single(await h.Keys.GetAsync(meter, 1), k => k.Kind == MeterKeyKind.MqttPassword);
+        Assert.Single(await h.Keys.GetAsync(meter, 2), k => k.Kind == MeterKeyKind.MqttPassword);
+        Assert.Equal(3, await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob"));
+        var audited = (await h.AuditEntriesAsync())[^1];
+        Assert.Equal(("bob", MeterProvisioner.MqttPasswordReissuedAction), (audited.Actor, audited.Action));
+        Assert.DoesNotContain(after, audited.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReissueMqttPasswordAsync_MeterWithoutOne_IssuesItsFirst()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var meter = (await h.Provisioner.AddAsync(ProvisioningHarness.Registration(1), "alice")).Meter!.Value;
+
+        await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob");
+
+        Assert.Equal(MeterKeySet.GeneratedMqttPasswordLength, (await h.Provisioner.UnwrapMqttPasswordAsync(meter)).Length);
+    }
+
     public static TheoryData<string, string, string> BadFields() => new()
     {
         { "\"encryptionKey\": \"" + EncryptionKeys[1] + "\"", "\"encryptionKey\": \"" + EncryptionKeys[1][..30] + "\"", "meter 1 (MTL00000002): encryptionKey must be 32 hex digits (16 bytes)" },
@@ -112,6 +189,12 @@ public sealed class ProvisioningFileTests
         { "\"port\": 4059", "\"port\": 4059, \"colour\": \"red\"", "meter 1 (MTL00000002): unknown field 'colour'" },
         { "\"port\": 4059,", string.Empty, "meter 1 (MTL00000002): port is missing" },
         { "\"port\": 4059", "\"port\": 4059, \"nested\": {\"a\": {\"b\": 1}}", "not valid JSON" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"mqtt://4D544C0000000001\"", "meter 1 (MTL00000002): an mqtt:// endpoint names the meter's own system title and nothing else (mqtt://{systemTitle})" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"coap://127.0.0.1:5683/m/MTL00000002?wport=1\"", "meter 1 (MTL00000002): endpoint must be mqtt://{systemTitle} or coap://host:port/path, without query" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"dlms+tcp://10.0.0.1:4059?wport=1\"", "meter 1 (MTL00000002): endpoint must be mqtt://{systemTitle} or coap://host:port/path, without query" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"http://10.0.0.1/m\"", "meter 1 (MTL00000002): endpoint scheme http:// is not mqtt:// or coap://" },
+        { "\"port\": 4059", "\"port\": 4059, \"endpoint\": \"coap://127.0.0.1:5683\"", "meter 1 (MTL00000002): a coap:// endpoint needs a host and a path" },
+        { "\"port\": 4059", "\"port\": 4059, \"zigbee\": \"0013A2004D540002\", \"endpoint\": \"mqtt://4D544C0000000002\"", "meter 1 (MTL00000002): a meter with a zigbee radio has no other endpoint" },
         { "\"port\": 4059", "\"port\": 4059, \"hesPublicKey\": \"04AABB\"", "meter 1 (MTL00000002): hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)" },
         { "\"port\": 4059", "\"port\": 4059, \"hesPublicKey\": \"04" + new string('1', 128) + "\"", "meter 1 (MTL00000002): hesPublicKey must be an uncompressed P-256 point of 130 hex digits (04, X, Y)" },
     };

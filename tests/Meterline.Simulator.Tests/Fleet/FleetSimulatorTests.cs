@@ -5,6 +5,7 @@ using Meterline.Dlms.Links;
 using Meterline.Simulator.Fleet;
 using Meterline.Simulator.Hosting;
 using Meterline.Simulator.Provisioning;
+using Meterline.Simulator.Push;
 using Meterline.Simulator.Tests.Support;
 
 namespace Meterline.Simulator.Tests.Fleet;
@@ -158,6 +159,53 @@ public sealed class FleetSimulatorTests : IDisposable
         public bool TryGetCipher(Dlms.Security.SystemTitle sender, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Dlms.Security.AesGcmCipher? cipher) =>
             ciphers.TryGetValue(sender, out cipher);
     }
+
+    [Fact]
+    public async Task StartAsync_SharesOnMqttAndCoap_EachMetersEndpointFollowsItsTransportAndAFleetWithoutSharesClearsThem()
+    {
+        // Nothing runs: the destinations are only written down (no meter pushes or connects before RunAsync).
+        var shared = Options(FleetFraming.Wrapper) with
+        {
+            Meters = 4,
+            Push = new PushDestination(PushTransport.Tcp, "127.0.0.1", 9),
+            Shares = [new FleetTransportShare(new PushDestination(PushTransport.Mqtt, "127.0.0.1", 9), 1), new FleetTransportShare(new PushDestination(PushTransport.Coap, "127.0.0.1", 9), 2)],
+        };
+        await using (var fleet = await FleetSimulator.StartAsync(shared))
+        {
+            var coapPort = fleet.Coap!.LocalEndPoint.Port;
+            Assert.NotNull(fleet.Mqtt);
+            Assert.Equal(
+                [null, "mqtt://4D544C0000000002", $"coap://127.0.0.1:{coapPort}/m/MTL00000003", $"coap://127.0.0.1:{coapPort}/m/MTL00000004"],
+                FleetProvisioningFile.Read(fleet.ProvisioningPath).Meters.Select(m => m.Endpoint));
+        }
+
+        await using var plain = await FleetSimulator.StartAsync(shared with { Shares = [] });
+        Assert.Null(plain.Coap);
+        Assert.Null(plain.Mqtt);
+        Assert.All(FleetProvisioningFile.Read(plain.ProvisioningPath).Meters, m => Assert.Null(m.Endpoint));
+    }
+
+    [Fact]
+    public async Task StartAsync_PushOverCoap_EveryMeterIsServedOverCoap()
+    {
+        await using var fleet = await FleetSimulator.StartAsync(Options(FleetFraming.Wrapper) with { Push = new PushDestination(PushTransport.Coap, "127.0.0.1", 9) });
+
+        var port = fleet.Coap!.LocalEndPoint.Port;
+        Assert.Equal(fleet.Meters.Select(m => $"coap://127.0.0.1:{port}/m/{m.Id}"), FleetProvisioningFile.Read(fleet.ProvisioningPath).Meters.Select(m => m.Endpoint));
+    }
+
+    [Theory]
+    [InlineData(3, PushTransport.Coap)]
+    [InlineData(1, PushTransport.Mqtt)]
+    [InlineData(1, PushTransport.Tcp)]
+    [InlineData(-1, PushTransport.Coap)]
+    public async Task StartAsync_SharesBeyondTheFleetOrRepeatingATransport_Throws(int meters, PushTransport transport) =>
+        await Assert.ThrowsAsync<ArgumentException>(() => FleetSimulator.StartAsync(Options(FleetFraming.Wrapper) with
+        {
+            Meters = 3,
+            Push = new PushDestination(PushTransport.Tcp, "127.0.0.1", 9),
+            Shares = [new FleetTransportShare(new PushDestination(PushTransport.Mqtt, "127.0.0.1", 9), 1), new FleetTransportShare(new PushDestination(transport, "127.0.0.1", 9), meters)],
+        }));
 
     [Fact]
     public async Task StartAsync_ScenarioBeyondTheFleet_Throws()

@@ -189,6 +189,10 @@ public sealed class FleetProvisioningTests : IDisposable
         { "not-json", "not valid JSON" },
         { "hes-short", "hesPublicKey must be an uncompressed P-256 point" },
         { "hes-off-curve", "hesPublicKey must be an uncompressed P-256 point" },
+        { "endpoint-other-title", "endpoint must be mqtt://{systemTitle} or coap://host:port/path" },
+        { "endpoint-tcp", "endpoint must be mqtt://{systemTitle} or coap://host:port/path" },
+        { "endpoint-coap-query", "endpoint must be mqtt://{systemTitle} or coap://host:port/path" },
+        { "endpoint-and-zigbee", "a meter with a zigbee radio has no other endpoint" },
     };
 
     [Theory]
@@ -220,6 +224,13 @@ public sealed class FleetProvisioningTests : IDisposable
             case "not-json": break;
             case "hes-short": second["hesPublicKey"] = "04AABB"; break;
             case "hes-off-curve": second["hesPublicKey"] = "04" + new string('1', 128); break;
+            case "endpoint-other-title": second["endpoint"] = "mqtt://" + meters[0]!["systemTitle"]!.GetValue<string>(); break;
+            case "endpoint-tcp": second["endpoint"] = "dlms+tcp://127.0.0.1:4059?wport=1"; break;
+            case "endpoint-coap-query": second["endpoint"] = "coap://127.0.0.1:5683/m/MTL00000002?wport=1"; break;
+            case "endpoint-and-zigbee":
+                second["endpoint"] = "mqtt://" + second["systemTitle"]!.GetValue<string>();
+                second["zigbee"] = "0013A2004D540002";
+                break;
             default: throw new ArgumentOutOfRangeException(nameof(corruption));
         }
 
@@ -231,6 +242,25 @@ public sealed class FleetProvisioningTests : IDisposable
         {
             Assert.DoesNotContain(Convert.ToHexString(meter.Keys.GlobalUnicastEncryptionKey.Span), error.Message, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public void WriteRead_MqttAndCoapEndpoints_RoundTrip()
+    {
+        var meters = FleetProvisioning.Create(Layout(3)).Meters;
+        var fleet = new FleetProvisioning(
+        [
+            meters[0],
+            meters[1] with { Endpoint = MeterEndpoints.Mqtt(meters[1].SystemTitle) },
+            meters[2] with { Endpoint = MeterEndpoints.Coap("127.0.0.1", 5683, meters[2].Id) },
+        ]);
+        var path = PathOf("fleet.json");
+
+        FleetProvisioningFile.Write(path, fleet);
+        var read = FleetProvisioningFile.Read(path);
+
+        Assert.Equal([null, "mqtt://4D544C0000000002", "coap://127.0.0.1:5683/m/MTL00000003"], read.Meters.Select(m => m.Endpoint));
+        Assert.All(read.Meters, m => Assert.NotNull(m.MqttPassword));
     }
 
     [Fact]
