@@ -154,7 +154,7 @@ public sealed class KeyRotation
     {
         for (var generation = current + 1; generation <= current + MaxGenerationProbes; generation++)
         {
-            if ((await _keys.GetAsync(meter, generation, cancellationToken).ConfigureAwait(false)).Count == 0)
+            if (!await _keys.HasDlmsKeysAsync(meter, generation, cancellationToken).ConfigureAwait(false))
             {
                 return generation;
             }

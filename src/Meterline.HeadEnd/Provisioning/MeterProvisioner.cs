@@ -134,7 +134,7 @@ public sealed class MeterProvisioner : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var registered = await GetMeterAsync(meter, cancellationToken).ConfigureAwait(false);
-        var chosen = generation ?? ((await _keys.GetAsync(meter, registered.KeyGeneration + 1, cancellationToken).ConfigureAwait(false)).Count > 0
+        var chosen = generation ?? (await _keys.HasDlmsKeysAsync(meter, registered.KeyGeneration + 1, cancellationToken).ConfigureAwait(false)
             ? registered.KeyGeneration + 1
             : registered.KeyGeneration);
         using var secrets = await _keyring.GetSecretsAsync(meter, chosen, cancellationToken).ConfigureAwait(false)
@@ -167,7 +167,7 @@ public sealed class MeterProvisioner : IDisposable
         {
             var registered = await GetMeterAsync(meter, cancellationToken).ConfigureAwait(false);
             var next = checked(registered.KeyGeneration + 1);
-            if ((await _keys.GetAsync(meter, next, cancellationToken).ConfigureAwait(false)).Count > 0)
+            if (await _keys.HasDlmsKeysAsync(meter, next, cancellationToken).ConfigureAwait(false))
             {
                 if (registered.KeyStatus != KeyStatus.Rotating)
                 {
@@ -212,7 +212,7 @@ public sealed class MeterProvisioner : IDisposable
             }
 
             var next = registered.KeyGeneration + 1;
-            if ((await _keys.GetAsync(meter, next, cancellationToken).ConfigureAwait(false)).Count == 0)
+            if (!await _keys.HasDlmsKeysAsync(meter, next, cancellationToken).ConfigureAwait(false))
             {
                 throw new InvalidOperationException($"Meter {meter} has no keys of generation {next} stored.");
             }

@@ -158,6 +158,33 @@ public sealed class ProvisioningFileTests
     }
 
     [Fact]
+    public async Task ReissueMqttPasswordAsync_ThenExportAndRotation_APasswordVersionIsNoKeyGeneration()
+    {
+        using var h = await ProvisioningHarness.CreateAsync();
+        var onMqtt = ProvisioningHarness.Registration(1) with { Endpoint = new MeterEndpoint("mqtt://4D544C0000000001") };
+        var meter = (await h.Provisioner.AddAsync(onMqtt, "alice")).Meter!.Value;
+        Assert.Equal(2, await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob"));
+        var path = h.Directory.File("reissued.json");
+
+        // Version 2 of the password sits in generation 2's column: the document still carries generation 1's keys, and
+        // a rotation still makes generation 2 with fresh keys rather than taking the password for a rotation under way.
+        await h.Provisioner.ExportInstallationAsync(meter, path, "bob");
+        using (var document = JsonDocument.Parse(File.ReadAllBytes(path)))
+        {
+            using var current = (await h.Keyring.GetSecretsAsync(meter, 1))!;
+            Assert.Equal(1, document.RootElement.GetProperty("keyGeneration").GetInt32());
+            Assert.Equal(Convert.ToHexString(current.Encryption), document.RootElement.GetProperty("encryptionKey").GetString());
+            Assert.Equal(Encoding.ASCII.GetString(await h.Provisioner.UnwrapMqttPasswordAsync(meter)), document.RootElement.GetProperty("mqttPassword").GetString());
+        }
+
+        Assert.Equal(2, await h.Provisioner.BeginRotationAsync(meter, "alice"));
+        using var pending = (await h.Keyring.GetSecretsAsync(meter, 2))!;
+        using var first = (await h.Keyring.GetSecretsAsync(meter, 1))!;
+        Assert.NotEqual(Convert.ToHexString(first.Encryption), Convert.ToHexString(pending.Encryption));
+        Assert.Equal(3, await h.Provisioner.ReissueMqttPasswordAsync(meter, "bob"));
+    }
+
+    [Fact]
     public async Task ReissueMqttPasswordAsync_MeterWithoutOne_IssuesItsFirst()
     {
         using var h = await ProvisioningHarness.CreateAsync();
