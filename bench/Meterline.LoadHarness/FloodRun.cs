@@ -36,6 +36,9 @@ internal static class FloodRun
                 ProfilesDirectory = HarnessPaths.Profiles,
                 PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
                 UdpPushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
+                CoapListeners = settings.Scheme == "coap" ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
+                Coap = new Meterline.HeadEnd.Coap.CoapIngressOptions { SourceRate = quota },
+                Mqtt = settings.Scheme == "mqtt" ? new Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, 0)] } : null,
                 Scheduler = null,
                 Backfill = null,
                 Ingest = new IngestPipelineOptions
@@ -77,7 +80,7 @@ internal static class FloodRun
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             var refused = node.Pipeline.Metrics.RejectedTotal - rejectedBefore;
             output.WriteLine("under flood: " + flooded);
-            output.WriteLine(Invariant($"flood: {settings.Scheme}, {settings.Multiple:0.#}x the source quota = {settings.SourceRate * settings.Multiple:N0}/s asked; sent {report.FramesSent:N0} in {report.Elapsed.TotalSeconds:0.0} s ({report.FramesSent / report.Elapsed.TotalSeconds:N0}/s), {report.ConnectionsOpened} connections opened, {report.ConnectionsClosedByTarget} closed by the node; the node paused reading a flooding connection {node.PushReceiver.QuotaPauses:N0} times"));
+            output.WriteLine(Invariant($"flood: {settings.Scheme}, {settings.Multiple:0.#}x the source quota = {settings.SourceRate * settings.Multiple:N0}/s asked; sent {report.FramesSent:N0} in {report.Elapsed.TotalSeconds:0.0} s ({report.FramesSent / report.Elapsed.TotalSeconds:N0}/s), {report.ConnectionsOpened} connections opened, {report.ConnectionsClosedByTarget} closed by the node; the node paused reading a flooding connection {node.PushReceiver.QuotaPauses + (node.Mqtt?.Broker?.QuotaPauses ?? 0):N0} times"));
             output.WriteLine(Invariant($"node refused {refused:N0} frames ({refused / attackSeconds:N0}/s): {Reasons(node.Pipeline.Metrics)}; process cpu {cpu / attackSeconds:0.00} cores (attacker, honest meters and node in one process)"));
 
             RefusalThroughput(node, fleet.Meters[^1], pushes.ByMeter[0], settings.RefusalSamples, output);

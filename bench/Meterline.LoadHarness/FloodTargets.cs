@@ -13,6 +13,8 @@ internal static class FloodTargets
     {
         ["tcp"] = node => node.PushEndpoints.Count > 0 ? Uri("tcp", node.PushEndpoints[0]) : null,
         ["udp"] = node => node.UdpPushEndpoints.Count > 0 ? Uri("udp", node.UdpPushEndpoints[0]) : null,
+        ["mqtt"] = node => node.Mqtt?.Broker is { Endpoints.Count: > 0 } broker ? Uri("mqtt", broker.Endpoints[0]) : null,
+        ["coap"] = node => node.CoapEndpoints.Count > 0 ? Uri("coap", node.CoapEndpoints[0]) : null,
     };
 
     public static IEnumerable<string> Schemes => Targets.Keys;

@@ -3,10 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Wrapper;
+using Meterline.HeadEnd.Coap;
 using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Mqtt.Node;
 using Meterline.HeadEnd.Northbound;
 using Meterline.Northbound.Amqp;
 using Meterline.Server.Hosting;
+using Meterline.Simulator.Provisioning;
 
 namespace Meterline.LoadHarness;
 
@@ -15,7 +18,13 @@ namespace Meterline.LoadHarness;
 /// node's real push listener (<c>WrapperPushReceiver</c> → ingress guard → decoder → queues → batch writer →
 /// store), as fast as possible or at a set rate, and the node's own counters are watched until every frame is
 /// committed, refused or shed. The figure is authenticated DataNotifications committed per second, from the first
-/// byte sent to the last commit.
+/// byte sent to the last commit, and sustained: between the 10th and the 90th percentile of the commits.
+/// Other transports (<see cref="IngestSettings.Transport"/>) send the same pushes with one client per meter:
+/// <c>mqtt</c> to the node's embedded broker at QoS 1 (<see cref="MqttPushClients"/>, PUBACK after commit),
+/// <c>mqtt-external</c> to a private mosquitto that the node consumes through its shared subscription (PUBACK from
+/// mosquitto on receipt; mosquitto alone is measured first, <see cref="MosquittoBaseline"/>), <c>coap</c> as
+/// Confirmable POSTs to the node's CoAP ingress (<see cref="CoapPushClients"/>, 2.04 after commit). The node's
+/// connection gate is opened for a fleet from one loopback address.
 /// </summary>
 internal static class IngestRun
 {
@@ -31,6 +40,14 @@ internal static class IngestRun
             var made = Stopwatch.StartNew();
             var pushes = RecordedPushes.Make(settings.Meters, settings.Intervals, directory);
             output.WriteLine(Invariant($"fleet: {settings.Meters:N0} meters x {settings.Intervals} intervals: {pushes.Count:N0} pushes recorded in {made.Elapsed.TotalSeconds:0.0} s"));
+
+            var fleet = FleetProvisioningFile.Read(pushes.ProvisioningPath);
+            await using var mosquitto = settings.Transport == "mqtt-external" ? await PrivateMosquitto.StartAsync(fleet.Meters, cancellationToken) : null;
+            if (mosquitto is not null)
+            {
+                await MosquittoBaseline.RunAsync(mosquitto, fleet.Meters, pushes, settings.Window, output, cancellationToken);
+                Environment.SetEnvironmentVariable(ExternalPasswordVariable, mosquitto.HeadEndPassword);
+            }
 
             var options = new HeadEndOptions
             {
@@ -55,6 +72,20 @@ internal static class IngestRun
                         Outbox = new NorthboundOptions { MaxRetryDelay = TimeSpan.FromSeconds(1) },
                     }
                     : null,
+                Connections = new ConnectionGateOptions { MaxConnections = Math.Max(10_000, settings.Meters + 1_000), MaxConnectionsPerAddress = settings.Meters + 16 },
+                Mqtt = settings.Transport switch
+                {
+                    "mqtt" => new MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, 0)] },
+                    "mqtt-external" => new MqttNodeOptions
+                    {
+                        ExternalBroker = new Uri($"mqtt://127.0.0.1:{mosquitto!.Endpoint.Port}"),
+                        ExternalUserName = PrivateMosquitto.HeadEndUser,
+                        ExternalPasswordEnvironmentVariable = ExternalPasswordVariable,
+                    },
+                    _ => null,
+                },
+                CoapListeners = settings.Transport == "coap" ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
+                Coap = settings.RelaxedGuard ? new CoapIngressOptions { SourceRate = new TokenBucketSettings(1_000_000, 1_000_000) } : new CoapIngressOptions(),
             };
             if (settings.AmqpUri is { } broker)
             {
@@ -73,21 +104,44 @@ internal static class IngestRun
             var node = harness.Node;
             output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}, batches of up to {settings.BatchRecords:N0} records"));
 
-            var streams = Streams(pushes, settings.Connections);
+            var log = new AckLog(pushes.Count);
+            await using var mqttClients = settings.Transport switch
+            {
+                "mqtt" => await MqttPushClients.ConnectAsync(node.Mqtt!.Broker!.Endpoints[0], fleet.Meters, cancellationToken),
+                "mqtt-external" => await MqttPushClients.ConnectAsync(mosquitto!.Endpoint, fleet.Meters, cancellationToken),
+                _ => null,
+            };
+            await using var coapClients = settings.Transport == "coap" ? new CoapPushClients(settings.Meters) : null;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var brokerCpu = mosquitto?.CpuTime() ?? TimeSpan.Zero;
             var clock = Stopwatch.StartNew();
-            var sending = Task.WhenAll(streams.Select(s => SendAsync(node.PushEndpoints[0], s, settings.Rate / settings.Connections, cancellationToken)));
-            var result = await WatchAsync(node, pushes.Count, clock, cancellationToken);
+            var sending = settings.Transport switch
+            {
+                "tcp" => Task.WhenAll(Streams(pushes, settings.Connections).Select(s => SendAsync(node.PushEndpoints[0], s, settings.Rate / settings.Connections, cancellationToken))),
+                "coap" => coapClients!.PostAllAsync(node.CoapEndpoints[0], pushes.ByMeter, log, cancellationToken),
+                _ => mqttClients!.PublishAllAsync(pushes.ByMeter, settings.Window, log, cancellationToken),
+            };
+            Func<long> received = settings.Transport == "tcp" ? () => node.PushReceiver.FramesReceived : () => log.Acknowledged + log.Failed;
+            var result = await WatchAsync(node, pushes.Count, received, clock, cancellationToken);
             await sending;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var brokerCpuUsed = (mosquitto?.CpuTime() ?? TimeSpan.Zero) - brokerCpu;
             var readings = await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken);
             var metrics = node.Pipeline.Metrics;
 
             var seconds = result.LastCommit.TotalSeconds;
-            output.WriteLine(Invariant($"offered: {(settings.Rate > 0 ? $"{settings.Rate:N0} pushes/s" : "as fast as possible")} over {settings.Connections} connection(s); the node had received every frame after {result.AllReceived.TotalSeconds:0.00} s"));
+            output.WriteLine(settings.Transport == "tcp"
+                ? Invariant($"offered: {(settings.Rate > 0 ? $"{settings.Rate:N0} pushes/s" : "as fast as possible")} over {settings.Connections} connection(s); the node had received every frame after {result.AllReceived.TotalSeconds:0.00} s")
+                : Invariant($"offered: as fast as acknowledged, {settings.Transport}, one client per meter ({settings.Meters:N0}), {(settings.Transport == "coap" ? 1 : settings.Window)} in flight each; every push acknowledged or refused after {result.AllReceived.TotalSeconds:0.00} s"));
             output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
-            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process)"));
+            output.WriteLine(Invariant($"sustained: {result.SustainedRate:N0} pushes/s committed (10th to 90th percentile of the commits)"));
+            if (settings.Transport != "tcp")
+            {
+                output.WriteLine(Invariant($"acks{(settings.Transport == "mqtt-external" ? " (mosquitto's PUBACK, on receipt)" : " (after commit)")}: {log}"));
+            }
+
+            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}"));
             if (node.Northbound is { } northbound)
             {
                 await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);
@@ -163,19 +217,34 @@ internal static class IngestRun
         socket.Shutdown(SocketShutdown.Both);
     }
 
-    private static async Task<WatchResult> WatchAsync(HeadEndNode node, int total, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<WatchResult> WatchAsync(HeadEndNode node, int total, Func<long> received, Stopwatch clock, CancellationToken cancellationToken)
     {
         var metrics = node.Pipeline.Metrics;
         var lastStored = -1L;
         var lastCommit = TimeSpan.Zero;
         TimeSpan? allReceived = null;
+        TimeSpan? tenth = null;
+        TimeSpan? ninetieth = null;
+        long tenthCount = 0;
+        long ninetiethCount = 0;
         while (true)
         {
             await Task.Delay(Poll, cancellationToken);
             var now = clock.Elapsed;
-            if (allReceived is null && node.PushReceiver.FramesReceived >= total)
+            if (allReceived is null && received() >= total)
             {
                 allReceived = now;
+            }
+
+            var accepted = metrics.Accepted;
+            if (tenth is null && accepted >= total / 10)
+            {
+                (tenth, tenthCount) = (now, accepted);
+            }
+
+            if (ninetieth is null && accepted >= total * 9 / 10)
+            {
+                (ninetieth, ninetiethCount) = (now, accepted);
             }
 
             var stored = metrics.RecordsStored;
@@ -189,7 +258,8 @@ internal static class IngestRun
             var idle = node.Pipeline.QueuedUsage == 0 && node.Pipeline.QueuedPriority == 0;
             if (allReceived is not null && resolved && idle && now - lastCommit > Quiet)
             {
-                return new WatchResult(allReceived.Value, lastCommit);
+                var sustained = tenth is { } from && ninetieth is { } to && to > from ? (ninetiethCount - tenthCount) / (to - from).TotalSeconds : 0;
+                return new WatchResult(allReceived.Value, lastCommit, sustained);
             }
         }
     }
@@ -218,5 +288,7 @@ internal static class IngestRun
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record WatchResult(TimeSpan AllReceived, TimeSpan LastCommit);
+    private sealed record WatchResult(TimeSpan AllReceived, TimeSpan LastCommit, double SustainedRate);
+
+    private const string ExternalPasswordVariable = "METERLINE_BENCH_MQTT_PASSWORD";
 }

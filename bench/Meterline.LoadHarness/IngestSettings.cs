@@ -2,6 +2,12 @@ namespace Meterline.LoadHarness;
 
 /// <summary>
 /// What <c>ingest</c> runs: the database (null: a temporary SQLite file), the fleet, the connections, the offered rate
-/// (0: as fast as possible), the pipeline's batch size and its guard, and northbound publishing (null: off).
+/// (0: as fast as possible), the pipeline's batch size and its guard, northbound publishing (null: off), the transport
+/// (<c>tcp</c>, <c>mqtt</c>, <c>mqtt-external</c>, <c>coap</c>; see <see cref="IngestRun"/>) and, for MQTT, the
+/// publishes in flight per meter.
 /// </summary>
-internal sealed record IngestSettings(string? Database, int Meters, int Intervals, int Connections, double Rate, int BatchRecords, bool RelaxedGuard, Uri? AmqpUri = null, string? AmqpPassword = null);
+internal sealed record IngestSettings(string? Database, int Meters, int Intervals, int Connections, double Rate, int BatchRecords, bool RelaxedGuard, Uri? AmqpUri = null, string? AmqpPassword = null,
+    string Transport = "tcp", int Window = 1)
+{
+    public static IReadOnlyList<string> Transports { get; } = ["tcp", "mqtt", "mqtt-external", "coap"];
+}

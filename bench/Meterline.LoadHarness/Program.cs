@@ -4,7 +4,8 @@ namespace Meterline.LoadHarness;
 
 /// <summary>
 /// The head-end load harness (see BENCHMARKS.md, "Head-end (issue 6)"):
-/// <c>ingest</c> — sustained ingest of authenticated DataNotifications over the TCP wrapper into one node;
+/// <c>ingest</c> — sustained ingest of authenticated DataNotifications into one node over the TCP wrapper, MQTT (embedded
+/// broker or a private mosquitto) or CoAP (BENCHMARKS.md, "Ingest by transport");
 /// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
@@ -28,14 +29,31 @@ public static class Program
         var guard = new Option<string>("--guard") { Description = "relaxed (no rate limits) or default (the node's per-source and per-meter buckets)", DefaultValueFactory = _ => "relaxed" };
         var amqpUri = new Option<string?>("--amqp-uri") { Description = "Publish northbound through the outbox to this AMQP broker (amqp://user@host:port/); the time to empty the outbox is reported" };
         var amqpPassword = new Option<string?>("--amqp-password-env") { Description = "Name of the environment variable holding the AMQP password" };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword };
+        var transport = new Option<string>("--transport")
+        {
+            Description = "tcp (DLMS wrapper over --connections connections), mqtt (embedded broker, a client per meter, PUBACK after commit), mqtt-external (a private mosquitto, the node's shared subscription; mosquitto alone measured first), coap (an endpoint per meter, 2.04 after commit)",
+            DefaultValueFactory = _ => "tcp",
+        };
+        var window = new Option<int>("--window") { Description = "MQTT: publishes in flight per meter (CoAP: always 1, a meter's pushes must arrive in counter order)", DefaultValueFactory = _ => 1 };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
                 Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default",
-                result.GetValue(amqpUri) is { } uri ? new Uri(uri) : null, result.GetValue(amqpPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null);
+                result.GetValue(amqpUri) is { } uri ? new Uri(uri) : null, result.GetValue(amqpPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null,
+                IngestSettings.Transports.Contains(result.GetValue(transport)) ? result.GetValue(transport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", IngestSettings.Transports)}"),
+                Positive(result.GetValue(window), "--window"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
-            return await IngestRun.RunAsync(settings, output, bound.Token);
+            try
+            {
+                return await IngestRun.RunAsync(settings, output, bound.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // System.CommandLine ends with exit code 1 but does not say why (a cancelled wait, say).
+                await Console.Error.WriteLineAsync(e.ToString());
+                throw;
+            }
         });
 
         var commandMeters = new Option<int>("--meters") { Description = "Meters in the simulated fleet", DefaultValueFactory = _ => 20 };
@@ -55,7 +73,7 @@ public static class Program
         var period = new Option<double>("--period") { Description = "Seconds between an honest meter's pushes", DefaultValueFactory = _ => 1 };
         var sourceRate = new Option<double>("--source-rate") { Description = "The node's per-source quota, pushes a second (burst: five seconds of it)", DefaultValueFactory = _ => 1_000 };
         var multiple = new Option<double>("--multiple") { Description = "The flood's rate as a multiple of the source quota", DefaultValueFactory = _ => 100 };
-        var scheme = new Option<string>("--scheme") { Description = "The ingress flooded (its attack transport): tcp or udp", DefaultValueFactory = _ => "tcp" };
+        var scheme = new Option<string>("--scheme") { Description = "The ingress flooded (its attack transport): tcp, udp, mqtt (as the fleet's extra meter, with its MQTT password: use --flood-connections 1) or coap", DefaultValueFactory = _ => "tcp" };
         var floodConnections = new Option<int>("--flood-connections") { Description = "Connections (sockets) the flood uses", DefaultValueFactory = _ => 4 };
         var samples = new Option<int>("--refusal-samples") { Description = "Frames the guard checks for the refusal throughput", DefaultValueFactory = _ => 2_000_000 };
         var flood = new Command("flood", "Ingress under attack: honest delivery and latency, quiet and under a flood at a multiple of the source quota; guard refusals per second per core")

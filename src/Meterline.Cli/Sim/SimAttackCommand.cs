@@ -28,7 +28,7 @@ internal static class SimAttackCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var target = new Option<string>("--target") { Description = "The ingress to attack: tcp://host:port or udp://host:port (DLMS wrapper), or coap://host:port (CoAP POST /dlms)", Required = true };
+        var target = new Option<string>("--target") { Description = "The ingress to attack: tcp://host:port or udp://host:port (DLMS wrapper), coap://host:port (CoAP POST /dlms), or mqtt://host:port (MQTT broker)", Required = true };
         var kind = new Option<string>("--kind") { Description = "flood, idle, slow, oversize, garbage or replay", Required = true };
         var rate = new Option<double>("--rate") { Description = "Frames (or chunks, datagrams) a second in all; 0 as fast as possible", DefaultValueFactory = _ => 1_000 };
         var duration = new Option<string>("--duration") { Description = "How long to attack (real time), e.g. 30s, 2m; at most 1h", DefaultValueFactory = _ => "10s" };

@@ -1,6 +1,10 @@
 namespace Meterline.Coap.Messages;
 
-/// <summary>Encodes a <see cref="CoapMessage"/> (RFC 7252 §3), options sorted by number (stable).</summary>
+/// <summary>
+/// Encodes a <see cref="CoapMessage"/> (RFC 7252 §3), options sorted by number (stable: instances of one option keep
+/// their order, §5.4.5). The order is found by walking the few options for the next (number, position) after the one
+/// written, so that encoding into a span allocates nothing.
+/// </summary>
 public static class CoapMessageWriter
 {
     public static int GetEncodedLength(CoapMessage message)
@@ -8,8 +12,9 @@ public static class CoapMessageWriter
         ArgumentNullException.ThrowIfNull(message);
         var length = CoapMessageHeader.Length + message.Token.Length;
         var previous = 0;
-        foreach (var option in Sorted(message))
+        for (var next = First(message.Options); next >= 0; next = Next(message.Options, next))
         {
+            var option = message.Options[next];
             length += 1 + ExtensionLength(option.Number - previous) + ExtensionLength(option.Value.Length) + option.Value.Length;
             previous = option.Number;
         }
@@ -54,8 +59,9 @@ public static class CoapMessageWriter
         offset += message.Token.Length;
 
         var previous = 0;
-        foreach (var option in Sorted(message))
+        for (var next = First(message.Options); next >= 0; next = Next(message.Options, next))
         {
+            var option = message.Options[next];
             var delta = option.Number - previous;
             var valueLength = option.Value.Length;
             var first = offset++;
@@ -77,7 +83,47 @@ public static class CoapMessageWriter
         return offset;
     }
 
-    private static IEnumerable<CoapOption> Sorted(CoapMessage message) => message.Options.OrderBy(o => o.Number);
+    /// <summary>The position of the option written first (the lowest number, the earliest of equals); -1 for none.</summary>
+    private static int First(IReadOnlyList<CoapOption> options)
+    {
+        var first = -1;
+        for (var i = 0; i < options.Count; i++)
+        {
+            if (first < 0 || options[i].Number < options[first].Number)
+            {
+                first = i;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>
+    /// The position of the option written after the one at <paramref name="current"/>: the next instance of the same
+    /// number after it, else the earliest of the next higher number; -1 when it was the last.
+    /// </summary>
+    private static int Next(IReadOnlyList<CoapOption> options, int current)
+    {
+        var number = options[current].Number;
+        for (var i = current + 1; i < options.Count; i++)
+        {
+            if (options[i].Number == number)
+            {
+                return i;
+            }
+        }
+
+        var next = -1;
+        for (var i = 0; i < options.Count; i++)
+        {
+            if (options[i].Number > number && (next < 0 || options[i].Number < options[next].Number))
+            {
+                next = i;
+            }
+        }
+
+        return next;
+    }
 
     private static int Nibble(int value) => value switch
     {

@@ -11,7 +11,8 @@ namespace Meterline.HeadEnd.Mqtt.Broker;
 /// One accepted client connection as MQTTnet's channel adapter reads it, with a <see cref="MqttStreamGuard"/> between
 /// the socket and the parser: bytes reach MQTTnet only after the guard has judged the fixed header they belong to, so
 /// an announced length over the limit never becomes an allocation. A violation, or the connection gate asking, ends the
-/// stream (the parser sees end of stream and MQTTnet closes the connection). Owns the stream and the gate lease.
+/// stream (the parser sees end of stream and MQTTnet closes the connection). A publish refused for its quota pauses
+/// the reading (<see cref="OnQuota"/>), so that TCP flow control holds a flood back. Owns the stream and the gate lease.
 /// </summary>
 internal sealed class GuardedMqttChannel : IMqttChannel
 {
@@ -22,14 +23,23 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
     private readonly byte[] _raw = new byte[ReadBufferLength];
     private readonly CancellationTokenSource _closed = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _minQuotaPause;
+    private readonly TimeSpan _maxQuotaPause;
+    private long _nextPauseTicks;
+    private long _pendingPauseTicks;
     private int _passStart;
     private int _passEnd;
     private int _rawEnd;
     private int _disposed;
 
     public GuardedMqttChannel(Stream stream, ConnectionLease lease, EndPoint remote, EndPoint local, X509Certificate2? clientCertificate, bool isSecure,
-        MqttStreamGuardOptions guardOptions, Action<GuardedMqttChannel, MqttGuardResult> onViolation)
+        MqttStreamGuardOptions guardOptions, Action<GuardedMqttChannel, MqttGuardResult> onViolation, MqttBrokerOptions brokerOptions, TimeProvider time)
     {
+        _time = time;
+        _minQuotaPause = brokerOptions.MinQuotaPause;
+        _maxQuotaPause = brokerOptions.MaxQuotaPause;
+        _nextPauseTicks = _minQuotaPause.Ticks;
         _stream = stream;
         Lease = lease;
         RemoteEndPoint = remote;
@@ -64,6 +74,25 @@ internal sealed class GuardedMqttChannel : IMqttChannel
         Lease.Authenticated();
     }
 
+    /// <summary>
+    /// The pipeline's answer to a publish of this connection: over its quota, the next read waits (10 ms, doubling at
+    /// each further refusal up to 1 s by default); within it, the pause starts again from the shortest.
+    /// </summary>
+    /// <returns>Whether a pause was set.</returns>
+    public bool OnQuota(bool overQuota)
+    {
+        if (!overQuota)
+        {
+            Interlocked.Exchange(ref _nextPauseTicks, _minQuotaPause.Ticks);
+            return false;
+        }
+
+        var pause = Interlocked.Read(ref _nextPauseTicks);
+        Interlocked.Exchange(ref _nextPauseTicks, Math.Min(pause * 2, _maxQuotaPause.Ticks));
+        Interlocked.Exchange(ref _pendingPauseTicks, pause);
+        return true;
+    }
+
     public Task ConnectAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException("A server channel is connected when accepted.");
 
@@ -76,6 +105,11 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buffer);
+        if (Interlocked.Exchange(ref _pendingPauseTicks, 0) is > 0 and var pause && !await PauseAsync(TimeSpan.FromTicks(pause), cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
         while (true)
         {
             if (_passEnd > _passStart)
@@ -144,6 +178,22 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             }
 
             _passEnd += result.Passable;
+        }
+    }
+
+    /// <summary>Leaves the connection unread for <paramref name="pause"/>; false when it closed meanwhile.</summary>
+    private async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Lease.Closing, _closed.Token);
+            await Task.Delay(pause, _time, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Close();
+            return false;
         }
     }
 

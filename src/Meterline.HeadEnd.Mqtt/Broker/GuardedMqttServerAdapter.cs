@@ -29,6 +29,8 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     private readonly IInboundFrameSink _sink;
     private readonly MqttBrokerTls? _tls;
     private readonly MqttStreamGuardOptions _guard;
+    private readonly MqttBrokerOptions _brokerOptions;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<IMqttChannelAdapter, GuardedMqttChannel> _channels = new();
     private readonly List<TcpListener> _listeners = [];
     private readonly List<Task> _loops = [];
@@ -36,8 +38,11 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     private IMqttNetLogger _logger = MqttNetNullLogger.Instance;
     private long _violations;
 
-    public GuardedMqttServerAdapter(IReadOnlyList<IPEndPoint> endpoints, ConnectionGate gate, IInboundFrameSink sink, MqttBrokerTls? tls, MqttStreamGuardOptions guard)
+    public GuardedMqttServerAdapter(IReadOnlyList<IPEndPoint> endpoints, ConnectionGate gate, IInboundFrameSink sink, MqttBrokerTls? tls, MqttStreamGuardOptions guard,
+        MqttBrokerOptions brokerOptions, TimeProvider time)
     {
+        _brokerOptions = brokerOptions;
+        _time = time;
         _endpoints = endpoints;
         _gate = gate;
         _sink = sink;
@@ -142,7 +147,7 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
                 clientCertificate = ssl.RemoteCertificate as X509Certificate2;
             }
 
-            channel = new GuardedMqttChannel(stream, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, OnViolation);
+            channel = new GuardedMqttChannel(stream, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, OnViolation, _brokerOptions, _time);
             stream = null;
             lease = null!;
             using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(4096, 65_535)), _logger)

@@ -28,6 +28,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
     private const string MeterItem = "meterline.meter";
     private const string SourceItem = "meterline.source";
+    private const string ChannelItem = "meterline.channel";
 
     private readonly MqttCredentialStore _credentials;
     private readonly MqttBrokerOptions _options;
@@ -38,6 +39,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
     private long _logins;
     private long _refusedLogins;
     private long _denied;
+    private long _quotaPauses;
 
     public MqttBroker(IInboundFrameSink sink, ConnectionGate gate, MqttCredentialStore credentials, MqttBrokerOptions? options = null, TimeProvider? time = null)
     {
@@ -49,7 +51,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
         _sink = sink;
         _credentials = credentials;
         _uplink = new MqttUplinkHandler(sink, Sessions, _options.Uplink, time);
-        _adapter = new GuardedMqttServerAdapter(_options.Endpoints, gate, sink, _options.Tls, _options.Guard);
+        _adapter = new GuardedMqttServerAdapter(_options.Endpoints, gate, sink, _options.Tls, _options.Guard, _options, time ?? TimeProvider.System);
         var serverOptions = new MqttServerOptionsBuilder()
             .WithoutDefaultEndpoint()
             .WithMaxPendingMessagesPerClient(_options.MaxPendingMessagesPerClient)
@@ -80,6 +82,9 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
     /// <summary>Pushes handed to the pipeline.</summary>
     public long Pushes => _uplink.Pushes;
+
+    /// <summary>Times a connection was left unread because a publish of it was over its source's or meter's quota.</summary>
+    public long QuotaPauses => Interlocked.Read(ref _quotaPauses);
 
     public Task StartAsync() => _server.StartAsync();
 
@@ -170,6 +175,11 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
         e.SessionItems[MeterItem] = meter.SystemTitle;
         e.SessionItems[SourceItem] = source;
+        if (channel is not null)
+        {
+            e.SessionItems[ChannelItem] = channel;
+        }
+
         e.ReasonCode = MqttConnectReasonCode.Success;
         channel?.Authenticate(e.UserName!);
         Interlocked.Increment(ref _logins);
@@ -198,6 +208,12 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
         var source = e.SessionItems[SourceItem] as string ?? SourceOf(e.ClientId);
         var result = await _uplink.HandleAsync(meter, source, e.ApplicationMessage.Payload.ToArray(), e.CancellationToken).ConfigureAwait(false);
         e.Response.ReasonCode = ReasonCode(result);
+        if (e.SessionItems[ChannelItem] is GuardedMqttChannel channel
+            && channel.OnQuota(result.Reason is IngestRejectReason.SourceRateLimited or IngestRejectReason.MeterRateLimited))
+        {
+            // Over its quota: the connection is left unread for a while, so that TCP flow control holds the rest back.
+            Interlocked.Increment(ref _quotaPauses);
+        }
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)

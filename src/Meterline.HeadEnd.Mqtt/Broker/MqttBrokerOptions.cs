@@ -22,6 +22,16 @@ public sealed record MqttBrokerOptions
     /// <summary>Messages queued for one client before the oldest is dropped (MQTTnet's pending-messages bound).</summary>
     public int MaxPendingMessagesPerClient { get; init; } = 64;
 
+    /// <summary>
+    /// How long a connection is left unread after a publish of it was refused for its source's or meter's quota,
+    /// doubled at each further such refusal up to <see cref="MaxQuotaPause"/>: the rest of a flood waits in TCP's
+    /// buffers and the sender's window instead of costing the node a guard check each.
+    /// </summary>
+    public TimeSpan MinQuotaPause { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest quota pause.</summary>
+    public TimeSpan MaxQuotaPause { get; init; } = TimeSpan.FromSeconds(1);
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Endpoints);
@@ -33,6 +43,8 @@ public sealed record MqttBrokerOptions
         Guard.Validate();
         Uplink.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingMessagesPerClient, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinQuotaPause, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQuotaPause, MinQuotaPause);
         if (Guard.MaxPacketLength < Uplink.MaxApduLength + 8)
         {
             throw new ArgumentException("The packet limit must hold the largest APDU in a wrapper frame.", nameof(Guard));

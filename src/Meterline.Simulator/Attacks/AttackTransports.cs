@@ -12,5 +12,6 @@ public static class AttackTransports
         new TcpWrapperAttack(time),
         new UdpWrapperAttack(time),
         new CoapAttackTransport(),
+        new MqttAttackTransport(time),
     ];
 }

@@ -91,6 +91,40 @@ public sealed class CoapMessageCodecTests
         Assert.Equal(CoapMessageWriter.Encode(message), CoapMessageWriter.Encode(decoded));
     }
 
+    [Fact]
+    public void Encode_IntoASpanWithOptionsOutOfOrder_AllocatesNothing()
+    {
+        var message = new CoapMessage
+        {
+            Type = CoapMessageType.Confirmable,
+            Code = CoapCode.Post,
+            MessageId = 7,
+            Token = new byte[] { 1, 2, 3, 4 },
+            Options =
+            [
+                CoapOption.FromUInt(CoapOptionNumber.ContentFormat, CoapContentFormat.OctetStream),
+                CoapOption.FromString(CoapOptionNumber.UriPath, "dlms"),
+                new BlockOption(0, true, 6).ToOption(CoapOptionNumber.Block1),
+                CoapOption.FromString(CoapOptionNumber.UriPath, "up"),
+            ],
+            Payload = new byte[64],
+        };
+        var destination = new byte[256];
+        var expected = CoapMessageWriter.Encode(message, destination);
+
+        var written = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            written += CoapMessageWriter.Encode(message, destination);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(100 * expected, written);
+        Assert.Equal("/dlms/up", CoapMessageReader.Read(destination.AsMemory(0, expected)).UriPath);
+    }
+
     [Theory]
     [InlineData(9)]
     [InlineData(12)]

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Mqtt.Credentials;
+using Meterline.HeadEnd.Mqtt.Mosquitto;
+using Meterline.Simulator.Provisioning;
+
+namespace Meterline.LoadHarness;
+
+/// <summary>
+/// A private mosquitto for one run: password, ACL and configuration files written by the product's
+/// <see cref="MosquittoConfig"/> (the fleet's meters and one head-end user) into a temporary directory, listening on a
+/// free loopback port; killed when disposed. Reports the CPU time mosquitto used (from <c>/proc</c>).
+/// </summary>
+internal sealed class PrivateMosquitto : IAsyncDisposable
+{
+    public const string HeadEndUser = "meterline-hes";
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private PrivateMosquitto(Process process, string directory, IPEndPoint endpoint, string headEndPassword)
+    {
+        _process = process;
+        _directory = directory;
+        Endpoint = endpoint;
+        HeadEndPassword = headEndPassword;
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    public string HeadEndPassword { get; }
+
+    public static string Executable => File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
+
+    public static async Task<PrivateMosquitto> StartAsync(IReadOnlyList<ProvisionedMeter> meters, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("meterline-bench-mosquitto-").FullName;
+        var port = FreePort();
+        var headEndPassword = MqttPassword.Generate();
+        MosquittoConfig.Write(directory, meters.Select(m => (new MeterSystemTitle(m.SystemTitle.Value), m.MqttPassword!)), [(HeadEndUser, headEndPassword)],
+            MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName));
+        var process = Process.Start(new ProcessStartInfo(Executable, ["-c", Path.Combine(directory, MosquittoConfig.ConfigFileName)])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("mosquitto did not start");
+        var broker = new PrivateMosquitto(process, directory, new IPEndPoint(IPAddress.Loopback, port), headEndPassword);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                var error = await process.StandardError.ReadToEndAsync(cancellationToken);
+                await broker.DisposeAsync();
+                throw new InvalidOperationException("mosquitto exited: " + error);
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return broker;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+
+        await broker.DisposeAsync();
+        throw new TimeoutException("mosquitto did not listen in time");
+    }
+
+    /// <summary>mosquitto's CPU time so far (user + system), from <c>/proc/{pid}/stat</c>; zero where that cannot be read.</summary>
+    public TimeSpan CpuTime()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (IOException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
