@@ -309,10 +309,16 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         }
     }
 
-    /// <summary>Takes pushes, priority first, until the batch holds enough records or its time is up.</summary>
+    /// <summary>
+    /// Takes pushes, priority first, until the batch holds enough records or its time is up — or, group commit, until
+    /// nothing more is queued when every push taken waits for an acknowledgement (MQTT PUBACK, CoAP response): those
+    /// senders send nothing more until they hear of this commit, so lingering would only add the delay to every push.
+    /// Batches still grow under load, from what arrives while the previous commit runs.
+    /// </summary>
     private async Task<int> CollectAsync(List<AcceptedPush> batch, CancellationToken cancellationToken)
     {
         var records = 0;
+        var unacknowledged = 0;
         var started = _time.GetTimestamp();
         while (records < _options.MaxBatchRecords)
         {
@@ -320,7 +326,13 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
             {
                 batch.Add(item);
                 records += Math.Max(1, item.Push.RecordCount);
+                unacknowledged += item.Frame.Acknowledgement is null ? 1 : 0;
                 continue;
+            }
+
+            if (batch.Count > 0 && unacknowledged == 0)
+            {
+                break;
             }
 
             var remaining = _options.MaxBatchDelay - _time.GetElapsedTime(started);
