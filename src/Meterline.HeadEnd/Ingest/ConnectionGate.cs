@@ -130,7 +130,10 @@ public sealed class ConnectionGate
 
         if (evict is not null && evict.TryClose(ConnectionCloseReason.Evicted))
         {
+            // A refusal too, of the oldest unauthenticated peer rather than the newcomer: counted and audited as such.
             Interlocked.Increment(ref _evicted);
+            _sink.RejectUnread(evict.LinkId, evict.Source, IngestRejectReason.ConnectionLimited,
+                string.Create(CultureInfo.InvariantCulture, $"closed unauthenticated to make room: at most {Options.MaxUnauthenticated} connections may wait to authenticate"));
         }
 
         Interlocked.Increment(ref _opened);

@@ -62,6 +62,7 @@ public sealed class ConnectionGateTests
         Assert.False(meter.Closing.IsCancellationRequested);
         Assert.Equal(1, gate.Evicted);
         Assert.Equal(2, gate.Unauthenticated);
+        Assert.Equal(1, harness.Pipeline.Metrics.Rejected(IngestRejectReason.ConnectionLimited));
     }
 
     [Fact]
