@@ -55,7 +55,7 @@ public static class AlertsApi
         AlertId? before = null;
         if (pageToken is not null)
         {
-            if (!AlertPageToken.TryParse(pageToken, out var last))
+            if (!IdPageToken.Alerts.TryParse(pageToken, out var last))
             {
                 return ApiProblems.InvalidPaging.Result("pageToken is not one this server gave.");
             }
@@ -98,7 +98,7 @@ public static class AlertsApi
             items.Add(AlertResponse.From(alert, await SerialAsync(meters, serials, alert.Meter, cancellationToken).ConfigureAwait(false)));
         }
 
-        return TypedResults.Ok(new PageResponse<AlertResponse>(items, found.Count > size ? AlertPageToken.Create(page[^1].Id.Value) : null));
+        return TypedResults.Ok(new PageResponse<AlertResponse>(items, found.Count > size ? IdPageToken.Alerts.Create(page[^1].Id.Value) : null));
     }
 
     internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAsync(long id, [FromServices] AlertService alerts, IMeterRepository meters, CancellationToken cancellationToken)

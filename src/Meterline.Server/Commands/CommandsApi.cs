@@ -136,7 +136,7 @@ public static class CommandsApi
         CommandId? before = null;
         if (pageToken is not null)
         {
-            if (!CommandPageToken.TryParse(pageToken, out var last))
+            if (!IdPageToken.Commands.TryParse(pageToken, out var last))
             {
                 return ApiProblems.InvalidPaging.Result("pageToken is not one this server gave.");
             }
@@ -185,7 +185,7 @@ public static class CommandsApi
             items.Add(CommandResponse.From(command, serial));
         }
 
-        var next = found.Count > size ? CommandPageToken.Create(page[^1].Id.Value) : null;
+        var next = found.Count > size ? IdPageToken.Commands.Create(page[^1].Id.Value) : null;
         return TypedResults.Ok(new PageResponse<CommandResponse>(items, next));
     }
 
