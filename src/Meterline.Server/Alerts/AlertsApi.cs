@@ -46,32 +46,15 @@ public static class AlertsApi
         string? pageToken,
         CancellationToken cancellationToken)
     {
-        var size = pageSize ?? DefaultPageSize;
-        if (size is < 1 or > MetersApi.MaxPageSize)
+        if (ListingQuery.TryReadPage(IdPageToken.Alerts, pageSize, pageToken, DefaultPageSize, out var size, out var last) is { } badPage)
         {
-            return ApiProblems.InvalidPaging.Result($"pageSize is 1 to {MetersApi.MaxPageSize}.");
+            return badPage;
         }
 
-        AlertId? before = null;
-        if (pageToken is not null)
+        AlertId? before = last is { } id ? new AlertId(id) : null;
+        if (ListingQuery.TryReadState<AlertState>(state, out var wanted) is { } badState)
         {
-            if (!IdPageToken.Alerts.TryParse(pageToken, out var last))
-            {
-                return ApiProblems.InvalidPaging.Result("pageToken is not one this server gave.");
-            }
-
-            before = new AlertId(last);
-        }
-
-        AlertState? wanted = null;
-        if (state is not null)
-        {
-            if (!Enum.TryParse<AlertState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || state.Any(char.IsDigit))
-            {
-                return ApiProblems.BadRequest.Result($"state is one of {string.Join(", ", Enum.GetNames<AlertState>())}.");
-            }
-
-            wanted = parsed;
+            return badState;
         }
 
         if (rule is { Length: 0 or > 64 })

@@ -127,32 +127,15 @@ public static class CommandsApi
         string? pageToken,
         CancellationToken cancellationToken)
     {
-        var size = pageSize ?? DefaultPageSize;
-        if (size is < 1 or > MetersApi.MaxPageSize)
+        if (ListingQuery.TryReadPage(IdPageToken.Commands, pageSize, pageToken, DefaultPageSize, out var size, out var last) is { } badPage)
         {
-            return ApiProblems.InvalidPaging.Result($"pageSize is 1 to {MetersApi.MaxPageSize}.");
+            return badPage;
         }
 
-        CommandId? before = null;
-        if (pageToken is not null)
+        CommandId? before = last is { } id ? new CommandId(id) : null;
+        if (ListingQuery.TryReadState<CommandState>(state, out var wanted) is { } badState)
         {
-            if (!IdPageToken.Commands.TryParse(pageToken, out var last))
-            {
-                return ApiProblems.InvalidPaging.Result("pageToken is not one this server gave.");
-            }
-
-            before = new CommandId(last);
-        }
-
-        CommandState? wanted = null;
-        if (state is not null)
-        {
-            if (!Enum.TryParse<CommandState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || state.Any(char.IsDigit))
-            {
-                return ApiProblems.BadRequest.Result($"state is one of {string.Join(", ", Enum.GetNames<CommandState>())}.");
-            }
-
-            wanted = parsed;
+            return badState;
         }
 
         Meter? owner = null;
