@@ -33,27 +33,7 @@ internal sealed class HonestCoapMeters : IAsyncDisposable
     /// Every meter POSTs its next <paramref name="pushes"/> pushes, one every <paramref name="period"/> (meters
     /// staggered over the period); the POST → 2.04 latency of each is measured; lost pushes are NaN.
     /// </summary>
-    public async Task<List<double>> RunAsync(int pushes, TimeSpan period)
-    {
-        var meters = Enumerable.Range(0, _endpoints.Length).Select(async m =>
-        {
-            var latencies = new List<double>(pushes);
-            await Task.Delay(period * m / _endpoints.Length);
-            var started = Stopwatch.GetTimestamp();
-            for (var p = 0; p < pushes; p++)
-            {
-                latencies.Add(await PostOneAsync(m));
-                var due = period * (p + 1) - Stopwatch.GetElapsedTime(started);
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due);
-                }
-            }
-
-            return latencies;
-        });
-        return [.. (await Task.WhenAll(meters)).SelectMany(l => l)];
-    }
+    public Task<List<double>> RunAsync(int pushes, TimeSpan period) => PacedPushes.RunAsync(_endpoints.Length, pushes, period, PostOneAsync);
 
     public async ValueTask DisposeAsync()
     {

@@ -68,27 +68,7 @@ internal sealed class HonestMqttMeters : IAsyncDisposable
     /// Every meter publishes its next <paramref name="pushes"/> pushes, one every <paramref name="period"/> (meters
     /// staggered over the period); the PUBLISH → PUBACK latency of each is measured; lost pushes are NaN.
     /// </summary>
-    public async Task<List<double>> RunAsync(int pushes, TimeSpan period)
-    {
-        var meters = Enumerable.Range(0, _clients.Length).Select(async m =>
-        {
-            var latencies = new List<double>(pushes);
-            await Task.Delay(period * m / _clients.Length);
-            var started = Stopwatch.GetTimestamp();
-            for (var p = 0; p < pushes; p++)
-            {
-                latencies.Add(await PublishOneAsync(m));
-                var due = period * (p + 1) - Stopwatch.GetElapsedTime(started);
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due);
-                }
-            }
-
-            return latencies;
-        });
-        return [.. (await Task.WhenAll(meters)).SelectMany(l => l)];
-    }
+    public Task<List<double>> RunAsync(int pushes, TimeSpan period) => PacedPushes.RunAsync(_clients.Length, pushes, period, PublishOneAsync);
 
     public async ValueTask DisposeAsync()
     {
