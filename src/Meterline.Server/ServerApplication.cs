@@ -3,6 +3,7 @@ using Meterline.Server.Alerts;
 using Meterline.Server.Audit;
 using Meterline.Server.Billing;
 using Meterline.Server.Commands;
+using Meterline.Server.DemandControl;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
@@ -29,6 +30,7 @@ public static class ServerApplication
                 .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
+            services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -72,6 +74,7 @@ public static class ServerApplication
         app.MapCommands().MapAudit();
         app.MapBilling();
         app.MapAlerts().MapTransformers();
+        app.MapDemandControl();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
+using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
@@ -43,4 +44,10 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>Which meter measures each transformer's total (energy balance).</summary>
     ITransformerMeterStore Transformers { get; }
+
+    /// <summary>Group load limits and their members (docs/demand-control.md).</summary>
+    IDemandLimitStore DemandLimits { get; }
+
+    /// <summary>The last confirmed Limiter settings per meter.</summary>
+    IMeterLimiterStore Limiters { get; }
 }

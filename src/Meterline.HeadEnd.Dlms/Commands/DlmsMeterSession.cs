@@ -26,6 +26,9 @@ namespace Meterline.HeadEnd.Dlms.Commands;
 /// <item>clock: Clock 0.0.1.0.0.255 (class 8) attribute 2, date-times with the profile's deviation convention;</item>
 /// <item>tariffs: Activity calendar 0.0.13.0.0.255 (class 20) passive attributes 6–9 and 10
 /// activate_passive_calendar_time;</item>
+/// <item>load limit: Limiter 0.0.17.0.0.255 (class 71) attributes 2 monitored_value and 3 threshold_active (read),
+/// 4–7 thresholds and durations, 8 emergency_profile and 9 emergency_profile_group_id_list (written and read), 10
+/// emergency_profile_active (read);</item>
 /// <item>keys: the association's Security setup (0.0.43.0.E.255, E from the association's logical name; class 64)
 /// method 2 global_key_transfer, keys wrapped (RFC 3394) under the master key.</item>
 /// </list>
@@ -42,6 +45,7 @@ internal sealed class DlmsMeterSession : IMeterSession
     private const ushort ActivityCalendarClass = 20;
     private const ushort SecuritySetupClass = 64;
     private const ushort DisconnectControlClass = 70;
+    private const ushort LimiterClass = 71;
     private const byte GlobalUnicastEncryptionKeyId = 0;
     private const byte AuthenticationKeyId = 2;
     private const int MaxProfileEntries = 10_000;
@@ -49,6 +53,7 @@ internal sealed class DlmsMeterSession : IMeterSession
     private static readonly ObisCode BlockLoadProfile = new(1, 0, 99, 1, 0, 255);
     private static readonly ObisCode DisconnectControl = new(0, 0, 96, 3, 10, 255);
     private static readonly ObisCode ActivityCalendar = new(0, 0, 13, 0, 0, 255);
+    private static readonly ObisCode Limiter = new(0, 0, 17, 0, 0, 255);
     private static readonly ObisCode TarifficationScriptTable = new(0, 0, 10, 0, 100, 255);
 
     private readonly DlmsClient _client;
@@ -223,6 +228,73 @@ internal sealed class DlmsMeterSession : IMeterSession
         await SetAsync(attribute(10), CosemData.OctetString.FromDateTime(CosemDateTime.FromDateTimeOffset(calendar.ActivateAt, ClockStatus.Ok, Convention)), "activate_passive_calendar_time", cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<LimiterReading> ReadLimiterAsync(CancellationToken cancellationToken = default)
+    {
+        var monitored = await LimiterAttributeAsync(2, "monitored_value", cancellationToken).ConfigureAwait(false);
+        var active = Unsigned32(await LimiterAttributeAsync(3, "threshold_active", cancellationToken).ConfigureAwait(false), "threshold_active");
+        var normal = Unsigned32(await LimiterAttributeAsync(4, "threshold_normal", cancellationToken).ConfigureAwait(false), "threshold_normal");
+        var emergency = Unsigned32(await LimiterAttributeAsync(5, "threshold_emergency", cancellationToken).ConfigureAwait(false), "threshold_emergency");
+        var minOver = Unsigned32(await LimiterAttributeAsync(6, "min_over_threshold_duration", cancellationToken).ConfigureAwait(false), "min_over_threshold_duration");
+        var minUnder = Unsigned32(await LimiterAttributeAsync(7, "min_under_threshold_duration", cancellationToken).ConfigureAwait(false), "min_under_threshold_duration");
+        var profile = await LimiterAttributeAsync(8, "emergency_profile", cancellationToken).ConfigureAwait(false);
+        var groups = await LimiterAttributeAsync(9, "emergency_profile_group_id_list", cancellationToken).ConfigureAwait(false);
+        var inForce = await LimiterAttributeAsync(10, "emergency_profile_active", cancellationToken).ConfigureAwait(false);
+        if (monitored is not CosemData.Structure { Items: [CosemData.LongUnsigned, CosemData.OctetString name, CosemData.Integer] }
+            || name.Value.Length != ObisCode.EncodedLength)
+        {
+            throw DlmsFailures.Malformed("monitored_value");
+        }
+
+        if (profile is not CosemData.Structure { Items: [CosemData.LongUnsigned id, CosemData.OctetString activation, CosemData.DoubleLongUnsigned duration] }
+            || !activation.TryGetDateTime(out var activationTime))
+        {
+            throw DlmsFailures.Malformed("emergency_profile");
+        }
+
+        if (groups is not CosemData.Array { Items: { IsDefault: false } groupItems } || groupItems.Any(g => g is not CosemData.LongUnsigned))
+        {
+            throw DlmsFailures.Malformed("emergency_profile_group_id_list");
+        }
+
+        if (inForce is not CosemData.Boolean emergencyActive)
+        {
+            throw DlmsFailures.Malformed("emergency_profile_active");
+        }
+
+        // The profile counts only when the meter would act on it: scheduled, with a duration, and in the group list.
+        LimiterEmergencyProfile? emergencyProfile = null;
+        if (duration.Value > 0 && groupItems.Any(g => ((CosemData.LongUnsigned)g).Value == id.Value)
+            && activationTime.TryToDateTimeOffset(out var start, Convention))
+        {
+            emergencyProfile = new LimiterEmergencyProfile(id.Value, start, TimeSpan.FromSeconds(duration.Value));
+        }
+
+        var settings = new LimiterSettings(normal, emergency, minOver, minUnder, emergencyProfile);
+        return new LimiterReading(settings, MonitoredUnit(ObisCode.Decode(name.Value.Span, out _)), active, emergencyActive.Value);
+    }
+
+    public async Task WriteLimiterAsync(LimiterSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var attribute = (sbyte id) => new CosemAttributeDescriptor(LimiterClass, Limiter, id);
+        var profile = settings.EmergencyProfile;
+        var activation = profile is null
+            ? CosemDateTime.Unspecified
+            : CosemDateTime.FromDateTimeOffset(profile.ActivationTime, ClockStatus.Ok, Convention);
+
+        // Thresholds and durations first, then the profile, then the group list that puts it in force.
+        await SetAsync(attribute(5), new CosemData.DoubleLongUnsigned(settings.EmergencyThreshold), "threshold_emergency", cancellationToken).ConfigureAwait(false);
+        await SetAsync(attribute(4), new CosemData.DoubleLongUnsigned(settings.NormalThreshold), "threshold_normal", cancellationToken).ConfigureAwait(false);
+        await SetAsync(attribute(6), new CosemData.DoubleLongUnsigned(settings.MinOverThresholdDuration), "min_over_threshold_duration", cancellationToken).ConfigureAwait(false);
+        await SetAsync(attribute(7), new CosemData.DoubleLongUnsigned(settings.MinUnderThresholdDuration), "min_under_threshold_duration", cancellationToken).ConfigureAwait(false);
+        await SetAsync(attribute(8), new CosemData.Structure(
+            new CosemData.LongUnsigned(profile?.Id ?? 0),
+            CosemData.OctetString.FromDateTime(activation),
+            new CosemData.DoubleLongUnsigned(profile is null ? 0 : (uint)profile.Duration.TotalSeconds)), "emergency_profile", cancellationToken).ConfigureAwait(false);
+        var groupIds = profile is null ? [] : ImmutableArray.Create<CosemData>(new CosemData.LongUnsigned(profile.Id));
+        await SetAsync(attribute(9), new CosemData.Array(groupIds), "emergency_profile_group_id_list", cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task TransferKeysAsync(ReadOnlyMemory<byte> newEncryptionKey, ReadOnlyMemory<byte> newAuthenticationKey, CancellationToken cancellationToken = default)
     {
         var kek = CipherKey.FromBytes(_master);
@@ -260,6 +332,20 @@ internal sealed class DlmsMeterSession : IMeterSession
             _turn.Dispose();
         }
     }
+
+    /// <summary>W for active power (C = 1, 2, 15, 16), VA for apparent power (C = 9, 10), else the logical name.</summary>
+    private static string MonitoredUnit(ObisCode name) => (name.A, name.C) switch
+    {
+        (1, 1 or 2 or 15 or 16) => "W",
+        (1, 9 or 10) => "VA",
+        _ => name.ToString(),
+    };
+
+    private static uint Unsigned32(CosemData? value, string what) =>
+        value is CosemData.DoubleLongUnsigned number ? number.Value : throw DlmsFailures.Malformed(what);
+
+    private Task<CosemData?> LimiterAttributeAsync(sbyte id, string what, CancellationToken cancellationToken) =>
+        GetAsync(new CosemAttributeDescriptor(LimiterClass, Limiter, id), null, what, lacking: false, cancellationToken);
 
     private static byte[] TimeOfDay(TimeOnly start)
     {

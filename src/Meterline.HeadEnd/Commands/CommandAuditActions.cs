@@ -19,6 +19,7 @@ public static class CommandAuditActions
         CommandKind.TimeSync => "time-sync",
         CommandKind.ActivityCalendar => "activity-calendar",
         CommandKind.KeyRotation => "key-rotation",
+        CommandKind.LoadLimit => "load-limit",
         _ => "unknown",
     };
 

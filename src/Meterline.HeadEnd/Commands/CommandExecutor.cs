@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Meterline.HeadEnd.Communication;
+using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
 
@@ -17,6 +18,9 @@ namespace Meterline.HeadEnd.Commands;
 /// <item>TimeSync: the clock is read, set to the head-end's time, and read back; confirmed within the tolerance.</item>
 /// <item>ActivityCalendar: the passive calendar and its activation time are written.</item>
 /// <item>KeyRotation: <see cref="KeyRotation"/>.</item>
+/// <item>LoadLimit: the Limiter is written (unless only a read is asked) and read back; confirmed only when the
+/// read-back matches what was asked (and the monitored value's unit the unit asked, when one is). A confirmed read-back
+/// is stored as the meter's last confirmed limiter.</item>
 /// </list>
 /// A refusal by the meter is a Failed outcome; a link failure throws <see cref="MeterCommunicationException"/>.
 /// </summary>
@@ -29,9 +33,12 @@ public sealed class CommandExecutor
     private readonly KeyRotation _keyRotation;
     private readonly TimeProvider _time;
     private readonly CommandExecutorOptions _options;
+    private readonly IMeterLimiterStore? _limiters;
 
-    public CommandExecutor(IMeterRepository meters, IReadingStore readings, KeyRotation keyRotation, TimeProvider time, CommandExecutorOptions? options = null)
+    /// <param name="limiters">Where confirmed Limiter read-backs are kept, if anywhere.</param>
+    public CommandExecutor(IMeterRepository meters, IReadingStore readings, KeyRotation keyRotation, TimeProvider time, CommandExecutorOptions? options = null, IMeterLimiterStore? limiters = null)
     {
+        _limiters = limiters;
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(keyRotation);
@@ -66,6 +73,7 @@ public sealed class CommandExecutor
                     DisconnectParameters => await SwitchAsync(session, meter, connect: false, cancellationToken).ConfigureAwait(false),
                     TimeSyncParameters => await SyncClockAsync(session, cancellationToken).ConfigureAwait(false),
                     ActivityCalendarParameters calendar => await WriteCalendarAsync(session, calendar, cancellationToken).ConfigureAwait(false),
+                    LoadLimitParameters limit => await LoadLimitAsync(session, command, meter, limit, cancellationToken).ConfigureAwait(false),
                     _ => CommandOutcome.Failed(Error("unsupported command kind")),
                 };
             }
@@ -226,6 +234,48 @@ public sealed class CommandExecutor
             w.WriteString("activateAt", parameters.Calendar.ActivateAt);
         }));
     }
+
+    private async Task<CommandOutcome> LoadLimitAsync(IMeterSession session, CommandRecord command, Meter meter, LoadLimitParameters limit, CancellationToken cancellationToken)
+    {
+        if (limit.Settings is { } asked)
+        {
+            if (limit.Unit is { } unit)
+            {
+                var before = await session.ReadLimiterAsync(cancellationToken).ConfigureAwait(false);
+                if (before.MonitoredUnit != unit)
+                {
+                    return CommandOutcome.Failed(LimiterResult(before, $"the meter limits in {before.MonitoredUnit}, not {unit}; nothing was written"));
+                }
+            }
+
+            await session.WriteLimiterAsync(asked, cancellationToken).ConfigureAwait(false);
+        }
+
+        var reading = await session.ReadLimiterAsync(cancellationToken).ConfigureAwait(false);
+        var error = limit.Settings is { } wanted && !wanted.Equals(reading.Settings)
+            ? "the limiter does not read back as written"
+            : limit.Unit is { } expected && reading.MonitoredUnit != expected ? $"the meter limits in {reading.MonitoredUnit}, not {expected}" : null;
+        if (error is not null)
+        {
+            return CommandOutcome.Failed(LimiterResult(reading, error));
+        }
+
+        if (_limiters is not null)
+        {
+            await _limiters.SetAsync(new MeterLimiter(meter.Id, reading, _time.GetUtcNow(), command.Id), cancellationToken).ConfigureAwait(false);
+        }
+
+        return CommandOutcome.Confirmed(LimiterResult(reading, null));
+    }
+
+    private static string LimiterResult(LimiterReading reading, string? error) => JsonText.Object(w =>
+    {
+        LimiterJson.Write(w, reading);
+        if (error is not null)
+        {
+            w.WriteString("error", error);
+        }
+    });
 
     internal static string Error(string message) => JsonText.Object(w => w.WriteString("error", message));
 

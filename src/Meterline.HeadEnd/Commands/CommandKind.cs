@@ -20,4 +20,7 @@ public enum CommandKind
 
     /// <summary>Replace the meter's keys by key transfer (Security setup method global_key_transfer).</summary>
     KeyRotation = 6,
+
+    /// <summary>Write the Limiter (0.0.17.0.0.255, class 71) and read it back, or only read it (docs/demand-control.md).</summary>
+    LoadLimit = 7,
 }

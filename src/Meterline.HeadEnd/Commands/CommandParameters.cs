@@ -3,7 +3,7 @@ namespace Meterline.HeadEnd.Commands;
 /// <summary>
 /// What a command asks, per kind: a closed hierarchy (<see cref="ReadParameters"/>, <see cref="ConnectParameters"/>,
 /// <see cref="DisconnectParameters"/>, <see cref="TimeSyncParameters"/>, <see cref="ActivityCalendarParameters"/>,
-/// <see cref="KeyRotationParameters"/>). Stored as JSON in <see cref="CommandRecord.Parameters"/> through
+/// <see cref="KeyRotationParameters"/>, <see cref="LoadLimitParameters"/>). Stored as JSON in <see cref="CommandRecord.Parameters"/> through
 /// <see cref="CommandParametersJson"/>.
 /// </summary>
 public abstract record CommandParameters

@@ -10,7 +10,10 @@ namespace Meterline.HeadEnd.Commands;
 /// <summary>
 /// The JSON form of <see cref="CommandParameters"/> as stored in <see cref="CommandRecord.Parameters"/>:
 /// read <c>{"quantities":["1.0.1.8.0.255"],"profile":{"from":"…","to":"…"}}</c> (either part may be absent);
-/// activity calendar <c>{"name":"TOU","switches":[{"start":"06:00","zone":2}],"activateAt":"…"}</c>; the other kinds
+/// activity calendar <c>{"name":"TOU","switches":[{"start":"06:00","zone":2}],"activateAt":"…"}</c>; load limit
+/// <c>{"normal":5000,"emergency":2000,"minOverSeconds":60,"minUnderSeconds":30,"unit":"W",
+/// "emergencyProfile":{"id":1,"activateAt":"…","durationSeconds":7200}}</c> (emergency, unit and emergencyProfile
+/// optional) or <c>{"read":true}</c>; the other kinds
 /// <c>{}</c>. Times are ISO 8601 with offset. Decoding checks shape only (ranges are the service's job) and refuses
 /// anything else with <see cref="CommandRejection.InvalidParameters"/>.
 /// </summary>
@@ -58,6 +61,34 @@ public static class CommandParametersJson
                     writer.WriteEndArray();
                     writer.WriteString("activateAt", calendar.Calendar.ActivateAt);
                     break;
+                case LoadLimitParameters { Settings: null } readOnly:
+                    writer.WriteBoolean("read", true);
+                    if (readOnly.Unit is { } readUnit)
+                    {
+                        writer.WriteString("unit", readUnit);
+                    }
+
+                    break;
+                case LoadLimitParameters { Settings: { } limiter } limit:
+                    writer.WriteNumber("normal", limiter.NormalThreshold);
+                    writer.WriteNumber("emergency", limiter.EmergencyThreshold);
+                    writer.WriteNumber("minOverSeconds", limiter.MinOverThresholdDuration);
+                    writer.WriteNumber("minUnderSeconds", limiter.MinUnderThresholdDuration);
+                    if (limit.Unit is { } unit)
+                    {
+                        writer.WriteString("unit", unit);
+                    }
+
+                    if (limiter.EmergencyProfile is { } profile)
+                    {
+                        writer.WriteStartObject("emergencyProfile");
+                        writer.WriteNumber("id", profile.Id);
+                        writer.WriteString("activateAt", profile.ActivationTime);
+                        writer.WriteNumber("durationSeconds", (long)profile.Duration.TotalSeconds);
+                        writer.WriteEndObject();
+                    }
+
+                    break;
             }
 
             writer.WriteEndObject();
@@ -92,6 +123,7 @@ public static class CommandParametersJson
                 CommandKind.TimeSync => Empty(root, new TimeSyncParameters()),
                 CommandKind.KeyRotation => Empty(root, new KeyRotationParameters()),
                 CommandKind.ActivityCalendar => DecodeCalendar(root),
+                CommandKind.LoadLimit => DecodeLoadLimit(root),
                 _ => throw Invalid($"Unknown command kind {(int)kind}."),
             };
         }
@@ -212,6 +244,115 @@ public static class CommandParametersJson
 
         return new ActivityCalendarParameters(new TariffCalendar(name, switches, activateAt.Value));
     }
+
+    private static LoadLimitParameters DecodeLoadLimit(JsonElement root)
+    {
+        bool? read = null;
+        uint? normal = null;
+        uint? emergency = null;
+        uint? minOver = null;
+        uint? minUnder = null;
+        string? unit = null;
+        LimiterEmergencyProfile? profile = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "read":
+                    read = property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False ? property.Value.GetBoolean() : throw Invalid("\"read\" is true or false.");
+                    break;
+                case "normal":
+                    normal = Whole(property.Value, "normal", LoadLimitParameters.MaxThreshold, "W or VA");
+                    break;
+                case "emergency":
+                    emergency = Whole(property.Value, "emergency", LoadLimitParameters.MaxThreshold, "W or VA");
+                    break;
+                case "minOverSeconds":
+                    minOver = Whole(property.Value, "minOverSeconds", LoadLimitParameters.MaxDurationSeconds, "seconds");
+                    break;
+                case "minUnderSeconds":
+                    minUnder = Whole(property.Value, "minUnderSeconds", LoadLimitParameters.MaxDurationSeconds, "seconds");
+                    break;
+                case "unit":
+                    unit = property.Value.ValueKind == JsonValueKind.String && LoadLimitParameters.Units.Contains(property.Value.GetString())
+                        ? property.Value.GetString()
+                        : throw Invalid($"\"unit\" is one of {string.Join(", ", LoadLimitParameters.Units)} (the unit of the meter's monitored value).");
+                    break;
+                case "emergencyProfile":
+                    profile = EmergencyProfile(property.Value);
+                    break;
+                default:
+                    throw Invalid($"Unknown field \"{Short(property.Name)}\" of a load limit.");
+            }
+        }
+
+        if (read == true)
+        {
+            return normal is null && emergency is null && minOver is null && minUnder is null && profile is null
+                ? new LoadLimitParameters(null, unit)
+                : throw Invalid("A load limit read (\"read\": true) takes no settings.");
+        }
+
+        if (normal is null || minOver is null || minUnder is null)
+        {
+            throw Invalid("A load limit needs \"normal\", \"minOverSeconds\" and \"minUnderSeconds\" (or \"read\": true).");
+        }
+
+        if (profile is not null && emergency is null)
+        {
+            throw Invalid("An emergency profile needs the \"emergency\" threshold it puts in force.");
+        }
+
+        return new LoadLimitParameters(new LimiterSettings(normal.Value, emergency ?? 0, minOver.Value, minUnder.Value, profile), unit);
+    }
+
+    private static LimiterEmergencyProfile EmergencyProfile(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("\"emergencyProfile\" is an object with \"id\", \"activateAt\" and \"durationSeconds\".");
+        }
+
+        uint? id = null;
+        DateTimeOffset? activateAt = null;
+        uint? duration = null;
+        foreach (var property in value.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "id":
+                    id = Whole(property.Value, "emergencyProfile.id", ushort.MaxValue, "(an emergency profile id)");
+                    if (id == 0)
+                    {
+                        throw Invalid("\"emergencyProfile.id\" is 1 to 65535.");
+                    }
+
+                    break;
+                case "activateAt":
+                    activateAt = Time(property.Value, "emergencyProfile.activateAt");
+                    break;
+                case "durationSeconds":
+                    duration = Whole(property.Value, "emergencyProfile.durationSeconds", (uint)LoadLimitParameters.MaxEmergencyDuration.TotalSeconds, "seconds");
+                    if (duration < LoadLimitParameters.MinEmergencyDuration.TotalSeconds)
+                    {
+                        throw Invalid(string.Create(CultureInfo.InvariantCulture, $"\"emergencyProfile.durationSeconds\" is {LoadLimitParameters.MinEmergencyDuration.TotalSeconds:0} to {LoadLimitParameters.MaxEmergencyDuration.TotalSeconds:0} seconds."));
+                    }
+
+                    break;
+                default:
+                    throw Invalid($"Unknown field \"emergencyProfile.{Short(property.Name)}\".");
+            }
+        }
+
+        return id is { } i && activateAt is { } at && duration is { } d
+            ? new LimiterEmergencyProfile((ushort)i, at, TimeSpan.FromSeconds(d))
+            : throw Invalid("\"emergencyProfile\" needs \"id\", \"activateAt\" and \"durationSeconds\".");
+    }
+
+    private static uint Whole(JsonElement value, string field, uint max, string unit) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0 && number <= max
+            ? (uint)number
+            : throw Invalid(string.Create(CultureInfo.InvariantCulture, $"\"{field}\" is a whole number from 0 to {max} {unit}."));
 
     private static TariffSwitch Switch(JsonElement item)
     {

@@ -144,6 +144,9 @@ public sealed class CommandService
             case ActivityCalendarParameters calendar:
                 ValidateCalendar(calendar.Calendar, now);
                 break;
+            case LoadLimitParameters limit:
+                LoadLimitValidation.Validate(limit, now, _options.MaxActivationAhead);
+                break;
         }
     }
 

@@ -32,6 +32,12 @@ public interface IMeterSession : IAsyncDisposable
     /// <summary>Writes the passive activity calendar and its activation time (Activity calendar attributes 6–10).</summary>
     Task WriteActivityCalendarAsync(TariffCalendar calendar, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the Limiter (0.0.17.0.0.255, class 71): monitored value, thresholds, durations, emergency profile.</summary>
+    Task<LimiterReading> ReadLimiterAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the Limiter's thresholds, durations, emergency profile and its group id list (attributes 4–9).</summary>
+    Task WriteLimiterAsync(LimiterSettings settings, CancellationToken cancellationToken = default);
+
     /// <summary>Transfers new global keys wrapped with the current master key (Security setup global_key_transfer).</summary>
     Task TransferKeysAsync(ReadOnlyMemory<byte> newEncryptionKey, ReadOnlyMemory<byte> newAuthenticationKey, CancellationToken cancellationToken = default);
 }

@@ -2,7 +2,7 @@ using Meterline.HeadEnd.Commands;
 
 namespace Meterline.Server.Commands;
 
-/// <summary>The API's names of command kinds: read, connect, disconnect, timeSync, activityCalendar, keyRotation.</summary>
+/// <summary>The API's names of command kinds: read, connect, disconnect, timeSync, activityCalendar, keyRotation, loadLimit.</summary>
 public static class CommandKindNames
 {
     private static readonly (CommandKind Kind, string Name)[] Names =
@@ -13,6 +13,7 @@ public static class CommandKindNames
         (CommandKind.TimeSync, "timeSync"),
         (CommandKind.ActivityCalendar, "activityCalendar"),
         (CommandKind.KeyRotation, "keyRotation"),
+        (CommandKind.LoadLimit, "loadLimit"),
     ];
 
     /// <summary>Every name, in the order of the kinds.</summary>

@@ -34,7 +34,7 @@ public static class CommandsApi
         if (routes.ServiceProvider.GetService<CommandService>() is not null)
         {
             group.MapPost("/", CreateAsync).WithName("CreateCommand").Accepts<CommandRequestBody>("application/json")
-                .WithSummary("Ask for a command (read, connect, disconnect, timeSync, activityCalendar, keyRotation); 202 with its Location")
+                .WithSummary("Ask for a command (read, connect, disconnect, timeSync, activityCalendar, keyRotation, loadLimit); 202 with its Location")
                 .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
                 .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
             group.MapDelete("/{id:long}", CancelAsync).WithName("CancelCommand").WithSummary("Cancel a command that is still Requested")

@@ -9,6 +9,7 @@ using Meterline.HeadEnd.Coap;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Communication;
 using Meterline.HeadEnd.Counters;
+using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Dlms.Commands;
 using Meterline.HeadEnd.Dlms.Ingest;
 using Meterline.HeadEnd.Ingest;
@@ -97,8 +98,12 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         CommandService = new CommandService(commands, Meters, audit, time, options.Commands);
         var rotation = new KeyRotation(Keyring, storage.Keys, new KeyProviderMeterKeyWrapper(keyProvider), Meters);
-        var executor = new CommandExecutor(Meters, readings, rotation, time);
+        var executor = new CommandExecutor(Meters, readings, rotation, time, limiters: storage.Limiters);
         Dispatcher = new CommandDispatcher(commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
+        DemandControl = new DemandControlService(storage.DemandLimits, Meters, CommandService, audit, time, options.DemandControl, options.Commands.MaxActivationAhead)
+        {
+            CommandsCreated = Dispatcher.Wake,
+        };
         AuditVerifier = new AuditVerifier(storage.Audit);
         Billing = new BillingService(Meters, readings, storage.Bills, audit, tariffs, time);
 
@@ -109,6 +114,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         }
 
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
+        _loops.Add(new HeadEndLoop("demand-control", DemandControl.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
             Scheduler = new ReadScheduler(Meters, commands, readings, CommandService, Connectors, time, scheduling);
@@ -180,6 +186,9 @@ public sealed class HeadEndNode : IAsyncDisposable
     public CommandService CommandService { get; }
 
     public CommandDispatcher Dispatcher { get; }
+
+    /// <summary>Group load limits and their fan-out (docs/demand-control.md).</summary>
+    public DemandControlService DemandControl { get; }
 
     public ReadScheduler? Scheduler { get; }
 

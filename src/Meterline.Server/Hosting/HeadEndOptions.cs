@@ -1,5 +1,6 @@
 using System.Net;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Scheduling;
 using Meterline.Northbound.Amqp;
@@ -72,6 +73,9 @@ public sealed record HeadEndOptions
 
     /// <summary>Deadlines of new commands.</summary>
     public CommandServiceOptions Commands { get; init; } = new();
+
+    /// <summary>Group load limits: largest group, fan-out rate (docs/demand-control.md).</summary>
+    public DemandControlOptions DemandControl { get; init; } = new();
 
     /// <summary>Periodic reads of meters that do not push; null turns the scheduler off.</summary>
     public ReadSchedulerOptions? Scheduler { get; init; } = new();

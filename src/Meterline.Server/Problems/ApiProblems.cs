@@ -15,6 +15,18 @@ public static class ApiProblems
     /// <summary>No meter has that serial or id.</summary>
     public static readonly ApiProblem UnknownMeter = new("unknown-meter", StatusCodes.Status404NotFound, "Unknown meter");
 
+    /// <summary>No group load limit has that id.</summary>
+    public static readonly ApiProblem UnknownDemandLimit = new("unknown-demand-limit", StatusCodes.Status404NotFound, "Unknown demand limit");
+
+    /// <summary>A group load limit's target is missing or malformed, or reaches no meter (DemandLimitRejection).</summary>
+    public static readonly ApiProblem InvalidDemandTarget = new("invalid-demand-target", StatusCodes.Status400BadRequest, "Invalid demand limit target");
+
+    /// <summary>A group load limit reaches more meters than the node allows (DemandLimitRejection.GroupTooLarge).</summary>
+    public static readonly ApiProblem DemandGroupTooLarge = new("demand-group-too-large", StatusCodes.Status422UnprocessableEntity, "Demand limit group too large");
+
+    /// <summary>No confirmed limiter settings are known for the meter.</summary>
+    public static readonly ApiProblem NoLimiterSettings = new("no-limiter-settings", StatusCodes.Status404NotFound, "No confirmed limiter settings");
+
     /// <summary>No command has that id.</summary>
     public static readonly ApiProblem UnknownCommand = new("unknown-command", StatusCodes.Status404NotFound, "Unknown command");
 

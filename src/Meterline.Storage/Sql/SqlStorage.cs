@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Counters;
+using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
@@ -30,6 +31,8 @@ internal sealed class SqlStorage : IHeadEndStorage
         var alerts = new SqlAlertStore(database);
         Alerts = alerts;
         Transformers = alerts;
+        DemandLimits = new SqlDemandLimitStore(database);
+        Limiters = new SqlMeterLimiterStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -57,6 +60,10 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IAlertStore Alerts { get; }
 
     public ITransformerMeterStore Transformers { get; }
+
+    public IDemandLimitStore DemandLimits { get; }
+
+    public IMeterLimiterStore Limiters { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

@@ -17,7 +17,7 @@ internal sealed class CommandHarness : IAsyncDisposable
     {
         Vault = new TestKeyVault(KeyStore);
         Service = new CommandService(Commands, Meters, Audit, Time);
-        Executor = new CommandExecutor(Meters, Readings, new KeyRotation(Vault, KeyStore, Vault, Meters), Time);
+        Executor = new CommandExecutor(Meters, Readings, new KeyRotation(Vault, KeyStore, Vault, Meters), Time, limiters: Limiters);
         Dispatcher = new CommandDispatcher(Commands, Meters, Audit, [Connector], Executor, Time, options ?? new CommandDispatcherOptions { MaxConcurrency = 4 });
     }
 
@@ -32,6 +32,10 @@ internal sealed class CommandHarness : IAsyncDisposable
     public InMemoryMeterKeyStore KeyStore { get; } = new();
 
     public RecordingAuditLog Audit { get; } = new();
+
+    public InMemoryMeterLimiterStore Limiters { get; } = new();
+
+    public InMemoryDemandLimitStore DemandLimits => field ??= new InMemoryDemandLimitStore(Commands);
 
     public TestConnector Connector { get; } = new();
 

@@ -151,6 +151,21 @@ internal sealed class TestConnector : IMeterConnector
             state.Calendar = calendar;
         }
 
+        public async Task<LimiterReading> ReadLimiterAsync(CancellationToken cancellationToken = default)
+        {
+            await WaitAsync(cancellationToken);
+            state.Actions.Add("read_limiter");
+            return state.Limiter;
+        }
+
+        public async Task WriteLimiterAsync(LimiterSettings settings, CancellationToken cancellationToken = default)
+        {
+            await WaitAsync(cancellationToken);
+            state.Actions.Add("write_limiter");
+            var kept = state.IgnoreLimiterWrites ? state.Limiter.Settings : settings;
+            state.Limiter = state.Limiter with { Settings = kept, ActiveThreshold = kept.NormalThreshold };
+        }
+
         public async Task TransferKeysAsync(ReadOnlyMemory<byte> newEncryptionKey, ReadOnlyMemory<byte> newAuthenticationKey, CancellationToken cancellationToken = default)
         {
             await WaitAsync(cancellationToken);
@@ -204,6 +219,12 @@ internal sealed class TestMeterState
     public List<IntervalReading> Profile { get; } = [];
 
     public TariffCalendar? Calendar { get; set; }
+
+    /// <summary>The Limiter as the meter would read (monitored value in W, nothing limited).</summary>
+    public LimiterReading Limiter { get; set; } = new(new LimiterSettings(0, 0, 0, 0, null), "W", 0, false);
+
+    /// <summary>When set, Limiter writes are answered but change nothing (a read-back mismatch).</summary>
+    public bool IgnoreLimiterWrites { get; set; }
 
     /// <summary>Key generations the meter answers (a key transfer replaces them with <see cref="NextGeneration"/>).</summary>
     public HashSet<int> Generations { get; } = [1];

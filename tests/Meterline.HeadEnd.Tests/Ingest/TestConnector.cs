@@ -77,6 +77,10 @@ internal sealed class TestConnector : IMeterConnector
 
         public Task WriteActivityCalendarAsync(TariffCalendar calendar, CancellationToken cancellationToken = default) => throw new MeterCommunicationException("not used by back-fill");
 
+        public Task<LimiterReading> ReadLimiterAsync(CancellationToken cancellationToken = default) => throw new MeterCommunicationException("not used by back-fill");
+
+        public Task WriteLimiterAsync(LimiterSettings settings, CancellationToken cancellationToken = default) => throw new MeterCommunicationException("not used by back-fill");
+
         public Task TransferKeysAsync(ReadOnlyMemory<byte> newEncryptionKey, ReadOnlyMemory<byte> newAuthenticationKey, CancellationToken cancellationToken = default) => throw new MeterCommunicationException("not used by back-fill");
     }
 }

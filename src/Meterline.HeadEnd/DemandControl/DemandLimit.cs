@@ -1,0 +1,24 @@
+using Meterline.HeadEnd.Commands;
+
+namespace Meterline.HeadEnd.DemandControl;
+
+/// <summary>
+/// A stored group load limit: what it targets (<see cref="Target"/> is the transformer or feeder id, the meter's
+/// serial, or empty for a list), the LoadLimit parameters every member gets (JSON, as in a command), who asked and
+/// when, the earliest send time, and how many meters it fanned out to.
+/// </summary>
+public sealed record DemandLimit(
+    DemandLimitId Id,
+    DemandLimitTargetKind TargetKind,
+    string Target,
+    string Parameters,
+    string Actor,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? NotBefore,
+    int MemberCount)
+{
+    /// <summary>Longest transformer or feeder id (as the meter registry keeps them).</summary>
+    public const int MaxTargetLength = 64;
+
+    public LoadLimitParameters LoadLimit => (LoadLimitParameters)CommandParametersJson.Decode(CommandKind.LoadLimit, Parameters);
+}
