@@ -9,6 +9,7 @@ using Meterline.Server.Meters;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
 using Meterline.Server.Transformers;
+using Meterline.Web;
 
 namespace Meterline.Server;
 
@@ -29,6 +30,7 @@ public static class ServerApplication
                 .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
+            services.AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node) });
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -72,6 +74,15 @@ public static class ServerApplication
         app.MapCommands().MapAudit();
         app.MapBilling();
         app.MapAlerts().MapTransformers();
+        if (app.Services.GetService<OperatorAppOptions>() is not null)
+        {
+            app.MapOperatorApp();
+        }
+
         return app;
     }
+
+    /// <summary>The utility's time zone for the operator app: the default tariff's (billing's) zone, else UTC.</summary>
+    private static string? UtilityTimeZone(HeadEndNode node) =>
+        node.Billing.Tariffs.DefaultTariffId is { } id ? node.Billing.Tariffs.Find(id)?.TimeZoneId : null;
 }
