@@ -144,14 +144,18 @@ internal sealed class OperatorNode : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Meters alternate between two transformers on feeder F1, in two rows around a point in Pune.</summary>
+    /// <summary>
+    /// Meters alternate between two transformers on feeder F1, each transformer's meters on a ring around it (so that
+    /// none stands where the map draws the transformer, at its meters' centroid), near a point in Pune.
+    /// </summary>
     private static async Task PlaceOnGridAsync(IMeterRepository meters)
     {
         var index = 0;
         await foreach (var meter in meters.ReadAllAsync())
         {
             var transformer = index % 2 == 0 ? "T1" : "T2";
-            var location = new GeoLocation(18.52 + (index % 2 * 0.004), 73.85 + (index / 2 * 0.002));
+            var angle = (index / 2) * 2 * Math.PI / 3;
+            var location = new GeoLocation(18.52 + (index % 2 * 0.006) + (0.002 * Math.Sin(angle)), 73.85 + (index % 2 * 0.004) + (0.002 * Math.Cos(angle)));
             await meters.UpdateRegistrationAsync(meter.Id, new MeterRegistration(
                 meter.Serial, meter.SystemTitle, meter.ProfileId, meter.ConsumerId, location, transformer, "F1", meter.Endpoint, meter.SecurityLevel));
             index++;

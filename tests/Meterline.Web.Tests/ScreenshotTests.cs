@@ -39,6 +39,7 @@ public sealed class ScreenshotTests(OperatorFixture fixture) : IClassFixture<Ope
         var page = await fixture.OpenAsync("/meters/MTL00000001");
         await page.SetViewportSizeAsync(1280, 800);
         await Expect(page.GetByTestId("reading-chart")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("live-count")).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^0 readings"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "meter.png"), FullPage = true });
         await page.SetViewportSizeAsync(390, 844);
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "meter-phone.png"), FullPage = true });

@@ -33,9 +33,11 @@ public sealed class MapProjection
         var maxLatitude = all.Max(l => l.Latitude);
         var maxLongitude = all.Max(l => l.Longitude);
         _cosine = Math.Cos((_minLatitude + maxLatitude) / 2 * Math.PI / 180);
-        var spanX = Math.Max((maxLongitude - _minLongitude) * _cosine, 1e-9);
-        var spanY = Math.Max(maxLatitude - _minLatitude, 1e-9);
-        _scale = Math.Min((width - (2 * margin)) / spanX, (height - (2 * margin)) / spanY);
+        var spanX = (maxLongitude - _minLongitude) * _cosine;
+        var spanY = maxLatitude - _minLatitude;
+
+        // A point, or meters on one line: the empty extent does not set the scale (the positions are centred).
+        _scale = Math.Min((width - (2 * margin)) / Math.Max(spanX, 1e-9), (height - (2 * margin)) / Math.Max(spanY, 1e-9));
         _offsetX = (width - (spanX * _scale)) / 2;
         _offsetY = (height - (spanY * _scale)) / 2;
     }
