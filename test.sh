@@ -14,6 +14,7 @@ scripts/ensure-postgres.sh
 scripts/ensure-rabbitmq.sh
 scripts/ensure-libcoap.sh
 scripts/ensure-mosquitto.sh
+scripts/ensure-chromium.sh
 dotnet build Meterline.slnx -c Release
 
 status=0

@@ -10,6 +10,7 @@ using Meterline.Server.Meters;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
 using Meterline.Server.Transformers;
+using Meterline.Web;
 
 namespace Meterline.Server;
 
@@ -31,6 +32,7 @@ public static class ServerApplication
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
+            services.AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node) });
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -75,6 +77,15 @@ public static class ServerApplication
         app.MapBilling();
         app.MapAlerts().MapTransformers();
         app.MapDemandControl();
+        if (app.Services.GetService<OperatorAppOptions>() is not null)
+        {
+            app.MapOperatorApp();
+        }
+
         return app;
     }
+
+    /// <summary>The utility's time zone for the operator app: the default tariff's (billing's) zone, else UTC.</summary>
+    private static string? UtilityTimeZone(HeadEndNode node) =>
+        node.Billing.Tariffs.DefaultTariffId is { } id ? node.Billing.Tariffs.Find(id)?.TimeZoneId : null;
 }

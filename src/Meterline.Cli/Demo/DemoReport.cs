@@ -67,7 +67,7 @@ internal static class DemoReport
         output.Flush();
     }
 
-    /// <summary>The API addresses worth opening: meters, one meter's readings and the events over the simulated week, OpenAPI.</summary>
+    /// <summary>The addresses worth opening: the operator app, then the API's meters, one meter's readings and the events over the simulated week, OpenAPI.</summary>
     public static IReadOnlyList<(string Name, string Url)> Links(DemoSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -77,6 +77,7 @@ internal static class DemoReport
         var serial = session.Fleet.Meters[DemoOptions.TamperedMeter].Id;
         return
         [
+            ("operator app", api + "/"),
             ("meters", api + "/api/meters"),
             ("readings", $"{api}/api/meters/{serial}/readings?{range}"),
             ("events", $"{api}/api/events?{range}"),

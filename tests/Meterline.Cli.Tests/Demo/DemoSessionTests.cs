@@ -66,6 +66,9 @@ public sealed class DemoSessionTests : IDisposable
             Assert.Contains(events.RootElement.EnumerateArray(), e => e.GetProperty("serial").GetString() == "MTL00000001" && e.GetProperty("code").GetInt32() == 201);
         }
 
+        var operatorApp = await http.GetStringAsync(new Uri(links["operator app"]));
+        Assert.Contains("Fleet overview", operatorApp, StringComparison.Ordinal);
+
         using var openApi = await http.GetAsync(new Uri(links["OpenAPI"]));
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
         await session.StopAsync().WaitAsync(Bound);

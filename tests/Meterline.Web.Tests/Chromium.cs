@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+
+namespace Meterline.Web.Tests;
+
+/// <summary>
+/// Debian's Chromium (<c>/usr/bin/chromium</c>, installed by scripts/ensure-chromium.sh) driven by Playwright,
+/// headless, with a fresh profile directory; Playwright never downloads a browser of its own.
+/// </summary>
+internal sealed class Chromium : IAsyncDisposable
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private readonly IPlaywright _playwright;
+    private readonly string _profile;
+
+    private Chromium(IPlaywright playwright, IBrowserContext context, string profile)
+    {
+        _playwright = playwright;
+        Context = context;
+        _profile = profile;
+    }
+
+    public IBrowserContext Context { get; }
+
+    public static async Task<Chromium> LaunchAsync(int width = 1280, int height = 800)
+    {
+        var profile = Directory.CreateTempSubdirectory("meterline-chromium-").FullName;
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                Args =
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                ],
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+                Timeout = 60_000,
+            });
+            context.SetDefaultTimeout(30_000);
+            return new Chromium(playwright, context, profile);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<IPage> OpenAsync(Uri address)
+    {
+        var page = Context.Pages.Count > 0 ? Context.Pages[0] : await Context.NewPageAsync();
+        await page.GotoAsync(address.ToString());
+        return page;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.CloseAsync();
+        _playwright.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium still holds a file: the temporary profile is left behind.
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Meterline.Simulator.Scenarios;
+using Microsoft.Playwright;
+
+namespace Meterline.Web.Tests;
+
+/// <summary>
+/// One node with a simulated fleet of <see cref="Meters"/> meters (fast: 300 simulated seconds a second, so intervals
+/// arrive every few seconds; a magnet on one meter from the fleet's fifth minute) and one Chromium, shared by the
+/// tests of <see cref="OperatorAppTests"/>, which run one after another.
+/// </summary>
+public sealed class OperatorFixture : IAsyncLifetime
+{
+    public const int Meters = 6;
+
+    private OperatorNode? _node;
+    private Chromium? _chromium;
+
+    internal OperatorNode Node => _node ?? throw new InvalidOperationException("Not started.");
+
+    internal Chromium Chromium => _chromium ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        Assertions.SetDefaultExpectTimeout(30_000);
+        Assert.True(ScenarioParser.TryParse("magnet:meter=5:at=2026-03-01T00:05:00Z:for=2h", out var magnet, out var error), error);
+        _node = await OperatorNode.StartAsync(Meters, speed: 300, [magnet]).WaitAsync(OperatorNode.Bound);
+        _chromium = await Chromium.LaunchAsync().WaitAsync(OperatorNode.Bound);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        if (_node is not null)
+        {
+            await _node.DisposeAsync();
+        }
+    }
+
+    /// <summary>Opens a page of the app and waits until its circuit is interactive.</summary>
+    internal async Task<IPage> OpenAsync(string path)
+    {
+        var page = await Chromium.OpenAsync(new Uri(Node.Address, path));
+        await Assertions.Expect(page.Locator(".shell[data-interactive=true]")).ToBeVisibleAsync();
+        return page;
+    }
+}
