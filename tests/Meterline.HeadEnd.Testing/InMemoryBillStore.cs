@@ -65,4 +65,14 @@ public sealed class InMemoryBillStore : IBillStore
             return Task.FromResult(list);
         }
     }
+
+    public Task<IReadOnlyList<Bill>> ListMonthAsync(BillingMonth month, string? afterNumber, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Bill> list = [.. _bills.Where(b => b.Month == month && (afterNumber is null || string.CompareOrdinal(b.Number, afterNumber) > 0))
+                .OrderBy(b => b.Number, StringComparer.Ordinal).Take(limit).Select(b => BillJson.Deserialize(b.Document))];
+            return Task.FromResult(list);
+        }
+    }
 }
