@@ -130,7 +130,7 @@ internal static class BillsCommand
             do
             {
                 var page = await client.GetAsync("/api/meters?pageSize=500" + (token is null ? string.Empty : "&pageToken=" + ApiCommand.Escape(token)), cancellationToken).ConfigureAwait(false);
-                foreach (var registered in JsonFields.Items(page).Where(m => JsonFields.Text(m, "consumerId") != "-"))
+                foreach (var registered in JsonFields.Items(page).Where(m => JsonFields.Text(m, "consumer") != "-"))
                 {
                     var name = JsonFields.Text(registered, "serial");
                     try
