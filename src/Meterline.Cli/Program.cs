@@ -23,7 +23,7 @@ public static class Program
             GatewayCommand.Create(output, error),
             ServeCommand.Create(output, error),
             Demo.DemoCommand.Create(output, error),
-            MetersCommand.Create(output, error), CmdCommand.Create(output, error), AuditCommand.Create(output, error),
+            MetersCommand.Create(output, error), CmdCommand.Create(output, error), AuditCommand.Create(output, error), Bills.BillsCommand.Create(output, error),
             Mqtt.MqttCommand.Create(output, error),
         };
 }

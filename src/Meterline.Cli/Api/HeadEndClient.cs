@@ -48,11 +48,15 @@ internal sealed class HeadEndClient : IDisposable
         return await SendAsync(HttpMethod.Post, path, content, null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A page that is not JSON (the printable bill): its text; refusals are still read as ProblemDetails.</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
+        (await SendAsync(HttpMethod.Get, path, null, null, cancellationToken, raw: true).ConfigureAwait(false)).Text ?? string.Empty;
+
     public Task<ApiResponse> DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, HttpContent? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken, bool raw = false)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
@@ -71,7 +75,7 @@ internal sealed class HeadEndClient : IDisposable
                 throw Failure(response, body);
             }
 
-            return new ApiResponse(response.StatusCode, Parse(body, response), response.Headers.Location);
+            return raw ? new ApiResponse(response.StatusCode, default, response.Headers.Location) { Text = body } : new ApiResponse(response.StatusCode, Parse(body, response), response.Headers.Location);
         }
         catch (HttpRequestException e)
         {
@@ -119,7 +123,10 @@ internal sealed class HeadEndClient : IDisposable
                 var type = Text(root, "type");
                 return new CommandException(
                     string.Create(CultureInfo.InvariantCulture, $"{title}{(detail is null ? string.Empty : ": " + detail)} (HTTP {status}{(type is null ? string.Empty : ", " + type)})"),
-                    code);
+                    code)
+                {
+                    ProblemType = type,
+                };
             }
             catch (JsonException)
             {

@@ -4,4 +4,7 @@ namespace Meterline.Cli.Dlms;
 internal sealed class CommandException(string message, int exitCode) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The ProblemDetails type of an API refusal (e.g. urn:meterline:problem:bill-exists), if it was one.</summary>
+    public string? ProblemType { get; init; }
 }

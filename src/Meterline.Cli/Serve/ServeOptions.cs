@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Analytics;
+using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Ingest;
 using Meterline.Northbound.Amqp;
 using Meterline.HeadEnd.Mqtt.Broker;
@@ -87,6 +88,12 @@ internal sealed class ServeOptions
 
     public Option<string?> Tariffs { get; } = new("--tariffs") { Description = "The tariff file meters are billed with (docs/billing.md); default: none, nothing is billed" };
 
+    public Option<bool> AutoBill { get; } = new("--auto-bill") { Description = "Issue every billed meter's bills automatically once a month has ended in its tariff's time zone and the delay has passed (needs --tariffs; docs/billing.md)" };
+
+    public Option<TimeSpan?> AutoBillDelay { get; } = new("--auto-bill-delay") { Description = "With --auto-bill: how long after a month's end its bills wait for late data, e.g. 1.12:00:00 (default 2.00:00:00, at most 27 days)" };
+
+    public Option<int?> AutoBillCatchUp { get; } = new("--auto-bill-catch-up") { Description = "With --auto-bill: how many due months are issued when their bills are missing, e.g. after downtime (default 3, 1 to 24)" };
+
     public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
 
     public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
@@ -94,7 +101,7 @@ internal sealed class ServeOptions
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, NoAnalytics, NetMetered];
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered];
 
     public void AddTo(Command command)
     {
@@ -134,8 +141,31 @@ internal sealed class ServeOptions
         Northbound = Northbound(result),
         Mqtt = ToMqttOptions(result),
         Tariffs = result.GetValue(Tariffs),
+        AutoBilling = ToAutoBillingOptions(result),
         Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
     };
+
+    /// <summary>Automatic billing when --auto-bill is given (with --tariffs); its delay and catch-up only with it.</summary>
+    private AutoBillingOptions? ToAutoBillingOptions(ParseResult result)
+    {
+        if (!result.GetValue(AutoBill))
+        {
+            return result.GetValue(AutoBillDelay) is null && result.GetValue(AutoBillCatchUp) is null
+                ? null
+                : throw new CommandException("--auto-bill-delay and --auto-bill-catch-up need --auto-bill", ExitCodes.Usage);
+        }
+
+        if (result.GetValue(Tariffs) is null)
+        {
+            throw new CommandException("--auto-bill needs --tariffs (the tariffs to bill with)", ExitCodes.Usage);
+        }
+
+        var defaults = new AutoBillingOptions();
+        return Checked(
+            defaults with { Delay = result.GetValue(AutoBillDelay) ?? defaults.Delay, CatchUpMonths = result.GetValue(AutoBillCatchUp) ?? defaults.CatchUpMonths },
+            o => o.Validate(),
+            "--auto-bill-delay is 0 to 27 days and --auto-bill-catch-up 1 to 24 months");
+    }
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
     private static SourceQuota[] Concentrators(string[] given)

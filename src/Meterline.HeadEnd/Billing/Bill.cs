@@ -67,6 +67,18 @@ public sealed record Bill(
     string IssuedBy,
     string? Supersedes)
 {
+    /// <summary>The demand charge and excess-demand penalty (0 when the tariff has none).</summary>
+    public decimal DemandCharge { get; init; }
+
+    /// <summary>The export credit, zero or negative.</summary>
+    public decimal ExportCredit { get; init; }
+
+    /// <summary>The recorded maximum demand, its time and the billed demand, when the tariff has a demand charge.</summary>
+    public BillDemand? Demand { get; init; }
+
+    /// <summary>Import, export, netting and the surplus carried to the next month, when the tariff meters export.</summary>
+    public BillNetMetering? NetMetering { get; init; }
+
     /// <summary>The longest bill number.</summary>
     public const int MaxNumberLength = 32;
 

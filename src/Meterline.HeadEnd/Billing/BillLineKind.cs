@@ -14,4 +14,13 @@ public enum BillLineKind
 
     /// <summary>A tax or duty.</summary>
     Tax = 3,
+
+    /// <summary>The maximum-demand charge on the billed demand (kW).</summary>
+    Demand = 4,
+
+    /// <summary>The penalty on recorded demand above the sanctioned load (kW).</summary>
+    ExcessDemand = 5,
+
+    /// <summary>The credit for exported energy (negative).</summary>
+    ExportCredit = 6,
 }

@@ -82,7 +82,7 @@ public sealed class BillingService : IDisposable
             }
 
             var snapshots = await _readings.GetBillingSnapshotsAsync(meter.Id, start - ConsumptionCalculator.SnapshotTolerance, end + ConsumptionCalculator.SnapshotTolerance, cancellationToken).ConfigureAwait(false);
-            var intervals = await ReadIntervalsAsync(meter.Id, start, end, cancellationToken).ConfigureAwait(false);
+            var intervals = await ReadIntervalsAsync(meter.Id, start, end, version.NetMetering is not null, cancellationToken).ConfigureAwait(false);
             var consumption = ConsumptionCalculator.Compute(month, zone, snapshots, intervals, version.Zones);
             switch (consumption.Problem)
             {
@@ -93,7 +93,29 @@ public sealed class BillingService : IDisposable
                     return BillIssueResult.Refused(BillIssueOutcome.NoData, $"Not billed: {consumption.ProblemDetail}.");
             }
 
-            var charges = TariffCalculator.Price(version, consumption.Consumption!, sanctionedLoad);
+            var priced = consumption.Consumption!;
+            if (version.Demand is { } demandCharge)
+            {
+                priced = priced with { Demand = DemandCalculator.Compute(month, zone, snapshots, intervals, demandCharge.IntegrationMinutes) };
+            }
+
+            if (version.NetMetering is { } netMetering)
+            {
+                // The surplus carried in is what the previous month's latest bill carried out (none when it was not billed).
+                var carriedIn = netMetering is { Mode: NetMeteringMode.Net, CarryForward: true }
+                    ? (await _bills.GetLatestAsync(meter.Id, month.Previous, cancellationToken).ConfigureAwait(false))?.NetMetering?.CarriedOutKwh ?? 0m
+                    : 0m;
+                var export = ExportCalculator.Compute(month, zone, snapshots, intervals, version.Zones, consumption, carriedIn, out var exportProblem);
+                if (exportProblem is not null)
+                {
+                    await _audit.AppendAsync(actor, "bill.integrity-error", meter.Serial, new AuditDetail().Add("month", month.ToString()).Add("problem", exportProblem).ToString(), cancellationToken).ConfigureAwait(false);
+                    return BillIssueResult.Refused(BillIssueOutcome.IntegrityError, $"Not billed: {exportProblem}.");
+                }
+
+                priced = priced with { Export = export };
+            }
+
+            var charges = TariffCalculator.Price(version, priced, sanctionedLoad);
             var revision = (existing?.Revision ?? 0) + 1;
             var bill = new Bill(
                 Bill.NumberOf(meter.Id, month, revision), revision, meter.Id, meter.Serial, meter.ConsumerId!, month, start, end,
@@ -102,12 +124,28 @@ public sealed class BillingService : IDisposable
                 [.. version.Zones.Where(z => consumption.Consumption.ZoneKwh.ContainsKey(z.Register)).Select(z => new BillZone(z.Name, z.Register, consumption.Consumption.InZone(z.Register)))],
                 consumption.Method, consumption.Estimated, consumption.EstimationMethod, consumption.DataShare,
                 charges.Lines, charges.EnergyCharge, charges.FixedCharge, charges.Subtotal, charges.Taxes, charges.Total,
-                Truncate(_time.GetUtcNow()), actor, existing?.Number);
+                Truncate(_time.GetUtcNow()), actor, existing?.Number)
+            {
+                DemandCharge = charges.DemandCharge,
+                ExportCredit = charges.ExportCredit,
+                Demand = charges.Demand,
+                NetMetering = charges.NetMetering,
+            };
 
             var detail = new AuditDetail().Add("number", bill.Number).Add("month", month.ToString()).Add("revision", revision)
                 .Add("total", bill.Total.ToString(CultureInfo.InvariantCulture)).Add("currency", bill.Currency)
                 .Add("consumptionKwh", bill.ConsumptionKwh.ToString(CultureInfo.InvariantCulture)).Add("method", bill.Method.ToString())
                 .Add("estimated", bill.Estimated ? "yes" : "no").Add("tariff", $"{tariff.Id}@{version.Label}");
+            if (bill.Demand is { } demand)
+            {
+                detail.Add("maximumDemandKw", demand.RecordedKw.ToString(CultureInfo.InvariantCulture)).Add("billedDemandKw", demand.BilledKw.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (bill.NetMetering is { } exported)
+            {
+                detail.Add("exportKwh", exported.ExportKwh.ToString(CultureInfo.InvariantCulture)).Add("carriedOutKwh", exported.CarriedOutKwh.ToString(CultureInfo.InvariantCulture));
+            }
+
             if (existing is not null)
             {
                 detail.Add("supersedes", existing.Number);
@@ -130,15 +168,16 @@ public sealed class BillingService : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task<List<IntervalReading>> ReadIntervalsAsync(MeterId meter, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    private async Task<List<IntervalReading>> ReadIntervalsAsync(MeterId meter, DateTimeOffset start, DateTimeOffset end, bool export, CancellationToken cancellationToken)
     {
         // Intervals are stamped with their end: the month's are those ending in (start, end]; a microsecond past the
         // end is the first time the store can tell apart from it.
+        Quantity[] quantities = export ? [Quantity.BlockImportEnergy, Quantity.BlockExportEnergy] : [Quantity.BlockImportEnergy];
         var rows = new List<IntervalReading>();
         string? token = null;
         do
         {
-            var page = await _readings.QueryAsync(new ReadingQuery(meter, start, end.AddTicks(TimeSpan.TicksPerMicrosecond), [Quantity.BlockImportEnergy], ReadingQuery.MaxPageSize, token), cancellationToken).ConfigureAwait(false);
+            var page = await _readings.QueryAsync(new ReadingQuery(meter, start, end.AddTicks(TimeSpan.TicksPerMicrosecond), quantities, ReadingQuery.MaxPageSize, token), cancellationToken).ConfigureAwait(false);
             rows.AddRange(page.Items);
             token = page.NextPageToken;
         }

@@ -8,6 +8,12 @@ public sealed record Consumption(decimal TotalKwh, IReadOnlyDictionary<int, deci
 {
     public const int KwhDecimals = 3;
 
+    /// <summary>The month's recorded maximum demand, when the tariff has a demand charge and the data gives one.</summary>
+    public MaximumDemand? Demand { get; init; }
+
+    /// <summary>The month's export, when the tariff meters it (net metering).</summary>
+    public ExportEnergy? Export { get; init; }
+
     /// <summary>No zone figures: time-of-use adjustments are not applied.</summary>
     public static Consumption Of(decimal totalKwh) => new(totalKwh, new Dictionary<int, decimal>());
 

@@ -93,10 +93,10 @@ public static class ConsumptionCalculator
     public static DateOnly LocalDate(DateTimeOffset intervalEnd, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(intervalEnd.AddTicks(-1), zone).DateTime);
 
-    private static bool Billable(ReadingQuality quality) =>
+    internal static bool Billable(ReadingQuality quality) =>
         quality.HasFlag(ReadingQuality.Authenticated) && !quality.HasFlag(ReadingQuality.Estimated);
 
-    private static Dictionary<int, decimal> Classify(List<IntervalReading> blocks, TimeZoneInfo zone, IReadOnlyList<TouZone> zones)
+    internal static Dictionary<int, decimal> Classify(IReadOnlyList<IntervalReading> blocks, TimeZoneInfo zone, IReadOnlyList<TouZone> zones)
     {
         var byZone = new Dictionary<int, decimal>();
         if (zones.Count == 0)
@@ -117,11 +117,11 @@ public static class ConsumptionCalculator
         return byZone;
     }
 
-    private static BillingSnapshot? Nearest(IReadOnlyList<BillingSnapshot> snapshots, DateTimeOffset bound) =>
+    internal static BillingSnapshot? Nearest(IReadOnlyList<BillingSnapshot> snapshots, DateTimeOffset bound) =>
         snapshots.Where(s => Billable(s.Quality) && (s.CapturedAt - bound).Duration() <= SnapshotTolerance)
             .OrderBy(s => (s.CapturedAt - bound).Duration()).ThenBy(s => s.CapturedAt).FirstOrDefault();
 
-    private static decimal? Register(BillingSnapshot snapshot, Quantity quantity)
+    internal static decimal? Register(BillingSnapshot snapshot, Quantity quantity)
     {
         foreach (var value in snapshot.Values)
         {
@@ -134,8 +134,8 @@ public static class ConsumptionCalculator
         return null;
     }
 
-    private static decimal Kwh(decimal wh) => Math.Round(wh / 1000m, Consumption.KwhDecimals, MidpointRounding.ToEven);
+    internal static decimal Kwh(decimal wh) => Math.Round(wh / 1000m, Consumption.KwhDecimals, MidpointRounding.ToEven);
 
-    private static string Describe(Quantity quantity, decimal first, decimal last, BillingSnapshot opening, BillingSnapshot closing) =>
+    internal static string Describe(Quantity quantity, decimal first, decimal last, BillingSnapshot opening, BillingSnapshot closing) =>
         string.Create(CultureInfo.InvariantCulture, $"{quantity.Name} ({quantity.Obis}) went down from {first} Wh at {opening.CapturedAt:O} to {last} Wh at {closing.CapturedAt:O}");
 }

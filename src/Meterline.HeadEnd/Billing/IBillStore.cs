@@ -15,4 +15,10 @@ public interface IBillStore
 
     /// <summary>A meter's bills, newest month first and within a month newest revision first, at most <paramref name="limit"/> (1 to 1,000).</summary>
     Task<IReadOnlyList<Bill>> ListAsync(MeterId meter, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A month's bills of every meter (every revision) in bill-number order, those after <paramref name="afterNumber"/>
+    /// (null: from the first), at most <paramref name="limit"/> (1 to 1,000): page on with the last number returned.
+    /// </summary>
+    Task<IReadOnlyList<Bill>> ListMonthAsync(BillingMonth month, string? afterNumber, int limit, CancellationToken cancellationToken = default);
 }

@@ -12,8 +12,12 @@ namespace Meterline.HeadEnd.Billing;
 /// <item>each time-of-use zone with consumption: <c>percent</c>: slab charge × zone kWh ÷ total kWh × percent ÷ 100;
 /// <c>ratePerKwh</c>: zone kWh × rate;</item>
 /// <item>the fixed charge: monthly + per sanctioned kW × the consumer's sanctioned load (0 kW when not given);</item>
-/// <item>taxes: a percentage of the energy charge (slabs + zones) or of the subtotal (energy + fixed), or a rate per kWh.</item>
+/// <item>taxes: a percentage of the energy charge (slabs + zones) or of the subtotal (energy + demand + fixed − export
+/// credit), or a rate per kWh.</item>
 /// </list>
+/// A version that meters export nets it first (<see cref="NetMeteringCalculator.Net"/>: slabs and zones are priced on
+/// the net) or credits it after the fixed charge (<see cref="NetMeteringCalculator.Credit"/>); a demand charge
+/// (<see cref="DemandChargeCalculator"/>) comes after the energy charge.
 /// </summary>
 public static class TariffCalculator
 {
@@ -33,6 +37,7 @@ public static class TariffCalculator
             throw new ArgumentOutOfRangeException(nameof(consumption), "Consumption is not negative.");
         }
 
+        (consumption, var netMetering) = NetMeteringCalculator.Net(version, consumption);
         var lines = new List<BillLine>();
         var total = consumption.TotalKwh;
         var slabCharge = 0m;
@@ -70,6 +75,8 @@ public static class TariffCalculator
         }
 
         var energyCharge = slabCharge + zoneCharge;
+        var (demandLines, demandCharge, demand) = DemandChargeCalculator.Price(version, consumption.Demand, sanctionedLoadKw);
+        lines.AddRange(demandLines);
         var load = sanctionedLoadKw ?? 0m;
         var fixedCharge = Round(version.FixedCharge.Monthly + (version.FixedCharge.PerSanctionedKw * load), version);
         if (fixedCharge != 0m)
@@ -78,7 +85,13 @@ public static class TariffCalculator
             lines.Add(new BillLine(BillLineKind.Fixed, description, version.FixedCharge.PerSanctionedKw != 0m ? load : null, version.FixedCharge.PerSanctionedKw != 0m ? "kW" : null, version.FixedCharge.PerSanctionedKw != 0m ? version.FixedCharge.PerSanctionedKw : null, fixedCharge));
         }
 
-        var subtotal = energyCharge + fixedCharge;
+        var (creditLine, exportCredit, credited) = NetMeteringCalculator.Credit(version, consumption, energyCharge);
+        if (creditLine is not null)
+        {
+            lines.Add(creditLine);
+        }
+
+        var subtotal = energyCharge + demandCharge + fixedCharge + exportCredit;
         var taxes = 0m;
         foreach (var tax in version.Taxes)
         {
@@ -92,7 +105,13 @@ public static class TariffCalculator
             lines.Add(line);
         }
 
-        return new BillCharges(lines, energyCharge, fixedCharge, subtotal, taxes, subtotal + taxes);
+        return new BillCharges(lines, energyCharge, fixedCharge, subtotal, taxes, subtotal + taxes)
+        {
+            DemandCharge = demandCharge,
+            ExportCredit = exportCredit,
+            Demand = demand,
+            NetMetering = netMetering ?? credited,
+        };
     }
 
     /// <summary>An amount rounded to the currency's decimal places by the version's rule.</summary>

@@ -184,7 +184,7 @@ public static class TariffCatalogReader
 
         private TariffVersion? Version(JsonElement item, string path)
         {
-            if (!Object(item, path, ["effectiveFrom", "rounding", "slabs", "zones", "fixedCharge", "taxes"]))
+            if (!Object(item, path, ["effectiveFrom", "rounding", "slabs", "zones", "fixedCharge", "taxes", "demand", "netMetering"]))
             {
                 return null;
             }
@@ -229,7 +229,9 @@ public static class TariffCatalogReader
                 }
             }
 
-            return Errors.Count == errors ? new TariffVersion(effective, slabs, zones, fixedCharge, taxes, rounding) : null;
+            var demand = Demand(item, path);
+            var netMetering = NetMetering(item, path);
+            return Errors.Count == errors ? new TariffVersion(effective, slabs, zones, fixedCharge, taxes, rounding) { Demand = demand, NetMetering = netMetering } : null;
         }
 
         private List<EnergySlab> Slabs(JsonElement item, string path)
@@ -366,6 +368,88 @@ public static class TariffCatalogReader
             }
 
             return zones;
+        }
+
+        private DemandCharge? Demand(JsonElement item, string path)
+        {
+            if (!item.TryGetProperty("demand", out var element) || !Object(element, path += ".demand", ["ratePerKw", "minimumPercentOfSanctioned", "excessRatePerKw", "integrationMinutes"]))
+            {
+                return null;
+            }
+
+            var rate = Number(element, path, "ratePerKw", required: true, nonNegative: true);
+            var minimum = Number(element, path, "minimumPercentOfSanctioned", required: false, nonNegative: true);
+            if (minimum > 100m)
+            {
+                Error(path + ".minimumPercentOfSanctioned", "a percentage of the sanctioned load is 0 to 100");
+            }
+
+            var excess = Number(element, path, "excessRatePerKw", required: false, nonNegative: true);
+            var minutes = DemandCharge.DefaultIntegrationMinutes;
+            if (element.TryGetProperty("integrationMinutes", out _))
+            {
+                switch (Integer(element, path, "integrationMinutes"))
+                {
+                    case int valid when valid is 15 or 30:
+                        minutes = valid;
+                        break;
+                    case { } given:
+                        Error(path + ".integrationMinutes", $"the demand integration period is 15 or 30 minutes (found {given})");
+                        break;
+                }
+            }
+
+            return rate is null ? null : new DemandCharge(rate.Value, minimum, excess, minutes);
+        }
+
+        private NetMetering? NetMetering(JsonElement item, string path)
+        {
+            if (!item.TryGetProperty("netMetering", out var element) || !Object(element, path += ".netMetering", ["mode", "creditRatePerKwh", "carryForward"]))
+            {
+                return null;
+            }
+
+            var rate = Number(element, path, "creditRatePerKwh", required: false, nonNegative: true);
+            bool? carryForward = null;
+            if (element.TryGetProperty("carryForward", out var carry))
+            {
+                if (carry.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    carryForward = carry.GetBoolean();
+                }
+                else
+                {
+                    Error(path + ".carryForward", "expected true or false");
+                }
+            }
+
+            switch (Text(element, path, "mode", required: true))
+            {
+                case null:
+                    return null;
+                case "credit":
+                    if (rate is null && !element.TryGetProperty("creditRatePerKwh", out _))
+                    {
+                        Error(path + ".creditRatePerKwh", "required in credit mode");
+                    }
+
+                    if (carryForward is not null)
+                    {
+                        Error(path + ".carryForward", "only in net mode (credit mode carries nothing forward)");
+                    }
+
+                    return rate is null ? null : new NetMetering(NetMeteringMode.Credit, rate, false);
+                case "net":
+                    if (element.TryGetProperty("creditRatePerKwh", out _))
+                    {
+                        Error(path + ".creditRatePerKwh", "only in credit mode (net mode credits export as kWh against import)");
+                    }
+
+                    return new NetMetering(NetMeteringMode.Net, null, carryForward ?? false);
+                case { } other:
+                    Error(path + ".mode", $"unknown mode '{other}' (credit or net)");
+                    return null;
+            }
         }
 
         private TaxRule? Tax(JsonElement item, string path)

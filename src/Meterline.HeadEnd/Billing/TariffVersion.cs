@@ -13,6 +13,12 @@ public sealed record TariffVersion(
     IReadOnlyList<TaxRule> Taxes,
     MidpointRounding Rounding)
 {
+    /// <summary>The maximum-demand charge, if the version has one.</summary>
+    public DemandCharge? Demand { get; init; }
+
+    /// <summary>How export is billed, if the version meters it (net metering).</summary>
+    public NetMetering? NetMetering { get; init; }
+
     /// <summary>The version's label on a bill: its effective date, yyyy-MM-dd.</summary>
     public string Label => EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -71,6 +71,27 @@ public static class BillPage
             Fact(html, $"Consumption, {zoneUse.Name} (register 1.0.1.8.{zoneUse.Register.ToString(CultureInfo.InvariantCulture)})", Number(zoneUse.Kwh, "#,##0.000") + " kWh");
         }
 
+        if (bill.Demand is { } demand)
+        {
+            var when = demand.RecordedAt is { } at ? $" at {Local(at, zone):yyyy-MM-dd HH:mm} ({bill.TimeZoneId})" : string.Empty;
+            var source = demand.Source == DemandSource.BillingSnapshot
+                ? "register 1.0.1.6.0.255 in the billing snapshot"
+                : $"highest {demand.IntegrationMinutes?.ToString(CultureInfo.InvariantCulture) ?? "?"}-minute average of the load profile";
+            Fact(html, "Maximum demand (recorded)", $"{Number(demand.RecordedKw, "0.000")} kW{when}, from the {source}");
+            Fact(html, "Billed demand", Number(demand.BilledKw, "0.000") + " kW" + (demand.ExcessKw > 0 ? $" ({Number(demand.ExcessKw, "0.000")} kW above the sanctioned load)" : string.Empty));
+        }
+
+        if (bill.NetMetering is { } net)
+        {
+            Fact(html, "Export", Number(net.ExportKwh, "#,##0.000") + " kWh" + (net.Mode == NetMeteringMode.Credit ? " (credited)" : " (net metering)"));
+            if (net.Mode == NetMeteringMode.Net)
+            {
+                Fact(html, "Surplus carried in", Number(net.CarriedInKwh, "#,##0.000") + " kWh");
+                Fact(html, "Net consumption billed", Number(net.NetKwh, "#,##0.000") + " kWh");
+                Fact(html, "Surplus carried to next month", Number(net.CarriedOutKwh, "#,##0.000") + " kWh" + (net.LapsedKwh > 0 ? $" ({Number(net.LapsedKwh, "#,##0.000")} kWh lapsed)" : string.Empty));
+            }
+        }
+
         Fact(html, "Issued", $"{Local(bill.IssuedAt, zone):yyyy-MM-dd HH:mm} ({bill.TimeZoneId}) by {bill.IssuedBy}");
         html.Append("</table>\n");
 
@@ -82,6 +103,16 @@ public static class BillPage
         }
 
         Sum(html, "Energy charge", bill.EnergyCharge, bill.Currency, string.Empty);
+        if (bill.Demand is not null)
+        {
+            Sum(html, "Demand charge", bill.DemandCharge, bill.Currency, string.Empty);
+        }
+
+        if (bill.ExportCredit != 0m)
+        {
+            Sum(html, "Export credit", bill.ExportCredit, bill.Currency, string.Empty);
+        }
+
         Sum(html, "Subtotal", bill.Subtotal, bill.Currency, string.Empty);
         Sum(html, "Taxes and duties", bill.Taxes, bill.Currency, string.Empty);
         Sum(html, "Amount due", bill.Total, bill.Currency, " class=\"total\"");

@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Meters;
 using Meterline.Server.Api;
 using Meterline.Server.Commands;
+using Meterline.Server.Meters;
 using Meterline.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -34,6 +35,9 @@ public static class BillingApi
         routes.MapPost("/api/meters/{meter}/bills", IssueAsync).WithTags("Billing").WithName("IssueBill").Accepts<BillIssueRequestBody>("application/json")
             .WithSummary("Issue a month's bill ({\"month\":\"yyyy-MM\"}, \"reissue\":true for a new revision); 201 with its Location")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        routes.MapGet("/api/bills", ListMonthAsync).WithTags("Billing").WithName("ListMonthBills")
+            .WithSummary("A month's bills of every meter (?month=yyyy-MM), in bill-number order, paged by pageSize and pageToken")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         routes.MapGet("/api/bills/{number}", GetAsync).WithTags("Billing").WithName("GetBill").WithSummary("One bill as issued").ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/api/tariffs", ListTariffs).WithTags("Billing").WithName("ListTariffs").WithSummary("The tariffs the node bills with");
         routes.MapGet("/bills/{number}", PrintableAsync).WithTags("Billing").WithName("PrintBill").WithSummary("One bill as a printable HTML page")
@@ -58,6 +62,24 @@ public static class BillingApi
 
         var list = await bills.ListAsync(found.Id, size, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(list.Select(BillResponse.From).ToList());
+    }
+
+    internal static async Task<Results<Ok<PageResponse<BillResponse>>, ProblemHttpResult>> ListMonthAsync(
+        string? month, int? pageSize, string? pageToken, [FromServices] IBillStore bills, CancellationToken cancellationToken)
+    {
+        if (!BillingMonth.TryParse(month, out var billingMonth))
+        {
+            return BillingProblems.InvalidMonth.Result("month is a month of the form yyyy-MM, e.g. 2026-03.");
+        }
+
+        var size = pageSize ?? DefaultLimit;
+        if (size is < 1 or > 1000 || pageToken is { Length: 0 or > Bill.MaxNumberLength })
+        {
+            return ApiProblems.InvalidPaging.Result("pageSize is 1 to 1000; pageToken is the nextPageToken of the previous page.");
+        }
+
+        var list = await bills.ListMonthAsync(billingMonth, pageToken, size, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new PageResponse<BillResponse>([.. list.Select(BillResponse.From)], list.Count == size ? list[^1].Number : null));
     }
 
     internal static async Task<Results<Created<BillResponse>, ProblemHttpResult>> IssueAsync(

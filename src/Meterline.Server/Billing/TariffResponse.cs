@@ -18,7 +18,11 @@ public sealed record TariffResponse(string Id, string Name, string Currency, str
                 [.. v.Zones.Select(z => new TariffZoneResponse(z.Name, z.Register, [.. z.Windows.Select(w => w.ToString())],
                     z.Kind == TouAdjustmentKind.Percent ? z.Adjustment : null, z.Kind == TouAdjustmentKind.RatePerKwh ? z.Adjustment : null))],
                 v.FixedCharge,
-                [.. v.Taxes.Select(t => new TariffTaxResponse(t.Name, BaseName(t.Base), t.Base == TaxBase.PerKwh ? null : t.Value, t.Base == TaxBase.PerKwh ? t.Value : null))]))],
+                [.. v.Taxes.Select(t => new TariffTaxResponse(t.Name, BaseName(t.Base), t.Base == TaxBase.PerKwh ? null : t.Value, t.Base == TaxBase.PerKwh ? t.Value : null))])
+            {
+                Demand = v.Demand,
+                NetMetering = v.NetMetering,
+            })],
             [.. catalog.Assignments.Where(a => a.TariffId == tariff.Id).Select(a => a.ConsumerId)],
             string.Equals(catalog.DefaultTariffId, tariff.Id, StringComparison.Ordinal));
     }

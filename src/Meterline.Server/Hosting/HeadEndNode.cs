@@ -106,6 +106,11 @@ public sealed class HeadEndNode : IAsyncDisposable
         };
         AuditVerifier = new AuditVerifier(storage.Audit);
         Billing = new BillingService(Meters, readings, storage.Bills, audit, tariffs, time);
+        if (options.AutoBilling is { } autoBilling && tariffs.Tariffs.Count > 0)
+        {
+            AutoBilling = new AutoBillingService(Billing, Meters, storage.Bills, time, autoBilling, options.LoggerFactory?.CreateLogger<AutoBillingService>());
+            _loops.Add(new HeadEndLoop("auto-billing", AutoBilling.RunAsync));
+        }
 
         _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
         foreach (var (name, run) in Mqtt?.Loops ?? [])
@@ -196,6 +201,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Bills: the tariffs of <see cref="HeadEndOptions.Tariffs"/> (none without it) and the issued bills (docs/billing.md).</summary>
     public BillingService Billing { get; }
+
+    /// <summary>The automatic issue of bills at the billing date, when <see cref="HeadEndOptions.AutoBilling"/> is set and there are tariffs.</summary>
+    public AutoBillingService? AutoBilling { get; }
     /// <summary>Alerts: raising, acknowledging and closing them (audited, published northbound).</summary>
     public AlertService Alerts { get; }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Ingest;
@@ -100,6 +101,9 @@ public sealed record HeadEndOptions
 
     /// <summary>The tariff file (docs/billing.md); null: no tariffs, so no meter is billed. A file that is not valid stops the start.</summary>
     public string? Tariffs { get; init; }
+
+    /// <summary>Automatic issue of each month's bills at the billing date (docs/billing.md); null (the default) leaves issuing to the API. Needs <see cref="Tariffs"/>.</summary>
+    public AutoBillingOptions? AutoBilling { get; init; }
 
     /// <summary>The clock of every service (a test or the demo may accelerate it).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -72,6 +72,18 @@ internal sealed class SqlBillStore(SqlDatabase database) : IBillStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<Bill>> ListMonthAsync(BillingMonth month, string? afterNumber, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+
+        // Paged by number: ORDER BY and > compare under the same collation on either engine, so pages neither skip nor repeat.
+        return QueryAsync(
+            "SELECT document FROM bills WHERE month = @month AND number > @after ORDER BY number LIMIT @limit",
+            c => c.With("month", month.ToString()).With("after", afterNumber ?? string.Empty).With("limit", limit),
+            cancellationToken);
+    }
+
     private Task<IReadOnlyList<Bill>> QueryAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Bill>>(
             async connection =>

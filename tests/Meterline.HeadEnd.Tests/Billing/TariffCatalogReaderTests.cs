@@ -46,13 +46,15 @@ public sealed class TariffCatalogReaderTests
     {
         var catalog = await TariffCatalogReader.ReadFileAsync(FindExample()).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(["domestic", "commercial"], catalog.Tariffs.Select(t => t.Id));
+        Assert.Equal(["domestic", "commercial", "commercial-demand", "domestic-solar"], catalog.Tariffs.Select(t => t.Id));
         var domestic = catalog.Find("domestic")!;
         Assert.Equal(2, domestic.Versions.Count);
         Assert.Equal([3.00m, 4.50m, 6.00m], domestic.Versions[0].Slabs.Select(s => s.Rate));
         Assert.Equal(["peak", "off-peak"], domestic.Versions[0].Zones.Select(z => z.Name));
         Assert.Equal(MidpointRounding.AwayFromZero, catalog.Find("commercial")!.Versions[0].Rounding);
         Assert.Equal("domestic", catalog.DefaultTariffId);
+        Assert.Equal(new DemandCharge(150.00m, 75m, 300.00m, 30), catalog.Find("commercial-demand")!.Versions[0].Demand);
+        Assert.Equal(new NetMetering(NetMeteringMode.Net, null, true), catalog.Find("domestic-solar")!.Versions[0].NetMetering);
     }
 
     [Fact]

@@ -168,11 +168,13 @@ public sealed class BillingApiTests(BillingNodeFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task ListTariffs_TheExampleFile_BothTariffsWithTheirVersions()
+    public async Task ListTariffs_TheExampleFile_EveryTariffWithItsVersions()
     {
         var tariffs = await Client.GetFromJsonElementAsync("/api/tariffs").WaitAsync(RunningNode.Bound);
 
-        Assert.Equal(["domestic", "commercial"], tariffs.EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal(["domestic", "commercial", "commercial-demand", "domestic-solar"], tariffs.EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal(150.00m, tariffs[2].GetProperty("versions")[0].GetProperty("demand").GetProperty("ratePerKw").GetDecimal());
+        Assert.Equal("Net", tariffs[3].GetProperty("versions")[0].GetProperty("netMetering").GetProperty("mode").GetString());
         var domestic = tariffs[0];
         Assert.True(domestic.GetProperty("isDefault").GetBoolean());
         Assert.Equal(["2026-01-01", "2026-07-01"], domestic.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("effectiveFrom").GetString()));

@@ -82,6 +82,28 @@ public abstract class BillStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task ListMonthAsync_SeveralMetersAndMonths_TheMonthsBillsInNumberOrderPagedByNumber()
+    {
+        var first = await AddMeterAsync(1);
+        var second = await AddMeterAsync(2);
+        var march = new BillingMonth(2026, 3);
+        foreach (var bill in new[] { Bill(second.Id, march, 1), Bill(first.Id, march, 1), Bill(first.Id, march, 2), Bill(first.Id, march.Next, 1), Bill(first.Id, march.Previous, 1) })
+        {
+            Assert.True(await Storage.Bills.AddAsync(bill, Token));
+        }
+
+        var all = await Storage.Bills.ListMonthAsync(march, null, 10, Token);
+        var page = await Storage.Bills.ListMonthAsync(march, all[0].Number, 1, Token);
+        var rest = await Storage.Bills.ListMonthAsync(march, page[0].Number, 10, Token);
+
+        var numbers = new[] { HeadEnd.Billing.Bill.NumberOf(first.Id, march, 1), HeadEnd.Billing.Bill.NumberOf(first.Id, march, 2), HeadEnd.Billing.Bill.NumberOf(second.Id, march, 1) };
+        Assert.Equal(numbers, all.Select(b => b.Number));
+        Assert.Equal([numbers[1]], page.Select(b => b.Number));
+        Assert.Equal([numbers[2]], rest.Select(b => b.Number));
+        Assert.Empty(await Storage.Bills.ListMonthAsync(new BillingMonth(2025, 1), null, 10, Token));
+    }
+
+    [Fact]
     public async Task OpenAnother_BillWrittenByOneHandle_ReadByTheOther()
     {
         var meter = await AddMeterAsync(1);
