@@ -12,8 +12,9 @@ namespace Meterline.Cli.Detection;
 /// <item>A theft is detected <b>by alert</b> when its meter has a theft, tamper or integrity alert whose data span
 /// reaches its start (less one block) and begins at most <c>delay</c> after it.</item>
 /// <item>It is detected <b>by balance</b> when, over the whole run, its transformer's loss is at least the threshold
-/// and the meter is among the first k of that transformer's suspects with a positive correlation (so this detection's
-/// delay is the run's end).</item>
+/// and the meter is among the first k of that transformer's consumers by the correlation of its deficit with the loss
+/// (positive only; the suspects' alert bonus is left out, the alerts being scored on their own), so this detection's
+/// delay is the run's end.</item>
 /// <item>A <b>false positive</b> is an honest consumer meter with any theft, tamper or integrity alert; per pattern,
 /// with an alert of a rule pointing at that pattern (<see cref="PatternOf"/>). Honest meters the balance would send an
 /// inspector to are counted apart.</item>
@@ -42,19 +43,12 @@ internal static class DetectionScoring
         var flagged = new Dictionary<MeterId, int>();
         foreach (var balance in balances.Where(b => b.Total.LossPercent >= lossThresholdPercent))
         {
+            // Ranked by the correlation alone: the balance's own evidence, apart from the alerts (which the
+            // suspects' score also counts, and which are scored above on their own).
             var rank = 0;
-            foreach (var suspect in balance.Suspects)
+            foreach (var suspect in balance.Suspects.Where(s => s.Correlation > 0).OrderByDescending(s => s.Correlation).Take(topK))
             {
-                rank++;
-                if (rank > topK)
-                {
-                    break;
-                }
-
-                if (suspect.Correlation > 0)
-                {
-                    flagged[suspect.Meter] = rank;
-                }
+                flagged[suspect.Meter] = ++rank;
             }
         }
 
