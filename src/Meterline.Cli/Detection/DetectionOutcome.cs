@@ -8,6 +8,8 @@ namespace Meterline.Cli.Detection;
 /// <param name="Elapsed">Real time of the whole run.</param>
 /// <param name="WindowReads">The cost of one re-read of every consumer meter's live analytics window at the end.</param>
 /// <param name="TruthPath">The truth file.</param>
+/// <param name="Consumers">The consumer meters as registered, by serial.</param>
+/// <param name="Balances">Each transformer's balance over the run.</param>
 internal sealed record DetectionOutcome(
     DetectionResult Result,
     int Transformers,
@@ -15,4 +17,6 @@ internal sealed record DetectionOutcome(
     long PushesDropped,
     TimeSpan Elapsed,
     WindowReadCost WindowReads,
-    string TruthPath);
+    string TruthPath,
+    IReadOnlyDictionary<string, Meterline.HeadEnd.Meters.MeterId> Consumers,
+    IReadOnlyList<Meterline.HeadEnd.Analytics.Balance.EnergyBalance> Balances);

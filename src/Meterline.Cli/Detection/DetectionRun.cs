@@ -79,7 +79,7 @@ internal static class DetectionRun
                             var truth = TheftTruthFile.Read(truthPath);
                             var result = DetectionScoring.Score(truth, consumers, alerts, balances, options.Delay, options.TopK, options.LossThresholdPercent);
                             var reads = await MeasureWindowReadsAsync(node.Storage.Readings, consumers.Values, end, cancellationToken).ConfigureAwait(false);
-                            return new DetectionOutcome(result, fleet.Topology.Transformers.Count, node.Pipeline.Metrics.RecordsStored, dropped, clock.Elapsed, reads, truthPath);
+                            return new DetectionOutcome(result, fleet.Topology.Transformers.Count, node.Pipeline.Metrics.RecordsStored, dropped, clock.Elapsed, reads, truthPath, consumers, balances);
                         }
                     }
                     finally
