@@ -111,7 +111,9 @@ internal static class DetectionRun
             PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
             Ingest = new IngestPipelineOptions
             {
-                Guard = guard with { PerMeter = guard.PerMeter with { RatePerSecond = guard.PerMeter.RatePerSecond * Math.Max(1, options.Speed / 60) } },
+                // A meter delivering a backlog pushes as fast as the pump visits it (10 a second): the per-meter limit
+                // is for floods, and a run that measures detection must not lose honest pushes to it.
+                Guard = guard with { PerMeter = new TokenBucketSettings(Math.Max(20, guard.PerMeter.RatePerSecond * options.Speed / 60), 600) },
             },
             Scheduler = null,
             Backfill = null,
@@ -179,9 +181,13 @@ internal static class DetectionRun
                 }
             }
 
-            // The meters keep what they could not deliver: let the pump empty their queues (real time, bounded).
+            // The meters keep what they could not deliver yet: let the pump deliver what was queued at the end (each
+            // queue is first in, first out; the meters go on making later pushes meanwhile, which are not needed).
+            var atEnd = fleet.Snapshot();
+            var backlog = atEnd.PushesDelivered + atEnd.PushesPending;
+            progress($"simulated end reached: delivering the {atEnd.PushesPending:N0} pushes still queued");
             var drain = Stopwatch.StartNew();
-            while (fleet.Snapshot().PushesPending > 0 && drain.Elapsed < DrainLimit)
+            while (fleet.Snapshot().PushesDelivered < backlog && drain.Elapsed < DrainLimit)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
             }
