@@ -98,7 +98,7 @@ internal static class DetectionReportCommand
 
     private static CommandException Usage(string message) => new(message, ExitCodes.Usage);
 
-    private static (int Min, int Max) Range(string text)
+    internal static (int Min, int Max) Range(string text)
     {
         var parts = text.Split('-');
         return parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var min)
@@ -107,7 +107,7 @@ internal static class DetectionReportCommand
             : throw Usage($"--consumers-per-transformer {text}: MIN-MAX, 1 ≤ MIN ≤ MAX");
     }
 
-    private static Dictionary<TheftPattern, double> Mix(string text)
+    internal static Dictionary<TheftPattern, double> Mix(string text)
     {
         var mix = new Dictionary<TheftPattern, double>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
