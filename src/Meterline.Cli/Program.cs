@@ -25,5 +25,6 @@ public static class Program
             Demo.DemoCommand.Create(output, error),
             MetersCommand.Create(output, error), CmdCommand.Create(output, error), AuditCommand.Create(output, error), Bills.BillsCommand.Create(output, error),
             Mqtt.MqttCommand.Create(output, error),
+            Detection.DetectionReportCommand.Create(output, error),
         };
 }

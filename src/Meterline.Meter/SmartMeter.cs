@@ -91,7 +91,8 @@ public sealed partial class SmartMeter : IEventRecorder
         _transactionIds = new TransactionIdGuard(_persistence);
         _transactionIds.Import(saved.TransactionIds);
         _clientCounters.CounterRefused += OnCounterRefused;
-        _engine = new MetrologyEngine(options.Household, options.GridSeed) { MaxSubStep = options.MetrologyStep };
+        _engine = (options.LoadSource is { } load ? new MetrologyEngine(load, options.GridSeed) : new MetrologyEngine(options.Household, options.GridSeed));
+        _engine.MaxSubStep = options.MetrologyStep;
         _engine.Registers.Restore(saved.Registers);
         _tamperCount = saved.Registers.GetValueOrDefault(TamperCountRegister);
         _powerFailures = saved.Registers.GetValueOrDefault(PowerFailuresRegister);

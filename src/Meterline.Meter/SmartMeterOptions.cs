@@ -19,6 +19,12 @@ public sealed record SmartMeterOptions
     /// <summary>The household behind the meter; its seed makes the load reproducible.</summary>
     public required HouseholdProfile Household { get; init; }
 
+    /// <summary>
+    /// What the meter measures instead of <see cref="Household"/>, when set: e.g. the sum of a transformer's loads for
+    /// the meter of its total. Must be a pure function of time (the meter may be stepped from any thread, under its lock).
+    /// </summary>
+    public ILoadSource? LoadSource { get; init; }
+
     /// <summary>Seed of the supply voltage and frequency noise.</summary>
     public int GridSeed { get; init; }
 

@@ -40,10 +40,15 @@ internal static class SimCommand
         var zigbeeLoss = new Option<double>("--zigbee-loss") { Description = "With --transport zigbee: the share of frames lost on the air, 0 to 0.5", DefaultValueFactory = _ => 0 };
         var hesPublicKey = new Option<string?>("--hes-public-key") { Description = "The head-end's public key (PEM); meters provisioned now, and meters trusting no key yet, get it and then demand signed relay, key and calendar commands" };
         var apiMode = new Option<int>("--api-mode") { Description = "With --transport zigbee: the coordinator's XBee API mode, 1 or 2 (escaped)", DefaultValueFactory = _ => 1 };
+        var transformers = new Option<string?>("--transformers") { Description = "Group the meters as consumers under distribution transformers of MIN-MAX consumers (e.g. 25-50), each with a meter of its total (docs/simulator.md \"Topology and transformer meters\")" };
+        var theftShare = new Option<double>("--theft-share") { Description = "With --transformers and --duration: the share of consumer meters that steal, 0 to 1 (docs/simulator.md \"Theft injection\")", DefaultValueFactory = _ => 0 };
+        var theftMix = new Option<string>("--theft-mix") { Description = "Pattern weights, e.g. bypass=1,magnet=1,neutral=1,reversed=1", DefaultValueFactory = _ => "bypass=1,magnet=1,neutral=1,reversed=1" };
+        var theftSeed = new Option<int>("--theft-seed") { Description = "Seeds the thieves, their patterns and times", DefaultValueFactory = _ => 1 };
+        var truth = new Option<string?>("--truth") { Description = "Where the thefts' ground truth is written (never into the provisioning file)" };
         var command = new Command("sim", "Run a fleet of simulated meters on the network (DLMS/TCP, pushes, scenarios) in accelerated time")
         {
             meters, speed, start, profile, provisioning, stateDir, listen, advertise, port, portPerMeter, framing, push, scenario, seed, duration, interval,
-            transport, zigbeeLoss, apiMode, hesPublicKey,
+            transport, zigbeeLoss, apiMode, hesPublicKey, transformers, theftShare, theftMix, theftSeed, truth,
         };
         command.Subcommands.Add(SimAttackCommand.Create(output, error));
         command.SetAction(async (result, cancellationToken) =>
@@ -52,6 +57,28 @@ internal static class SimCommand
             {
                 var options = Build(result);
                 var simulatedDuration = ParseDuration(result.GetValue(duration));
+                if (result.GetValue(transformers) is { } perTransformer)
+                {
+                    var (min, max) = Detection.DetectionReportCommand.Range(perTransformer);
+                    options = options with { Topology = new Simulator.Topology.TopologyOptions { MinConsumersPerTransformer = min, MaxConsumersPerTransformer = max } };
+                }
+
+                if (result.GetValue(theftShare) is var share && share != 0)
+                {
+                    if (options.Topology is null || simulatedDuration is null || !(share > 0 && share <= 1))
+                    {
+                        throw new CommandException("--theft-share (more than 0, at most 1) needs --transformers and --duration", ExitCodes.Usage);
+                    }
+
+                    options = options with
+                    {
+                        Thefts = new Simulator.Theft.TheftOptions { Share = share, Mix = Detection.DetectionReportCommand.Mix(result.GetValue(theftMix)!) },
+                        TheftSeed = result.GetValue(theftSeed),
+                        RunLength = simulatedDuration,
+                        TruthPath = result.GetValue(truth) ?? "truth.json",
+                    };
+                }
+
                 var statusInterval = result.GetValue(interval);
                 if (!(statusInterval >= 0.1 && statusInterval <= 3600))
                 {

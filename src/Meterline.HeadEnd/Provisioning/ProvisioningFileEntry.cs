@@ -7,4 +7,5 @@ namespace Meterline.HeadEnd.Provisioning;
 /// <param name="Registration">What the registry stores.</param>
 /// <param name="Keys">Its secrets; disposed with the file.</param>
 /// <param name="HesPublicKey">The head-end public key the meter trusts for signed commands (0x04 ‖ X ‖ Y), or empty.</param>
-public sealed record ProvisioningFileEntry(int Index, MeterRegistration Registration, MeterKeySet Keys, ReadOnlyMemory<byte> HesPublicKey = default);
+/// <param name="TransformerMeter">The transformer whose total this meter measures (<c>transformerMeter</c>), or null.</param>
+public sealed record ProvisioningFileEntry(int Index, MeterRegistration Registration, MeterKeySet Keys, ReadOnlyMemory<byte> HesPublicKey = default, string? TransformerMeter = null);

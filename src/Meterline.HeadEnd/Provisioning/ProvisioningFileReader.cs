@@ -212,6 +212,12 @@ public static class ProvisioningFileReader
         private string? _zigbee;
         private string? _endpoint;
         private byte[] _hesPublicKey = [];
+        private string? _consumer;
+        private string? _transformer;
+        private string? _feeder;
+        private string? _measures;
+        private double? _latitude;
+        private double? _longitude;
 
         private static readonly string[] Required =
         [
@@ -322,6 +328,24 @@ public static class ProvisioningFileReader
                     }
 
                     break;
+                case "'consumerId'":
+                    _consumer = Name(ref reader, "consumerId");
+                    break;
+                case "'transformerId'":
+                    _transformer = Name(ref reader, "transformerId");
+                    break;
+                case "'feederId'":
+                    _feeder = Name(ref reader, "feederId");
+                    break;
+                case "'transformerMeter'":
+                    _measures = Name(ref reader, "transformerMeter");
+                    break;
+                case "'latitude'":
+                    _latitude = Degrees(ref reader, "latitude", 90);
+                    break;
+                case "'longitude'":
+                    _longitude = Degrees(ref reader, "longitude", 180);
+                    break;
                 case "'householdSeed'":
                     Int(ref reader, "householdSeed", int.MinValue, int.MaxValue);
                     break;
@@ -369,6 +393,16 @@ public static class ProvisioningFileReader
                 }
             }
 
+            if (_latitude.HasValue != _longitude.HasValue)
+            {
+                Fail("latitude and longitude go together");
+            }
+
+            if (_measures is not null && _measures == _transformer)
+            {
+                Fail("a transformer's meter is not its own consumer (transformerMeter and transformerId are the same)");
+            }
+
             if (_problem is not null)
             {
                 throw new InvalidDataException(Describe(index, _id, _problem));
@@ -382,10 +416,11 @@ public static class ProvisioningFileReader
                 : _endpoint ?? string.Create(CultureInfo.InvariantCulture, $"dlms+tcp://{host}:{_port}?wport={_wPort}"));
             // A meter that trusts a head-end key demands signed commands.
             var level = _hesPublicKey.Length > 0 ? SecurityLevel.AuthenticatedEncryptedSigned : SecurityLevel.AuthenticatedEncrypted;
-            var registration = new MeterRegistration(_id!, _title, _profile!, Endpoint: endpoint, SecurityLevel: level);
+            var location = _latitude is { } lat && _longitude is { } lon ? new GeoLocation(lat, lon) : (GeoLocation?)null;
+            var registration = new MeterRegistration(_id!, _title, _profile!, _consumer, location, _transformer, _feeder, endpoint, level);
             var keys = new MeterKeySet(_keys.AsSpan(0, 16), _keys.AsSpan(16, 16), _keys.AsSpan(32, 16), _password.AsSpan(0, _passwordLength));
             keys.SetMqttPassword(_mqttPassword.AsSpan(0, _mqttPasswordLength));
-            return new ProvisioningFileEntry(index, registration, keys, _hesPublicKey);
+            return new ProvisioningFileEntry(index, registration, keys, _hesPublicKey, _measures);
         }
 
         public void Zero()
@@ -423,6 +458,32 @@ public static class ProvisioningFileReader
             }
 
             return reader.GetString();
+        }
+
+        /// <summary>An id of the network (consumer, transformer, feeder): 1 to 64 printable ASCII characters.</summary>
+        private string? Name(ref Utf8JsonReader reader, string name)
+        {
+            var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            if (value is { Length: >= 1 and <= 64 } && value.All(c => c is > ' ' and <= '~'))
+            {
+                return value;
+            }
+
+            Fail($"{name} must be 1 to 64 printable characters");
+            reader.Skip();
+            return null;
+        }
+
+        private double? Degrees(ref Utf8JsonReader reader, string name, double limit)
+        {
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) && double.IsFinite(value) && value >= -limit && value <= limit)
+            {
+                return value;
+            }
+
+            Fail(string.Create(CultureInfo.InvariantCulture, $"{name} must be a number of degrees from -{limit} to {limit}"));
+            reader.Skip();
+            return null;
         }
 
         private int Int(ref Utf8JsonReader reader, string name, int min, int max)

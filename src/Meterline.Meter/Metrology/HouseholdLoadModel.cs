@@ -16,7 +16,7 @@ namespace Meterline.Meter.Metrology;
 /// (India: +05:30). Powers are at nominal voltage; <see cref="MetrologyEngine"/> scales them with the supply voltage.
 /// Not thread-safe (the day table is a cache); use one model per meter.
 /// </remarks>
-public sealed class HouseholdLoadModel
+public sealed class HouseholdLoadModel : ILoadSource
 {
     private const int MinutesPerDay = 1440;
     private const int WordsPerDay = (MinutesPerDay + 63) / 64;

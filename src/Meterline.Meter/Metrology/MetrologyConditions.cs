@@ -46,6 +46,18 @@ public readonly record struct MetrologyConditions
         init => field = ValidShare(value, nameof(PhaseBypassShare));
     }
 
+    /// <summary>
+    /// The share of the load connected ahead of the meter, in [0, 1]: a tap on the service cable before the meter
+    /// (phase and neutral both bypass it), so the meter sees neither current and registers only the rest. Unlike
+    /// <see cref="PhaseBypassShare"/> it leaves phase and neutral currents equal: no neutral disturbance, no event.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not in [0, 1].</exception>
+    public double LoadBypassShare
+    {
+        get;
+        init => field = ValidShare(value, nameof(LoadBypassShare));
+    }
+
     /// <summary>Line and load terminals swapped: current flows backwards through the phase element.</summary>
     public bool ReverseCurrent { get; init; }
 

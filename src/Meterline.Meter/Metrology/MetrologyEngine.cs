@@ -25,14 +25,26 @@ public sealed class MetrologyEngine
     /// <param name="gridSeed">Seeds the supply (<see cref="GridModel"/>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="household"/> is null.</exception>
     public MetrologyEngine(HouseholdProfile household, int gridSeed)
+        : this(new HouseholdLoadModel(household ?? throw new ArgumentNullException(nameof(household))), gridSeed)
     {
-        ArgumentNullException.ThrowIfNull(household);
-        Household = new HouseholdLoadModel(household);
+    }
+
+    /// <param name="load">What the meter measures (a household, or the sum of the loads behind a transformer).</param>
+    /// <param name="gridSeed">Seeds the supply (<see cref="GridModel"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="load"/> is null.</exception>
+    public MetrologyEngine(ILoadSource load, int gridSeed)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        LoadSource = load;
+        Household = load as HouseholdLoadModel;
         Grid = new GridModel(gridSeed);
     }
 
-    /// <summary>The household model.</summary>
-    public HouseholdLoadModel Household { get; }
+    /// <summary>The household model; null when the engine measures another <see cref="ILoadSource"/>.</summary>
+    public HouseholdLoadModel? Household { get; }
+
+    /// <summary>What the engine measures.</summary>
+    public ILoadSource LoadSource { get; }
 
     /// <summary>The supply model.</summary>
     public GridModel Grid { get; }
@@ -152,9 +164,11 @@ public sealed class MetrologyEngine
             return new MetrologySample(supply.Voltage, 0, 0, 0, 0, 1, supply.Frequency, conditions.Magnet);
         }
 
-        var load = Household.Load(time);
+        var load = LoadSource.Load(time);
         var apparent = load.ApparentVoltAmperes * (supply.Voltage / GridModel.NominalVoltage);
-        var current = apparent / supply.Voltage;
+
+        // A load connected ahead of the meter (both its phase and its neutral around it) never reaches the meter.
+        var current = apparent / supply.Voltage * (1 - conditions.LoadBypassShare);
         var earthShare = conditions.MissingNeutral ? 1 : conditions.EarthReturnShare;
         var phase = current * (1 - conditions.PhaseBypassShare);
         var neutral = current * (1 - earthShare);

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Meterline.HeadEnd.Analytics;
+using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.Server.Api;
@@ -74,6 +76,9 @@ public static class MeterProvisioningApi
         HttpRequest request,
         [FromServices] MeterProvisioner provisioner,
         [FromServices] ProfileCatalog profiles,
+        [FromServices] ITransformerMeterStore transformers,
+        [FromServices] IAuditLog audit,
+        IMeterRepository meters,
         CancellationToken cancellationToken)
     {
         if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
@@ -115,6 +120,9 @@ public static class MeterProvisioningApi
                 var result = await provisioner.ImportAsync(entry.Registration, entry.Keys, actor, cancellationToken).ConfigureAwait(false);
                 results.Add(ImportResultResponse.From(result));
             }
+
+            // Consumers, transformers, feeders and locations (also of meters registered before), and transformers' meters.
+            await new ProvisioningTopology(meters, transformers, audit).ApplyAsync(file, actor, cancellationToken).ConfigureAwait(false);
 
             return TypedResults.Ok(new ImportReportResponse(
                 results.Count(r => r.Outcome == ProvisioningOutcome.Added),

@@ -11,7 +11,9 @@ using Meterline.Simulator.Mqtt;
 using Meterline.Simulator.Push;
 using Meterline.Simulator.Radio;
 using Meterline.Simulator.Scenarios;
+using Meterline.Simulator.Theft;
 using Meterline.Simulator.Time;
+using Meterline.Simulator.Topology;
 
 namespace Meterline.Simulator.Fleet;
 
@@ -51,6 +53,12 @@ public sealed class FleetSimulator : IAsyncDisposable
 
     public FleetProvisioning Provisioning { get; }
 
+    /// <summary>The distribution network, when the fleet has one (<see cref="FleetSimulatorOptions.Topology"/>).</summary>
+    public FleetTopology? Topology { get; private init; }
+
+    /// <summary>The injected thefts, when there are (<see cref="FleetSimulatorOptions.Thefts"/>).</summary>
+    public TheftPlan? Thefts { get; private init; }
+
     /// <summary>The emulated coordinator and the meters' radios, when some meters are reached over Zigbee.</summary>
     public ZigbeeFleetRadio? Radio { get; }
 
@@ -75,9 +83,10 @@ public sealed class FleetSimulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var profile = MeterProfile.Load(options.ProfilePath);
+        var topology = options.Topology is { } grid ? FleetTopology.Create(options.Meters, options.Seed, grid) : null;
         var layout = new FleetLayout
         {
-            Meters = options.Meters,
+            Meters = topology?.MeterCount ?? options.Meters,
             ProfileId = profile.Id,
             Host = options.AdvertisedHost,
             Port = options.Hosting.Port == 0 ? 1 : options.Hosting.Port,
@@ -91,7 +100,14 @@ public sealed class FleetSimulator : IAsyncDisposable
         }
 
         var provisioning = FleetProvisioning.Create(layout, FleetProvisioningFile.ReadIfExists(provisioningPath), options.HesPublicKey);
-        foreach (var scenario in options.Scenarios)
+        if (topology is not null)
+        {
+            provisioning = new FleetProvisioning([.. provisioning.Meters.Select((m, i) => m with { Site = SiteOf(topology, i) })]);
+        }
+
+        var thefts = PlanThefts(options, provisioning);
+        var scenarios = thefts is null ? options.Scenarios : [.. options.Scenarios, .. thefts.ToScenarios()];
+        foreach (var scenario in scenarios)
         {
             if (ScenarioParser.CheckFleet(scenario, options.Meters) is { } error)
             {
@@ -101,7 +117,8 @@ public sealed class FleetSimulator : IAsyncDisposable
 
         var time = new AcceleratedTimeProvider(options.Start, options.Speed);
         var store = new FileMeterStateStore(options.StateDirectory, options.FlushStateToDisk);
-        var meters = provisioning.Meters.Select((p, i) => new SimulatedMeter(CreateMeter(p, profile, options.Seed, store, time), i)).ToArray();
+        var meters = provisioning.Meters.Select((p, i) => new SimulatedMeter(
+            CreateMeter(p, profile, options.Seed, store, time, LoadOf(topology, provisioning, i, options.Topology)), i)).ToArray();
         provisioning = new FleetProvisioning(provisioning.Meters.Select((p, i) => p with { Keys = p.Keys with { HesPublicKey = TrustAnchorOf(meters[i].Meter, options.HesPublicKey) } }).ToArray());
         var radioMeters = options.Radio is null ? 0 : Math.Clamp(options.Radio.Meters ?? meters.Length, 0, meters.Length);
         var groups = GroupsOf(options, meters.Length - radioMeters);
@@ -172,8 +189,8 @@ public sealed class FleetSimulator : IAsyncDisposable
                     maxConcurrency: sinks.Any(s => s is MqttMeterFleet) ? 128 : 16);
             }
 
-            var runner = new FleetRunner(meters, time, new ScenarioSchedule(options.Scenarios, options.Start), pump, host.Statistics, options.Runner);
-            return new FleetSimulator(radio, provisioning, time, meters, host, sinks, coap, runner, provisioningPath);
+            var runner = new FleetRunner(meters, time, new ScenarioSchedule(scenarios, options.Start), pump, host.Statistics, options.Runner);
+            return new FleetSimulator(radio, provisioning, time, meters, host, sinks, coap, runner, provisioningPath) { Topology = topology, Thefts = thefts };
         }
         catch
         {
@@ -256,8 +273,47 @@ public sealed class FleetSimulator : IAsyncDisposable
     public CoapFleetServer? Coap { get; }
     public FleetStatistics Snapshot() => Runner.Snapshot();
 
-    /// <summary>A meter of the shipped kind from its provisioning.</summary>
-    public static SmartMeter CreateMeter(ProvisionedMeter provisioned, MeterProfile profile, int gridSeed, IMeterStateStore store, TimeProvider time)
+    /// <summary>The place of meter <paramref name="index"/> in the topology: a consumer's, or the transformer's whose total it measures.</summary>
+    private static MeterSite SiteOf(FleetTopology topology, int index)
+    {
+        if (topology.TransformerMeasuredBy(index) is { } transformer)
+        {
+            return new MeterSite(null, null, transformer.FeederId, transformer.Latitude, transformer.Longitude, transformer.Id);
+        }
+
+        var consumer = topology.Consumers[index];
+        return new MeterSite(consumer.ConsumerId, consumer.TransformerId, consumer.FeederId, consumer.Latitude, consumer.Longitude);
+    }
+
+    /// <summary>The thefts of the run (consumer meters only), written to the truth file when one is named.</summary>
+    private static TheftPlan? PlanThefts(FleetSimulatorOptions options, FleetProvisioning provisioning)
+    {
+        if (options.Thefts is not { } thefts)
+        {
+            return null;
+        }
+
+        var length = options.RunLength ?? throw new ArgumentException("Thefts need the run's length (RunLength).", nameof(options));
+        var candidates = provisioning.Meters.Take(options.Meters).Select((m, i) => (i, m.Id)).ToArray();
+        var plan = TheftPlan.Create(candidates, options.TheftSeed, options.Start, length, thefts);
+        if (options.TruthPath is { } path)
+        {
+            TheftTruthFile.Write(path, new TheftTruth(options.Start, options.Start + length, options.Seed, options.TheftSeed, options.Meters, plan.Cases));
+        }
+
+        return plan;
+    }
+
+    /// <summary>A transformer meter's load (its consumers' households and the loss); null for a consumer meter (its own household).</summary>
+    private static TransformerLoad? LoadOf(FleetTopology? topology, FleetProvisioning provisioning, int index, TopologyOptions? options) =>
+        topology?.TransformerMeasuredBy(index) is { } transformer
+            ? new TransformerLoad(
+                provisioning.Meters.Skip(transformer.FirstConsumer).Take(transformer.ConsumerCount).Select(m => HouseholdProfile.Typical(m.HouseholdSeed)),
+                options!.TechnicalLoss, options.TechnicalLossNoise, provisioning.Meters[index].HouseholdSeed)
+            : null;
+
+    /// <summary>A meter of the shipped kind from its provisioning; <paramref name="load"/>, when given, is what it measures instead of its household.</summary>
+    public static SmartMeter CreateMeter(ProvisionedMeter provisioned, MeterProfile profile, int gridSeed, IMeterStateStore store, TimeProvider time, ILoadSource? load = null)
     {
         ArgumentNullException.ThrowIfNull(provisioned);
         return new SmartMeter(new SmartMeterOptions
@@ -266,6 +322,7 @@ public sealed class FleetSimulator : IAsyncDisposable
             Identity = new MeterIdentity { Serial = provisioned.Id, SystemTitle = provisioned.SystemTitle, PhysicalAddress = provisioned.PhysicalAddress },
             InitialKeys = provisioned.Keys,
             Household = HouseholdProfile.Typical(provisioned.HouseholdSeed),
+            LoadSource = load,
             GridSeed = gridSeed,
             StateStore = store,
             TimeProvider = time,

@@ -69,4 +69,24 @@ public sealed record FleetSimulatorOptions
 
     /// <summary>When set, meters (all, or the last <see cref="Radio.ZigbeeFleetOptions.Meters"/>) also have Zigbee radios behind an emulated coordinator on a pseudo-terminal, and push over them.</summary>
     public Radio.ZigbeeFleetOptions? Radio { get; init; }
+
+    /// <summary>
+    /// When set, the <see cref="Meters"/> meters are consumers grouped under distribution transformers and feeders
+    /// (<see cref="Topology.FleetTopology"/>, drawn from <see cref="Seed"/>), and each transformer gets a meter of its
+    /// total after them, measuring its consumers' true demand plus technical loss; the provisioning file gives every
+    /// meter its place.
+    /// </summary>
+    public Topology.TopologyOptions? Topology { get; init; }
+
+    /// <summary>When set, a share of the consumer meters steal (<see cref="Theft.TheftPlan"/>, drawn from <see cref="TheftSeed"/>); needs <see cref="RunLength"/>.</summary>
+    public Theft.TheftOptions? Thefts { get; init; }
+
+    /// <summary>Seeds the choice of thieves, their patterns and times (apart from the households' <see cref="Seed"/>).</summary>
+    public int TheftSeed { get; init; } = 1;
+
+    /// <summary>How long the run will last (simulated): where the thefts' times are drawn.</summary>
+    public TimeSpan? RunLength { get; init; }
+
+    /// <summary>Where the thefts' ground truth is written (a file of its own: never in the provisioning file).</summary>
+    public string? TruthPath { get; init; }
 }

@@ -82,6 +82,8 @@ public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
         }
     }
 
+    public void SetLoadBypass(double share) => Change(c => c with { LoadBypassShare = share });
+
     public void SetClockDrift(double ppm) => Meter.SetClockDrift(ppm);
 
     private GridCondition Grid() => _outage ? GridCondition.Outage

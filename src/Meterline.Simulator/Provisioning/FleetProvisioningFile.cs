@@ -120,11 +120,38 @@ public static class FleetProvisioningFile
                 writer.WriteString("hesPublicKey", Convert.ToHexString(meter.Keys.HesPublicKey.Span));
             }
 
+            if (meter.Site is { } site)
+            {
+                WriteSite(writer, site);
+            }
+
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void WriteSite(Utf8JsonWriter writer, MeterSite site)
+    {
+        WriteOptional(writer, "consumerId", site.ConsumerId);
+        WriteOptional(writer, "transformerId", site.TransformerId);
+        WriteOptional(writer, "feederId", site.FeederId);
+        if (site.Latitude is { } latitude && site.Longitude is { } longitude)
+        {
+            writer.WriteNumber("latitude", latitude);
+            writer.WriteNumber("longitude", longitude);
+        }
+
+        WriteOptional(writer, "transformerMeter", site.TransformerMeter);
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     internal static string Describe(int index, string? id, string field) =>

@@ -118,7 +118,43 @@ internal static class FleetProvisioningReader
             Require(radio is null, index, id, "a meter with a zigbee radio has no other endpoint");
         }
 
-        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys) { ZigbeeAddress = radio, MqttPassword = mqttPassword, Endpoint = endpoint };
+        return new ProvisionedMeter(id, title, physical, wPort, host, port, profile, seed, keys)
+        {
+            ZigbeeAddress = radio, MqttPassword = mqttPassword, Endpoint = endpoint, Site = SiteOf(element, index, id),
+        };
+    }
+
+    /// <summary>The optional network fields; null when the meter has none.</summary>
+    private static MeterSite? SiteOf(JsonElement element, int index, string id)
+    {
+        var consumer = OptionalName(element, "consumerId", index, id);
+        var transformer = OptionalName(element, "transformerId", index, id);
+        var feeder = OptionalName(element, "feederId", index, id);
+        var measures = OptionalName(element, "transformerMeter", index, id);
+        double? latitude = null, longitude = null;
+        if (element.TryGetProperty("latitude", out var lat) | element.TryGetProperty("longitude", out var lon))
+        {
+            Require(lat.ValueKind == JsonValueKind.Number && lon.ValueKind == JsonValueKind.Number && lat.GetDouble() is >= -90 and <= 90
+                && lon.GetDouble() is >= -180 and <= 180, index, id, "latitude and longitude go together, in degrees (-90 to 90, -180 to 180)");
+            latitude = lat.GetDouble();
+            longitude = lon.GetDouble();
+        }
+
+        return consumer is null && transformer is null && feeder is null && measures is null && latitude is null
+            ? null
+            : new MeterSite(consumer, transformer, feeder, latitude, longitude, measures);
+    }
+
+    private static string? OptionalName(JsonElement element, string name, int index, string id)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        Require(text is { Length: >= 1 and <= 64 } && text.All(c => c is > ' ' and <= '~'), index, id, name + " must be 1 to 64 printable characters");
+        return text;
     }
 
     private static byte[] Key(JsonElement element, string name, int index, string id)

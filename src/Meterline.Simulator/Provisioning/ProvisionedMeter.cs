@@ -45,5 +45,8 @@ public sealed record ProvisionedMeter(
     /// </summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>Where it stands on the network (consumer, transformer, feeder, location), when the fleet has a topology.</summary>
+    public MeterSite? Site { get; init; }
+
     public override string ToString() => $"{Id} {SystemTitle} {Host}:{Port} wPort {WPort} HDLC 1/{PhysicalAddress}";
 }

@@ -16,6 +16,9 @@ public interface IScenarioTarget
 
     void SetCoverOpen(bool open);
 
+    /// <summary>The share of the load tapped ahead of the meter, [0, 1) (0 = none).</summary>
+    void SetLoadBypass(double share);
+
     /// <summary>Clock drift in parts per million (0 = none).</summary>
     void SetClockDrift(double ppm);
 }

@@ -8,7 +8,8 @@ internal readonly record struct ScenarioCondition(
     bool Outage,
     double VoltageFactor,
     bool CoverOpen,
-    double DriftPpm)
+    double DriftPpm,
+    double BypassShare = 0)
 {
     public static ScenarioCondition Normal => new(false, false, false, false, 1.0, false, 0);
 }

@@ -7,10 +7,10 @@ namespace Meterline.Simulator.Scenarios;
 /// <summary>
 /// Parses <c>--scenario</c> values: <c>KIND(:KEY=VALUE)*</c>, for example
 /// <c>magnet:meter=3:at=2026-01-02T10:00Z:for=2h</c> or <c>outage:meters=0-99:at=2026-01-02T10:00Z:for=30m</c>.
-/// Kinds: magnet, neutral, reverse, outage, sag, cover-open, drift. Keys: <c>meter=N</c> (fleet index from 0, or a
+/// Kinds: magnet, neutral, reverse, outage, sag, cover-open, drift, bypass. Keys: <c>meter=N</c> (fleet index from 0, or a
 /// serial such as MTL00000004) or <c>meters=FIRST-LAST</c> (exactly one of them); <c>at=</c> an ISO 8601 instant
 /// (simulated; UTC when no offset is given; default the simulation start); <c>for=</c> a duration such as 90s, 30m,
-/// 2h, 1d or 1h30m (default: to the end); <c>factor=</c> (sag only, required, 0 &lt; F &lt; 1); <c>ppm=</c> (drift
+/// 2h, 1d or 1h30m (default: to the end); <c>factor=</c> (sag and bypass, required, 0 &lt; F &lt; 1: the voltage factor, or the share of the load tapped ahead of the meter); <c>ppm=</c> (drift
 /// only, required, non-zero, -1000 to 1000). Colons inside a value (the time of <c>at=</c>) need no escaping: a new
 /// key starts only at a colon followed by <c>name=</c>.
 /// </summary>
@@ -39,13 +39,14 @@ public static partial class ScenarioParser
             "reverse" => ScenarioKind.Reverse,
             "outage" => ScenarioKind.Outage,
             "sag" => ScenarioKind.Sag,
+            "bypass" => ScenarioKind.Bypass,
             "cover-open" => ScenarioKind.CoverOpen,
             "drift" => ScenarioKind.Drift,
             _ => (ScenarioKind?)null,
         };
         if (kind is null)
         {
-            error = $"'{parts[0]}' is not a scenario kind (magnet, neutral, reverse, outage, sag, cover-open, drift)";
+            error = $"'{parts[0]}' is not a scenario kind (magnet, neutral, reverse, outage, sag, cover-open, drift, bypass)";
             return false;
         }
 
@@ -76,7 +77,7 @@ public static partial class ScenarioParser
         var meterError = ParseMeters(values, out var meters);
         var atError = ParseAt(values, out var at);
         var forError = ParseFor(values, out var duration);
-        var factorError = ParseNumber(values, "factor", kind == ScenarioKind.Sag, 0, 1, exclusiveLimits: true, out var factor);
+        var factorError = ParseNumber(values, "factor", kind is ScenarioKind.Sag or ScenarioKind.Bypass, 0, 1, exclusiveLimits: true, out var factor);
         var ppmError = ParseNumber(values, "ppm", kind == ScenarioKind.Drift, -1000, 1000, exclusiveLimits: false, out var ppm);
         error = meterError ?? atError ?? forError ?? factorError ?? ppmError;
         if (error is null && ppm == 0)

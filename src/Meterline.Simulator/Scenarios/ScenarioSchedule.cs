@@ -100,6 +100,7 @@ public sealed class ScenarioSchedule
                 ScenarioKind.Sag => condition with { VoltageFactor = s.Factor ?? 1.0 },
                 ScenarioKind.CoverOpen => condition with { CoverOpen = true },
                 ScenarioKind.Drift => condition with { DriftPpm = s.Ppm ?? 0 },
+                ScenarioKind.Bypass => condition with { BypassShare = Math.Max(condition.BypassShare, s.Factor ?? 0) },
                 _ => condition,
             };
         }
@@ -137,6 +138,11 @@ public sealed class ScenarioSchedule
         if (from.CoverOpen != to.CoverOpen)
         {
             meter.SetCoverOpen(to.CoverOpen);
+        }
+
+        if (from.BypassShare != to.BypassShare)
+        {
+            meter.SetLoadBypass(to.BypassShare);
         }
 
         if (from.DriftPpm != to.DriftPpm)

@@ -45,6 +45,42 @@ public sealed class SimCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Sim_TransformersAndThefts_WritesTheNetworkIntoTheProvisioningFileAndTheTruthApart()
+    {
+        var truth = Path.Combine(_directory, "truth.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var args = Sim(FreePort(), "--duration", "1h", "--transformers", "2-2", "--theft-share", "0.34", "--theft-mix", "magnet=1", "--truth", truth);
+        args[Array.IndexOf(args, "--speed") + 1] = "3600";
+
+        var code = await Program.BuildRootCommand(TextWriter.Synchronized(output), TextWriter.Synchronized(error)).Parse(args).InvokeAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(code == 0, output.ToString() + error.ToString());
+        var meters = JsonNode.Parse(await File.ReadAllTextAsync(Provisioning))!["meters"]!.AsArray();
+        Assert.Equal(5, meters.Count);
+        Assert.Equal("DT-0001", meters[0]!["transformerId"]!.GetValue<string>());
+        Assert.Equal("DT-0002", meters[2]!["transformerId"]!.GetValue<string>());
+        Assert.Equal("DT-0001", meters[3]!["transformerMeter"]!.GetValue<string>());
+        Assert.Equal("DT-0002", meters[4]!["transformerMeter"]!.GetValue<string>());
+        var thefts = Simulator.Theft.TheftTruthFile.Read(truth).Thefts;
+        Assert.Single(thefts);
+        Assert.InRange(thefts[0].Index, 0, 2);
+        Assert.DoesNotContain("magnet", await File.ReadAllTextAsync(Provisioning), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sim_TheftShareWithoutTransformers_ExitsWith1()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await Program.BuildRootCommand(output, error).Parse(Sim(FreePort(), "--duration", "1h", "--theft-share", "0.1")).InvokeAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, code);
+        Assert.Contains("--theft-share (more than 0, at most 1) needs --transformers and --duration", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sim_ReaderAssociationWithTheProvisionedPassword_ReadsTheEnergyRegisterAndTheObjectList()
     {
         var port = FreePort();

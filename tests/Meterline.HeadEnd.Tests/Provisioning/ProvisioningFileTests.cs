@@ -92,6 +92,35 @@ public sealed class ProvisioningFileTests
     }
 
     [Fact]
+    public void Parse_NetworkFields_AreRegisteredAndTheTransformerMeterNamed()
+    {
+        using var file = Parse(Document(2, (i, m) => m.Replace("\"port\": 4059", i == 0
+            ? "\"port\": 4059, \"consumerId\": \"C-000001\", \"transformerId\": \"DT-0001\", \"feederId\": \"F-01\", \"latitude\": 12.97, \"longitude\": 77.59"
+            : "\"port\": 4059, \"feederId\": \"F-01\", \"latitude\": -12.5, \"longitude\": -77.25, \"transformerMeter\": \"DT-0001\"", StringComparison.Ordinal)));
+
+        var consumer = file.Meters[0];
+        Assert.Equal(("C-000001", "DT-0001", "F-01", new GeoLocation(12.97, 77.59), (string?)null),
+            (consumer.Registration.ConsumerId, consumer.Registration.TransformerId, consumer.Registration.FeederId, consumer.Registration.Location, consumer.TransformerMeter));
+        var transformer = file.Meters[1];
+        Assert.Equal(((string?)null, (string?)null, "F-01", new GeoLocation(-12.5, -77.25), "DT-0001"),
+            (transformer.Registration.ConsumerId, transformer.Registration.TransformerId, transformer.Registration.FeederId, transformer.Registration.Location, transformer.TransformerMeter));
+    }
+
+    [Theory]
+    [InlineData("\"latitude\": 91, \"longitude\": 0", "latitude must be a number of degrees from -90 to 90")]
+    [InlineData("\"latitude\": 12.5", "latitude and longitude go together")]
+    [InlineData("\"transformerId\": \"DT-1\", \"transformerMeter\": \"DT-1\"", "a transformer's meter is not its own consumer")]
+    [InlineData("\"consumerId\": \"\"", "consumerId must be 1 to 64 printable characters")]
+    public void Parse_BadNetworkField_RefusesTheFileNamingIt(string fields, string expected)
+    {
+        var json = Document(1, (_, m) => m.Replace("\"port\": 4059", "\"port\": 4059, " + fields, StringComparison.Ordinal));
+
+        var e = Assert.Throws<InvalidDataException>(() => Parse(json));
+
+        Assert.StartsWith("fleet.json: meter 0 (MTL00000001): " + expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_MetersOnMqttAndCoap_AreReachedAtTheEndpointsTheFileGives()
     {
         using var file = Parse(Document(3, (i, m) => i switch

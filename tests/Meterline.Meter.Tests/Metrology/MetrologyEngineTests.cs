@@ -245,7 +245,9 @@ public sealed class MetrologyEngineTests
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.MaxSubStep = TimeSpan.FromHours(2));
         Assert.Throws<ArgumentOutOfRangeException>(() => new MetrologyConditions { EarthReturnShare = 1.1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new MetrologyConditions { PhaseBypassShare = -0.1 });
-        Assert.Throws<ArgumentNullException>(() => new MetrologyEngine(null!, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MetrologyConditions { LoadBypassShare = 1.5 });
+        Assert.Throws<ArgumentNullException>(() => new MetrologyEngine((HouseholdProfile)null!, 1));
+        Assert.Throws<ArgumentNullException>(() => new MetrologyEngine((ILoadSource)null!, 1));
     }
 
     [Fact]

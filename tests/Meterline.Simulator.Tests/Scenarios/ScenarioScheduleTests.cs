@@ -118,5 +118,7 @@ public sealed class ScenarioScheduleTests
         public void SetCoverOpen(bool open) => Calls.Add($"cover {open}");
 
         public void SetClockDrift(double ppm) => Calls.Add(FormattableString.Invariant($"drift {ppm}"));
+
+        public void SetLoadBypass(double share) => Calls.Add(FormattableString.Invariant($"bypass {share}"));
     }
 }
