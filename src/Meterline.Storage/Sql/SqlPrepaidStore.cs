@@ -52,9 +52,15 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
         return database.ReadAsync<IReadOnlyList<PrepaidAccount>>(
             async connection =>
             {
+                var after = afterConsumer is null ? string.Empty : " WHERE consumer > @after";
                 await using var command = database.Command(connection, null,
-                    $"SELECT {AccountColumns} FROM prepaid_accounts WHERE @after IS NULL OR consumer > @after ORDER BY consumer LIMIT @limit")
-                    .With("after", afterConsumer).With("limit", limit);
+                    $"SELECT {AccountColumns} FROM prepaid_accounts{after} ORDER BY consumer LIMIT @limit")
+                    .With("limit", limit);
+                if (afterConsumer is not null)
+                {
+                    command.With("after", afterConsumer);
+                }
+
                 var accounts = new List<PrepaidAccount>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -180,9 +186,15 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
         return database.ReadAsync<IReadOnlyList<LedgerEntry>>(
             async connection =>
             {
+                var before = beforeSequence is null ? string.Empty : " AND sequence < @before";
                 await using var command = database.Command(connection, null,
-                    $"SELECT {EntryColumns} FROM prepaid_ledger WHERE consumer = @consumer AND (@before IS NULL OR sequence < @before) ORDER BY sequence DESC LIMIT @limit")
-                    .With("consumer", consumerId).With("before", beforeSequence).With("limit", limit);
+                    $"SELECT {EntryColumns} FROM prepaid_ledger WHERE consumer = @consumer{before} ORDER BY sequence DESC LIMIT @limit")
+                    .With("consumer", consumerId).With("limit", limit);
+                if (beforeSequence is { } sequence)
+                {
+                    command.With("before", sequence);
+                }
+
                 var entries = new List<LedgerEntry>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
