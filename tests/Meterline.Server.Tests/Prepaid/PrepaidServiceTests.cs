@@ -203,4 +203,37 @@ public sealed class PrepaidServiceTests(PrepaidNodeFixture fixture) : IClassFixt
         Assert.Equal(2, (await harness.AuditActionsAsync()).Count(a => a == PrepaidAuditActions.TopUp));
         Assert.Single(await harness.AuditActionsAsync(), a => a == PrepaidAuditActions.ReconnectRequested);
     }
+    [Fact]
+    public async Task Settle_ReadingsStoredThreeTimesAndUnauthenticatedOnes_DeductedOnceAndOnlyTheAuthenticated()
+    {
+        var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, Ist);
+        using var once = new PrepaidHarness(fixture.Node, start);
+        using var thrice = new PrepaidHarness(fixture.Node, start);
+        var meterOnce = await once.AddMeterAsync();
+        var meterThrice = await thrice.AddMeterAsync();
+        await once.OpenWithAsync(1000m);
+        await thrice.OpenWithAsync(1000m);
+
+        await once.StoreHourlyAsync(meterOnce, start, start.AddDays(2), 700);
+        for (var copy = 0; copy < 3; copy++)
+        {
+            await thrice.StoreHourlyAsync(meterThrice, start, start.AddDays(2), 700);
+        }
+
+        // What an unauthenticated association might have left: never counted.
+        await fixture.Node.Node.Storage.Readings.WriteAsync(new HeadEnd.Readings.IngestBatch(
+            [new HeadEnd.Readings.IntervalReading(meterThrice.Id, start.AddDays(2).AddMinutes(30), HeadEnd.Readings.Quantity.BlockImportEnergy, 90_000, HeadEnd.Readings.ReadingQuality.None)],
+            [], [], new Dictionary<HeadEnd.Meters.MeterId, uint>()));
+        foreach (var harness in new[] { once, thrice })
+        {
+            harness.Time.SetUtcNow(start.AddDays(2).AddHours(1));
+            await harness.Service.SettleAsync(harness.Consumer);
+            await harness.Service.SettleAsync(harness.Consumer);
+        }
+
+        var charged = await once.Store.GetMonthChargedAsync(once.Consumer, March);
+        Assert.True(charged > 50m, $"charged {charged}");
+        Assert.Equal(charged, await thrice.Store.GetMonthChargedAsync(thrice.Consumer, March));
+        Assert.Equal((await once.AccountAsync()).Balance, (await thrice.AccountAsync()).Balance);
+    }
 }
