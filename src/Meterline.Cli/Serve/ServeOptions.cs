@@ -91,8 +91,11 @@ internal sealed class ServeOptions
 
     public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
 
+    /// <summary>The prepaid options (docs/prepaid.md).</summary>
+    public PrepaidServeOptions Prepaid { get; } = new();
+
     public IEnumerable<Option> All =>
-        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
+        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, NoAnalytics, NetMetered];
 
@@ -135,6 +138,7 @@ internal sealed class ServeOptions
         Mqtt = ToMqttOptions(result),
         Tariffs = result.GetValue(Tariffs),
         Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
+        Prepaid = Prepaid.ToOptions(result),
     };
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
