@@ -145,16 +145,22 @@ public sealed class PrepaidService : IDisposable
     public async Task FullPassAsync(CancellationToken cancellationToken = default)
     {
         Metrics.OnFullPass();
-        var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<MeterId, DateTimeOffset>? latest = null;
         string? after = null;
         while (true)
         {
             var accounts = await Store.ListAsync(after, AccountPage, cancellationToken).ConfigureAwait(false);
+            if (accounts.Count > 0)
+            {
+                // Read only when there is an account to settle: a node without prepaid consumers does no work here.
+                latest ??= await _readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var account in accounts)
             {
                 await GuardedAsync(account.ConsumerId, meters =>
                 {
-                    var times = meters.Where(m => latest.ContainsKey(m.Id)).Select(m => latest[m.Id]).Append(_time.GetUtcNow());
+                    var times = meters.Where(m => latest!.ContainsKey(m.Id)).Select(m => latest![m.Id]).Append(_time.GetUtcNow());
                     return times.ToList();
                 }, cancellationToken).ConfigureAwait(false);
             }
