@@ -1,7 +1,7 @@
 namespace Meterline.HeadEnd.Prepaid;
 
 /// <summary>
-/// The rules of a prepaid account as a pure function of (account, now, options, time zone):
+/// The rules of a prepaid account as a pure function of (account, now, options, time zone), from its first ledger entry on:
 /// <list type="bullet">
 /// <item>low balance: warn when the balance is at or below <see cref="PrepaidOptions.LowBalanceThreshold"/> and the
 /// account has not been warned since it last rose above it (once per crossing, not per reading);</item>
@@ -19,6 +19,13 @@ public static class PrepaidPolicy
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(zone);
+        if (account.Entries == 0)
+        {
+            // An account is live from its first ledger entry: opening one never cuts a consumer off before the
+            // opening payment is recorded.
+            return new PrepaidDecision(false, false, SupplyAction.None, null);
+        }
+
         var low = account.Balance <= options.LowBalanceThreshold;
         var raise = low && !account.LowBalance;
         var clear = !low && account.LowBalance;

@@ -95,6 +95,14 @@ public sealed class PrepaidPolicyTests
     }
 
     [Fact]
+    public void Decide_JustOpenedWithNoEntry_NothingEvenInTheWindow()
+    {
+        _time.SetUtcNow(new DateTimeOffset(2026, 3, 17, 11, 0, 0, Ist));
+
+        Assert.True(Decide(Account(0m) with { Entries = 0 }).IsNothing);
+    }
+
+    [Fact]
     public void Decide_ConnectedWithCredit_Nothing() => Assert.True(Decide(Account(500m)).IsNothing);
 
     private PrepaidDecision Decide(PrepaidAccount account) => PrepaidPolicy.Decide(account, _time.GetUtcNow(), Options, Kolkata);
