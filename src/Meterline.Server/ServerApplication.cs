@@ -7,6 +7,7 @@ using Meterline.Server.DemandControl;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
+using Meterline.Server.Prepaid;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
 using Meterline.Server.Transformers;
@@ -33,6 +34,11 @@ public static class ServerApplication
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
             services.AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node) });
+            if (node.Prepaid is { } prepaid)
+            {
+                services.AddSingleton(prepaid);
+            }
+
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -77,6 +83,7 @@ public static class ServerApplication
         app.MapBilling();
         app.MapAlerts().MapTransformers();
         app.MapDemandControl();
+        app.MapPrepaid();
         if (app.Services.GetService<OperatorAppOptions>() is not null)
         {
             app.MapOperatorApp();

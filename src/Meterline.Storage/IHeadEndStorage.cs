@@ -7,6 +7,7 @@ using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
+using Meterline.HeadEnd.Prepaid;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage;
@@ -50,4 +51,6 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>The last confirmed Limiter settings per meter.</summary>
     IMeterLimiterStore Limiters { get; }
+    /// <summary>Prepaid accounts and their ledgers (docs/prepaid.md).</summary>
+    IPrepaidStore Prepaid { get; }
 }

@@ -98,8 +98,11 @@ internal sealed class ServeOptions
 
     public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
 
+    /// <summary>The prepaid options (docs/prepaid.md).</summary>
+    public PrepaidServeOptions Prepaid { get; } = new();
+
     public IEnumerable<Option> All =>
-        [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
+        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered];
 
@@ -143,6 +146,7 @@ internal sealed class ServeOptions
         Tariffs = result.GetValue(Tariffs),
         AutoBilling = ToAutoBillingOptions(result),
         Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
+        Prepaid = Prepaid.ToOptions(result),
     };
 
     /// <summary>Automatic billing when --auto-bill is given (with --tariffs); its delay and catch-up only with it.</summary>

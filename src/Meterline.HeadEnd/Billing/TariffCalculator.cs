@@ -114,6 +114,16 @@ public static class TariffCalculator
         };
     }
 
+    /// <summary>
+    /// The running charge of a month so far (prepaid, docs/prepaid.md): the month-to-date consumption priced as a whole
+    /// month — the slabs applied to the month-to-date energy (so a slab boundary is crossed mid-month exactly when the
+    /// month's energy crosses it), the time-of-use lines on the zones' energy so far, and the whole fixed charge from
+    /// the month's start (not pro rata: it is owed for the month once the month has any consumption data). Taxes follow
+    /// their bases. When the month ends with the data the bill is made from, this is the bill's total.
+    /// </summary>
+    public static BillCharges PriceMonthToDate(TariffVersion version, Consumption monthToDate, decimal? sanctionedLoadKw) =>
+        Price(version, monthToDate, sanctionedLoadKw);
+
     /// <summary>An amount rounded to the currency's decimal places by the version's rule.</summary>
     public static decimal Round(decimal amount, TariffVersion version)
     {

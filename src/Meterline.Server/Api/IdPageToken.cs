@@ -14,6 +14,9 @@ public sealed class IdPageToken
     /// <summary>The alert listing's tokens.</summary>
     public static readonly IdPageToken Alerts = new(0x41);
 
+    /// <summary>A prepaid ledger's tokens (the id is the entry's sequence).</summary>
+    public static readonly IdPageToken PrepaidLedger = new(0x50);
+
     private readonly byte _kind;
 
     private IdPageToken(byte kind) => _kind = kind;

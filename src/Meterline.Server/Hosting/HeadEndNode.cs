@@ -16,6 +16,7 @@ using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Pkcs11;
+using Meterline.HeadEnd.Prepaid;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.HeadEnd.Scheduling;
 using Meterline.HeadEnd.Mqtt.Node;
@@ -141,6 +142,12 @@ public sealed class HeadEndNode : IAsyncDisposable
             _loops.Add(new HeadEndLoop("analytics", Analytics.RunAsync));
         }
 
+        if (options.Prepaid is { } prepaid)
+        {
+            Prepaid = new PrepaidService(Pipeline, storage.Prepaid, Meters, storage.Readings, tariffs, Alerts, CommandService, audit, prepaid, time);
+            _loops.Add(new HeadEndLoop("prepaid", Prepaid.RunAsync));
+        }
+
         if (northbound is not null)
         {
             _loops.Add(new HeadEndLoop("northbound", northbound.RunAsync));
@@ -209,6 +216,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>The tamper and theft rules over committed data, when <see cref="HeadEndOptions.Analytics"/> is set.</summary>
     public AnalyticsService? Analytics { get; }
+
+    /// <summary>Prepaid accounts, deductions and prepaid disconnects, when <see cref="HeadEndOptions.Prepaid"/> is set.</summary>
+    public PrepaidService? Prepaid { get; }
 
     /// <summary>Energy balance of transformers against their consumers.</summary>
     public EnergyBalanceService EnergyBalance { get; }
@@ -395,6 +405,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         }
 
         Analytics?.Dispose();
+        Prepaid?.Dispose();
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();

@@ -111,6 +111,9 @@ public sealed record HeadEndOptions
     /// <summary>Tamper and theft analytics (docs/analytics.md): rule thresholds and how the service runs; null turns the analytics service off (the alert API stays).</summary>
     public Meterline.HeadEnd.Analytics.AnalyticsOptions? Analytics { get; init; } = new();
 
+    /// <summary>Prepaid accounts (docs/prepaid.md): thresholds, the allowed hours of disconnects, the deduction loop; null turns prepaid off (no loop, no API).</summary>
+    public Meterline.HeadEnd.Prepaid.PrepaidOptions? Prepaid { get; init; } = new();
+
     /// <summary>MQTT: an embedded broker and/or a client of an external broker (docs/mqtt.md); null for none.</summary>
     public Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions? Mqtt { get; init; }
 }

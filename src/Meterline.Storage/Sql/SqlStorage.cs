@@ -7,6 +7,7 @@ using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
+using Meterline.HeadEnd.Prepaid;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage.Sql;
@@ -33,6 +34,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         Transformers = alerts;
         DemandLimits = new SqlDemandLimitStore(database);
         Limiters = new SqlMeterLimiterStore(database);
+        Prepaid = new SqlPrepaidStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -64,6 +66,7 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IDemandLimitStore DemandLimits { get; }
 
     public IMeterLimiterStore Limiters { get; }
+    public IPrepaidStore Prepaid { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

@@ -1,0 +1,33 @@
+using Meterline.HeadEnd.Billing;
+
+namespace Meterline.HeadEnd.Prepaid;
+
+/// <summary>
+/// Prepaid accounts and their append-only ledgers. Each posting appends an entry and moves the account's balance in
+/// one transaction, so the balance never drifts from the ledger.
+/// </summary>
+public interface IPrepaidStore
+{
+    /// <summary>Opens an account with a zero balance; false (nothing changed) when the consumer has one.</summary>
+    Task<bool> CreateAsync(string consumerId, string currency, DateTimeOffset at, string actor, CancellationToken cancellationToken = default);
+
+    Task<PrepaidAccount?> GetAsync(string consumerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Accounts in consumer order after <paramref name="afterConsumer"/>, at most <paramref name="limit"/> (1 to 1,000).</summary>
+    Task<IReadOnlyList<PrepaidAccount>> ListAsync(string? afterConsumer, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an entry and moves the balance, in one transaction (see <see cref="LedgerPosting"/>).</summary>
+    Task<LedgerPostResult> PostAsync(string consumerId, LedgerPosting posting, CancellationToken cancellationToken = default);
+
+    /// <summary>The entry a top-up with this key made, if any.</summary>
+    Task<LedgerEntry?> FindByKeyAsync(string consumerId, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>What the month's deductions add up to (0 when none).</summary>
+    Task<decimal> GetMonthChargedAsync(string consumerId, BillingMonth month, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the warning and supply state; false when there is no such account.</summary>
+    Task<bool> SetSupplyAsync(string consumerId, SupplyChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>Entries newest first, those with a sequence below <paramref name="beforeSequence"/> when given, at most <paramref name="limit"/> (1 to 1,000).</summary>
+    Task<IReadOnlyList<LedgerEntry>> ListLedgerAsync(string consumerId, long? beforeSequence, int limit, CancellationToken cancellationToken = default);
+}
