@@ -6,6 +6,7 @@ using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
+using Meterline.HeadEnd.Outages;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage;
@@ -43,4 +44,7 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>Which meter measures each transformer's total (energy balance).</summary>
     ITransformerMeterStore Transformers { get; }
+
+    /// <summary>Outage records (docs/outages.md).</summary>
+    IOutageStore Outages { get; }
 }

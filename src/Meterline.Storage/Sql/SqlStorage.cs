@@ -6,6 +6,7 @@ using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
+using Meterline.HeadEnd.Outages;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage.Sql;
@@ -30,6 +31,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         var alerts = new SqlAlertStore(database);
         Alerts = alerts;
         Transformers = alerts;
+        Outages = new SqlOutageStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -57,6 +59,8 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IAlertStore Alerts { get; }
 
     public ITransformerMeterStore Transformers { get; }
+
+    public IOutageStore Outages { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
