@@ -6,6 +6,8 @@ using Meterline.Server.Commands;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
+using Meterline.Server.Outages;
+using Meterline.Server.PowerQuality;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
 using Meterline.Server.Transformers;
@@ -29,6 +31,7 @@ public static class ServerApplication
                 .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
+            services.AddSingleton(node.Reliability).AddSingleton(node.PowerQualityReports);
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -72,6 +75,7 @@ public static class ServerApplication
         app.MapCommands().MapAudit();
         app.MapBilling();
         app.MapAlerts().MapTransformers();
+        app.MapOutages().MapPowerQuality();
         return app;
     }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Analytics;
+using Meterline.HeadEnd.Outages;
+using Meterline.HeadEnd.PowerQuality;
 using Meterline.HeadEnd.Ingest;
 using Meterline.Northbound.Amqp;
 using Meterline.HeadEnd.Mqtt.Broker;
@@ -89,12 +91,16 @@ internal sealed class ServeOptions
 
     public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
 
+    public Option<bool> NoOutages { get; } = new("--no-outages") { Description = "Do not detect outages nor raise power quality alerts (docs/outages.md); the outage and power quality API stays" };
+
+    public Option<double?> NominalVoltage { get; } = new("--nominal-voltage") { Description = "The supply's nominal voltage the ±10 % power quality band is around (docs/outages.md); default 230" };
+
     public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
 
     public IEnumerable<Option> All =>
         [Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, NoAnalytics, NetMetered];
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, NoAnalytics, NetMetered, NoOutages, NominalVoltage];
 
     public void AddTo(Command command)
     {
@@ -135,7 +141,15 @@ internal sealed class ServeOptions
         Mqtt = ToMqttOptions(result),
         Tariffs = result.GetValue(Tariffs),
         Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
+        Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
+        PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)),
     };
+
+    /// <summary>The power quality options around the given nominal voltage; a bad value is a usage error.</summary>
+    private static PowerQualityOptions PowerQuality(double? nominal) =>
+        nominal is { } volts
+            ? Checked(new PowerQualityOptions { NominalVoltage = volts }, o => o.Validate(), "--nominal-voltage is a positive voltage")
+            : new PowerQualityOptions();
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
     private static SourceQuota[] Concentrators(string[] given)

@@ -16,6 +16,9 @@ public sealed class ReliabilityService(IOutageStore outages, IMeterRepository me
 
     public IOutageStore Store => outages;
 
+    /// <summary>An interruption longer than this is sustained.</summary>
+    public TimeSpan SustainedThreshold => _options.SustainedThreshold;
+
     public async Task<ReliabilityIndices> CalculateAsync(string feederId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(feederId);

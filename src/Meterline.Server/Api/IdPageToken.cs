@@ -14,6 +14,9 @@ public sealed class IdPageToken
     /// <summary>The alert listing's tokens.</summary>
     public static readonly IdPageToken Alerts = new(0x41);
 
+    /// <summary>The outage listing's tokens.</summary>
+    public static readonly IdPageToken Outages = new(0x4F);
+
     private readonly byte _kind;
 
     private IdPageToken(byte kind) => _kind = kind;
