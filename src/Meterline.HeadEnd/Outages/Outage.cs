@@ -12,7 +12,7 @@ namespace Meterline.HeadEnd.Outages;
 /// <param name="ScopeId">The meter's serial, the transformer's id or the feeder's id.</param>
 /// <param name="FeederId">The feeder it happened on, if known.</param>
 /// <param name="State">Open or restored.</param>
-/// <param name="StartedAt">The earliest loss among its meters.</param>
+/// <param name="StartedAt">The earliest loss among the meters it was recorded with (a meter that joined later keeps its own loss time).</param>
 /// <param name="RestoredAt">The latest restoration among its meters, once all are back.</param>
 /// <param name="DetectedAt">When the head-end recorded it (its own clock).</param>
 /// <param name="Meters">The affected meters, at most <see cref="MaxMeters"/>.</param>

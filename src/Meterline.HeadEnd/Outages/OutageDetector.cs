@@ -107,7 +107,8 @@ public sealed class OutageDetector
         {
             // A late loss under a transformer or feeder that is out already belongs to that outage.
             var meters = open.Meters.Append(loss).OrderBy(m => m.Meter).ToList();
-            var joined = open with { Meters = meters, StartedAt = loss.LostAt < open.StartedAt ? loss.LostAt : open.StartedAt };
+            // Its start stays that of the meters it was recorded with (its alert is known by it); the joiner keeps its own loss time.
+            var joined = open with { Meters = meters };
             _open[open.Id] = joined;
             _meterOutage[signal.Meter] = open.Id;
             _off.Add(signal.Meter);

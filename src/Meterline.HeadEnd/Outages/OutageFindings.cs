@@ -9,7 +9,8 @@ public static class OutageFindings
 {
     /// <summary>
     /// The finding of an outage: raised on its first meter (alerts belong to a meter), rule
-    /// <see cref="OutageCategories.RuleOf"/>, discriminator the outage's id; Critical for a transformer or feeder,
+    /// <see cref="OutageCategories.RuleOf"/>, discriminator <see cref="Discriminator"/> (known before the outage is
+    /// stored, so that the outage is stored with its alert); Critical for a transformer or feeder,
     /// Warning for one meter; confidence 0.9 when a meter sent its last gasp, 0.6 when only silence says so (a link
     /// can fail too). Evidence: each meter's loss (and restoration), the consumers affected, the duration once restored.
     /// </summary>
@@ -70,6 +71,13 @@ public static class OutageFindings
             outage.StartedAt,
             outage.RestoredAt ?? outage.StartedAt,
             evidence,
-            "outage:" + outage.Id.ToString());
+            Discriminator(outage));
+    }
+
+    /// <summary>What tells one outage's alert from another's: its scope, scope id and start (milliseconds since 1970).</summary>
+    public static string Discriminator(Outage outage)
+    {
+        ArgumentNullException.ThrowIfNull(outage);
+        return string.Create(CultureInfo.InvariantCulture, $"{outage.Scope.ToString().ToLowerInvariant()}:{outage.ScopeId}:{outage.StartedAt.ToUnixTimeMilliseconds()}");
     }
 }

@@ -17,6 +17,7 @@ public sealed class OutageService : IDisposable
     public const string Actor = "outages";
 
     private readonly IngestSubscription _subscription;
+    private readonly MeterDirectory _directory;
     private readonly IMeterRepository _meters;
     private readonly IOutageStore _store;
     private readonly AlertService _alerts;
@@ -41,6 +42,7 @@ public sealed class OutageService : IDisposable
         _alerts = alerts;
         _time = time ?? TimeProvider.System;
         _detector = new OutageDetector(_options);
+        _directory = pipeline.Directory;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
         _subscription = pipeline.Subscribe();
@@ -149,6 +151,11 @@ public sealed class OutageService : IDisposable
         if (signal.IsLoss && !_detector.IsOff(signal.Meter))
         {
             Metrics.OnLoss();
+            if (IsStale(signal.Meter))
+            {
+                // Registered or moved since the last refresh (the directory is kept current by the registry): read the network again.
+                await RefreshTopologyAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (_detector.Observe(signal, _topology) is not { } changed)
@@ -176,14 +183,14 @@ public sealed class OutageService : IDisposable
         try
         {
             var restored = group.Meters.All(m => m.RestoredAt is not null);
-            var outage = await _store.AddAsync(
-                new Outage(default, group.Scope, group.ScopeId, group.FeederId, restored ? OutageState.Restored : OutageState.Open, group.Meters.Min(m => m.LostAt),
-                    restored ? group.Meters.Max(m => m.RestoredAt) : null, now, group.Meters),
+            var outage = new Outage(default, group.Scope, group.ScopeId, group.FeederId, OutageState.Open, group.Meters.Min(m => m.LostAt), null, now, group.Meters);
+
+            // The alert first, so that the outage is stored with it (a reader never sees one without its alert).
+            var raised = await _alerts.RaiseAsync(OutageFindings.Create(outage, SerialOf), cancellationToken).ConfigureAwait(false);
+            outage = await _store.AddAsync(
+                outage with { State = restored ? OutageState.Restored : OutageState.Open, RestoredAt = restored ? group.Meters.Max(m => m.RestoredAt) : null, Alert = raised.Alert?.Id },
                 cancellationToken).ConfigureAwait(false);
             Metrics.OnRecorded();
-            var raised = await _alerts.RaiseAsync(OutageFindings.Create(outage with { State = OutageState.Open, RestoredAt = null }, SerialOf), cancellationToken).ConfigureAwait(false);
-            outage = outage with { Alert = raised.Alert?.Id };
-            await _store.UpdateAsync(outage, cancellationToken).ConfigureAwait(false);
             if (restored)
             {
                 Metrics.OnRestored();
@@ -214,17 +221,49 @@ public sealed class OutageService : IDisposable
         await _alerts.CloseAsync(alert, Actor, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True when the directory places the meter elsewhere than the topology does.</summary>
+    private bool IsStale(MeterId meter)
+    {
+        if (!_directory.TryGet(meter, out var current))
+        {
+            return false;
+        }
+
+        var known = _topology.Find(meter);
+        return known is null
+            || !string.Equals(known.TransformerId, current.TransformerId, StringComparison.Ordinal)
+            || !string.Equals(known.FeederId, current.FeederId, StringComparison.Ordinal);
+    }
+
     private string SerialOf(MeterId meter) => _topology.Find(meter)?.Serial ?? meter.ToString();
 
+    /// <summary>Reads the network again from the registry; on a failure (counted) the previous one stays.</summary>
     private async Task RefreshTopologyAsync(CancellationToken cancellationToken)
     {
         var places = new List<MeterPlace>();
-        await foreach (var meter in _meters.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var heard = new List<(MeterId Meter, DateTimeOffset At)>();
+        try
         {
-            places.Add(new MeterPlace(meter.Id, meter.Serial, meter.TransformerId, meter.FeederId));
-            if (meter.LastHeardAt is { } heard && (!_lastHeard.TryGetValue(meter.Id, out var known) || heard > known))
+            await foreach (var meter in _meters.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                _lastHeard[meter.Id] = heard;
+                places.Add(new MeterPlace(meter.Id, meter.Serial, meter.TransformerId, meter.FeederId));
+                if (meter.LastHeardAt is { } at)
+                {
+                    heard.Add((meter.Id, at));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+            return;
+        }
+
+        foreach (var (meter, at) in heard)
+        {
+            if (!_lastHeard.TryGetValue(meter, out var known) || at > known)
+            {
+                _lastHeard[meter] = at;
             }
         }
 
