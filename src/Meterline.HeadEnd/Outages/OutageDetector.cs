@@ -16,6 +16,7 @@ public sealed class OutageDetector
     private readonly Dictionary<OutageId, Outage> _open = [];
     private readonly Dictionary<MeterId, OutageId> _meterOutage = [];
     private readonly HashSet<MeterId> _off = [];
+    private readonly Dictionary<MeterId, DateTimeOffset> _lastRestored = [];
 
     public OutageDetector(OutageOptions? options = null)
     {
@@ -102,6 +103,12 @@ public sealed class OutageDetector
             return null;
         }
 
+        if (signal.Source == PowerSignalSource.LastGasp && _lastRestored.TryGetValue(signal.Meter, out var restored) && signal.At <= restored)
+        {
+            // A last gasp from before the meter's latest restoration, delivered late: that interruption is over.
+            return null;
+        }
+
         var loss = new AffectedMeter(signal.Meter, signal.At, signal.Source);
         if (FindJoinable(signal.Meter, topology) is { } open)
         {
@@ -129,6 +136,7 @@ public sealed class OutageDetector
                 // Back before its group was decided: still an interruption (a momentary one, most likely).
                 _pending[signal.Meter] = (pending.Loss with { RestoredAt = back }, pending.SeenAt);
                 _off.Remove(signal.Meter);
+                _lastRestored[signal.Meter] = back;
             }
 
             return null;
@@ -157,6 +165,7 @@ public sealed class OutageDetector
         var meters = outage.Meters.ToArray();
         meters[index] = meters[index] with { RestoredAt = restoredAt };
         _off.Remove(signal.Meter);
+        _lastRestored[signal.Meter] = restoredAt;
         var changed = outage with { Meters = meters };
         if (meters.All(m => m.RestoredAt is not null))
         {

@@ -233,4 +233,17 @@ public sealed class OutageDetectorTests
         var restored = _detector.Observe(Restoration(21, T0.AddMinutes(9)), Topology);
         Assert.Equal((OutageState.Restored, T0.AddMinutes(9)), (restored!.State, restored.RestoredAt));
     }
+
+    [Fact]
+    public void Observe_LastGaspOlderThanTheRestoration_Ignored()
+    {
+        Gasp([4]);
+        Record();
+        _detector.Observe(Restoration(4, T0.AddMinutes(30)), Topology);
+
+        Assert.Null(_detector.Observe(LastGasp(4, T0, _time.GetUtcNow()), Topology));
+        Assert.False(_detector.IsOff(new MeterId(4)));
+        Assert.Null(_detector.Observe(LastGasp(4, T0.AddMinutes(31), _time.GetUtcNow()), Topology));
+        Assert.True(_detector.IsOff(new MeterId(4)));
+    }
 }
