@@ -8,6 +8,8 @@ using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
 using Meterline.Server.Prepaid;
+using Meterline.Server.Outages;
+using Meterline.Server.PowerQuality;
 using Meterline.Server.Problems;
 using Meterline.Server.Readings;
 using Meterline.Server.Transformers;
@@ -39,6 +41,7 @@ public static class ServerApplication
                 services.AddSingleton(prepaid);
             }
 
+            services.AddSingleton(node.Reliability).AddSingleton(node.PowerQualityReports);
             foreach (var loop in node.Loops)
             {
                 services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeadEndLoopService>(provider, loop));
@@ -84,6 +87,7 @@ public static class ServerApplication
         app.MapAlerts().MapTransformers();
         app.MapDemandControl();
         app.MapPrepaid();
+        app.MapOutages().MapPowerQuality();
         if (app.Services.GetService<OperatorAppOptions>() is not null)
         {
             app.MapOperatorApp();

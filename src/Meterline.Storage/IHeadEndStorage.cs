@@ -8,6 +8,7 @@ using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
 using Meterline.HeadEnd.Prepaid;
+using Meterline.HeadEnd.Outages;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage;
@@ -53,4 +54,6 @@ public interface IHeadEndStorage : IAsyncDisposable
     IMeterLimiterStore Limiters { get; }
     /// <summary>Prepaid accounts and their ledgers (docs/prepaid.md).</summary>
     IPrepaidStore Prepaid { get; }
+    /// <summary>Outage records (docs/outages.md).</summary>
+    IOutageStore Outages { get; }
 }

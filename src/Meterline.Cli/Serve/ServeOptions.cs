@@ -3,6 +3,8 @@ using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Billing;
+using Meterline.HeadEnd.Outages;
+using Meterline.HeadEnd.PowerQuality;
 using Meterline.HeadEnd.Ingest;
 using Meterline.Northbound.Amqp;
 using Meterline.HeadEnd.Mqtt.Broker;
@@ -96,6 +98,10 @@ internal sealed class ServeOptions
 
     public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
 
+    public Option<bool> NoOutages { get; } = new("--no-outages") { Description = "Do not detect outages nor raise power quality alerts (docs/outages.md); the outage and power quality API stays" };
+
+    public Option<double?> NominalVoltage { get; } = new("--nominal-voltage") { Description = "The supply's nominal voltage the ±10 % power quality band is around (docs/outages.md); default 230" };
+
     public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
 
     /// <summary>The prepaid options (docs/prepaid.md).</summary>
@@ -104,7 +110,7 @@ internal sealed class ServeOptions
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered];
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, NoOutages, NominalVoltage];
 
     public void AddTo(Command command)
     {
@@ -147,6 +153,8 @@ internal sealed class ServeOptions
         AutoBilling = ToAutoBillingOptions(result),
         Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
         Prepaid = Prepaid.ToOptions(result),
+        Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
+        PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)),
     };
 
     /// <summary>Automatic billing when --auto-bill is given (with --tariffs); its delay and catch-up only with it.</summary>
@@ -170,6 +178,12 @@ internal sealed class ServeOptions
             o => o.Validate(),
             "--auto-bill-delay is 0 to 27 days and --auto-bill-catch-up 1 to 24 months");
     }
+
+    /// <summary>The power quality options around the given nominal voltage; a bad value is a usage error.</summary>
+    private static PowerQualityOptions PowerQuality(double? nominal) =>
+        nominal is { } volts
+            ? Checked(new PowerQualityOptions { NominalVoltage = volts }, o => o.Validate(), "--nominal-voltage is a positive voltage")
+            : new PowerQualityOptions();
 
     /// <summary>The declared concentrators' quotas; a bad entry is a usage error.</summary>
     private static SourceQuota[] Concentrators(string[] given)

@@ -17,6 +17,9 @@ public sealed class IdPageToken
     /// <summary>A prepaid ledger's tokens (the id is the entry's sequence).</summary>
     public static readonly IdPageToken PrepaidLedger = new(0x50);
 
+    /// <summary>The outage listing's tokens.</summary>
+    public static readonly IdPageToken Outages = new(0x4F);
+
     private readonly byte _kind;
 
     private IdPageToken(byte kind) => _kind = kind;

@@ -15,6 +15,8 @@ using Meterline.HeadEnd.Dlms.Ingest;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Outages;
+using Meterline.HeadEnd.PowerQuality;
 using Meterline.HeadEnd.Pkcs11;
 using Meterline.HeadEnd.Prepaid;
 using Meterline.HeadEnd.Provisioning;
@@ -148,6 +150,21 @@ public sealed class HeadEndNode : IAsyncDisposable
             _loops.Add(new HeadEndLoop("prepaid", Prepaid.RunAsync));
         }
 
+        // Outages and power quality (docs/outages.md): records, reliability and summaries always; the detecting loops when configured.
+        Reliability = new ReliabilityService(storage.Outages, Meters, options.Outages, time);
+        PowerQualityReports = new PowerQualityReports(storage.Readings, Meters, options.PowerQuality);
+        if (options.Outages is { } outages)
+        {
+            Outages = new OutageService(Pipeline, Meters, storage.Outages, Alerts, outages, time);
+            _loops.Add(new HeadEndLoop("outages", Outages.RunAsync));
+        }
+
+        if (options.PowerQuality is { } powerQuality)
+        {
+            PowerQuality = new PowerQualityMonitor(Pipeline, storage.Readings, Alerts, powerQuality, time);
+            _loops.Add(new HeadEndLoop("power-quality", PowerQuality.RunAsync));
+        }
+
         if (northbound is not null)
         {
             _loops.Add(new HeadEndLoop("northbound", northbound.RunAsync));
@@ -222,6 +239,18 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Energy balance of transformers against their consumers.</summary>
     public EnergyBalanceService EnergyBalance { get; }
+
+    /// <summary>Outage detection, when <see cref="HeadEndOptions.Outages"/> is set.</summary>
+    public OutageService? Outages { get; }
+
+    /// <summary>Feeders' reliability indices from the stored outages.</summary>
+    public ReliabilityService Reliability { get; }
+
+    /// <summary>Power quality alerts, when <see cref="HeadEndOptions.PowerQuality"/> is set.</summary>
+    public PowerQualityMonitor? PowerQuality { get; }
+
+    /// <summary>Power quality summaries per meter and feeder.</summary>
+    public PowerQualityReports PowerQualityReports { get; }
 
     /// <summary>Northbound publishing (outbox and AMQP relay), when <see cref="HeadEndOptions.Northbound"/> is set.</summary>
     public AmqpNorthbound? Northbound { get; }
@@ -406,6 +435,8 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         Analytics?.Dispose();
         Prepaid?.Dispose();
+        Outages?.Dispose();
+        PowerQuality?.Dispose();
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();

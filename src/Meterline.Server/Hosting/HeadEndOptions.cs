@@ -113,6 +113,11 @@ public sealed record HeadEndOptions
 
     /// <summary>Prepaid accounts (docs/prepaid.md): thresholds, the allowed hours of disconnects, the deduction loop; null turns prepaid off (no loop, no API).</summary>
     public Meterline.HeadEnd.Prepaid.PrepaidOptions? Prepaid { get; init; } = new();
+    /// <summary>Outage detection and reliability (docs/outages.md); null turns the outage service off (the outage API stays).</summary>
+    public Meterline.HeadEnd.Outages.OutageOptions? Outages { get; init; } = new();
+
+    /// <summary>Power quality thresholds and alerts (docs/outages.md); null turns the power quality alerts off (the summaries stay, with the default band).</summary>
+    public Meterline.HeadEnd.PowerQuality.PowerQualityOptions? PowerQuality { get; init; } = new();
 
     /// <summary>MQTT: an embedded broker and/or a client of an external broker (docs/mqtt.md); null for none.</summary>
     public Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions? Mqtt { get; init; }

@@ -60,6 +60,9 @@ public static class ApiProblems
     /// <summary>No meter is set as the transformer's meter, so it has no balance.</summary>
     public static readonly ApiProblem UnknownTransformer = new("unknown-transformer", StatusCodes.Status404NotFound, "Unknown transformer");
 
+    /// <summary>No outage has that id.</summary>
+    public static readonly ApiProblem UnknownOutage = new("unknown-outage", StatusCodes.Status404NotFound, "Unknown outage");
+
     /// <summary>A meter registration field is missing or malformed, or names a profile the head-end does not have.</summary>
     public static readonly ApiProblem InvalidRegistration = new("invalid-registration", StatusCodes.Status400BadRequest, "Invalid meter registration");
 

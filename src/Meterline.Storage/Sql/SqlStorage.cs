@@ -8,6 +8,7 @@ using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Northbound;
 using Meterline.HeadEnd.Prepaid;
+using Meterline.HeadEnd.Outages;
 using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Storage.Sql;
@@ -35,6 +36,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         DemandLimits = new SqlDemandLimitStore(database);
         Limiters = new SqlMeterLimiterStore(database);
         Prepaid = new SqlPrepaidStore(database);
+        Outages = new SqlOutageStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -67,6 +69,7 @@ internal sealed class SqlStorage : IHeadEndStorage
 
     public IMeterLimiterStore Limiters { get; }
     public IPrepaidStore Prepaid { get; }
+    public IOutageStore Outages { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

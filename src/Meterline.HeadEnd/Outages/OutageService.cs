@@ -1,0 +1,273 @@
+using Meterline.HeadEnd.Analytics;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Outages;
+
+/// <summary>
+/// Outage detection as a node loop: it turns committed records from the ingest feed into <see cref="PowerSignal"/>s
+/// (event 101 a last gasp, 102 a restoration, anything else from a meter that it was heard), looks every
+/// <see cref="OutageOptions.SweepPeriod"/> for meters silent for too long, groups the losses with an
+/// <see cref="OutageDetector"/>, stores each outage and raises it as an alert, and on restoration stores the end,
+/// extends the alert with it and closes the alert. Open outages are loaded from the store at start.
+/// </summary>
+public sealed class OutageService : IDisposable
+{
+    /// <summary>The actor of the alert changes the service makes.</summary>
+    public const string Actor = "outages";
+
+    private readonly IngestSubscription _subscription;
+    private readonly MeterDirectory _directory;
+    private readonly IMeterRepository _meters;
+    private readonly IOutageStore _store;
+    private readonly AlertService _alerts;
+    private readonly OutageOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OutageDetector _detector;
+    private readonly Dictionary<MeterId, DateTimeOffset> _lastHeard = [];
+    private OutageTopology _topology = OutageTopology.Empty;
+    private DateTimeOffset _topologyAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _watchingSince;
+
+    public OutageService(IngestPipeline pipeline, IMeterRepository meters, IOutageStore store, AlertService alerts, OutageOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(alerts);
+        _options = options ?? new OutageOptions();
+        _options.Validate();
+        _meters = meters;
+        _store = store;
+        _alerts = alerts;
+        _time = time ?? TimeProvider.System;
+        _detector = new OutageDetector(_options);
+        _directory = pipeline.Directory;
+
+        // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
+        _subscription = pipeline.Subscribe();
+    }
+
+    public OutageMetrics Metrics { get; } = new();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _watchingSince = _time.GetUtcNow();
+        foreach (var open in await _store.ListAsync(new OutageFilter(OutageState.Open), null, 10_000, cancellationToken).ConfigureAwait(false))
+        {
+            _detector.Track(open);
+        }
+
+        using var timer = new PeriodicTimer(_options.SweepPeriod, _time);
+        var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+        var reader = _subscription.Reader;
+        Task<bool>? read = null;
+        try
+        {
+            await RefreshTopologyAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
+                if (done == tick)
+                {
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    await SweepAsync(cancellationToken).ConfigureAwait(false);
+                    tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                    continue;
+                }
+
+                if (!await read.ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                read = null;
+                await DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Refreshes the topology when due, finds silent meters, and records the groups whose window has passed.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _topologyAt >= _options.TopologyRefreshPeriod)
+        {
+            await RefreshTopologyAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.SilentPeriods > 0)
+        {
+            var limit = _options.BlockPeriod * _options.SilentPeriods;
+            var silent = _lastHeard.Where(h => now - (h.Value > _watchingSince ? h.Value : _watchingSince) > limit && !_detector.IsOff(h.Key)).OrderBy(h => h.Key).ToList();
+            foreach (var (meter, heard) in silent)
+            {
+                await ObserveAsync(new PowerSignal(meter, heard, now, PowerSignalSource.Silence), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var group in _detector.TakeGroups(now, _topology))
+        {
+            await RecordAsync(group, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        var now = _time.GetUtcNow();
+        while (taken < _options.MaxRecordsPerRound && _subscription.Reader.TryRead(out var record))
+        {
+            taken++;
+            _lastHeard[record.Meter] = now;
+            var signal = record switch
+            {
+                IngestedEvent { Event: { Code: PowerEvents.PowerFailure } e } => new PowerSignal(e.Meter, e.OccurredAt, now, PowerSignalSource.LastGasp),
+                IngestedEvent { Event: { Code: PowerEvents.PowerRestoration } e } => new PowerSignal(e.Meter, e.OccurredAt, now, PowerSignalSource.Restoration),
+                IngestedEvent { Event: var e } when _detector.IsOff(e.Meter) => new PowerSignal(e.Meter, e.OccurredAt, now, PowerSignalSource.Heard),
+                IngestedReading { Reading: var r } when _detector.IsOff(r.Meter) => new PowerSignal(r.Meter, r.Time, now, PowerSignalSource.Heard),
+                IngestedBillingSnapshot { Snapshot: var s } when _detector.IsOff(s.Meter) => new PowerSignal(s.Meter, s.CapturedAt, now, PowerSignalSource.Heard),
+                _ => null,
+            };
+            if (signal is not null)
+            {
+                await ObserveAsync(signal, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ObserveAsync(PowerSignal signal, CancellationToken cancellationToken)
+    {
+        if (signal.IsLoss && !_detector.IsOff(signal.Meter))
+        {
+            Metrics.OnLoss();
+            if (IsStale(signal.Meter))
+            {
+                // Registered or moved since the last refresh (the directory is kept current by the registry): read the network again.
+                await RefreshTopologyAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_detector.Observe(signal, _topology) is not { } changed)
+        {
+            return;
+        }
+
+        try
+        {
+            await _store.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
+            if (changed.State == OutageState.Restored)
+            {
+                Metrics.OnRestored();
+                await CloseAlertAsync(changed, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+        }
+    }
+
+    private async Task RecordAsync(OutageGroup group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var restored = group.Meters.All(m => m.RestoredAt is not null);
+            var outage = new Outage(default, group.Scope, group.ScopeId, group.FeederId, OutageState.Open, group.Meters.Min(m => m.LostAt), null, now, group.Meters);
+
+            // The alert first, so that the outage is stored with it (a reader never sees one without its alert).
+            var raised = await _alerts.RaiseAsync(OutageFindings.Create(outage, SerialOf), cancellationToken).ConfigureAwait(false);
+            outage = await _store.AddAsync(
+                outage with { State = restored ? OutageState.Restored : OutageState.Open, RestoredAt = restored ? group.Meters.Max(m => m.RestoredAt) : null, Alert = raised.Alert?.Id },
+                cancellationToken).ConfigureAwait(false);
+            Metrics.OnRecorded();
+            if (restored)
+            {
+                Metrics.OnRestored();
+                await CloseAlertAsync(outage, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _detector.Track(outage);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not recorded: the meters are let go, so that silence (or their next last gasp) finds them again.
+            _detector.Release(group);
+            Metrics.OnFailure(e);
+        }
+    }
+
+    /// <summary>Extends the outage's alert with its restoration (evidence and duration), then closes it.</summary>
+    private async Task CloseAlertAsync(Outage outage, CancellationToken cancellationToken)
+    {
+        if (outage.Alert is not { } alert)
+        {
+            return;
+        }
+
+        await _alerts.RaiseAsync(OutageFindings.Create(outage, SerialOf), cancellationToken).ConfigureAwait(false);
+        await _alerts.CloseAsync(alert, Actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the directory places the meter elsewhere than the topology does.</summary>
+    private bool IsStale(MeterId meter)
+    {
+        if (!_directory.TryGet(meter, out var current))
+        {
+            return false;
+        }
+
+        var known = _topology.Find(meter);
+        return known is null
+            || !string.Equals(known.TransformerId, current.TransformerId, StringComparison.Ordinal)
+            || !string.Equals(known.FeederId, current.FeederId, StringComparison.Ordinal);
+    }
+
+    private string SerialOf(MeterId meter) => _topology.Find(meter)?.Serial ?? meter.ToString();
+
+    /// <summary>Reads the network again from the registry; on a failure (counted) the previous one stays.</summary>
+    private async Task RefreshTopologyAsync(CancellationToken cancellationToken)
+    {
+        var places = new List<MeterPlace>();
+        var heard = new List<(MeterId Meter, DateTimeOffset At)>();
+        try
+        {
+            await foreach (var meter in _meters.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                places.Add(new MeterPlace(meter.Id, meter.Serial, meter.TransformerId, meter.FeederId));
+                if (meter.LastHeardAt is { } at)
+                {
+                    heard.Add((meter.Id, at));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+            return;
+        }
+
+        foreach (var (meter, at) in heard)
+        {
+            if (!_lastHeard.TryGetValue(meter, out var known) || at > known)
+            {
+                _lastHeard[meter] = at;
+            }
+        }
+
+        _topology = new OutageTopology(places);
+        _topologyAt = _time.GetUtcNow();
+    }
+}

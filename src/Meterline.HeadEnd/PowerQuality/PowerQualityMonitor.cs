@@ -1,0 +1,125 @@
+using Meterline.HeadEnd.Analytics;
+using Meterline.HeadEnd.Analytics.Rules;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Readings;
+
+namespace Meterline.HeadEnd.PowerQuality;
+
+/// <summary>
+/// Power quality alerts as a node loop: after each round of committed records from the ingest feed it evaluates the
+/// meters the round touched with the <see cref="PowerQualityRule"/> over their last
+/// <see cref="PowerQualityOptions.Lookback"/> read back from the store, and raises what it finds through the
+/// <see cref="AlertService"/> (re-evaluating the same data changes nothing: alerts dedupe). When the feed dropped
+/// records, or too many meters wait, it evaluates every meter with block voltages from the store instead.
+/// </summary>
+public sealed class PowerQualityMonitor : IDisposable
+{
+    private readonly IngestSubscription _subscription;
+    private readonly IReadingStore _readings;
+    private readonly AlertService _alerts;
+    private readonly PowerQualityOptions _options;
+    private readonly TimeProvider _time;
+    private readonly PowerQualityRule _rule;
+    private readonly Dictionary<MeterId, DateTimeOffset> _pending = [];
+    private long _droppedSeen;
+
+    public PowerQualityMonitor(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, PowerQualityOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(alerts);
+        _options = options ?? new PowerQualityOptions();
+        _options.Validate();
+        _readings = readings;
+        _alerts = alerts;
+        _time = time ?? TimeProvider.System;
+        _rule = new PowerQualityRule(_options);
+        _subscription = pipeline.Subscribe();
+    }
+
+    /// <summary>Meters evaluated, alerts opened, failures.</summary>
+    public AnalyticsMetrics Metrics { get; } = new();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reader = _subscription.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var taken = 0;
+                while (taken < _options.MaxRecordsPerRound && reader.TryRead(out var record))
+                {
+                    taken++;
+                    var time = record switch
+                    {
+                        IngestedReading { Reading: var r } => r.Time,
+                        IngestedEvent { Event: var e } => e.OccurredAt,
+                        _ => DateTimeOffset.MinValue,
+                    };
+                    if (time != DateTimeOffset.MinValue && (!_pending.TryGetValue(record.Meter, out var latest) || time > latest))
+                    {
+                        _pending[record.Meter] = time;
+                    }
+                }
+
+                var dropped = _subscription.Dropped;
+                if (dropped != _droppedSeen || _pending.Count > _options.MaxPendingMeters)
+                {
+                    _droppedSeen = dropped;
+                    _pending.Clear();
+                    await EvaluateAllAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var (meter, end) in _pending.OrderBy(p => p.Key))
+                {
+                    await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
+                }
+
+                _pending.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Evaluates every meter with block voltages in the store, each over its last look-back.</summary>
+    public async Task EvaluateAllAsync(CancellationToken cancellationToken = default)
+    {
+        Metrics.OnFullPass();
+        var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockAverageVoltage, cancellationToken).ConfigureAwait(false);
+        foreach (var (meter, end) in latest.OrderBy(l => l.Key))
+        {
+            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    private async Task EvaluateAsync(MeterId meter, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var from = end - _options.Lookback;
+            var to = end + TimeSpan.FromTicks(1);
+            var readings = await PowerQualityReports.ReadAsync(_readings, meter, from, to, cancellationToken).ConfigureAwait(false);
+            var events = await _readings.GetEventsAsync(meter, from, to, 10_000, cancellationToken).ConfigureAwait(false);
+            Metrics.OnWindow();
+            foreach (var finding in _rule.Evaluate(new MeterWindow(meter, _time.GetUtcNow(), readings, events)).OrderBy(f => f.To))
+            {
+                Metrics.OnFinding();
+                if ((await _alerts.RaiseAsync(finding, cancellationToken).ConfigureAwait(false)).Outcome == AlertRaiseOutcome.Opened)
+                {
+                    Metrics.OnOpened();
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+        }
+    }
+}
