@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
@@ -43,4 +44,10 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>Which meter measures each transformer's total (energy balance).</summary>
     ITransformerMeterStore Transformers { get; }
+
+    /// <summary>Users who sign in (docs/access.md).</summary>
+    IUserStore Users { get; }
+
+    /// <summary>API tokens of machine clients, hashes only (docs/access.md).</summary>
+    IApiTokenStore ApiTokens { get; }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Security;
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Analytics.Balance;
 using Meterline.HeadEnd.Audit;
@@ -101,6 +102,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         Dispatcher = new CommandDispatcher(commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
         AuditVerifier = new AuditVerifier(storage.Audit);
         Billing = new BillingService(Meters, readings, storage.Bills, audit, tariffs, time);
+        Access = new AccessService(storage.Users, storage.ApiTokens, audit, time, options.Access);
 
         _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
         foreach (var (name, run) in Mqtt?.Loops ?? [])
@@ -187,6 +189,12 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Bills: the tariffs of <see cref="HeadEndOptions.Tariffs"/> (none without it) and the issued bills (docs/billing.md).</summary>
     public BillingService Billing { get; }
+    /// <summary>Users, sign-in and API tokens (docs/access.md).</summary>
+    public AccessService Access { get; }
+
+    /// <summary>Whether this start wrote the bootstrap admin token to <see cref="HeadEndOptions.BootstrapTokenFile"/>.</summary>
+    public bool Bootstrapped { get; private set; }
+
     /// <summary>Alerts: raising, acknowledging and closing them (audited, published northbound).</summary>
     public AlertService Alerts { get; }
 
@@ -291,6 +299,12 @@ public sealed class HeadEndNode : IAsyncDisposable
                 await broker.StartAsync().ConfigureAwait(false);
             }
             await node.Pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
+            if (options.BootstrapTokenFile is { } tokenFile)
+            {
+                // First start: an admin API token, written once to an owner-only file (docs/access.md).
+                node.Bootstrapped = await node.Access.BootstrapAsync(tokenFile, cancellationToken).ConfigureAwait(false);
+            }
+
             return node;
         }
         catch

@@ -103,6 +103,15 @@ public sealed record HeadEndOptions
     /// <summary>Tamper and theft analytics (docs/analytics.md): rule thresholds and how the service runs; null turns the analytics service off (the alert API stays).</summary>
     public Meterline.HeadEnd.Analytics.AnalyticsOptions? Analytics { get; init; } = new();
 
+    /// <summary>
+    /// Where the first start (no users, no API tokens) writes the bootstrap admin token, owner-only (docs/access.md);
+    /// null: no bootstrap.
+    /// </summary>
+    public string? BootstrapTokenFile { get; init; }
+
+    /// <summary>Sign-in lockout and token use (docs/access.md).</summary>
+    public Meterline.HeadEnd.Access.AccessOptions Access { get; init; } = new();
+
     /// <summary>MQTT: an embedded broker and/or a client of an external broker (docs/mqtt.md); null for none.</summary>
     public Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions? Mqtt { get; init; }
 }

@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
@@ -30,6 +31,9 @@ internal sealed class SqlStorage : IHeadEndStorage
         var alerts = new SqlAlertStore(database);
         Alerts = alerts;
         Transformers = alerts;
+        var access = new SqlAccessStore(database);
+        Users = access;
+        ApiTokens = access;
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -57,6 +61,10 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IAlertStore Alerts { get; }
 
     public ITransformerMeterStore Transformers { get; }
+
+    public IUserStore Users { get; }
+
+    public IApiTokenStore ApiTokens { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
