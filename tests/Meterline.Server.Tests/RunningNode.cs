@@ -38,6 +38,8 @@ internal sealed class RunningNode : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public string Directory { get; }
 
     public string DatabasePath => Path.Combine(Directory, "hes.db");

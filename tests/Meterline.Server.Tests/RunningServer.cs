@@ -37,6 +37,9 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Every address the server listens on (HTTP and HTTPS).</summary>
+    public IReadOnlyList<string> Urls => [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses];
+
     public HttpClient Client { get; }
 
     public InMemoryReadingStore Readings => (InMemoryReadingStore)Stores.Readings;
@@ -53,7 +56,7 @@ internal sealed class RunningServer : IAsyncDisposable
         var options = new ServerOptions { Urls = ["http://127.0.0.1:0"] };
         var app = ServerApplication.Build(configure?.Invoke(options) ?? options, stores, profiles, access, audit);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
         return new RunningServer(app, stores, access, new Uri(address), admin.Text);
     }
 

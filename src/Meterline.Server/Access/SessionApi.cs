@@ -87,7 +87,7 @@ public static class SessionApi
     {
         if (context.User.Identity is not { AuthenticationType: AccessSchemes.Cookie, Name: { } name })
         {
-            return AccessProblems.Forbidden.Result("An API token has no password; a signed-in user changes their own.");
+            return AccessProblems.InvalidAccessRequest.Result("An API token has no password; a signed-in user changes their own.");
         }
 
         var (body, problem) = await JsonRequestBody.ReadAsync<PasswordChangeBody>(context.Request, json.Value.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
