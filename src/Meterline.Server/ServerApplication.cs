@@ -55,6 +55,7 @@ public static class ServerApplication
         {
             // HTTPS (docs/access.md): the certificate and key from PEM files, TLS 1.2 and 1.3 only.
             var certificate = LoadCertificate(options);
+            builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.ServerCertificate = certificate;

@@ -29,7 +29,7 @@ public sealed class ConsumerAccessTests : IAsyncLifetime
         using var list = await client.GetAsync(new Uri("/api/meters", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Equal("C-1", (await Api.JsonAsync(own)).GetProperty("consumerId").GetString());
+        Assert.Equal("C-1", (await Api.JsonAsync(own)).GetProperty("consumer").GetString());
         var otherDetail = await Api.AssertProblemAsync(other, HttpStatusCode.NotFound, "unknown-meter");
         var unknownDetail = await Api.AssertProblemAsync(unknown, HttpStatusCode.NotFound, "unknown-meter");
         Assert.Equal(unknownDetail, otherDetail);
