@@ -46,7 +46,7 @@ public sealed class CommandsApiTests(NodeFixture fixture) : IClassFixture<NodeFi
         var command = await Api.JsonAsync(response);
         Assert.Equal(meter.Id.Value, command.GetProperty("meter").GetInt32());
         Assert.Equal("1.0.1.8.0.255", command.GetProperty("parameters").GetProperty("quantities")[0].GetString());
-        Assert.Equal("api", command.GetProperty("requestedBy").GetString());
+        Assert.Equal(HeadEnd.Access.AccessService.BootstrapTokenName, command.GetProperty("requestedBy").GetString());
     }
 
     [Fact]
