@@ -40,8 +40,8 @@ internal sealed class SqlAccessStore(SqlDatabase database) : IUserStore, IApiTok
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, IUserStore.MaxLimit);
         return QueryUsersAsync(
-            $"SELECT {UserColumns} FROM users WHERE @after IS NULL OR name > @after ORDER BY name LIMIT @limit",
-            c => c.With("after", afterName).With("limit", limit),
+            $"SELECT {UserColumns} FROM users WHERE name > @after ORDER BY name LIMIT @limit",
+            c => c.With("after", afterName ?? string.Empty).With("limit", limit),
             cancellationToken);
     }
 
@@ -103,8 +103,8 @@ internal sealed class SqlAccessStore(SqlDatabase database) : IUserStore, IApiTok
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, IApiTokenStore.MaxLimit);
         return QueryTokensAsync(
-            $"SELECT {TokenColumns} FROM api_tokens WHERE @after IS NULL OR name > @after ORDER BY name LIMIT @limit",
-            c => c.With("after", afterName).With("limit", limit),
+            $"SELECT {TokenColumns} FROM api_tokens WHERE name > @after ORDER BY name LIMIT @limit",
+            c => c.With("after", afterName ?? string.Empty).With("limit", limit),
             cancellationToken);
     }
 

@@ -9,7 +9,7 @@ public abstract class AccessStoreTests : StorageTestBase
     private static UserAccount User(string name) =>
         new(0, name, "pbkdf2-sha256$600000$c2FsdA==$a2V5", [AccessRole.Operator, AccessRole.Viewer], null, false, T0, 0, null, T0);
 
-    private static ApiToken Token(string prefix, string name) =>
+    private static ApiToken NewToken(string prefix, string name) =>
         new(prefix, [.. Enumerable.Range(0, 32).Select(i => (byte)i)], name, [AccessRole.Consumer], "admin", "C-000001", T0, T0.AddDays(30), null, null);
 
     [Fact]
@@ -39,10 +39,10 @@ public abstract class AccessStoreTests : StorageTestBase
     [Fact]
     public async Task Tokens_AddFindRevokeTouch_RoundTrip()
     {
-        var token = Token("0123456789ab", "portal");
+        var token = NewToken("0123456789ab", "portal");
         Assert.True(await Storage.ApiTokens.AddAsync(token, Token));
-        Assert.False(await Storage.ApiTokens.AddAsync(Token("0123456789ab", "other"), Token));
-        Assert.False(await Storage.ApiTokens.AddAsync(Token("ba9876543210", "portal"), Token));
+        Assert.False(await Storage.ApiTokens.AddAsync(NewToken("0123456789ab", "other"), Token));
+        Assert.False(await Storage.ApiTokens.AddAsync(NewToken("ba9876543210", "portal"), Token));
 
         var found = (await Storage.ApiTokens.FindByPrefixAsync("0123456789ab", Token))!;
         Assert.Equal(token.SecretHash, found.SecretHash);
