@@ -156,7 +156,7 @@ public sealed class CliMetersTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEn
         Environment.SetEnvironmentVariable("MTL_SERVER", headEnd.Server);
         try
         {
-            var (code, output, error) = await Cli.RunAsync("meters", "show", "CLI0300");
+            var (code, output, error) = await Cli.RunAsync("meters", "show", "CLI0300", "--token-file", headEnd.TokenFilePath);
 
             Assert.True(code == 0, error);
             Assert.Contains("4D544C00C0000300", output, StringComparison.Ordinal);
