@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Meterline.Cli.Access;
 using Meterline.Cli.Audit;
 using Meterline.Cli.Cmd;
 using Meterline.Cli.Dlms;
@@ -26,5 +27,6 @@ public static class Program
             MetersCommand.Create(output, error), CmdCommand.Create(output, error), AuditCommand.Create(output, error), Bills.BillsCommand.Create(output, error),
             Mqtt.MqttCommand.Create(output, error),
             Detection.DetectionReportCommand.Create(output, error),
+            UsersCommand.Create(output, error), TokensCommand.Create(output, error),
         };
 }

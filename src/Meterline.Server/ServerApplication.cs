@@ -1,4 +1,8 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Serialization;
+using Meterline.HeadEnd.Access;
+using Meterline.HeadEnd.Audit;
+using Meterline.Server.Access;
 using Meterline.Server.Alerts;
 using Meterline.Server.Audit;
 using Meterline.Server.Billing;
@@ -28,7 +32,7 @@ public static class ServerApplication
     public static WebApplication Build(ServerOptions options, HeadEndNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Build(options, node.Stores, node.Profiles, services =>
+        return Build(options, node.Stores, node.Profiles, node.Access, node.Audit, services =>
         {
             services.AddSingleton(node).AddSingleton(node.Audit).AddSingleton(node.AuditVerifier).AddSingleton(node.CommandService)
                 .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
@@ -49,16 +53,29 @@ public static class ServerApplication
         });
     }
 
-    /// <summary>The read-only API over a set of stores (no background services).</summary>
-    public static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles) => Build(options, stores, profiles, null);
+    /// <summary>The read-only API over a set of stores (no background services), behind the given access service.</summary>
+    public static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, AccessService access, IAuditLog audit) =>
+        Build(options, stores, profiles, access, audit, null);
 
-    private static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, Action<IServiceCollection>? configure)
+    private static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, AccessService access, IAuditLog audit, Action<IServiceCollection>? configure)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stores);
         ArgumentNullException.ThrowIfNull(profiles);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Meterline.Server", ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.UseUrls([.. options.Urls, .. options.HttpsUrls]);
+        if (options.HttpsUrls.Count > 0)
+        {
+            // HTTPS (docs/access.md): the certificate and key from PEM files, TLS 1.2 and 1.3 only.
+            var certificate = LoadCertificate(options);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate;
+                https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+            }));
+        }
+
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         if (options.MinimumLogLevel >= LogLevel.Information)
         {
@@ -73,12 +90,16 @@ public static class ServerApplication
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddHeadEndStores(stores);
         builder.Services.AddSingleton(profiles);
+        builder.Services.AddMeterlineAccess(access, audit, options.Access);
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseSecurityHeaders(httpsConfigured: options.HttpsUrls.Count > 0);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseMeterlineAccess();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapAccess();
         app.MapMeters();
         app.MapReadings();
         app.MapEvents();
@@ -99,4 +120,13 @@ public static class ServerApplication
     /// <summary>The utility's time zone for the operator app: the default tariff's (billing's) zone, else UTC.</summary>
     private static string? UtilityTimeZone(HeadEndNode node) =>
         node.Billing.Tariffs.DefaultTariffId is { } id ? node.Billing.Tariffs.Find(id)?.TimeZoneId : null;
+    private static X509Certificate2 LoadCertificate(ServerOptions options)
+    {
+        if (options.TlsCertificateFile is not { } certificate || options.TlsKeyFile is not { } key)
+        {
+            throw new ArgumentException("HTTPS needs a certificate and its key (PEM files).", nameof(options));
+        }
+
+        return X509Certificate2.CreateFromPemFile(certificate, key);
+    }
 }

@@ -7,4 +7,16 @@ public sealed record ServerOptions
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>HTTPS URLs of the API (docs/access.md), served with <see cref="TlsCertificateFile"/>; empty: none.</summary>
+    public IReadOnlyList<string> HttpsUrls { get; init; } = [];
+
+    /// <summary>The server certificate (PEM) for <see cref="HttpsUrls"/>.</summary>
+    public string? TlsCertificateFile { get; init; }
+
+    /// <summary>The certificate's private key (PEM).</summary>
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>Sign-in limits, sessions and the keys of session cookies (docs/access.md).</summary>
+    public Meterline.Server.Access.AccessServerOptions Access { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
@@ -56,4 +57,9 @@ public interface IHeadEndStorage : IAsyncDisposable
     IPrepaidStore Prepaid { get; }
     /// <summary>Outage records (docs/outages.md).</summary>
     IOutageStore Outages { get; }
+    /// <summary>Users who sign in (docs/access.md).</summary>
+    IUserStore Users { get; }
+
+    /// <summary>API tokens of machine clients, hashes only (docs/access.md).</summary>
+    IApiTokenStore ApiTokens { get; }
 }

@@ -17,7 +17,7 @@ internal static class Api
 
         if (actor is not null)
         {
-            request.Headers.Add("X-Meterline-Actor", actor);
+            request.Headers.Authorization = await ActorTokens.ForAsync(client, actor) ?? throw new InvalidOperationException("The client is not a test host's: it cannot act as " + actor);
         }
 
         if (idempotencyKey is not null)

@@ -46,7 +46,7 @@ public sealed class CommandsApiTests(NodeFixture fixture) : IClassFixture<NodeFi
         var command = await Api.JsonAsync(response);
         Assert.Equal(meter.Id.Value, command.GetProperty("meter").GetInt32());
         Assert.Equal("1.0.1.8.0.255", command.GetProperty("parameters").GetProperty("quantities")[0].GetString());
-        Assert.Equal("api", command.GetProperty("requestedBy").GetString());
+        Assert.Equal(HeadEnd.Access.AccessService.BootstrapTokenName, command.GetProperty("requestedBy").GetString());
     }
 
     [Fact]
@@ -164,16 +164,22 @@ public sealed class CommandsApiTests(NodeFixture fixture) : IClassFixture<NodeFi
         await Api.AssertProblemAsync(other, HttpStatusCode.Conflict, "idempotency-key-reused");
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    public async Task CreateCommand_BadActorHeader_Returns400InvalidActor(string actor)
+    [Fact]
+    public async Task CreateCommand_ForgedActorHeader_AuditsTheTokensNameNotTheHeader()
     {
         var meter = await fixture.AddMeterAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/commands", UriKind.Relative))
+        {
+            Content = new StringContent(Later($"\"{meter.Serial}\""), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Meterline-Actor", "mallory");
 
-        using var response = await Api.PostAsync(Client, "/api/commands", Later($"\"{meter.Serial}\""), actor: actor);
+        using var response = await Client.SendAsync(request);
 
-        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-actor");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var audit = await AuditOfAsync(meter.Serial);
+        Assert.Contains(audit, e => e.GetProperty("action").GetString() == "command.disconnect.requested" && e.GetProperty("actor").GetString() == HeadEnd.Access.AccessService.BootstrapTokenName);
+        Assert.DoesNotContain(audit, e => e.GetProperty("actor").GetString() == "mallory");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Meterline.HeadEnd.Commands;
 using Meterline.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,8 @@ namespace Meterline.Server.Tests;
 /// <summary>
 /// A whole head-end node — <see cref="HeadEndNode"/> on a SQLite database in a temporary directory, a key file, a
 /// push listener on 127.0.0.1 — with its web application on a real Kestrel socket (127.0.0.1, a free port) and its
-/// loops running, as <c>meterline serve</c> runs it.
+/// loops running, as <c>meterline serve</c> runs it. <see cref="Client"/> is authenticated with the bootstrap admin
+/// token the node wrote to <see cref="BootstrapTokenFile"/> at its first start.
 /// </summary>
 internal sealed class RunningNode : IAsyncDisposable
 {
@@ -26,6 +28,8 @@ internal sealed class RunningNode : IAsyncDisposable
         Address = address;
         Directory = directory;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(BootstrapTokenFile).Trim());
+        ActorTokens.Register(Client, node.Access);
     }
 
     public HeadEndNode Node { get; }
@@ -34,9 +38,13 @@ internal sealed class RunningNode : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public string Directory { get; }
 
     public string DatabasePath => Path.Combine(Directory, "hes.db");
+
+    public string BootstrapTokenFile => Path.Combine(Directory, "hes.admin-token");
 
     public IPEndPoint PushEndpoint => Node.PushEndpoints[0];
 
@@ -54,6 +62,7 @@ internal sealed class RunningNode : IAsyncDisposable
             Backfill = null,
             Dispatcher = new CommandDispatcherOptions { PollInterval = TimeSpan.FromMilliseconds(200) },
             MeterRequestTimeout = TimeSpan.FromSeconds(10),
+            BootstrapTokenFile = Path.Combine(directory, "hes.admin-token"),
         };
         var node = await HeadEndNode.OpenAsync(configure?.Invoke(options) ?? options);
         try

@@ -5,13 +5,16 @@ namespace Meterline.Cli.Api;
 
 /// <summary>
 /// Where the head-end's API is (<c>--server</c>, else the MTL_SERVER environment variable, else
-/// http://127.0.0.1:8080) and who is acting (<c>--actor</c>, recorded in the audit log; the API takes it on trust
-/// until it has authentication).
+/// http://127.0.0.1:8080), the API token it is called with (<c>--token</c>, else the METERLINE_TOKEN environment
+/// variable, else the bootstrap token file <c>--token-file</c> when it can be read; the token's name is the actor the
+/// audit log records), and <c>--actor</c>, the actor of the commands that work on the database directly.
 /// </summary>
 internal sealed class ApiConnectionOptions
 {
     public const string ServerVariable = "MTL_SERVER";
     public const string DefaultServer = "http://127.0.0.1:8080";
+    public const string TokenVariable = "METERLINE_TOKEN";
+    public const string DefaultTokenFile = "meterline.admin-token";
 
     public Option<string> Server { get; } = new("--server")
     {
@@ -20,9 +23,22 @@ internal sealed class ApiConnectionOptions
         Recursive = true,
     };
 
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"The API token (mtl_…) to call the head-end with (default: ${TokenVariable}, else the --token-file)",
+        Recursive = true,
+    };
+
+    public Option<string> TokenFile { get; } = new("--token-file")
+    {
+        Description = $"A file holding the API token, such as the bootstrap admin token `meterline serve` writes next to its database (default: {DefaultTokenFile})",
+        DefaultValueFactory = _ => DefaultTokenFile,
+        Recursive = true,
+    };
+
     public Option<string> Actor { get; } = new("--actor")
     {
-        Description = "Who acts, as recorded in the head-end's audit log (default: cli:<user>)",
+        Description = "Who acts, as recorded in the audit log, for commands on the database itself (export, mqtt); through the API the token's name is the actor (default: cli:<user>)",
         DefaultValueFactory = _ => "cli:" + Environment.UserName,
         Recursive = true,
     };
@@ -31,6 +47,8 @@ internal sealed class ApiConnectionOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Add(Server);
+        command.Add(Token);
+        command.Add(TokenFile);
         command.Add(Actor);
     }
 
@@ -44,12 +62,31 @@ internal sealed class ApiConnectionOptions
             throw new CommandException($"--server '{text}' is not an http(s) URL such as {DefaultServer}", ApiExitCodes.Usage);
         }
 
-        var actor = result.GetValue(Actor)!;
-        if (string.IsNullOrWhiteSpace(actor) || actor.Length > 128 || actor.Any(char.IsControl))
+        return new HeadEndClient(server, ResolveToken(result), timeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>--token, else $METERLINE_TOKEN, else the first line of --token-file if it exists and can be read; else none.</summary>
+    public string? ResolveToken(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.GetValue(Token) is { Length: > 0 } given)
         {
-            throw new CommandException("--actor is 1 to 128 printable characters", ApiExitCodes.Usage);
+            return given.Trim();
         }
 
-        return new HeadEndClient(server, actor, timeout ?? TimeSpan.FromSeconds(30));
+        if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } variable)
+        {
+            return variable.Trim();
+        }
+
+        var file = result.GetValue(TokenFile)!;
+        try
+        {
+            return File.Exists(file) ? File.ReadLines(file).FirstOrDefault()?.Trim() is { Length: > 0 } line ? line : null : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

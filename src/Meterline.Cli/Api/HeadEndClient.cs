@@ -9,23 +9,27 @@ using Meterline.Cli.Dlms;
 namespace Meterline.Cli.Api;
 
 /// <summary>
-/// The head-end's REST API as the CLI uses it: JSON in and out, the actor on every request, and every failure turned
+/// The head-end's REST API as the CLI uses it: JSON in and out, the API token on every request (its name is the
+/// actor in the audit log), and every failure turned
 /// into a <see cref="CommandException"/> that says what happened in one line — the server unreachable or silent,
 /// a ProblemDetails refusal (its title, detail and type), or another HTTP error.
 /// </summary>
 internal sealed class HeadEndClient : IDisposable
 {
-    private const string ActorHeader = "X-Meterline-Actor";
     private readonly HttpClient _http;
     private readonly TimeSpan _timeout;
 
-    public HeadEndClient(Uri server, string actor, TimeSpan timeout)
+    public HeadEndClient(Uri server, string? token, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(server);
         Server = server;
         _timeout = timeout;
         _http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.Add(ActorHeader, actor);
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
@@ -51,6 +55,11 @@ internal sealed class HeadEndClient : IDisposable
     /// <summary>A page that is not JSON (the printable bill): its text; refusals are still read as ProblemDetails.</summary>
     public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
         (await SendAsync(HttpMethod.Get, path, null, null, cancellationToken, raw: true).ConfigureAwait(false)).Text ?? string.Empty;
+    public async Task<ApiResponse> PutJsonAsync(string path, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await SendAsync(HttpMethod.Put, path, content, null, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<ApiResponse> DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
 
@@ -121,6 +130,11 @@ internal sealed class HeadEndClient : IDisposable
                 var title = Text(root, "title") ?? response.ReasonPhrase ?? "error";
                 var detail = Text(root, "detail");
                 var type = Text(root, "type");
+                if (status == 401)
+                {
+                    detail += $" — give an API token with --token, ${ApiConnectionOptions.TokenVariable} or --token-file (docs/access.md)";
+                }
+
                 return new CommandException(
                     string.Create(CultureInfo.InvariantCulture, $"{title}{(detail is null ? string.Empty : ": " + detail)} (HTTP {status}{(type is null ? string.Empty : ", " + type)})"),
                     code)

@@ -80,7 +80,8 @@ internal sealed class DemoDataDirectory
             return;
         }
 
-        foreach (var file in new[] { Database, Database + "-wal", Database + "-shm", Database + "-journal", KeyFile, Provisioning, Provisioning + ".tmp", ClockFile, ClockFile + ".tmp" })
+        foreach (var file in new[] { Database, Database + "-wal", Database + "-shm", Database + "-journal", KeyFile, Provisioning, Provisioning + ".tmp", ClockFile, ClockFile + ".tmp",
+            System.IO.Path.Combine(Path, "meterline.admin-token"), System.IO.Path.Combine(Path, "demo-admin.password") })
         {
             File.Delete(file);
         }

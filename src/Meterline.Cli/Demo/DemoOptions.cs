@@ -29,8 +29,11 @@ internal sealed record DemoOptions
     /// <summary>Simulated seconds per real second: at 60 a 15-minute interval closes every 15 s.</summary>
     public double Speed { get; init; } = 60;
 
-    /// <summary>The URL of the web API.</summary>
+    /// <summary>The URL of the web API over plain HTTP (loopback: the CLI).</summary>
     public string Listen { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>The URL of the web API over HTTPS, with the demo's self-signed certificate (docs/access.md); null: none.</summary>
+    public string? HttpsListen { get; init; } = "https://127.0.0.1:8443";
 
     /// <summary>Stop after this much real time; null: run until Ctrl+C.</summary>
     public TimeSpan? Duration { get; init; }

@@ -54,6 +54,15 @@ internal static class DemoReport
             output.WriteLine($"  {name,-9} {url}");
         }
 
+        if (session.HttpsAddress is { } https)
+        {
+            output.WriteLine($"  https     {https.ToString().TrimEnd('/')} (self-signed certificate: {Path.Combine(session.Data.Path, DemoCertificate.CertificateFile)})");
+        }
+
+        output.WriteLine(session.AdminPassword is { } password
+            ? $"  login     {DemoLogin.UserName} / {password} (POST /api/session; also in {Path.Combine(session.Data.Path, DemoLogin.PasswordFile)})"
+            : $"  login     the users of the reused data directory (meterline users list --token-file {session.TokenFile})");
+        output.WriteLine($"  token     {session.TokenFile} (admin API token: meterline meters list --token-file …)");
         output.WriteLine($"  database  {session.Data.Database}");
         output.WriteLine($"  data      {session.Data.Path} (fleet.json holds the meters' keys: keep it private; --fresh starts over)");
         if (session.ZigbeeDevice is { } radio)

@@ -76,6 +76,15 @@ internal sealed class DemoSession : IAsyncDisposable
     /// <summary>The web API's base URL as bound (the port the system chose for port 0).</summary>
     public Uri ApiAddress { get; private set; } = null!;
 
+    /// <summary>The web API over HTTPS (the demo's self-signed certificate), when <see cref="DemoOptions.HttpsListen"/> is set.</summary>
+    public Uri? HttpsAddress { get; private set; }
+
+    /// <summary>The password of the demo's <c>admin</c> user (<see cref="DemoLogin"/>), when known.</summary>
+    public string? AdminPassword { get; private set; }
+
+    /// <summary>The bootstrap admin API token file beside the database (docs/access.md).</summary>
+    public string TokenFile => System.IO.Path.Combine(Data.Path, "meterline.admin-token");
+
     /// <summary>Opens the node, starts the fleet, imports its provisioning file and starts the web API; nothing runs yet.</summary>
     public static async Task<DemoSession> StartAsync(DemoOptions options, CancellationToken cancellationToken)
     {
@@ -113,6 +122,7 @@ internal sealed class DemoSession : IAsyncDisposable
         {
             Database = data.Database,
             KeyFile = data.KeyFile,
+            BootstrapTokenFile = System.IO.Path.Combine(data.Path, "meterline.admin-token"),
             CreateKeyFile = true,
             ProfilesDirectory = options.ProfilesDirectory,
             Tariffs = ServeOptions.DemoTariffs(),
@@ -265,7 +275,20 @@ internal sealed class DemoSession : IAsyncDisposable
         }
 
         Story = await DemoStory.StartAsync(Node, Fleet.Time, TimeProvider.System, options.Meters, cancellationToken).ConfigureAwait(false);
-        App = ServerApplication.Build(new ServerOptions { Urls = [options.Listen], MinimumLogLevel = options.LogLevel }, Node);
+        AdminPassword = await DemoLogin.EnsureAsync(Node.Access, Data.Path, cancellationToken).ConfigureAwait(false);
+        var serverOptions = new ServerOptions
+        {
+            Urls = [options.Listen],
+            MinimumLogLevel = options.LogLevel,
+            Access = new Meterline.Server.Access.AccessServerOptions { KeyDirectory = System.IO.Path.Combine(Data.Path, "session-keys") },
+        };
+        if (options.HttpsListen is { } https)
+        {
+            var (certificate, key) = DemoCertificate.Ensure(Data.Path, TimeProvider.System);
+            serverOptions = serverOptions with { HttpsUrls = [https], TlsCertificateFile = certificate, TlsKeyFile = key };
+        }
+
+        App = ServerApplication.Build(serverOptions, Node);
         try
         {
             await App.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -275,7 +298,8 @@ internal sealed class DemoSession : IAsyncDisposable
             throw new CommandException($"cannot serve the web API on {options.Listen}: {e.Message} (choose another with --listen)", ExitCodes.Failed);
         }
 
-        ApiAddress = new Uri(App.Urls.First());
+        ApiAddress = new Uri(App.Urls.First(u => u.StartsWith("http:", StringComparison.Ordinal)));
+        HttpsAddress = App.Urls.FirstOrDefault(u => u.StartsWith("https:", StringComparison.Ordinal)) is { } secure ? new Uri(secure) : null;
     }
 
     /// <summary>The MQTT meters push to the node's embedded broker, the CoAP meters to its CoAP ingress.</summary>

@@ -66,6 +66,10 @@ internal static class ServeCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"meterline serve: {node.Storage.Engine} database (schema {node.Storage.SchemaVersion}), {meters} meters, system title {node.SystemTitle}"));
             output.WriteLine($"  web API:  {string.Join(", ", app.Urls)}  (OpenAPI at /openapi/v1.json)");
+            if (node.Bootstrapped)
+            {
+                output.WriteLine($"  access:   first start: the admin API token is in {Path.GetFullPath(options.BootstrapTokenFile!)} (owner-only; docs/access.md)");
+            }
             output.WriteLine($"  pushes:   {Describe(node)}");
             if (node.Mqtt is { } mqtt)
             {

@@ -107,10 +107,20 @@ internal sealed class ServeOptions
     /// <summary>The prepaid options (docs/prepaid.md).</summary>
     public PrepaidServeOptions Prepaid { get; } = new();
 
+    public Option<string[]> HttpsListen { get; } = new("--https-listen") { Description = "HTTPS URL of the web API, e.g. https://0.0.0.0:8443 (repeatable; needs --tls-cert and --tls-key; docs/access.md)" };
+
+    public Option<string?> TlsCert { get; } = new("--tls-cert") { Description = "The API's TLS certificate (PEM, with its chain)" };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "The private key of --tls-cert (PEM)" };
+
+    public Option<string?> BootstrapTokenFile { get; } = new("--bootstrap-token-file") { Description = "Where the first start writes the admin API token, owner-only (default: beside the SQLite database, NAME.admin-token)" };
+
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, NoOutages, NominalVoltage];
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, NoAnalytics, NetMetered,
+            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile];
 
     public void AddTo(Command command)
     {
@@ -151,6 +161,7 @@ internal sealed class ServeOptions
         Mqtt = ToMqttOptions(result),
         Tariffs = result.GetValue(Tariffs),
         AutoBilling = ToAutoBillingOptions(result),
+        BootstrapTokenFile = result.GetValue(BootstrapTokenFile) ?? NodeDataFiles.BootstrapTokenFile(result.GetValue(Database)!),
         Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
         Prepaid = Prepaid.ToOptions(result),
         Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
@@ -257,6 +268,12 @@ internal sealed class ServeOptions
             ? [.. urls.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? u : throw new CommandException($"--listen {u}: not an http(s) URL", ExitCodes.Usage))]
             : throw new CommandException("--listen needs at least one URL", ExitCodes.Usage),
         MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(result.GetValue(LogLevel)!, ignoreCase: true),
+        HttpsUrls = [.. (result.GetValue(HttpsListen) ?? []).Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == "https" ? u : throw new CommandException($"--https-listen {u}: not an https URL", ExitCodes.Usage))],
+        TlsCertificateFile = (result.GetValue(HttpsListen) is { Length: > 0 }) == (result.GetValue(TlsCert) is not null && result.GetValue(TlsKey) is not null)
+            ? ExistingFile(result.GetValue(TlsCert), "--tls-cert")
+            : throw new CommandException("--https-listen goes with --tls-cert and --tls-key", ExitCodes.Usage),
+        TlsKeyFile = ExistingFile(result.GetValue(TlsKey), "--tls-key"),
+        Access = new Meterline.Server.Access.AccessServerOptions { KeyDirectory = NodeDataFiles.SessionKeyDirectory(result.GetValue(Database)!) },
     };
 
     /// <summary>The tariff file the demo bills with: tariffs/tariffs.json in the working directory, else the one installed beside meterline; null if neither exists.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Meterline.Server.Access;
 
 namespace Meterline.Server.Audit;
 
@@ -22,7 +23,7 @@ public static class AuditApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         var gate = new SemaphoreSlim(1, 1);
-        var group = routes.MapGroup("/api/audit").WithTags("Audit");
+        var group = routes.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AccessPolicies.Audit);
         group.MapGet("/", ListAsync).WithName("ListAudit").WithSummary("Audit entries after a sequence, in order, paged")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/verify", (HttpRequest request, IAuditStore store, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>

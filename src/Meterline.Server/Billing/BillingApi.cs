@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Meterline.Server.Access;
 
 namespace Meterline.Server.Billing;
 
@@ -30,7 +31,7 @@ public static class BillingApi
             return routes;
         }
 
-        routes.MapGet("/api/meters/{meter}/bills", ListAsync).WithTags("Billing").WithName("ListBills")
+        routes.MapGet("/api/meters/{meter}/bills", ListAsync).WithTags("Billing").WithName("ListBills").RequireAuthorization(AccessPolicies.MeterReader)
             .WithSummary("A meter's bills, newest month and revision first").ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapPost("/api/meters/{meter}/bills", IssueAsync).WithTags("Billing").WithName("IssueBill").Accepts<BillIssueRequestBody>("application/json")
             .WithSummary("Issue a month's bill ({\"month\":\"yyyy-MM\"}, \"reissue\":true for a new revision); 201 with its Location")

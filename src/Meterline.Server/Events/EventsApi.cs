@@ -2,6 +2,7 @@ using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
 using Meterline.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Meterline.Server.Access;
 
 namespace Meterline.Server.Events;
 
@@ -16,7 +17,7 @@ public static class EventsApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet("/api/events", ListAsync).WithTags("Events").WithName("ListEvents").WithSummary("Events of every meter in [from, to), newest first");
-        routes.MapGet("/api/meters/{serial}/events", ListForMeterAsync).WithTags("Events").WithName("ListMeterEvents").WithSummary("Events of one meter in [from, to), newest first");
+        routes.MapGet("/api/meters/{serial}/events", ListForMeterAsync).WithTags("Events").WithName("ListMeterEvents").RequireAuthorization(AccessPolicies.MeterReader).WithSummary("Events of one meter in [from, to), newest first");
         return routes;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Security;
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Analytics.Balance;
 using Meterline.HeadEnd.Audit;
@@ -114,6 +115,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             AutoBilling = new AutoBillingService(Billing, Meters, storage.Bills, time, autoBilling, options.LoggerFactory?.CreateLogger<AutoBillingService>());
             _loops.Add(new HeadEndLoop("auto-billing", AutoBilling.RunAsync));
         }
+        Access = new AccessService(storage.Users, storage.ApiTokens, audit, time, options.Access);
 
         _loops.Add(new HeadEndLoop("ingest", Pipeline.RunAsync));
         foreach (var (name, run) in Mqtt?.Loops ?? [])
@@ -228,6 +230,12 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>The automatic issue of bills at the billing date, when <see cref="HeadEndOptions.AutoBilling"/> is set and there are tariffs.</summary>
     public AutoBillingService? AutoBilling { get; }
+    /// <summary>Users, sign-in and API tokens (docs/access.md).</summary>
+    public AccessService Access { get; }
+
+    /// <summary>Whether this start wrote the bootstrap admin token to <see cref="HeadEndOptions.BootstrapTokenFile"/>.</summary>
+    public bool Bootstrapped { get; private set; }
+
     /// <summary>Alerts: raising, acknowledging and closing them (audited, published northbound).</summary>
     public AlertService Alerts { get; }
 
@@ -347,6 +355,12 @@ public sealed class HeadEndNode : IAsyncDisposable
                 await broker.StartAsync().ConfigureAwait(false);
             }
             await node.Pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
+            if (options.BootstrapTokenFile is { } tokenFile)
+            {
+                // First start: an admin API token, written once to an owner-only file (docs/access.md).
+                node.Bootstrapped = await node.Access.BootstrapAsync(tokenFile, cancellationToken).ConfigureAwait(false);
+            }
+
             return node;
         }
         catch

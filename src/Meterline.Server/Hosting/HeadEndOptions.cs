@@ -118,6 +118,14 @@ public sealed record HeadEndOptions
 
     /// <summary>Power quality thresholds and alerts (docs/outages.md); null turns the power quality alerts off (the summaries stay, with the default band).</summary>
     public Meterline.HeadEnd.PowerQuality.PowerQualityOptions? PowerQuality { get; init; } = new();
+    /// <summary>
+    /// Where the first start (no users, no API tokens) writes the bootstrap admin token, owner-only (docs/access.md);
+    /// null: no bootstrap.
+    /// </summary>
+    public string? BootstrapTokenFile { get; init; }
+
+    /// <summary>Sign-in lockout and token use (docs/access.md).</summary>
+    public Meterline.HeadEnd.Access.AccessOptions Access { get; init; } = new();
 
     /// <summary>MQTT: an embedded broker and/or a client of an external broker (docs/mqtt.md); null for none.</summary>
     public Meterline.HeadEnd.Mqtt.Node.MqttNodeOptions? Mqtt { get; init; }

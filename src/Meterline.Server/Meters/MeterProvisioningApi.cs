@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Meterline.Server.Access;
 
 namespace Meterline.Server.Meters;
 
@@ -27,10 +28,10 @@ public static class MeterProvisioningApi
     public static RouteGroupBuilder MapMeterProvisioning(this RouteGroupBuilder group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.MapPost("/", AddAsync).WithName("AddMeter").Accepts<MeterRegistrationRequest>("application/json")
+        group.MapPost("/", AddAsync).WithName("AddMeter").RequireAuthorization(AccessPolicies.Admin).Accepts<MeterRegistrationRequest>("application/json")
             .WithSummary("Register one meter; the head-end makes its keys and never returns them")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/import", ImportAsync).WithName("ImportMeters").Accepts<System.Text.Json.JsonElement>("application/json")
+        group.MapPost("/import", ImportAsync).WithName("ImportMeters").RequireAuthorization(AccessPolicies.Admin).Accepts<System.Text.Json.JsonElement>("application/json")
             .WithSummary("Import a provisioning file (the body, at most 8 MiB): each meter added, skipped or refused")
             .WithDescription("The body is a provisioning file, format version 1 (docs/simulator.md): it holds keys, so send it only over a trusted link.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

@@ -2,6 +2,7 @@ using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Provisioning;
 using Meterline.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Meterline.Server.Access;
 
 namespace Meterline.Server.Meters;
 
@@ -18,7 +19,7 @@ public static class MetersApi
         ArgumentNullException.ThrowIfNull(routes);
         var group = routes.MapGroup("/api/meters").WithTags("Meters");
         group.MapGet("/", ListAsync).WithName("ListMeters").WithSummary("Meters, filtered and paged in id order");
-        group.MapGet("/{serial}", GetAsync).WithName("GetMeter").WithSummary("One meter by serial number");
+        group.MapGet("/{serial}", GetAsync).WithName("GetMeter").RequireAuthorization(AccessPolicies.MeterReader).WithSummary("One meter by serial number");
         if (routes.ServiceProvider.GetService<MeterProvisioner>() is not null)
         {
             group.MapMeterProvisioning();

@@ -9,9 +9,6 @@ public static class ApiProblems
     /// <summary>pageSize out of range, or a pageToken / after this server did not give.</summary>
     public static readonly ApiProblem InvalidPaging = new("invalid-paging", StatusCodes.Status400BadRequest, "Invalid paging");
 
-    /// <summary>The X-Meterline-Actor header is empty, too long or has control characters.</summary>
-    public static readonly ApiProblem InvalidActor = new("invalid-actor", StatusCodes.Status400BadRequest, "Invalid actor");
-
     /// <summary>No meter has that serial or id.</summary>
     public static readonly ApiProblem UnknownMeter = new("unknown-meter", StatusCodes.Status404NotFound, "Unknown meter");
 

@@ -2,6 +2,7 @@ using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
 using Meterline.Server.Meters;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Meterline.Server.Access;
 
 namespace Meterline.Server.Readings;
 
@@ -11,7 +12,7 @@ public static class ReadingsApi
     public static IEndpointRouteBuilder MapReadings(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapGet("/api/meters/{serial}/readings", QueryAsync).WithTags("Readings").WithName("GetReadings")
+        routes.MapGet("/api/meters/{serial}/readings", QueryAsync).WithTags("Readings").WithName("GetReadings").RequireAuthorization(AccessPolicies.MeterReader)
             .WithSummary("Interval readings of one meter in [from, to), optionally of one quantity (OBIS code), paged");
         return routes;
     }

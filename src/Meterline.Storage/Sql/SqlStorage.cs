@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
@@ -37,6 +38,9 @@ internal sealed class SqlStorage : IHeadEndStorage
         Limiters = new SqlMeterLimiterStore(database);
         Prepaid = new SqlPrepaidStore(database);
         Outages = new SqlOutageStore(database);
+        var access = new SqlAccessStore(database);
+        Users = access;
+        ApiTokens = access;
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -70,6 +74,9 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IMeterLimiterStore Limiters { get; }
     public IPrepaidStore Prepaid { get; }
     public IOutageStore Outages { get; }
+    public IUserStore Users { get; }
+
+    public IApiTokenStore ApiTokens { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

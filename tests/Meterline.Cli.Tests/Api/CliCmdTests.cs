@@ -18,7 +18,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
     {
         var meter = headEnd.Fleet.Meters.Single(m => m.Id == "MTL00000002").Meter;
 
-        var (code, output, error) = await Cli.RunAsync("cmd", "disconnect", "MTL00000002", "--wait", "--timeout", "60", "--server", headEnd.Server, "--actor", "operator-cli");
+        var (code, output, error) = await Cli.RunAsync("cmd", "disconnect", "MTL00000002", "--wait", "--timeout", "60", "--server", headEnd.Server, "--token", headEnd.Token, "--actor", "operator-cli");
 
         Assert.True(code == 0, output + error);
         Assert.Contains("disconnect MTL00000002: Requested", output, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
         Assert.False(meter.Relay.OutputState);
         Assert.Equal(RelayState.Disconnected, (await headEnd.Node.Meters.FindBySerialAsync("MTL00000002"))!.RelayState);
 
-        var connect = await Cli.RunAsync("cmd", "connect", "MTL00000002", "--wait", "--timeout", "60", "--server", headEnd.Server);
+        var connect = await Cli.RunAsync("cmd", "connect", "MTL00000002", "--wait", "--timeout", "60", "--server", headEnd.Server, "--token", headEnd.Token);
         Assert.True(connect.Code == 0, connect.Output + connect.Error);
         Assert.Contains("connect MTL00000002: Confirmed", connect.Output, StringComparison.Ordinal);
         Assert.NotEqual(DisconnectControlState.Disconnected, meter.Relay.ControlState);
@@ -36,7 +36,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
     [Fact]
     public async Task CmdReadWait_PrintsTheRegistersRead()
     {
-        var (code, output, error) = await Cli.RunAsync("cmd", "read", "MTL00000003", "--quantity", "1.0.1.8.0.255", "--quantity", "1.0.12.7.0.255", "--wait", "--server", headEnd.Server);
+        var (code, output, error) = await Cli.RunAsync("cmd", "read", "MTL00000003", "--quantity", "1.0.1.8.0.255", "--quantity", "1.0.12.7.0.255", "--wait", "--server", headEnd.Server, "--token", headEnd.Token);
 
         Assert.True(code == 0, output + error);
         Assert.Contains("read MTL00000003: Confirmed", output, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
     [Fact]
     public async Task CmdWithoutWait_PrintsTheAcceptedCommandAndHowToFollowIt()
     {
-        var (code, output, _) = await Cli.RunAsync("cmd", "disconnect", "MTL00000004", "--not-before", Tomorrow, "--server", headEnd.Server);
+        var (code, output, _) = await Cli.RunAsync("cmd", "disconnect", "MTL00000004", "--not-before", Tomorrow, "--server", headEnd.Server, "--token", headEnd.Token);
 
         Assert.Equal(0, code);
         Assert.Contains("disconnect MTL00000004: Requested", output, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
     [Fact]
     public async Task CmdWait_TimeoutBeforeTheCommandRuns_Exit4AndTheCommandGoesOn()
     {
-        var (code, output, _) = await Cli.RunAsync("cmd", "connect", "MTL00000004", "--not-before", Tomorrow, "--wait", "--timeout", "1", "--server", headEnd.Server);
+        var (code, output, _) = await Cli.RunAsync("cmd", "connect", "MTL00000004", "--not-before", Tomorrow, "--wait", "--timeout", "1", "--server", headEnd.Server, "--token", headEnd.Token);
 
         Assert.Equal(4, code);
         Assert.Contains("still Requested after 1 s", output, StringComparison.Ordinal);
@@ -67,12 +67,12 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
     [Fact]
     public async Task CmdCancel_ThenShow_CancelledExit5()
     {
-        var created = await Cli.RunAsync("cmd", "disconnect", "MTL00000005", "--not-before", Tomorrow, "--server", headEnd.Server);
+        var created = await Cli.RunAsync("cmd", "disconnect", "MTL00000005", "--not-before", Tomorrow, "--server", headEnd.Server, "--token", headEnd.Token);
         var id = IdOf(created.Output);
 
-        var cancel = await Cli.RunAsync("cmd", "cancel", id, "--server", headEnd.Server);
-        var show = await Cli.RunAsync("cmd", "show", id, "--server", headEnd.Server);
-        var again = await Cli.RunAsync("cmd", "cancel", id, "--server", headEnd.Server);
+        var cancel = await Cli.RunAsync("cmd", "cancel", id, "--server", headEnd.Server, "--token", headEnd.Token);
+        var show = await Cli.RunAsync("cmd", "show", id, "--server", headEnd.Server, "--token", headEnd.Token);
+        var again = await Cli.RunAsync("cmd", "cancel", id, "--server", headEnd.Server, "--token", headEnd.Token);
 
         Assert.Equal(0, cancel.Code);
         Assert.Contains("Cancelled", cancel.Output, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
             Endpoint: new MeterEndpoint("dlms+tcp://127.0.0.1:9?wport=1")), "test");
         Assert.NotNull(meter.Meter);
 
-        var (code, output, _) = await Cli.RunAsync("cmd", "disconnect", "CLI-DARK", "--wait", "--server", headEnd.Server);
+        var (code, output, _) = await Cli.RunAsync("cmd", "disconnect", "CLI-DARK", "--wait", "--server", headEnd.Server, "--token", headEnd.Token);
 
         Assert.Equal(2, code);
         Assert.Contains("disconnect CLI-DARK: Failed", output, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public sealed class CliCmdTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>,
     [InlineData(new[] { "cmd", "connect", "MTL00000001", "--wait", "--timeout", "0" }, 1, "--timeout is 1 to 86400")]
     public async Task Cmd_Refused_ExitCodeAndOneLineError(string[] args, int expected, string message)
     {
-        var (code, _, error) = await Cli.RunAsync([.. args, "--server", headEnd.Server]);
+        var (code, _, error) = await Cli.RunAsync([.. args, "--server", headEnd.Server, "--token", headEnd.Token]);
 
         Assert.Equal(expected, code);
         Assert.Contains(message, error, StringComparison.Ordinal);

@@ -38,6 +38,12 @@ public sealed class CliHeadEnd : IAsyncLifetime
 
     public string KeyFilePath => Path.Combine(_directory, "hes.kek");
 
+    /// <summary>The bootstrap admin API token the node wrote at its first start.</summary>
+    public string TokenFilePath => Path.Combine(_directory, "hes.admin-token");
+
+    /// <summary>The bootstrap admin API token, for --token.</summary>
+    public string Token { get; private set; } = null!;
+
     public string ProvisioningPath => Fleet.ProvisioningPath;
 
     public async Task InitializeAsync()
@@ -53,7 +59,9 @@ public sealed class CliHeadEnd : IAsyncLifetime
             Scheduler = null,
             Backfill = null,
             Dispatcher = new CommandDispatcherOptions { PollInterval = TimeSpan.FromMilliseconds(200) },
+            BootstrapTokenFile = TokenFilePath,
         });
+        Token = (await File.ReadAllTextAsync(TokenFilePath)).Trim();
         _app = ServerApplication.Build(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, Node);
         await _app.StartAsync();
         Server = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -42,6 +42,8 @@ public sealed class DemoSessionTests : IDisposable
         Assert.Equal((await session.Node.Meters.FindBySerialAsync("MTL00000006"))!.Id, zigbeeRead.Meter);
 
         using var http = new HttpClient { BaseAddress = session.ApiAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(session.TokenFile)).Trim());
+        await AssertHttpsSignInAsync(session);
         var links = DemoReport.Links(session).ToDictionary(l => l.Name, l => l.Url);
         using (var meters = await GetJsonAsync(http, links["meters"]))
         {
@@ -159,9 +161,31 @@ public sealed class DemoSessionTests : IDisposable
         CoapMeters = 1,
         Speed = 300,
         Listen = "http://127.0.0.1:0",
+        HttpsListen = "https://127.0.0.1:0",
         TamperAfter = TimeSpan.FromSeconds(2),
         ProfilesDirectory = Path.Combine(AppContext.BaseDirectory, "profiles"),
     };
+
+    /// <summary>The demo serves HTTPS with its self-signed certificate, and its printed first login signs in there with a Secure, HttpOnly, SameSite=Strict cookie.</summary>
+    private static async Task AssertHttpsSignInAsync(DemoSession session)
+    {
+        using var expected = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            await File.ReadAllTextAsync(Path.Combine(session.Data.Path, DemoCertificate.CertificateFile)));
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.RawDataMemory.Span.SequenceEqual(expected.RawDataMemory.Span),
+        };
+        using var https = new HttpClient(handler) { BaseAddress = session.HttpsAddress, Timeout = TimeSpan.FromSeconds(10) };
+        Assert.NotNull(session.AdminPassword);
+        using var signIn = await https.PostAsync(new Uri("/api/session", UriKind.Relative),
+            new StringContent(JsonSerializer.Serialize(new { name = DemoLogin.UserName, password = session.AdminPassword }), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("max-age=31536000", string.Join(",", signIn.Headers.GetValues("Strict-Transport-Security")));
+    }
 
     private static async Task<JsonDocument> GetJsonAsync(HttpClient http, string url)
     {

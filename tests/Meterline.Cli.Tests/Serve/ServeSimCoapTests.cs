@@ -44,16 +44,18 @@ public sealed class ServeSimCoapTests : IDisposable
         ]).InvokeAsync(cancellationToken: stop.Token);
         await UntilAsync(() => Task.FromResult(File.Exists(fleetFile)), "the fleet wrote its provisioning file", simulating);
 
-        var imported = await RunAsync("meters", "import", fleetFile, "--server", api);
+        var tokenFile = Path.Combine(_directory, "node.admin-token");
+        var imported = await RunAsync("meters", "import", fleetFile, "--server", api, "--token-file", tokenFile);
         Assert.True(imported.Code == 0, imported.Output + imported.Error);
         Assert.Contains("3 meters: 3 added", imported.Output, StringComparison.Ordinal);
 
         using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(tokenFile)).Trim());
         await UntilAsync(async () => (await MetersAsync(http)).All(m => m.GetProperty("lastHeardAt").ValueKind == JsonValueKind.String), "every meter heard over CoAP", simulating);
         var endpoints = (await MetersAsync(http)).ToDictionary(m => m.GetProperty("serial").GetString()!, m => m.GetProperty("endpoint").GetString()!);
         Assert.All(endpoints, e => Assert.Matches($@"^coap://127\.0\.0\.1:\d+/m/{e.Key}$", e.Value));
 
-        var disconnect = await RunAsync("cmd", "disconnect", "MTL00000002", "--wait", "--timeout", "60", "--server", api, "--actor", "operator-coap");
+        var disconnect = await RunAsync("cmd", "disconnect", "MTL00000002", "--wait", "--timeout", "60", "--server", api, "--token-file", tokenFile);
         Assert.True(disconnect.Code == 0, disconnect.Output + disconnect.Error);
         Assert.Contains("disconnect MTL00000002: Confirmed", disconnect.Output, StringComparison.Ordinal);
         Assert.Contains("relay         Disconnected", disconnect.Output, StringComparison.Ordinal);

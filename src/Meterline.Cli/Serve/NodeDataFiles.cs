@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Meterline.Storage;
+
+namespace Meterline.Cli.Serve;
+
+/// <summary>
+/// The files a node keeps beside its SQLite database (in the working directory for PostgreSQL): the bootstrap admin
+/// token (<c>NAME.admin-token</c>) and the keys of session cookies (<c>NAME.session-keys/</c>), NAME being the
+/// database file's name without extension — so `meterline.db` goes with `meterline.admin-token`, the CLI's default.
+/// </summary>
+internal static class NodeDataFiles
+{
+    public static string BootstrapTokenFile(string database) => Beside(database, ".admin-token");
+
+    public static string SessionKeyDirectory(string database) => Beside(database, ".session-keys");
+
+    private static string Beside(string database, string extension)
+    {
+        var path = SqlitePath(database);
+        return path is null ? "meterline" + extension : Path.ChangeExtension(path, extension);
+    }
+
+    private static string? SqlitePath(string database)
+    {
+        try
+        {
+            if (HeadEndStorage.EngineOf(database) != StorageEngine.Sqlite)
+            {
+                return null;
+            }
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        if (!database.Contains('=', StringComparison.Ordinal))
+        {
+            return database;
+        }
+
+        var builder = new DbConnectionStringBuilder { ConnectionString = database };
+        foreach (var key in new[] { "Data Source", "DataSource", "Filename" })
+        {
+            if (builder.TryGetValue(key, out var value) && value is string { Length: > 0 } path && path != ":memory:")
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+}

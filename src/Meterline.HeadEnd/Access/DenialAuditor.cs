@@ -1,0 +1,95 @@
+using Meterline.HeadEnd.Audit;
+
+namespace Meterline.HeadEnd.Access;
+
+/// <summary>
+/// Audits refusals (401, 403, failed and throttled sign-ins) without letting a flood flood the audit log: at most one
+/// entry per (source, action) per <see cref="Window"/>, from a table of at most <c>maxKeys</c> pairs. What is not
+/// audited is counted (<see cref="Suppressed"/>, <see cref="Dropped"/>). Thread-safe.
+/// </summary>
+public sealed class DenialAuditor
+{
+    private readonly IAuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly int _maxKeys;
+    private readonly Dictionary<(string Source, string Action), long> _lastAudited = [];
+    private readonly Lock _lock = new();
+    private long _suppressed;
+    private long _dropped;
+    private long _written;
+
+    public DenialAuditor(IAuditLog audit, TimeProvider time, TimeSpan window, int maxKeys = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
+        _audit = audit;
+        _time = time;
+        Window = window;
+        _maxKeys = maxKeys;
+    }
+
+    public TimeSpan Window { get; }
+
+    /// <summary>Refusals not audited because the same (source, action) was audited within the window.</summary>
+    public long Suppressed => Interlocked.Read(ref _suppressed);
+
+    /// <summary>Refusals not audited because the table of pairs was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Entries written.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Audits a refusal unless one of the same source and action was audited within the window; true if it wrote an entry.</summary>
+    /// <param name="source">Where the request came from (the remote address).</param>
+    /// <param name="action">The audit action, e.g. <c>access.denied</c>.</param>
+    /// <param name="actor">Who asked: the authenticated name, or "anonymous".</param>
+    /// <param name="subject">What was asked for: method and path, or the user name of a sign-in.</param>
+    /// <param name="detail">Non-secret facts.</param>
+    public async Task<bool> ReportAsync(string source, string action, string actor, string subject, AuditDetail detail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(detail);
+        var now = _time.GetTimestamp();
+        var key = (source, action);
+        lock (_lock)
+        {
+            if (_lastAudited.TryGetValue(key, out var last) && _time.GetElapsedTime(last, now) < Window)
+            {
+                _suppressed++;
+                return false;
+            }
+
+            if (!_lastAudited.ContainsKey(key) && _lastAudited.Count >= _maxKeys && RemoveExpiredLocked(now) == 0)
+            {
+                _dropped++;
+                return false;
+            }
+
+            _lastAudited[key] = now;
+        }
+
+        await _audit.AppendAsync(actor, action, subject, detail.Add("source", source).ToString(), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _written);
+        return true;
+    }
+
+    private int RemoveExpiredLocked(long now)
+    {
+        var removed = 0;
+        foreach (var (key, at) in _lastAudited)
+        {
+            if (_time.GetElapsedTime(at, now) >= Window)
+            {
+                _lastAudited.Remove(key);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+}

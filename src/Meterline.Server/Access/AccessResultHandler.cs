@@ -1,0 +1,54 @@
+using Meterline.HeadEnd.Access;
+using Meterline.HeadEnd.Audit;
+using Meterline.Server.Problems;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace Meterline.Server.Access;
+
+/// <summary>
+/// Answers every refused request with a ProblemDetails — 401 unauthenticated, 403 forbidden, or 404 unknown-meter
+/// for a consumer asking for another's meter — and audits it (who, what, from where; one entry per source and
+/// kind per window through the <see cref="DenialAuditor"/>).
+/// </summary>
+public sealed class AccessResultHandler(DenialAuditor auditor) : IAuthorizationMiddlewareResultHandler
+{
+    public const string Anonymous = "anonymous";
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        if (authorizeResult.Succeeded)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var actor = context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name ?? Anonymous : Anonymous;
+        var subject = RequestSource.Subject(context);
+        ApiProblem problem;
+        string action;
+        string detail;
+        if (authorizeResult.Challenged || context.User.Identity?.IsAuthenticated != true)
+        {
+            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+            (problem, action, detail) = (AccessProblems.Unauthenticated, "access.denied.unauthenticated", failure ?? "No credentials: sign in (POST /api/session) or send Authorization: Bearer <API token>.");
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        else if (authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Message == MeterOwnerRequirement.NotOwner) == true)
+        {
+            (problem, action, detail) = (ApiProblems.UnknownMeter, "access.denied.not-owner", "No meter is registered with that serial or id.");
+        }
+        else
+        {
+            var roles = string.Join(',', AccessPrincipals.Roles(context.User));
+            (problem, action, detail) = (AccessProblems.Forbidden, "access.denied.forbidden", $"The roles {(roles.Length == 0 ? "(none)" : roles)} do not allow {context.Request.Method} here.");
+        }
+
+        await auditor.ReportAsync(RequestSource.Of(context), action, actor, subject, new AuditDetail().Add("status", problem.Status), context.RequestAborted).ConfigureAwait(false);
+        await problem.Result(detail).ExecuteAsync(context).ConfigureAwait(false);
+    }
+}

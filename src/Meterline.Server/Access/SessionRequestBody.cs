@@ -1,0 +1,4 @@
+namespace Meterline.Server.Access;
+
+/// <summary>POST /api/session: sign in.</summary>
+public sealed record SessionRequestBody(string? Name, string? Password);
