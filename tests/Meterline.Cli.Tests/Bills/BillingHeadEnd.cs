@@ -31,6 +31,9 @@ public sealed class BillingHeadEnd : IAsyncLifetime
 
     public string Directory => _directory;
 
+    /// <summary>The bootstrap admin API token, for --token.</summary>
+    public string Token { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Node = await HeadEndNode.OpenAsync(new HeadEndOptions
@@ -44,7 +47,9 @@ public sealed class BillingHeadEnd : IAsyncLifetime
             Backfill = null,
             Analytics = null,
             Tariffs = Path.Combine(AppContext.BaseDirectory, "tariffs", "tariffs.json"),
+            BootstrapTokenFile = Path.Combine(_directory, "hes.admin-token"),
         });
+        Token = (await File.ReadAllTextAsync(Path.Combine(_directory, "hes.admin-token"))).Trim();
         _app = ServerApplication.Build(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, Node);
         await _app.StartAsync();
         Server = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
