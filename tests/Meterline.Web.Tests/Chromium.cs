@@ -1,10 +1,12 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 
 namespace Meterline.Web.Tests;
 
 /// <summary>
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, installed by scripts/ensure-chromium.sh) driven by Playwright,
-/// headless, with a fresh profile directory; Playwright never downloads a browser of its own.
+/// headless, with a fresh profile directory; Playwright never downloads a browser of its own. Every console message
+/// about a Content-Security-Policy violation is kept in <see cref="CspViolations"/>, for the tests to fail on.
 /// </summary>
 internal sealed class Chromium : IAsyncDisposable
 {
@@ -21,6 +23,9 @@ internal sealed class Chromium : IAsyncDisposable
     }
 
     public IBrowserContext Context { get; }
+
+    /// <summary>Console messages of the pages about Content-Security-Policy violations, oldest first.</summary>
+    public ConcurrentQueue<string> CspViolations { get; } = new();
 
     public static async Task<Chromium> LaunchAsync(int width = 1280, int height = 800)
     {
@@ -52,7 +57,23 @@ internal sealed class Chromium : IAsyncDisposable
 
     public async Task<IPage> OpenAsync(Uri address)
     {
-        var page = Context.Pages.Count > 0 ? Context.Pages[0] : await Context.NewPageAsync();
+        IPage page;
+        if (Context.Pages.Count > 0)
+        {
+            page = Context.Pages[0];
+        }
+        else
+        {
+            page = await Context.NewPageAsync();
+            page.Console += (_, message) =>
+            {
+                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                {
+                    CspViolations.Enqueue($"{page.Url}: {message.Text}");
+                }
+            };
+        }
+
         await page.GotoAsync(address.ToString());
         return page;
     }
