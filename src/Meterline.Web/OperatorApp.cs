@@ -67,6 +67,8 @@ public static class OperatorApp
         app.UseAntiforgery();
         app.MapGet(StylesheetPath, () => Embedded("Meterline.Web.operator.css", "text/css; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
         app.MapGet(BlazorScriptPath, () => Embedded("Meterline.Web.blazor.web.js", "text/javascript; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
+        // No icon: an empty answer rather than a refusal in every browser's console (a data: icon would break the CSP).
+        app.MapGet("/favicon.ico", () => Results.NoContent()).ExcludeFromDescription().AllowAnonymous();
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server =>
             // Blazor would otherwise set its own Content-Security-Policy (frame-ancestors only) on the pages, which
             // replaces the host's strict one; the host's policy already forbids framing.

@@ -20,6 +20,12 @@ internal sealed class Chromium : IAsyncDisposable
         _playwright = playwright;
         Context = context;
         _profile = profile;
+        foreach (var page in context.Pages)
+        {
+            Watch(page);
+        }
+
+        context.Page += (_, page) => Watch(page);
     }
 
     public IBrowserContext Context { get; }
@@ -57,25 +63,20 @@ internal sealed class Chromium : IAsyncDisposable
 
     public async Task<IPage> OpenAsync(Uri address)
     {
-        IPage page;
-        if (Context.Pages.Count > 0)
-        {
-            page = Context.Pages[0];
-        }
-        else
-        {
-            page = await Context.NewPageAsync();
-            page.Console += (_, message) =>
-            {
-                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-                {
-                    CspViolations.Enqueue($"{page.Url}: {message.Text}");
-                }
-            };
-        }
-
+        var page = Context.Pages.Count > 0 ? Context.Pages[0] : await Context.NewPageAsync();
         await page.GotoAsync(address.ToString());
         return page;
+    }
+
+    private void Watch(IPage page)
+    {
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                CspViolations.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
     }
 
     public async ValueTask DisposeAsync()

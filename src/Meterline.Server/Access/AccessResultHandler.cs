@@ -13,7 +13,7 @@ namespace Meterline.Server.Access;
 /// <summary>
 /// Answers every refused request with a ProblemDetails — 401 unauthenticated, 403 forbidden, or 404 unknown-meter
 /// for a consumer asking for another's meter — and audits it (who, what, from where; one entry per source and
-/// kind per window through the <see cref="DenialAuditor"/>). A browser asking for an operator app page is redirected
+/// kind per window through the <see cref="DenialAuditor"/>). A browser (accepting text/html) asking for an operator app page is redirected
 /// instead: to sign in, or (signed in without a staff role, e.g. a consumer) to the page that says it may not use the app.
 /// </summary>
 public sealed class AccessResultHandler(DenialAuditor auditor) : IAuthorizationMiddlewareResultHandler
@@ -53,9 +53,11 @@ public sealed class AccessResultHandler(DenialAuditor auditor) : IAuthorizationM
         }
 
         await auditor.ReportAsync(RequestSource.Of(context), action, actor, subject, new AuditDetail().Add("status", problem.Status), context.RequestAborted).ConfigureAwait(false);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresRoleAttribute>() is not null && HttpMethods.IsGet(context.Request.Method))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresRoleAttribute>() is not null && HttpMethods.IsGet(context.Request.Method)
+            && context.Request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase)))
         {
-            // A page of the operator app: a browser is sent to sign in, or told that its account may not use the app.
+            // A browser asking for a page of the operator app is sent to sign in, or told that its account may not use
+            // the app; any other client gets the problem like every endpoint.
             var target = problem == AccessProblems.Unauthenticated
                 ? $"{OperatorApp.SignInPath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}"
                 : OperatorApp.NotAllowedPath;
