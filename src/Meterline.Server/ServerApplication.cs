@@ -39,7 +39,7 @@ public static class ServerApplication
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
-            services.AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node) });
+            services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy });
             if (node.Prepaid is { } prepaid)
             {
                 services.AddSingleton(prepaid);
@@ -111,6 +111,7 @@ public static class ServerApplication
         app.MapOutages().MapPowerQuality();
         if (app.Services.GetService<OperatorAppOptions>() is not null)
         {
+            app.MapOperatorSignIn();
             app.MapOperatorApp();
         }
 

@@ -22,6 +22,21 @@ public static class OperatorApp
     /// <summary>Where the Blazor script is served (embedded from the framework's assets package at build time).</summary>
     public const string BlazorScriptPath = "/_framework/blazor.web.js";
 
+    /// <summary>The sign-in page (anonymous, server-rendered, no circuit).</summary>
+    public const string SignInPath = "/sign-in";
+
+    /// <summary>Where a signed-in principal without a staff role (a consumer) is sent instead of a page.</summary>
+    public const string NotAllowedPath = "/not-allowed";
+
+    /// <summary>Where the sign-in form posts (name, password, returnUrl): the access layer's form sign-in.</summary>
+    public const string SignInFormPath = "/session/sign-in";
+
+    /// <summary>Where the sign-out form posts.</summary>
+    public const string SignOutFormPath = "/session/sign-out";
+
+    /// <summary>The Blazor circuit's endpoints (negotiate, the WebSocket, disconnect).</summary>
+    public const string CircuitPath = "/_blazor";
+
     public static IServiceCollection AddOperatorApp(this IServiceCollection services, OperatorAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -39,25 +54,36 @@ public static class OperatorApp
     }
 
     /// <summary>
-    /// Maps the pages (with the policy of each page's <see cref="RequiresRoleAttribute"/> role when
-    /// <see cref="OperatorAppOptions.RolePolicy"/> is set), the Blazor endpoints and the stylesheet.
+    /// Maps the pages, the Blazor endpoints and the stylesheet. When <see cref="OperatorAppOptions.RolePolicy"/> is set,
+    /// every page endpoint carries the policy of its <see cref="RequiresRoleAttribute"/> role, and the circuit's
+    /// endpoints (<see cref="CircuitPath"/>) and any other endpoint of the app without a role that of
+    /// <see cref="OperatorRole.Viewer"/>; endpoints marked <see cref="IAllowAnonymous"/> (sign-in, the refusal page)
+    /// and the stylesheet and script stay anonymous.
     /// </summary>
     public static WebApplication MapOperatorApp(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<OperatorAppOptions>();
         app.UseAntiforgery();
-        app.MapGet(StylesheetPath, () => Embedded("Meterline.Web.operator.css", "text/css; charset=utf-8")).ExcludeFromDescription();
-        app.MapGet(BlazorScriptPath, () => Embedded("Meterline.Web.blazor.web.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
-        var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapGet(StylesheetPath, () => Embedded("Meterline.Web.operator.css", "text/css; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet(BlazorScriptPath, () => Embedded("Meterline.Web.blazor.web.js", "text/javascript; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
+        // No icon: an empty answer rather than a refusal in every browser's console (a data: icon would break the CSP).
+        app.MapGet("/favicon.ico", () => Results.NoContent()).ExcludeFromDescription().AllowAnonymous();
+        var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server =>
+            // Blazor would otherwise set its own Content-Security-Policy (frame-ancestors only) on the pages, which
+            // replaces the host's strict one; the host's policy already forbids framing.
+            server.ContentSecurityFrameAncestorsPolicy = null);
         if (options.RolePolicy is { } policy)
         {
             pages.Add(endpoint =>
             {
-                if (endpoint.Metadata.OfType<RequiresRoleAttribute>().FirstOrDefault() is { } required)
+                if (endpoint.Metadata.OfType<IAllowAnonymous>().Any())
                 {
-                    endpoint.Metadata.Add(new AuthorizeAttribute(policy(required.Role)));
+                    return;
                 }
+
+                var role = endpoint.Metadata.OfType<RequiresRoleAttribute>().FirstOrDefault()?.Role ?? OperatorRole.Viewer;
+                endpoint.Metadata.Add(new AuthorizeAttribute(policy(role)));
             });
         }
 

@@ -1,10 +1,12 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 
 namespace Meterline.Web.Tests;
 
 /// <summary>
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, installed by scripts/ensure-chromium.sh) driven by Playwright,
-/// headless, with a fresh profile directory; Playwright never downloads a browser of its own.
+/// headless, with a fresh profile directory; Playwright never downloads a browser of its own. Every console message
+/// about a Content-Security-Policy violation is kept in <see cref="CspViolations"/>, for the tests to fail on.
 /// </summary>
 internal sealed class Chromium : IAsyncDisposable
 {
@@ -18,9 +20,18 @@ internal sealed class Chromium : IAsyncDisposable
         _playwright = playwright;
         Context = context;
         _profile = profile;
+        foreach (var page in context.Pages)
+        {
+            Watch(page);
+        }
+
+        context.Page += (_, page) => Watch(page);
     }
 
     public IBrowserContext Context { get; }
+
+    /// <summary>Console messages of the pages about Content-Security-Policy violations, oldest first.</summary>
+    public ConcurrentQueue<string> CspViolations { get; } = new();
 
     public static async Task<Chromium> LaunchAsync(int width = 1280, int height = 800)
     {
@@ -55,6 +66,17 @@ internal sealed class Chromium : IAsyncDisposable
         var page = Context.Pages.Count > 0 ? Context.Pages[0] : await Context.NewPageAsync();
         await page.GotoAsync(address.ToString());
         return page;
+    }
+
+    private void Watch(IPage page)
+    {
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                CspViolations.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -6,7 +6,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Meterline.Web.Tests;
 
-/// <summary>The operator app in Chromium against a real node and a real simulated fleet.</summary>
+/// <summary>
+/// The operator app in Chromium against a real node and a real simulated fleet, behind the access layer: signed in
+/// through the form (as the operator unless a test says otherwise), under the strict Content-Security-Policy.
+/// </summary>
 public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFixture<OperatorFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
@@ -84,7 +87,7 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
         await Expect(row).ToContainTextAsync("MTL");
         await row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
 
-        await Expect(row.GetByTestId("alert-state")).ToContainTextAsync("Acknowledged");
+        await Expect(row.GetByTestId("alert-state")).ToContainTextAsync("Acknowledged by " + fixture.Node.Operator.Name);
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" })).ToHaveCountAsync(0);
     });
 
@@ -100,11 +103,13 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
     });
 
     [Fact]
-    public Task Shell_Keyboard_TabReachesNavigationWithVisibleFocus() => RunAsync(async () =>
+    public Task Shell_Keyboard_HeadingFocusedAndTabReachesNavigationWithVisibleFocus() => RunAsync(async () =>
     {
         var page = await fixture.OpenAsync("/");
 
-        await page.Keyboard.PressAsync("Tab");
+        // The page's heading has the focus after navigation; the skip link is the first stop of the page.
+        await Expect(page.Locator("h1")).ToBeFocusedAsync();
+        await page.Locator(".skip-link").FocusAsync();
         await Expect(page.Locator(".skip-link")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
@@ -115,11 +120,102 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
         await Expect(page.Locator("h1")).ToHaveTextAsync("Meters");
     });
 
+    [Fact]
+    public Task SignIn_NotSignedIn_RedirectedToSignInThenBackToThePageAsTheUser() => RunAsync(async () =>
+    {
+        var user = fixture.Node.Operator;
+
+        var page = await fixture.SubmitSignInAsync(user.Name, user.Password, "/meters");
+
+        await Expect(page).ToHaveURLAsync(new Uri(fixture.Node.Address, "/meters").ToString());
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync(user.Name);
+        await Expect(page.GetByTestId("meter-table").Locator("tbody tr")).ToHaveCountAsync(OperatorFixture.Meters);
+        var cookie = (await fixture.Chromium.Context.CookiesAsync()).Single(c => c.Name == "meterline.session");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+    });
+
+    [Fact]
+    public Task SignIn_WrongPassword_RefusedAndStaysSignedOut() => RunAsync(async () =>
+    {
+        var page = await fixture.SubmitSignInAsync(fixture.Node.Operator.Name, "not-the-password-at-all");
+
+        await Expect(page.GetByTestId("sign-in-message")).ToContainTextAsync("Wrong name or password");
+        Assert.DoesNotContain(await fixture.Chromium.Context.CookiesAsync(), c => c.Name == "meterline.session");
+        await page.GotoAsync(new Uri(fixture.Node.Address, "/alerts").ToString());
+        await Expect(page.GetByTestId("sign-in-form")).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task SignOut_SignedIn_BackToSignInAndPagesNeedSignInAgain() => RunAsync(async () =>
+    {
+        var page = await fixture.OpenAsync("/");
+
+        await page.GetByTestId("sign-out").ClickAsync();
+
+        await Expect(page.GetByTestId("sign-in-message")).ToHaveTextAsync("Signed out.");
+        await fixture.SignOutAsync();
+        await page.GotoAsync(new Uri(fixture.Node.Address, "/map").ToString());
+        await Expect(page.GetByTestId("sign-in-form")).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task MeterPage_Viewer_SeesTheMeterButNoCommandOrAlertButtons() => RunAsync(async () =>
+    {
+        var page = await fixture.OpenAsync("/meters/MTL00000002", fixture.Node.Viewer);
+
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync(fixture.Node.Viewer.Name);
+        await Expect(page.GetByTestId("commands-denied")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("command-disconnect")).ToHaveCountAsync(0);
+
+        page = await fixture.OpenAsync("/alerts", fixture.Node.Viewer);
+        await Expect(page.Locator("tr[data-category]").First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Close" })).ToHaveCountAsync(0);
+    });
+
+    [Fact]
+    public Task SignIn_Consumer_ToldTheOperatorAppIsNotForThem() => RunAsync(async () =>
+    {
+        var consumer = fixture.Node.Consumer;
+
+        var page = await fixture.SubmitSignInAsync(consumer.Name, consumer.Password);
+
+        await Expect(page.GetByTestId("not-allowed")).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(fixture.Node.Address, "/meters/MTL00000001").ToString());
+        await Expect(page.GetByTestId("not-allowed")).ToBeVisibleAsync();
+        await fixture.SignOutAsync();
+    });
+
+    [Fact]
+    public Task EveryPage_StrictContentSecurityPolicy_NoViolation() => RunAsync(async () =>
+    {
+        foreach (var path in new[] { "/", "/meters", "/meters/MTL00000004", "/map", "/alerts" })
+        {
+            var page = await fixture.OpenAsync(path);
+            var response = await page.ReloadAsync();
+            Assert.Contains("default-src 'self'", response!.Headers["content-security-policy"], StringComparison.Ordinal);
+            await Expect(page.Locator(".shell[data-interactive=true]")).ToBeVisibleAsync();
+        }
+
+        await fixture.SignOutAsync();
+        foreach (var path in new[] { "/sign-in", "/not-allowed" })
+        {
+            var page = await fixture.Chromium.OpenAsync(new Uri(fixture.Node.Address, path));
+            await Expect(page.Locator("h1")).ToBeVisibleAsync();
+        }
+    });
+
     [GeneratedRegex("^\\d+ readings received live")]
     private static partial Regex LiveCount();
 
     [GeneratedRegex("^0 readings received live")]
     private static partial Regex NoneLive();
 
-    private static Task RunAsync(Func<Task> test) => test().WaitAsync(Bound);
+    /// <summary>Runs a test within the bound, then fails it on any Content-Security-Policy violation the browser reported.</summary>
+    private async Task RunAsync(Func<Task> test)
+    {
+        await test().WaitAsync(Bound);
+        fixture.AssertNoCspViolations();
+    }
 }

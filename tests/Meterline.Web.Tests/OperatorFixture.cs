@@ -6,7 +6,7 @@ namespace Meterline.Web.Tests;
 /// <summary>
 /// One node with a simulated fleet of <see cref="Meters"/> meters (fast: 300 simulated seconds a second, so intervals
 /// arrive every few seconds; a magnet on one meter from the fleet's fifth minute) and one Chromium, shared by the
-/// tests of <see cref="OperatorAppTests"/>, which run one after another.
+/// tests of <see cref="OperatorAppTests"/>, which run one after another, each signed in through the sign-in form.
 /// </summary>
 public sealed class OperatorFixture : IAsyncLifetime
 {
@@ -14,6 +14,7 @@ public sealed class OperatorFixture : IAsyncLifetime
 
     private OperatorNode? _node;
     private Chromium? _chromium;
+    private TestUser? _signedIn;
 
     internal OperatorNode Node => _node ?? throw new InvalidOperationException("Not started.");
 
@@ -40,11 +41,49 @@ public sealed class OperatorFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Opens a page of the app and waits until its circuit is interactive.</summary>
-    internal async Task<IPage> OpenAsync(string path)
+    /// <summary>Opens a page of the app signed in as the user (the operator when not given) and waits until its circuit is interactive.</summary>
+    internal async Task<IPage> OpenAsync(string path, TestUser? user = null)
     {
+        user ??= Node.Operator;
+        if (_signedIn != user)
+        {
+            var signIn = await SubmitSignInAsync(user.Name, user.Password);
+            await Assertions.Expect(signIn.GetByTestId("signed-in-user")).ToHaveTextAsync(user.Name);
+            _signedIn = user;
+        }
+
         var page = await Chromium.OpenAsync(new Uri(Node.Address, path));
         await Assertions.Expect(page.Locator(".shell[data-interactive=true]")).ToBeVisibleAsync();
         return page;
+    }
+
+    /// <summary>Signs out (drops the browser's cookies), opens the sign-in page (or <paramref name="path"/>, which redirects there) and submits the form.</summary>
+    internal async Task<IPage> SubmitSignInAsync(string name, string password, string path = OperatorApp.SignInPath)
+    {
+        await SignOutAsync();
+        var page = await Chromium.OpenAsync(new Uri(Node.Address, path));
+        await page.GetByTestId("sign-in-name").FillAsync(name);
+        await page.GetByTestId("sign-in-password").FillAsync(password);
+        await page.GetByTestId("sign-in-submit").ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        return page;
+    }
+
+    internal async Task SignOutAsync()
+    {
+        await Chromium.Context.ClearCookiesAsync();
+        _signedIn = null;
+    }
+
+    /// <summary>Fails on any Content-Security-Policy violation the browser reported since the last check.</summary>
+    internal void AssertNoCspViolations()
+    {
+        List<string> violations = [];
+        while (Chromium.CspViolations.TryDequeue(out var violation))
+        {
+            violations.Add(violation);
+        }
+
+        Assert.Empty(violations);
     }
 }

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Meters;
 using Meterline.Server;
@@ -18,7 +21,9 @@ namespace Meterline.Web.Tests;
 /// <summary>
 /// A whole head-end node (SQLite in a temporary directory, push listener and web app on 127.0.0.1, loops running)
 /// with a real simulated fleet pushing to it over DLMS/TCP; the fleet's meters are imported through the API and
-/// then placed on a small grid — two transformers on one feeder — through the meter registry.
+/// then placed on a small grid — two transformers on one feeder — through the meter registry. The node has an
+/// operator, a viewer and a consumer user (<see cref="Operator"/>, <see cref="Viewer"/>, <see cref="Consumer"/>), each
+/// with a random password of this run.
 /// </summary>
 internal sealed class OperatorNode : IAsyncDisposable
 {
@@ -46,6 +51,15 @@ internal sealed class OperatorNode : IAsyncDisposable
     public Uri Address { get; }
 
     public FleetSimulator Fleet { get; }
+
+    public TestUser Operator { get; } = Users[0];
+
+    public TestUser Viewer { get; } = Users[1];
+
+    public TestUser Consumer { get; } = Users[2];
+
+    private static IReadOnlyList<TestUser> Users { get; } =
+        [NewUser("operator1", AccessRole.Operator), NewUser("viewer1", AccessRole.Viewer), NewUser("consumer1", AccessRole.Consumer, "C-0001")];
 
     public static async Task<OperatorNode> StartAsync(int meters, double speed = 1, IReadOnlyList<Scenario>? scenarios = null)
     {
@@ -82,8 +96,14 @@ internal sealed class OperatorNode : IAsyncDisposable
                 Hosting = new FleetHostOptions { ListenAddress = IPAddress.Loopback, Port = 0 },
                 Push = new PushDestination(PushTransport.Tcp, node.PushEndpoints[0].Address.ToString(), node.PushEndpoints[0].Port),
             });
-            await ImportAsync(address, await File.ReadAllTextAsync(fleet.ProvisioningPath));
+            var importer = await node.Access.CreateTokenAsync("web-tests", "web-tests-import", [AccessRole.Admin], null, null);
+            await ImportAsync(address, importer.Text, await File.ReadAllTextAsync(fleet.ProvisioningPath));
             await PlaceOnGridAsync(node.Meters);
+            foreach (var user in Users)
+            {
+                await node.Access.CreateUserAsync("web-tests", user.Name, user.Password, [user.Role], user.ConsumerId);
+            }
+
             return new OperatorNode(node, app, address, fleet, directory);
         }
         catch
@@ -135,11 +155,14 @@ internal sealed class OperatorNode : IAsyncDisposable
         }
     }
 
-    private static async Task ImportAsync(Uri address, string provisioning)
+    private static TestUser NewUser(string name, AccessRole role, string? consumerId = null) =>
+        new(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), role, consumerId);
+
+    private static async Task ImportAsync(Uri address, string token, string provisioning)
     {
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/meters/import") { Content = new StringContent(provisioning, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Meterline-Actor", "installer");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Meterline.Web.Tests;
 
 /// <summary>
-/// Screenshots of the main pages at 1280×800 and at phone width (390×844), into the directory named by
+/// Screenshots of the main pages (signed in as an operator) and of the sign-in page at 1280×800 and at phone width (390×844), into the directory named by
 /// <c>METERLINE_SCREENSHOTS</c> (scripts/screenshots.sh sets it to docs/screenshots) or else a temporary one.
 /// </summary>
 public sealed class ScreenshotTests(OperatorFixture fixture) : IClassFixture<OperatorFixture>
@@ -20,7 +20,7 @@ public sealed class ScreenshotTests(OperatorFixture fixture) : IClassFixture<Ope
         try
         {
             await TakeAsync(directory).WaitAsync(Bound);
-            foreach (var name in new[] { "overview", "meters", "meter", "map", "alerts", "meter-phone" })
+            foreach (var name in new[] { "overview", "meters", "meter", "map", "alerts", "meter-phone", "sign-in" })
             {
                 Assert.True(new FileInfo(Path.Combine(directory, name + ".png")).Length > 10_000, name);
             }
@@ -60,5 +60,10 @@ public sealed class ScreenshotTests(OperatorFixture fixture) : IClassFixture<Ope
         page = await fixture.OpenAsync("/alerts");
         await Expect(page.Locator("tr[data-category=tamper]").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "alerts.png"), FullPage = true });
+
+        await fixture.SignOutAsync();
+        page = await fixture.Chromium.OpenAsync(new Uri(fixture.Node.Address, OperatorApp.SignInPath));
+        await Expect(page.GetByTestId("sign-in-form")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "sign-in.png"), FullPage = true });
     }
 }

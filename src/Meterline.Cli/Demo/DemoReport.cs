@@ -60,7 +60,7 @@ internal static class DemoReport
         }
 
         output.WriteLine(session.AdminPassword is { } password
-            ? $"  login     {DemoLogin.UserName} / {password} (POST /api/session; also in {Path.Combine(session.Data.Path, DemoLogin.PasswordFile)})"
+            ? $"  login     {DemoLogin.UserName} / {password} at {session.ApiAddress.ToString().TrimEnd('/')}{Meterline.Web.OperatorApp.SignInPath} (the operator app; also in {Path.Combine(session.Data.Path, DemoLogin.PasswordFile)})"
             : $"  login     the users of the reused data directory (meterline users list --token-file {session.TokenFile})");
         output.WriteLine($"  token     {session.TokenFile} (admin API token: meterline meters list --token-file …)");
         output.WriteLine($"  database  {session.Data.Database}");

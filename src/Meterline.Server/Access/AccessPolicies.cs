@@ -16,6 +16,12 @@ public static class AccessPolicies
     /// <summary>A meter's own data (route value <c>serial</c> or <c>meter</c>): staff, and a consumer for their own meters only (another's is 404).</summary>
     public const string MeterReader = "meter-reader";
 
+    /// <summary>Staff of any role (viewer, operator, admin, auditor), whatever the method: the operator app's pages and circuit.</summary>
+    public const string Staff = "staff";
+
+    /// <summary>Operators and admins: the operator app's actions.</summary>
+    public const string Operator = "operator";
+
     /// <summary>Any authenticated principal, consumers included (the session endpoints).</summary>
     public const string SignedIn = "signed-in";
 }

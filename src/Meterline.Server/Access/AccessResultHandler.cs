@@ -1,16 +1,20 @@
 using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Audit;
 using Meterline.Server.Problems;
+using Meterline.Web;
+using Meterline.Web.Shell;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Net.Http.Headers;
 
 namespace Meterline.Server.Access;
 
 /// <summary>
 /// Answers every refused request with a ProblemDetails — 401 unauthenticated, 403 forbidden, or 404 unknown-meter
 /// for a consumer asking for another's meter — and audits it (who, what, from where; one entry per source and
-/// kind per window through the <see cref="DenialAuditor"/>).
+/// kind per window through the <see cref="DenialAuditor"/>). A browser (accepting text/html) asking for an operator app page is redirected
+/// instead: to sign in, or (signed in without a staff role, e.g. a consumer) to the page that says it may not use the app.
 /// </summary>
 public sealed class AccessResultHandler(DenialAuditor auditor) : IAuthorizationMiddlewareResultHandler
 {
@@ -49,6 +53,19 @@ public sealed class AccessResultHandler(DenialAuditor auditor) : IAuthorizationM
         }
 
         await auditor.ReportAsync(RequestSource.Of(context), action, actor, subject, new AuditDetail().Add("status", problem.Status), context.RequestAborted).ConfigureAwait(false);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresRoleAttribute>() is not null && HttpMethods.IsGet(context.Request.Method)
+            && context.Request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase)))
+        {
+            // A browser asking for a page of the operator app is sent to sign in, or told that its account may not use
+            // the app; any other client gets the problem like every endpoint.
+            var target = problem == AccessProblems.Unauthenticated
+                ? $"{OperatorApp.SignInPath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}"
+                : OperatorApp.NotAllowedPath;
+            context.Response.Headers.Remove(HeaderNames.WWWAuthenticate);
+            await TypedResults.Redirect(target).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         await problem.Result(detail).ExecuteAsync(context).ConfigureAwait(false);
     }
 }

@@ -63,6 +63,8 @@ public static class AccessSetup
             .AddPolicy(AccessPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(AccessRole.Admin.Name()))
             .AddPolicy(AccessPolicies.Audit, policy => policy.RequireAuthenticatedUser().RequireRole(AccessRole.Auditor.Name(), AccessRole.Admin.Name()))
             .AddPolicy(AccessPolicies.MeterReader, policy => policy.RequireAuthenticatedUser().AddRequirements(new MeterOwnerRequirement()))
+            .AddPolicy(AccessPolicies.Staff, policy => policy.RequireAuthenticatedUser().RequireRole(DefaultAccessRequirement.Readers.Select(r => r.Name())))
+            .AddPolicy(AccessPolicies.Operator, policy => policy.RequireAuthenticatedUser().RequireRole(DefaultAccessRequirement.Writers.Select(r => r.Name())))
             .AddPolicy(AccessPolicies.SignedIn, policy => policy.RequireAuthenticatedUser());
 
         services.AddRateLimiter(limiter =>

@@ -8,7 +8,8 @@ namespace Meterline.Server.Access;
 /// </summary>
 public static class SecurityHeaders
 {
-    public const string ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    // base-uri 'self' (not 'none'): the operator app's pages carry <base href="/">, which Blazor resolves its routes and circuit against.
+    public const string ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     public const string StrictTransportSecurity = "max-age=31536000";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, bool httpsConfigured)

@@ -34,8 +34,7 @@ public static class SessionApi
     }
 
     internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SignInAsync(
-        HttpContext context, [FromServices] AccessService access, [FromServices] LoginLimiter limiter, [FromServices] DenialAuditor auditor, IOptions<JsonOptions> json,
-        CancellationToken cancellationToken)
+        HttpContext context, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync<SessionRequestBody>(context.Request, json.Value.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
@@ -48,25 +47,17 @@ public static class SessionApi
             return AccessProblems.InvalidAccessRequest.Result("Sign-in needs a name and a password.");
         }
 
-        var source = RequestSource.Of(context);
-        var subject = AccessNames.IsValid(name) ? name : "(malformed name)";
-        if (!limiter.TryAcquire(name, out var retryAfter))
+        var signIn = await SessionSignIn.SignInAsync(context, name, password, cancellationToken).ConfigureAwait(false);
+        switch (signIn.Outcome)
         {
-            await auditor.ReportAsync(source, "access.login.rate-limited", AccessResultHandler.Anonymous, subject, new AuditDetail().Add("limit", "name"), cancellationToken).ConfigureAwait(false);
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return AccessProblems.RateLimited.Result("Too many sign-in attempts for this name; try again later.");
+            case SessionSignInOutcome.RateLimited:
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(signIn.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return AccessProblems.RateLimited.Result("Too many sign-in attempts for this name; try again later.");
+            case SessionSignInOutcome.Refused:
+                return AccessProblems.SignInFailed.Result("Wrong name or password, or the user is locked out or disabled.");
+            default:
+                return TypedResults.Ok(Describe(signIn.Principal!));
         }
-
-        var result = await access.SignInAsync(name, password, source, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            await auditor.ReportAsync(source, "access.login.failed", AccessResultHandler.Anonymous, subject, new AuditDetail().Add("outcome", result.Outcome.ToString()), cancellationToken).ConfigureAwait(false);
-            return AccessProblems.SignInFailed.Result("Wrong name or password, or the user is locked out or disabled.");
-        }
-
-        var identity = AccessPrincipals.ForSession(result.User!);
-        await context.SignInAsync(AccessSchemes.Cookie, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
-        return TypedResults.Ok(Describe(new ClaimsPrincipal(identity)));
     }
 
     internal static Ok<SessionResponse> Get(ClaimsPrincipal user) => TypedResults.Ok(Describe(user));

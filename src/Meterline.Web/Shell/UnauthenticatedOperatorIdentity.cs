@@ -1,8 +1,9 @@
 namespace Meterline.Web.Shell;
 
 /// <summary>
-/// The placeholder identity until the head-end authenticates operators: every role, and actions recorded under
-/// <see cref="ActorName"/> so that the audit log shows plainly that no signed-in user stood behind them.
+/// The placeholder identity of a host without an access layer (the head-end registers its own): every role, and
+/// actions recorded under <see cref="ActorName"/> so that the audit log shows plainly that no signed-in user stood
+/// behind them. It refuses nothing, so it has no denial to audit.
 /// </summary>
 public sealed class UnauthenticatedOperatorIdentity : IOperatorIdentity
 {
@@ -10,5 +11,9 @@ public sealed class UnauthenticatedOperatorIdentity : IOperatorIdentity
 
     public string Actor => ActorName;
 
+    public bool IsSignedIn => false;
+
     public bool IsInRole(OperatorRole role) => true;
+
+    public Task ReportDeniedAsync(string subject, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

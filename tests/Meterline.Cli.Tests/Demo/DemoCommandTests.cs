@@ -22,6 +22,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("Confirmed: the relay of MTL00000001 reads back Disconnected", firstOutput, StringComparison.Ordinal);
         Assert.Contains("where to look:", firstOutput, StringComparison.Ordinal);
         Assert.Contains("/openapi/v1.json", firstOutput, StringComparison.Ordinal);
+        Assert.Matches(@"login     admin / \S+ at http://127\.0\.0\.1:\d+/sign-in \(the operator app", firstOutput);
         Assert.Contains("database  " + Path.Combine(_directory, "meterline.db"), firstOutput, StringComparison.Ordinal);
         Assert.Contains("pty       /dev/pts/", firstOutput, StringComparison.Ordinal);
         Assert.Contains("3 on DLMS/TCP at", firstOutput, StringComparison.Ordinal);

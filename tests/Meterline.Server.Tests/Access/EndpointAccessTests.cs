@@ -19,7 +19,15 @@ namespace Meterline.Server.Tests.Access;
 /// </summary>
 public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
-    private static readonly string[] AnonymousEndpoints = ["SignIn", "GET /openapi/{documentName}.json"];
+    private static readonly string[] AnonymousEndpoints =
+    [
+        "SignIn", "GET /openapi/{documentName}.json",
+
+        // The operator app's sign-in form and page, the page that tells a consumer the app is not for them, and the
+        // stylesheet and framework script those pages load (docs/web.md).
+        "SignInForm", "GET /sign-in", "POST /sign-in", "GET /not-allowed", "POST /not-allowed",
+        "GET /operator-app/operator.css", "GET /_framework/blazor.web.js", "GET /favicon.ico",
+    ];
 
     private static readonly AccessRole[] Staff = [AccessRole.Viewer, AccessRole.Operator, AccessRole.Admin, AccessRole.Auditor];
 
@@ -37,7 +45,8 @@ public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFix
             }
             else
             {
-                Assert.True(endpoint.Policy is null or AccessPolicies.Admin or AccessPolicies.Audit or AccessPolicies.MeterReader or AccessPolicies.SignedIn, $"{endpoint.Name}: policy {endpoint.Policy}");
+                Assert.True(endpoint.Policy is null or AccessPolicies.Admin or AccessPolicies.Audit or AccessPolicies.MeterReader or AccessPolicies.SignedIn
+                    or AccessPolicies.Staff or AccessPolicies.Operator, $"{endpoint.Name}: policy {endpoint.Policy}");
             }
         }
     }
@@ -97,6 +106,8 @@ public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFix
             AccessPolicies.Admin => role == AccessRole.Admin,
             AccessPolicies.Audit => role is AccessRole.Auditor or AccessRole.Admin,
             AccessPolicies.SignedIn => true,
+            AccessPolicies.Staff => Staff.Contains(role),
+            AccessPolicies.Operator => role is AccessRole.Operator or AccessRole.Admin,
             AccessPolicies.MeterReader => safe ? true : role is AccessRole.Operator or AccessRole.Admin,
             _ => safe ? Staff.Contains(role) : role is AccessRole.Operator or AccessRole.Admin,
         };

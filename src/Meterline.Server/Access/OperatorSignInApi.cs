@@ -1,0 +1,86 @@
+using System.Globalization;
+using Meterline.HeadEnd.Access;
+using Meterline.HeadEnd.Audit;
+using Meterline.Web;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using FromServicesAttribute = Microsoft.AspNetCore.Mvc.FromServicesAttribute;
+
+namespace Meterline.Server.Access;
+
+/// <summary>
+/// The operator app's sign-in and sign-out forms (plain HTML posts, so the pages need no script): the same sign-in as
+/// <c>POST /api/session</c> (<see cref="SessionSignIn"/>: per-source and per-name limits, lockout, audit), answered
+/// with redirects. Both forms carry ASP.NET Core's form anti-forgery token (the sign-in form's keeps another site from
+/// signing a browser into its account; the sign-out form's replaces the session's header token, which a form cannot send).
+/// </summary>
+public static class OperatorSignInApi
+{
+    public static IEndpointRouteBuilder MapOperatorSignIn(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(OperatorApp.SignInFormPath, SignInAsync).WithName("SignInForm").AllowAnonymous().RequireRateLimiting(LoginLimiter.SourcePolicy)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        routes.MapPost(OperatorApp.SignOutFormPath, SignOutAsync).WithName("SignOutForm").RequireAuthorization(AccessPolicies.SignedIn)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        return routes;
+    }
+
+    internal static async Task<RedirectHttpResult> SignInAsync(HttpContext context, [FromServices] IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            await AuditForgedAsync(context, cancellationToken).ConfigureAwait(false);
+            return SignInPage("expired", null);
+        }
+
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var returnUrl = LocalPath(form["returnUrl"]);
+        if (form["name"] is not [{ Length: > 0 } name] || form["password"] is not [{ Length: > 0 } password])
+        {
+            return SignInPage("refused", returnUrl);
+        }
+
+        var signIn = await SessionSignIn.SignInAsync(context, name, password, cancellationToken).ConfigureAwait(false);
+        switch (signIn.Outcome)
+        {
+            case SessionSignInOutcome.RateLimited:
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(signIn.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return SignInPage("rate-limited", returnUrl);
+            case SessionSignInOutcome.Refused:
+                return SignInPage("refused", returnUrl);
+            default:
+                return TypedResults.LocalRedirect(returnUrl ?? "/");
+        }
+    }
+
+    internal static async Task<RedirectHttpResult> SignOutAsync(HttpContext context, [FromServices] IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            await AuditForgedAsync(context, cancellationToken).ConfigureAwait(false);
+            return TypedResults.LocalRedirect("/");
+        }
+
+        if (context.User.Identity?.AuthenticationType == AccessSchemes.Cookie)
+        {
+            await context.SignOutAsync(AccessSchemes.Cookie).ConfigureAwait(false);
+        }
+
+        return SignInPage("signed-out", null);
+    }
+
+    /// <summary>A path of this site to return to after signing in, or null (an absolute or protocol-relative URL is dropped).</summary>
+    public static string? LocalPath(string? value) =>
+        value is ['/'] or ['/', not ('/' or '\\'), ..] && !value.Any(char.IsControl) ? value : null;
+
+    private static RedirectHttpResult SignInPage(string reason, string? returnUrl) =>
+        TypedResults.LocalRedirect(returnUrl is null
+            ? $"{OperatorApp.SignInPath}?reason={reason}"
+            : $"{OperatorApp.SignInPath}?reason={reason}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+    private static Task AuditForgedAsync(HttpContext context, CancellationToken cancellationToken) =>
+        context.RequestServices.GetRequiredService<DenialAuditor>().ReportAsync(RequestSource.Of(context), "access.denied.antiforgery",
+            context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : AccessResultHandler.Anonymous, RequestSource.Subject(context),
+            new AuditDetail().Add("status", StatusCodes.Status400BadRequest), cancellationToken);
+}
