@@ -131,6 +131,10 @@ public sealed class EnergyBalanceRuleTests
         Assert.Empty(EnergyBalanceRule.Evaluate(balance, options));
     }
 
+    [Fact]
+    public void Windows_Defaults_LongestFirst() =>
+        Assert.Equal([TimeSpan.FromDays(7), TimeSpan.FromDays(4), TimeSpan.FromDays(2)], EnergyBalanceService.Windows(Options));
+
     [Theory]
     [InlineData(0.0, 0.3)]
     [InlineData(1.0, 0.3)]

@@ -102,7 +102,7 @@ public static class EnergyBalanceCalculator
         var loss = complete.Select(i => i.Loss!.Value).ToList();
         var series = ids.Select(id => complete.Select(i => byMeter[id][i.Time]).ToArray()).ToList();
         var fit = ids.Count is > 0 && ids.Count <= options.MaxFittedConsumers
-            ? HiddenShareRegression.Fit(loss, series, options.MinCompleteIntervals, options.MaxExplained)
+            ? HiddenShareRegression.Fit(loss, series, Math.Max(options.MinCompleteIntervals, options.MinIntervalsPerConsumer * ids.Count), options.MaxExplained)
             : null;
         technicalLossFactor = fit?.TechnicalLossFactor;
         var suspects = new List<SuspectMeter>(ids.Count);

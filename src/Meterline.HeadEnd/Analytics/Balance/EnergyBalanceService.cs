@@ -111,16 +111,21 @@ public sealed class EnergyBalanceService(IMeterRepository meters, IReadingStore 
         return findings;
     }
 
-    /// <summary><see cref="EnergyBalanceOptions.MinWindow"/>, doubled while shorter than <see cref="EnergyBalanceOptions.Window"/>, and the window.</summary>
-    public static IEnumerable<TimeSpan> Windows(EnergyBalanceOptions options)
+    /// <summary>
+    /// The window, then <see cref="EnergyBalanceOptions.MinWindow"/> doubled while shorter, longest first: an alert's
+    /// span starts at the longest window that found it (a shorter window's finding then only extends it).
+    /// </summary>
+    public static IReadOnlyList<TimeSpan> Windows(EnergyBalanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var windows = new List<TimeSpan> { options.Window };
         for (var window = options.MinWindow; window < options.Window; window *= 2)
         {
-            yield return window;
+            windows.Add(window);
         }
 
-        yield return options.Window;
+        windows.Sort((a, b) => b.CompareTo(a));
+        return windows;
     }
 
     private async Task<IReadOnlyList<SeriesPoint>> ImportAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
