@@ -38,7 +38,7 @@ internal sealed record DetectionOptions
     /// <summary>A meter counts as detected by the energy balance when ranked this high or higher …</summary>
     public int TopK { get; init; } = 2;
 
-    /// <summary>… under a transformer whose loss over the run is at least this percentage, with a positive correlation.</summary>
+    /// <summary>… under a transformer whose loss over the run is at least this percentage, with positive evidence (hidden share × confidence).</summary>
     public double LossThresholdPercent { get; init; } = 5;
 
     /// <summary>Where the data goes (database, keys, fleet.json, meter state); null: a temporary directory, deleted afterwards.</summary>

@@ -12,9 +12,9 @@ namespace Meterline.Cli.Detection;
 /// <item>A theft is detected <b>by alert</b> when its meter has a theft, tamper or integrity alert whose data span
 /// reaches its start (less one block) and begins at most <c>delay</c> after it.</item>
 /// <item>It is detected <b>by balance</b> when, over the whole run, its transformer's loss is at least the threshold
-/// and the meter is among the first k of that transformer's consumers by the correlation of its deficit with the loss
-/// (positive only; the suspects' alert bonus is left out, the alerts being scored on their own), so this detection's
-/// delay is the run's end.</item>
+/// and the meter is among the first k of that transformer's consumers by the balance's own evidence
+/// (<see cref="SuspectMeter.Evidence"/>: estimated hidden share × confidence, positive only; the suspects' alert bonus
+/// is left out, the alerts being scored on their own), so this detection's delay is the run's end.</item>
 /// <item>A <b>false positive</b> is an honest consumer meter with any theft, tamper or integrity alert; per pattern,
 /// with an alert of a rule pointing at that pattern (<see cref="PatternOf"/>). Honest meters the balance would send an
 /// inspector to are counted apart.</item>
@@ -43,10 +43,10 @@ internal static class DetectionScoring
         var flagged = new Dictionary<MeterId, int>();
         foreach (var balance in balances.Where(b => b.Total.LossPercent >= lossThresholdPercent))
         {
-            // Ranked by the correlation alone: the balance's own evidence, apart from the alerts (which the
-            // suspects' score also counts, and which are scored above on their own).
+            // Ranked by the balance's own evidence, apart from the alerts (which the suspects' score also counts, and
+            // which are scored above on their own).
             var rank = 0;
-            foreach (var suspect in balance.Suspects.Where(s => s.Correlation > 0).OrderByDescending(s => s.Correlation).Take(topK))
+            foreach (var suspect in balance.Suspects.Where(s => s.Evidence > 0).OrderByDescending(s => s.Evidence).Take(topK))
             {
                 flagged[suspect.Meter] = ++rank;
             }
@@ -93,7 +93,7 @@ internal static class DetectionScoring
     /// <summary>
     /// The pattern an alert points at: magnet (events 201/202, <c>magnet-low-consumption</c>), neutral (events
     /// 203/204 and 69/70, <c>neutral-mismatch</c>), reversed (events 51/52, <c>reverse-energy</c>), bypass
-    /// (<c>zero-consumption-with-current</c>, <c>baseline-drop</c>); null for the others (cover open, clock, registers).
+    /// (<c>zero-consumption-with-current</c>, <c>baseline-drop</c>, <c>energy-balance</c>); null for the others (cover open, clock, registers).
     /// </summary>
     public static TheftPattern? PatternOf(Alert alert)
     {
@@ -110,7 +110,7 @@ internal static class DetectionScoring
             MagnetLowConsumptionRule.RuleId => TheftPattern.Magnet,
             NeutralMismatchRule.RuleId => TheftPattern.Neutral,
             ReverseEnergyRule.RuleId => TheftPattern.Reversed,
-            ZeroConsumptionRule.RuleId or BaselineDropRule.RuleId => TheftPattern.Bypass,
+            ZeroConsumptionRule.RuleId or BaselineDropRule.RuleId or EnergyBalanceRule.RuleId => TheftPattern.Bypass,
             _ => null,
         };
     }

@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Analytics.Balance;
 using Meterline.HeadEnd.Analytics.Rules;
 
 namespace Meterline.HeadEnd.Analytics;
@@ -23,6 +24,9 @@ public sealed record AnalyticsOptions
     public CumulativeDecreaseOptions CumulativeDecrease { get; init; } = new();
 
     public BaselineDropOptions BaselineDrop { get; init; } = new();
+
+    /// <summary>The energy balance's suspect fit and its <c>energy-balance</c> alert (run by the full pass).</summary>
+    public EnergyBalanceOptions EnergyBalance { get; init; } = new();
 
     /// <summary>Serials of meters with net metering (export is expected of them).</summary>
     public IReadOnlySet<string> NetMeteredSerials { get; init; } = new HashSet<string>(StringComparer.Ordinal);
@@ -57,6 +61,7 @@ public sealed record AnalyticsOptions
 
     public void Validate()
     {
+        EnergyBalance.Validate();
         if (FullPassPeriod <= TimeSpan.Zero || MaxRecordsPerRound < 1 || MaxPendingMeters < 1 || MaxArrivalsPerMeter < 1 || MaxReadingsPerWindow < 1)
         {
             throw new ArgumentException("Analytics periods and bounds are positive.");

@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Analytics.Balance;
 using Meterline.HeadEnd.Analytics.Rules;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
@@ -21,11 +22,12 @@ public sealed class AnalyticsService : IDisposable
     private readonly AnalyticsOptions _options;
     private readonly TimeProvider _time;
     private readonly IAnalyticsRule[] _rules;
+    private readonly EnergyBalanceService? _balances;
     private readonly Dictionary<MeterId, PendingMeter> _pending = [];
     private long _droppedSeen;
     private bool _fullPassDue = true;
 
-    public AnalyticsService(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, AnalyticsOptions? options = null, TimeProvider? time = null)
+    public AnalyticsService(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, AnalyticsOptions? options = null, TimeProvider? time = null, EnergyBalanceService? balances = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(readings);
@@ -37,6 +39,7 @@ public sealed class AnalyticsService : IDisposable
         _alerts = alerts;
         _time = time ?? TimeProvider.System;
         _rules = [.. _options.CreateRules()];
+        _balances = _options.EnergyBalance.Alerts ? balances : null;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
         _subscription = pipeline.Subscribe();
@@ -123,6 +126,8 @@ public sealed class AnalyticsService : IDisposable
         {
             await EvaluateAsync(meter, end, [], _rules, cancellationToken).ConfigureAwait(false);
         }
+
+        await EvaluateBalancesAsync(latest, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _subscription.Dispose();
@@ -186,6 +191,32 @@ public sealed class AnalyticsService : IDisposable
         }
 
         _pending.Clear();
+    }
+
+    /// <summary>Every transformer's balance over its window (<see cref="EnergyBalanceOptions"/>), its <c>energy-balance</c> findings raised.</summary>
+    private async Task EvaluateBalancesAsync(IReadOnlyDictionary<MeterId, DateTimeOffset> latest, CancellationToken cancellationToken)
+    {
+        if (_balances is null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var finding in await _balances.FindingsAsync(latest, Metrics.OnFailure, cancellationToken).ConfigureAwait(false))
+            {
+                Metrics.OnFinding();
+                var result = await _alerts.RaiseAsync(finding, cancellationToken).ConfigureAwait(false);
+                if (result.Outcome == AlertRaiseOutcome.Opened)
+                {
+                    Metrics.OnOpened();
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+        }
     }
 
     private async Task EvaluateAsync(MeterId meter, DateTimeOffset end, IReadOnlyList<DateTimeOffset> arrivals, IReadOnlyList<IAnalyticsRule> rules, CancellationToken cancellationToken)

@@ -139,10 +139,10 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         // Analytics: alerts (audited, published through the outbox when northbound is on) and the rules over committed data.
         Alerts = new AlertService(storage.Alerts, audit, time, northbound?.Messages, northbound?.Gauge, northbound?.Metrics);
-        EnergyBalance = new EnergyBalanceService(Meters, storage.Readings, storage.Transformers, storage.Alerts);
+        EnergyBalance = new EnergyBalanceService(Meters, storage.Readings, storage.Transformers, storage.Alerts, options.Analytics?.EnergyBalance);
         if (options.Analytics is { } analytics)
         {
-            Analytics = new AnalyticsService(Pipeline, storage.Readings, Alerts, analytics, time);
+            Analytics = new AnalyticsService(Pipeline, storage.Readings, Alerts, analytics, time, EnergyBalance);
             _loops.Add(new HeadEndLoop("analytics", Analytics.RunAsync));
         }
 

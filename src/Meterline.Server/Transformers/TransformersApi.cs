@@ -93,11 +93,12 @@ public static class TransformersApi
         var suspects = new List<SuspectResponse>(balance.Suspects.Count);
         foreach (var suspect in balance.Suspects)
         {
-            suspects.Add(new SuspectResponse(suspects.Count + 1, suspect.Meter.Value, await SerialAsync(suspect.Meter).ConfigureAwait(false), suspect.Score, suspect.Correlation, suspect.DeficitEnergy, suspect.OpenAlerts));
+            suspects.Add(new SuspectResponse(suspects.Count + 1, suspect.Meter.Value, await SerialAsync(suspect.Meter).ConfigureAwait(false), suspect.Score, suspect.Correlation, suspect.DeficitEnergy, suspect.OpenAlerts,
+                suspect.HiddenShare, suspect.Coefficient, suspect.HiddenEnergy, suspect.Confidence));
         }
 
         return TypedResults.Ok(new BalanceResponse(id, await SerialAsync(balance.TransformerMeter).ConfigureAwait(false), balance.Consumers.Count, from, to, balance.Total, balance.Days,
-            intervals, suspects, BalanceResponse.MethodText));
+            intervals, suspects, BalanceResponse.MethodText, balance.TechnicalLossFactor));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SetMeterAsync(

@@ -1,6 +1,9 @@
 namespace Meterline.HeadEnd.Analytics.Balance;
 
-/// <summary>A transformer's energy balance over a span: per interval, per day (UTC), in total, and the ranked suspects.</summary>
+/// <summary>
+/// A transformer's energy balance over a span: per interval, per day (UTC), in total, the ranked suspects, and the
+/// technical-loss factor the suspects' fit found (loss per unit of the consumers' energy; null when no fit was made).
+/// </summary>
 public sealed record EnergyBalance(
     string TransformerId,
     Meters.MeterId TransformerMeter,
@@ -8,4 +11,5 @@ public sealed record EnergyBalance(
     IReadOnlyList<BalanceInterval> Intervals,
     IReadOnlyList<BalanceTotal> Days,
     BalanceTotal Total,
-    IReadOnlyList<SuspectMeter> Suspects);
+    IReadOnlyList<SuspectMeter> Suspects,
+    double? TechnicalLossFactor = null);

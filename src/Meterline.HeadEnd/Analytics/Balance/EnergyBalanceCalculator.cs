@@ -6,9 +6,12 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <summary>
 /// The energy balance of one transformer (sans-I/O): per interval, loss = E_transformer − Σ E_consumer, counted only
 /// when the transformer's meter and every consumer reported that interval; percentages of the transformer's energy.
-/// Suspects are ranked by <c>max(0, r) + 0.5 · [open alerts]</c>, where r is Pearson's correlation between the loss and
-/// the consumer's deficit (its median over the span minus its value) over the complete intervals: a meter whose
-/// recorded consumption falls when the loss rises is the likeliest place the missing energy went.
+/// Suspects are fitted by <see cref="HiddenShareRegression"/> (non-negative least squares of the loss on every
+/// consumer's registered energy, beside a technical loss proportional to the total): a meter that hides a share s of
+/// its load adds s / (1 − s) of its own series to the loss. They are ranked by <c>hidden share · confidence + 0.5 ·
+/// [open alerts]</c>; without a fit (too few complete intervals, too many consumers) by <c>max(0, r) + 0.5 · [open
+/// alerts]</c>, r being Pearson's correlation between the loss and the consumer's deficit (its median over the span
+/// minus its value), which still finds a meter whose registered energy drops while the loss rises.
 /// </summary>
 public static class EnergyBalanceCalculator
 {
@@ -21,8 +24,10 @@ public static class EnergyBalanceCalculator
         MeterId transformerMeter,
         IReadOnlyList<SeriesPoint> transformer,
         IReadOnlyDictionary<MeterId, IReadOnlyList<SeriesPoint>> consumers,
-        IReadOnlyDictionary<MeterId, int>? openAlerts = null)
+        IReadOnlyDictionary<MeterId, int>? openAlerts = null,
+        EnergyBalanceOptions? options = null)
     {
+        options ??= new EnergyBalanceOptions();
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(consumers);
         var ids = consumers.Keys.Where(m => m != transformerMeter).Order().ToList();
@@ -60,7 +65,7 @@ public static class EnergyBalanceCalculator
         var days = intervals.GroupBy(i => Day(i.Time)).Select(g => Sum(g.Key, g.Key.AddDays(1), [.. g])).ToList();
         var from = intervals.Count == 0 ? DateTimeOffset.UnixEpoch : intervals[0].Time;
         var to = intervals.Count == 0 ? DateTimeOffset.UnixEpoch : intervals[^1].Time;
-        return new EnergyBalance(transformerId, transformerMeter, ids, intervals, days, Sum(from, to, intervals), Rank(intervals, ids, byMeter, openAlerts));
+        return new EnergyBalance(transformerId, transformerMeter, ids, intervals, days, Sum(from, to, intervals), Rank(intervals, ids, byMeter, openAlerts, options, out var technical), technical);
     }
 
     /// <summary>Pearson's r, or null with fewer than <see cref="MinimumPointsForCorrelation"/> points or a constant series.</summary>
@@ -85,20 +90,35 @@ public static class EnergyBalanceCalculator
         return sxx <= 1e-12 || syy <= 1e-12 ? null : sxy / Math.Sqrt(sxx * syy);
     }
 
-    private static List<SuspectMeter> Rank(List<BalanceInterval> intervals, List<MeterId> ids, Dictionary<MeterId, Dictionary<DateTimeOffset, double>> byMeter, IReadOnlyDictionary<MeterId, int>? openAlerts)
+    private static List<SuspectMeter> Rank(
+        List<BalanceInterval> intervals,
+        List<MeterId> ids,
+        Dictionary<MeterId, Dictionary<DateTimeOffset, double>> byMeter,
+        IReadOnlyDictionary<MeterId, int>? openAlerts,
+        EnergyBalanceOptions options,
+        out double? technicalLossFactor)
     {
         var complete = intervals.Where(i => i.IsComplete).ToList();
         var loss = complete.Select(i => i.Loss!.Value).ToList();
+        var series = ids.Select(id => complete.Select(i => byMeter[id][i.Time]).ToArray()).ToList();
+        var fit = ids.Count is > 0 && ids.Count <= options.MaxFittedConsumers
+            ? HiddenShareRegression.Fit(loss, series, Math.Max(options.MinCompleteIntervals, options.MinIntervalsPerConsumer * ids.Count), options.MaxExplained)
+            : null;
+        technicalLossFactor = fit?.TechnicalLossFactor;
         var suspects = new List<SuspectMeter>(ids.Count);
-        foreach (var id in ids)
+        for (var j = 0; j < ids.Count; j++)
         {
-            var values = complete.Select(i => byMeter[id][i.Time]).ToList();
-            var median = values.Count == 0 ? 0 : Median(values);
+            var id = ids[j];
+            var values = series[j];
+            var median = values.Length == 0 ? 0 : Median([.. values]);
             var deficit = values.Select(v => median - v).ToList();
             var r = Correlation(loss, deficit);
             var alerts = openAlerts is not null && openAlerts.TryGetValue(id, out var n) ? n : 0;
-            var score = Math.Max(0, r ?? 0) + (alerts > 0 ? AlertWeight : 0);
-            suspects.Add(new SuspectMeter(id, score, r, deficit.Where(d => d > 0).Sum(), alerts));
+            var suspect = fit is null
+                ? new SuspectMeter(id, 0, r, deficit.Where(d => d > 0).Sum(), alerts)
+                : new SuspectMeter(id, 0, r, deficit.Where(d => d > 0).Sum(), alerts,
+                    fit.Coefficients[j] / (1 + fit.Coefficients[j]), fit.Coefficients[j], fit.Coefficients[j] * values.Sum(), fit.Explained[j]);
+            suspects.Add(suspect with { Score = suspect.Evidence + (alerts > 0 ? AlertWeight : 0) });
         }
 
         suspects.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Meter.CompareTo(b.Meter));

@@ -7,10 +7,13 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <summary>
 /// Loads what a transformer's balance needs — its meter (<see cref="ITransformerMeterStore"/>), its consumers (the other
 /// meters registered under it), their block import over the span and their open alerts — and runs the
-/// <see cref="EnergyBalanceCalculator"/>. Bounded: at most <see cref="MaxSpan"/> and <see cref="MaxConsumers"/>.
+/// <see cref="EnergyBalanceCalculator"/>. Bounded: at most <see cref="MaxSpan"/> and <see cref="MaxConsumers"/>; the
+/// suspects' fit as <see cref="EnergyBalanceOptions"/> says. <see cref="FindingsAsync"/> is the analytics' periodic use.
 /// </summary>
-public sealed class EnergyBalanceService(IMeterRepository meters, IReadingStore readings, ITransformerMeterStore transformers, IAlertStore alerts)
+public sealed class EnergyBalanceService(IMeterRepository meters, IReadingStore readings, ITransformerMeterStore transformers, IAlertStore alerts, EnergyBalanceOptions? options = null)
 {
+    private readonly EnergyBalanceOptions _options = options ?? new EnergyBalanceOptions();
+
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(31);
 
     public const int MaxConsumers = 2_000;
@@ -56,7 +59,73 @@ public sealed class EnergyBalanceService(IMeterRepository meters, IReadingStore 
         }
 
         var feeder = await ImportAsync(transformerMeter, from, to, cancellationToken).ConfigureAwait(false);
-        return EnergyBalanceCalculator.Calculate(transformerId, transformerMeter, feeder, series, open);
+        return EnergyBalanceCalculator.Calculate(transformerId, transformerMeter, feeder, series, open, _options);
+    }
+
+    /// <summary>
+    /// The <c>energy-balance</c> findings of every transformer with a meter (at most
+    /// <see cref="EnergyBalanceOptions.MaxTransformers"/>), each over the <see cref="EnergyBalanceOptions.Window"/> that
+    /// ends at its meter's newest interval in <paramref name="latest"/>. A transformer whose balance cannot be computed
+    /// (too many consumers) is skipped and counted in <paramref name="failures"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Finding>> FindingsAsync(IReadOnlyDictionary<MeterId, DateTimeOffset> latest, Action<Exception>? failures = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await meters.ListAsync(new MeterFilter(), 1_000, token, cancellationToken).ConfigureAwait(false);
+            ids.UnionWith(page.Items.Select(m => m.TransformerId).OfType<string>().Where(t => t.Length > 0));
+            token = page.NextPageToken;
+        }
+        while (token is not null && ids.Count < _options.MaxTransformers);
+
+        var findings = new List<Finding>();
+        foreach (var id in ids.Take(_options.MaxTransformers))
+        {
+            try
+            {
+                if (await transformers.GetTransformerMeterAsync(id, cancellationToken).ConfigureAwait(false) is not { } meter || !latest.TryGetValue(meter, out var newest))
+                {
+                    continue;
+                }
+
+                // Interval times are their ends; [from, to) includes the newest. Windows of 1, 2, 4, … days up to the
+                // longest, all ending there: a tap that began recently is diluted in the long window, not in the short.
+                var to = newest + TimeSpan.FromSeconds(1);
+                foreach (var window in Windows(_options))
+                {
+                    if (await CalculateAsync(id, to - window, to, cancellationToken).ConfigureAwait(false) is { } balance)
+                    {
+                        findings.AddRange(EnergyBalanceRule.Evaluate(balance, _options));
+                    }
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                failures?.Invoke(e);
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// The window, then <see cref="EnergyBalanceOptions.MinWindow"/> doubled while shorter, longest first: an alert's
+    /// span starts at the longest window that found it (a shorter window's finding then only extends it).
+    /// </summary>
+    public static IReadOnlyList<TimeSpan> Windows(EnergyBalanceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var windows = new List<TimeSpan> { options.Window };
+        for (var window = options.MinWindow; window < options.Window; window *= 2)
+        {
+            windows.Add(window);
+        }
+
+        windows.Sort((a, b) => b.CompareTo(a));
+        return windows;
     }
 
     private async Task<IReadOnlyList<SeriesPoint>> ImportAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
