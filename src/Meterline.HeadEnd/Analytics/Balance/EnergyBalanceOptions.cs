@@ -7,8 +7,8 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// </summary>
 public sealed record EnergyBalanceOptions
 {
-    /// <summary>Whether the full pass evaluates the balances and raises alerts.</summary>
-    public bool Alerts { get; init; } = true;
+    /// <summary>Whether the full pass evaluates the balances and raises <c>energy-balance</c> alerts; off by default until the full detection record calibrates it (docs/analytics.md).</summary>
+    public bool Alerts { get; init; }
 
     /// <summary>The longest span fitted, ending at the transformer meter's newest interval (at most 31 days).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromDays(7);
