@@ -31,6 +31,14 @@ public class EmulatedCoordinatorTests
         await host.SendAsync(new AtCommand(2, "AC"));
         var applied = await host.ReceiveAsync<AtCommandResponse>();
         Assert.Equal((byte)2, applied.FrameId);
+
+        // The module switches once its AC response is written, so the host can read the response a moment before.
+        var switchedBy = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (module.ApiMode != XBeeApiMode.ApiEscaped && DateTime.UtcNow < switchedBy)
+        {
+            await Task.Delay(5);
+        }
+
         Assert.Equal(XBeeApiMode.ApiEscaped, module.ApiMode);
 
         host.Mode = XBeeApiMode.ApiEscaped;
