@@ -30,8 +30,7 @@ internal static class HealthResponse
                 json.WriteStartObject("data");
                 foreach (var (key, value) in entry.Data)
                 {
-                    json.WritePropertyName(key);
-                    JsonSerializer.Serialize(json, value, value.GetType());
+                    WriteValue(json, key, value);
                 }
 
                 json.WriteEndObject();
@@ -44,5 +43,27 @@ internal static class HealthResponse
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, string key, object value)
+    {
+        switch (value)
+        {
+            case int i:
+                json.WriteNumber(key, i);
+                break;
+            case long l:
+                json.WriteNumber(key, l);
+                break;
+            case double d:
+                json.WriteNumber(key, d);
+                break;
+            case bool b:
+                json.WriteBoolean(key, b);
+                break;
+            default:
+                json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
     }
 }
