@@ -11,6 +11,7 @@ using Meterline.Server.DemandControl;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
+using Meterline.Server.Observability;
 using Meterline.Server.Prepaid;
 using Meterline.Server.Outages;
 using Meterline.Server.PowerQuality;
@@ -32,7 +33,7 @@ public static class ServerApplication
     public static WebApplication Build(ServerOptions options, HeadEndNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return Build(options, node.Stores, node.Profiles, node.Access, node.Audit, services =>
+        return Build(options, node.Stores, node.Profiles, node.Access, node.Audit, new StorageProbe(node.Storage.PingAsync), node, services =>
         {
             services.AddSingleton(node).AddSingleton(node.Audit).AddSingleton(node.AuditVerifier).AddSingleton(node.CommandService)
                 .AddSingleton(node.Dispatcher).AddSingleton(node.Provisioner).AddSingleton(node.Pipeline).AddSingleton(node.Options.TimeProvider)
@@ -54,10 +55,17 @@ public static class ServerApplication
     }
 
     /// <summary>The read-only API over a set of stores (no background services), behind the given access service.</summary>
-    public static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, AccessService access, IAuditLog audit) =>
-        Build(options, stores, profiles, access, audit, null);
+    public static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, AccessService access, IAuditLog audit)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
 
-    private static WebApplication Build(ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, AccessService access, IAuditLog audit, Action<IServiceCollection>? configure)
+        // No node: the database is reached through the meter registry (a lookup by key, no rows needed).
+        var probe = new StorageProbe(cancellationToken => stores.Meters.GetAsync(new Meterline.HeadEnd.Meters.MeterId(0), cancellationToken));
+        return Build(options, stores, profiles, access, audit, probe, null, null);
+    }
+
+    private static WebApplication Build(
+        ServerOptions options, HeadEndStores stores, ProfileCatalog profiles, AccessService access, IAuditLog audit, StorageProbe probe, HeadEndNode? node, Action<IServiceCollection>? configure)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stores);
@@ -76,6 +84,11 @@ public static class ServerApplication
             }));
         }
 
+        if (options.LogFormat == LogFormat.Json)
+        {
+            builder.Logging.ClearProviders().AddMeterlineJsonConsole();
+        }
+
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         if (options.MinimumLogLevel >= LogLevel.Information)
         {
@@ -91,6 +104,7 @@ public static class ServerApplication
         builder.Services.AddHeadEndStores(stores);
         builder.Services.AddSingleton(profiles);
         builder.Services.AddMeterlineAccess(access, audit, options.Access);
+        builder.Services.AddMeterlineObservability(probe, node);
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -99,6 +113,7 @@ public static class ServerApplication
         app.UseStatusCodePages();
         app.UseMeterlineAccess();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapObservability();
         app.MapAccess();
         app.MapMeters();
         app.MapReadings();

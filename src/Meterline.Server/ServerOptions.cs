@@ -1,3 +1,5 @@
+using Meterline.Server.Observability;
+
 namespace Meterline.Server;
 
 /// <summary>Where the head-end listens and how much it logs.</summary>
@@ -7,6 +9,9 @@ public sealed record ServerOptions
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>Plain lines, or one JSON object per line with scopes and the message's named values (docs/observability.md).</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
     /// <summary>HTTPS URLs of the API (docs/access.md), served with <see cref="TlsCertificateFile"/>; empty: none.</summary>
     public IReadOnlyList<string> HttpsUrls { get; init; } = [];

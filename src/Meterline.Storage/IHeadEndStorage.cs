@@ -62,4 +62,7 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>API tokens of machine clients, hashes only (docs/access.md).</summary>
     IApiTokenStore ApiTokens { get; }
+
+    /// <summary>A round trip to the database (a trivial query), for readiness (docs/observability.md); throws when it is unreachable.</summary>
+    Task PingAsync(CancellationToken cancellationToken = default);
 }

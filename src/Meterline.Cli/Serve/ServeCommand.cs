@@ -56,7 +56,19 @@ internal static class ServeCommand
     private static async Task<int> RunAsync(HeadEndOptions options, ServerOptions serverOptions, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         // The node's own services (the northbound relay) log from the start, before the web host exists.
-        using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole().SetMinimumLevel(serverOptions.MinimumLogLevel));
+        using var logging = LoggerFactory.Create(builder =>
+        {
+            if (serverOptions.LogFormat == Meterline.Server.Observability.LogFormat.Json)
+            {
+                Meterline.Server.Observability.JsonLogging.AddMeterlineJsonConsole(builder);
+            }
+            else
+            {
+                builder.AddSimpleConsole();
+            }
+
+            builder.SetMinimumLevel(serverOptions.MinimumLogLevel);
+        });
         await using var node = await OpenNodeAsync(options with { LoggerFactory = logging }, cancellationToken).ConfigureAwait(false);
         var app = ServerApplication.Build(serverOptions, node);
         await using (app.ConfigureAwait(false))
@@ -66,6 +78,7 @@ internal static class ServeCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"meterline serve: {node.Storage.Engine} database (schema {node.Storage.SchemaVersion}), {meters} meters, system title {node.SystemTitle}"));
             output.WriteLine($"  web API:  {string.Join(", ", app.Urls)}  (OpenAPI at /openapi/v1.json)");
+            output.WriteLine($"  health:   /health/live, /health/ready; metrics for Prometheus at /metrics (a staff token; docs/observability.md)");
             if (node.Bootstrapped)
             {
                 output.WriteLine($"  access:   first start: the admin API token is in {Path.GetFullPath(options.BootstrapTokenFile!)} (owner-only; docs/access.md)");

@@ -69,6 +69,9 @@ internal sealed class ServeOptions
     public Option<string> LogLevel { get; } = new Option<string>("--log-level") { Description = "Least level logged: trace, debug, information, warning, error", DefaultValueFactory = _ => "information" }
         .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
 
+    public Option<string> LogFormat { get; } = new Option<string>("--log-format") { Description = "text, or json: one JSON object per line with the message's named values (CommandId, MeterId, ...) as fields (docs/observability.md)", DefaultValueFactory = _ => "text" }
+        .AcceptOnlyFromAmong("text", "json");
+
     public Option<string[]> MqttListen { get; } = new("--mqtt-listen") { Description = "address:port of the embedded MQTT broker for meters (repeatable; docs/mqtt.md)" };
 
     public Option<string?> MqttTlsCert { get; } = new("--mqtt-tls-cert") { Description = "The embedded broker's TLS certificate: PEM (with --mqtt-tls-key) or PFX" };
@@ -117,7 +120,7 @@ internal sealed class ServeOptions
 
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
-            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel,
+            ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile];
 
@@ -267,6 +270,7 @@ internal sealed class ServeOptions
             ? [.. urls.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? u : throw new CommandException($"--listen {u}: not an http(s) URL", ExitCodes.Usage))]
             : throw new CommandException("--listen needs at least one URL", ExitCodes.Usage),
         MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(result.GetValue(LogLevel)!, ignoreCase: true),
+        LogFormat = Enum.Parse<Meterline.Server.Observability.LogFormat>(result.GetValue(LogFormat)!, ignoreCase: true),
         HttpsUrls = [.. (result.GetValue(HttpsListen) ?? []).Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == "https" ? u : throw new CommandException($"--https-listen {u}: not an https URL", ExitCodes.Usage))],
         TlsCertificateFile = (result.GetValue(HttpsListen) is { Length: > 0 }) == (result.GetValue(TlsCert) is not null && result.GetValue(TlsKey) is not null)
             ? ExistingFile(result.GetValue(TlsCert), "--tls-cert")

@@ -1,7 +1,10 @@
+using IMeterFactory = System.Diagnostics.Metrics.IMeterFactory;
 using System.Threading.Channels;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Communication;
 using Meterline.HeadEnd.Meters;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meterline.HeadEnd.Commands;
 
@@ -22,7 +25,7 @@ namespace Meterline.HeadEnd.Commands;
 /// Every state change goes to <see cref="Changes"/>, a bounded channel for the live feed.
 /// </para>
 /// </summary>
-public sealed class CommandDispatcher
+public sealed partial class CommandDispatcher
 {
     private const string System = "system";
     private static readonly CommandState[] RequestedOnly = [CommandState.Requested];
@@ -39,6 +42,7 @@ public sealed class CommandDispatcher
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
     private readonly HashSet<MeterId> _busy = [];
+    private readonly ILogger _logger;
     private long _droppedChanges;
     private long _errors;
 
@@ -49,7 +53,9 @@ public sealed class CommandDispatcher
         IEnumerable<IMeterConnector> connectors,
         CommandExecutor executor,
         TimeProvider time,
-        CommandDispatcherOptions? options = null)
+        CommandDispatcherOptions? options = null,
+        ILogger? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(commands);
         ArgumentNullException.ThrowIfNull(meters);
@@ -65,6 +71,8 @@ public sealed class CommandDispatcher
         _connectors = [.. connectors];
         _executor = executor;
         _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        Metrics = new CommandMetrics(meterFactory);
         _changes = Channel.CreateBounded<CommandStateChange>(
             new BoundedChannelOptions(_options.NotificationCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = false },
             _ => Interlocked.Increment(ref _droppedChanges));
@@ -72,6 +80,9 @@ public sealed class CommandDispatcher
 
     /// <summary>State changes of commands (Sent, Confirmed, Failed, TimedOut), oldest dropped first when nobody reads.</summary>
     public ChannelReader<CommandStateChange> Changes => _changes.Reader;
+
+    /// <summary>The dispatcher's instruments (docs/observability.md).</summary>
+    public CommandMetrics Metrics { get; }
 
     /// <summary>State changes dropped because the feed was full.</summary>
     public long DroppedChanges => Interlocked.Read(ref _droppedChanges);
@@ -121,6 +132,7 @@ public sealed class CommandDispatcher
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     Interlocked.Increment(ref _errors);
+                    LogError(_logger, e, "pass");
                 }
 
                 await WaitAsync(running, cancellationToken).ConfigureAwait(false);
@@ -210,6 +222,7 @@ public sealed class CommandDispatcher
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Interlocked.Increment(ref _errors);
+                LogCommandError(_logger, e, command.Id.Value, command.Kind, command.Meter.Value, "audit");
                 await CompleteAsync(command, CommandState.Failed, CommandExecutor.Error("not sent: the audit log is unavailable"), meter!, audited: false).ConfigureAwait(false);
                 return;
             }
@@ -223,6 +236,7 @@ public sealed class CommandDispatcher
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Interlocked.Increment(ref _errors);
+            LogCommandError(_logger, e, command.Id.Value, command.Kind, command.Meter.Value, "run");
         }
         finally
         {
@@ -381,8 +395,33 @@ public sealed class CommandDispatcher
         await CompleteAsync(command, outcome.State, outcome.Result, meter, audited: true).ConfigureAwait(false);
     }
 
-    private void Publish(CommandRecord command, CommandState state, string? result) =>
-        _changes.Writer.TryWrite(new CommandStateChange(command.Id, command.Meter, command.Kind, state, _time.GetUtcNow(), result));
+    private void Publish(CommandRecord command, CommandState state, string? result)
+    {
+        var now = _time.GetUtcNow();
+        Metrics.OnTransition(command, state, now);
+        if (state is CommandState.Failed or CommandState.TimedOut)
+        {
+            LogFailed(_logger, command.Id.Value, command.Kind, command.Meter.Value, state, result);
+        }
+        else
+        {
+            LogTransition(_logger, command.Id.Value, command.Kind, command.Meter.Value, state);
+        }
+
+        _changes.Writer.TryWrite(new CommandStateChange(command.Id, command.Meter, command.Kind, state, now, result));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} ({Kind}) for meter {MeterId}: {State}")]
+    private static partial void LogTransition(ILogger logger, long commandId, CommandKind kind, int meterId, CommandState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} ({Kind}) for meter {MeterId}: {State}: {Result}")]
+    private static partial void LogFailed(ILogger logger, long commandId, CommandKind kind, int meterId, CommandState state, string? result);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command dispatch failed ({Stage}); retried at the next pass")]
+    private static partial void LogError(ILogger logger, Exception exception, string stage);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {CommandId} ({Kind}) for meter {MeterId} failed unexpectedly ({Stage})")]
+    private static partial void LogCommandError(ILogger logger, Exception exception, long commandId, CommandKind kind, int meterId, string stage);
 
     private static string Detail(CommandRecord command, string? result) => JsonText.Object(w =>
     {

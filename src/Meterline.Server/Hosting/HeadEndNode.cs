@@ -103,7 +103,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         CommandService = new CommandService(commands, Meters, audit, time, options.Commands);
         var rotation = new KeyRotation(Keyring, storage.Keys, new KeyProviderMeterKeyWrapper(keyProvider), Meters);
         var executor = new CommandExecutor(Meters, readings, rotation, time, limiters: storage.Limiters);
-        Dispatcher = new CommandDispatcher(commands, Meters, audit, Connectors, executor, time, options.Dispatcher);
+        Dispatcher = new CommandDispatcher(commands, Meters, audit, Connectors, executor, time, options.Dispatcher, options.LoggerFactory?.CreateLogger<CommandDispatcher>());
         DemandControl = new DemandControlService(storage.DemandLimits, Meters, CommandService, audit, time, options.DemandControl, options.Commands.MaxActivationAhead)
         {
             CommandsCreated = Dispatcher.Wake,

@@ -78,5 +78,11 @@ internal sealed class SqlStorage : IHeadEndStorage
 
     public IApiTokenStore ApiTokens { get; }
 
+    public Task PingAsync(CancellationToken cancellationToken = default) => _database.ReadAsync(async connection =>
+    {
+        await using var command = _database.Command(connection, null, "SELECT 1");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
+
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

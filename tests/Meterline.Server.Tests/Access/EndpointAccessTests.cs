@@ -27,6 +27,9 @@ public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFix
         // stylesheet and framework script those pages load (docs/web.md).
         "SignInForm", "GET /sign-in", "POST /sign-in", "GET /not-allowed", "POST /not-allowed",
         "GET /operator-app/operator.css", "GET /_framework/blazor.web.js", "GET /favicon.ico",
+
+        // Liveness and readiness for a supervisor or load balancer: status only (docs/observability.md).
+        "Live", "Ready",
     ];
 
     private static readonly AccessRole[] Staff = [AccessRole.Viewer, AccessRole.Operator, AccessRole.Admin, AccessRole.Auditor];

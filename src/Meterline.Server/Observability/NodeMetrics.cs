@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Meterline.Server.Hosting;
+
+namespace Meterline.Server.Observability;
+
+/// <summary>
+/// Gauges of a running node (meter <see cref="MeterName"/>), read when scraped: ingest queue depths, open and
+/// unauthenticated connections, registered meters, commands running (docs/observability.md). The counters live
+/// with their subsystems (<c>Meterline.HeadEnd.Ingest</c>, <c>.Commands</c>, <c>.Northbound</c>).
+/// </summary>
+public sealed class NodeMetrics : IDisposable
+{
+    public const string MeterName = "Meterline.HeadEnd.Node";
+
+    private readonly System.Diagnostics.Metrics.Meter _meter;
+
+    public NodeMetrics(HeadEndNode node, IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        var pipeline = node.Pipeline;
+        _meter.CreateObservableGauge("meterline.ingest.queue.depth", () => new[]
+        {
+            new Measurement<int>(pipeline.QueuedUsage, new KeyValuePair<string, object?>("queue", "usage")),
+            new Measurement<int>(pipeline.QueuedPriority, new KeyValuePair<string, object?>("queue", "priority")),
+        }, "{push}", "Authenticated pushes waiting for the batch writer, by queue.");
+        var gate = node.ConnectionGate;
+        _meter.CreateObservableGauge("meterline.connections.open", () => gate.Open, "{connection}", "Inbound meter connections open (wrapper, MQTT).");
+        _meter.CreateObservableGauge("meterline.connections.unauthenticated", () => gate.Unauthenticated, "{connection}", "Open connections that have not yet delivered an authenticated frame.");
+        _meter.CreateObservableGauge("meterline.meters.registered", () => pipeline.Directory.Count, "{meter}", "Meters the ingress guard knows.");
+        var dispatcher = node.Dispatcher;
+        _meter.CreateObservableGauge("meterline.commands.running", () => dispatcher.Running, "{command}", "Commands being carried out now.");
+        _meter.CreateObservableCounter("meterline.commands.errors", () => dispatcher.Errors, "{error}", "Dispatcher passes or commands that failed on an unexpected error (store or audit unavailable).");
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
