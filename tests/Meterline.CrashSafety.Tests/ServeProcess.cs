@@ -54,6 +54,10 @@ internal sealed class ServeProcess : IAsyncDisposable
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+
+        // A life here is seconds long: dynamic PGO's instrumented tier only costs it time (measured: the start to the
+        // ready banner some 10 % shorter without it on a loaded 2-core machine).
+        info.Environment["DOTNET_TieredPGO"] = "0";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var serve = new ServeProcess(process);
         process.OutputDataReceived += (_, e) => serve.OnLine(e.Data, isOutput: true);
