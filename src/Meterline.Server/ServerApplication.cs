@@ -9,6 +9,7 @@ using Meterline.Server.Billing;
 using Meterline.Server.Commands;
 using Meterline.Server.DemandControl;
 using Meterline.Server.Events;
+using Meterline.Server.Health;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
 using Meterline.Server.Prepaid;
@@ -99,6 +100,7 @@ public static class ServerApplication
         app.UseStatusCodePages();
         app.UseMeterlineAccess();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealth();
         app.MapAccess();
         app.MapMeters();
         app.MapReadings();
