@@ -11,8 +11,10 @@ namespace Meterline.CrashSafety.Tests;
 internal sealed class ServeProcess : IAsyncDisposable
 {
     private const int KeptLines = 200;
+    private const int KeptServiceLines = 100;
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
+    private readonly List<string> _serviceLines = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ServeProcess(Process process)
@@ -32,6 +34,22 @@ internal sealed class ServeProcess : IAsyncDisposable
             lock (_lines)
             {
                 return string.Join(Environment.NewLine, _lines);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first lines that speak of the node's services (<c>HeadEndLoopService</c>: "The head-end service … failed;
+    /// stopping the node", "… met a database outage"), kept apart from <see cref="RecentOutput"/> so that stack
+    /// traces do not push them out.
+    /// </summary>
+    public IReadOnlyList<string> ServiceLines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _serviceLines];
             }
         }
     }
@@ -121,6 +139,11 @@ internal sealed class ServeProcess : IAsyncDisposable
             while (_lines.Count > KeptLines)
             {
                 _lines.Dequeue();
+            }
+
+            if (_serviceLines.Count < KeptServiceLines && line.Contains("The head-end service", StringComparison.Ordinal))
+            {
+                _serviceLines.Add(line.Trim());
             }
         }
 

@@ -162,7 +162,13 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : IDisposable
                 Assert.True(times.IsSubsetOf(after[meter]), $"meter {meter}: readings committed before the outage are gone");
             }
 
+            Assert.DoesNotContain(server.ServiceLines, l => l.Contains("stopping the node", StringComparison.Ordinal));
             Assert.Contains("Ingest: the store refused a batch", server.RecentOutput, StringComparison.Ordinal);
+            foreach (var line in server.ServiceLines.Distinct().Take(10))
+            {
+                output.WriteLine("the node said: " + line);
+            }
+
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"not ready {notReadyAfter.TotalMilliseconds:F0} ms into the outage; after it, ready again in {readyAfter.TotalMilliseconds:F0} ms and every interval up to {until:u} stored in {caughtUp.TotalMilliseconds:F0} ms ({after.Values.Sum(s => s.Count)} intervals of {FleetSize} meters)"));
         }
