@@ -44,6 +44,16 @@ internal sealed record CommittedState(
         return new CommittedState(readings, events, billing, pushCounters, outgoing, commands, integrity, duplicates);
     }
 
+    /// <summary>How many readings are stored now (a quick look, for timing a kill).</summary>
+    public static async Task<long> CountReadingsAsync(string databasePath)
+    {
+        await using var connection = new SqliteConnection(ReadOnly(databasePath));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM readings";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>How many commands are in <paramref name="state"/> now (a quick look, for timing a kill).</summary>
     public static async Task<long> CountCommandsAsync(string databasePath, int state)
     {

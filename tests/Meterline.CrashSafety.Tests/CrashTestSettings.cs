@@ -3,13 +3,13 @@ using System.Globalization;
 namespace Meterline.CrashSafety.Tests;
 
 /// <summary>
-/// How hard the kill-and-restart test pushes: <c>METERLINE_CRASH_CYCLES</c> kills (default 10, up to 1,000; e.g.
-/// 100 by hand) and <c>METERLINE_CRASH_SEED</c> for the random kill moments and commands (default: a fresh seed,
-/// printed so that a failing run can be repeated).
+/// How hard the kill-and-restart test pushes: <c>METERLINE_CRASH_CYCLES</c> kills (default 100, up to 1,000) and
+/// <c>METERLINE_CRASH_SEED</c> for the random kill moments and commands (default: a fresh seed, printed so that a
+/// failing run can be repeated).
 /// </summary>
 internal sealed record CrashTestSettings(int Cycles, int Seed)
 {
-    public const int DefaultCycles = 10;
+    public const int DefaultCycles = 100;
 
     public static CrashTestSettings FromEnvironment() => new(
         Read("METERLINE_CRASH_CYCLES", DefaultCycles, 1, 1_000),

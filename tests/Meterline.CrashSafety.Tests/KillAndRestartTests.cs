@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Meters;
@@ -97,33 +98,62 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
         using var stopFleet = CancellationTokenSource.CreateLinkedTokenSource(token);
         var fleetRun = fleet.RunAsync(stopFleet.Token);
         var server = await StartServeAsync(database, keyFile, pushPort, backfill: false);
+        var lives = new CycleTimes();
         try
         {
             var first = await CommittedState.ReadAsync(database);
             var committed = first;
             for (var cycle = 1; cycle <= settings.Cycles; cycle++)
             {
-                var life = TimeSpan.FromMilliseconds(random.Next(1_500, 5_000));
+                // The kill comes at a random moment after this life's first acknowledged push (a batch committed
+                // that the previous life did not hold): the node has recovered and ingests, and a kill then lands
+                // amid collecting, writing and committing batches and amid command sessions.
+                var lifeStarted = Stopwatch.GetTimestamp();
                 await traffic.RequestAsync(2, token);
-                await Task.Delay(life / 2, token);
+                await WaitUntilAsync(
+                    async () => await CommittedState.CountReadingsAsync(database) > committed.Readings.Count,
+                    () => Task.FromResult($"cycle {cycle}: a push committed after the restart; the node said:{Environment.NewLine}{server.RecentOutput}"),
+                    token,
+                    TimeSpan.FromMilliseconds(20));
+                var toFirstCommit = Stopwatch.GetElapsedTime(lifeStarted);
                 var running = await CommittedState.ReadAsync(database);
 
                 // One more command, then the kill: on even cycles as soon as a command is seen on its way to a meter
                 // (Sent: its counter block reserved, its session opening or open), else at a random moment.
                 await traffic.RequestAsync(1, token);
-                var caughtSent = cycle % 2 == 0 && await WaitForSentAsync(database, life, token);
-                await Task.Delay(caughtSent ? TimeSpan.FromMilliseconds(random.Next(0, 150)) : life / 2 * random.NextDouble(), token);
+                var caughtSent = cycle % 2 == 0 && await WaitForSentAsync(database, TimeSpan.FromSeconds(1), token);
+                await Task.Delay(TimeSpan.FromMilliseconds(caughtSent ? random.Next(0, 150) : random.Next(0, 400)), token);
                 await server.KillHardAsync(ProcessTimeout);
-                var atKill = await CommittedState.ReadAsync(database);
-                AssertKept(running, atKill, $"cycle {cycle}, seen committed while the node ran");
-                AssertKept(committed, atKill, $"cycle {cycle}, committed at the previous kill");
-                AssertSound(atKill, $"cycle {cycle}");
-                AssertNoMeterRefusedACounter(fleet, $"cycle {cycle}");
+                var lived = Stopwatch.GetElapsedTime(lifeStarted);
+
+                // The next process starts while this one's remains are checked: the check reads through its own
+                // read-only connection, and whatever the next process commits meanwhile is committed too.
+                var restartStarted = Stopwatch.GetTimestamp();
+                var next = StartServeAsync(database, keyFile, pushPort, backfill: cycle == settings.Cycles);
+                CommittedState atKill;
+                try
+                {
+                    atKill = await CommittedState.ReadAsync(database);
+                    AssertKept(running, atKill, $"cycle {cycle}, seen committed while the node ran");
+                    AssertKept(committed, atKill, $"cycle {cycle}, committed at the previous kill");
+                    AssertSound(atKill, $"cycle {cycle}");
+                    AssertNoMeterRefusedACounter(fleet, $"cycle {cycle}");
+                }
+                catch
+                {
+                    await DisposeStartedAsync(next);
+                    throw;
+                }
+
+                server = await next;
+                var restart = Stopwatch.GetElapsedTime(restartStarted);
+                lives.Add(restart, toFirstCommit, lived);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"cycle {cycle}: killed {(caughtSent ? "with a command on its way" : "at a random moment")}; {atKill.Readings.Count} readings, {atKill.CommandStates.Count} commands ({Count(atKill, CommandState.Requested)} requested, {Count(atKill, CommandState.Sent)} sent) at the kill"));
+                    $"cycle {cycle}: killed {(caughtSent ? "with a command on its way" : "at a random moment")} {lived.TotalMilliseconds:F0} ms into its life (first commit after {toFirstCommit.TotalMilliseconds:F0} ms); {atKill.Readings.Count} readings, {atKill.CommandStates.Count} commands ({Count(atKill, CommandState.Requested)} requested, {Count(atKill, CommandState.Sent)} sent) at the kill; the next process ready after {restart.TotalMilliseconds:F0} ms"));
                 committed = atKill;
-                server = await StartServeAsync(database, keyFile, pushPort, backfill: cycle == settings.Cycles);
             }
+
+            output.WriteLine(lives.Describe());
 
             // Everything the meters captured before the last restart must end up stored: what was lost in flight at
             // the kills (and what the meters still held) is pushed now or fetched by back-fill.
@@ -292,7 +322,22 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> what, CancellationToken token)
+    private static async Task DisposeStartedAsync(Task<ServeProcess> starting)
+    {
+        try
+        {
+            await (await starting).DisposeAsync();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            // It did not start; StartAsync has disposed of it.
+        }
+    }
+
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> what, CancellationToken token) =>
+        WaitUntilAsync(condition, what, token, TimeSpan.FromMilliseconds(500));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> what, CancellationToken token, TimeSpan poll)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
         timeout.CancelAfter(SettleTimeout);
@@ -300,7 +345,7 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
         {
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), timeout.Token);
+                await Task.Delay(poll, timeout.Token);
             }
             catch (OperationCanceledException) when (!token.IsCancellationRequested)
             {

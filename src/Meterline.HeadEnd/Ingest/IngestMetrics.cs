@@ -15,6 +15,7 @@ public sealed class IngestMetrics : IDisposable
     private readonly System.Diagnostics.Metrics.Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _rejected;
+    private int _writesFailing;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _shed;
     private readonly Counter<long> _recordsStored;
@@ -58,6 +59,9 @@ public sealed class IngestMetrics : IDisposable
 
     public long WriteFailures => Interlocked.Read(ref _writeFailureCount);
 
+    /// <summary>True from a failed batch write until the next batch commits: the store refuses ingest now (readiness).</summary>
+    public bool WritesFailing => Volatile.Read(ref _writesFailing) != 0;
+
     /// <summary>Batches given up after the last retry (their frames were acknowledged as failed, never as committed).</summary>
     public long AbandonedBatches => Interlocked.Read(ref _abandonedBatches);
 
@@ -94,6 +98,7 @@ public sealed class IngestMetrics : IDisposable
 
     internal void OnCommitted(int records)
     {
+        Volatile.Write(ref _writesFailing, 0);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _recordsStoredCount, records);
         _recordsStored.Add(records);
@@ -101,6 +106,7 @@ public sealed class IngestMetrics : IDisposable
 
     internal void OnWriteFailed()
     {
+        Volatile.Write(ref _writesFailing, 1);
         Interlocked.Increment(ref _writeFailureCount);
         _writeFailures.Add(1);
     }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
@@ -22,7 +24,7 @@ namespace Meterline.HeadEnd.Ingest;
 /// compromised, audited first. A replay the meter refused (event 170, a secured request with a stale invocation
 /// counter: someone replayed captured traffic to the meter) is audited as <c>meter.replay-refused</c>.
 /// </summary>
-public sealed class IngestPipeline : IInboundFrameSink, IDisposable
+public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
 {
     /// <summary>IS 15959 event code of a cover open: the meter erases its keys.</summary>
     public const int CoverOpenEventCode = 251;
@@ -39,6 +41,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
     private readonly IAuditLog _audit;
     private readonly IngestPipelineOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly Channel<AcceptedPush> _priority;
     private readonly Channel<AcceptedPush> _usage;
     private readonly Channel<bool> _signal;
@@ -58,7 +61,8 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         IngestPipelineOptions? options = null,
         TimeProvider? time = null,
         IMeterFactory? meterFactory = null,
-        MeterDirectory? directory = null)
+        MeterDirectory? directory = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(inspector);
         ArgumentNullException.ThrowIfNull(decoder);
@@ -72,6 +76,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         _meters = meters;
         _audit = audit;
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
         Directory = directory ?? new MeterDirectory();
         CounterMarks = new PushCounterMarks();
         Metrics = new IngestMetrics(meterFactory);
@@ -419,8 +424,13 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
 
                 return false;
             }
-            catch (Exception)
+            catch (Exception e)
             {
+                if (attempt == 1)
+                {
+                    LogWriteFailed(_logger, e, batch.Count, _options.MaxWriteAttempts);
+                }
+
                 Metrics.OnWriteFailed();
                 if (!acknowledgedFailed)
                 {
@@ -431,6 +441,7 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
 
                 if (attempt >= _options.MaxWriteAttempts)
                 {
+                    LogAbandoned(_logger, batch.Count, attempt);
                     Metrics.OnAbandoned();
                     return false;
                 }
@@ -451,6 +462,10 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
         if (!acknowledgedFailed)
         {
             Acknowledge(batch, FrameOutcome.Committed);
+        }
+        else
+        {
+            LogWriteRecovered(_logger, batch.Count);
         }
 
         return true;
@@ -587,4 +602,13 @@ public sealed class IngestPipeline : IInboundFrameSink, IDisposable
             item.Frame.Complete(FrameOutcome.Failed);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest: the store refused a batch of {Frames} frames; nothing of it is acknowledged as committed, and it is tried again with back-off (at most {Attempts} attempts)")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int frames, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest: the store took a batch of {Frames} frames again after failed attempts")]
+    private static partial void LogWriteRecovered(ILogger logger, int frames);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest: a batch of {Frames} frames was given up after {Attempts} failed attempts; its meters resend or back-fill fetches it")]
+    private static partial void LogAbandoned(ILogger logger, int frames, int attempts);
 }

@@ -324,7 +324,7 @@ public sealed class HeadEndNode : IAsyncDisposable
             northbound = options.Northbound is { } publishing
                 ? new AmqpNorthbound(publishing, storage.Readings, storage.Commands, storage.Outbox, directory, audit, options.TimeProvider, loggerFactory: options.LoggerFactory)
                 : null;
-            pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), decoder, northbound?.Readings ?? storage.Readings, storage.Meters, audit, options.Ingest, options.TimeProvider, directory: directory);
+            pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), decoder, northbound?.Readings ?? storage.Readings, storage.Meters, audit, options.Ingest, options.TimeProvider, directory: directory, logger: options.LoggerFactory?.CreateLogger<IngestPipeline>());
             if (options.ZigbeeSerialPort is { } serial)
             {
                 zigbee = await OpenZigbeeAsync(serial, options, pipeline, cancellationToken).ConfigureAwait(false);

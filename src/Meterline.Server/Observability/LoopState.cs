@@ -8,6 +8,9 @@ public enum LoopState
 
     Running,
 
+    /// <summary>Stopped by a database outage (docs/crash-safety.md); run again after a back-off.</summary>
+    WaitingForStore,
+
     /// <summary>Ended on its own (a fault: the node is stopping).</summary>
     Ended,
 

@@ -34,7 +34,6 @@ public static class ObservabilitySetup
         {
             services.AddSingleton(provider => new NodeMetrics(node, provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 
-            // One instance: the check compares the writer's counters with the previous check's.
             checks.AddCheck("ingest", new IngestHealthCheck(node.Pipeline, node.Options.Ingest), tags: [ReadyTag]);
         }
 

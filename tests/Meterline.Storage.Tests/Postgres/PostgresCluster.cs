@@ -78,10 +78,9 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             _port = FreePort();
-            var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off");
             try
             {
-                await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
+                await StartServerAsync();
                 break;
             }
             catch (InvalidOperationException) when (attempt < 3)
@@ -90,6 +89,25 @@ public sealed class PostgresCluster : IStorageTarget, IAsyncLifetime
         }
 
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
+    }
+
+    /// <summary>
+    /// Stops the server as a crash or a power cut would (<c>pg_ctl stop -m immediate</c>: no checkpoint, every
+    /// connection cut), keeping its data directory; <see cref="StartServerAsync"/> starts it again on the same port.
+    /// Only for a cluster of one's own: the shared one serves other tests.
+    /// </summary>
+    public async Task StopServerAsync()
+    {
+        var root = _root ?? throw new InvalidOperationException("The PostgreSQL test cluster did not start.");
+        await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-m", "immediate", "-w", "-t", "60", "stop"], Environment.UserName == "root");
+    }
+
+    /// <summary>Starts the server on its data directory and port (at the first start, and after <see cref="StopServerAsync"/>).</summary>
+    public async Task StartServerAsync()
+    {
+        var root = _root ?? throw new InvalidOperationException("The PostgreSQL test cluster has no directory.");
+        var options = string.Create(CultureInfo.InvariantCulture, $"-p {_port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off");
+        await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"], Environment.UserName == "root");
     }
 
     public string ConnectionString(string database) =>
