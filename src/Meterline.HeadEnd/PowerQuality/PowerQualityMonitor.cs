@@ -22,6 +22,7 @@ public sealed class PowerQualityMonitor : IDisposable
     private readonly TimeProvider _time;
     private readonly PowerQualityRule _rule;
     private readonly Dictionary<MeterId, DateTimeOffset> _pending = [];
+    private readonly Dictionary<MeterId, DateTimeOffset> _frequencyEvaluated = [];
     private long _droppedSeen;
 
     public PowerQualityMonitor(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, PowerQualityOptions? options = null, TimeProvider? time = null)
@@ -94,6 +95,31 @@ public sealed class PowerQualityMonitor : IDisposable
         foreach (var (meter, end) in latest.OrderBy(l => l.Key))
         {
             await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates the meters whose newest frequency reading is newer than when this last looked (the scheduled reads
+    /// store frequency directly, not through the ingest feed). The memory of what was seen is bounded by
+    /// <see cref="PowerQualityOptions.MaxPendingMeters"/>: past it, it starts over (re-evaluating changes nothing).
+    /// </summary>
+    public async Task EvaluateFrequencyAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.Frequency, cancellationToken).ConfigureAwait(false);
+        if (_frequencyEvaluated.Count > _options.MaxPendingMeters)
+        {
+            _frequencyEvaluated.Clear();
+        }
+
+        foreach (var (meter, end) in latest.OrderBy(l => l.Key))
+        {
+            if (_frequencyEvaluated.TryGetValue(meter, out var seen) && seen >= end)
+            {
+                continue;
+            }
+
+            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
+            _frequencyEvaluated[meter] = end;
         }
     }
 

@@ -165,6 +165,11 @@ public sealed class HeadEndNode : IAsyncDisposable
         {
             PowerQuality = new PowerQualityMonitor(Pipeline, storage.Readings, Alerts, powerQuality, time);
             _loops.Add(new HeadEndLoop("power-quality", PowerQuality.RunAsync));
+            if (powerQuality.FrequencyReadPeriod is not null)
+            {
+                FrequencyReads = new FrequencyReadScheduler(Meters, commands, CommandService, Connectors, PowerQuality, powerQuality, time) { CommandsCreated = Dispatcher.Wake };
+                _loops.Add(new HeadEndLoop("frequency-reads", FrequencyReads.RunAsync));
+            }
         }
 
         if (northbound is not null)
@@ -256,6 +261,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Power quality alerts, when <see cref="HeadEndOptions.PowerQuality"/> is set.</summary>
     public PowerQualityMonitor? PowerQuality { get; }
+
+    /// <summary>Scheduled frequency reads, when <see cref="HeadEndOptions.PowerQuality"/> sets a frequency read period.</summary>
+    public FrequencyReadScheduler? FrequencyReads { get; }
 
     /// <summary>Power quality summaries per meter and feeder.</summary>
     public PowerQualityReports PowerQualityReports { get; }
