@@ -125,6 +125,8 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
         _loops.Add(new HeadEndLoop("demand-control", DemandControl.RunAsync));
+        RelayEvents = new RelayEventFollower(Pipeline, Meters, time);
+        _loops.Add(new HeadEndLoop("relay-events", RelayEvents.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
             Scheduler = new ReadScheduler(Meters, commands, readings, CommandService, Connectors, time, scheduling);
@@ -261,6 +263,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Power quality alerts, when <see cref="HeadEndOptions.PowerQuality"/> is set.</summary>
     public PowerQualityMonitor? PowerQuality { get; }
+
+    /// <summary>Keeps the registry's relay state current from the meters' load switch events (301/302).</summary>
+    public RelayEventFollower RelayEvents { get; }
 
     /// <summary>Scheduled frequency reads, when <see cref="HeadEndOptions.PowerQuality"/> sets a frequency read period.</summary>
     public FrequencyReadScheduler? FrequencyReads { get; }
@@ -459,6 +464,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         Prepaid?.Dispose();
         Outages?.Dispose();
         PowerQuality?.Dispose();
+        RelayEvents.Dispose();
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();
