@@ -138,6 +138,9 @@ internal sealed class DemoSession : IAsyncDisposable
             Scheduler = null,
             Backfill = null,
 
+            // The demo's small fleet can afford a frequency read of every meter each minute (frequency excursions, docs/outages.md).
+            PowerQuality = new Meterline.HeadEnd.PowerQuality.PowerQualityOptions { FrequencyReadPeriod = TimeSpan.FromMinutes(1) },
+
             // The fleet's clock runs ahead of the head-end's: intervals dated "ahead" are the demo's design, not a clock fault.
             Analytics = new Meterline.HeadEnd.Analytics.AnalyticsOptions { Clock = new Meterline.HeadEnd.Analytics.Rules.ClockAnomalyOptions { FutureTolerance = null } },
         };

@@ -4,39 +4,29 @@ namespace Meterline.HeadEnd.Access;
 
 /// <summary>
 /// Audits refusals (401, 403, failed and throttled sign-ins) without letting a flood flood the audit log: at most one
-/// entry per (source, action) per <see cref="Window"/>, from a table of at most <c>maxKeys</c> pairs. What is not
+/// entry per (source, action) per <see cref="Window"/>, from a table of at most <c>maxKeys</c> pairs (<see cref="AuditWindowLimiter{TKey}"/>). What is not
 /// audited is counted (<see cref="Suppressed"/>, <see cref="Dropped"/>). Thread-safe.
 /// </summary>
 public sealed class DenialAuditor
 {
     private readonly IAuditLog _audit;
-    private readonly TimeProvider _time;
-    private readonly int _maxKeys;
-    private readonly Dictionary<(string Source, string Action), long> _lastAudited = [];
-    private readonly Lock _lock = new();
-    private long _suppressed;
-    private long _dropped;
+    private readonly AuditWindowLimiter<(string Source, string Action)> _limiter;
     private long _written;
 
     public DenialAuditor(IAuditLog audit, TimeProvider time, TimeSpan window, int maxKeys = 10_000)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
         _audit = audit;
-        _time = time;
-        Window = window;
-        _maxKeys = maxKeys;
+        _limiter = new AuditWindowLimiter<(string, string)>(time, window, maxKeys);
     }
 
-    public TimeSpan Window { get; }
+    public TimeSpan Window => _limiter.Window;
 
     /// <summary>Refusals not audited because the same (source, action) was audited within the window.</summary>
-    public long Suppressed => Interlocked.Read(ref _suppressed);
+    public long Suppressed => _limiter.Suppressed;
 
     /// <summary>Refusals not audited because the table of pairs was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => _limiter.Dropped;
 
     /// <summary>Entries written.</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -54,42 +44,13 @@ public sealed class DenialAuditor
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(detail);
-        var now = _time.GetTimestamp();
-        var key = (source, action);
-        lock (_lock)
+        if (!_limiter.TryAdmit((source, action)))
         {
-            if (_lastAudited.TryGetValue(key, out var last) && _time.GetElapsedTime(last, now) < Window)
-            {
-                _suppressed++;
-                return false;
-            }
-
-            if (!_lastAudited.ContainsKey(key) && _lastAudited.Count >= _maxKeys && RemoveExpiredLocked(now) == 0)
-            {
-                _dropped++;
-                return false;
-            }
-
-            _lastAudited[key] = now;
+            return false;
         }
 
         await _audit.AppendAsync(actor, action, subject, detail.Add("source", source).ToString(), cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _written);
         return true;
-    }
-
-    private int RemoveExpiredLocked(long now)
-    {
-        var removed = 0;
-        foreach (var (key, at) in _lastAudited)
-        {
-            if (_time.GetElapsedTime(at, now) >= Window)
-            {
-                _lastAudited.Remove(key);
-                removed++;
-            }
-        }
-
-        return removed;
     }
 }

@@ -15,7 +15,7 @@ namespace Meterline.HeadEnd.Analytics;
 /// </summary>
 public sealed class AnalyticsService : IDisposable
 {
-    private readonly IngestSubscription _subscription;
+    private readonly IngestFollower _follower;
     private readonly IReadingStore _readings;
     private readonly MeterDirectory _directory;
     private readonly AlertService _alerts;
@@ -24,8 +24,6 @@ public sealed class AnalyticsService : IDisposable
     private readonly IAnalyticsRule[] _rules;
     private readonly EnergyBalanceService? _balances;
     private readonly Dictionary<MeterId, PendingMeter> _pending = [];
-    private long _droppedSeen;
-    private bool _fullPassDue = true;
 
     public AnalyticsService(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, AnalyticsOptions? options = null, TimeProvider? time = null, EnergyBalanceService? balances = null)
     {
@@ -42,67 +40,20 @@ public sealed class AnalyticsService : IDisposable
         _balances = _options.EnergyBalance.Alerts ? balances : null;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
-        _subscription = pipeline.Subscribe();
+        _follower = new IngestFollower(pipeline, _options.MaxRecordsPerRound, _options.FullPassPeriod, fullPassAtStart: true, _time);
     }
 
     public AnalyticsMetrics Metrics { get; } = new();
 
     public IReadOnlyList<IAnalyticsRule> Rules => _rules;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.FullPassPeriod, _time);
-        var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-        var reader = _subscription.Reader;
-        Task<bool>? read = null;
-        try
+    /// <summary>Follows the feed (<see cref="IngestFollower"/>): a full pass at the start, after a loss and every <see cref="AnalyticsOptions.FullPassPeriod"/>, else the meters each round touched.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _follower.RunAsync(Note, EvaluatePendingAsync, ct =>
         {
-            while (true)
-            {
-                if (_fullPassDue)
-                {
-                    _fullPassDue = false;
-                    await FullPassAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
-                if (done == tick)
-                {
-                    if (!await tick.ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    _fullPassDue = true;
-                    tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                    continue;
-                }
-
-                if (!await read.ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                read = null;
-                Drain();
-                var dropped = _subscription.Dropped;
-                if (dropped != _droppedSeen || _pending.Count > _options.MaxPendingMeters)
-                {
-                    // Lost records or too much to remember: the store has everything, so evaluate everyone from it.
-                    _droppedSeen = dropped;
-                    _pending.Clear();
-                    _fullPassDue = true;
-                    continue;
-                }
-
-                await EvaluatePendingAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+            _pending.Clear();
+            return FullPassAsync(ct);
+        }, cancellationToken);
 
     /// <summary>Evaluates every meter that has interval data (or events within the live rules' look-back) with every rule (also what a caller runs to catch up at once).</summary>
     public async Task FullPassAsync(CancellationToken cancellationToken = default)
@@ -130,7 +81,7 @@ public sealed class AnalyticsService : IDisposable
         await EvaluateBalancesAsync(latest, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose() => _follower.Dispose();
 
     /// <summary>Appends the readings of [from, to) (of <paramref name="quantities"/>, or all) to <paramref name="into"/>, up to <see cref="AnalyticsOptions.MaxReadingsPerWindow"/>.</summary>
     private async Task ReadAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity>? quantities, List<IntervalReading> into, CancellationToken cancellationToken)
@@ -150,35 +101,33 @@ public sealed class AnalyticsService : IDisposable
         while (token is not null && into.Count < _options.MaxReadingsPerWindow);
     }
 
-    private void Drain()
+    /// <summary>Notes one record's meter and time; false when more meters wait than <see cref="AnalyticsOptions.MaxPendingMeters"/>.</summary>
+    private bool Note(IngestedRecord record)
     {
-        var taken = 0;
-        while (taken < _options.MaxRecordsPerRound && _subscription.Reader.TryRead(out var record))
+        if (!_pending.TryGetValue(record.Meter, out var pending))
         {
-            taken++;
-            if (!_pending.TryGetValue(record.Meter, out var pending))
-            {
-                _pending[record.Meter] = pending = new PendingMeter();
-            }
-
-            switch (record)
-            {
-                case IngestedReading { Reading: var reading }:
-                    pending.Touch(reading.Time);
-                    if (reading.Quantity == Quantity.BlockImportEnergy && (reading.Quality & ReadingQuality.BackFilled) == 0 && pending.Arrivals.Count < _options.MaxArrivalsPerMeter)
-                    {
-                        pending.Arrivals.Add(reading.Time);
-                    }
-
-                    break;
-                case IngestedEvent { Event: var meterEvent }:
-                    pending.Touch(meterEvent.OccurredAt);
-                    break;
-                case IngestedBillingSnapshot { Snapshot: var snapshot }:
-                    pending.Touch(snapshot.CapturedAt);
-                    break;
-            }
+            _pending[record.Meter] = pending = new PendingMeter();
         }
+
+        switch (record)
+        {
+            case IngestedReading { Reading: var reading }:
+                pending.Touch(reading.Time);
+                if (reading.Quantity == Quantity.BlockImportEnergy && (reading.Quality & ReadingQuality.BackFilled) == 0 && pending.Arrivals.Count < _options.MaxArrivalsPerMeter)
+                {
+                    pending.Arrivals.Add(reading.Time);
+                }
+
+                break;
+            case IngestedEvent { Event: var meterEvent }:
+                pending.Touch(meterEvent.OccurredAt);
+                break;
+            case IngestedBillingSnapshot { Snapshot: var snapshot }:
+                pending.Touch(snapshot.CapturedAt);
+                break;
+        }
+
+        return _pending.Count <= _options.MaxPendingMeters;
     }
 
     private async Task EvaluatePendingAsync(CancellationToken cancellationToken)

@@ -10,8 +10,9 @@ namespace Meterline.HeadEnd.Commands;
 /// <summary>
 /// Runs one sent command against its meter through a connector and says how it ended:
 /// <list type="bullet">
-/// <item>Read: the registers asked for (in the result) and the load profile range (stored through the reading
-/// store as authenticated, back-filled readings; the result counts them).</item>
+/// <item>Read: the registers asked for (in the result; those in <see cref="StoredRegisters"/> also stored as readings
+/// at the read's time) and the load profile range (stored through the reading store as authenticated, back-filled
+/// readings; the result counts them).</item>
 /// <item>Connect / Disconnect: remote_reconnect / remote_disconnect, then the relay is read back and stored in the
 /// registry. Confirmed only when it reads as asked; a reconnect that leaves the relay ReadyForReconnection (control
 /// mode 1: the customer closes it) is confirmed and the result says so.</item>
@@ -26,6 +27,9 @@ namespace Meterline.HeadEnd.Commands;
 /// </summary>
 public sealed class CommandExecutor
 {
+    /// <summary>Registers a Read also stores as readings (at the read's time, to the second): those no push carries.</summary>
+    public static readonly IReadOnlyList<Quantity> StoredRegisters = [Quantity.Frequency];
+
     private const string ModeOneNote = "the relay is ready for reconnection (control mode 1): the customer closes it at the meter";
 
     private readonly IMeterRepository _meters;
@@ -108,6 +112,16 @@ public sealed class CommandExecutor
         if (read.Quantities.Count > 0)
         {
             registers = await session.ReadRegistersAsync(read.Quantities, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Registers the pushes never carry are kept as readings at the time of the read (the frequency, for power quality).
+        var kept = registers.Where(r => StoredRegisters.Contains(r.Quantity)).ToList();
+        if (kept.Count > 0)
+        {
+            var at = new DateTimeOffset(_time.GetUtcNow().UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            await _readings.WriteAsync(
+                new IngestBatch([.. kept.Select(r => new IntervalReading(meter.Id, at, r.Quantity, r.Value, ReadingQuality.Authenticated))], [], [], new Dictionary<MeterId, uint>()),
+                cancellationToken).ConfigureAwait(false);
         }
 
         IReadOnlyList<IntervalReading> intervals = [];

@@ -7,44 +7,34 @@ namespace Meterline.HeadEnd.Ingest;
 
 /// <summary>
 /// Audits refused frames without letting a flood flood the audit log: at most one entry per (source, reason) per
-/// <see cref="Window"/>, from a table of at most <c>maxKeys</c> pairs, through a queue of at most
+/// <see cref="Window"/>, from a table of at most <c>maxKeys</c> pairs (<see cref="AuditWindowLimiter{TKey}"/>), through a queue of at most
 /// <c>queueCapacity</c> entries that <see cref="RunAsync"/> writes to the <see cref="IAuditLog"/>. What is not
 /// audited is still counted (<see cref="Suppressed"/>, <see cref="Dropped"/>). Thread-safe.
 /// </summary>
 public sealed class RejectionAuditor
 {
     private readonly IAuditLog _audit;
-    private readonly TimeProvider _time;
-    private readonly int _maxKeys;
-    private readonly Dictionary<(string Source, IngestRejectReason Reason), long> _lastAudited = [];
-    private readonly Lock _lock = new();
+    private readonly AuditWindowLimiter<(string Source, IngestRejectReason Reason)> _limiter;
     private readonly Channel<PendingAudit> _queue;
-    private long _suppressed;
-    private long _dropped;
     private long _written;
     private long _failed;
 
     public RejectionAuditor(IAuditLog audit, TimeProvider time, TimeSpan window, int maxKeys = 10_000, int queueCapacity = 1_024)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         _audit = audit;
-        _time = time;
-        Window = window;
-        _maxKeys = maxKeys;
+        _limiter = new AuditWindowLimiter<(string, IngestRejectReason)>(time, window, maxKeys);
         _queue = Channel.CreateBounded<PendingAudit>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
-    public TimeSpan Window { get; }
+    public TimeSpan Window => _limiter.Window;
 
     /// <summary>Rejections not audited because the same (source, reason) was audited within the window.</summary>
-    public long Suppressed => Interlocked.Read(ref _suppressed);
+    public long Suppressed => _limiter.Suppressed;
 
     /// <summary>Rejections not audited because the table of pairs or the queue was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => _limiter.Dropped;
 
     /// <summary>Entries written to the audit log.</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -65,30 +55,7 @@ public sealed class RejectionAuditor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(details);
-        var now = _time.GetTimestamp();
-        var key = (source, reason);
-        lock (_lock)
-        {
-            if (_lastAudited.TryGetValue(key, out var last) && _time.GetElapsedTime(last, now) < Window)
-            {
-                _suppressed++;
-                return;
-            }
-
-            if (!_lastAudited.ContainsKey(key) && _lastAudited.Count >= _maxKeys && RemoveExpiredLocked(now) == 0)
-            {
-                _dropped++;
-                return;
-            }
-
-            if (!_queue.Writer.TryWrite(new PendingAudit(source, "frame.rejected." + reason.Tag(), subject, ToJson(reason, details))))
-            {
-                _dropped++;
-                return;
-            }
-
-            _lastAudited[key] = now;
-        }
+        _limiter.TryAdmit((source, reason), () => _queue.Writer.TryWrite(new PendingAudit(source, "frame.rejected." + reason.Tag(), subject, ToJson(reason, details))));
     }
 
     /// <summary>Writes queued entries to the audit log until cancelled.</summary>
@@ -126,21 +93,6 @@ public sealed class RejectionAuditor
         }
 
         return written;
-    }
-
-    private int RemoveExpiredLocked(long now)
-    {
-        var removed = 0;
-        foreach (var (key, at) in _lastAudited)
-        {
-            if (_time.GetElapsedTime(at, now) >= Window)
-            {
-                _lastAudited.Remove(key);
-                removed++;
-            }
-        }
-
-        return removed;
     }
 
     private static string ToJson(IngestRejectReason reason, IReadOnlyList<KeyValuePair<string, string>> details)

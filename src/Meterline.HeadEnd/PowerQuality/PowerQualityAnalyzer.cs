@@ -7,15 +7,15 @@ namespace Meterline.HeadEnd.PowerQuality;
 public static class PowerQualityAnalyzer
 {
     /// <summary>The quantities a summary reads.</summary>
-    public static IReadOnlyList<Quantity> Quantities { get; } = [Quantity.BlockAverageVoltage, Quantity.Voltage, Quantity.PowerFactor];
+    public static IReadOnlyList<Quantity> Quantities { get; } = [Quantity.BlockAverageVoltage, Quantity.Voltage, Quantity.PowerFactor, Quantity.Frequency];
 
     public static PowerQualitySummary Summarize(MeterId meter, DateTimeOffset from, DateTimeOffset to, IEnumerable<IntervalReading> readings, IEnumerable<MeterEvent> events, PowerQualityOptions options)
     {
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
-        int intervals = 0, under = 0, over = 0, noSupply = 0, pfReadings = 0, lowPf = 0;
-        double? min = null, max = null, minPf = null;
+        int intervals = 0, under = 0, over = 0, noSupply = 0, pfReadings = 0, lowPf = 0, hzReadings = 0, hzExcursions = 0;
+        double? min = null, max = null, minPf = null, minHz = null, maxHz = null;
         var sum = 0.0;
         var supplied = 0;
         void Voltage(double v)
@@ -61,6 +61,13 @@ public static class PowerQualityAnalyzer
             {
                 PowerFactor(reading.Value);
             }
+            else if (reading.Quantity == Quantity.Frequency && options.ClassifyFrequency(reading.Value) is var band && band != VoltageBand.NoSupply)
+            {
+                hzReadings++;
+                hzExcursions += band == VoltageBand.Normal ? 0 : 1;
+                minHz = minHz is { } m ? Math.Min(m, reading.Value) : reading.Value;
+                maxHz = maxHz is { } x ? Math.Max(x, reading.Value) : reading.Value;
+            }
         }
 
         int overEvents = 0, lowEvents = 0;
@@ -82,6 +89,6 @@ public static class PowerQualityAnalyzer
         }
 
         return new PowerQualitySummary(meter, from, to, intervals, under, over, noSupply, (under + over) * options.BlockPeriod.TotalMinutes, min, max,
-            supplied == 0 ? null : sum / supplied, pfReadings, lowPf, minPf, overEvents, lowEvents);
+            supplied == 0 ? null : sum / supplied, pfReadings, lowPf, minPf, overEvents, lowEvents, hzReadings, hzExcursions, minHz, maxHz);
     }
 }

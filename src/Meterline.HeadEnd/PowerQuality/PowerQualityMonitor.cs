@@ -15,14 +15,14 @@ namespace Meterline.HeadEnd.PowerQuality;
 /// </summary>
 public sealed class PowerQualityMonitor : IDisposable
 {
-    private readonly IngestSubscription _subscription;
+    private readonly IngestFollower _follower;
     private readonly IReadingStore _readings;
     private readonly AlertService _alerts;
     private readonly PowerQualityOptions _options;
     private readonly TimeProvider _time;
     private readonly PowerQualityRule _rule;
     private readonly Dictionary<MeterId, DateTimeOffset> _pending = [];
-    private long _droppedSeen;
+    private readonly Dictionary<MeterId, DateTimeOffset> _frequencyEvaluated = [];
 
     public PowerQualityMonitor(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, PowerQualityOptions? options = null, TimeProvider? time = null)
     {
@@ -35,56 +35,19 @@ public sealed class PowerQualityMonitor : IDisposable
         _alerts = alerts;
         _time = time ?? TimeProvider.System;
         _rule = new PowerQualityRule(_options);
-        _subscription = pipeline.Subscribe();
+        _follower = new IngestFollower(pipeline, _options.MaxRecordsPerRound, time: _time);
     }
 
     /// <summary>Meters evaluated, alerts opened, failures.</summary>
     public AnalyticsMetrics Metrics { get; } = new();
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var reader = _subscription.Reader;
-        try
+    /// <summary>Follows the feed (<see cref="IngestFollower"/>): the meters each round touched, or every meter after a loss.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _follower.RunAsync(Note, EvaluatePendingAsync, ct =>
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var taken = 0;
-                while (taken < _options.MaxRecordsPerRound && reader.TryRead(out var record))
-                {
-                    taken++;
-                    var time = record switch
-                    {
-                        IngestedReading { Reading: var r } => r.Time,
-                        IngestedEvent { Event: var e } => e.OccurredAt,
-                        _ => DateTimeOffset.MinValue,
-                    };
-                    if (time != DateTimeOffset.MinValue && (!_pending.TryGetValue(record.Meter, out var latest) || time > latest))
-                    {
-                        _pending[record.Meter] = time;
-                    }
-                }
-
-                var dropped = _subscription.Dropped;
-                if (dropped != _droppedSeen || _pending.Count > _options.MaxPendingMeters)
-                {
-                    _droppedSeen = dropped;
-                    _pending.Clear();
-                    await EvaluateAllAsync(cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                foreach (var (meter, end) in _pending.OrderBy(p => p.Key))
-                {
-                    await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
-                }
-
-                _pending.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+            _pending.Clear();
+            return EvaluateAllAsync(ct);
+        }, cancellationToken);
 
     /// <summary>Evaluates every meter with block voltages in the store, each over its last look-back.</summary>
     public async Task EvaluateAllAsync(CancellationToken cancellationToken = default)
@@ -97,7 +60,58 @@ public sealed class PowerQualityMonitor : IDisposable
         }
     }
 
-    public void Dispose() => _subscription.Dispose();
+    /// <summary>
+    /// Evaluates the meters whose newest frequency reading is newer than when this last looked (the scheduled reads
+    /// store frequency directly, not through the ingest feed). The memory of what was seen is bounded by
+    /// <see cref="PowerQualityOptions.MaxPendingMeters"/>: past it, it starts over (re-evaluating changes nothing).
+    /// </summary>
+    public async Task EvaluateFrequencyAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.Frequency, cancellationToken).ConfigureAwait(false);
+        if (_frequencyEvaluated.Count > _options.MaxPendingMeters)
+        {
+            _frequencyEvaluated.Clear();
+        }
+
+        foreach (var (meter, end) in latest.OrderBy(l => l.Key))
+        {
+            if (_frequencyEvaluated.TryGetValue(meter, out var seen) && seen >= end)
+            {
+                continue;
+            }
+
+            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
+            _frequencyEvaluated[meter] = end;
+        }
+    }
+
+    public void Dispose() => _follower.Dispose();
+
+    private bool Note(IngestedRecord record)
+    {
+        var time = record switch
+        {
+            IngestedReading { Reading: var r } => r.Time,
+            IngestedEvent { Event: var e } => e.OccurredAt,
+            _ => DateTimeOffset.MinValue,
+        };
+        if (time != DateTimeOffset.MinValue && (!_pending.TryGetValue(record.Meter, out var latest) || time > latest))
+        {
+            _pending[record.Meter] = time;
+        }
+
+        return _pending.Count <= _options.MaxPendingMeters;
+    }
+
+    private async Task EvaluatePendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (meter, end) in _pending.OrderBy(p => p.Key))
+        {
+            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
+        }
+
+        _pending.Clear();
+    }
 
     private async Task EvaluateAsync(MeterId meter, DateTimeOffset end, CancellationToken cancellationToken)
     {

@@ -15,6 +15,27 @@ public sealed record PowerQualityOptions
     /// <summary>Allowed deviation above nominal, a share of it.</summary>
     public double OverVoltageTolerance { get; init; } = 0.10;
 
+    /// <summary>Nominal supply frequency, Hz.</summary>
+    public double NominalFrequency { get; init; } = 50;
+
+    /// <summary>Allowed deviation of the frequency either way, a share of nominal (EN 50160: ±1 % for 99.5 % of a year).</summary>
+    public double FrequencyTolerance { get; init; } = 0.01;
+
+    /// <summary>Frequency readings in a row out of band before an alert (each is one scheduled read).</summary>
+    public int SustainedFrequencyReadings { get; init; } = 1;
+
+    /// <summary>
+    /// How often every meter's frequency (1.0.14.7.0.255) is read through the command path; null: never (the default,
+    /// since it loads every meter's link with a read per period).
+    /// </summary>
+    public TimeSpan? FrequencyReadPeriod { get; init; }
+
+    /// <summary>Frequency reads requested per period, at most (the registry is walked on from where the last period stopped).</summary>
+    public int MaxFrequencyReadsPerPeriod { get; init; } = 500;
+
+    /// <summary>The actor the frequency reads are requested by (audited).</summary>
+    public string FrequencyReadActor { get; init; } = "power-quality";
+
     /// <summary>A voltage below this is no supply (an outage, counted apart), V.</summary>
     public double NoSupplyVoltage { get; init; } = 50;
 
@@ -45,6 +66,19 @@ public sealed record PowerQualityOptions
     /// <summary>The band's upper limit, V.</summary>
     public double UpperLimit => Math.Round(NominalVoltage * (1 + OverVoltageTolerance), 6);
 
+    /// <summary>The frequency band's lower limit, Hz (rounded to a micro-hertz, so that 50 · 0.99 is 49.5 exactly).</summary>
+    public double FrequencyLowerLimit => Math.Round(NominalFrequency * (1 - FrequencyTolerance), 6);
+
+    /// <summary>The frequency band's upper limit, Hz.</summary>
+    public double FrequencyUpperLimit => Math.Round(NominalFrequency * (1 + FrequencyTolerance), 6);
+
+    /// <summary>Where a frequency lies against its band, limits included; 0 Hz (or less) is no supply.</summary>
+    public VoltageBand ClassifyFrequency(double hertz) =>
+        hertz <= 0 ? VoltageBand.NoSupply
+        : hertz < FrequencyLowerLimit ? VoltageBand.Under
+        : hertz > FrequencyUpperLimit ? VoltageBand.Over
+        : VoltageBand.Normal;
+
     public VoltageBand Classify(double voltage) =>
         voltage < NoSupplyVoltage ? VoltageBand.NoSupply
         : voltage < LowerLimit ? VoltageBand.Under
@@ -58,9 +92,10 @@ public sealed record PowerQualityOptions
     {
         if (NominalVoltage <= 0 || UnderVoltageTolerance is <= 0 or >= 1 || OverVoltageTolerance <= 0 || NoSupplyVoltage < 0 || NoSupplyVoltage >= LowerLimit
             || MinimumPowerFactor is <= 0 or > 1 || SustainedIntervals < 1 || SustainedReadings < 1 || BlockPeriod <= TimeSpan.Zero || Lookback <= TimeSpan.Zero
-            || MaxRecordsPerRound < 1 || MaxPendingMeters < 1)
+            || MaxRecordsPerRound < 1 || MaxPendingMeters < 1 || NominalFrequency <= 0 || FrequencyTolerance is <= 0 or >= 1 || SustainedFrequencyReadings < 1
+            || FrequencyReadPeriod <= TimeSpan.Zero || MaxFrequencyReadsPerPeriod < 1 || string.IsNullOrWhiteSpace(FrequencyReadActor))
         {
-            throw new ArgumentException("Power quality options: a positive nominal voltage, tolerances in (0, 1), a no-supply level below the band, a minimum power factor in (0, 1], runs of at least 1, positive periods and bounds.");
+            throw new ArgumentException("Power quality options: a positive nominal voltage, tolerances in (0, 1), a no-supply level below the band, a minimum power factor in (0, 1], a positive nominal frequency with a tolerance in (0, 1), runs of at least 1, positive periods and bounds, a frequency read actor.");
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class PowerQualityReports(IReadingStore readings, IMeterRepository
     /// <summary>The most meters a feeder's summary reads.</summary>
     public const int MaxFeederMeters = 10_000;
 
-    /// <summary>The most rows read per meter (31 days of 15-minute blocks of the three quantities is under 9,000).</summary>
+    /// <summary>The most rows read per meter (31 days of 15-minute blocks of the voltage and power factor, and frequency read every 15 minutes, is under 12,000).</summary>
     public const int MaxReadingsPerMeter = 50_000;
 
     private readonly PowerQualityOptions _options = options ?? new PowerQualityOptions();
@@ -53,7 +53,8 @@ public sealed class PowerQualityReports(IReadingStore readings, IMeterRepository
             default, from, to, all.Sum(s => s.Intervals), all.Sum(s => s.UnderVoltageIntervals), all.Sum(s => s.OverVoltageIntervals), all.Sum(s => s.NoSupplyIntervals),
             all.Sum(s => s.MinutesOutOfBand), all.Min(s => s.MinimumVoltage), all.Max(s => s.MaximumVoltage),
             suppliedIntervals == 0 ? null : all.Where(s => s.AverageVoltage is not null).Sum(s => s.AverageVoltage!.Value * (s.Intervals - s.NoSupplyIntervals)) / suppliedIntervals,
-            all.Sum(s => s.PowerFactorReadings), all.Sum(s => s.LowPowerFactorReadings), all.Min(s => s.MinimumPowerFactor), all.Sum(s => s.OverVoltageEvents), all.Sum(s => s.LowVoltageEvents));
+            all.Sum(s => s.PowerFactorReadings), all.Sum(s => s.LowPowerFactorReadings), all.Min(s => s.MinimumPowerFactor), all.Sum(s => s.OverVoltageEvents), all.Sum(s => s.LowVoltageEvents),
+            all.Sum(s => s.FrequencyReadings), all.Sum(s => s.FrequencyExcursions), all.Min(s => s.MinimumFrequency), all.Max(s => s.MaximumFrequency));
         var ranked = lines.OrderByDescending(l => l.Summary.MinutesOutOfBand).ThenByDescending(l => l.Summary.LowPowerFactorReadings).ThenBy(l => l.Serial, StringComparer.Ordinal).ToList();
         return new FeederPowerQuality(feederId, from, to, served.Count, all.Count(s => s.Intervals > 0), all.Count(s => s.HasExcursions), total, ranked);
     }

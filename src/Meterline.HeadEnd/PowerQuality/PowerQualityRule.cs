@@ -10,13 +10,16 @@ namespace Meterline.HeadEnd.PowerQuality;
 /// <see cref="VoltageRuleId"/> when <see cref="PowerQualityOptions.SustainedIntervals"/> block average voltages in a
 /// row are under the band (discriminator <c>under</c>) or over it (<c>over</c>) — intervals without supply are an
 /// outage and break a run; <see cref="PowerFactorRuleId"/> when <see cref="PowerQualityOptions.SustainedReadings"/>
-/// power factor readings in a row (stored, or captured with the meter's events) are below the minimum.
+/// power factor readings in a row (stored, or captured with the meter's events) are below the minimum;
+/// <see cref="FrequencyRuleId"/> when <see cref="PowerQualityOptions.SustainedFrequencyReadings"/> frequency readings in
+/// a row are under the frequency band (<c>under</c>) or over it (<c>over</c>) — 0 Hz is no supply and breaks a run.
 /// </summary>
 public sealed class PowerQualityRule(PowerQualityOptions? options = null) : IAnalyticsRule
 {
     public const string Category = "power-quality";
     public const string VoltageRuleId = "voltage-excursion";
     public const string PowerFactorRuleId = "low-power-factor";
+    public const string FrequencyRuleId = "frequency-excursion";
 
     private readonly PowerQualityOptions _options = options ?? new PowerQualityOptions();
 
@@ -64,7 +67,29 @@ public sealed class PowerQualityRule(PowerQualityOptions? options = null) : IAna
                 factors[start].Time, factors[end].Time, evidence));
         }
 
+        findings.AddRange(Frequency(window));
         return findings;
+    }
+
+    private IEnumerable<Finding> Frequency(MeterWindow window)
+    {
+        var frequencies = window.Series(Quantity.Frequency);
+        foreach (var band in (VoltageBand[])[VoltageBand.Under, VoltageBand.Over])
+        {
+            foreach (var (start, end) in Runs.Find(frequencies.Count, i => _options.ClassifyFrequency(frequencies[i].Value) == band, _options.SustainedFrequencyReadings))
+            {
+                var run = frequencies.Skip(start).Take(end - start + 1).Select(p => p.Value).ToList();
+                var (limit, worst, word, direction) = band == VoltageBand.Under
+                    ? (_options.FrequencyLowerLimit, run.Min(), "Under-frequency", "down to")
+                    : (_options.FrequencyUpperLimit, run.Max(), "Over-frequency", "up to");
+                var evidence = Evidence(frequencies, start, end, Quantity.Frequency, "Hz");
+                evidence.Add(new EvidenceItem(frequencies[end].Time, EvidenceItem.Computed, band == VoltageBand.Under ? "lower limit" : "upper limit", limit, "Hz"));
+                var excess = (Math.Abs(worst - limit) / (_options.NominalFrequency * _options.FrequencyTolerance)) + ((double)run.Count / _options.SustainedFrequencyReadings) - 1;
+                yield return new Finding(window.Meter, FrequencyRuleId, Category, AlertSeverity.Warning, Runs.Confidence(excess),
+                    string.Create(CultureInfo.InvariantCulture, $"{word} in {run.Count} reading{(run.Count == 1 ? string.Empty : "s")} in a row, {direction} {worst:0.00} Hz against {limit:0.00} Hz."),
+                    frequencies[start].Time, frequencies[end].Time, evidence, band == VoltageBand.Under ? "under" : "over");
+            }
+        }
     }
 
     private static List<EvidenceItem> Evidence(IReadOnlyList<SeriesPoint> series, int start, int end, Quantity quantity, string? unit)

@@ -5,7 +5,7 @@ namespace Meterline.HeadEnd.PowerQuality;
 /// <summary>
 /// One meter's power quality over [<see cref="From"/>, <see cref="To"/>): the block intervals (average voltage,
 /// 1.0.12.27.0.255) in and out of band, the voltages the meter captured (instantaneous and with its events), the
-/// power factor readings, and its own voltage events (IS 15959 7/8 over voltage, 9/10 low voltage).
+/// power factor readings, the supply frequency readings, and its own voltage events (IS 15959 7/8 over voltage, 9/10 low voltage).
 /// </summary>
 /// <param name="Meter">The meter.</param>
 /// <param name="From">The period's start.</param>
@@ -23,6 +23,10 @@ namespace Meterline.HeadEnd.PowerQuality;
 /// <param name="MinimumPowerFactor">The lowest magnitude.</param>
 /// <param name="OverVoltageEvents">The meter's over-voltage occurrences (event 7).</param>
 /// <param name="LowVoltageEvents">The meter's low-voltage occurrences (event 9).</param>
+/// <param name="FrequencyReadings">Supply frequency readings (1.0.14.7.0.255, read on schedule; 0 Hz ones are no supply, not counted).</param>
+/// <param name="FrequencyExcursions">Those outside the frequency band.</param>
+/// <param name="MinimumFrequency">The lowest, Hz.</param>
+/// <param name="MaximumFrequency">The highest, Hz.</param>
 public sealed record PowerQualitySummary(
     MeterId Meter,
     DateTimeOffset From,
@@ -39,11 +43,12 @@ public sealed record PowerQualitySummary(
     int LowPowerFactorReadings,
     double? MinimumPowerFactor,
     int OverVoltageEvents,
-    int LowVoltageEvents)
+    int LowVoltageEvents,
+    int FrequencyReadings = 0,
+    int FrequencyExcursions = 0,
+    double? MinimumFrequency = null,
+    double? MaximumFrequency = null)
 {
-    /// <summary>Frequency is not in the data the head-end receives: the meter measures it (1.0.14.7.0.255, instantaneous profile) but neither its block profile nor its event captures carry it.</summary>
-    public const string FrequencyNote = "Not available: the meter measures frequency (1.0.14.7.0.255) in its instantaneous profile only; its pushes (block profile, events) do not carry it, so the head-end stores none.";
-
-    /// <summary>True when any interval was out of band, any power factor low, or the meter logged a voltage event.</summary>
-    public bool HasExcursions => UnderVoltageIntervals + OverVoltageIntervals + LowPowerFactorReadings + OverVoltageEvents + LowVoltageEvents > 0;
+    /// <summary>True when any interval was out of band, any power factor low, any frequency out of band, or the meter logged a voltage event.</summary>
+    public bool HasExcursions => UnderVoltageIntervals + OverVoltageIntervals + LowPowerFactorReadings + OverVoltageEvents + LowVoltageEvents + FrequencyExcursions > 0;
 }

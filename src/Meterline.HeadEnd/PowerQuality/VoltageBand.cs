@@ -1,6 +1,6 @@
 namespace Meterline.HeadEnd.PowerQuality;
 
-/// <summary>Where a voltage lies against the nominal band.</summary>
+/// <summary>Where a voltage (or a frequency, <see cref="PowerQualityOptions.ClassifyFrequency"/>) lies against its nominal band.</summary>
 public enum VoltageBand
 {
     /// <summary>Below the no-supply level: an outage, not a quality problem.</summary>

@@ -28,7 +28,7 @@ public sealed class PrepaidService : IDisposable
     private const int MeterPage = 200;
     private const int MaxMonthsPerSettlement = 13;
 
-    private readonly IngestSubscription _subscription;
+    private readonly IngestFollower _follower;
     private readonly MeterDirectory _directory;
     private readonly IMeterRepository _meters;
     private readonly IReadingStore _readings;
@@ -39,8 +39,6 @@ public sealed class PrepaidService : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<MeterId, (DateTimeOffset First, DateTimeOffset Last)> _pending = [];
-    private long _droppedSeen;
-    private bool _fullPassDue = true;
 
     public PrepaidService(
         IngestPipeline pipeline,
@@ -75,7 +73,7 @@ public sealed class PrepaidService : IDisposable
         _time = time ?? TimeProvider.System;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
-        _subscription = pipeline.Subscribe();
+        _follower = new IngestFollower(pipeline, Options.MaxRecordsPerRound, Options.EvaluationPeriod, fullPassAtStart: true, _time);
     }
 
     public IPrepaidStore Store { get; }
@@ -84,62 +82,18 @@ public sealed class PrepaidService : IDisposable
 
     public PrepaidMetrics Metrics { get; } = new();
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Options.EvaluationPeriod, _time);
-        var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-        var reader = _subscription.Reader;
-        Task<bool>? read = null;
-        try
+    /// <summary>Follows the feed (<see cref="IngestFollower"/>): a full pass at the start, after a loss and every <see cref="PrepaidOptions.EvaluationPeriod"/>, else the consumers each round touched.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _follower.RunAsync(Note, async ct =>
         {
-            while (true)
-            {
-                if (_fullPassDue)
-                {
-                    _fullPassDue = false;
-                    _pending.Clear();
-                    await FullPassAsync(cancellationToken).ConfigureAwait(false);
-                    Metrics.OnRound();
-                }
-
-                read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
-                if (done == tick)
-                {
-                    if (!await tick.ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    _fullPassDue = true;
-                    tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                    continue;
-                }
-
-                if (!await read.ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                read = null;
-                Drain();
-                var dropped = _subscription.Dropped;
-                if (dropped != _droppedSeen || _pending.Count > Options.MaxPendingConsumers)
-                {
-                    // Lost records or too much to remember: the store has everything, so settle everyone from it.
-                    _droppedSeen = dropped;
-                    _fullPassDue = true;
-                    continue;
-                }
-
-                await SettlePendingAsync(cancellationToken).ConfigureAwait(false);
-                Metrics.OnRound();
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            await SettlePendingAsync(ct).ConfigureAwait(false);
+            Metrics.OnRound();
+        }, async ct =>
         {
-        }
-    }
+            _pending.Clear();
+            await FullPassAsync(ct).ConfigureAwait(false);
+            Metrics.OnRound();
+        }, cancellationToken);
 
     /// <summary>Settles and evaluates every account: the month of now and the month of each of its meters' newest interval.</summary>
     public async Task FullPassAsync(CancellationToken cancellationToken = default)
@@ -294,7 +248,7 @@ public sealed class PrepaidService : IDisposable
 
     public void Dispose()
     {
-        _subscription.Dispose();
+        _follower.Dispose();
         _gate.Dispose();
     }
 
@@ -308,27 +262,23 @@ public sealed class PrepaidService : IDisposable
     private static bool IsPrintable(string? text, int maxLength) =>
         !string.IsNullOrWhiteSpace(text) && text.Length <= maxLength && !text.Any(char.IsControl);
 
-    private void Drain()
+    /// <summary>Notes the span of a record's interval (or snapshot) time per meter; false when more wait than <see cref="PrepaidOptions.MaxPendingConsumers"/>.</summary>
+    private bool Note(IngestedRecord record)
     {
-        var taken = 0;
-        while (taken < Options.MaxRecordsPerRound && _subscription.Reader.TryRead(out var record))
+        var time = record switch
         {
-            taken++;
-            var time = record switch
-            {
-                IngestedReading { Reading: var reading } when reading.Quantity == Quantity.BlockImportEnergy => reading.Time,
-                IngestedBillingSnapshot { Snapshot: var snapshot } => snapshot.CapturedAt,
-                _ => (DateTimeOffset?)null,
-            };
-            if (time is not { } at)
-            {
-                continue;
-            }
-
+            IngestedReading { Reading: var reading } when reading.Quantity == Quantity.BlockImportEnergy => reading.Time,
+            IngestedBillingSnapshot { Snapshot: var snapshot } => snapshot.CapturedAt,
+            _ => (DateTimeOffset?)null,
+        };
+        if (time is { } at)
+        {
             _pending[record.Meter] = _pending.TryGetValue(record.Meter, out var span)
                 ? (at < span.First ? at : span.First, at > span.Last ? at : span.Last)
                 : (at, at);
         }
+
+        return _pending.Count <= Options.MaxPendingConsumers;
     }
 
     private async Task SettlePendingAsync(CancellationToken cancellationToken)

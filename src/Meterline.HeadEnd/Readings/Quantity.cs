@@ -23,6 +23,9 @@ public readonly record struct Quantity(short Code)
     public static readonly Quantity NeutralCurrent = new(32);
     public static readonly Quantity PowerFactor = new(33);
 
+    /// <summary>Supply frequency (1.0.14.7.0.255), read on demand: the meter's pushes do not carry it.</summary>
+    public static readonly Quantity Frequency = new(34);
+
     /// <summary>Cumulative import in tariff zone 1 to 8 (1.0.1.8.z.255).</summary>
     public static Quantity ImportInZone(int zone) =>
         zone is >= 1 and <= 8 ? new Quantity((short)(20 + zone)) : throw new ArgumentOutOfRangeException(nameof(zone), zone, "Tariff zones are 1 to 8.");
@@ -50,6 +53,7 @@ public readonly record struct Quantity(short Code)
         [31] = ("1.0.11.7.0.255", "A", "phase current"),
         [32] = ("1.0.91.7.0.255", "A", "neutral current"),
         [33] = ("1.0.13.7.0.255", "", "signed power factor"),
+        [34] = ("1.0.14.7.0.255", "Hz", "frequency"),
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, short> ByObis = Known.ToFrozenDictionary(k => k.Value.Obis, k => k.Key, StringComparer.Ordinal);

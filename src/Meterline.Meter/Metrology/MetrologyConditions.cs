@@ -61,6 +61,17 @@ public readonly record struct MetrologyConditions
     /// <summary>Line and load terminals swapped: current flows backwards through the phase element.</summary>
     public bool ReverseCurrent { get; init; }
 
+    /// <summary>
+    /// The supply frequency imposed on the meter, Hz (a frequency excursion of the grid); null: the grid model's. Ignored
+    /// without supply (0 Hz in an outage).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not in (0, 100).</exception>
+    public double? SupplyFrequency
+    {
+        get;
+        init => field = value is not { } hz || (hz > 0 && hz < 100) ? value : throw new ArgumentOutOfRangeException(nameof(SupplyFrequency), value, "A supply frequency is more than 0 and less than 100 Hz");
+    }
+
     /// <summary>The meter's own load switch is open: voltage is present, no load current flows.</summary>
     public bool RelayOpen { get; init; }
 

@@ -159,6 +159,11 @@ public sealed class MetrologyEngine
             return new MetrologySample(0, 0, 0, 0, 0, 1, 0, conditions.Magnet);
         }
 
+        if (conditions.SupplyFrequency is { } imposed)
+        {
+            supply = supply with { Frequency = imposed };
+        }
+
         if (conditions.RelayOpen)
         {
             return new MetrologySample(supply.Voltage, 0, 0, 0, 0, 1, supply.Frequency, conditions.Magnet);

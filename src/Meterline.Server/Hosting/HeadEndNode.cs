@@ -125,6 +125,8 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
         _loops.Add(new HeadEndLoop("demand-control", DemandControl.RunAsync));
+        RelayEvents = new RelayEventFollower(Pipeline, Meters, time);
+        _loops.Add(new HeadEndLoop("relay-events", RelayEvents.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
             Scheduler = new ReadScheduler(Meters, commands, readings, CommandService, Connectors, time, scheduling);
@@ -165,6 +167,11 @@ public sealed class HeadEndNode : IAsyncDisposable
         {
             PowerQuality = new PowerQualityMonitor(Pipeline, storage.Readings, Alerts, powerQuality, time);
             _loops.Add(new HeadEndLoop("power-quality", PowerQuality.RunAsync));
+            if (powerQuality.FrequencyReadPeriod is not null)
+            {
+                FrequencyReads = new FrequencyReadScheduler(Meters, commands, CommandService, Connectors, PowerQuality, powerQuality, time) { CommandsCreated = Dispatcher.Wake };
+                _loops.Add(new HeadEndLoop("frequency-reads", FrequencyReads.RunAsync));
+            }
         }
 
         if (northbound is not null)
@@ -256,6 +263,12 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Power quality alerts, when <see cref="HeadEndOptions.PowerQuality"/> is set.</summary>
     public PowerQualityMonitor? PowerQuality { get; }
+
+    /// <summary>Keeps the registry's relay state current from the meters' load switch events (301/302).</summary>
+    public RelayEventFollower RelayEvents { get; }
+
+    /// <summary>Scheduled frequency reads, when <see cref="HeadEndOptions.PowerQuality"/> sets a frequency read period.</summary>
+    public FrequencyReadScheduler? FrequencyReads { get; }
 
     /// <summary>Power quality summaries per meter and feeder.</summary>
     public PowerQualityReports PowerQualityReports { get; }
@@ -451,6 +464,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         Prepaid?.Dispose();
         Outages?.Dispose();
         PowerQuality?.Dispose();
+        RelayEvents.Dispose();
         Pipeline.Dispose();
         _decoder.Dispose();
         Provisioner.Dispose();

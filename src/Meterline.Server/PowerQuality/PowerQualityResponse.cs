@@ -24,8 +24,13 @@ public sealed record PowerQualityResponse(
     double MinimumPowerFactorAllowed,
     int OverVoltageEvents,
     int LowVoltageEvents,
-    double? Frequency,
-    string FrequencyNote)
+    double NominalFrequency,
+    double FrequencyLowerLimit,
+    double FrequencyUpperLimit,
+    int FrequencyReadings,
+    int FrequencyExcursions,
+    double? MinimumFrequency,
+    double? MaximumFrequency)
 {
     public static PowerQualityResponse Create(string? serial, PowerQualitySummary s, PowerQualityOptions options)
     {
@@ -33,7 +38,7 @@ public sealed record PowerQualityResponse(
         ArgumentNullException.ThrowIfNull(options);
         return new PowerQualityResponse(serial, s.From, s.To, options.NominalVoltage, options.LowerLimit, options.UpperLimit, s.Intervals, s.UnderVoltageIntervals,
             s.OverVoltageIntervals, s.NoSupplyIntervals, s.MinutesOutOfBand, s.MinimumVoltage, s.MaximumVoltage, s.AverageVoltage is { } average ? Math.Round(average, 3) : null,
-            s.PowerFactorReadings, s.LowPowerFactorReadings, s.MinimumPowerFactor, options.MinimumPowerFactor, s.OverVoltageEvents, s.LowVoltageEvents, null,
-            PowerQualitySummary.FrequencyNote);
+            s.PowerFactorReadings, s.LowPowerFactorReadings, s.MinimumPowerFactor, options.MinimumPowerFactor, s.OverVoltageEvents, s.LowVoltageEvents,
+            options.NominalFrequency, options.FrequencyLowerLimit, options.FrequencyUpperLimit, s.FrequencyReadings, s.FrequencyExcursions, s.MinimumFrequency, s.MaximumFrequency);
     }
 }

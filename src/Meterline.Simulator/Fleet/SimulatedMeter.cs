@@ -11,7 +11,7 @@ namespace Meterline.Simulator.Fleet;
 /// <summary>
 /// A <see cref="SmartMeter"/> in the fleet: served by the host, drained by the push pump, driven by scenarios.
 /// Scenario controls map onto the meter's conditions: magnet, missing neutral (the neutral disturbance), reverse
-/// current, outage and voltage factor (a sag below 1, an over-voltage above) change <see cref="MetrologyConditions"/>;
+/// current, outage, voltage factor (a sag below 1, an over-voltage above) and supply frequency change <see cref="MetrologyConditions"/>;
 /// cover-open opens the terminal cover (a non-rollover event: the cover is not closed again at the scenario's end);
 /// drift sets the clock's drift.
 /// </summary>
@@ -81,6 +81,8 @@ public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
             Meter.OpenCover();
         }
     }
+
+    public void SetSupplyFrequency(double? hertz) => Change(c => c with { SupplyFrequency = hertz });
 
     public void SetLoadBypass(double share) => Change(c => c with { LoadBypassShare = share });
 

@@ -16,6 +16,9 @@ public interface IScenarioTarget
 
     void SetCoverOpen(bool open);
 
+    /// <summary>The supply frequency imposed on the meter, Hz; null: the grid's own.</summary>
+    void SetSupplyFrequency(double? hertz);
+
     /// <summary>The share of the load tapped ahead of the meter, [0, 1) (0 = none).</summary>
     void SetLoadBypass(double share);
 

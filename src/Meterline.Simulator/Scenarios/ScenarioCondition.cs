@@ -9,7 +9,8 @@ internal readonly record struct ScenarioCondition(
     double VoltageFactor,
     bool CoverOpen,
     double DriftPpm,
-    double BypassShare = 0)
+    double BypassShare = 0,
+    double? SupplyFrequency = null)
 {
     public static ScenarioCondition Normal => new(false, false, false, false, 1.0, false, 0);
 }

@@ -24,6 +24,9 @@ public enum ScenarioKind
     /// <summary><c>drift</c>: the meter's clock runs <see cref="Scenario.Ppm"/> parts per million fast (or slow).</summary>
     Drift,
 
+    /// <summary><c>frequency</c>: the supply frequency held at <see cref="Scenario.Hertz"/> (a frequency excursion).</summary>
+    Frequency,
+
     /// <summary><c>bypass</c>: <see cref="Scenario.Factor"/> of the load tapped ahead of the meter (it registers the rest; no event).</summary>
     Bypass,
 }

@@ -7,11 +7,11 @@ namespace Meterline.Simulator.Scenarios;
 /// <summary>
 /// Parses <c>--scenario</c> values: <c>KIND(:KEY=VALUE)*</c>, for example
 /// <c>magnet:meter=3:at=2026-01-02T10:00Z:for=2h</c> or <c>outage:meters=0-99:at=2026-01-02T10:00Z:for=30m</c>.
-/// Kinds: magnet, neutral, reverse, outage, sag, cover-open, drift, bypass. Keys: <c>meter=N</c> (fleet index from 0, or a
+/// Kinds: magnet, neutral, reverse, outage, sag, cover-open, drift, bypass, frequency. Keys: <c>meter=N</c> (fleet index from 0, or a
 /// serial such as MTL00000004) or <c>meters=FIRST-LAST</c> (exactly one of them); <c>at=</c> an ISO 8601 instant
 /// (simulated; UTC when no offset is given; default the simulation start); <c>for=</c> a duration such as 90s, 30m,
 /// 2h, 1d or 1h30m (default: to the end); <c>factor=</c> (sag and bypass, required, 0 &lt; F &lt; 1: the voltage factor, or the share of the load tapped ahead of the meter); <c>ppm=</c> (drift
-/// only, required, non-zero, -1000 to 1000). Colons inside a value (the time of <c>at=</c>) need no escaping: a new
+/// only, required, non-zero, -1000 to 1000); <c>hz=</c> (frequency only, required, 40 &lt; HZ &lt; 70: the supply frequency). Colons inside a value (the time of <c>at=</c>) need no escaping: a new
 /// key starts only at a colon followed by <c>name=</c>.
 /// </summary>
 public static partial class ScenarioParser
@@ -42,11 +42,12 @@ public static partial class ScenarioParser
             "bypass" => ScenarioKind.Bypass,
             "cover-open" => ScenarioKind.CoverOpen,
             "drift" => ScenarioKind.Drift,
+            "frequency" => ScenarioKind.Frequency,
             _ => (ScenarioKind?)null,
         };
         if (kind is null)
         {
-            error = $"'{parts[0]}' is not a scenario kind (magnet, neutral, reverse, outage, sag, cover-open, drift, bypass)";
+            error = $"'{parts[0]}' is not a scenario kind (magnet, neutral, reverse, outage, sag, cover-open, drift, bypass, frequency)";
             return false;
         }
 
@@ -61,9 +62,9 @@ public static partial class ScenarioParser
             }
 
             var key = part[..equals];
-            if (key is not ("meter" or "meters" or "at" or "for" or "factor" or "ppm"))
+            if (key is not ("meter" or "meters" or "at" or "for" or "factor" or "ppm" or "hz"))
             {
-                error = $"'{key}' is not a scenario key (meter, meters, at, for, factor, ppm)";
+                error = $"'{key}' is not a scenario key (meter, meters, at, for, factor, ppm, hz)";
                 return false;
             }
 
@@ -79,7 +80,8 @@ public static partial class ScenarioParser
         var forError = ParseFor(values, out var duration);
         var factorError = ParseNumber(values, "factor", kind is ScenarioKind.Sag or ScenarioKind.Bypass, 0, 1, exclusiveLimits: true, out var factor);
         var ppmError = ParseNumber(values, "ppm", kind == ScenarioKind.Drift, -1000, 1000, exclusiveLimits: false, out var ppm);
-        error = meterError ?? atError ?? forError ?? factorError ?? ppmError;
+        var hertzError = ParseNumber(values, "hz", kind == ScenarioKind.Frequency, 40, 70, exclusiveLimits: true, out var hertz);
+        error = meterError ?? atError ?? forError ?? factorError ?? ppmError ?? hertzError;
         if (error is null && ppm == 0)
         {
             error = "ppm must not be 0";
@@ -90,7 +92,7 @@ public static partial class ScenarioParser
             return false;
         }
 
-        scenario = new Scenario(kind.Value, meters, at, duration, factor, ppm);
+        scenario = new Scenario(kind.Value, meters, at, duration, factor, ppm, hertz);
         return true;
     }
 

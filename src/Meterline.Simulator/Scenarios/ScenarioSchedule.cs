@@ -4,7 +4,7 @@ namespace Meterline.Simulator.Scenarios;
 /// Applies scenarios to meters at their simulated times. On each <see cref="Apply"/> it starts the scenarios whose
 /// start has come and ends those whose end has come, then gives each affected meter the combined effect of its active
 /// scenarios: a condition holds while any scenario of its kind is active (overlaps do not end each other), and the
-/// voltage factor and drift are those of the latest-listed active sag and drift. Only changes are applied. The
+/// voltage factor, drift and frequency are those of the latest-listed active sag, drift and frequency scenario. Only changes are applied. The
 /// granularity is the caller's tick (a scenario shorter than a tick may start and end in the same call). Not
 /// thread-safe: the runner calls it from its one tick loop.
 /// </summary>
@@ -100,6 +100,7 @@ public sealed class ScenarioSchedule
                 ScenarioKind.Sag => condition with { VoltageFactor = s.Factor ?? 1.0 },
                 ScenarioKind.CoverOpen => condition with { CoverOpen = true },
                 ScenarioKind.Drift => condition with { DriftPpm = s.Ppm ?? 0 },
+                ScenarioKind.Frequency => condition with { SupplyFrequency = s.Hertz },
                 ScenarioKind.Bypass => condition with { BypassShare = Math.Max(condition.BypassShare, s.Factor ?? 0) },
                 _ => condition,
             };
@@ -138,6 +139,11 @@ public sealed class ScenarioSchedule
         if (from.CoverOpen != to.CoverOpen)
         {
             meter.SetCoverOpen(to.CoverOpen);
+        }
+
+        if (from.SupplyFrequency != to.SupplyFrequency)
+        {
+            meter.SetSupplyFrequency(to.SupplyFrequency);
         }
 
         if (from.BypassShare != to.BypassShare)

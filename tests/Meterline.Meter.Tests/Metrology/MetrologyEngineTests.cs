@@ -182,6 +182,18 @@ public sealed class MetrologyEngineTests
         Assert.InRange(sagged.Registers.ImportWhExact, (normal.Registers.ImportWhExact * 0.5) - 1e-6, (normal.Registers.ImportWhExact * 0.5) + 1e-6);
     }
 
+    [Fact]
+    public void Step_SupplyFrequencyImposed_FrequencyIsItUnlessThereIsNoSupply()
+    {
+        var (_, sample) = RunDay(new MetrologyConditions { SupplyFrequency = 48.9 });
+        var (_, dark) = RunDay(new MetrologyConditions { SupplyFrequency = 48.9, Grid = GridCondition.Outage });
+
+        Assert.Equal(48.9, sample.Frequency);
+        Assert.True(sample.PhaseCurrent > 0);
+        Assert.Equal(0, dark.Frequency);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MetrologyConditions { SupplyFrequency = 0 });
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-60)]

@@ -33,8 +33,8 @@ public sealed class PowerQualityApiTests(NodeFixture fixture) : IClassFixture<No
         Assert.Equal(30, summary.GetProperty("minutesOutOfBand").GetDouble());
         Assert.Equal((206.9, 253.1), (summary.GetProperty("minimumVoltage").GetDouble(), summary.GetProperty("maximumVoltage").GetDouble()));
         Assert.Equal((207.0, 253.0), (summary.GetProperty("lowerLimit").GetDouble(), summary.GetProperty("upperLimit").GetDouble()));
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.GetProperty("frequency").ValueKind);
-        Assert.Contains("1.0.14.7.0.255", summary.GetProperty("frequencyNote").GetString(), StringComparison.Ordinal);
+        Assert.Equal((0, 49.5, 50.5), (summary.GetProperty("frequencyReadings").GetInt32(), summary.GetProperty("frequencyLowerLimit").GetDouble(), summary.GetProperty("frequencyUpperLimit").GetDouble()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.GetProperty("minimumFrequency").ValueKind);
     }
 
     [Fact]

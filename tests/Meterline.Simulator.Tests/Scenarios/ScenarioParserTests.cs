@@ -32,6 +32,15 @@ public sealed class ScenarioParserTests
     }
 
     [Fact]
+    public void TryParse_FrequencyWithHertz_ReadsTheFrequency()
+    {
+        Assert.True(ScenarioParser.TryParse("frequency:meters=0-4:for=2h:hz=48.9", out var scenario, out var error), error);
+
+        Assert.Equal(ScenarioKind.Frequency, scenario.Kind);
+        Assert.Equal(48.9, scenario.Hertz);
+    }
+
+    [Fact]
     public void TryParse_DriftWithoutTime_StartsAtTheSimulationStartAndNeverEnds()
     {
         Assert.True(ScenarioParser.TryParse("drift:meter=7:ppm=80", out var scenario, out var error), error);
@@ -85,6 +94,9 @@ public sealed class ScenarioParserTests
     [InlineData("magnet:meter=1:for=99999d", "at most 3650 days")]
     [InlineData("magnet:meter=1:factor=0.5", "factor= does not apply")]
     [InlineData("sag:meter=1", "needs factor=")]
+    [InlineData("frequency:meter=1", "needs hz=")]
+    [InlineData("frequency:meter=1:hz=75", "strictly between 40 and 70")]
+    [InlineData("sag:meter=1:factor=0.5:hz=49", "hz= does not apply")]
     [InlineData("sag:meter=1:factor=1.2", "strictly between 0 and 1")]
     [InlineData("sag:meter=1:factor=0", "strictly between 0 and 1")]
     [InlineData("sag:meter=1:factor=NaN", "strictly between 0 and 1")]

@@ -32,6 +32,19 @@ public sealed class ScenarioScheduleTests
     }
 
     [Fact]
+    public void Apply_FrequencyScenario_ImposesTheFrequencyThenGivesTheGridsBack()
+    {
+        var meters = Meters(2);
+        var schedule = new ScenarioSchedule([Parse("frequency:meter=1:at=2026-01-01T01:00Z:for=1h:hz=48.9")], Start);
+
+        schedule.Apply(Start.AddHours(1), meters);
+        schedule.Apply(Start.AddHours(2), meters);
+
+        Assert.Equal(["frequency 48.9", "frequency grid"], meters[1].Calls);
+        Assert.Empty(meters[0].Calls);
+    }
+
+    [Fact]
     public void Apply_OutageOverARange_ReachesEveryMeterInIt()
     {
         var meters = Meters(5);
@@ -120,5 +133,7 @@ public sealed class ScenarioScheduleTests
         public void SetClockDrift(double ppm) => Calls.Add(FormattableString.Invariant($"drift {ppm}"));
 
         public void SetLoadBypass(double share) => Calls.Add(FormattableString.Invariant($"bypass {share}"));
+
+        public void SetSupplyFrequency(double? hertz) => Calls.Add(FormattableString.Invariant($"frequency {hertz?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "grid"}"));
     }
 }

@@ -1,5 +1,6 @@
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Meters;
+using Meterline.Storage.Tests.Sqlite;
 using Meterline.Storage.Tests.Support;
 
 namespace Meterline.Storage.Tests.Ports;
@@ -25,6 +26,16 @@ public abstract class BillStoreTests : StorageTestBase
         Assert.Equal(expected.Lines, actual.Lines);
         Assert.Equal(expected.Zones, actual.Zones);
         Assert.Equal(expected with { Lines = actual.Lines, Zones = actual.Zones }, actual);
+    }
+
+    [Fact]
+    public async Task Schema_BillsByMonth_HasTheMonthIndex()
+    {
+        var sql = Target is SqliteTarget
+            ? "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bills' AND name = 'bills_month'"
+            : "SELECT count(*) FROM pg_indexes WHERE tablename = 'bills' AND indexname = 'bills_month'";
+
+        Assert.Equal(1L, Convert.ToInt64(await Target.ExecuteScalarAsync(ConnectionString, sql, Token), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

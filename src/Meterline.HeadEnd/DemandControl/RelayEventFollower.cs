@@ -1,0 +1,90 @@
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.DemandControl;
+
+/// <summary>
+/// Keeps the registry's relay state current from the meters' own load switch events (IS 15959 group 6), so that a trip
+/// by the meter's Limiter shows without a relay read: event 301 (load switch disconnected) with the registry not
+/// already at Disconnected records ReadyForReconnection — the state a local disconnect (the limiter's over-threshold
+/// action, or the customer's button) leaves the Disconnect control in; a remote disconnect is recorded as Disconnected
+/// by its command and left so. Event 302 (load switch connected) records Connected. Per round only each meter's newest
+/// switch event counts. A node loop on the ingest feed (<see cref="IngestFollower"/>); a record the feed lost leaves the
+/// registry as it was until the next connect/disconnect command or relay read.
+/// </summary>
+public sealed class RelayEventFollower : IDisposable
+{
+    /// <summary>Load switch disconnected (Disconnect control output_state became false).</summary>
+    public const int LoadSwitchDisconnected = 301;
+
+    /// <summary>Load switch connected.</summary>
+    public const int LoadSwitchConnected = 302;
+
+    /// <summary>Records taken per round; meters remembered between rounds (past it, the round is dropped as a loss).</summary>
+    public const int MaxPerRound = 10_000;
+
+    private readonly IngestFollower _follower;
+    private readonly IMeterRepository _meters;
+    private readonly Dictionary<MeterId, (DateTimeOffset At, int Code)> _pending = [];
+    private long _updated;
+    private long _failures;
+
+    public RelayEventFollower(IngestPipeline pipeline, IMeterRepository meters, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(meters);
+        _meters = meters;
+        _follower = new IngestFollower(pipeline, MaxPerRound, time: time);
+    }
+
+    /// <summary>Relay states written to the registry since start.</summary>
+    public long Updated => Interlocked.Read(ref _updated);
+
+    /// <summary>Updates that failed (a store error); the next switch event or command sets it right.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _follower.RunAsync(Note, ApplyAsync, _ =>
+        {
+            _pending.Clear();
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+    public void Dispose() => _follower.Dispose();
+
+    private bool Note(IngestedRecord record)
+    {
+        if (record is IngestedEvent { Event: { Code: LoadSwitchDisconnected or LoadSwitchConnected } e }
+            && (!_pending.TryGetValue(e.Meter, out var seen) || e.OccurredAt >= seen.At))
+        {
+            _pending[e.Meter] = (e.OccurredAt, e.Code);
+        }
+
+        return _pending.Count <= MaxPerRound;
+    }
+
+    private async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (meter, (_, code)) in _pending.OrderBy(p => p.Key))
+        {
+            try
+            {
+                var known = await _meters.GetAsync(meter, cancellationToken).ConfigureAwait(false);
+                var state = code == LoadSwitchConnected ? RelayState.Connected
+                    : known?.RelayState == RelayState.Disconnected ? RelayState.Disconnected
+                    : RelayState.ReadyForReconnection;
+                if (known is not null && known.RelayState != state)
+                {
+                    await _meters.SetRelayStateAsync(meter, state, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _updated);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _failures);
+            }
+        }
+
+        _pending.Clear();
+    }
+}
