@@ -4,7 +4,6 @@ using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Outages;
-using Meterline.HeadEnd.Readings;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -166,67 +165,21 @@ public sealed class OperatorPagesTests(OperatorFixture fixture) : IClassFixture<
         Assert.Contains(audit, r => r.Action == "access.user.disabled" && r.Actor == Admin.Name);
     });
 
-    private static TestUser NewUser(string name, AccessRole role) => new(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), role);
+    private static TestUser NewUser(string name, AccessRole role) => PageSeed.NewUser(name, role);
 
-    /// <summary>Creates the admin and the auditor on the fixture's node when not there yet, then opens the page as <paramref name="user"/>.</summary>
     private async Task<IPage> OpenAsync(string path, TestUser user)
     {
-        foreach (var known in new[] { Admin, Auditor })
-        {
-            if (await fixture.Node.Node.Access.Users.FindAsync(known.Name) is null)
-            {
-                await fixture.Node.Node.Access.CreateUserAsync("web-tests", known.Name, known.Password, [known.Role], null);
-            }
-        }
-
+        await PageSeed.EnsureUsersAsync(fixture.Node, Admin, Auditor);
         return await fixture.OpenAsync(path, user);
     }
 
-    /// <summary>A restored transformer outage on F1 of three meters, an hour long, that began three hours ago (the node's clock).</summary>
-    private async Task<Outage> SeedOutageAsync()
-    {
-        var node = fixture.Node.Node;
-        var now = node.Options.TimeProvider.GetUtcNow();
-        var lost = now.AddHours(-3);
-        var meters = new List<AffectedMeter>();
-        foreach (var serial in new[] { "MTL00000001", "MTL00000003", "MTL00000005" })
-        {
-            meters.Add(new AffectedMeter((await node.Meters.FindBySerialAsync(serial))!.Id, lost, PowerSignalSource.LastGasp, lost.AddHours(1)));
-        }
+    private Task<Outage> SeedOutageAsync() => PageSeed.OutageAsync(fixture.Node);
 
-        return await node.Storage.Outages.AddAsync(new Outage(default, OutageScope.Transformer, "T1", "F1", OutageState.Restored, lost, lost.AddHours(1), lost.AddMinutes(2), meters));
-    }
+    private Task<Bill> SeedBillAsync() => PageSeed.BillAsync(fixture.Node, SeededMonth);
 
-    private async Task<Bill> SeedBillAsync()
-    {
-        var node = fixture.Node.Node;
-        var meter = (await node.Meters.FindBySerialAsync("MTL00000004"))!;
-        var (start, end) = SeededMonth.Bounds(TimeZoneInfo.Utc);
-        var bill = new Bill(
-            Bill.NumberOf(meter.Id, SeededMonth, 1), 1, meter.Id, meter.Serial, meter.ConsumerId ?? "C-0004", SeededMonth, start, end, "residential", "Residential", "2026-01-01", "INR", "UTC",
-            null, 210.5m, [], ConsumptionMethod.IntervalData, false, null, 1m, [new BillLine(BillLineKind.Energy, "Energy", 210.5m, "kWh", 5m, 1052.5m)],
-            1052.5m, 100m, 1152.5m, 82m, 1234.5m, node.Options.TimeProvider.GetUtcNow(), "web-tests", null);
-        Assert.True(await node.Storage.Bills.AddAsync(bill));
-        return bill;
-    }
+    private Task SeedPrepaidAsync(string consumer) => PageSeed.PrepaidAsync(fixture.Node, consumer);
 
-    /// <summary>Opens a prepaid account through the store (the test node bills with no tariff, which opening through the service needs) with 250.00 INR.</summary>
-    private async Task SeedPrepaidAsync(string consumer)
-    {
-        var store = fixture.Node.Node.Storage.Prepaid;
-        var now = fixture.Node.Node.Options.TimeProvider.GetUtcNow();
-        Assert.True(await store.CreateAsync(consumer, "INR", now, "web-tests"));
-        await store.PostAsync(consumer, new Meterline.HeadEnd.Prepaid.LedgerPosting(Meterline.HeadEnd.Prepaid.LedgerEntryKind.TopUp, 250m, now, "web-tests", "opening", "seed-" + consumer));
-    }
-
-    /// <summary>Waits until the meter has stored block intervals (the fleet pushes one every few seconds).</summary>
-    private async Task WaitForIntervalsAsync(MeterId meter)
-    {
-        while (!(await fixture.Node.Node.Storage.Readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy)).ContainsKey(meter))
-        {
-            await Task.Delay(200);
-        }
-    }
+    private Task WaitForIntervalsAsync(MeterId meter) => PageSeed.WaitForIntervalsAsync(fixture.Node, meter);
 
     private async Task RunAsync(Func<Task> test)
     {
