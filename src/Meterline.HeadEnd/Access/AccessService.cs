@@ -85,6 +85,21 @@ public sealed class AccessService
     }
 
     /// <summary>
+    /// Replaces a user's roles (and the consumer a consumer user is bound to); refused with <see cref="AccessException"/>.
+    /// The user's next request is authorized with the new roles (each request reads the user again).
+    /// </summary>
+    public async Task<UserAccount> SetRolesAsync(string actor, string name, IReadOnlyList<AccessRole> roles, string? consumerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        CheckRoles(roles, consumerId);
+        var user = await FindUserAsync(name, cancellationToken).ConfigureAwait(false);
+        await _audit.AppendAsync(actor, "access.user.roles-changed", user.Name,
+            new AuditDetail().Add("roles", AccessRoleNames.Join(roles)).Add("previous", AccessRoleNames.Join(user.Roles)).Add("consumer", consumerId ?? string.Empty).ToString(), cancellationToken).ConfigureAwait(false);
+        var changed = user with { Roles = [.. roles.Distinct().Order()], ConsumerId = consumerId };
+        return await _users.UpdateAsync(changed, cancellationToken).ConfigureAwait(false) ? changed : throw new AccessException(AccessError.NotFound, $"No user named {name}.");
+    }
+
+    /// <summary>
     /// Checks a name and password. An unknown name costs the same PBKDF2 work as a known one; a locked user is refused
     /// without it. The <see cref="AccessOptions.MaxFailedLogins"/>-th consecutive failure locks the user for
     /// <see cref="AccessOptions.Lockout"/> (audited); a success is audited and clears the count.
