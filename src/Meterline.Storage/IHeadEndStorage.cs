@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
@@ -62,4 +63,7 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>API tokens of machine clients, hashes only (docs/access.md).</summary>
     IApiTokenStore ApiTokens { get; }
+
+    /// <summary>Bulk commands waiting for a second operator's approval (docs/commands.md).</summary>
+    ICommandApprovalStore Approvals { get; }
 }

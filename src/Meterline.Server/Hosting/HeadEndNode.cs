@@ -8,6 +8,7 @@ using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Coap;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.Communication;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.DemandControl;
@@ -108,6 +109,10 @@ public sealed class HeadEndNode : IAsyncDisposable
         {
             CommandsCreated = Dispatcher.Wake,
         };
+        Approvals = new CommandApprovalService(storage.Approvals, Meters, CommandService, audit, time, options.Approvals)
+        {
+            CommandsCreated = Dispatcher.Wake,
+        };
         AuditVerifier = new AuditVerifier(storage.Audit);
         Billing = new BillingService(Meters, readings, storage.Bills, audit, tariffs, time);
         if (options.AutoBilling is { } autoBilling && tariffs.Tariffs.Count > 0)
@@ -125,6 +130,7 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
         _loops.Add(new HeadEndLoop("demand-control", DemandControl.RunAsync));
+        _loops.Add(new HeadEndLoop("approvals", Approvals.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
             Scheduler = new ReadScheduler(Meters, commands, readings, CommandService, Connectors, time, scheduling);
@@ -220,6 +226,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Group load limits and their fan-out (docs/demand-control.md).</summary>
     public DemandControlService DemandControl { get; }
+
+    /// <summary>Bulk connects and disconnects, and the second operator's approval (docs/commands.md).</summary>
+    public CommandApprovalService Approvals { get; }
 
     public ReadScheduler? Scheduler { get; }
 

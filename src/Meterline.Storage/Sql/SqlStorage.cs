@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
@@ -41,6 +42,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         var access = new SqlAccessStore(database);
         Users = access;
         ApiTokens = access;
+        Approvals = new SqlCommandApprovalStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -77,6 +79,8 @@ internal sealed class SqlStorage : IHeadEndStorage
     public IUserStore Users { get; }
 
     public IApiTokenStore ApiTokens { get; }
+
+    public ICommandApprovalStore Approvals { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
