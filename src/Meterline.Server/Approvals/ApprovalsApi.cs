@@ -57,7 +57,11 @@ public static class ApprovalsApi
         [FromServices] IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
-        RequestActor.TryGet(request, out var actor, out _);
+        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
+        {
+            return actorProblem!;
+        }
+
         var (body, problem) = await JsonRequestBody.ReadAsync<BulkCommandRequestBody>(request, json.Value.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -144,7 +148,11 @@ public static class ApprovalsApi
     private static async Task<Results<Ok<ApprovalResponse>, ProblemHttpResult>> DecideAsync(
         HttpRequest request, IOptions<JsonOptions> json, Func<string, string?, Task<CommandApproval>> decide, CancellationToken cancellationToken)
     {
-        RequestActor.TryGet(request, out var actor, out _);
+        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
+        {
+            return actorProblem!;
+        }
+
         var (body, problem) = await JsonRequestBody.ReadAsync<ApprovalDecisionBody>(request, json.Value.SerializerOptions, 4096, optional: true, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {

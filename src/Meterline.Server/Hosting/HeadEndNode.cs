@@ -70,7 +70,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         var readings = northbound?.Readings ?? storage.Readings;
         var commands = northbound?.Commands ?? storage.Commands;
         Stores = new HeadEndStores(Meters, readings, commands, storage.Audit, storage.Keys, storage.Counters);
-        Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
+        Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit, storage.Transformers);
         Counters = new OutgoingCounterAllocator(storage.Counters, audit);
         ConnectionGate = new ConnectionGate(Pipeline, options.Connections, time);
         PushReceiver = new WrapperPushReceiver(Pipeline, ConnectionGate, time: time);
