@@ -127,7 +127,14 @@ public sealed class FleetSimulator : IAsyncDisposable
         var groups = GroupsOf(options, consumers - radioMeters);
         if (consumers < meters.Length)
         {
-            groups.Add((options.Push, consumers, meters.Length - consumers));
+            if (radioMeters == 0 && groups.Skip(1).All(g => g.Count == 0))
+            {
+                groups[0] = (options.Push, 0, meters.Length);
+            }
+            else
+            {
+                groups.Add((options.Push, consumers, meters.Length - consumers));
+            }
         }
 
         var host = new FleetHost(meters, options.Hosting);
