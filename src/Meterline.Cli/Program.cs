@@ -28,5 +28,6 @@ public static class Program
             Mqtt.MqttCommand.Create(output, error),
             Detection.DetectionReportCommand.Create(output, error),
             UsersCommand.Create(output, error), TokensCommand.Create(output, error),
+            Approvals.ApprovalsCommand.Create(output, error),
         };
 }

@@ -4,6 +4,7 @@ using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Audit;
 using Meterline.Server.Access;
 using Meterline.Server.Alerts;
+using Meterline.Server.Approvals;
 using Meterline.Server.Audit;
 using Meterline.Server.Billing;
 using Meterline.Server.Commands;
@@ -40,6 +41,7 @@ public static class ServerApplication
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
+            services.AddSingleton(node.Approvals).AddSingleton(node.Storage.Approvals);
             services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy });
             if (node.Prepaid is { } prepaid)
             {
@@ -122,6 +124,7 @@ public static class ServerApplication
         app.MapBilling();
         app.MapAlerts().MapTransformers();
         app.MapDemandControl();
+        app.MapApprovals();
         app.MapPrepaid();
         app.MapOutages().MapPowerQuality();
         if (app.Services.GetService<OperatorAppOptions>() is not null)

@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
@@ -65,4 +66,7 @@ public interface IHeadEndStorage : IAsyncDisposable
 
     /// <summary>A round trip to the database (a trivial query), for readiness (docs/observability.md); throws when it is unreachable.</summary>
     Task PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Bulk commands waiting for a second operator's approval (docs/commands.md).</summary>
+    ICommandApprovalStore Approvals { get; }
 }

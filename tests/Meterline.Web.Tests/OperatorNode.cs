@@ -58,8 +58,11 @@ internal sealed class OperatorNode : IAsyncDisposable
 
     public TestUser Consumer { get; } = Users[2];
 
+    /// <summary>A second operator, who approves the first one's bulk disconnects.</summary>
+    public TestUser SecondOperator { get; } = Users[3];
+
     private static IReadOnlyList<TestUser> Users { get; } =
-        [NewUser("operator1", AccessRole.Operator), NewUser("viewer1", AccessRole.Viewer), NewUser("consumer1", AccessRole.Consumer, "C-0001")];
+        [NewUser("operator1", AccessRole.Operator), NewUser("viewer1", AccessRole.Viewer), NewUser("consumer1", AccessRole.Consumer, "C-0001"), NewUser("operator2", AccessRole.Operator)];
 
     public static async Task<OperatorNode> StartAsync(int meters, double speed = 1, IReadOnlyList<Scenario>? scenarios = null)
     {

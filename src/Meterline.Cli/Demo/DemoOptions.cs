@@ -1,3 +1,4 @@
+using Meterline.Simulator.Topology;
 using Microsoft.Extensions.Logging;
 
 namespace Meterline.Cli.Demo;
@@ -67,4 +68,20 @@ internal sealed record DemoOptions
 
     /// <summary>The profile of the simulated meters.</summary>
     public const string ProfileFile = "is15959-single-phase.json";
+
+    /// <summary>
+    /// The demo town's network (docs/demo.md): the consumer meters dealt to distribution transformers of 8 to 15
+    /// consumers, three transformers to a feeder, within 1.5 km of the centre of Mysuru (consumers within 200 m of
+    /// their transformer); each transformer has a meter of its total, after the consumers, on DLMS/TCP.
+    /// </summary>
+    public static readonly TopologyOptions Topology = new()
+    {
+        MinConsumersPerTransformer = 8,
+        MaxConsumersPerTransformer = 15,
+        TransformersPerFeeder = 3,
+        CentreLatitude = 12.3051,
+        CentreLongitude = 76.6551,
+        AreaRadiusMetres = 1_500,
+        ServiceRadiusMetres = 200,
+    };
 }

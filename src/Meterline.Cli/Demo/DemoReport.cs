@@ -21,13 +21,19 @@ internal static class DemoReport
         var interval = TimeSpan.FromMinutes(15) / options.Speed;
         var tampered = fleet.Meters[DemoOptions.TamperedMeter].Id;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"meterline demo: a head-end on {node.Storage.Engine} and {options.Meters} simulated meters, in one process"));
+            $"meterline demo: a head-end on {node.Storage.Engine} and {fleet.Meters.Count} simulated meters, in one process"));
+        if (fleet.Topology is { } topology)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  town:     {topology.Consumers.Count} consumers under {topology.Transformers.Count} distribution transformers (each with a meter of its total) on {topology.Transformers.Select(t => t.FeederId).Distinct().Count()} feeders, around {DemoOptions.Topology.CentreLatitude:0.####}, {DemoOptions.Topology.CentreLongitude:0.####}"));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  head-end: {session.MetersRegistered} meters registered ({session.Import.Added} added, {session.Import.Skipped} already there{(session.Import.Refused > 0 ? $", {session.Import.Refused} refused" : string.Empty)}{(session.Repointed > 0 ? $", {session.Repointed} re-pointed" : string.Empty)}), system title {node.SystemTitle}, real time"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  fleet:    {options.Speed:0.##}x accelerated from {start:yyyy-MM-dd HH:mm}Z (simulated): a 15-minute interval closes every {interval.TotalSeconds:0.#} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"            {tcpMeters} on DLMS/TCP at {fleet.Endpoints[0]} (wPort 16 + index), pushing to tcp {node.PushEndpoints[0]}"));
+            $"            {tcpMeters} on DLMS/TCP at {fleet.Endpoints[0]} (wPort 16 + index){(fleet.Topology is { } grid ? $", and the {grid.Transformers.Count} transformer meters," : string.Empty)} pushing to tcp {node.PushEndpoints[0]}"));
         if (options.MqttMeters > 0 && node.Mqtt?.Broker is { } broker)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -59,6 +65,8 @@ internal static class DemoReport
             output.WriteLine($"  https     {https.ToString().TrimEnd('/')} (self-signed certificate: {Path.Combine(session.Data.Path, DemoCertificate.CertificateFile)})");
         }
 
+        var app = (session.HttpsAddress ?? session.ApiAddress).ToString().TrimEnd('/');
+        output.WriteLine($"open the operator app: {app}/ — sign in, then the fleet is on the map at {app}/map");
         output.WriteLine(session.AdminPassword is { } password
             ? $"  login     {DemoLogin.UserName} / {password} at {session.ApiAddress.ToString().TrimEnd('/')}{Meterline.Web.OperatorApp.SignInPath} (the operator app; also in {Path.Combine(session.Data.Path, DemoLogin.PasswordFile)})"
             : $"  login     the users of the reused data directory (meterline users list --token-file {session.TokenFile})");
@@ -87,6 +95,7 @@ internal static class DemoReport
         return
         [
             ("operator app", api + "/"),
+            ("map", api + "/map"),
             ("meters", api + "/api/meters"),
             ("readings", $"{api}/api/meters/{serial}/readings?{range}"),
             ("events", $"{api}/api/events?{range}"),

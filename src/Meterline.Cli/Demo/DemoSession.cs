@@ -243,6 +243,7 @@ internal sealed class DemoSession : IAsyncDisposable
             Shares = Shares(options, Node),
             Scenarios = [TamperScenario(options, start)],
             Radio = options.ZigbeeMeters > 0 ? new ZigbeeFleetOptions { Meters = options.ZigbeeMeters } : null,
+            Topology = DemoOptions.Topology,
         };
         try
         {
@@ -277,7 +278,7 @@ internal sealed class DemoSession : IAsyncDisposable
             }
         }
 
-        Story = await DemoStory.StartAsync(Node, Fleet.Time, TimeProvider.System, options.Meters, cancellationToken).ConfigureAwait(false);
+        Story = await DemoStory.StartAsync(Node, Fleet.Time, TimeProvider.System, Fleet.Meters.Count, cancellationToken).ConfigureAwait(false);
         AdminPassword = await DemoLogin.EnsureAsync(Node.Access, Data.Path, cancellationToken).ConfigureAwait(false);
         var serverOptions = new ServerOptions
         {

@@ -118,11 +118,15 @@ internal sealed class ServeOptions
 
     public Option<string?> BootstrapTokenFile { get; } = new("--bootstrap-token-file") { Description = "Where the first start writes the admin API token, owner-only (default: beside the SQLite database, NAME.admin-token)" };
 
+    public Option<int> ApprovalThreshold { get; } = new("--approval-threshold") { Description = "A bulk disconnect of more meters than this waits for a second operator's approval (docs/commands.md)", DefaultValueFactory = _ => new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions().Threshold };
+
+    public Option<TimeSpan> ApprovalLifetime { get; } = new("--approval-lifetime") { Description = "How long a bulk disconnect waits for approval before it expires (1 minute to 7 days)", DefaultValueFactory = _ => new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions().Lifetime };
+
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, NoOutages, NominalVoltage,
-            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile];
+            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, ApprovalThreshold, ApprovalLifetime];
 
     public void AddTo(Command command)
     {
@@ -168,6 +172,8 @@ internal sealed class ServeOptions
         Prepaid = Prepaid.ToOptions(result),
         Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
         PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)),
+        Approvals = Checked(new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions { Threshold = result.GetValue(ApprovalThreshold), Lifetime = result.GetValue(ApprovalLifetime) },
+            o => o.Validate(), "--approval-threshold is at least 1 and --approval-lifetime 1 minute to 7 days"),
     };
 
     /// <summary>Automatic billing when --auto-bill is given (with --tariffs); its delay and catch-up only with it.</summary>

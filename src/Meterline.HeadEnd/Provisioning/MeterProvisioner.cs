@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Keys;
 using Meterline.HeadEnd.Meters;
@@ -40,9 +41,11 @@ public sealed class MeterProvisioner : IDisposable
     private readonly IKeyProvider _provider;
     private readonly IAuditLog _audit;
     private readonly MeterKeyring _keyring;
+    private readonly ITransformerMeterStore? _transformers;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public MeterProvisioner(IMeterRepository meters, IMeterKeyStore keys, IKeyProvider provider, IAuditLog audit)
+    /// <param name="transformers">When given, <see cref="ImportFileAsync"/> also applies the file's topology (<see cref="ProvisioningTopology"/>): transformers' meters and changed network fields.</param>
+    public MeterProvisioner(IMeterRepository meters, IMeterKeyStore keys, IKeyProvider provider, IAuditLog audit, ITransformerMeterStore? transformers = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(keys);
@@ -52,6 +55,7 @@ public sealed class MeterProvisioner : IDisposable
         _keys = keys;
         _provider = provider;
         _audit = audit;
+        _transformers = transformers;
         _keyring = new MeterKeyring(keys, provider);
     }
 
@@ -81,7 +85,8 @@ public sealed class MeterProvisioner : IDisposable
     /// whole (<see cref="InvalidDataException"/>); a valid one is imported meter by meter, each added, skipped or refused.
     /// A meter that trusts a head-end key (<see cref="ProvisioningFileEntry.HesPublicKey"/>) is registered with
     /// <see cref="SecurityLevel.AuthenticatedEncryptedSigned"/>, and refused when that key is not this head-end's: it
-    /// would refuse every command this head-end signs.
+    /// would refuse every command this head-end signs. With a transformer store (see the constructor) the file's
+    /// topology is applied after the meters are imported.
     /// </summary>
     public async Task<ProvisioningImportReport> ImportFileAsync(string path, string actor, CancellationToken cancellationToken = default)
     {
@@ -103,6 +108,12 @@ public sealed class MeterProvisioner : IDisposable
             }
 
             results.Add(await ProvisionAsync(entry.Registration, entry.Keys, actor, generated: false, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (_transformers is not null)
+        {
+            // The network: which meter measures each transformer, and consumers, transformers, feeders and places of meters registered before.
+            await new ProvisioningTopology(_meters, _transformers, _audit).ApplyAsync(file, actor, cancellationToken).ConfigureAwait(false);
         }
 
         return new ProvisioningImportReport(results);

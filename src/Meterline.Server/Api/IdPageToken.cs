@@ -20,6 +20,9 @@ public sealed class IdPageToken
     /// <summary>The outage listing's tokens.</summary>
     public static readonly IdPageToken Outages = new(0x4F);
 
+    /// <summary>The bulk-request (approval) listing's tokens.</summary>
+    public static readonly IdPageToken Approvals = new(0x61);
+
     private readonly byte _kind;
 
     private IdPageToken(byte kind) => _kind = kind;

@@ -8,6 +8,7 @@ using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Coap;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.Communication;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.DemandControl;
@@ -69,7 +70,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         var readings = northbound?.Readings ?? storage.Readings;
         var commands = northbound?.Commands ?? storage.Commands;
         Stores = new HeadEndStores(Meters, readings, commands, storage.Audit, storage.Keys, storage.Counters);
-        Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit);
+        Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit, storage.Transformers);
         Counters = new OutgoingCounterAllocator(storage.Counters, audit);
         ConnectionGate = new ConnectionGate(Pipeline, options.Connections, time);
         PushReceiver = new WrapperPushReceiver(Pipeline, ConnectionGate, time: time);
@@ -108,6 +109,10 @@ public sealed class HeadEndNode : IAsyncDisposable
         {
             CommandsCreated = Dispatcher.Wake,
         };
+        Approvals = new CommandApprovalService(storage.Approvals, Meters, CommandService, audit, time, options.Approvals)
+        {
+            CommandsCreated = Dispatcher.Wake,
+        };
         AuditVerifier = new AuditVerifier(storage.Audit);
         Billing = new BillingService(Meters, readings, storage.Bills, audit, tariffs, time);
         if (options.AutoBilling is { } autoBilling && tariffs.Tariffs.Count > 0)
@@ -127,6 +132,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         _loops.Add(new HeadEndLoop("demand-control", DemandControl.RunAsync));
         RelayEvents = new RelayEventFollower(Pipeline, Meters, time);
         _loops.Add(new HeadEndLoop("relay-events", RelayEvents.RunAsync));
+        _loops.Add(new HeadEndLoop("approvals", Approvals.RunAsync));
         if (options.Scheduler is { } scheduling)
         {
             Scheduler = new ReadScheduler(Meters, commands, readings, CommandService, Connectors, time, scheduling);
@@ -227,6 +233,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
     /// <summary>Group load limits and their fan-out (docs/demand-control.md).</summary>
     public DemandControlService DemandControl { get; }
+
+    /// <summary>Bulk connects and disconnects, and the second operator's approval (docs/commands.md).</summary>
+    public CommandApprovalService Approvals { get; }
 
     public ReadScheduler? Scheduler { get; }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Scheduling;
@@ -77,6 +78,9 @@ public sealed record HeadEndOptions
 
     /// <summary>Group load limits: largest group, fan-out rate (docs/demand-control.md).</summary>
     public DemandControlOptions DemandControl { get; init; } = new();
+
+    /// <summary>Bulk disconnects above a threshold wait for a second operator; how long they wait (docs/commands.md).</summary>
+    public ApprovalOptions Approvals { get; init; } = new();
 
     /// <summary>Periodic reads of meters that do not push; null turns the scheduler off.</summary>
     public ReadSchedulerOptions? Scheduler { get; init; } = new();

@@ -120,8 +120,23 @@ public sealed class FleetSimulator : IAsyncDisposable
         var meters = provisioning.Meters.Select((p, i) => new SimulatedMeter(
             CreateMeter(p, profile, options.Seed, store, time, LoadOf(topology, provisioning, i, options.Topology)), i)).ToArray();
         provisioning = new FleetProvisioning(provisioning.Meters.Select((p, i) => p with { Keys = p.Keys with { HesPublicKey = TrustAnchorOf(meters[i].Meter, options.HesPublicKey) } }).ToArray());
-        var radioMeters = options.Radio is null ? 0 : Math.Clamp(options.Radio.Meters ?? meters.Length, 0, meters.Length);
-        var groups = GroupsOf(options, meters.Length - radioMeters);
+        // With a topology the transport split is over the consumer meters only: the radio takes the last consumers,
+        // and the transformers' meters (after the consumers) stay on the default push transport (DLMS/TCP in the demo).
+        var consumers = topology?.Consumers.Count ?? meters.Length;
+        var radioMeters = options.Radio is null ? 0 : Math.Clamp(options.Radio.Meters ?? consumers, 0, consumers);
+        var groups = GroupsOf(options, consumers - radioMeters);
+        if (consumers < meters.Length)
+        {
+            if (radioMeters == 0 && groups.Skip(1).All(g => g.Count == 0))
+            {
+                groups[0] = (options.Push, 0, meters.Length);
+            }
+            else
+            {
+                groups.Add((options.Push, consumers, meters.Length - consumers));
+            }
+        }
+
         var host = new FleetHost(meters, options.Hosting);
         var sinks = new List<IAsyncDisposable>();
         ZigbeeFleetRadio? radio = null;
@@ -141,11 +156,11 @@ public sealed class FleetSimulator : IAsyncDisposable
                 coap = new CoapFleetServer(onCoap, new CoapFleetServerOptions { Listen = new System.Net.IPEndPoint(options.Hosting.ListenAddress, options.CoapPort) });
             }
 
-            var firstRadio = meters.Length - radioMeters;
+            var firstRadio = consumers - radioMeters;
             provisioning = new FleetProvisioning(provisioning.Meters
                 .Select((m, i) => m with
                 {
-                    ZigbeeAddress = i >= firstRadio ? FleetAddressing.ZigbeeAddressOf(i) : null,
+                    ZigbeeAddress = i >= firstRadio && i < consumers ? FleetAddressing.ZigbeeAddressOf(i) : null,
                     Endpoint = EndpointOf(m, TransportOf(groups, i), options.AdvertisedHost, coap),
                 }).ToArray());
             FleetProvisioningFile.Write(provisioningPath, provisioning);
@@ -154,7 +169,7 @@ public sealed class FleetSimulator : IAsyncDisposable
                 // The radio runs on real time: air time, retries and reassembly time-outs are physics, not the
                 // meters' accelerated clocks.
                 radio = ZigbeeFleetRadio.Start(
-                    meters.Skip(firstRadio).Select((m, i) => ((IHostedMeter)m, FleetAddressing.ZigbeeAddressOf(firstRadio + i))), options.Radio);
+                    meters.Skip(firstRadio).Take(radioMeters).Select((m, i) => ((IHostedMeter)m, FleetAddressing.ZigbeeAddressOf(firstRadio + i))), options.Radio);
             }
 
             var routes = new Dictionary<string, IPushSink>(StringComparer.Ordinal);

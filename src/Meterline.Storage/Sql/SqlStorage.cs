@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Commands.Approvals;
 using Meterline.HeadEnd.Counters;
 using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Keys;
@@ -41,6 +42,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         var access = new SqlAccessStore(database);
         Users = access;
         ApiTokens = access;
+        Approvals = new SqlCommandApprovalStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -83,6 +85,8 @@ internal sealed class SqlStorage : IHeadEndStorage
         await using var command = _database.Command(connection, null, "SELECT 1");
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
+
+    public ICommandApprovalStore Approvals { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

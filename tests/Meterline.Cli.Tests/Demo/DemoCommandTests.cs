@@ -18,7 +18,7 @@ public sealed class DemoCommandTests : IDisposable
     {
         var (first, firstOutput, firstError) = await RunAsync(Demo("--seconds", "8"));
         Assert.True(first == 0, firstOutput + firstError);
-        Assert.Contains("6 meters registered (6 added, 0 already there)", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("7 meters registered (7 added, 0 already there)", firstOutput, StringComparison.Ordinal);
         Assert.Contains("Confirmed: the relay of MTL00000001 reads back Disconnected", firstOutput, StringComparison.Ordinal);
         Assert.Contains("where to look:", firstOutput, StringComparison.Ordinal);
         Assert.Contains("/openapi/v1.json", firstOutput, StringComparison.Ordinal);
@@ -33,12 +33,12 @@ public sealed class DemoCommandTests : IDisposable
 
         var (second, secondOutput, secondError) = await RunAsync(Demo("--seconds", "8"));
         Assert.True(second == 0, secondOutput + secondError);
-        Assert.Contains("6 meters registered (0 added, 6 already there", secondOutput, StringComparison.Ordinal);
+        Assert.Contains("7 meters registered (0 added, 7 already there", secondOutput, StringComparison.Ordinal);
         Assert.Contains("Confirmed: the relay of MTL00000001 reads back Disconnected", secondOutput, StringComparison.Ordinal);
         Assert.Empty(firstError + secondError);
 
         await using var storage = await HeadEndStorage.OpenAsync(Path.Combine(_directory, "meterline.db")).WaitAsync(Bound);
-        Assert.Equal(6, await storage.Meters.CountAsync());
+        Assert.Equal(7, await storage.Meters.CountAsync());
         var meter = (await storage.Meters.FindBySerialAsync("MTL00000001"))!;
         Assert.Equal(RelayState.Disconnected, meter.RelayState);
         var commands = await storage.Commands.GetForMeterAsync(meter.Id, 10);
@@ -67,7 +67,7 @@ public sealed class DemoCommandTests : IDisposable
 
         // Everything was closed: the directory's database opens again, with the meters imported before the failure.
         await using var storage = await HeadEndStorage.OpenAsync(Path.Combine(_directory, "meterline.db")).WaitAsync(Bound);
-        Assert.Equal(6, await storage.Meters.CountAsync());
+        Assert.Equal(7, await storage.Meters.CountAsync());
     }
 
     [Theory]

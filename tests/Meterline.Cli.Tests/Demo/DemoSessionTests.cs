@@ -24,7 +24,7 @@ public sealed class DemoSessionTests : IDisposable
         session.Run(CancellationToken.None);
 
         var disconnect = await session.Story.Disconnect.WaitAsync(Bound);
-        await WaitUntilAsync(() => session.Story.MetersReporting == 6);
+        await WaitUntilAsync(() => session.Story.MetersReporting == session.Fleet.Meters.Count);
 
         Assert.NotNull(disconnect);
         Assert.Equal(CommandState.Confirmed, disconnect.State);
@@ -48,7 +48,7 @@ public sealed class DemoSessionTests : IDisposable
         using (var meters = await GetJsonAsync(http, links["meters"]))
         {
             var items = meters.RootElement.GetProperty("items").EnumerateArray().ToList();
-            Assert.Equal(6, items.Count);
+            Assert.Equal(7, items.Count);
             Assert.Equal("Disconnected", items.Single(m => m.GetProperty("serial").GetString() == "MTL00000001").GetProperty("relayState").GetString());
             Assert.Equal("zigbee://0013A2004D540006", items.Single(m => m.GetProperty("serial").GetString() == "MTL00000006").GetProperty("endpoint").GetString());
         }
@@ -88,7 +88,7 @@ public sealed class DemoSessionTests : IDisposable
         Assert.StartsWith("dlms+tcp://", (await session.Node.Meters.FindBySerialAsync("MTL00000003"))!.Endpoint?.ToString(), StringComparison.Ordinal);
 
         // Readings over each: every meter reports, the MQTT ones through the broker, the CoAP ones through the ingress.
-        await WaitUntilAsync(() => session.Story.MetersReporting == 6);
+        await WaitUntilAsync(() => session.Story.MetersReporting == session.Fleet.Meters.Count);
         Assert.True(session.Node.Mqtt!.Broker!.Pushes > 0, "pushes came through the embedded broker");
         Assert.True(session.Node.CoapIngresses[0].Committed > 0, "pushes came through the CoAP ingress");
         Assert.True(await session.Node.Stores.Readings.CountReadingsAsync() > 0);
@@ -125,7 +125,7 @@ public sealed class DemoSessionTests : IDisposable
         await using var session = await DemoSession.StartAsync(Options(), CancellationToken.None).WaitAsync(Bound);
         session.Run(CancellationToken.None);
         await session.Story.Disconnect.WaitAsync(Bound);
-        await WaitUntilAsync(() => session.Story.MetersReporting == 6);
+        await WaitUntilAsync(() => session.Story.MetersReporting == session.Fleet.Meters.Count);
         await session.StopAsync().WaitAsync(Bound);
 
         var lines = new List<string>();
@@ -144,6 +144,41 @@ public sealed class DemoSessionTests : IDisposable
         var sent = lines.FindIndex(l => l.Contains("Sent:", StringComparison.Ordinal));
         var confirmed = lines.FindIndex(l => l.Contains("Confirmed: the relay of MTL00000001 reads back Disconnected", StringComparison.Ordinal));
         Assert.True(alarm >= 0 && alarm < requested && requested < sent && sent < confirmed, string.Join('\n', lines));
+    }
+
+    [Fact]
+    public async Task Start_DemoTown_MetersPlacedTransformersMeteredAndTheMapShowsThem()
+    {
+        await using var session = await DemoSession.StartAsync(Options(), CancellationToken.None).WaitAsync(Bound);
+
+        // Six consumers under one transformer (8 to 15 a transformer, the last takes what is left) and its meter, the seventh.
+        var topology = session.Fleet.Topology!;
+        var transformer = Assert.Single(topology.Transformers);
+        var meters = (await session.Node.Meters.ListAsync(new MeterFilter(), 100)).Items;
+        Assert.Equal(7, meters.Count);
+        Assert.All(meters, m => Assert.NotNull(m.Location));
+        Assert.All(meters, m => Assert.Equal(transformer.FeederId, m.FeederId));
+        var consumers = meters.Where(m => m.ConsumerId is not null).ToList();
+        Assert.Equal(6, consumers.Count);
+        Assert.All(consumers, m => Assert.Equal(transformer.Id, m.TransformerId));
+        var transformerMeter = (await session.Node.Meters.FindBySerialAsync("MTL00000007"))!;
+        Assert.Null(transformerMeter.ConsumerId);
+        Assert.Equal(transformerMeter.Id, await session.Node.Storage.Transformers.GetTransformerMeterAsync(transformer.Id));
+        Assert.StartsWith("dlms+tcp://", transformerMeter.Endpoint?.ToString(), StringComparison.Ordinal);
+        Assert.All(meters, m => Assert.InRange(m.Location!.Value.Latitude, 12.28, 12.33));
+
+        using var http = new HttpClient { BaseAddress = session.ApiAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(session.TokenFile)).Trim());
+        var map = await http.GetStringAsync(new Uri(DemoReport.Links(session).Single(l => l.Name == "map").Url));
+        Assert.Contains($"data-transformer=\"{transformer.Id}\"", map, StringComparison.Ordinal);
+        Assert.All(meters, m => Assert.Contains($"data-serial=\"{m.Serial}\"", map, StringComparison.Ordinal));
+        Assert.Contains("7 of 7 meters have a location; 1 transformers.", map, StringComparison.Ordinal);
+
+        using var printed = new StringWriter();
+        DemoReport.PrintStart(session, printed);
+        Assert.Contains($"open the operator app: {session.HttpsAddress!.ToString().TrimEnd('/')}/", printed.ToString(), StringComparison.Ordinal);
+        Assert.Contains("6 consumers under 1 distribution transformers", printed.ToString(), StringComparison.Ordinal);
+        await session.StopAsync().WaitAsync(Bound);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
