@@ -54,6 +54,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var token = bound.Token;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var database = await _postgres.CreateDatabaseAsync(token);
         var keyFile = Path.Combine(_directory, "hes.kek");
         var tokenFile = Path.Combine(_directory, "admin-token");
@@ -87,6 +88,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
                 nodes[node.Process.Name] = node;
             }
 
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: three nodes up");
             await UntilAsync(async () => await CountAsync(database, "SELECT count(DISTINCT meter) FROM readings", token) == FleetSize, "readings of every meter", nodes, token);
 
             // A disconnect asked through each node's API, for three meters: whichever node's dispatcher claims it
@@ -114,7 +116,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             await victim.Process.KillHardAsync(ProcessTimeout);
             var atKill = await CountAsync(database, "SELECT count(*) FROM readings", token);
             await UntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM readings", token) >= atKill + (FleetSize * 8), "readings go on being stored by the two nodes left", nodes, token);
-            output.WriteLine($"{atKill} readings at the kill; storing went on without {victim.Process.Name}");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: {atKill} readings at the kill; storing went on without {victim.Process.Name}");
 
             // It comes back under its name (as systemd restarts it): mosquitto hands its session's messages over.
             nodes[victim.Process.Name] = await StartNodeAsync(victim.Process.Name, database, keyFile, broker);
@@ -123,7 +125,10 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             var expected = (long)FleetSize * (long)((end - built) / Interval);
             var range = string.Create(CultureInfo.InvariantCulture,
                 $"FROM readings WHERE quantity = {Quantity.BlockImportEnergy.Code} AND time > '{built:O}' AND time <= '{end:O}'");
-            await UntilAsync(async () => await CountAsync(database, "SELECT count(*) " + range, token) == expected, $"all {expected} intervals of ({built:u}, {end:u}] stored", nodes, token);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: {victim.Process.Name} back");
+            long stored = 0;
+            await UntilAsync(async () => (stored = await CountAsync(database, "SELECT count(*) " + range, token)) == expected, () => $"all {expected} intervals of ({built:u}, {end:u}] stored (last count {stored})", nodes, token);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: every interval stored");
 
             Assert.Equal(expected, await CountAsync(database, "SELECT count(*) " + range, token));
             Assert.Equal(0, await CountAsync(database, $"SELECT count(*) {range} AND (quality & {(int)ReadingQuality.BackFilled}) <> 0", token));
@@ -221,7 +226,10 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         return await command.ExecuteScalarAsync(token) as string;
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Dictionary<string, (NodeProcess Process, Uri Api)> nodes, CancellationToken token)
+    private static Task UntilAsync(Func<Task<bool>> condition, string what, Dictionary<string, (NodeProcess Process, Uri Api)> nodes, CancellationToken token) =>
+        UntilAsync(condition, () => what, nodes, token);
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, Func<string> what, Dictionary<string, (NodeProcess Process, Uri Api)> nodes, CancellationToken token)
     {
         try
         {
@@ -232,7 +240,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            Assert.Fail($"Not in time: {what}; the nodes said:{Environment.NewLine}{string.Join(Environment.NewLine, nodes.Values.Select(n => $"[{n.Process.Name}] {n.Process.RecentOutput}"))}");
+            Assert.Fail($"Not in time: {what()}; the nodes said:{Environment.NewLine}{string.Join(Environment.NewLine, nodes.Values.Select(n => $"[{n.Process.Name}] {n.Process.RecentOutput}"))}");
         }
     }
 

@@ -158,7 +158,13 @@ internal sealed class ServeOptions
         GapDetector = result.GetValue(BackfillLookBack) is { } lookBack
             ? Checked(new GapDetectorOptions { LookBack = lookBack }, o => o.Validate(), $"--backfill-lookback is 15 minutes to {GapDetectorOptions.MaxIntervals} intervals of 15 minutes")
             : new GapDetectorOptions(),
-        Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) } },
+        Ingest = new IngestPipelineOptions
+        {
+            Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) },
+
+            // A shared subscription commits a meter's pushes out of order over the nodes (docs/deployment.md).
+            LoadCounterMarks = result.GetValue(MqttBroker) is null,
+        },
         Northbound = Northbound(result),
         Mqtt = ToMqttOptions(result),
         Dispatcher = new CommandDispatcherOptions { NodeName = ToNodeName(result) },

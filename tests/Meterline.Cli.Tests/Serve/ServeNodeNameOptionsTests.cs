@@ -25,6 +25,7 @@ public sealed class ServeNodeNameOptionsTests
 
         Assert.Equal("node-b", node.Dispatcher.NodeName);
         Assert.Equal("meterline-hes-node-b", node.Mqtt!.ClientId);
+        Assert.False(node.Ingest.LoadCounterMarks);
     }
 
     [Fact]
@@ -33,6 +34,7 @@ public sealed class ServeNodeNameOptionsTests
         var node = Parse();
 
         Assert.Equal(Environment.MachineName, node.Dispatcher.NodeName);
+        Assert.True(node.Ingest.LoadCounterMarks);
     }
 
     [Theory]
