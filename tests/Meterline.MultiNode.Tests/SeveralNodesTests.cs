@@ -95,20 +95,23 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             // publishes on the meter's down topic and takes the answer from its up topic.
             using var http = new HttpClient();
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllLinesAsync(tokenFile, token))[0].Trim());
-            var commands = new List<(string Via, long Id, int Meter)>();
             for (var i = 0; i < NodeNames.Length; i++)
             {
-                var answer = await http.PostAsJsonAsync(new Uri(nodes[NodeNames[i]].Api, "/api/commands"), new { meter = provisioning.Meters[i].Id, kind = "disconnect" }, token);
-                Assert.True(answer.IsSuccessStatusCode, $"POST /api/commands via {NodeNames[i]}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(token)}");
-                using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(token));
-                commands.Add((NodeNames[i], body.RootElement.GetProperty("id").GetInt64(), i));
-            }
+                var via = NodeNames[i];
+                var meter = i;
 
-            foreach (var (via, id, meter) in commands)
-            {
-                await UntilAsync(async () => await StateViaAsync(http, nodes[via].Api, id, token) is "Confirmed", $"command {id} (asked via {via}) confirmed", nodes, token);
+                // A meter may refuse an association while another node's session with it is open (docs/deployment.md,
+                // "Sessions with one meter from several nodes"): such a command fails as transient and is asked again.
+                var outcome = "not asked";
+                for (var attempt = 1; attempt <= 3 && outcome != "Confirmed"; attempt++)
+                {
+                    var id = await AskDisconnectAsync(http, nodes[via].Api, provisioning.Meters[meter].Id, token);
+                    await UntilAsync(async () => (outcome = await StateViaAsync(http, nodes[via].Api, id, token) ?? "unknown") is "Confirmed" or "Failed" or "TimedOut", $"command {id} (asked via {via}) finished", nodes, token);
+                    output.WriteLine($"disconnect {id} asked via {via}, sent by {await SentByAsync(database, id, token)}: {outcome}");
+                }
+
+                Assert.Equal("Confirmed", outcome);
                 Assert.Equal(Meterline.Meter.Control.DisconnectControlState.Disconnected, fleet.Meters[meter].Meter.Relay.ControlState);
-                output.WriteLine($"disconnect {id} asked via {via}, sent by {await SentByAsync(database, id, token)}, confirmed");
             }
 
             // SIGKILL one node while the meters push: the others go on storing their share of the uplink.
@@ -205,8 +208,16 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(token));
-        var state = body.RootElement.GetProperty("state").GetString();
-        return state is "Failed" or "TimedOut" ? throw new InvalidOperationException($"command {id}: {body.RootElement}") : state;
+        return body.RootElement.GetProperty("state").GetString();
+    }
+
+    private static async Task<long> AskDisconnectAsync(HttpClient http, Uri api, string serial, CancellationToken token)
+    {
+        using var answer = await http.PostAsJsonAsync(new Uri(api, "/api/commands"), new { meter = serial, kind = "disconnect" }, token);
+        var text = await answer.Content.ReadAsStringAsync(token);
+        Assert.True(answer.IsSuccessStatusCode, $"POST /api/commands via {api}: {(int)answer.StatusCode} {text}");
+        using var body = JsonDocument.Parse(text);
+        return body.RootElement.GetProperty("id").GetInt64();
     }
 
     private static async Task<long> CountAsync(string database, string sql, CancellationToken token)
