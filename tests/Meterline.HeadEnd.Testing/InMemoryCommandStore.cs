@@ -9,6 +9,7 @@ public sealed class InMemoryCommandStore : ICommandStore
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, CommandRecord> _commands = [];
+    private readonly Dictionary<long, string> _sentBy = [];
     private long _next = 1;
 
     public Task<CommandRecord> CreateAsync(CommandRequest request, CancellationToken cancellationToken = default)
@@ -63,6 +64,36 @@ public sealed class InMemoryCommandStore : ICommandStore
                 Result = result ?? c.Result,
             };
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> MarkSentAsync(CommandId id, string node, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(node);
+        lock (_lock)
+        {
+            if (!_commands.TryGetValue(id.Value, out var c) || c.State != CommandState.Requested
+                || _commands.Values.Any(other => other.Meter == c.Meter && other.State == CommandState.Sent))
+            {
+                return Task.FromResult(false);
+            }
+
+            _commands[id.Value] = c with { State = CommandState.Sent, SentAt = at };
+            _sentBy[id.Value] = node;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<CommandRecord>> GetSentToResolveAsync(string? node, DateTimeOffset orphanedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        lock (_lock)
+        {
+            IReadOnlyList<CommandRecord> list = _commands.Values
+                .Where(c => c.State == CommandState.Sent
+                    && (c.Deadline < orphanedBefore || node is not null && (!_sentBy.TryGetValue(c.Id.Value, out var by) || by == node)))
+                .Take(limit).ToList();
+            return Task.FromResult(list);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Billing;
+using Meterline.HeadEnd.Commands;
 using Meterline.HeadEnd.Outages;
 using Meterline.HeadEnd.PowerQuality;
 using Meterline.HeadEnd.Ingest;
@@ -122,11 +123,13 @@ internal sealed class ServeOptions
 
     public Option<TimeSpan> ApprovalLifetime { get; } = new("--approval-lifetime") { Description = "How long a bulk disconnect waits for approval before it expires (1 minute to 7 days)", DefaultValueFactory = _ => new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions().Lifetime };
 
+    public Option<string?> NodeName { get; } = new("--node-name") { Description = "This node's name among the nodes sharing one database and broker: recorded on the commands it sends and part of its MQTT client id; unique per node and the same across its restarts (letters, digits, '.', '-', '_'; default: the host name; docs/deployment.md)" };
+
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, NoOutages, NominalVoltage,
-            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, ApprovalThreshold, ApprovalLifetime];
+            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, ApprovalThreshold, ApprovalLifetime, NodeName];
 
     public void AddTo(Command command)
     {
@@ -162,9 +165,16 @@ internal sealed class ServeOptions
         GapDetector = result.GetValue(BackfillLookBack) is { } lookBack
             ? Checked(new GapDetectorOptions { LookBack = lookBack }, o => o.Validate(), $"--backfill-lookback is 15 minutes to {GapDetectorOptions.MaxIntervals} intervals of 15 minutes")
             : new GapDetectorOptions(),
-        Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) } },
+        Ingest = new IngestPipelineOptions
+        {
+            Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) },
+
+            // A shared subscription commits a meter's pushes out of order over the nodes (docs/deployment.md).
+            LoadCounterMarks = result.GetValue(MqttBroker) is null,
+        },
         Northbound = Northbound(result),
         Mqtt = ToMqttOptions(result),
+        Dispatcher = new CommandDispatcherOptions { NodeName = ToNodeName(result) },
         Tariffs = result.GetValue(Tariffs),
         AutoBilling = ToAutoBillingOptions(result),
         BootstrapTokenFile = result.GetValue(BootstrapTokenFile) ?? NodeDataFiles.BootstrapTokenFile(result.GetValue(Database)!),
@@ -267,7 +277,17 @@ internal sealed class ServeOptions
             ExternalUserName = result.GetValue(MqttUsername),
             ExternalPasswordEnvironmentVariable = result.GetValue(MqttPasswordEnv),
             ShareGroup = result.GetValue(MqttShareGroup)!,
+            ClientId = $"meterline-{result.GetValue(MqttUsername)}-{ToNodeName(result)}",
         };
+    }
+
+    /// <summary>--node-name, or the host name; letters, digits, '.', '-' and '_', at most 64.</summary>
+    private string ToNodeName(ParseResult result)
+    {
+        var name = result.GetValue(NodeName) ?? Environment.MachineName;
+        return name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            ? name
+            : throw new CommandException($"--node-name {name}: 1 to 64 letters, digits, '.', '-' or '_'", ExitCodes.Usage);
     }
 
     public ServerOptions ToServerOptions(ParseResult result) => new()

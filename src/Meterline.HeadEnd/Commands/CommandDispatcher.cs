@@ -24,12 +24,18 @@ namespace Meterline.HeadEnd.Commands;
 /// when its deadline passes first. A command stopped by shutdown stays Sent for the next start's recovery.
 /// Every state change goes to <see cref="Changes"/>, a bounded channel for the live feed.
 /// </para>
+/// <para>
+/// <b>Several nodes on one database</b> (docs/deployment.md): Requested → Sent records the node
+/// (<see cref="CommandDispatcherOptions.NodeName"/>) and is refused while another command of the meter is Sent on any
+/// node, so a meter runs one command at a time over all nodes. Restart recovery takes only this node's Sent commands;
+/// those of a node that stopped and did not come back are resolved by any node once their deadline is
+/// <see cref="CommandDispatcherOptions.OrphanGrace"/> past (checked every <see cref="CommandDispatcherOptions.OrphanCheckInterval"/>).
+/// </para>
 /// </summary>
 public sealed partial class CommandDispatcher
 {
     private const string System = "system";
     private static readonly CommandState[] RequestedOnly = [CommandState.Requested];
-    private static readonly CommandState[] SentOnly = [CommandState.Sent];
 
     private readonly ICommandStore _commands;
     private readonly IMeterRepository _meters;
@@ -120,12 +126,19 @@ public sealed partial class CommandDispatcher
         var running = new List<Task>();
         try
         {
-            await RecoverAsync(cancellationToken).ConfigureAwait(false);
+            await ResolveSentAsync(_options.NodeName, cancellationToken).ConfigureAwait(false);
+            var orphansChecked = _time.GetUtcNow();
             while (!cancellationToken.IsCancellationRequested)
             {
                 running.RemoveAll(task => task.IsCompleted);
                 try
                 {
+                    if (_time.GetUtcNow() - orphansChecked >= _options.OrphanCheckInterval)
+                    {
+                        orphansChecked = _time.GetUtcNow();
+                        await ResolveSentAsync(null, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await ExpireAsync(cancellationToken).ConfigureAwait(false);
                     await StartDueAsync(running, cancellationToken).ConfigureAwait(false);
                 }
@@ -209,8 +222,9 @@ public sealed partial class CommandDispatcher
                 return;
             }
 
-            if (!await _commands.TransitionAsync(command.Id, CommandState.Requested, CommandState.Sent, _time.GetUtcNow(), null, stopping).ConfigureAwait(false))
+            if (!await _commands.MarkSentAsync(command.Id, _options.NodeName, _time.GetUtcNow(), stopping).ConfigureAwait(false))
             {
+                // Sent by another node, or another command of the meter is running there: looked at again next pass.
                 return;
             }
 
@@ -332,12 +346,14 @@ public sealed partial class CommandDispatcher
         }
     }
 
-    private async Task RecoverAsync(CancellationToken cancellationToken)
+    /// <summary>Resolves Sent commands: this node's own and orphaned ones (<paramref name="node"/> given, at start), or orphaned ones only.</summary>
+    private async Task ResolveSentAsync(string? node, CancellationToken cancellationToken)
     {
         var seen = new HashSet<CommandId>();
         while (seen.Count < _options.MaxRecovered)
         {
-            var sent = await _commands.GetByStateAsync(SentOnly, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+            var orphanedBefore = _time.GetUtcNow() - _options.OrphanGrace;
+            var sent = await _commands.GetSentToResolveAsync(node, orphanedBefore, _options.BatchSize, cancellationToken).ConfigureAwait(false);
             var fresh = sent.Where(c => seen.Add(c.Id)).ToList();
             if (fresh.Count == 0)
             {

@@ -18,6 +18,21 @@ public sealed record CommandDispatcherOptions
     /// <summary>How long restart recovery may spend reading one meter's relay.</summary>
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// This node's name, recorded on the commands it sends: unique among the nodes sharing one database and the same
+    /// across restarts of one node (a starting node resolves the Sent commands recorded under its name).
+    /// </summary>
+    public string NodeName { get; init; } = Environment.MachineName;
+
+    /// <summary>
+    /// How long after its deadline a Sent command of another node counts as orphaned (its node stopped and did not come
+    /// back) and is resolved here; longer than a node needs to record a command's end after its deadline.
+    /// </summary>
+    public TimeSpan OrphanGrace { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the store is asked for orphaned Sent commands of other nodes.</summary>
+    public TimeSpan OrphanCheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>State changes kept for the live feed until read; older ones are dropped (and counted) when it is full.</summary>
     public int NotificationCapacity { get; init; } = 1024;
 
@@ -29,5 +44,9 @@ public sealed record CommandDispatcherOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(NotificationCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RecoveryTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OrphanGrace, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OrphanCheckInterval, TimeSpan.Zero);
+        ArgumentException.ThrowIfNullOrWhiteSpace(NodeName);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(NodeName.Length, 256, nameof(NodeName));
     }
 }

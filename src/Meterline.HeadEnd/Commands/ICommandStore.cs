@@ -28,6 +28,21 @@ public interface ICommandStore
     /// </summary>
     Task<bool> TransitionAsync(CommandId id, CommandState expected, CommandState next, DateTimeOffset at, string? result, IReadOnlyList<OutboxEntry> outbox, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Requested → Sent by the dispatcher of <paramref name="node"/>, durably, recording the node. False (and no
+    /// change) when the command was not Requested, or when another command of the same meter is Sent already — on any
+    /// node sharing the database: a meter runs one command at a time over all nodes.
+    /// </summary>
+    Task<bool> MarkSentAsync(CommandId id, string node, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sent commands a node must resolve, oldest first, at most <paramref name="limit"/>: with <paramref name="node"/>,
+    /// those that node sent (it stopped while sending them) and those sent before nodes were recorded; with or without
+    /// it, those of any node whose deadline is before <paramref name="orphanedBefore"/> (a running node finishes its
+    /// commands by their deadline, so such a command's node stopped and has not come back).
+    /// </summary>
+    Task<IReadOnlyList<CommandRecord>> GetSentToResolveAsync(string? node, DateTimeOffset orphanedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Commands in the given states, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<CommandRecord>> GetByStateAsync(IReadOnlyCollection<CommandState> states, int limit, CancellationToken cancellationToken = default);
 

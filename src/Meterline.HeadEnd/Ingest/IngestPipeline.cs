@@ -110,7 +110,11 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
         await Directory.LoadAsync(_meters, cancellationToken).ConfigureAwait(false);
-        await CounterMarks.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
+        if (_options.LoadCounterMarks)
+        {
+            await CounterMarks.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
+        }
+
         _loaded.TrySetResult();
     }
 

@@ -6,6 +6,16 @@ public sealed record IngestPipelineOptions
     public IngressGuardOptions Guard { get; init; } = new();
 
     /// <summary>
+    /// Whether the push counter marks are loaded from the store at start (true), or begin empty and hold only this
+    /// node's own commits (false). Several nodes sharing a broker's shared subscription commit one meter's pushes out
+    /// of order: a node coming back after a crash is redelivered the older pushes its session held while the others
+    /// committed later ones, and the marks they stored would refuse those as replays and lose them. Without loading,
+    /// such a push is decrypted and stored (readings and events are keyed, so a true replay stores nothing new); the
+    /// replay check before decryption covers what this node committed since its start (docs/deployment.md).
+    /// </summary>
+    public bool LoadCounterMarks { get; init; } = true;
+
+    /// <summary>
     /// Usage pushes waiting for the batch writer; when full, a new usage push is shed (acknowledged as failed) — at once
     /// if its transport acknowledges (the meter sends it again), after <see cref="UnacknowledgedWait"/> if not.
     /// </summary>

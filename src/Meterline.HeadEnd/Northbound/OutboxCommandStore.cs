@@ -38,6 +38,12 @@ public sealed class OutboxCommandStore(ICommandStore inner, NorthboundMessages m
         return moved;
     }
 
+    public Task<bool> MarkSentAsync(CommandId id, string node, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        inner.MarkSentAsync(id, node, at, cancellationToken);
+
+    public Task<IReadOnlyList<CommandRecord>> GetSentToResolveAsync(string? node, DateTimeOffset orphanedBefore, int limit, CancellationToken cancellationToken = default) =>
+        inner.GetSentToResolveAsync(node, orphanedBefore, limit, cancellationToken);
+
     public Task<IReadOnlyList<CommandRecord>> GetByStateAsync(IReadOnlyCollection<CommandState> states, int limit, CancellationToken cancellationToken = default) =>
         inner.GetByStateAsync(states, limit, cancellationToken);
 

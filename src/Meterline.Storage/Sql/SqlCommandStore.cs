@@ -110,6 +110,58 @@ internal sealed class SqlCommandStore(SqlDatabase database) : ICommandStore
         return changed == 1;
     }
 
+    public async Task<bool> MarkSentAsync(CommandId id, string node, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(node) || node.Length > MaxTextLength)
+        {
+            throw new ArgumentException($"A node name is 1 to {MaxTextLength} characters.", nameof(node));
+        }
+
+        try
+        {
+            var changed = await database.WriteAsync(
+                async (connection, transaction) =>
+                {
+                    // The partial unique index commands_one_sent_per_meter refuses a second Sent command of one meter.
+                    await using var command = database.Command(
+                        connection,
+                        transaction,
+                        "UPDATE commands SET state = @sent, sent_at = @at, sent_by = @node WHERE id = @id AND state = @requested");
+                    command.With("sent", (int)CommandState.Sent).With("at", database.TimeOf(at)).With("node", node)
+                        .With("id", id.Value).With("requested", (int)CommandState.Requested);
+                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            return changed == 1;
+        }
+        catch (DbException e) when (database.Classify(e).Kind == ConstraintKind.Unique)
+        {
+            return false;
+        }
+    }
+
+    public Task<IReadOnlyList<CommandRecord>> GetSentToResolveAsync(string? node, DateTimeOffset orphanedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        CheckLimit(limit);
+        var mine = node is null ? string.Empty : "sent_by = @node OR sent_by IS NULL OR ";
+        return database.ReadAsync<IReadOnlyList<CommandRecord>>(
+            async connection =>
+            {
+                await using var command = database.Command(
+                    connection,
+                    null,
+                    $"SELECT {CommandRows.Columns} FROM commands WHERE state = @sent AND ({mine}deadline < @orphaned) ORDER BY id LIMIT @limit")
+                    .With("sent", (int)CommandState.Sent).With("orphaned", database.TimeOf(orphanedBefore)).With("limit", limit);
+                if (node is not null)
+                {
+                    command.With("node", node);
+                }
+
+                return await CommandRows.ReadAllAsync(database, command, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<CommandRecord>> GetByStateAsync(IReadOnlyCollection<CommandState> states, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(states);
