@@ -77,7 +77,9 @@ if [[ "$1" == list ]]; then build_harness >/dev/null; dotnet "$build/bin/Meterli
 [[ $# -eq 2 && "$2" =~ ^[0-9]+$ ]] || usage
 build_harness
 if [[ "$1" == all ]]; then
-  for t in $(dotnet "$build/bin/Meterline.Fuzz.dll" list | awk '{print $1}'); do run_target "$t" "$2"; done
+  failed=0
+  for t in $(dotnet "$build/bin/Meterline.Fuzz.dll" list | awk '{print $1}'); do run_target "$t" "$2" || failed=1; done
+  exit "$failed"
 else
   run_target "$1" "$2"
 fi

@@ -21,13 +21,6 @@ switch (args[0])
         Console.WriteLine(string.Join(' ', target.Assemblies));
         return 0;
     case "run" when args.Length == 2 && FuzzTargets.Find(args[1]) is { } target:
-        // Warm up on the seeds first: one-time initialisation (a profile loaded, a static table built) would
-        // otherwise show as coverage of the first input only and make the target look unstable to AFL++.
-        foreach (var seed in SeedCorpus.Build()[target.Name])
-        {
-            target.Run(seed);
-        }
-
         Fuzzer.OutOfProcess.Run(stream =>
         {
             using var buffer = new MemoryStream();
