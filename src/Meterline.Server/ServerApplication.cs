@@ -11,6 +11,7 @@ using Meterline.Server.DemandControl;
 using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
+using Meterline.Server.Portal;
 using Meterline.Server.Prepaid;
 using Meterline.Server.Outages;
 using Meterline.Server.PowerQuality;
@@ -39,7 +40,7 @@ public static class ServerApplication
                 .AddSingleton(node.Alerts).AddSingleton(node.EnergyBalance).AddSingleton(node.Storage.Transformers);
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
-            services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy });
+            services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy, Portal = options.Portal });
             if (node.Prepaid is { } prepaid)
             {
                 services.AddSingleton(prepaid);
@@ -109,6 +110,7 @@ public static class ServerApplication
         app.MapDemandControl();
         app.MapPrepaid();
         app.MapOutages().MapPowerQuality();
+        app.MapPortal();
         if (app.Services.GetService<OperatorAppOptions>() is not null)
         {
             app.MapOperatorSignIn();
