@@ -213,10 +213,10 @@ public sealed class ConsumerPortal(
     {
         // The meter's newest interval: the portal shows the meter's calendar up to its data. Looked for in a widening
         // window back from now, so that a meter that reports reads a day of times, not a year.
-        var now = clock.Now;
+        var to = clock.Now + TimeSpan.FromDays(1);
         foreach (var span in LatestSearch)
         {
-            var times = await readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, now - span, now + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+            var times = await readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, to - span, to, cancellationToken).ConfigureAwait(false);
             if (times.Count > 0)
             {
                 return times[^1];
