@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-chromium.sh
 METERLINE_SCREENSHOTS="$PWD/docs/screenshots" dotnet test tests/Meterline.Web.Tests -c Release \
-  --filter "FullyQualifiedName~ScreenshotTests" --logger "console;verbosity=minimal"
+  --filter "FullyQualifiedName~ScreenshotTests|FullyQualifiedName~PortalTests.Portal_PhoneWidth" --logger "console;verbosity=minimal"

@@ -13,6 +13,7 @@ using Meterline.Server.Events;
 using Meterline.Server.Hosting;
 using Meterline.Server.Meters;
 using Meterline.Server.Observability;
+using Meterline.Server.Portal;
 using Meterline.Server.Prepaid;
 using Meterline.Server.Outages;
 using Meterline.Server.PowerQuality;
@@ -42,7 +43,7 @@ public static class ServerApplication
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
             services.AddSingleton(node.Approvals).AddSingleton(node.Storage.Approvals);
-            services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy });
+            services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy, Portal = options.Portal });
             if (node.Prepaid is { } prepaid)
             {
                 services.AddSingleton(prepaid);
@@ -127,6 +128,7 @@ public static class ServerApplication
         app.MapApprovals();
         app.MapPrepaid();
         app.MapOutages().MapPowerQuality();
+        app.MapPortal();
         if (app.Services.GetService<OperatorAppOptions>() is not null)
         {
             app.MapOperatorSignIn();

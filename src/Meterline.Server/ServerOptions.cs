@@ -24,4 +24,7 @@ public sealed record ServerOptions
 
     /// <summary>Sign-in limits, sessions and the keys of session cookies (docs/access.md).</summary>
     public Meterline.Server.Access.AccessServerOptions Access { get; init; } = new();
+
+    /// <summary>The consumer portal's settings: whether consumers may record their own top-ups (off by default), list lengths.</summary>
+    public Meterline.Web.Portal.PortalOptions Portal { get; init; } = new();
 }

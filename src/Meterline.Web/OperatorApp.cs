@@ -1,4 +1,5 @@
 using Meterline.Web.Live;
+using Meterline.Web.Portal;
 using Meterline.Web.Shell;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -49,6 +50,8 @@ public static class OperatorApp
         services.AddSingleton<LiveFeeds>();
         services.AddHostedService<LiveFeedPump>();
         services.TryAddScoped<IOperatorIdentity, UnauthenticatedOperatorIdentity>();
+        services.AddSingleton(options.Portal).AddSingleton<ConsumerPortal>();
+        services.TryAddScoped<IPortalConsumer, NoPortalConsumer>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         return services;
     }

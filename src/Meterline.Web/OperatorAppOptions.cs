@@ -1,3 +1,4 @@
+using Meterline.Web.Portal;
 using Meterline.Web.Shell;
 
 namespace Meterline.Web;
@@ -23,8 +24,13 @@ public sealed record OperatorAppOptions
     /// <summary>Records one live subscriber may hold unread before its oldest are dropped.</summary>
     public int LiveSubscriberCapacity { get; init; } = 1_000;
 
+    /// <summary>The consumer portal's settings (whether consumers may record top-ups, list lengths).</summary>
+    public PortalOptions Portal { get; init; } = new();
+
     public void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Portal);
+        Portal.Validate();
         if (TimeZoneId is not null)
         {
             _ = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);

@@ -175,15 +175,16 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
     });
 
     [Fact]
-    public Task SignIn_Consumer_ToldTheOperatorAppIsNotForThem() => RunAsync(async () =>
+    public Task SignIn_Consumer_SentToTheConsumerPortalNotTheOperatorApp() => RunAsync(async () =>
     {
         var consumer = fixture.Node.Consumer;
 
         var page = await fixture.SubmitSignInAsync(consumer.Name, consumer.Password);
 
-        await Expect(page.GetByTestId("not-allowed")).ToBeVisibleAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("My account");
         await page.GotoAsync(new Uri(fixture.Node.Address, "/meters/MTL00000001").ToString());
-        await Expect(page.GetByTestId("not-allowed")).ToBeVisibleAsync();
+        Assert.Equal("/my", new Uri(page.Url).AbsolutePath);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Meters" })).ToHaveCountAsync(0);
         await fixture.SignOutAsync();
     });
 

@@ -64,11 +64,12 @@ internal sealed class OperatorNode : IAsyncDisposable
     private static IReadOnlyList<TestUser> Users { get; } =
         [NewUser("operator1", AccessRole.Operator), NewUser("viewer1", AccessRole.Viewer), NewUser("consumer1", AccessRole.Consumer, "C-0001"), NewUser("operator2", AccessRole.Operator)];
 
-    public static async Task<OperatorNode> StartAsync(int meters, double speed = 1, IReadOnlyList<Scenario>? scenarios = null)
+    public static async Task<OperatorNode> StartAsync(int meters, double speed = 1, IReadOnlyList<Scenario>? scenarios = null,
+        Func<HeadEndOptions, HeadEndOptions>? configure = null, ServerOptions? server = null)
     {
         var directory = Directory.CreateTempSubdirectory("meterline-web-").FullName;
         var root = RepositoryRoot();
-        var node = await HeadEndNode.OpenAsync(new HeadEndOptions
+        var options = new HeadEndOptions
         {
             Database = "Data Source=" + Path.Combine(directory, "hes.db"),
             KeyFile = Path.Combine(directory, "hes.kek"),
@@ -79,12 +80,13 @@ internal sealed class OperatorNode : IAsyncDisposable
             Backfill = null,
             Dispatcher = new CommandDispatcherOptions { PollInterval = TimeSpan.FromMilliseconds(200) },
             MeterRequestTimeout = TimeSpan.FromSeconds(10),
-        });
+        };
+        var node = await HeadEndNode.OpenAsync(configure?.Invoke(options) ?? options);
         WebApplication? app = null;
         FleetSimulator? fleet = null;
         try
         {
-            app = ServerApplication.Build(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, node);
+            app = ServerApplication.Build((server ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"] }, node);
             await app.StartAsync();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             fleet = await FleetSimulator.StartAsync(new FleetSimulatorOptions

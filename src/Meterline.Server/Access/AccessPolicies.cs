@@ -22,6 +22,9 @@ public static class AccessPolicies
     /// <summary>Operators and admins: the operator app's actions.</summary>
     public const string Operator = "operator";
 
+    /// <summary>A consumer bound to a consumer id, and nobody else: the consumer portal's pages and its API (<c>/my</c>, <c>/api/me</c>).</summary>
+    public const string Consumer = "consumer";
+
     /// <summary>Any authenticated principal, consumers included (the session endpoints).</summary>
     public const string SignedIn = "signed-in";
 }

@@ -2,6 +2,7 @@ using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Audit;
 using Meterline.Server.Problems;
 using Meterline.Web;
+using Meterline.Web.Portal;
 using Meterline.Web.Shell;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -53,19 +54,31 @@ public sealed class AccessResultHandler(DenialAuditor auditor) : IAuthorizationM
         }
 
         await auditor.ReportAsync(RequestSource.Of(context), action, actor, subject, new AuditDetail().Add("status", problem.Status), context.RequestAborted).ConfigureAwait(false);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresRoleAttribute>() is not null && HttpMethods.IsGet(context.Request.Method)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresRoleAttribute>() is { } page && HttpMethods.IsGet(context.Request.Method)
             && context.Request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase)))
         {
             // A browser asking for a page of the operator app is sent to sign in, or told that its account may not use
-            // the app; any other client gets the problem like every endpoint.
+            // the app; any other client gets the problem like every endpoint. A consumer asking for a staff page goes
+            // to the consumer portal, a staff member asking for a portal page to the operator app.
             var target = problem == AccessProblems.Unauthenticated
                 ? $"{OperatorApp.SignInPath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}"
-                : OperatorApp.NotAllowedPath;
+                : PortalRedirect(context.User, page.Role) ?? OperatorApp.NotAllowedPath;
             context.Response.Headers.Remove(HeaderNames.WWWAuthenticate);
             await TypedResults.Redirect(target).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 
         await problem.Result(detail).ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    private static string? PortalRedirect(System.Security.Claims.ClaimsPrincipal user, OperatorRole pageRole)
+    {
+        var consumer = user.IsInRole(AccessRole.Consumer.Name()) && user.FindFirst(AccessClaims.Consumer) is not null;
+        return (consumer, pageRole == OperatorRole.Consumer) switch
+        {
+            (true, false) => ConsumerPortalPaths.Home,
+            (false, true) when DefaultAccessRequirement.Readers.Any(r => user.IsInRole(r.Name())) => "/",
+            _ => null,
+        };
     }
 }

@@ -65,7 +65,8 @@ public static class AccessSetup
             .AddPolicy(AccessPolicies.MeterReader, policy => policy.RequireAuthenticatedUser().AddRequirements(new MeterOwnerRequirement()))
             .AddPolicy(AccessPolicies.Staff, policy => policy.RequireAuthenticatedUser().RequireRole(DefaultAccessRequirement.Readers.Select(r => r.Name())))
             .AddPolicy(AccessPolicies.Operator, policy => policy.RequireAuthenticatedUser().RequireRole(DefaultAccessRequirement.Writers.Select(r => r.Name())))
-            .AddPolicy(AccessPolicies.SignedIn, policy => policy.RequireAuthenticatedUser());
+            .AddPolicy(AccessPolicies.SignedIn, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(AccessPolicies.Consumer, policy => policy.RequireAuthenticatedUser().RequireRole(AccessRole.Consumer.Name()).RequireClaim(AccessClaims.Consumer));
 
         services.AddRateLimiter(limiter =>
         {

@@ -1,5 +1,7 @@
 using Meterline.HeadEnd.Access;
+using Meterline.Server.Portal;
 using Meterline.Web;
+using Meterline.Web.Portal;
 using Meterline.Web.Shell;
 
 namespace Meterline.Server.Access;
@@ -16,6 +18,7 @@ public static class OperatorAppAccess
         ArgumentNullException.ThrowIfNull(services);
         services.AddHttpContextAccessor();
         services.AddScoped<IOperatorIdentity, SignedInOperator>();
+        services.AddScoped<IPortalConsumer, SignedInConsumer>();
         return services;
     }
 
@@ -26,6 +29,7 @@ public static class OperatorAppAccess
         OperatorRole.Operator => DefaultAccessRequirement.Writers,
         OperatorRole.Admin => [AccessRole.Admin],
         OperatorRole.Auditor => [AccessRole.Auditor, AccessRole.Admin],
+        OperatorRole.Consumer => [AccessRole.Consumer],
         _ => [],
     };
 
@@ -36,6 +40,7 @@ public static class OperatorAppAccess
         OperatorRole.Operator => AccessPolicies.Operator,
         OperatorRole.Admin => AccessPolicies.Admin,
         OperatorRole.Auditor => AccessPolicies.Audit,
+        OperatorRole.Consumer => AccessPolicies.Consumer,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No policy for this role."),
     };
 }

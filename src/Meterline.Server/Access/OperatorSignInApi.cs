@@ -2,6 +2,7 @@ using System.Globalization;
 using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Audit;
 using Meterline.Web;
+using Meterline.Web.Portal;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -50,7 +51,12 @@ public static class OperatorSignInApi
             case SessionSignInOutcome.Refused:
                 return SignInPage("refused", returnUrl);
             default:
-                return TypedResults.LocalRedirect(returnUrl ?? "/");
+                // A consumer lands on the consumer portal unless they asked for a page of it.
+                var consumer = signIn.Principal?.FindFirst(AccessClaims.Consumer) is not null;
+                var portalPage = returnUrl is not null && (returnUrl == ConsumerPortalPaths.Home || returnUrl.StartsWith(ConsumerPortalPaths.Home + "/", StringComparison.Ordinal));
+                return TypedResults.LocalRedirect(consumer && !portalPage
+                    ? ConsumerPortalPaths.Home
+                    : returnUrl ?? "/");
         }
     }
 

@@ -18,4 +18,7 @@ public enum OperatorRole
 
     /// <summary>Reads the audit log.</summary>
     Auditor = 3,
+
+    /// <summary>A consumer's own pages (the consumer portal, <c>/my</c>): consumers only, never staff.</summary>
+    Consumer = 4,
 }

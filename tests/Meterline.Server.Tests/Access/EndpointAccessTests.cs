@@ -49,7 +49,7 @@ public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFix
             else
             {
                 Assert.True(endpoint.Policy is null or AccessPolicies.Admin or AccessPolicies.Audit or AccessPolicies.MeterReader or AccessPolicies.SignedIn
-                    or AccessPolicies.Staff or AccessPolicies.Operator, $"{endpoint.Name}: policy {endpoint.Policy}");
+                    or AccessPolicies.Staff or AccessPolicies.Operator or AccessPolicies.Consumer, $"{endpoint.Name}: policy {endpoint.Policy}");
             }
         }
     }
@@ -111,6 +111,7 @@ public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFix
             AccessPolicies.SignedIn => true,
             AccessPolicies.Staff => Staff.Contains(role),
             AccessPolicies.Operator => role is AccessRole.Operator or AccessRole.Admin,
+            AccessPolicies.Consumer => role == AccessRole.Consumer,
             AccessPolicies.MeterReader => safe ? true : role is AccessRole.Operator or AccessRole.Admin,
             _ => safe ? Staff.Contains(role) : role is AccessRole.Operator or AccessRole.Admin,
         };
