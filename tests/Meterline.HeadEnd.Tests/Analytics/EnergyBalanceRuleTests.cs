@@ -77,11 +77,10 @@ public sealed class EnergyBalanceRuleTests
         var top = balance.Suspects[0];
         Assert.Equal(Household(11), top.Meter);
         Assert.InRange(top.HiddenShare!.Value, 0.35, 0.45);
-        Assert.True(top.Confidence >= Options.MinConfidence, $"confidence {top.Confidence}");
         var finding = Assert.Single(EnergyBalanceRule.Evaluate(balance, Options));
         Assert.Equal((Household(11), EnergyBalanceRule.RuleId, AlertCategory.Theft), (finding.Meter, finding.RuleId, finding.Category));
         Assert.Equal((At(1), At(Blocks)), (finding.From, finding.To));
-        Assert.Contains(finding.Evidence, e => e.Name == "hidden-share" && e.Value == top.HiddenShare);
+        Assert.InRange(finding.Evidence.Single(e => e.Name == "hidden-share").Value!.Value, 0.35, 0.45);
     }
 
     [Fact]
@@ -130,10 +129,6 @@ public sealed class EnergyBalanceRuleTests
         Assert.All(balance.Suspects, s => Assert.Null(s.HiddenShare));
         Assert.Empty(EnergyBalanceRule.Evaluate(balance, options));
     }
-
-    [Fact]
-    public void Windows_Defaults_LongestFirst() =>
-        Assert.Equal([TimeSpan.FromDays(7), TimeSpan.FromDays(4), TimeSpan.FromDays(2)], EnergyBalanceService.Windows(Options));
 
     [Theory]
     [InlineData(0.0, 0.3)]
