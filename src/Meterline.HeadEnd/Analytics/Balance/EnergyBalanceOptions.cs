@@ -20,7 +20,7 @@ public sealed record EnergyBalanceOptions
     public int MinSpanIntervals { get; init; } = 16;
 
     /// <summary>The residual sum of squares a span must remove, in units of the residual noise variance (robust), to count.</summary>
-    public double MinSignificance { get; init; } = 50;
+    public double MinSignificance { get; init; } = 100;
 
     /// <summary>How far the consumer's correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
     public double MinRobustZ { get; init; } = 4;
@@ -38,7 +38,7 @@ public sealed record EnergyBalanceOptions
     public double MinHiddenShare { get; init; } = 0.15;
 
     /// <summary>The share of the span's remaining loss variation the consumer's series must explain (squared correlation) to be alerted.</summary>
-    public double MinConfidence { get; init; } = 0.3;
+    public double MinConfidence { get; init; } = 0.5;
 
     /// <summary>Consumers of one transformer fitted at most (the Gram matrix is n²); above it, suspects are ranked by correlation only.</summary>
     public int MaxFittedConsumers { get; init; } = 500;

@@ -3,8 +3,7 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <summary>
 /// Finds where a transformer's loss follows one consumer's registered energy for a span (sans-I/O): a meter bypassed
 /// for a while makes the loss carry <c>(1 + c) · s / (1 − s)</c> of its own registered series during that span only.
-/// The loss is first fitted on an intercept (no-load loss) and the consumers' total (technical loss c · total; c held
-/// at the whole-window fit's median coefficient when there is one); then,
+/// The loss is first fitted on an intercept (no-load loss) and the consumers' total (technical loss c · total); then,
 /// greedily, the (consumer, contiguous span) that removes the most of the remaining residual — a local level and a
 /// local slope on that consumer's series — is added to the fit and the fit redone, while one passes every test:
 /// <list type="bullet">
@@ -21,20 +20,16 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
-/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)).
+/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). Known
+/// limit: c is fitted, so a tap running through the whole window is largely absorbed into it (the whole-window ranking
+/// still shows it; docs/analytics.md "Open").
 /// </summary>
 public static class HiddenSpanSearch
 {
     private const double Ridge = 1e-9;
 
-    /// <summary>
-    /// The spans found over <paramref name="loss"/> (m complete intervals in time order) and <paramref name="consumers"/>
-    /// (n series of m values), in the order found (strongest first). With <paramref name="technicalLossFactor"/> (the
-    /// whole-window fit's median coefficient, <see cref="HiddenShareRegression"/>) the technical loss is held at that
-    /// factor of the total, so a tap running through the whole window is not absorbed into a fitted factor; without
-    /// it, the factor is fitted with the intercept.
-    /// </summary>
-    public static IReadOnlyList<HiddenSpan> Find(IReadOnlyList<double> loss, IReadOnlyList<double[]> consumers, EnergyBalanceOptions options, double? technicalLossFactor = null)
+    /// <summary>The spans found over <paramref name="loss"/> (m complete intervals in time order) and <paramref name="consumers"/> (n series of m values), in the order found (strongest first).</summary>
+    public static IReadOnlyList<HiddenSpan> Find(IReadOnlyList<double> loss, IReadOnlyList<double[]> consumers, EnergyBalanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(consumers);
@@ -56,28 +51,14 @@ public static class HiddenSpanSearch
             }
         }
 
-        var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray() };
-        if (technicalLossFactor is { } fixedFactor)
-        {
-            for (var t = 0; t < m; t++)
-            {
-                y[t] -= fixedFactor * total[t];
-            }
-        }
-        else
-        {
-            columns.Add(total);
-        }
-
-        var first = columns.Count;
-        double Technical(double[] fit) => technicalLossFactor ?? fit[1];
+        var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
         var bounds = Bounds(m, options.MaxSpanBoundaries);
         var chosen = new List<(int Consumer, int From, int To, double Significance, double Explained, double Z)>();
         var theta = Fit(columns, y);
         while (chosen.Count < options.MaxSpans)
         {
             var residual = Residual(columns, theta, y);
-            var technical = Technical(theta);
+            var technical = theta[1];
             var sigma = RobustSigma(residual, y);
             var candidates = new List<(int Consumer, int From, int To, double Gain, double Explained)>();
             for (var j = 0; j < n; j++)
@@ -115,7 +96,7 @@ public static class HiddenSpanSearch
         for (var k = 0; k < chosen.Count; k++)
         {
             var (consumer, from, to, significance, explained, z) = chosen[k];
-            var beta = Math.Max(0, theta[first + 1 + (2 * k)] / (1 + Technical(theta)));
+            var beta = Math.Max(0, theta[3 + (2 * k)] / (1 + theta[1]));
             var registered = 0.0;
             for (var t = from; t < to; t++)
             {
