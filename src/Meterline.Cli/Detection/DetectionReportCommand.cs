@@ -32,13 +32,14 @@ internal static class DetectionReportCommand
         var delay = new Option<double>("--delay-hours") { Description = "A theft counts as detected by an alert covering data up to this long after its start", DefaultValueFactory = _ => d.Delay.TotalHours };
         var topK = new Option<int>("--top-k") { Description = "Detected by balance: ranked this high under its transformer", DefaultValueFactory = _ => d.TopK };
         var threshold = new Option<double>("--loss-threshold") { Description = "Detected by balance: only under a transformer losing at least this percentage", DefaultValueFactory = _ => d.LossThresholdPercent };
+        var balanceAlerts = new Option<string?>("--energy-balance-alerts") { Description = "on|off: the energy-balance theft alert (docs/analytics.md \"Energy balance\"); default: the head-end's default (on)" };
         var data = new Option<string?>("--data") { Description = "Keep the run's data (database, fleet.json, meter state) in this directory (default: a temporary one, deleted)" };
         var report = new Option<string>("--output") { Description = "The markdown report", DefaultValueFactory = _ => d.ReportPath };
         var truth = new Option<string?>("--truth") { Description = "Where the truth file goes (default: in the data directory)" };
         var profiles = new Option<string?>("--profiles") { Description = "Directory of meter profiles; default ./profiles, else the one installed beside meterline" };
         var command = new Command("detection-report", "Run a head-end and a simulated fleet with transformers and injected thefts, and score the detection against the truth")
         {
-            meters, days, speed, seed, theftSeed, share, mix, perTransformer, loss, delay, topK, threshold, data, report, truth, profiles,
+            meters, days, speed, seed, theftSeed, share, mix, perTransformer, loss, delay, topK, threshold, balanceAlerts, data, report, truth, profiles,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -64,6 +65,9 @@ internal static class DetectionReportCommand
                     Delay = result.GetValue(delay) is var h && h > 0 && h <= 24 * 31 ? TimeSpan.FromHours(h) : throw Usage("--delay-hours is more than 0, at most 744"),
                     TopK = result.GetValue(topK) is var k && k >= 1 ? k : throw Usage("--top-k is at least 1"),
                     LossThresholdPercent = result.GetValue(threshold),
+                    Analytics = ServeOptions.OnOff(result.GetValue(balanceAlerts), "--energy-balance-alerts") is { } on
+                        ? d.Analytics with { EnergyBalance = d.Analytics.EnergyBalance with { Alerts = on } }
+                        : d.Analytics,
                     DataDirectory = result.GetValue(data),
                     ReportPath = result.GetValue(report)!,
                     TruthPath = result.GetValue(truth),

@@ -104,6 +104,8 @@ internal sealed class ServeOptions
 
     public Option<bool> NoOutages { get; } = new("--no-outages") { Description = "Do not detect outages nor raise power quality alerts (docs/outages.md); the outage and power quality API stays" };
 
+    public Option<string?> EnergyBalanceAlerts { get; } = new("--energy-balance-alerts") { Description = "on|off: raise energy-balance theft alerts from the transformers' balances at each analytics full pass (docs/analytics.md \"Energy balance\"); default on" };
+
     public Option<double?> NominalVoltage { get; } = new("--nominal-voltage") { Description = "The supply's nominal voltage the ±10 % power quality band is around (docs/outages.md); default 230" };
 
     public Option<string[]> NetMetered { get; } = new("--net-metered") { Description = "Serial of a meter with net metering, whose export raises no reverse-energy alert (repeatable)" };
@@ -128,7 +130,7 @@ internal sealed class ServeOptions
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, NoOutages, NominalVoltage,
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, ApprovalThreshold, ApprovalLifetime, NodeName];
 
     public void AddTo(Command command)
@@ -178,12 +180,25 @@ internal sealed class ServeOptions
         Tariffs = result.GetValue(Tariffs),
         AutoBilling = ToAutoBillingOptions(result),
         BootstrapTokenFile = result.GetValue(BootstrapTokenFile) ?? NodeDataFiles.BootstrapTokenFile(result.GetValue(Database)!),
-        Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions { NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal) },
+        Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions
+        {
+            NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal),
+            EnergyBalance = new HeadEnd.Analytics.Balance.EnergyBalanceOptions { Alerts = OnOff(result.GetValue(EnergyBalanceAlerts), "--energy-balance-alerts") ?? new HeadEnd.Analytics.Balance.EnergyBalanceOptions().Alerts },
+        },
         Prepaid = Prepaid.ToOptions(result),
         Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
         PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)),
         Approvals = Checked(new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions { Threshold = result.GetValue(ApprovalThreshold), Lifetime = result.GetValue(ApprovalLifetime) },
             o => o.Validate(), "--approval-threshold is at least 1 and --approval-lifetime 1 minute to 7 days"),
+    };
+
+    /// <summary>An on|off option's value: null when not given; a <see cref="CommandException"/> (usage) for anything else.</summary>
+    internal static bool? OnOff(string? text, string option) => text switch
+    {
+        null => null,
+        "on" => true,
+        "off" => false,
+        _ => throw new CommandException($"{option} is on or off", ExitCodes.Usage),
     };
 
     /// <summary>Automatic billing when --auto-bill is given (with --tariffs); its delay and catch-up only with it.</summary>

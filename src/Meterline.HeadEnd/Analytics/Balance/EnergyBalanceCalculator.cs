@@ -65,7 +65,12 @@ public static class EnergyBalanceCalculator
         var days = intervals.GroupBy(i => Day(i.Time)).Select(g => Sum(g.Key, g.Key.AddDays(1), [.. g])).ToList();
         var from = intervals.Count == 0 ? DateTimeOffset.UnixEpoch : intervals[0].Time;
         var to = intervals.Count == 0 ? DateTimeOffset.UnixEpoch : intervals[^1].Time;
-        return new EnergyBalance(transformerId, transformerMeter, ids, intervals, days, Sum(from, to, intervals), Rank(intervals, ids, byMeter, openAlerts, options, out var technical), technical);
+        var suspects = Rank(intervals, ids, byMeter, openAlerts, options, out var technical);
+        var complete = intervals.Where(i => i.IsComplete).ToList();
+        var spans = ids.Count <= options.MaxFittedConsumers
+            ? HiddenSpanSearch.Find([.. complete.Select(i => i.Loss!.Value)], [.. ids.Select(id => complete.Select(i => byMeter[id][i.Time]).ToArray())], options)
+            : [];
+        return new EnergyBalance(transformerId, transformerMeter, ids, intervals, days, Sum(from, to, intervals), suspects, technical, spans);
     }
 
     /// <summary>Pearson's r, or null with fewer than <see cref="MinimumPointsForCorrelation"/> points or a constant series.</summary>

@@ -7,17 +7,29 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// </summary>
 public sealed record EnergyBalanceOptions
 {
-    /// <summary>Whether the full pass evaluates the balances and raises <c>energy-balance</c> alerts; off by default until the full detection record calibrates it (docs/analytics.md).</summary>
-    public bool Alerts { get; init; }
+    /// <summary>Whether the full pass searches the balances for hidden spans and raises <c>energy-balance</c> alerts (docs/analytics.md, "Detection record", for the figures it was switched on by).</summary>
+    public bool Alerts { get; init; } = true;
 
-    /// <summary>The longest span fitted, ending at the transformer meter's newest interval (at most 31 days).</summary>
+    /// <summary>The span the full pass searches, ending at the transformer meter's newest interval (at most 31 days).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>The shortest span fitted; the full pass fits this, its doublings below <see cref="Window"/>, and the window (2, 4, 7 days).</summary>
-    public TimeSpan MinWindow { get; init; } = TimeSpan.FromDays(2);
-
-    /// <summary>Complete intervals (transformer and every consumer reported) needed for a fit: one day of 15-minute blocks.</summary>
+    /// <summary>Complete intervals (transformer and every consumer reported) needed for a fit or a span search: one day of 15-minute blocks.</summary>
     public int MinCompleteIntervals { get; init; } = 96;
+
+    /// <summary>The shortest hidden span alerted, in complete intervals (16: 4 hours of 15-minute blocks).</summary>
+    public int MinSpanIntervals { get; init; } = 16;
+
+    /// <summary>The residual sum of squares a span must remove, in units of the residual noise variance (robust), to count.</summary>
+    public double MinSignificance { get; init; } = 100;
+
+    /// <summary>How far the consumer's correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
+    public double MinRobustZ { get; init; } = 4;
+
+    /// <summary>Spans found per transformer and window at most (each adds two columns to the fit).</summary>
+    public int MaxSpans { get; init; } = 8;
+
+    /// <summary>Span boundaries searched at most (a grid over the window: 192 makes 1-hour steps over 7 days of 15-minute blocks).</summary>
+    public int MaxSpanBoundaries { get; init; } = 192;
 
     /// <summary>Complete intervals needed per consumer fitted (a fit of n consumers needs this × n): fewer over-fit the noise.</summary>
     public int MinIntervalsPerConsumer { get; init; } = 4;
@@ -25,8 +37,8 @@ public sealed record EnergyBalanceOptions
     /// <summary>Estimated hidden share, β / (1 + β), from which a consumer is alerted (averaged over the window).</summary>
     public double MinHiddenShare { get; init; } = 0.15;
 
-    /// <summary>Partial R² (the share of the loss's remaining variation the consumer explains) from which it is alerted.</summary>
-    public double MinConfidence { get; init; } = 0.1;
+    /// <summary>The share of the span's remaining loss variation the consumer's series must explain (squared correlation) to be alerted.</summary>
+    public double MinConfidence { get; init; } = 0.5;
 
     /// <summary>Consumers of one transformer fitted at most (the Gram matrix is n²); above it, suspects are ranked by correlation only.</summary>
     public int MaxFittedConsumers { get; init; } = 500;
@@ -39,10 +51,11 @@ public sealed record EnergyBalanceOptions
 
     public void Validate()
     {
-        if (MinWindow <= TimeSpan.Zero || Window < MinWindow || Window > EnergyBalanceService.MaxSpan || MinCompleteIntervals < 2 || MinIntervalsPerConsumer < 1 || !(MinHiddenShare is > 0 and < 1)
-            || !(MinConfidence is >= 0 and <= 1) || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
+        if (Window <= TimeSpan.Zero || Window > EnergyBalanceService.MaxSpan || MinCompleteIntervals < 2 || MinIntervalsPerConsumer < 1 || !(MinHiddenShare is > 0 and < 1)
+            || !(MinConfidence is >= 0 and <= 1) || MinSpanIntervals < 2 || !(MinSignificance > 0) || double.IsNaN(MinRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
+            || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
-            throw new ArgumentException("Energy balance: 0 < shortest window ≤ window ≤ 31 days, at least 2 intervals, 0 < hidden share < 1, confidence 0 to 1, positive bounds.");
+            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds.");
         }
     }
 }

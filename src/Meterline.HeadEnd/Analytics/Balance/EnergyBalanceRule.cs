@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Meterline.HeadEnd.Analytics.Balance;
 
 /// <summary>
-/// Turns a transformer's balance into <c>energy-balance</c> theft findings (sans-I/O): one per consumer whose estimated
-/// hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/> and whose series explains at least
-/// <see cref="EnergyBalanceOptions.MinConfidence"/> of the loss's remaining variation, over a fit of at least
-/// <see cref="EnergyBalanceOptions.MinCompleteIntervals"/> complete intervals. The finding spans the complete intervals
-/// fitted; its confidence is the partial R².
+/// Turns a transformer's hidden spans (<see cref="HiddenSpanSearch"/>, computed with the balance) into
+/// <c>energy-balance</c> theft findings (sans-I/O): one per span, spanning its complete intervals, its confidence the
+/// share of the span's loss variation the consumer's series explains. The search applies the thresholds of
+/// <see cref="EnergyBalanceOptions"/>; a balance with fewer than <see cref="EnergyBalanceOptions.MinCompleteIntervals"/>
+/// complete intervals has none.
 /// </summary>
 public static class EnergyBalanceRule
 {
@@ -18,31 +18,32 @@ public static class EnergyBalanceRule
         ArgumentNullException.ThrowIfNull(balance);
         ArgumentNullException.ThrowIfNull(options);
         var complete = balance.Intervals.Where(i => i.IsComplete).ToList();
-        if (complete.Count < options.MinCompleteIntervals)
+        if (complete.Count < options.MinCompleteIntervals || balance.HiddenSpans is not { } spans)
         {
             yield break;
         }
 
-        var (from, to) = (complete[0].Time, complete[^1].Time);
-        foreach (var suspect in balance.Suspects)
+        foreach (var span in spans)
         {
-            if (suspect is not { HiddenShare: { } share, Confidence: { } confidence, Coefficient: { } beta } || share < options.MinHiddenShare || confidence < options.MinConfidence)
+            if (span.Consumer >= balance.Consumers.Count || span.To > complete.Count || span.From >= span.To)
             {
                 continue;
             }
 
-            var percent = share.ToString("0%", CultureInfo.InvariantCulture);
+            var (from, to) = (complete[span.From].Time, complete[span.To - 1].Time);
+            var percent = span.HiddenShare.ToString("0%", CultureInfo.InvariantCulture);
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"Transformer {balance.TransformerId} loses energy in step with this meter's registered load: about {percent} of its load appears not to pass the meter (bypass?), {suspect.HiddenEnergy:0} Wh over {complete.Count} intervals.");
-            yield return new Finding(suspect.Meter, RuleId, AlertCategory.Theft, AlertSeverity.Warning, Math.Round(confidence, 3), summary, from, to,
+                $"Transformer {balance.TransformerId} lost energy in step with this meter's registered load for {span.To - span.From} intervals: about {percent} of its load appears not to have passed the meter (bypass?), {span.HiddenEnergy:0} Wh.");
+            yield return new Finding(balance.Consumers[span.Consumer], RuleId, AlertCategory.Theft, AlertSeverity.Warning, Math.Round(span.Explained, 3), summary, from, to,
             [
-                new EvidenceItem(to, EvidenceItem.Computed, "hidden-share", share),
-                new EvidenceItem(to, EvidenceItem.Computed, "loss-per-registered-energy", beta),
-                new EvidenceItem(to, EvidenceItem.Computed, "hidden-energy", suspect.HiddenEnergy, "Wh"),
-                new EvidenceItem(to, EvidenceItem.Computed, "loss-explained", confidence),
+                new EvidenceItem(to, EvidenceItem.Computed, "hidden-share", span.HiddenShare),
+                new EvidenceItem(to, EvidenceItem.Computed, "loss-per-registered-energy", span.Coefficient),
+                new EvidenceItem(to, EvidenceItem.Computed, "hidden-energy", span.HiddenEnergy, "Wh"),
+                new EvidenceItem(to, EvidenceItem.Computed, "loss-explained", span.Explained),
+                new EvidenceItem(to, EvidenceItem.Computed, "significance", span.Significance),
+                new EvidenceItem(to, EvidenceItem.Computed, "robust-z", span.RobustZ),
                 new EvidenceItem(to, EvidenceItem.Computed, "transformer-loss", balance.Total.LossPercent, "%"),
-                new EvidenceItem(to, EvidenceItem.Computed, "technical-loss-factor", balance.TechnicalLossFactor),
-                new EvidenceItem(to, EvidenceItem.Computed, "complete-intervals", complete.Count),
+                new EvidenceItem(to, EvidenceItem.Computed, "span-intervals", span.To - span.From),
             ]);
         }
     }

@@ -91,15 +91,12 @@ public sealed class EnergyBalanceService(IMeterRepository meters, IReadingStore 
                     continue;
                 }
 
-                // Interval times are their ends; [from, to) includes the newest. Windows of 1, 2, 4, … days up to the
-                // longest, all ending there: a tap that began recently is diluted in the long window, not in the short.
+                // Interval times are their ends; [from, to) includes the newest. One window: the search localises each
+                // hidden span inside it, so a tap that began or ended within the window is not diluted.
                 var to = newest + TimeSpan.FromSeconds(1);
-                foreach (var window in Windows(_options))
+                if (await CalculateAsync(id, to - _options.Window, to, cancellationToken).ConfigureAwait(false) is { } balance)
                 {
-                    if (await CalculateAsync(id, to - window, to, cancellationToken).ConfigureAwait(false) is { } balance)
-                    {
-                        findings.AddRange(EnergyBalanceRule.Evaluate(balance, _options));
-                    }
+                    findings.AddRange(EnergyBalanceRule.Evaluate(balance, _options));
                 }
             }
             catch (InvalidOperationException e)
@@ -109,23 +106,6 @@ public sealed class EnergyBalanceService(IMeterRepository meters, IReadingStore 
         }
 
         return findings;
-    }
-
-    /// <summary>
-    /// The window, then <see cref="EnergyBalanceOptions.MinWindow"/> doubled while shorter, longest first: an alert's
-    /// span starts at the longest window that found it (a shorter window's finding then only extends it).
-    /// </summary>
-    public static IReadOnlyList<TimeSpan> Windows(EnergyBalanceOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var windows = new List<TimeSpan> { options.Window };
-        for (var window = options.MinWindow; window < options.Window; window *= 2)
-        {
-            windows.Add(window);
-        }
-
-        windows.Sort((a, b) => b.CompareTo(a));
-        return windows;
     }
 
     private async Task<IReadOnlyList<SeriesPoint>> ImportAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

@@ -1,0 +1,342 @@
+namespace Meterline.HeadEnd.Analytics.Balance;
+
+/// <summary>
+/// Finds where a transformer's loss follows one consumer's registered energy for a span (sans-I/O): a meter bypassed
+/// for a while makes the loss carry <c>(1 + c) · s / (1 − s)</c> of its own registered series during that span only.
+/// The loss is first fitted on an intercept (no-load loss) and the consumers' total (technical loss c · total); then,
+/// greedily, the (consumer, contiguous span) that removes the most of the remaining residual — a local level and a
+/// local slope on that consumer's series — is added to the fit and the fit redone, while one passes every test:
+/// <list type="bullet">
+/// <item>at least <see cref="EnergyBalanceOptions.MinSpanIntervals"/> intervals;</item>
+/// <item>significance: the residual sum of squares it removes, over the residual noise variance (robust: 1.4826 · the
+/// residuals' MAD, squared), at least <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the maximum of
+/// chance over every consumer and span;</item>
+/// <item>it explains at least <see cref="EnergyBalanceOptions.MinConfidence"/> of the span's residual variation
+/// (squared correlation): a proportional tap is explained almost wholly, an unrelated residual (another meter's whole
+/// load, say a reversed meter's) only in part;</item>
+/// <item>its correlation with the span's residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/> robust
+/// standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are the
+/// noise estimate, so a household whose shape merely resembles the residual's does not stand out;</item>
+/// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
+/// </list>
+/// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
+/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). Known
+/// limit: c is fitted, so a tap running through the whole window is largely absorbed into it (the whole-window ranking
+/// still shows it; docs/analytics.md "Open").
+/// </summary>
+public static class HiddenSpanSearch
+{
+    private const double Ridge = 1e-9;
+
+    /// <summary>The spans found over <paramref name="loss"/> (m complete intervals in time order) and <paramref name="consumers"/> (n series of m values), in the order found (strongest first).</summary>
+    public static IReadOnlyList<HiddenSpan> Find(IReadOnlyList<double> loss, IReadOnlyList<double[]> consumers, EnergyBalanceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(consumers);
+        ArgumentNullException.ThrowIfNull(options);
+        var m = loss.Count;
+        var n = consumers.Count;
+        if (n < 2 || m < Math.Max(options.MinCompleteIntervals, options.MinSpanIntervals) || consumers.Any(c => c.Length != m))
+        {
+            return [];
+        }
+
+        var y = loss.ToArray();
+        var total = new double[m];
+        foreach (var series in consumers)
+        {
+            for (var t = 0; t < m; t++)
+            {
+                total[t] += series[t];
+            }
+        }
+
+        var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
+        var bounds = Bounds(m, options.MaxSpanBoundaries);
+        var chosen = new List<(int Consumer, int From, int To, double Significance, double Explained, double Z)>();
+        var theta = Fit(columns, y);
+        while (chosen.Count < options.MaxSpans)
+        {
+            var residual = Residual(columns, theta, y);
+            var technical = theta[1];
+            var sigma = RobustSigma(residual, y);
+            var candidates = new List<(int Consumer, int From, int To, double Gain, double Explained)>();
+            for (var j = 0; j < n; j++)
+            {
+                if (Best(consumers[j], residual, bounds, sigma, technical, options) is { } best)
+                {
+                    candidates.Add((j, best.From, best.To, best.Gain, best.Explained));
+                }
+            }
+
+            var accepted = false;
+            foreach (var candidate in candidates.OrderByDescending(c => c.Gain))
+            {
+                var z = RobustZ(consumers, residual, candidate.Consumer, candidate.From, candidate.To);
+                if (z < options.MinRobustZ)
+                {
+                    continue;
+                }
+
+                columns.Add(Indicator(m, candidate.From, candidate.To, null));
+                columns.Add(Indicator(m, candidate.From, candidate.To, consumers[candidate.Consumer]));
+                chosen.Add((candidate.Consumer, candidate.From, candidate.To, candidate.Gain / (sigma * sigma), candidate.Explained, z));
+                theta = Fit(columns, y);
+                accepted = true;
+                break;
+            }
+
+            if (!accepted)
+            {
+                break;
+            }
+        }
+
+        var spans = new List<HiddenSpan>(chosen.Count);
+        for (var k = 0; k < chosen.Count; k++)
+        {
+            var (consumer, from, to, significance, explained, z) = chosen[k];
+            var beta = Math.Max(0, theta[3 + (2 * k)] / (1 + theta[1]));
+            var registered = 0.0;
+            for (var t = from; t < to; t++)
+            {
+                registered += consumers[consumer][t];
+            }
+
+            spans.Add(new HiddenSpan(consumer, from, to, beta, beta / (1 + beta), beta * registered, significance, explained, z));
+        }
+
+        return spans;
+    }
+
+    /// <summary>Span boundaries: every interval, or a regular grid of at most <paramref name="max"/> points, and the end.</summary>
+    private static int[] Bounds(int m, int max)
+    {
+        var stride = Math.Max(1, (m + max - 1) / max);
+        var bounds = new List<int>();
+        for (var b = 0; b < m; b += stride)
+        {
+            bounds.Add(b);
+        }
+
+        bounds.Add(m);
+        return [.. bounds];
+    }
+
+    /// <summary>The consumer's span (on the grid) with the largest centred gain that passes the per-span tests.</summary>
+    private static (int From, int To, double Gain, double Explained)? Best(double[] x, double[] r, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
+    {
+        var m = x.Length;
+        var (px, pxx, pr, prr, prx) = (new double[m + 1], new double[m + 1], new double[m + 1], new double[m + 1], new double[m + 1]);
+        for (var t = 0; t < m; t++)
+        {
+            px[t + 1] = px[t] + x[t];
+            pxx[t + 1] = pxx[t] + (x[t] * x[t]);
+            pr[t + 1] = pr[t] + r[t];
+            prr[t + 1] = prr[t] + (r[t] * r[t]);
+            prx[t + 1] = prx[t] + (r[t] * x[t]);
+        }
+
+        (int From, int To, double Gain, double Explained)? best = null;
+        var minGain = options.MinSignificance * sigma * sigma;
+        for (var a = 0; a < bounds.Length; a++)
+        {
+            for (var b = a + 1; b < bounds.Length; b++)
+            {
+                var (from, to) = (bounds[a], bounds[b]);
+                var length = to - from;
+                if (length < options.MinSpanIntervals)
+                {
+                    continue;
+                }
+
+                var sx = px[to] - px[from];
+                var sr = pr[to] - pr[from];
+                var sxx = pxx[to] - pxx[from] - (sx * sx / length);
+                var sxy = prx[to] - prx[from] - (sx * sr / length);
+                if (sxx <= 1e-12 || sxy <= 0)
+                {
+                    continue;
+                }
+
+                var gain = sxy * sxy / sxx;
+                if (gain < minGain || (best is { } current && gain <= current.Gain))
+                {
+                    continue;
+                }
+
+                var syy = prr[to] - prr[from] - (sr * sr / length);
+                var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
+                var beta = sxy / sxx / (1 + technical);
+                if (explained < options.MinConfidence || beta / (1 + beta) < options.MinHiddenShare)
+                {
+                    continue;
+                }
+
+                best = (from, to, gain, explained);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>How far consumer <paramref name="j"/>'s correlation with the residual over [from, to) stands above the others', in robust standard deviations.</summary>
+    private static double RobustZ(IReadOnlyList<double[]> consumers, double[] r, int j, int from, int to)
+    {
+        double own = 0;
+        var others = new List<double>(consumers.Count - 1);
+        for (var k = 0; k < consumers.Count; k++)
+        {
+            var correlation = Correlation(consumers[k], r, from, to);
+            if (k == j)
+            {
+                own = correlation;
+            }
+            else
+            {
+                others.Add(correlation);
+            }
+        }
+
+        var median = Median(others);
+        var spread = 1.4826 * Median([.. others.Select(c => Math.Abs(c - median))]);
+        return spread <= 1e-12 ? (own > median ? double.PositiveInfinity : 0) : (own - median) / spread;
+    }
+
+    private static double Correlation(double[] x, double[] r, int from, int to)
+    {
+        var length = to - from;
+        double sx = 0, sr = 0;
+        for (var t = from; t < to; t++)
+        {
+            sx += x[t];
+            sr += r[t];
+        }
+
+        var (mx, mr) = (sx / length, sr / length);
+        double sxx = 0, srr = 0, sxr = 0;
+        for (var t = from; t < to; t++)
+        {
+            sxx += (x[t] - mx) * (x[t] - mx);
+            srr += (r[t] - mr) * (r[t] - mr);
+            sxr += (x[t] - mx) * (r[t] - mr);
+        }
+
+        return sxx <= 1e-12 || srr <= 1e-12 ? 0 : sxr / Math.Sqrt(sxx * srr);
+    }
+
+    /// <summary>1.4826 · MAD of the residuals, floored at a millionth of the loss's scale (a noiseless loss still has a finite noise).</summary>
+    private static double RobustSigma(double[] residual, double[] y)
+    {
+        var median = Median([.. residual]);
+        var mad = Median([.. residual.Select(v => Math.Abs(v - median))]);
+        var scale = y.Length == 0 ? 0 : y.Max(Math.Abs);
+        return Math.Max(1.4826 * mad, (1e-6 * scale) + 1e-9);
+    }
+
+    private static double[] Indicator(int m, int from, int to, double[]? x)
+    {
+        var column = new double[m];
+        for (var t = from; t < to; t++)
+        {
+            column[t] = x is null ? 1 : x[t];
+        }
+
+        return column;
+    }
+
+    /// <summary>Least squares θ = (XᵀX + ridge · diag)⁻¹ Xᵀy by Cholesky (p is small: 2 + 2 per span).</summary>
+    private static double[] Fit(List<double[]> columns, double[] y)
+    {
+        var p = columns.Count;
+        var gram = new double[p, p];
+        var b = new double[p];
+        for (var i = 0; i < p; i++)
+        {
+            b[i] = Dot(columns[i], y);
+            for (var k = i; k < p; k++)
+            {
+                gram[i, k] = gram[k, i] = Dot(columns[i], columns[k]);
+            }
+        }
+
+        var l = new double[p, p];
+        for (var i = 0; i < p; i++)
+        {
+            for (var k = 0; k <= i; k++)
+            {
+                var sum = gram[i, k] + (i == k ? (Ridge * gram[i, i]) + 1e-12 : 0);
+                for (var q = 0; q < k; q++)
+                {
+                    sum -= l[i, q] * l[k, q];
+                }
+
+                l[i, k] = i == k ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[k, k];
+            }
+        }
+
+        var z = new double[p];
+        for (var i = 0; i < p; i++)
+        {
+            var sum = b[i];
+            for (var q = 0; q < i; q++)
+            {
+                sum -= l[i, q] * z[q];
+            }
+
+            z[i] = sum / l[i, i];
+        }
+
+        var theta = new double[p];
+        for (var i = p - 1; i >= 0; i--)
+        {
+            var sum = z[i];
+            for (var q = i + 1; q < p; q++)
+            {
+                sum -= l[q, i] * theta[q];
+            }
+
+            theta[i] = sum / l[i, i];
+        }
+
+        return theta;
+    }
+
+    private static double[] Residual(List<double[]> columns, double[] theta, double[] y)
+    {
+        var residual = (double[])y.Clone();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i];
+            for (var t = 0; t < residual.Length; t++)
+            {
+                residual[t] -= theta[i] * column[t];
+            }
+        }
+
+        return residual;
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    private static double Dot(double[] x, double[] y)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sum += x[i] * y[i];
+        }
+
+        return sum;
+    }
+}
