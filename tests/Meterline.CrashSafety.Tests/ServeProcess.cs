@@ -40,7 +40,8 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>
     /// The first lines that speak of the node's services (<c>HeadEndLoopService</c>: "The head-end service … failed;
-    /// stopping the node", "… met a database outage"), kept apart from <see cref="RecentOutput"/> so that stack
+    /// stopping the node", "… met a database outage") and of the ingest writer ("Ingest: the store refused a batch …"),
+    /// kept apart from <see cref="RecentOutput"/> so that stack
     /// traces do not push them out.
     /// </summary>
     public IReadOnlyList<string> ServiceLines
@@ -141,7 +142,7 @@ internal sealed class ServeProcess : IAsyncDisposable
                 _lines.Dequeue();
             }
 
-            if (_serviceLines.Count < KeptServiceLines && line.Contains("The head-end service", StringComparison.Ordinal))
+            if (_serviceLines.Count < KeptServiceLines && (line.Contains("The head-end service", StringComparison.Ordinal) || line.Contains("Ingest: the store", StringComparison.Ordinal)))
             {
                 _serviceLines.Add(line.Trim());
             }

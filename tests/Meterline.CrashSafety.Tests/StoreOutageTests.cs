@@ -163,7 +163,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : IDisposable
             }
 
             Assert.DoesNotContain(server.ServiceLines, l => l.Contains("stopping the node", StringComparison.Ordinal));
-            Assert.Contains("Ingest: the store refused a batch", server.RecentOutput, StringComparison.Ordinal);
+            Assert.Contains(server.ServiceLines, l => l.Contains("Ingest: the store refused a batch", StringComparison.Ordinal));
             foreach (var line in server.ServiceLines.Distinct().Take(10))
             {
                 output.WriteLine("the node said: " + line);

@@ -48,7 +48,9 @@ public sealed partial class CommandDispatcher
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
     private readonly HashSet<MeterId> _busy = [];
+    private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromMinutes(1);
     private readonly ILogger _logger;
+    private long _lastErrorLogged;
     private long _droppedChanges;
     private long _errors;
 
@@ -145,7 +147,10 @@ public sealed partial class CommandDispatcher
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     Interlocked.Increment(ref _errors);
-                    LogError(_logger, e, "pass");
+                    if (ShouldLogError())
+                    {
+                        LogError(_logger, e, "pass");
+                    }
                 }
 
                 await WaitAsync(running, cancellationToken).ConfigureAwait(false);
@@ -250,7 +255,10 @@ public sealed partial class CommandDispatcher
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Interlocked.Increment(ref _errors);
-            LogCommandError(_logger, e, command.Id.Value, command.Kind, command.Meter.Value, "run");
+            if (ShouldLogError())
+            {
+                LogCommandError(_logger, e, command.Id.Value, command.Kind, command.Meter.Value, "run");
+            }
         }
         finally
         {
@@ -409,6 +417,22 @@ public sealed partial class CommandDispatcher
         }
 
         await CompleteAsync(command, outcome.State, outcome.Result, meter, audited: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Unexpected errors are logged with their exception at most once per <see cref="ErrorLogInterval"/> (a database
+    /// outage fails every pass; <see cref="Errors"/> counts them all), so the log keeps what came before.
+    /// </summary>
+    private bool ShouldLogError()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastErrorLogged);
+        if (last != 0 && _time.GetElapsedTime(last, now) < ErrorLogInterval)
+        {
+            return false;
+        }
+
+        return Interlocked.CompareExchange(ref _lastErrorLogged, now, last) == last;
     }
 
     private void Publish(CommandRecord command, CommandState state, string? result)

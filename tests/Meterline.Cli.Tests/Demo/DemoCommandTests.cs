@@ -41,7 +41,8 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(7, await storage.Meters.CountAsync());
         var meter = (await storage.Meters.FindBySerialAsync("MTL00000001"))!;
         Assert.Equal(RelayState.Disconnected, meter.RelayState);
-        var commands = await storage.Commands.GetForMeterAsync(meter.Id, 10);
+        // Besides the demo's disconnect of each run, the power quality loop reads the meter's frequency (Read commands).
+        var commands = (await storage.Commands.GetForMeterAsync(meter.Id, 50)).Where(c => c.Kind != CommandKind.Read).ToList();
         Assert.Equal(2, commands.Count);
         Assert.All(commands, c => Assert.Equal((CommandKind.Disconnect, CommandState.Confirmed, "demo"), (c.Kind, c.State, c.RequestedBy)));
 
