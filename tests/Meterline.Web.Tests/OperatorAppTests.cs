@@ -89,6 +89,13 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
 
         await Expect(row.GetByTestId("alert-state")).ToContainTextAsync("Acknowledged by " + fixture.Node.Operator.Name);
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" })).ToHaveCountAsync(0);
+
+        // The operator takes the alert to work on, then gives it back.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Take" }).ClickAsync();
+        await Expect(row.GetByTestId("alert-assignee")).ToHaveTextAsync(fixture.Node.Operator.Name);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Release" }).ClickAsync();
+        await Expect(row.GetByTestId("alert-assignee")).ToHaveTextAsync("—");
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Take" })).ToBeVisibleAsync();
     });
 
     [Fact]

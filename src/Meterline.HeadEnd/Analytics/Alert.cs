@@ -25,4 +25,7 @@ public sealed record Alert(
     string? AcknowledgedBy,
     DateTimeOffset? AcknowledgedAt,
     string? ClosedBy,
-    DateTimeOffset? ClosedAt);
+    DateTimeOffset? ClosedAt,
+    string? AssignedTo = null,
+    string? AssignedBy = null,
+    DateTimeOffset? AssignedAt = null);

@@ -11,6 +11,9 @@ namespace Meterline.HeadEnd.Analytics;
 /// </summary>
 public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvider time, NorthboundMessages? messages = null, OutboxGauge? gauge = null, NorthboundMetrics? metrics = null)
 {
+    /// <summary>The longest assignee name.</summary>
+    public const int MaxAssigneeLength = 256;
+
     public IAlertStore Store => store;
 
     public async Task<AlertRaiseResult> RaiseAsync(Finding finding, CancellationToken cancellationToken = default)
@@ -33,6 +36,34 @@ public sealed class AlertService(IAlertStore store, IAuditLog audit, TimeProvide
 
     public Task<AlertTransitionResult> CloseAsync(AlertId id, string actor, CancellationToken cancellationToken = default) =>
         TransitionAsync(id, AlertState.Closed, AlertAuditActions.Closed, actor, cancellationToken);
+
+    /// <summary>
+    /// Gives an open or acknowledged alert to <paramref name="assignee"/> (an operator's name, at most 256 characters;
+    /// null or blank takes it back), audited before the change. The state does not change; a closed alert is NotAllowed.
+    /// </summary>
+    public async Task<AlertTransitionResult> AssignAsync(AlertId id, string? assignee, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        assignee = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim();
+        if (assignee is { Length: > MaxAssigneeLength })
+        {
+            throw new ArgumentException($"An assignee is at most {MaxAssigneeLength} characters.", nameof(assignee));
+        }
+
+        var current = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return new AlertTransitionResult(AlertTransitionOutcome.NotFound, null);
+        }
+
+        if (current.State == AlertState.Closed)
+        {
+            return new AlertTransitionResult(AlertTransitionOutcome.NotAllowed, current);
+        }
+
+        await audit.AppendAsync(actor, AlertAuditActions.Assigned, Subject(current), Detail(current).Add("assignee", assignee ?? string.Empty).Add("previous", current.AssignedTo ?? string.Empty).ToString(), cancellationToken).ConfigureAwait(false);
+        return await store.AssignAsync(id, assignee, actor, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<AlertTransitionResult> TransitionAsync(AlertId id, AlertState next, string action, string actor, CancellationToken cancellationToken)
     {

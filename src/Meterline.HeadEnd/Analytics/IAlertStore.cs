@@ -15,6 +15,12 @@ public interface IAlertStore
     /// <summary>Open → Acknowledged, Open or Acknowledged → Closed, by <paramref name="actor"/> at <paramref name="at"/> (compare-and-set on the state).</summary>
     Task<AlertTransitionResult> TransitionAsync(AlertId id, AlertState next, string actor, DateTimeOffset at, Func<Alert, IReadOnlyList<OutboxEntry>>? outbox = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives an alert that is not closed to <paramref name="assignee"/> (null: to nobody), recording who did it and when;
+    /// NotFound, or NotAllowed for a closed alert.
+    /// </summary>
+    Task<AlertTransitionResult> AssignAsync(AlertId id, string? assignee, string actor, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     Task<Alert?> GetAsync(AlertId id, CancellationToken cancellationToken = default);
 
     /// <summary>Alerts newest first (by id) before <paramref name="before"/>, at most <paramref name="limit"/> (1 to 10,000).</summary>

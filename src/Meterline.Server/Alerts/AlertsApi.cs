@@ -11,7 +11,7 @@ namespace Meterline.Server.Alerts;
 
 /// <summary>
 /// Alerts over HTTP (docs/analytics.md): list them newest first, filtered by state, meter and rule, paged; read one;
-/// acknowledge or close one. The actor of a change is the <c>X-Meterline-Actor</c> header; every change is audited.
+/// acknowledge, assign or close one. The actor of a change is the <c>X-Meterline-Actor</c> header; every change is audited.
 /// </summary>
 public static class AlertsApi
 {
@@ -31,6 +31,8 @@ public static class AlertsApi
         group.MapGet("/{id:long}", GetAsync).WithName("GetAlert").WithSummary("One alert with its evidence").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeAlert").WithSummary("Acknowledge an open alert")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:long}/assign", AssignAsync).WithName("AssignAlert").WithSummary("Give an open or acknowledged alert to someone (assignee null or empty: to nobody)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:long}/close", CloseAsync).WithName("CloseAlert").WithSummary("Close an open or acknowledged alert")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
@@ -97,6 +99,17 @@ public static class AlertsApi
 
     internal static Task<Results<Ok<AlertResponse>, ProblemHttpResult>> CloseAsync(long id, HttpRequest request, [FromServices] AlertService alerts, IMeterRepository meters, CancellationToken cancellationToken) =>
         TransitionAsync(id, request, meters, (actor, ct) => alerts.CloseAsync(new AlertId(id), actor, ct), "closed (it is closed already)", cancellationToken);
+
+    internal static Task<Results<Ok<AlertResponse>, ProblemHttpResult>> AssignAsync(long id, AlertAssignmentBody body, HttpRequest request, [FromServices] AlertService alerts, IMeterRepository meters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body.Assignee is { Length: > AlertService.MaxAssigneeLength })
+        {
+            return Task.FromResult<Results<Ok<AlertResponse>, ProblemHttpResult>>(ApiProblems.BadRequest.Result($"An assignee is at most {AlertService.MaxAssigneeLength} characters."));
+        }
+
+        return TransitionAsync(id, request, meters, (actor, ct) => alerts.AssignAsync(new AlertId(id), body.Assignee, actor, ct), "assigned (it is closed)", cancellationToken);
+    }
 
     private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> TransitionAsync(
         long id, HttpRequest request, IMeterRepository meters, Func<string, CancellationToken, Task<AlertTransitionResult>> transition, string refusal, CancellationToken cancellationToken)

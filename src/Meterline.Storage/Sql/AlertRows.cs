@@ -8,7 +8,7 @@ namespace Meterline.Storage.Sql;
 internal static class AlertRows
 {
     public const string Columns =
-        "id, meter, rule, dedupe_key, category, severity, confidence, summary, evidence, state, first_seen, last_seen, occurrences, raised_at, acknowledged_by, acknowledged_at, closed_by, closed_at";
+        "id, meter, rule, dedupe_key, category, severity, confidence, summary, evidence, state, first_seen, last_seen, occurrences, raised_at, acknowledged_by, acknowledged_at, closed_by, closed_at, assigned_to, assigned_by, assigned_at";
 
     public static Alert Read(SqlDatabase database, DbDataReader r) =>
         new(
@@ -29,7 +29,10 @@ internal static class AlertRows
             r.IsDBNull(14) ? null : r.GetString(14),
             database.ReadTimeOrNull(r, 15),
             r.IsDBNull(16) ? null : r.GetString(16),
-            database.ReadTimeOrNull(r, 17));
+            database.ReadTimeOrNull(r, 17),
+            r.IsDBNull(18) ? null : r.GetString(18),
+            r.IsDBNull(19) ? null : r.GetString(19),
+            database.ReadTimeOrNull(r, 20));
 
     public static async Task<List<Alert>> ReadAllAsync(SqlDatabase database, DbCommand command, CancellationToken cancellationToken)
     {

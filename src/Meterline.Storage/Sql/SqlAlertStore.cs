@@ -74,6 +74,31 @@ internal sealed class SqlAlertStore(SqlDatabase database) : IAlertStore, ITransf
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<AlertTransitionResult> AssignAsync(AlertId id, string? assignee, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        CheckText(actor, nameof(actor));
+        if (assignee is not null)
+        {
+            CheckText(assignee, nameof(assignee));
+        }
+
+        return await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using (var update = database.Command(connection, transaction,
+                    "UPDATE alerts SET assigned_to = @assignee, assigned_by = @actor, assigned_at = @at WHERE id = @id AND state <> @closed"))
+                {
+                    update.With("assignee", assignee).With("actor", actor).With("at", database.TimeOf(at)).With("id", id.Value).With("closed", (int)AlertState.Closed);
+                    var changed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                    var alert = await GetAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+                    return alert is null
+                        ? new AlertTransitionResult(AlertTransitionOutcome.NotFound, null)
+                        : new AlertTransitionResult(changed ? AlertTransitionOutcome.Done : AlertTransitionOutcome.NotAllowed, alert);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<Alert?> GetAsync(AlertId id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(connection => GetAsync(connection, null, id, cancellationToken), cancellationToken);
 

@@ -70,6 +70,32 @@ public sealed class AlertsApiTests(NodeFixture fixture) : IClassFixture<NodeFixt
     }
 
     [Fact]
+    public async Task Assign_ThenRelease_RecordsTheAssigneeAndAudits_RefusedOnceClosed()
+    {
+        var meter = await fixture.AddMeterAsync();
+        var alert = await RaiseAsync(meter.Id, "zero-consumption-with-current");
+
+        using var assign = await Api.PostAsync(Client, $"/api/alerts/{alert.Id}/assign", """{"assignee":"field-crew-7"}""", actor: "supervisor-2");
+        var assigned = await Api.JsonAsync(assign);
+        Assert.Equal(("Open", "field-crew-7", "supervisor-2"), (assigned.GetProperty("state").GetString(), assigned.GetProperty("assignedTo").GetString(), assigned.GetProperty("assignedBy").GetString()));
+        using var tooLong = await Api.PostAsync(Client, $"/api/alerts/{alert.Id}/assign", $$"""{"assignee":"{{new string('x', 257)}}"}""", actor: "supervisor-2");
+        await Api.AssertProblemAsync(tooLong, HttpStatusCode.BadRequest, "bad-request");
+        using var release = await Api.PostAsync(Client, $"/api/alerts/{alert.Id}/assign", """{"assignee":null}""", actor: "field-crew-7");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await Api.JsonAsync(release)).GetProperty("assignedTo").ValueKind);
+        using var close = await Api.PostAsync(Client, $"/api/alerts/{alert.Id}/close", "{}", actor: "supervisor-2");
+        Assert.Equal(HttpStatusCode.OK, close.StatusCode);
+        using var late = await Api.PostAsync(Client, $"/api/alerts/{alert.Id}/assign", """{"assignee":"field-crew-7"}""", actor: "supervisor-2");
+        await Api.AssertProblemAsync(late, HttpStatusCode.Conflict, "alert-state-conflict");
+        using var unknown = await Api.PostAsync(Client, "/api/alerts/999999/assign", """{"assignee":"x"}""", actor: "supervisor-2");
+        await Api.AssertProblemAsync(unknown, HttpStatusCode.NotFound, "unknown-alert");
+
+        var audit = await Client.GetFromJsonElementAsync("/api/audit?after=0&pageSize=1000");
+        var entries = audit.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("subject").GetString() == "alert:" + alert.Id).ToList();
+        Assert.Equal([AlertAuditActions.Opened, AlertAuditActions.Assigned, AlertAuditActions.Assigned, AlertAuditActions.Closed], entries.Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(["analytics", "supervisor-2", "field-crew-7", "supervisor-2"], entries.Select(e => e.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
     public async Task Requests_UnknownAlertOrMalformedQuery_Refused()
     {
         var meter = await fixture.AddMeterAsync();

@@ -109,6 +109,30 @@ public abstract class AlertStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task AssignAsync_AssignReassignReleaseThenClosed_RecordsWhoAndRefusesAClosedAlert()
+    {
+        var meter = await AddMeterAsync(1);
+        var id = (await Storage.Alerts.RaiseAsync(Found(meter.Id, T0, T0), T0, cancellationToken: Token)).Alert!.Id;
+
+        var assigned = await Storage.Alerts.AssignAsync(id, "dave", "alice", T0.AddMinutes(1), Token);
+        var acknowledged = await Storage.Alerts.TransitionAsync(id, AlertState.Acknowledged, "dave", T0.AddMinutes(2), cancellationToken: Token);
+        var reassigned = await Storage.Alerts.AssignAsync(id, "erin", "bob", T0.AddMinutes(3), Token);
+
+        Assert.Equal((AlertTransitionOutcome.Done, "dave", "alice", T0.AddMinutes(1)), (assigned.Outcome, assigned.Alert!.AssignedTo, assigned.Alert.AssignedBy, assigned.Alert.AssignedAt!.Value));
+        Assert.Equal(("dave", AlertState.Acknowledged), (acknowledged.Alert!.AssignedTo, acknowledged.Alert.State));
+        Assert.Equal((AlertTransitionOutcome.Done, "erin", "bob", AlertState.Acknowledged), (reassigned.Outcome, reassigned.Alert!.AssignedTo, reassigned.Alert.AssignedBy, reassigned.Alert.State));
+
+        var released = await Storage.Alerts.AssignAsync(id, null, "erin", T0.AddMinutes(4), Token);
+        Assert.Equal((AlertTransitionOutcome.Done, null, "erin"), (released.Outcome, released.Alert!.AssignedTo, released.Alert.AssignedBy));
+
+        await Storage.Alerts.TransitionAsync(id, AlertState.Closed, "erin", T0.AddMinutes(5), cancellationToken: Token);
+        var late = await Storage.Alerts.AssignAsync(id, "frank", "alice", T0.AddMinutes(6), Token);
+        Assert.Equal((AlertTransitionOutcome.NotAllowed, null), (late.Outcome, late.Alert!.AssignedTo));
+        Assert.Equal(AlertTransitionOutcome.NotFound, (await Storage.Alerts.AssignAsync(new AlertId(999), "frank", "alice", T0, Token)).Outcome);
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.Alerts.AssignAsync(id, new string('x', 257), "alice", T0, Token));
+    }
+
+    [Fact]
     public async Task RaiseAndTransition_WithOutbox_WriteMessagesInSameTransaction()
     {
         var meter = await AddMeterAsync(1);
