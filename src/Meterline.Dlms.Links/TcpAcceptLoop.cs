@@ -45,7 +45,14 @@ public static class TcpAcceptLoop
         }
         finally
         {
-            await Task.WhenAll(connections).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(connections).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // A connection stopped by the same cancellation (mid-read at shutdown) is a clean stop, not a failure.
+            }
         }
     }
 }
