@@ -17,10 +17,14 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly List<string> _serviceLines = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServeProcess(Process process)
+    private ServeProcess(string name, Process process)
     {
+        Name = name;
         _process = process;
     }
+
+    /// <summary>What the failure messages call this process (a node's name when several run).</summary>
+    public string Name { get; }
 
     public int Id => _process.Id;
 
@@ -55,7 +59,8 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServeProcess> StartAsync(IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    public static async Task<ServeProcess> StartAsync(
+        IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string name = "meterline serve")
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -77,11 +82,16 @@ internal sealed class ServeProcess : IAsyncDisposable
         // A life here is seconds long: dynamic PGO's instrumented tier only costs it time (measured: the start to the
         // ready banner some 10 % shorter without it on a loaded 2-core machine).
         info.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var serve = new ServeProcess(process);
+        var serve = new ServeProcess(name, process);
         process.OutputDataReceived += (_, e) => serve.OnLine(e.Data, isOutput: true);
         process.ErrorDataReceived += (_, e) => serve.OnLine(e.Data, isOutput: false);
-        process.Exited += (_, _) => serve._ready.TrySetException(new InvalidOperationException($"meterline serve exited before it was ready:{Environment.NewLine}{serve.RecentOutput}"));
+        process.Exited += (_, _) => serve._ready.TrySetException(new InvalidOperationException($"{serve.Name} exited before it was ready:{Environment.NewLine}{serve.RecentOutput}"));
         if (!process.Start())
         {
             throw new InvalidOperationException("dotnet did not start");

@@ -77,7 +77,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(FleetSize, import.Added);
         }
 
-        var nodes = new Dictionary<string, (NodeProcess Process, Uri Api)>();
+        var nodes = new Dictionary<string, (ServeProcess Process, Uri Api)>();
         using var stopFleet = CancellationTokenSource.CreateLinkedTokenSource(token);
         var fleetRun = fleet.RunAsync(stopFleet.Token);
         try
@@ -152,7 +152,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private async Task<(NodeProcess Process, Uri Api)> StartNodeAsync(string name, string database, string keyFile, PrivateMosquitto broker)
+    private async Task<(ServeProcess Process, Uri Api)> StartNodeAsync(string name, string database, string keyFile, PrivateMosquitto broker)
     {
         var directory = Directory.CreateDirectory(Path.Combine(_directory, name)).FullName;
         var api = new Uri("http://127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture));
@@ -171,7 +171,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             "--no-analytics",
             "--no-outages",
         ];
-        var process = await NodeProcess.StartAsync(name, arguments, new Dictionary<string, string> { ["METERLINE_TEST_MQTT_PASSWORD"] = broker.NodePassword }, directory, ProcessTimeout);
+        var process = await ServeProcess.StartAsync(arguments, directory, ProcessTimeout, new Dictionary<string, string> { ["METERLINE_TEST_MQTT_PASSWORD"] = broker.NodePassword }, name);
         return (process, api);
     }
 
@@ -237,10 +237,10 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         return await command.ExecuteScalarAsync(token) as string;
     }
 
-    private static Task UntilAsync(Func<Task<bool>> condition, string what, Dictionary<string, (NodeProcess Process, Uri Api)> nodes, CancellationToken token) =>
+    private static Task UntilAsync(Func<Task<bool>> condition, string what, Dictionary<string, (ServeProcess Process, Uri Api)> nodes, CancellationToken token) =>
         UntilAsync(condition, () => what, nodes, token);
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, Func<string> what, Dictionary<string, (NodeProcess Process, Uri Api)> nodes, CancellationToken token)
+    private static async Task UntilAsync(Func<Task<bool>> condition, Func<string> what, Dictionary<string, (ServeProcess Process, Uri Api)> nodes, CancellationToken token)
     {
         try
         {
