@@ -182,6 +182,22 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
     });
 
     [Fact]
+    public Task MeterPage_OperatorDemotedWhileTheTabIsOpen_CircuitLosesTheRoleAndThePageSignsOut() => RunAsync(async () =>
+    {
+        var user = new TestUser("operator-demoted", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)), Meterline.HeadEnd.Access.AccessRole.Operator);
+        await fixture.Node.Node.Access.CreateUserAsync("web-tests", user.Name, user.Password, [user.Role], null);
+        var page = await fixture.OpenAsync("/meters/MTL00000004", user);
+        await Expect(page.GetByTestId("command-disconnect")).ToBeVisibleAsync();
+
+        // An admin takes the operator role away; nothing reloads the tab: its open circuit finds out by itself.
+        await fixture.Node.Node.Access.SetRolesAsync("web-tests", user.Name, [Meterline.HeadEnd.Access.AccessRole.Viewer], null);
+
+        await Expect(page.GetByTestId("sign-in-name")).ToBeVisibleAsync();
+        Assert.Equal(OperatorApp.SignInPath, new Uri(page.Url).AbsolutePath);
+        await fixture.SignOutAsync();
+    });
+
+    [Fact]
     public Task SignIn_Consumer_SentToTheConsumerPortalNotTheOperatorApp() => RunAsync(async () =>
     {
         var consumer = fixture.Node.Consumer;

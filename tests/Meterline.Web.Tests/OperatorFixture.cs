@@ -24,7 +24,9 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
         Assertions.SetDefaultExpectTimeout(30_000);
         Assert.True(ScenarioParser.TryParse("magnet:meter=5:at=2026-03-01T00:05:00Z:for=2h", out var magnet, out var error), error);
-        _node = await OperatorNode.StartAsync(Meters, speed: 300, [magnet]).WaitAsync(OperatorNode.Bound);
+        // Open circuits re-check their user every second here (30 s by default), so a revoked session ends within a test.
+        _node = await OperatorNode.StartAsync(Meters, speed: 300, [magnet],
+            server: new Meterline.Server.ServerOptions { Access = new Meterline.Server.Access.AccessServerOptions { CircuitRevalidation = TimeSpan.FromSeconds(1) } }).WaitAsync(OperatorNode.Bound);
         _chromium = await Chromium.LaunchAsync().WaitAsync(OperatorNode.Bound);
     }
 

@@ -15,6 +15,12 @@ public sealed record AccessServerOptions
     /// <summary>How long a browser session lasts without a request (sliding).</summary>
     public TimeSpan SessionIdle { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// How often an open operator-app circuit checks that its user is still enabled, with the same password, roles and
+    /// consumer (a disabled or demoted user's open tab loses its rights within this time).
+    /// </summary>
+    public TimeSpan CircuitRevalidation { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>One audit entry per source and kind of refusal per window.</summary>
     public TimeSpan DenialAuditWindow { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -28,5 +34,6 @@ public sealed record AccessServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RateLimitPartitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionIdle, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DenialAuditWindow, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CircuitRevalidation, TimeSpan.Zero);
     }
 }

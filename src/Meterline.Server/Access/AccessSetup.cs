@@ -107,11 +107,7 @@ public static class AccessSetup
         var access = context.HttpContext.RequestServices.GetRequiredService<AccessService>();
         var name = context.Principal?.Identity?.Name;
         var user = name is null ? null : await access.Users.FindAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        var changedAt = context.Principal?.FindFirst(AccessClaims.PasswordChangedAt)?.Value;
-        var roles = context.Principal is null ? [] : AccessPrincipals.Roles(context.Principal);
-        if (user is null || user.Disabled || changedAt != user.PasswordChangedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)
-            || !roles.Order(StringComparer.Ordinal).SequenceEqual(user.Roles.Select(r => r.Name()).Order(StringComparer.Ordinal))
-            || context.Principal?.FindFirst(AccessClaims.Consumer)?.Value != user.ConsumerId)
+        if (context.Principal is null || !SessionValidity.IsCurrent(context.Principal, user))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AccessSchemes.Cookie).ConfigureAwait(false);

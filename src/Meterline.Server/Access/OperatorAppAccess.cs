@@ -3,6 +3,7 @@ using Meterline.Server.Portal;
 using Meterline.Web;
 using Meterline.Web.Portal;
 using Meterline.Web.Shell;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Meterline.Server.Access;
 
@@ -17,6 +18,7 @@ public static class OperatorAppAccess
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHttpContextAccessor();
+        services.AddScoped<AuthenticationStateProvider, CircuitSessionRevalidation>();
         services.AddScoped<IOperatorIdentity, SignedInOperator>();
         services.AddScoped<IPortalConsumer, SignedInConsumer>();
         return services;

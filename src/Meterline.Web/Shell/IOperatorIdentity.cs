@@ -16,6 +16,12 @@ public interface IOperatorIdentity
 
     bool IsInRole(OperatorRole role);
 
+    /// <summary>
+    /// Raised when the user's session stops standing for them (disabled, demoted, password changed) while the circuit is
+    /// open; from then on the identity holds no role. The layout reloads the page, which the access layer signs out.
+    /// </summary>
+    event Action? Revoked;
+
     /// <summary>Audits an action the user tried without the role for it (as the API audits a 403).</summary>
     /// <param name="subject">What was tried, e.g. <c>command Disconnect meter SN-1</c>.</param>
     Task ReportDeniedAsync(string subject, CancellationToken cancellationToken = default);

@@ -15,5 +15,12 @@ public sealed class UnauthenticatedOperatorIdentity : IOperatorIdentity
 
     public bool IsInRole(OperatorRole role) => true;
 
+    /// <summary>Never raised: there is no session to revoke.</summary>
+    public event Action? Revoked
+    {
+        add { }
+        remove { }
+    }
+
     public Task ReportDeniedAsync(string subject, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
