@@ -179,6 +179,11 @@ internal static class GatewayCommand
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
+            catch (InvalidDataException e)
+            {
+                // The spool is written whole or not at all (a rename): one that does not read is damaged, and is left for a person to look at.
+                throw new CommandException($"{e.Message}; move it aside to start without it", ExitCodes.Failed);
+            }
             finally
             {
                 listener.Dispose();
