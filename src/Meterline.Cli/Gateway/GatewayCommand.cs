@@ -171,6 +171,8 @@ internal static class GatewayCommand
             await using var bridge = bridgeOptions is null ? null : new MqttBridge(concentrator, bridgeOptions);
             try
             {
+                // Before anything runs: a damaged spool stops the command here.
+                bridge?.LoadSpool();
                 await Task.WhenAll(
                     server.ServeTcpAsync(listener, stop.Token),
                     forwarder?.RunAsync(stop.Token) ?? Task.CompletedTask,

@@ -30,6 +30,9 @@ public sealed class MqttBridge : IAsyncDisposable
     private const int SubscribeBatch = 64;
     private const ushort MeterWPort = 1;
 
+    /// <summary>The most pushes read back from a spool: the concentrator's queue, the one in hand, and a backlog from the spool before.</summary>
+    private const int SpoolCapacity = 65_536;
+
     private readonly ZigbeeConcentrator _concentrator;
     private readonly MqttBridgeOptions _options;
     private readonly TimeProvider _time;
@@ -54,6 +57,7 @@ public sealed class MqttBridge : IAsyncDisposable
     private long _spooled;
     private long _unspooled;
     private long _lost;
+    private int _spoolLoaded;
 
     public MqttBridge(ZigbeeConcentrator concentrator, MqttBridgeOptions options, TimeProvider? timeProvider = null)
     {
@@ -135,14 +139,7 @@ public sealed class MqttBridge : IAsyncDisposable
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (_options.SpoolPath is { } spool)
-        {
-            foreach (var (radio, frame) in PushSpool.Read(spool, GatewayMeterList.MaxMeters * 4, _options.MaxApduLength + WrapperFrame.HeaderLength))
-            {
-                _backlog.Enqueue(new OutboundFrame(radio, frame, IsPush: true));
-                Interlocked.Increment(ref _unspooled);
-            }
-        }
+        LoadSpool();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = _downlink.Select(q => SendToRadiosAsync(q.Reader, stop.Token)).ToArray();
@@ -163,6 +160,24 @@ public sealed class MqttBridge : IAsyncDisposable
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the spool into the backlog, once (<see cref="RunAsync"/> does it if not done before). Throws
+    /// <see cref="InvalidDataException"/> for a damaged spool, which is left where it is.
+    /// </summary>
+    public void LoadSpool()
+    {
+        if (_options.SpoolPath is not { } spool || Interlocked.Exchange(ref _spoolLoaded, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var (radio, frame) in PushSpool.Read(spool, SpoolCapacity, _options.MaxApduLength + WrapperFrame.HeaderLength))
+        {
+            _backlog.Enqueue(new OutboundFrame(radio, frame, IsPush: true));
+            Interlocked.Increment(ref _unspooled);
         }
     }
 
@@ -409,6 +424,13 @@ public sealed class MqttBridge : IAsyncDisposable
             {
                 Keep(new OutboundFrame(push.Source, new WrapperFrame(push.SourceWPort, push.DestinationWPort, push.Apdu).ToArray(), IsPush: true));
             }
+        }
+
+        if (pending.Count > SpoolCapacity)
+        {
+            // Restarted again and again while the broker stays away: beyond the bound the newest go, as when the queue is full.
+            Interlocked.Add(ref _lost, pending.Count - SpoolCapacity);
+            pending.RemoveRange(SpoolCapacity, pending.Count - SpoolCapacity);
         }
 
         if (_options.SpoolPath is { } path)
