@@ -83,6 +83,12 @@ public sealed class ZigbeeConcentrator : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts listening to the node at <paramref name="node"/> before it is heard of (a meter configured for a bridge,
+    /// whose first frame may be the answer to a request sent to it).
+    /// </summary>
+    public void Listen(XBeeAddress64 node) => EnsurePump(_coordinator.GetNode(node));
+
+    /// <summary>
     /// Opens a session from client wPort <paramref name="clientWPort"/> to the meter behind <paramref name="node"/>: an
     /// APDU link whose frames go to the meter's management logical device. Dispose the link to end the session. Throws
     /// <see cref="DlmsLinkException"/> when that node's client wPort already has a session or too many are open.

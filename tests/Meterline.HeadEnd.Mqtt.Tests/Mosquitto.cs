@@ -14,6 +14,7 @@ internal sealed class Mosquitto : IAsyncDisposable
     private readonly string _directory;
     private readonly Queue<string> _log = new();
     private Process _process;
+    private bool _stopped;
 
     private Mosquitto(string directory, int port, string headEndPassword)
     {
@@ -29,12 +30,13 @@ internal sealed class Mosquitto : IAsyncDisposable
 
     public static string Executable => File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
 
-    public static async Task<Mosquitto> StartAsync(IEnumerable<(MeterSystemTitle Meter, string Password)> meters)
+    /// <param name="gateways">Gateway accounts (user, password, meters), granted only their meters' topics.</param>
+    public static async Task<Mosquitto> StartAsync(IEnumerable<(MeterSystemTitle Meter, string Password)> meters, IEnumerable<(string User, string Password, IReadOnlyCollection<MeterSystemTitle> Meters)>? gateways = null)
     {
         var directory = Directory.CreateTempSubdirectory("meterline-mosquitto-").FullName;
         var port = FreePort();
         var headEndPassword = Credentials.MqttPassword.Generate();
-        MosquittoConfig.Write(directory, meters, [(HeadEndUser, headEndPassword)], MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName));
+        MosquittoConfig.Write(directory, meters, [(HeadEndUser, headEndPassword)], gateways ?? [], MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName));
         var broker = new Mosquitto(directory, port, headEndPassword);
         try
         {
@@ -55,6 +57,14 @@ internal sealed class Mosquitto : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync(TimeSpan down)
     {
+        await StopAsync();
+        await Task.Delay(down);
+        await StartAgainAsync();
+    }
+
+    /// <summary>Stops mosquitto as an operator does (SIGTERM: it writes its persistence file and exits).</summary>
+    public async Task StopAsync()
+    {
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
         {
             await kill.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
@@ -63,8 +73,14 @@ internal sealed class Mosquitto : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
         Assert.Equal(0, _process.ExitCode);
         _process.Dispose();
-        await Task.Delay(down);
+        _stopped = true;
+    }
+
+    /// <summary>Starts mosquitto again after <see cref="StopAsync"/>, on the same port and files.</summary>
+    public async Task StartAgainAsync()
+    {
         _process = Launch(_directory);
+        _stopped = false;
         await UntilListeningAsync();
     }
 
@@ -137,13 +153,17 @@ internal sealed class Mosquitto : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (!_stopped)
         {
-            _process.Kill();
-            await _process.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync().WaitAsync(MqttHeadEnd.Bound);
+            }
+
+            _process.Dispose();
         }
 
-        _process.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -114,7 +114,8 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     }
 
     /// <summary>Starts a fleet pushing to <paramref name="push"/> (the embedded broker when null), and registers its meters (keys and MQTT passwords).</summary>
-    public async Task<IReadOnlyList<Meters.Meter>> StartFleetAsync(int meters, double speed = 1, PushDestination? push = null, bool run = true, MqttMeterFleetOptions? mqtt = null)
+    /// <param name="radio">When set, the meters push over Zigbee radios behind an emulated coordinator instead (a gateway bridges them).</param>
+    public async Task<IReadOnlyList<Meters.Meter>> StartFleetAsync(int meters, double speed = 1, PushDestination? push = null, bool run = true, MqttMeterFleetOptions? mqtt = null, Simulator.Radio.ZigbeeFleetOptions? radio = null)
     {
         _fleet = await FleetSimulator.StartAsync(new FleetSimulatorOptions
         {
@@ -127,6 +128,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
             Hosting = new Simulator.Hosting.FleetHostOptions { Port = 0 },
             Push = push ?? new PushDestination(PushTransport.Mqtt, "127.0.0.1", BrokerEndpoint.Port),
             Mqtt = mqtt ?? new MqttMeterFleetOptions(),
+            Radio = radio,
         });
         var registered = await RegisterAsync();
         if (run)

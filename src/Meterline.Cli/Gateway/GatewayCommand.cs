@@ -4,6 +4,7 @@ using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.Dlms.Links;
 using Meterline.Gateway;
+using Meterline.Gateway.Mqtt;
 using Meterline.Zigbee;
 
 namespace Meterline.Cli.Gateway;
@@ -11,7 +12,8 @@ namespace Meterline.Cli.Gateway;
 /// <summary>
 /// <c>meterline gateway</c>: the data concentrator. Owns the Zigbee coordinator on a serial port, serves the head-end
 /// over TCP with the DLMS/COSEM gateway protocol (each meter named by its 64-bit radio address), and forwards the
-/// meters' pushes to the head-end's push receiver.
+/// meters' pushes to the head-end's push receiver — or, with <c>--broker</c>, bridges the meters to an MQTT broker so the
+/// head-end reaches them as MQTT meters (docs/zigbee.md, "The gateway on the broker").
 /// </summary>
 internal static class GatewayCommand
 {
@@ -22,9 +24,14 @@ internal static class GatewayCommand
         var listen = new Option<string>("--listen") { Description = "Where the head-end connects (gateway protocol over the IEC 62056-47 wrapper)", DefaultValueFactory = _ => "127.0.0.1:4061" };
         var push = new Option<string?>("--push") { Description = "Where to forward the meters' pushes: tcp://host:port (the head-end's push receiver); default: none" };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: run until Ctrl+C)" };
-        var command = new Command("gateway", "Run the data concentrator: a Zigbee coordinator on a serial port, bridged to the head-end over TCP")
+        var broker = new Option<string?>("--broker") { Description = "Bridge the meters to this MQTT broker: mqtt://host:port or mqtts://host:port (instead of --push)" };
+        var brokerUser = new Option<string?>("--broker-user") { Description = "The gateway's account at the broker (its ACL grants only its meters' topics)" };
+        var brokerPasswordFile = new Option<string?>("--broker-password-file") { Description = "File holding the gateway's broker password (one line)" };
+        var meters = new Option<string?>("--meters") { Description = "The gateway's meters for --broker: a text file, one 'SYSTEMTITLE RADIO' line each (16 hex digits each)" };
+        var spool = new Option<string?>("--spool") { Description = "With --broker: file where pushes still in hand at a stop are kept, published first at the next start" };
+        var command = new Command("gateway", "Run the data concentrator: a Zigbee coordinator on a serial port, bridged to the head-end over TCP or through an MQTT broker")
         {
-            serial, baud, listen, push, seconds,
+            serial, baud, listen, push, seconds, broker, brokerUser, brokerPasswordFile, meters, spool,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -48,7 +55,12 @@ internal static class GatewayCommand
                 }
 
                 var limit = result.GetValue(seconds) is { } s ? (s > 0 ? TimeSpan.FromSeconds(s) : throw new CommandException("--seconds must be positive", ExitCodes.Usage)) : (TimeSpan?)null;
-                return await RunAsync(result.GetValue(serial)!, rate, endpoint, forward, limit, output, cancellationToken).ConfigureAwait(false);
+                var bridge = result.GetValue(broker) is { } brokerText
+                    ? BridgeOptions(brokerText, result.GetValue(brokerUser), result.GetValue(brokerPasswordFile), result.GetValue(meters), result.GetValue(spool), forward is not null)
+                    : result.GetValue(brokerUser) is not null || result.GetValue(brokerPasswordFile) is not null || result.GetValue(meters) is not null || result.GetValue(spool) is not null
+                        ? throw new CommandException("--broker-user, --broker-password-file, --meters and --spool go with --broker", ExitCodes.Usage)
+                        : null;
+                return await RunAsync(result.GetValue(serial)!, rate, endpoint, forward, bridge, limit, output, cancellationToken).ConfigureAwait(false);
             }
             catch (CommandException e)
             {
@@ -59,7 +71,59 @@ internal static class GatewayCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string device, int baud, IPEndPoint endpoint, (string Host, int Port)? forward, TimeSpan? limit, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The bridge's options from the command line; the password is read from its file, never printed.</summary>
+    internal static MqttBridgeOptions BridgeOptions(string broker, string? user, string? passwordFile, string? metersFile, string? spool, bool alsoPush)
+    {
+        if (alsoPush)
+        {
+            throw new CommandException("--push and --broker exclude each other: the pushes go to one place", ExitCodes.Usage);
+        }
+
+        if (!Uri.TryCreate(broker, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts") || uri.Host.Length == 0
+            || uri.AbsolutePath is not ("" or "/") || uri.UserInfo.Length != 0)
+        {
+            throw new CommandException("--broker is mqtt://host:port or mqtts://host:port", ExitCodes.Usage);
+        }
+
+        if (string.IsNullOrWhiteSpace(user) || passwordFile is null || metersFile is null)
+        {
+            throw new CommandException("--broker needs --broker-user, --broker-password-file and --meters", ExitCodes.Usage);
+        }
+
+        string password;
+        IReadOnlyList<GatewayMeter> list;
+        try
+        {
+            password = File.ReadAllText(passwordFile).TrimEnd('\r', '\n');
+            list = GatewayMeterList.Read(metersFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"Cannot read {e.Message}", ExitCodes.Usage);
+        }
+        catch (FormatException e)
+        {
+            throw new CommandException($"--meters {metersFile}: {e.Message}", ExitCodes.Usage);
+        }
+
+        if (password.Length == 0)
+        {
+            throw new CommandException($"--broker-password-file {passwordFile} is empty", ExitCodes.Usage);
+        }
+
+        return new MqttBridgeOptions
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? (uri.Scheme == "mqtts" ? 8883 : 1883) : uri.Port,
+            UseTls = uri.Scheme == "mqtts",
+            UserName = user,
+            Password = password,
+            Meters = list,
+            SpoolPath = spool,
+        };
+    }
+
+    private static async Task<int> RunAsync(string device, int baud, IPEndPoint endpoint, (string Host, int Port)? forward, MqttBridgeOptions? bridgeOptions, TimeSpan? limit, TextWriter output, CancellationToken cancellationToken)
     {
         XBeeCoordinator coordinator;
         try
@@ -92,7 +156,9 @@ internal static class GatewayCommand
                 throw new CommandException($"Cannot listen on {endpoint}: {e.SocketErrorCode}", ExitCodes.Failed);
             }
 
-            output.WriteLine($"head-end side: {listener.LocalEndpoint} (gateway protocol, wPort {GatewayServer.GatewayWPort}); pushes: {(forward is { } f ? $"tcp://{f.Host}:{f.Port}" : "none (dropped when the queue is full)")}");
+            var pushes = bridgeOptions is { } b ? $"{(b.UseTls ? "mqtts" : "mqtt")}://{b.Host}:{b.Port} as {b.UserName}, {b.Meters.Count} meters"
+                : forward is { } f ? $"tcp://{f.Host}:{f.Port}" : "none (dropped when the queue is full)";
+            output.WriteLine($"head-end side: {listener.LocalEndpoint} (gateway protocol, wPort {GatewayServer.GatewayWPort}); pushes: {pushes}");
             output.Flush();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (limit is { } span)
@@ -102,18 +168,33 @@ internal static class GatewayCommand
 
             var server = new GatewayServer(concentrator);
             var forwarder = forward is { } target ? new PushForwarder(concentrator, target.Host, target.Port) : null;
+            await using var bridge = bridgeOptions is null ? null : new MqttBridge(concentrator, bridgeOptions);
             try
             {
+                // Before anything runs: a damaged spool stops the command here.
+                bridge?.LoadSpool();
                 await Task.WhenAll(
                     server.ServeTcpAsync(listener, stop.Token),
-                    forwarder?.RunAsync(stop.Token) ?? Task.CompletedTask).ConfigureAwait(false);
+                    forwarder?.RunAsync(stop.Token) ?? Task.CompletedTask,
+                    bridge?.RunAsync(stop.Token) ?? Task.CompletedTask).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
+            catch (InvalidDataException e)
+            {
+                // The spool is written whole or not at all (a rename): one that does not read is damaged, and is left for a person to look at.
+                throw new CommandException($"{e.Message}; move it aside to start without it", ExitCodes.Failed);
+            }
             finally
             {
                 listener.Dispose();
+            }
+
+            if (bridge is not null)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"broker: {bridge.Published} published, {bridge.Republished} attempts repeated, {bridge.Refused} refused, {bridge.RequestsRelayed} requests relayed, {bridge.Unspooled} read from the spool, {bridge.Spooled} spooled, {bridge.Lost} lost"));
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -35,9 +35,10 @@ internal static class MqttBrokerConfig
         var nodeUser = new Option<string>("--node-user") { Description = "The head-end nodes' user name at the broker (serve --mqtt-username)", DefaultValueFactory = _ => "meterline-hes" };
         var nodePasswordEnv = new Option<string?>("--node-password-env") { Description = "Environment variable holding the nodes' password (default: generate one and write it to DIR/NODE-USER.password, mode 0600)" };
         var runAs = new Option<string?>("--run-as") { Description = "The account mosquitto runs as when started by root (it must read the password file; the `user` setting)" };
+        var gateway = new Option<string[]>("--gateway") { Description = "A `meterline gateway --broker` account: USER=METERSFILE (repeatable; METERSFILE is the gateway's --meters file). The ACL grants it only those meters' topics; its password is generated and written to DIR/USER.password (mode 0600)" };
         var command = new Command("broker-config", "Write an external mosquitto's password file, ACL and configuration for every meter with an MQTT password and the head-end nodes")
         {
-            directory, port, bind, nodeUser, nodePasswordEnv, runAs,
+            directory, port, bind, nodeUser, nodePasswordEnv, runAs, gateway,
         };
         storage.AddTo(command);
         command.SetAction((result, cancellationToken) => ApiCommand.RunAsync(error, async () =>
@@ -61,6 +62,7 @@ internal static class MqttBrokerConfig
                 throw new CommandException($"--node-password-env {variable}: the variable is not set or holds fewer than {MeterKeySetMinimum} characters", ApiExitCodes.Usage);
             }
 
+            var gateways = Gateways(result.GetValue(gateway) ?? [], user);
             var actor = result.GetValue(api.Actor)!;
             var target = result.GetValue(directory)!.FullName;
             await using var node = await ServeCommand.OpenNodeAsync(storage.ToOptions(result), cancellationToken).ConfigureAwait(false);
@@ -77,10 +79,24 @@ internal static class MqttBrokerConfig
 
             var password = given ?? MqttPassword.Generate();
             await node.Audit.AppendAsync(actor, WrittenAction, "head-end", new AuditDetail()
-                .Add("meters", meters.Count).Add("nodeUser", user).Add("path", target).ToString(), cancellationToken).ConfigureAwait(false);
+                .Add("meters", meters.Count).Add("nodeUser", user).Add("gateways", string.Join(',', gateways.Select(g => g.User))).Add("path", target).ToString(), cancellationToken).ConfigureAwait(false);
             try
             {
-                MosquittoConfig.Write(target, meters, [(user, password)], MosquittoConfig.Conf(target, listen, result.GetValue(bind), user: result.GetValue(runAs)));
+                var gatewayPasswords = gateways.Select(g => (g.User, Password: MqttPassword.Generate(), g.Meters)).ToList();
+                MosquittoConfig.Write(target, meters, [(user, password)], gatewayPasswords, MosquittoConfig.Conf(target, listen, result.GetValue(bind), user: result.GetValue(runAs)));
+                foreach (var (gatewayUser, gatewayPassword, _) in gatewayPasswords)
+                {
+                    var secret = System.Text.Encoding.ASCII.GetBytes(gatewayPassword + "\n");
+                    try
+                    {
+                        OwnerOnlyFile.Write(Path.Combine(target, gatewayUser + ".password"), secret, overwrite: true);
+                    }
+                    finally
+                    {
+                        CryptographicOperations.ZeroMemory(secret);
+                    }
+                }
+
                 if (given is null)
                 {
                     var secret = System.Text.Encoding.ASCII.GetBytes(password + "\n");
@@ -106,11 +122,44 @@ internal static class MqttBrokerConfig
                 await output.WriteLineAsync($"the head-end account's password is in {Path.Combine(target, user + ".password")} (mode 0600)").ConfigureAwait(false);
             }
 
+            foreach (var (gatewayUser, gatewayMeters) in gateways)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"gateway {gatewayUser}: {gatewayMeters.Count} meters; its password is in {Path.Combine(target, gatewayUser + ".password")} (meterline gateway --broker-user {gatewayUser} --broker-password-file FILE)")).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync($"run: mosquitto -c {Path.Combine(target, MosquittoConfig.ConfigFileName)}").ConfigureAwait(false);
             await output.WriteLineAsync($"then: meterline serve --mqtt-broker mqtt://HOST:{listen} --mqtt-username {user} --mqtt-password-env VARIABLE").ConfigureAwait(false);
             return ApiExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The gateway accounts of <c>--gateway USER=METERSFILE</c>, each with its meters' system titles.</summary>
+    internal static List<(string User, IReadOnlyCollection<MeterSystemTitle> Meters)> Gateways(IEnumerable<string> values, string nodeUser)
+    {
+        var gateways = new List<(string User, IReadOnlyCollection<MeterSystemTitle> Meters)>();
+        foreach (var value in values)
+        {
+            var split = value.IndexOf('=', StringComparison.Ordinal);
+            var user = split > 0 ? value[..split] : "";
+            if (!IsNodeUser(user) || user == nodeUser || gateways.Any(g => g.User == user))
+            {
+                throw new CommandException($"--gateway {value}: USER=METERSFILE, USER 1 to 64 letters, digits, '.', '-' or '_', not a system title, not the nodes' user, each once", ApiExitCodes.Usage);
+            }
+
+            try
+            {
+                var meters = global::Meterline.Gateway.Mqtt.GatewayMeterList.Read(value[(split + 1)..]);
+                gateways.Add((user, [.. meters.Select(m => MeterSystemTitle.Parse(m.SystemTitle))]));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new CommandException($"--gateway {value}: {e.Message}", ApiExitCodes.Usage);
+            }
+        }
+
+        return gateways;
     }
 
     private const int MeterKeySetMinimum = HeadEnd.Provisioning.MeterKeySet.MinMqttPasswordLength;

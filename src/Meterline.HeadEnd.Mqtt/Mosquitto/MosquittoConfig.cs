@@ -9,7 +9,8 @@ namespace Meterline.HeadEnd.Mqtt.Mosquitto;
 /// <summary>
 /// The files a mosquitto 2.0 broker needs to carry Meterline's meters: the password file (one <c>$7$</c> line per meter
 /// and one for each head-end node), the ACL file (a meter writes only <c>meterline/%u/up</c> and reads only
-/// <c>meterline/%u/down</c>; head-end nodes read every up and write every down), and a mosquitto.conf with
+/// <c>meterline/%u/down</c>; head-end nodes read every up and write every down; a gateway writes and reads only its own
+/// meters' topics), and a mosquitto.conf with
 /// <c>per_listener_settings</c>, <c>set_tcp_nodelay true</c>, no anonymous access, persistence in the configuration's
 /// directory (a restarted broker still holds what it acknowledged to meters and not yet delivered to a head-end node),
 /// and a TLS listener when certificate paths are given. The password file holds secrets: it is written readable by its owner only.
@@ -21,9 +22,16 @@ public static class MosquittoConfig
     public const string ConfigFileName = "mosquitto.conf";
 
     /// <summary>The ACL file: patterns for meters, then one block per head-end node.</summary>
-    public static string Acl(IEnumerable<string> headEndUsers)
+    public static string Acl(IEnumerable<string> headEndUsers) => Acl(headEndUsers, []);
+
+    /// <summary>
+    /// The ACL file: patterns for meters, one block per head-end node, then one block per gateway (a <c>meterline
+    /// gateway --broker</c> account) that may write only its own meters' up topics and read only their down topics.
+    /// </summary>
+    public static string Acl(IEnumerable<string> headEndUsers, IEnumerable<(string User, IReadOnlyCollection<MeterSystemTitle> Meters)> gateways)
     {
         ArgumentNullException.ThrowIfNull(headEndUsers);
+        ArgumentNullException.ThrowIfNull(gateways);
         var text = new StringBuilder()
             .AppendLine("# Meterline: each meter (user name = its system title) publishes only to its own up topic and reads only its own down topic.")
             .AppendLine(CultureInfo.InvariantCulture, $"pattern write {MeterTopics.Root}/%u/{MeterTopics.UpLevel}")
@@ -34,6 +42,18 @@ public static class MosquittoConfig
                 .AppendLine(CultureInfo.InvariantCulture, $"user {user}")
                 .AppendLine(CultureInfo.InvariantCulture, $"topic read {MeterTopics.AllUp}")
                 .AppendLine(CultureInfo.InvariantCulture, $"topic write {MeterTopics.Root}/+/{MeterTopics.DownLevel}");
+        }
+
+        foreach (var (user, meters) in gateways)
+        {
+            text.AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"# gateway {user}: its {meters.Count} meters only")
+                .AppendLine(CultureInfo.InvariantCulture, $"user {user}");
+            foreach (var meter in meters)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"topic write {MeterTopics.Up(meter)}")
+                    .AppendLine(CultureInfo.InvariantCulture, $"topic read {MeterTopics.Down(meter)}");
+            }
         }
 
         return text.ToString();
@@ -83,19 +103,29 @@ public static class MosquittoConfig
     /// <summary>Writes the three files into <paramref name="directory"/> (created if missing).</summary>
     /// <param name="meters">Each meter's system title and MQTT password.</param>
     /// <param name="headEnds">Each head-end node's user name and password.</param>
-    public static void Write(string directory, IEnumerable<(MeterSystemTitle Meter, string Password)> meters, IEnumerable<(string User, string Password)> headEnds, string conf)
+    public static void Write(string directory, IEnumerable<(MeterSystemTitle Meter, string Password)> meters, IEnumerable<(string User, string Password)> headEnds, string conf) =>
+        Write(directory, meters, headEnds, [], conf);
+
+    /// <summary>Writes the three files into <paramref name="directory"/> (created if missing), with gateway accounts.</summary>
+    /// <param name="meters">Each meter's system title and MQTT password.</param>
+    /// <param name="headEnds">Each head-end node's user name and password.</param>
+    /// <param name="gateways">Each gateway's user name, password and meters (the ACL grants it those meters' topics only).</param>
+    public static void Write(string directory, IEnumerable<(MeterSystemTitle Meter, string Password)> meters, IEnumerable<(string User, string Password)> headEnds,
+        IEnumerable<(string User, string Password, IReadOnlyCollection<MeterSystemTitle> Meters)> gateways, string conf)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(headEnds);
+        ArgumentNullException.ThrowIfNull(gateways);
         Directory.CreateDirectory(directory);
         var nodes = headEnds.ToList();
+        var bridges = gateways.ToList();
         var passwords = new StringBuilder();
         foreach (var (meter, password) in meters)
         {
             passwords.AppendLine(MosquittoPasswordHash.Line(meter.ToString(), password));
         }
 
-        foreach (var (user, password) in nodes)
+        foreach (var (user, password) in nodes.Concat(bridges.Select(g => (g.User, g.Password))))
         {
             passwords.AppendLine(MosquittoPasswordHash.Line(user, password));
         }
@@ -110,7 +140,7 @@ public static class MosquittoConfig
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
         }
 
-        File.WriteAllText(Path.Combine(directory, AclFileName), Acl(nodes.Select(n => n.User)));
+        File.WriteAllText(Path.Combine(directory, AclFileName), Acl(nodes.Select(n => n.User), bridges.Select(g => (g.User, g.Meters))));
         File.WriteAllText(Path.Combine(directory, ConfigFileName), conf);
     }
 

@@ -139,6 +139,50 @@ public sealed class CliMqttTests(CliHeadEnd headEnd) : IClassFixture<CliHeadEnd>
         Assert.False(received.Reader.TryRead(out var leaked), $"received {leaked}");
     }
 
+    [Fact]
+    public async Task BrokerConfig_GatewayAccount_PasswordFileOwnerOnlyAndPublishesOnlyItsOwnMetersUp()
+    {
+        var port = PrivateMosquitto.FreePort();
+        var target = Path.Combine(_directory, "broker-gw");
+        var meters = Path.Combine(_directory, "gw-1.meters");
+        await File.WriteAllTextAsync(meters, "4D544C0000000004 0013A2004D540004\n");
+
+        var (code, output, error) = await Run.RunAsync(["mqtt", "broker-config", "--out", target, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--run-as", Environment.UserName, "--gateway", "gw-1=" + meters, "--actor", "ops", .. Local]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("gateway gw-1: 1 meters", output, StringComparison.Ordinal);
+        var passwordFile = Path.Combine(target, "gw-1.password");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
+        var password = (await File.ReadAllTextAsync(passwordFile)).TrimEnd('\n');
+        Assert.Contains(await File.ReadAllLinesAsync(Path.Combine(target, "passwd")), l => l.StartsWith("gw-1:$7$", StringComparison.Ordinal));
+        Assert.DoesNotContain(password, output, StringComparison.Ordinal);
+
+        await using var broker = await PrivateMosquitto.StartAsync(Path.Combine(target, "mosquitto.conf"), port);
+        using var gateway = new MqttClientFactory().CreateMqttClient();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await gateway.ConnectAsync(Options(port, "gw-1", password, "gw-test")).WaitAsync(CliHeadEnd.Bound)).ResultCode);
+        var own = await gateway.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("meterline/4D544C0000000004/up").WithPayload(new byte[12])
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()).WaitAsync(CliHeadEnd.Bound);
+        var foreign = await gateway.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("meterline/4D544C0000000005/up").WithPayload(new byte[12])
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()).WaitAsync(CliHeadEnd.Bound);
+
+        // Its own meter's up is allowed (no node is subscribed: 0x10), another meter's is not authorized.
+        Assert.True(own.IsSuccess, own.ReasonCode.ToString());
+        Assert.False(foreign.IsSuccess, foreign.ReasonCode.ToString());
+    }
+
+    [Fact]
+    public async Task BrokerConfig_GatewayWithoutMetersFileOrAsTheNodeUser_UsageError()
+    {
+        var (code, _, error) = await Run.RunAsync(["mqtt", "broker-config", "--out", Path.Combine(_directory, "x"), "--gateway", "gw-1", .. Local]);
+        Assert.Equal(1, code);
+        Assert.Contains("--gateway gw-1", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run.RunAsync(["mqtt", "broker-config", "--out", Path.Combine(_directory, "x"), "--gateway", "meterline-hes=/nonexistent", .. Local]);
+        Assert.Equal(1, code);
+        Assert.Contains("not the nodes' user", error, StringComparison.Ordinal);
+    }
+
     private string ProvisionedPassword(string serial)
     {
         using var fleet = JsonDocument.Parse(File.ReadAllText(headEnd.ProvisioningPath));
