@@ -3,26 +3,28 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <summary>
 /// Finds where a transformer's loss follows one consumer's registered energy for a span (sans-I/O): a meter bypassed
 /// for a while makes the loss carry <c>(1 + c) · s / (1 − s)</c> of its own registered series during that span only.
-/// The loss is first fitted on an intercept (no-load loss) and the consumers' total (technical loss c · total); then,
-/// greedily, the (consumer, contiguous span) that removes the most of the remaining residual — a local level and a
-/// local slope on that consumer's series — is added to the fit and the fit redone, while one passes every test:
+/// The search works on the step-to-step changes of every series (interval t + 1 minus interval t): the daily shape all
+/// households share, and any unregistered load that follows it (a reversed meter's, say), changes slowly, whereas a
+/// household's own appliances switching on and off make its series jump; a tap repeats exactly those jumps in the loss,
+/// and no honest neighbour's jumps resemble them. The changes of the loss are first fitted on a level and the changes
+/// of the consumers' total (technical loss c · total); then, greedily, the (consumer, contiguous span) that removes the
+/// most of the remaining residual — net of the span's own level and slope on the total — is added to the fit and the
+/// fit redone, while one passes every test:
 /// <list type="bullet">
 /// <item>at least <see cref="EnergyBalanceOptions.MinSpanIntervals"/> intervals;</item>
-/// <item>significance: the residual sum of squares it removes, over the residual noise variance (robust: 1.4826 · the
-/// residuals' MAD, squared), at least <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the maximum of
-/// chance over every consumer and span;</item>
+/// <item>significance: the residual sum of squares it removes, over the span's own remaining noise variance (what the
+/// level, the total and this consumer leave of the span's residual, per degree of freedom: an F statistic), at least
+/// <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the maximum of chance over every consumer and span;</item>
 /// <item>it explains at least <see cref="EnergyBalanceOptions.MinConfidence"/> of the span's residual variation
-/// (squared correlation): a proportional tap is explained almost wholly, an unrelated residual (another meter's whole
-/// load, say a reversed meter's) only in part;</item>
-/// <item>its correlation with the span's residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/> robust
-/// standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are the
-/// noise estimate, so a household whose shape merely resembles the residual's does not stand out;</item>
+/// (squared partial correlation): a proportional tap is explained almost wholly;</item>
+/// <item>its partial correlation with the span's residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/>
+/// robust standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are
+/// the noise estimate;</item>
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
-/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). Known
-/// limit: c is fitted, so a tap running through the whole window is largely absorbed into it (the whole-window ranking
-/// still shows it; docs/analytics.md "Open").
+/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). A tap
+/// through the whole window is found too: the level and the total cannot absorb its jumps.
 /// </summary>
 public static class HiddenSpanSearch
 {
@@ -65,10 +67,11 @@ public static class HiddenSpanSearch
             var residual = Residual(columns, theta, y);
             var technical = theta[1];
             var sigma = RobustSigma(residual, y);
+            var sums = consumers.Select(x => new SpanSums(x, residual, total)).ToArray();
             var candidates = new List<(int Consumer, int From, int To, double Gain, double Explained, double Significance)>();
             for (var j = 0; j < n; j++)
             {
-                if (Best(consumers[j], residual, total, bounds, sigma, technical, options) is { } best)
+                if (Best(sums[j], bounds, sigma, technical, options) is { } best)
                 {
                     candidates.Add((j, best.From, best.To, best.Gain, best.Explained, best.Significance));
                 }
@@ -77,7 +80,7 @@ public static class HiddenSpanSearch
             var accepted = false;
             foreach (var candidate in candidates.OrderByDescending(c => c.Gain))
             {
-                var z = RobustZ(consumers, residual, total, candidate.Consumer, candidate.From, candidate.To);
+                var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
                 if (z < options.MinRobustZ)
                 {
                     continue;
@@ -144,9 +147,8 @@ public static class HiddenSpanSearch
     /// puts into the loss, whereas the daily shape every household shares (and any unregistered load, a reversed
     /// meter's, say, that follows it) is absorbed by the total.
     /// </summary>
-    private static (int From, int To, double Gain, double Explained, double Significance)? Best(double[] x, double[] r, double[] total, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
+    private static (int From, int To, double Gain, double Explained, double Significance)? Best(SpanSums sums, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
     {
-        var sums = new SpanSums(x, r, total);
         (int From, int To, double Gain, double Explained, double Significance)? best = null;
         for (var a = 0; a < bounds.Length; a++)
         {
@@ -192,13 +194,13 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>How far consumer <paramref name="j"/>'s partial correlation with the residual over [from, to) (both net of the span's level and total) stands above the others', in robust standard deviations.</summary>
-    private static double RobustZ(IReadOnlyList<double[]> consumers, double[] r, double[] total, int j, int from, int to)
+    private static double RobustZ(SpanSums[] sums, int j, int from, int to)
     {
         double own = 0;
-        var others = new List<double>(consumers.Count - 1);
-        for (var k = 0; k < consumers.Count; k++)
+        var others = new List<double>(sums.Length - 1);
+        for (var k = 0; k < sums.Length; k++)
         {
-            var correlation = new SpanSums(consumers[k], r, total).PartialCorrelation(from, to);
+            var correlation = sums[k].PartialCorrelation(from, to);
             if (k == j)
             {
                 own = correlation;
