@@ -23,7 +23,7 @@ public sealed record EnergyBalanceOptions
     public double MinSignificance { get; init; } = 100;
 
     /// <summary>How far the consumer's partial correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
-    public double MinRobustZ { get; init; } = 4;
+    public double MinRobustZ { get; init; } = 5;
 
     /// <summary>Spans found per transformer and window at most (each adds two columns to the fit).</summary>
     public int MaxSpans { get; init; } = 8;
