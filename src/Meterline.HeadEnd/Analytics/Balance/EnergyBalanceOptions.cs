@@ -19,11 +19,11 @@ public sealed record EnergyBalanceOptions
     /// <summary>The shortest hidden span alerted, in complete intervals (16: 4 hours of 15-minute blocks).</summary>
     public int MinSpanIntervals { get; init; } = 16;
 
-    /// <summary>The residual sum of squares a span must remove, in units of the residual noise variance (robust), to count.</summary>
+    /// <summary>The residual sum of squares a span must remove, in units of the span's own remaining noise variance (an F statistic), to count.</summary>
     public double MinSignificance { get; init; } = 100;
 
-    /// <summary>How far the consumer's correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
-    public double MinRobustZ { get; init; } = 4;
+    /// <summary>How far the consumer's partial correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
+    public double MinRobustZ { get; init; } = 5;
 
     /// <summary>Spans found per transformer and window at most (each adds two columns to the fit).</summary>
     public int MaxSpans { get; init; } = 8;

@@ -10,9 +10,9 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <param name="Coefficient">β: hidden energy per unit of registered energy in the span, after the technical loss on it (≥ 0).</param>
 /// <param name="HiddenShare">β / (1 + β): the estimated share of its true load that did not pass its meter in the span.</param>
 /// <param name="HiddenEnergy">β · its registered energy over the span.</param>
-/// <param name="Significance">What attributing the span's loss to this consumer removed from the residual sum of squares, in units of the residual noise variance (robust: MAD of the residuals).</param>
-/// <param name="Explained">The share of the span's remaining loss variation the consumer's series explains (0 to 1).</param>
-/// <param name="RobustZ">How far its β stands above the other consumers' β over the same span, in robust standard deviations (1.4826 · MAD).</param>
+/// <param name="Significance">What attributing the span's loss changes to this consumer removed from the residual sum of squares, in units of the span's remaining noise variance (an F statistic).</param>
+/// <param name="Explained">The share of the span's remaining loss variation (its changes, net of the span's level and total) the consumer's series explains (0 to 1).</param>
+/// <param name="RobustZ">How far its partial correlation with the span's residual stands above the other consumers', in robust standard deviations (1.4826 · MAD).</param>
 public sealed record HiddenSpan(
     int Consumer,
     int From,

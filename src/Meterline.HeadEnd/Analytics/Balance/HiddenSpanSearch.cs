@@ -3,26 +3,28 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <summary>
 /// Finds where a transformer's loss follows one consumer's registered energy for a span (sans-I/O): a meter bypassed
 /// for a while makes the loss carry <c>(1 + c) · s / (1 − s)</c> of its own registered series during that span only.
-/// The loss is first fitted on an intercept (no-load loss) and the consumers' total (technical loss c · total); then,
-/// greedily, the (consumer, contiguous span) that removes the most of the remaining residual — a local level and a
-/// local slope on that consumer's series — is added to the fit and the fit redone, while one passes every test:
+/// The search works on the step-to-step changes of every series (interval t + 1 minus interval t): the daily shape all
+/// households share, and any unregistered load that follows it (a reversed meter's, say), changes slowly, whereas a
+/// household's own appliances switching on and off make its series jump; a tap repeats exactly those jumps in the loss,
+/// and no honest neighbour's jumps resemble them. The changes of the loss are first fitted on a level and the changes
+/// of the consumers' total (technical loss c · total); then, greedily, the (consumer, contiguous span) that removes the
+/// most of the remaining residual — net of the span's own level and slope on the total — is added to the fit and the
+/// fit redone, while one passes every test:
 /// <list type="bullet">
 /// <item>at least <see cref="EnergyBalanceOptions.MinSpanIntervals"/> intervals;</item>
-/// <item>significance: the residual sum of squares it removes, over the residual noise variance (robust: 1.4826 · the
-/// residuals' MAD, squared), at least <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the maximum of
-/// chance over every consumer and span;</item>
+/// <item>significance: the residual sum of squares it removes, over the span's own remaining noise variance (what the
+/// level, the total and this consumer leave of the span's residual, per degree of freedom: an F statistic), at least
+/// <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the maximum of chance over every consumer and span;</item>
 /// <item>it explains at least <see cref="EnergyBalanceOptions.MinConfidence"/> of the span's residual variation
-/// (squared correlation): a proportional tap is explained almost wholly, an unrelated residual (another meter's whole
-/// load, say a reversed meter's) only in part;</item>
-/// <item>its correlation with the span's residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/> robust
-/// standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are the
-/// noise estimate, so a household whose shape merely resembles the residual's does not stand out;</item>
+/// (squared partial correlation): a proportional tap is explained almost wholly;</item>
+/// <item>its partial correlation with the span's residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/>
+/// robust standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are
+/// the noise estimate;</item>
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
-/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). Known
-/// limit: c is fitted, so a tap running through the whole window is largely absorbed into it (the whole-window ranking
-/// still shows it; docs/analytics.md "Open").
+/// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). A tap
+/// through the whole window is found too: the level and the total cannot absorb its jumps.
 /// </summary>
 public static class HiddenSpanSearch
 {
@@ -41,7 +43,12 @@ public static class HiddenSpanSearch
             return [];
         }
 
-        var y = loss.ToArray();
+        // Step to step changes: the daily shape households share (and any level) drops out; what is left of a
+        // consumer's series is mostly its own appliances switching, which a tap on its meter alone repeats in the loss.
+        var levels = consumers;
+        var y = Difference([.. loss]);
+        consumers = [.. levels.Select(Difference)];
+        m--;
         var total = new double[m];
         foreach (var series in consumers)
         {
@@ -53,34 +60,41 @@ public static class HiddenSpanSearch
 
         var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
         var bounds = Bounds(m, options.MaxSpanBoundaries);
-        var chosen = new List<(int Consumer, int From, int To, double Significance, double Explained, double Z)>();
+        var chosen = new List<(int Consumer, int From, int To, double Significance, double Explained, double Z, int Column)>();
         var theta = Fit(columns, y);
         while (chosen.Count < options.MaxSpans)
         {
             var residual = Residual(columns, theta, y);
             var technical = theta[1];
             var sigma = RobustSigma(residual, y);
-            var candidates = new List<(int Consumer, int From, int To, double Gain, double Explained)>();
+            var sums = consumers.Select(x => new SpanSums(x, residual, total)).ToArray();
+            var candidates = new List<(int Consumer, int From, int To, double Gain, double Explained, double Significance)>();
             for (var j = 0; j < n; j++)
             {
-                if (Best(consumers[j], residual, bounds, sigma, technical, options) is { } best)
+                if (Best(sums[j], bounds, sigma, technical, options) is { } best)
                 {
-                    candidates.Add((j, best.From, best.To, best.Gain, best.Explained));
+                    candidates.Add((j, best.From, best.To, best.Gain, best.Explained, best.Significance));
                 }
             }
 
             var accepted = false;
             foreach (var candidate in candidates.OrderByDescending(c => c.Gain))
             {
-                var z = RobustZ(consumers, residual, candidate.Consumer, candidate.From, candidate.To);
+                var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
                 if (z < options.MinRobustZ)
                 {
                     continue;
                 }
 
-                columns.Add(Indicator(m, candidate.From, candidate.To, null));
+                if (candidate.To - candidate.From < m)
+                {
+                    // The span's own level and slope on the total (over the whole window they are the base fit's).
+                    columns.Add(Indicator(m, candidate.From, candidate.To, null));
+                    columns.Add(Indicator(m, candidate.From, candidate.To, total));
+                }
+
                 columns.Add(Indicator(m, candidate.From, candidate.To, consumers[candidate.Consumer]));
-                chosen.Add((candidate.Consumer, candidate.From, candidate.To, candidate.Gain / (sigma * sigma), candidate.Explained, z));
+                chosen.Add((candidate.Consumer, candidate.From, candidate.To, candidate.Significance, candidate.Explained, z, columns.Count - 1));
                 theta = Fit(columns, y);
                 accepted = true;
                 break;
@@ -95,12 +109,15 @@ public static class HiddenSpanSearch
         var spans = new List<HiddenSpan>(chosen.Count);
         for (var k = 0; k < chosen.Count; k++)
         {
-            var (consumer, from, to, significance, explained, z) = chosen[k];
-            var beta = Math.Max(0, theta[3 + (2 * k)] / (1 + theta[1]));
+            var (consumer, first, last, significance, explained, z, column) = chosen[k];
+            var beta = Math.Max(0, theta[column] / (1 + theta[1]));
+
+            // Change d runs from interval d to d + 1: the changes [first, last) span the intervals [first, last + 1).
+            var (from, to) = (first, last + 1);
             var registered = 0.0;
             for (var t = from; t < to; t++)
             {
-                registered += consumers[consumer][t];
+                registered += levels[consumer][t];
             }
 
             spans.Add(new HiddenSpan(consumer, from, to, beta, beta / (1 + beta), beta * registered, significance, explained, z));
@@ -123,49 +140,45 @@ public static class HiddenSpanSearch
         return [.. bounds];
     }
 
-    /// <summary>The consumer's span (on the grid) with the largest centred gain that passes the per-span tests.</summary>
-    private static (int From, int To, double Gain, double Explained)? Best(double[] x, double[] r, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
+    /// <summary>
+    /// The consumer's span (on the grid) with the largest gain that passes the per-span tests. Within the span the
+    /// residual and the consumer's series are both taken net of a local level and a local slope on the consumers'
+    /// total: what is left of a consumer's series is its own appliances' switching, which only a tap on that meter
+    /// puts into the loss, whereas the daily shape every household shares (and any unregistered load, a reversed
+    /// meter's, say, that follows it) is absorbed by the total.
+    /// </summary>
+    private static (int From, int To, double Gain, double Explained, double Significance)? Best(SpanSums sums, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
     {
-        var m = x.Length;
-        var (px, pxx, pr, prr, prx) = (new double[m + 1], new double[m + 1], new double[m + 1], new double[m + 1], new double[m + 1]);
-        for (var t = 0; t < m; t++)
-        {
-            px[t + 1] = px[t] + x[t];
-            pxx[t + 1] = pxx[t] + (x[t] * x[t]);
-            pr[t + 1] = pr[t] + r[t];
-            prr[t + 1] = prr[t] + (r[t] * r[t]);
-            prx[t + 1] = prx[t] + (r[t] * x[t]);
-        }
-
-        (int From, int To, double Gain, double Explained)? best = null;
-        var minGain = options.MinSignificance * sigma * sigma;
+        (int From, int To, double Gain, double Explained, double Significance)? best = null;
         for (var a = 0; a < bounds.Length; a++)
         {
             for (var b = a + 1; b < bounds.Length; b++)
             {
                 var (from, to) = (bounds[a], bounds[b]);
-                var length = to - from;
-                if (length < options.MinSpanIntervals)
+                if (to - from < options.MinSpanIntervals)
                 {
                     continue;
                 }
 
-                var sx = px[to] - px[from];
-                var sr = pr[to] - pr[from];
-                var sxx = pxx[to] - pxx[from] - (sx * sx / length);
-                var sxy = prx[to] - prx[from] - (sx * sr / length);
+                var (sxx, sxy, syy) = sums.Partial(from, to);
                 if (sxx <= 1e-12 || sxy <= 0)
                 {
                     continue;
                 }
 
                 var gain = sxy * sxy / sxx;
-                if (gain < minGain || (best is { } current && gain <= current.Gain))
+                if (best is { } current && gain <= current.Gain)
                 {
                     continue;
                 }
 
-                var syy = prr[to] - prr[from] - (sr * sr / length);
+                // The noise is the span's own: what the level, the total and this consumer leave of its residual.
+                var noise = Math.Max((syy - gain) / Math.Max(1, to - from - 3), sigma * sigma * 1e-6);
+                if (gain < options.MinSignificance * noise)
+                {
+                    continue;
+                }
+
                 var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
                 var beta = sxy / sxx / (1 + technical);
                 if (explained < options.MinConfidence || beta / (1 + beta) < options.MinHiddenShare)
@@ -173,21 +186,21 @@ public static class HiddenSpanSearch
                     continue;
                 }
 
-                best = (from, to, gain, explained);
+                best = (from, to, gain, explained, gain / noise);
             }
         }
 
         return best;
     }
 
-    /// <summary>How far consumer <paramref name="j"/>'s correlation with the residual over [from, to) stands above the others', in robust standard deviations.</summary>
-    private static double RobustZ(IReadOnlyList<double[]> consumers, double[] r, int j, int from, int to)
+    /// <summary>How far consumer <paramref name="j"/>'s partial correlation with the residual over [from, to) (both net of the span's level and total) stands above the others', in robust standard deviations.</summary>
+    private static double RobustZ(SpanSums[] sums, int j, int from, int to)
     {
         double own = 0;
-        var others = new List<double>(consumers.Count - 1);
-        for (var k = 0; k < consumers.Count; k++)
+        var others = new List<double>(sums.Length - 1);
+        for (var k = 0; k < sums.Length; k++)
         {
-            var correlation = Correlation(consumers[k], r, from, to);
+            var correlation = sums[k].PartialCorrelation(from, to);
             if (k == j)
             {
                 own = correlation;
@@ -203,28 +216,6 @@ public static class HiddenSpanSearch
         return spread <= 1e-12 ? (own > median ? double.PositiveInfinity : 0) : (own - median) / spread;
     }
 
-    private static double Correlation(double[] x, double[] r, int from, int to)
-    {
-        var length = to - from;
-        double sx = 0, sr = 0;
-        for (var t = from; t < to; t++)
-        {
-            sx += x[t];
-            sr += r[t];
-        }
-
-        var (mx, mr) = (sx / length, sr / length);
-        double sxx = 0, srr = 0, sxr = 0;
-        for (var t = from; t < to; t++)
-        {
-            sxx += (x[t] - mx) * (x[t] - mx);
-            srr += (r[t] - mr) * (r[t] - mr);
-            sxr += (x[t] - mx) * (r[t] - mr);
-        }
-
-        return sxx <= 1e-12 || srr <= 1e-12 ? 0 : sxr / Math.Sqrt(sxx * srr);
-    }
-
     /// <summary>1.4826 · MAD of the residuals, floored at a millionth of the loss's scale (a noiseless loss still has a finite noise).</summary>
     private static double RobustSigma(double[] residual, double[] y)
     {
@@ -232,6 +223,17 @@ public static class HiddenSpanSearch
         var mad = Median([.. residual.Select(v => Math.Abs(v - median))]);
         var scale = y.Length == 0 ? 0 : y.Max(Math.Abs);
         return Math.Max(1.4826 * mad, (1e-6 * scale) + 1e-9);
+    }
+
+    private static double[] Difference(double[] values)
+    {
+        var changes = new double[Math.Max(0, values.Length - 1)];
+        for (var t = 0; t < changes.Length; t++)
+        {
+            changes[t] = values[t + 1] - values[t];
+        }
+
+        return changes;
     }
 
     private static double[] Indicator(int m, int from, int to, double[]? x)
