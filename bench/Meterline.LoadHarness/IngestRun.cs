@@ -142,6 +142,7 @@ internal static class IngestRun
             }
 
             output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}"));
+            output.WriteLine(Invariant($"cpu per push: {cpuUsed.TotalMicroseconds / Math.Max(1, metrics.Accepted):0.0} µs ({cpuUsed.TotalSeconds:0.00} s of process CPU, user and kernel, node and sender, over {metrics.Accepted:N0} pushes committed; {cpuUsed.TotalMilliseconds * 1000 / Math.Max(1, readings):0.0} ms per 1,000 readings)"));
             if (node.Northbound is { } northbound)
             {
                 await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);

@@ -72,7 +72,8 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
                 }
 
                 await OutboxRows.InsertAsync(_sqlite, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
-                return new IngestResult(readings, snapshots, events);
+                await MetersHeardRows.UpdateAsync(_sqlite, connection, transaction, batch.MetersHeard, cancellationToken).ConfigureAwait(false);
+                return new IngestResult(readings, snapshots, events, MetersHeardMarked: true);
             },
             cancellationToken);
     }
