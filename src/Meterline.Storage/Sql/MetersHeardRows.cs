@@ -52,6 +52,14 @@ internal static class MetersHeardRows
     }
 
     /// <summary>
+    /// The same statement with anonymous parameters, (id, when heard) per meter in order, and the online status
+    /// written in (for SQLite's position binding, <see cref="Sqlite.SqliteBatchStatement"/>).
+    /// </summary>
+    public static string PositionalSql(int meters) =>
+        Invariant($"UPDATE meters SET communication = {(int)CommunicationStatus.Online}, last_heard_at = CASE WHEN meters.last_heard_at IS NULL OR meters.last_heard_at < heard.column2 ") +
+        "THEN heard.column2 ELSE meters.last_heard_at END FROM (VALUES " + string.Join(", ", Enumerable.Repeat("(?, ?)", meters)) + ") AS heard WHERE meters.id = heard.column1";
+
+    /// <summary>
     /// UPDATE … FROM a VALUES list, in SQL both engines accept (SQLite 3.33+): the list's columns are column1 (id) and
     /// column2 (when heard) on both. A meter's time only moves forward.
     /// </summary>
