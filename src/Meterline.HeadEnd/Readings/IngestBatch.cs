@@ -25,9 +25,7 @@ public sealed record IngestBatch(
     /// their last-heard time in the same transaction and says so (<see cref="IngestResult.MetersHeardMarked"/>); the
     /// ingest pipeline marks them through the meter registry otherwise.
     /// </summary>
-    public IReadOnlyDictionary<MeterId, DateTimeOffset> MetersHeard { get; init; } = NoneHeard;
+    public IReadOnlyDictionary<MeterId, DateTimeOffset> MetersHeard { get; init; } = new Dictionary<MeterId, DateTimeOffset>();
 
     public bool IsEmpty => Readings.Count == 0 && BillingSnapshots.Count == 0 && Events.Count == 0 && PushCounters.Count == 0 && Outbox.Count == 0 && MetersHeard.Count == 0;
-
-    private static readonly IReadOnlyDictionary<MeterId, DateTimeOffset> NoneHeard = new Dictionary<MeterId, DateTimeOffset>();
 }

@@ -67,7 +67,7 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
 
                 await OutboxRows.InsertAsync(_sqlite, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
                 MarkHeard(batch.MetersHeard, transaction);
-                return new IngestResult(readings, snapshots, events, MetersHeardMarked: true);
+                return new IngestResult(readings, snapshots, events, MetersHeardMarked: batch.MetersHeard.Count > 0);
             },
             cancellationToken);
     }
