@@ -113,6 +113,8 @@ internal static class IngestRun
             };
             await using var coapClients = settings.Transport == "coap" ? new CoapPushClients(settings.Meters) : null;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var collections = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2));
             var brokerCpu = mosquitto?.CpuTime() ?? TimeSpan.Zero;
             var clock = Stopwatch.StartNew();
             var sending = settings.Transport switch
@@ -125,6 +127,8 @@ internal static class IngestRun
             var result = await WatchAsync(node, pushes.Count, received, clock, cancellationToken);
             await sending;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var allocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
+            var gcs = Invariant($"{GC.CollectionCount(0) - collections.Gen0}/{GC.CollectionCount(1) - collections.Gen1}/{GC.CollectionCount(2) - collections.Gen2}");
             var brokerCpuUsed = (mosquitto?.CpuTime() ?? TimeSpan.Zero) - brokerCpu;
             var readings = await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken);
             var metrics = node.Pipeline.Metrics;
@@ -142,6 +146,8 @@ internal static class IngestRun
             }
 
             output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}"));
+            output.WriteLine(Invariant($"cpu per push: {cpuUsed.TotalMicroseconds / Math.Max(1, metrics.Accepted):0.0} µs ({cpuUsed.TotalSeconds:0.00} s of process CPU, user and kernel, node and sender, over {metrics.Accepted:N0} pushes committed; {cpuUsed.TotalMilliseconds * 1000 / Math.Max(1, readings):0.0} ms per 1,000 readings)"));
+            output.WriteLine(Invariant($"allocated: {allocatedBytes / Math.Max(1, metrics.Accepted):N0} bytes per push (node and sender, {allocatedBytes / 1048576.0:N0} MiB); collections gen0/1/2 {gcs}; GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms in the process's life"));
             if (node.Northbound is { } northbound)
             {
                 await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);

@@ -51,12 +51,17 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
             return PushDecodeResult.Refused(IngestRejectReason.Undecodable, $"no push layout for profile {meter.ProfileId}");
         }
 
-        var generations = meter.KeyStatus == KeyStatus.Rotating
-            ? new[] { meter.KeyGeneration, meter.KeyGeneration + 1, meter.KeyGeneration - 1 }
-            : [meter.KeyGeneration];
+        // The current generation, then (while rotating) the next and the previous; no allocation per push.
+        var tries = meter.KeyStatus == KeyStatus.Rotating ? 3 : 1;
         var anyKeys = false;
-        foreach (var generation in generations.Where(g => g >= 1))
+        for (var attempt = 0; attempt < tries; attempt++)
         {
+            var generation = attempt switch { 0 => meter.KeyGeneration, 1 => meter.KeyGeneration + 1, _ => meter.KeyGeneration - 1 };
+            if (generation < 1)
+            {
+                continue;
+            }
+
             using var lease = await _ciphers.AcquireAsync(meter.Id, generation, cancellationToken).ConfigureAwait(false);
             if (lease is null)
             {

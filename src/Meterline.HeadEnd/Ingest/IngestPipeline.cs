@@ -18,8 +18,9 @@ namespace Meterline.HeadEnd.Ingest;
 /// for room when the transport has no acknowledgement, since shedding would lose the push) — until the batch
 /// writer (<see cref="RunAsync"/>) collects up to <see cref="IngestPipelineOptions.MaxBatchRecords"/> records or
 /// <see cref="IngestPipelineOptions.MaxBatchDelay"/> into one idempotent <see cref="IReadingStore.WriteAsync"/> with
-/// the batch's highest push counter per meter. Only after that commit are the frames acknowledged, the counter marks
-/// raised, the meters marked heard and the records published to subscribers. A failed write acknowledges its frames
+/// the batch's highest push counter per meter and the meters heard (marked in the same transaction by a store that
+/// can, through the registry after the commit otherwise). Only after that commit are the frames acknowledged, the
+/// counter marks raised and the records published to subscribers. A failed write acknowledges its frames
 /// as failed (meters resend) and is retried with back-off. A cover-open event (251) marks the meter's keys
 /// compromised, audited first. A replay the meter refused (event 170, a secured request with a stale invocation
 /// counter: someone replayed captured traffic to the meter) is audited as <c>meter.replay-refused</c>.
@@ -381,8 +382,8 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
             heard[push.Meter] = heard.TryGetValue(push.Meter, out var at) && at > frame.ReceivedAt ? at : frame.ReceivedAt;
         }
 
-        var ingest = new IngestBatch(readings, snapshots, events, counters);
-        if (!await WriteWithRetriesAsync(batch, ingest, cancellationToken).ConfigureAwait(false))
+        var ingest = new IngestBatch(readings, snapshots, events, counters) { MetersHeard = heard };
+        if (await WriteWithRetriesAsync(batch, ingest, cancellationToken).ConfigureAwait(false) is not { } written)
         {
             return;
         }
@@ -393,13 +394,16 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
             CounterMarks.Raise(meter, counter);
         }
 
-        try
+        if (!written.MetersHeardMarked)
         {
-            await _meters.MarkHeardAsync(heard, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Metrics.OnAfterCommitFailure();
+            try
+            {
+                await _meters.MarkHeardAsync(heard, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Metrics.OnAfterCommitFailure();
+            }
         }
 
         await MarkCompromisedAsync(events, cancellationToken).ConfigureAwait(false);
@@ -407,16 +411,17 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
         Publish(readings, snapshots, events);
     }
 
-    /// <summary>Writes the batch, retrying with back-off; acknowledges its frames as committed, or as failed at the first failure. False when given up.</summary>
-    private async Task<bool> WriteWithRetriesAsync(List<AcceptedPush> batch, IngestBatch ingest, CancellationToken cancellationToken)
+    /// <summary>Writes the batch, retrying with back-off; acknowledges its frames as committed, or as failed at the first failure. Null when given up.</summary>
+    private async Task<IngestResult?> WriteWithRetriesAsync(List<AcceptedPush> batch, IngestBatch ingest, CancellationToken cancellationToken)
     {
         var delay = _options.MinRetryDelay;
         var acknowledgedFailed = false;
+        IngestResult written;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _store.WriteAsync(ingest, cancellationToken).ConfigureAwait(false);
+                written = await _store.WriteAsync(ingest, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -426,7 +431,7 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
                     Acknowledge(batch, FrameOutcome.Failed);
                 }
 
-                return false;
+                return null;
             }
             catch (Exception e)
             {
@@ -447,7 +452,7 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
                 {
                     LogAbandoned(_logger, batch.Count, attempt);
                     Metrics.OnAbandoned();
-                    return false;
+                    return null;
                 }
             }
 
@@ -457,7 +462,7 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return null;
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
@@ -472,7 +477,7 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
             LogWriteRecovered(_logger, batch.Count);
         }
 
-        return true;
+        return written;
     }
 
     private void Acknowledge(List<AcceptedPush> batch, FrameOutcome outcome)

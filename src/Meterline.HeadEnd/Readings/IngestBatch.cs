@@ -20,5 +20,12 @@ public sealed record IngestBatch(
     /// <summary>Northbound messages written into the outbox in the same transaction (none unless northbound publishing is on).</summary>
     public IReadOnlyList<OutboxEntry> Outbox { get; init; } = [];
 
-    public bool IsEmpty => Readings.Count == 0 && BillingSnapshots.Count == 0 && Events.Count == 0 && PushCounters.Count == 0 && Outbox.Count == 0;
+    /// <summary>
+    /// The meters heard in this batch and when (the latest receipt each): a store that can marks them online with
+    /// their last-heard time in the same transaction and says so (<see cref="IngestResult.MetersHeardMarked"/>); the
+    /// ingest pipeline marks them through the meter registry otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<MeterId, DateTimeOffset> MetersHeard { get; init; } = new Dictionary<MeterId, DateTimeOffset>();
+
+    public bool IsEmpty => Readings.Count == 0 && BillingSnapshots.Count == 0 && Events.Count == 0 && PushCounters.Count == 0 && Outbox.Count == 0 && MetersHeard.Count == 0;
 }

@@ -46,7 +46,8 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
                 }
 
                 await OutboxRows.InsertAsync(_postgres, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
-                return new IngestResult(readings, snapshots, events);
+                await MetersHeardRows.UpdateAsync(_postgres, connection, transaction, batch.MetersHeard, cancellationToken).ConfigureAwait(false);
+                return new IngestResult(readings, snapshots, events, MetersHeardMarked: batch.MetersHeard.Count > 0);
             },
             cancellationToken).ConfigureAwait(false);
     }

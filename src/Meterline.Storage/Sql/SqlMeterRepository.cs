@@ -12,9 +12,6 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
     public const int MaxTextLength = 256;
     private const int ReadAllPage = 500;
 
-    /// <summary>Meters marked heard per statement (two parameters each; SQLite allows 32,766 and PostgreSQL 65,535 per statement).</summary>
-    private const int HeardPerStatement = 256;
-
     public async Task<Meter> AddAsync(MeterRegistration registration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -182,26 +179,11 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
             return;
         }
 
-        // One statement per chunk of meters, not one per meter: the ingest pipeline marks every meter of a batch (on
-        // PostgreSQL each statement is a round trip; per meter, this took longer than storing the batch's readings).
-        var ordered = heard.GroupBy(h => h.Key, h => h.Value).Select(g => KeyValuePair.Create(g.Key, g.Max())).OrderBy(h => h.Key.Value).ToArray();
+        // One statement per chunk of meters, not one per meter (on PostgreSQL each statement is a round trip).
         await database.WriteAsync(
             async (connection, transaction) =>
             {
-                for (var start = 0; start < ordered.Length; start += HeardPerStatement)
-                {
-                    var chunk = ordered.AsMemory(start, Math.Min(HeardPerStatement, ordered.Length - start));
-                    await using var command = database.Command(connection, transaction, MarkHeardSql(chunk.Length));
-                    command.With("online", (int)CommunicationStatus.Online);
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        var (meter, time) = chunk.Span[i];
-                        command.With(Invariant($"i{i}"), meter.Value).With(Invariant($"a{i}"), database.TimeOf(time));
-                    }
-
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await MetersHeardRows.UpdateAsync(database, connection, transaction, heard, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
@@ -302,23 +284,4 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
             throw new KeyNotFoundException($"No meter {id}.");
         }
     }
-
-    /// <summary>
-    /// UPDATE … FROM a VALUES list, in SQL both engines accept (SQLite 3.33+): the list's columns are column1 (id) and
-    /// column2 (when heard) on both. A meter's time only moves forward.
-    /// </summary>
-    private static string MarkHeardSql(int meters)
-    {
-        var sql = new StringBuilder(
-            "UPDATE meters SET communication = @online, last_heard_at = CASE WHEN meters.last_heard_at IS NULL OR meters.last_heard_at < heard.column2 " +
-            "THEN heard.column2 ELSE meters.last_heard_at END FROM (VALUES ");
-        for (var i = 0; i < meters; i++)
-        {
-            sql.Append(i == 0 ? string.Empty : ", ").Append(Invariant($"(@i{i}, @a{i})"));
-        }
-
-        return sql.Append(") AS heard WHERE meters.id = heard.column1").ToString();
-    }
-
-    private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
 using Meterline.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -17,12 +18,9 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
     /// <summary>Rows per multi-row insert: one statement per 64 readings costs far less than 64 statements.</summary>
     private const int RowsPerInsert = 64;
 
+    /// <summary>The multi-row insert with anonymous parameters, bound by position (<see cref="SqliteBatchStatement"/>).</summary>
     private static readonly string InsertReadings =
-        "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES " +
-        string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(i => string.Create(CultureInfo.InvariantCulture, $"(@t{i}, @m{i}, @q{i}, @v{i}, @f{i})")));
-
-    private static readonly string[] ReadingsParameters =
-        [.. Enumerable.Range(0, RowsPerInsert).SelectMany(i => new[] { "@t", "@m", "@q", "@v", "@f" }.Select(p => p + i.ToString(CultureInfo.InvariantCulture)))];
+        "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES " + string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?)", RowsPerInsert));
 
     private const string UpsertLatestConflict = " ON CONFLICT (meter, quantity) DO UPDATE SET time = max(latest_readings.time, excluded.time)";
     private const string UpsertLatest = "INSERT INTO latest_readings (meter, quantity, time) VALUES (@meter, @quantity, @time)" + UpsertLatestConflict;
@@ -32,12 +30,8 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
     /// many pairs as it has readings, and one statement each cost more than inserting the readings.
     /// </summary>
     private static readonly string UpsertLatestMany =
-        "INSERT INTO latest_readings (meter, quantity, time) VALUES " +
-        string.Join(", ", Enumerable.Range(0, RowsPerInsert).Select(i => string.Create(CultureInfo.InvariantCulture, $"(@lm{i}, @lq{i}, @lt{i})"))) +
-        UpsertLatestConflict;
+        "INSERT INTO latest_readings (meter, quantity, time) VALUES " + string.Join(", ", Enumerable.Repeat("(?, ?, ?)", RowsPerInsert)) + UpsertLatestConflict;
 
-    private static readonly string[] UpsertLatestManyParameters =
-        [.. Enumerable.Range(0, RowsPerInsert).SelectMany(i => new[] { "@lm", "@lq", "@lt" }.Select(p => p + i.ToString(CultureInfo.InvariantCulture)))];
     private const string InsertSnapshot =
         "INSERT OR IGNORE INTO billing_snapshots (meter, captured_at, maximum_demand_at, quality) VALUES (@meter, @captured_at, @maximum_demand_at, @quality)";
     private const string InsertBillingValue =
@@ -72,7 +66,8 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
                 }
 
                 await OutboxRows.InsertAsync(_sqlite, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
-                return new IngestResult(readings, snapshots, events);
+                MarkHeard(batch.MetersHeard, transaction);
+                return new IngestResult(readings, snapshots, events, MetersHeardMarked: batch.MetersHeard.Count > 0);
             },
             cancellationToken);
     }
@@ -88,7 +83,7 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
         var full = readings.Count - (readings.Count % RowsPerInsert);
         if (full > 0)
         {
-            var many = _sqlite.Prepared(InsertReadings, transaction, ReadingsParameters);
+            using var many = new SqliteBatchStatement(transaction.Connection!, InsertReadings);
             for (var start = 0; start < full; start += RowsPerInsert)
             {
                 if ((start & 0xFFF) == 0)
@@ -98,10 +93,16 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
 
                 for (var row = 0; row < RowsPerInsert; row++)
                 {
-                    Bind(many.Parameters, row * 5, readings[start + row]);
+                    var reading = readings[start + row];
+                    var first = (row * 5) + 1;
+                    many.Bind(first, StorageTime.ToMicroseconds(reading.Time));
+                    many.Bind(first + 1, reading.Meter.Value);
+                    many.Bind(first + 2, reading.Quantity.Code);
+                    many.Bind(first + 3, reading.Value);
+                    many.Bind(first + 4, (long)reading.Quality);
                 }
 
-                inserted += many.ExecuteNonQuery();
+                inserted += many.Execute();
             }
         }
 
@@ -119,18 +120,19 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
         var fullPairs = pairs.Length - (pairs.Length % RowsPerInsert);
         if (fullPairs > 0)
         {
-            var many = _sqlite.Prepared(UpsertLatestMany, transaction, UpsertLatestManyParameters);
+            using var many = new SqliteBatchStatement(transaction.Connection!, UpsertLatestMany);
             for (var start = 0; start < fullPairs; start += RowsPerInsert)
             {
                 for (var row = 0; row < RowsPerInsert; row++)
                 {
                     var ((m, q), t) = pairs[start + row];
-                    many.Parameters[row * 3].Value = m;
-                    many.Parameters[(row * 3) + 1].Value = q;
-                    many.Parameters[(row * 3) + 2].Value = t;
+                    var first = (row * 3) + 1;
+                    many.Bind(first, m);
+                    many.Bind(first + 1, q);
+                    many.Bind(first + 2, t);
                 }
 
-                many.ExecuteNonQuery();
+                many.Execute();
             }
         }
 
@@ -145,6 +147,38 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
         }
 
         return inserted;
+    }
+
+    /// <summary>The batch's meters marked heard, up to <see cref="MetersHeardRows.PerStatement"/> per statement bound by position.</summary>
+    private static void MarkHeard(IReadOnlyDictionary<MeterId, DateTimeOffset> heard, SqliteTransaction transaction)
+    {
+        var ordered = MetersHeardRows.Latest(heard);
+        SqliteBatchStatement? statement = null;
+        try
+        {
+            for (var start = 0; start < ordered.Length; start += MetersHeardRows.PerStatement)
+            {
+                var count = Math.Min(MetersHeardRows.PerStatement, ordered.Length - start);
+                if (statement is null || statement.Parameters != count * 2)
+                {
+                    statement?.Dispose();
+                    statement = new SqliteBatchStatement(transaction.Connection!, MetersHeardRows.PositionalSql(count));
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var (meter, at) = ordered[start + i];
+                    statement.Bind((i * 2) + 1, meter.Value);
+                    statement.Bind((i * 2) + 2, StorageTime.ToMicroseconds(at));
+                }
+
+                statement.Execute();
+            }
+        }
+        finally
+        {
+            statement?.Dispose();
+        }
     }
 
     private static void Bind(SqliteParameterCollection parameters, int first, IntervalReading reading)

@@ -261,6 +261,38 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task WriteAsync_MetersHeard_MarksThemOnlineInTheSameWriteAndNeverMovesTimeBack()
+    {
+        var meters = new List<Meter>();
+        for (var i = 1; i <= 300; i++)
+        {
+            meters.Add(await AddMeterAsync(i));
+        }
+
+        var later = T0.AddTicks(1_234_560);
+        var heard = meters.ToDictionary(m => m.Id, m => T0.AddSeconds(m.Id.Value));
+        heard[meters[0].Id] = later;
+        var first = await Storage.Readings.WriteAsync(Batch(Readings(meters[0].Id, T0, 2, Quantity.BlockImportEnergy)) with { MetersHeard = heard }, Token);
+        var earlier = await Storage.Readings.WriteAsync(
+            Batch(Readings(meters[0].Id, T0, 1, Quantity.BlockExportEnergy)) with { MetersHeard = new Dictionary<MeterId, DateTimeOffset> { [meters[0].Id] = T0 } },
+            Token);
+        var none = await Storage.Readings.WriteAsync(Batch(Readings(meters[1].Id, T0, 1, Quantity.BlockImportEnergy)), Token);
+
+        Assert.True(first.MetersHeardMarked);
+        Assert.True(earlier.MetersHeardMarked);
+        Assert.False(none.MetersHeardMarked);
+        var firstMeter = await Storage.Meters.GetAsync(meters[0].Id, Token);
+        Assert.Equal(later, firstMeter!.LastHeardAt);
+        Assert.Equal(CommunicationStatus.Online, firstMeter.Communication);
+        foreach (var meter in meters.Skip(1))
+        {
+            var read = await Storage.Meters.GetAsync(meter.Id, Token);
+            Assert.Equal(T0.AddSeconds(meter.Id.Value), read!.LastHeardAt);
+            Assert.Equal(CommunicationStatus.Online, read.Communication);
+        }
+    }
+
+    [Fact]
     public async Task WriteAsync_EmptyBatch_StoresNothing()
     {
         Assert.Equal(default, await Storage.Readings.WriteAsync(IngestBatch.Empty, Token));
