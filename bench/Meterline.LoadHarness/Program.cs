@@ -35,14 +35,18 @@ public static class Program
             DefaultValueFactory = _ => "tcp",
         };
         var window = new Option<int>("--window") { Description = "MQTT: publishes in flight per meter (CoAP: always 1, a meter's pushes must arrive in counter order)", DefaultValueFactory = _ => 1 };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window };
+        var publishers = new Option<string>("--publishers") { Description = "MQTT: raw (one lean socket per meter, packets encoded beforehand) or mqttnet (an MQTTnet client per meter); the mosquitto baseline uses the same", DefaultValueFactory = _ => "raw" };
+        var consumerWorkers = new Option<int>("--consumer-workers") { Description = "mqtt-external: the node consumer's messages handled at once (0: its default)", DefaultValueFactory = _ => 0 };
+        var consumerQueue = new Option<int>("--consumer-queue") { Description = "mqtt-external: the node consumer's queue and receive maximum (0: its default)", DefaultValueFactory = _ => 0 };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
                 Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default",
                 result.GetValue(amqpUri) is { } uri ? new Uri(uri) : null, result.GetValue(amqpPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null,
                 IngestSettings.Transports.Contains(result.GetValue(transport)) ? result.GetValue(transport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", IngestSettings.Transports)}"),
-                Positive(result.GetValue(window), "--window"));
+                Positive(result.GetValue(window), "--window"), result.GetValue(publishers) is "raw" or "mqttnet" ? result.GetValue(publishers)! : throw new ArgumentException("--publishers is raw or mqttnet"),
+                Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             try
             {
