@@ -42,9 +42,18 @@ internal static class IngestRun
             output.WriteLine(Invariant($"fleet: {settings.Meters:N0} meters x {settings.Intervals} intervals: {pushes.Count:N0} pushes recorded in {made.Elapsed.TotalSeconds:0.0} s"));
 
             var fleet = FleetProvisioningFile.Read(pushes.ProvisioningPath);
-            Func<IPEndPoint, CancellationToken, Task<IMqttPublishers>> connect = settings.Publishers == "raw"
-                ? async (broker, token) => await RawMqttPublishers.ConnectAsync(broker, fleet.Meters, pushes.ByMeter, token)
-                : async (broker, token) => await MqttPushClients.ConnectAsync(broker, fleet.Meters, token);
+            var pushesPath = Path.Combine(directory, "pushes.bin");
+            if (settings.Publishers == "process" && settings.Transport.StartsWith("mqtt", StringComparison.Ordinal))
+            {
+                pushes.WriteByMeter(pushesPath);
+            }
+
+            Func<IPEndPoint, CancellationToken, Task<IMqttPublishers>> connect = settings.Publishers switch
+            {
+                "process" => async (broker, token) => await ChildPublishers.StartAsync(broker, pushes.ProvisioningPath, pushesPath, token),
+                "raw" => async (broker, token) => await RawMqttPublishers.ConnectAsync(broker, fleet.Meters, pushes.ByMeter, token),
+                _ => async (broker, token) => await MqttPushClients.ConnectAsync(broker, fleet.Meters, token),
+            };
             await using var mosquitto = settings.Transport == "mqtt-external" ? await PrivateMosquitto.StartAsync(fleet.Meters, pushes.Count, cancellationToken) : null;
             if (mosquitto is not null)
             {
@@ -158,7 +167,9 @@ internal static class IngestRun
                 output.WriteLine(Invariant($"node consumer (PUBACK to mosquitto after commit): {external.Handled:N0} acknowledged, {external.Unacknowledged:N0} left for redelivery, {external.Redelivered:N0} redelivered, {external.Connects} connect(s)"));
             }
 
-            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}"));
+            var separate = mqttClients is ChildPublishers child ? child.PublisherCpu : (TimeSpan?)null;
+            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run ({(separate is null ? "node and sender in this process" : "the node alone")}){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}{(separate is { } publisherCpu ? $"; publishers (own process) {publisherCpu.TotalSeconds / seconds:0.00} cores" : "")}"));
+            output.WriteLine(Invariant($"cpu per 1,000 readings: {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1_000:0.0} ms ({(separate is null ? "node and sender" : "node")}), {cpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes{(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 messages")}; load average {LoadAverage()}"));
             if (node.Northbound is { } northbound)
             {
                 await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);
@@ -313,6 +324,19 @@ internal static class IngestRun
 
         var seconds = clock.Elapsed.TotalSeconds;
         output.WriteLine(Invariant($"northbound: {metrics.Queued:N0} messages queued in the outbox, {metrics.Published:N0} confirmed by {seconds:0.00} s = {metrics.Published / seconds:N0} messages/s; {left:N0} left; unroutable {metrics.Unroutable:N0}; failed rounds {metrics.PublishFailures:N0}"));
+    }
+
+    /// <summary>The 1-minute load average (<c>/proc/loadavg</c>), or "?" where it cannot be read.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private static string Reasons(IngestMetrics metrics)

@@ -61,8 +61,10 @@ internal static class MosquittoBaseline
             var span = Stopwatch.GetElapsedTime(firstDelivery, Volatile.Read(ref lastDelivery)).TotalSeconds;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mosquitto alone (same messages, QoS 1, a subscriber that does nothing): {delivered:N0} of {total:N0} delivered in {span:0.00} s = {delivered / Math.Max(span, 1e-3):N0} msg/s; publishers: {log}"));
+            var brokerCpu = mosquitto.CpuTime() - cpu;
+            var publisherCpu = clients is ChildPublishers child ? child.PublisherCpu : (TimeSpan?)null;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  mosquitto cpu {(mosquitto.CpuTime() - cpu).TotalSeconds / seconds:0.00} cores; this process (publishers and subscriber) {(Process.GetCurrentProcess().TotalProcessorTime - own).TotalSeconds / seconds:0.00} cores"));
+                $"  mosquitto cpu {brokerCpu.TotalSeconds / seconds:0.00} cores ({brokerCpu.TotalMilliseconds / Math.Max(1, delivered) * 1_000:0.0} ms per 1,000 messages); this process ({(publisherCpu is null ? "publishers and subscriber" : "the subscriber")}) {(Process.GetCurrentProcess().TotalProcessorTime - own).TotalSeconds / seconds:0.00} cores{(publisherCpu is { } p ? $"; publishers (own process) {p.TotalSeconds / seconds:0.00} cores" : "")}; load average {IngestRun.LoadAverage()}"));
         }
 
         await subscriber.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
