@@ -9,6 +9,7 @@ namespace Meterline.LoadHarness;
 /// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
+/// <c>mqtt-publishers</c> (hidden) — the fleet's lean MQTT publishers as <c>ingest</c>'s child process (<see cref="PublisherProcess"/>).
 /// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
 /// SQLite file). Each run is bounded by <c>--timeout</c>.
 /// </summary>
