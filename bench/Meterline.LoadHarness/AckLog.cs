@@ -14,6 +14,7 @@ internal sealed class AckLog
     private readonly long[] _acked;
     private int _next;
     private long _failed;
+    private string? _remote;
 
     public AckLog(int capacity)
     {
@@ -45,6 +46,14 @@ internal sealed class AckLog
         }
     }
 
+    /// <summary>Takes the counts and summary of publishers in another process (<see cref="ChildPublishers"/>), which logged their acknowledgements there.</summary>
+    public void Adopt(int acknowledged, long failed, string summary)
+    {
+        Volatile.Write(ref _remote, summary);
+        Interlocked.Exchange(ref _failed, failed);
+        Volatile.Write(ref _next, acknowledged);
+    }
+
     public LatencySummary Latency()
     {
         var n = Math.Min(Acknowledged, _sent.Length);
@@ -68,6 +77,6 @@ internal sealed class AckLog
         return seconds > 0 ? (last - first) / seconds : 0;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+    public override string ToString() => Volatile.Read(ref _remote) ?? string.Create(CultureInfo.InvariantCulture,
         $"{Acknowledged:N0} acknowledged ({Failed:N0} refused or lost); sustained {SustainedRate():N0}/s; ack latency {Latency()}");
 }

@@ -19,6 +19,15 @@ internal sealed class HarnessNode : IAsyncDisposable
 
     public HeadEndNode Node { get; }
 
+    /// <summary>Throws the failure of a node loop that ended with one (the node would fail-stop under <c>meterline serve</c>; a run must not wait on it).</summary>
+    public void ThrowIfLoopFailed()
+    {
+        if (_loops.FirstOrDefault(l => l.IsFaulted) is { } failed)
+        {
+            throw new InvalidOperationException("A node loop failed.", failed.Exception);
+        }
+    }
+
     /// <exception cref="InvalidOperationException">The database already holds meters (the harness needs an empty one: its fleet has fresh keys).</exception>
     public static async Task<HarnessNode> StartAsync(HeadEndOptions options, string provisioningPath, CancellationToken cancellationToken)
     {

@@ -42,10 +42,22 @@ internal static class IngestRun
             output.WriteLine(Invariant($"fleet: {settings.Meters:N0} meters x {settings.Intervals} intervals: {pushes.Count:N0} pushes recorded in {made.Elapsed.TotalSeconds:0.0} s"));
 
             var fleet = FleetProvisioningFile.Read(pushes.ProvisioningPath);
-            await using var mosquitto = settings.Transport == "mqtt-external" ? await PrivateMosquitto.StartAsync(fleet.Meters, cancellationToken) : null;
+            var pushesPath = Path.Combine(directory, "pushes.bin");
+            if (settings.Publishers == "process" && settings.Transport.StartsWith("mqtt", StringComparison.Ordinal))
+            {
+                pushes.WriteByMeter(pushesPath);
+            }
+
+            Func<IPEndPoint, CancellationToken, Task<IMqttPublishers>> connect = settings.Publishers switch
+            {
+                "process" => async (broker, token) => await ChildPublishers.StartAsync(broker, pushes.ProvisioningPath, pushesPath, token),
+                "raw" => async (broker, token) => await RawMqttPublishers.ConnectAsync(broker, fleet.Meters, pushes.ByMeter, token),
+                _ => async (broker, token) => await MqttPushClients.ConnectAsync(broker, fleet.Meters, token),
+            };
+            await using var mosquitto = settings.Transport == "mqtt-external" ? await PrivateMosquitto.StartAsync(fleet.Meters, pushes.Count, cancellationToken) : null;
             if (mosquitto is not null)
             {
-                await MosquittoBaseline.RunAsync(mosquitto, fleet.Meters, pushes, settings.Window, output, cancellationToken);
+                await MosquittoBaseline.RunAsync(mosquitto, connect, pushes, settings.Window, output, cancellationToken);
                 Environment.SetEnvironmentVariable(ExternalPasswordVariable, mosquitto.HeadEndPassword);
             }
 
@@ -81,6 +93,8 @@ internal static class IngestRun
                         ExternalBroker = new Uri($"mqtt://127.0.0.1:{mosquitto!.Endpoint.Port}"),
                         ExternalUserName = PrivateMosquitto.HeadEndUser,
                         ExternalPasswordEnvironmentVariable = ExternalPasswordVariable,
+                        ExternalWorkers = settings.ConsumerWorkers > 0 ? settings.ConsumerWorkers : null,
+                        ExternalQueueCapacity = settings.ConsumerQueue > 0 ? settings.ConsumerQueue : null,
                     },
                     _ => null,
                 },
@@ -104,11 +118,18 @@ internal static class IngestRun
             var node = harness.Node;
             output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}, batches of up to {settings.BatchRecords:N0} records"));
 
+            if (node.Mqtt?.Consumer is { } consumer)
+            {
+                // mosquitto drops a message no subscription matches: publishing before the node's shared subscription
+                // exists would lose every push (the run would wait for commits that never come).
+                await UntilSubscribedAsync(harness, consumer, mosquitto!, cancellationToken);
+            }
+
             var log = new AckLog(pushes.Count);
             await using var mqttClients = settings.Transport switch
             {
-                "mqtt" => await MqttPushClients.ConnectAsync(node.Mqtt!.Broker!.Endpoints[0], fleet.Meters, cancellationToken),
-                "mqtt-external" => await MqttPushClients.ConnectAsync(mosquitto!.Endpoint, fleet.Meters, cancellationToken),
+                "mqtt" => await connect(node.Mqtt!.Broker!.Endpoints[0], cancellationToken),
+                "mqtt-external" => await connect(mosquitto!.Endpoint, cancellationToken),
                 _ => null,
             };
             await using var coapClients = settings.Transport == "coap" ? new CoapPushClients(settings.Meters) : null;
@@ -124,7 +145,7 @@ internal static class IngestRun
                 _ => mqttClients!.PublishAllAsync(pushes.ByMeter, settings.Window, log, cancellationToken),
             };
             Func<long> received = settings.Transport == "tcp" ? () => node.PushReceiver.FramesReceived : () => log.Acknowledged + log.Failed;
-            var result = await WatchAsync(node, pushes.Count, received, clock, cancellationToken);
+            var result = await WatchAsync(harness, pushes.Count, received, clock, cancellationToken);
             await sending;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var allocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
@@ -145,9 +166,15 @@ internal static class IngestRun
                 output.WriteLine(Invariant($"acks{(settings.Transport == "mqtt-external" ? " (mosquitto's PUBACK, on receipt)" : " (after commit)")}: {log}"));
             }
 
-            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run (node and sender in this process){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}"));
-            output.WriteLine(Invariant($"cpu per push: {cpuUsed.TotalMicroseconds / Math.Max(1, metrics.Accepted):0.0} µs ({cpuUsed.TotalSeconds:0.00} s of process CPU, user and kernel, node and sender, over {metrics.Accepted:N0} pushes committed; {cpuUsed.TotalMilliseconds * 1000 / Math.Max(1, readings):0.0} ms per 1,000 readings)"));
-            output.WriteLine(Invariant($"allocated: {allocatedBytes / Math.Max(1, metrics.Accepted):N0} bytes per push (node and sender, {allocatedBytes / 1048576.0:N0} MiB); collections gen0/1/2 {gcs}; GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms in the process's life"));
+            if (node.Mqtt?.Consumer is { } external)
+            {
+                output.WriteLine(Invariant($"node consumer (PUBACK to mosquitto after commit): {external.Handled:N0} acknowledged, {external.Unacknowledged:N0} left for redelivery, {external.Redelivered:N0} redelivered, {external.Connects} connect(s)"));
+            }
+
+            var separate = mqttClients is ChildPublishers child ? child.PublisherCpu : (TimeSpan?)null;
+            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run ({(separate is null ? "node and sender in this process" : "the node alone")}){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}{(separate is { } publisherCpu ? $"; publishers (own process) {publisherCpu.TotalSeconds / seconds:0.00} cores" : "")}"));
+            output.WriteLine(Invariant($"cpu per 1,000 readings: {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1_000:0.0} ms ({(separate is null ? "node and sender" : "node")}), {cpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes{(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 messages")}; load average {LoadAverage()}"));
+            output.WriteLine(Invariant($"allocated: {allocatedBytes / Math.Max(1, metrics.Accepted):N0} bytes per push ({allocatedBytes / 1048576.0:N0} MiB); collections gen0/1/2 {gcs}; GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms in the process's life"));
             if (node.Northbound is { } northbound)
             {
                 await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);
@@ -223,8 +250,25 @@ internal static class IngestRun
         socket.Shutdown(SocketShutdown.Both);
     }
 
-    private static async Task<WatchResult> WatchAsync(HeadEndNode node, int total, Func<long> received, Stopwatch clock, CancellationToken cancellationToken)
+    /// <summary>Waits (at most 60 s) until the node's consumer has connected and subscribed.</summary>
+    private static async Task UntilSubscribedAsync(HarnessNode harness, Meterline.HeadEnd.Mqtt.Uplink.MqttUplinkConsumer consumer, PrivateMosquitto mosquitto, CancellationToken cancellationToken)
     {
+        var waited = Stopwatch.StartNew();
+        while (consumer.Connects == 0)
+        {
+            harness.ThrowIfLoopFailed();
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("The node's consumer did not connect to mosquitto within 60 s; mosquitto's log:" + Environment.NewLine + mosquitto.LastLog);
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    private static async Task<WatchResult> WatchAsync(HarnessNode harness, int total, Func<long> received, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var node = harness.Node;
         var metrics = node.Pipeline.Metrics;
         var lastStored = -1L;
         var lastCommit = TimeSpan.Zero;
@@ -236,6 +280,7 @@ internal static class IngestRun
         while (true)
         {
             await Task.Delay(Poll, cancellationToken);
+            harness.ThrowIfLoopFailed();
             var now = clock.Elapsed;
             if (allReceived is null && received() >= total)
             {
@@ -284,6 +329,19 @@ internal static class IngestRun
 
         var seconds = clock.Elapsed.TotalSeconds;
         output.WriteLine(Invariant($"northbound: {metrics.Queued:N0} messages queued in the outbox, {metrics.Published:N0} confirmed by {seconds:0.00} s = {metrics.Published / seconds:N0} messages/s; {left:N0} left; unroutable {metrics.Unroutable:N0}; failed rounds {metrics.PublishFailures:N0}"));
+    }
+
+    /// <summary>The 1-minute load average (<c>/proc/loadavg</c>), or "?" where it cannot be read.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private static string Reasons(IngestMetrics metrics)

@@ -13,7 +13,7 @@ namespace Meterline.LoadHarness;
 /// with up to <c>window</c> publishes in flight per client; each PUBACK (sent by the head-end after its commit, or
 /// by a broker on receipt) is logged.
 /// </summary>
-internal sealed class MqttPushClients : IAsyncDisposable
+internal sealed class MqttPushClients : IMqttPublishers
 {
     /// <summary>Connects in progress at once (the node's gate admits at most 1,000 unauthenticated connections).</summary>
     private const int ConnectConcurrency = 32;
@@ -61,7 +61,7 @@ internal sealed class MqttPushClients : IAsyncDisposable
         return new MqttPushClients(clients, [.. meters.Select(m => $"meterline/{m.SystemTitle}/up")]);
     }
 
-    /// <summary>Every client publishes its meter's pushes with up to <paramref name="window"/> in flight; returns when all are acknowledged (or refused).</summary>
+    /// <inheritdoc />
     public Task PublishAllAsync(IReadOnlyList<IReadOnlyList<byte[]>> byMeter, int window, AckLog log, CancellationToken cancellationToken) =>
         Task.WhenAll(Enumerable.Range(0, _clients.Length).Select(m => PublishMeterAsync(m, byMeter[m], window, log, cancellationToken)));
 

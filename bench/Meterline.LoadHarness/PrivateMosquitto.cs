@@ -12,14 +12,20 @@ namespace Meterline.LoadHarness;
 /// <summary>
 /// A private mosquitto for one run: password, ACL and configuration files written by the product's
 /// <see cref="MosquittoConfig"/> (the fleet's meters and one head-end user) into a temporary directory, listening on a
-/// free loopback port; killed when disposed. Reports the CPU time mosquitto used (from <c>/proc</c>).
+/// free loopback port, with room to queue every message of the run for the head-end (<c>max_queued_messages</c>; at
+/// the product's default of 1,000 mosquitto would drop what the node has not yet taken); killed when disposed. Its log is
+/// drained (a full pipe would stall mosquitto) and its last lines kept for errors. Reports the CPU time mosquitto used
+/// (from <c>/proc</c>).
 /// </summary>
 internal sealed class PrivateMosquitto : IAsyncDisposable
 {
     public const string HeadEndUser = "meterline-hes";
 
+    private const int LogLines = 20;
+
     private readonly Process _process;
     private readonly string _directory;
+    private readonly Queue<string> _log = new();
 
     private PrivateMosquitto(Process process, string directory, IPEndPoint endpoint, string headEndPassword)
     {
@@ -35,13 +41,25 @@ internal sealed class PrivateMosquitto : IAsyncDisposable
 
     public static string Executable => File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
 
-    public static async Task<PrivateMosquitto> StartAsync(IReadOnlyList<ProvisionedMeter> meters, CancellationToken cancellationToken)
+    /// <summary>mosquitto's last log lines.</summary>
+    public string LastLog
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join(Environment.NewLine, _log);
+            }
+        }
+    }
+
+    public static async Task<PrivateMosquitto> StartAsync(IReadOnlyList<ProvisionedMeter> meters, int messages, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("meterline-bench-mosquitto-").FullName;
         var port = FreePort();
         var headEndPassword = MqttPassword.Generate();
         MosquittoConfig.Write(directory, meters.Select(m => (new MeterSystemTitle(m.SystemTitle.Value), m.MqttPassword!)), [(HeadEndUser, headEndPassword)],
-            MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName));
+            MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName, maxQueuedMessages: Math.Max(1_000, messages + 1_000)));
         var process = Process.Start(new ProcessStartInfo(Executable, ["-c", Path.Combine(directory, MosquittoConfig.ConfigFileName)])
         {
             RedirectStandardError = true,
@@ -49,12 +67,17 @@ internal sealed class PrivateMosquitto : IAsyncDisposable
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("mosquitto did not start");
         var broker = new PrivateMosquitto(process, directory, new IPEndPoint(IPAddress.Loopback, port), headEndPassword);
+        process.ErrorDataReceived += (_, e) => broker.Log(e.Data);
+        process.OutputDataReceived += (_, e) => broker.Log(e.Data);
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {
-                var error = await process.StandardError.ReadToEndAsync(cancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
+                var error = broker.LastLog;
                 await broker.DisposeAsync();
                 throw new InvalidOperationException("mosquitto exited: " + error);
             }
@@ -106,6 +129,23 @@ internal sealed class PrivateMosquitto : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+    }
+
+    private void Log(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > LogLines)
+            {
+                _log.Dequeue();
+            }
         }
     }
 

@@ -9,6 +9,7 @@ namespace Meterline.LoadHarness;
 /// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
+/// <c>mqtt-publishers</c> (hidden) — the fleet's lean MQTT publishers as <c>ingest</c>'s child process (<see cref="PublisherProcess"/>).
 /// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
 /// SQLite file). Each run is bounded by <c>--timeout</c>.
 /// </summary>
@@ -35,14 +36,18 @@ public static class Program
             DefaultValueFactory = _ => "tcp",
         };
         var window = new Option<int>("--window") { Description = "MQTT: publishes in flight per meter (CoAP: always 1, a meter's pushes must arrive in counter order)", DefaultValueFactory = _ => 1 };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window };
+        var publishers = new Option<string>("--publishers") { Description = "MQTT: process (lean raw-socket publishers, one socket per meter, in a child process), raw (the same in this process) or mqttnet (an MQTTnet client per meter, in this process); the mosquitto baseline uses the same", DefaultValueFactory = _ => "process" };
+        var consumerWorkers = new Option<int>("--consumer-workers") { Description = "mqtt-external: the node consumer's messages handled at once (0: its default)", DefaultValueFactory = _ => 0 };
+        var consumerQueue = new Option<int>("--consumer-queue") { Description = "mqtt-external: the node consumer's queue and receive maximum (0: its default)", DefaultValueFactory = _ => 0 };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
                 Positive(result.GetValue(connections), "--connections"), Math.Max(0, result.GetValue(rate)), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(guard) != "default",
                 result.GetValue(amqpUri) is { } uri ? new Uri(uri) : null, result.GetValue(amqpPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null,
                 IngestSettings.Transports.Contains(result.GetValue(transport)) ? result.GetValue(transport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", IngestSettings.Transports)}"),
-                Positive(result.GetValue(window), "--window"));
+                Positive(result.GetValue(window), "--window"), result.GetValue(publishers) is "process" or "raw" or "mqttnet" ? result.GetValue(publishers)! : throw new ArgumentException("--publishers is process, raw or mqttnet"),
+                Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             try
             {
@@ -102,7 +107,18 @@ public static class Program
                 new Uri(result.GetValue(publishUri)!), result.GetValue(publishPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null, output, bound.Token);
         });
 
-        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish };
+        var broker = new Option<string>("--broker") { Description = "The broker, address:port", Required = true };
+        var provisioning = new Option<string>("--provisioning") { Description = "The fleet's provisioning file", Required = true };
+        var pushesFile = new Option<string>("--pushes") { Description = "The recorded pushes (RecordedPushes.WriteByMeter)", Required = true };
+        var mqttPublishers = new Command("mqtt-publishers", "Internal: the fleet's lean MQTT publishers as a child process of ingest (driven over standard input)") { timeout, broker, provisioning, pushesFile };
+        mqttPublishers.Hidden = true;
+        mqttPublishers.SetAction(async (result, cancellationToken) =>
+        {
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await PublisherProcess.RunAsync(System.Net.IPEndPoint.Parse(result.GetValue(broker)!), result.GetValue(provisioning)!, result.GetValue(pushesFile)!, output, bound.Token);
+        });
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish, mqttPublishers };
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");

@@ -32,6 +32,41 @@ internal sealed class RecordedPushes
 
     public int Count => ByMeter.Sum(m => m.Count);
 
+    /// <summary>Writes <see cref="ByMeter"/> to a file (for a publisher process: <see cref="ReadByMeter"/>).</summary>
+    public void WriteByMeter(string path)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(ByMeter.Count);
+        foreach (var meter in ByMeter)
+        {
+            writer.Write(meter.Count);
+            foreach (var apdu in meter)
+            {
+                writer.Write(apdu.Length);
+                writer.Write(apdu);
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteByMeter"/> wrote.</summary>
+    public static IReadOnlyList<IReadOnlyList<byte[]>> ReadByMeter(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        var byMeter = new IReadOnlyList<byte[]>[reader.ReadInt32()];
+        for (var m = 0; m < byMeter.Length; m++)
+        {
+            var pushes = new byte[reader.ReadInt32()][];
+            for (var n = 0; n < pushes.Length; n++)
+            {
+                pushes[n] = reader.ReadBytes(reader.ReadInt32());
+            }
+
+            byMeter[m] = pushes;
+        }
+
+        return byMeter;
+    }
+
     public static RecordedPushes Make(int meters, int intervals, string directory)
     {
         var profile = MeterProfile.Load(HarnessPaths.ProfilePath);

@@ -33,5 +33,11 @@ public sealed record MqttNodeOptions
     /// <summary>The node's client id at the external broker (fixed per node); default <c>meterline-{user}-{machine}</c>.</summary>
     public string? ClientId { get; init; }
 
+    /// <summary>The external-broker consumer's messages handled at once (<see cref="Uplink.MqttUplinkConsumerOptions.Workers"/>); null for its default.</summary>
+    public int? ExternalWorkers { get; init; }
+
+    /// <summary>The external-broker consumer's received-message queue and receive maximum (<see cref="Uplink.MqttUplinkConsumerOptions.QueueCapacity"/>); null for its default.</summary>
+    public int? ExternalQueueCapacity { get; init; }
+
     public bool IsEnabled => Listeners.Count > 0 || ExternalBroker is not null;
 }

@@ -61,8 +61,11 @@ public sealed class MqttNodeTransport : IAsyncDisposable
             }
 
             var password = options.ExternalPasswordEnvironmentVariable is { } variable ? Environment.GetEnvironmentVariable(variable) : null;
+            var defaults = new MqttUplinkConsumerOptions { Host = "-", UserName = "-", Password = "-", ClientId = "-" };
             consumer = new MqttUplinkConsumer(pipeline, new MqttUplinkConsumerOptions
             {
+                Workers = options.ExternalWorkers ?? defaults.Workers,
+                QueueCapacity = options.ExternalQueueCapacity ?? defaults.QueueCapacity,
                 Host = uri.IdnHost,
                 Port = uri.Port > 0 ? uri.Port : uri.Scheme == "mqtts" ? 8883 : 1883,
                 UseTls = uri.Scheme == "mqtts",

@@ -26,11 +26,20 @@ public sealed record MqttUplinkConsumerOptions
     /// <summary>How long the broker keeps the node's session while it is away.</summary>
     public TimeSpan SessionExpiry { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>Messages handled at once (each waits for its commit before it is acknowledged); one meter's messages always go to the same worker, in order.</summary>
-    public int Workers { get; init; } = 32;
+    /// <summary>
+    /// Messages handled at once (each waits for its commit before it is acknowledged); one meter's messages always go to
+    /// the same worker, in order. The messages in hand at once are what one group commit can take: with 32 workers the
+    /// batches held at most 32 pushes and the node's rate was a commit's latency divided into 32 (BENCHMARKS.md,
+    /// "Ingest by transport"); a worker is a task waiting on its queue, so many cost little.
+    /// </summary>
+    public int Workers { get; init; } = 512;
 
-    /// <summary>Messages received and waiting for a worker, split evenly over the workers' queues; when one is full, the client stops reading from the broker.</summary>
-    public int QueueCapacity { get; init; } = 1024;
+    /// <summary>
+    /// Messages received and not yet acknowledged, split evenly over the workers' queues, and the node's Receive
+    /// Maximum (MQTT 5.0 §3.1.2.11.3, at most 65,535): the broker has at most this many messages in flight to the
+    /// node. When a worker's queue is full, the client stops reading from the broker.
+    /// </summary>
+    public int QueueCapacity { get; init; } = 16_384;
 
     /// <summary>How long sending one acknowledgement may take before the message is left to the broker to deliver again.</summary>
     public TimeSpan AcknowledgeTimeout { get; init; } = TimeSpan.FromSeconds(10);
