@@ -6,11 +6,11 @@ namespace Meterline.HeadEnd.Mqtt.Tests;
 public sealed class MosquittoConfigTests
 {
     [Fact]
-    public void Conf_Default_QueuesAThousandMessagesPerClient()
+    public void Conf_Default_QueuesAMillionMessagesPerClient()
     {
         var lines = MosquittoConfig.Conf("/tmp/meterline-mosquitto", 1883).Split('\n', StringSplitOptions.TrimEntries);
 
-        Assert.Contains("max_queued_messages 1000", lines);
+        Assert.Contains("max_queued_messages 1000000", lines);
     }
 
     [Fact]

@@ -35,10 +35,11 @@ internal static class MqttBrokerConfig
         var nodeUser = new Option<string>("--node-user") { Description = "The head-end nodes' user name at the broker (serve --mqtt-username)", DefaultValueFactory = _ => "meterline-hes" };
         var nodePasswordEnv = new Option<string?>("--node-password-env") { Description = "Environment variable holding the nodes' password (default: generate one and write it to DIR/NODE-USER.password, mode 0600)" };
         var runAs = new Option<string?>("--run-as") { Description = "The account mosquitto runs as when started by root (it must read the password file; the `user` setting)" };
+        var maxQueued = new Option<int>("--max-queued-messages") { Description = "QoS 1 messages mosquitto holds per client beyond those in flight (max_queued_messages); past it mosquitto drops pushes it already acknowledged to meters, so size it for the backlog of the longest head-end node outage to ride out", DefaultValueFactory = _ => MosquittoConfig.DefaultMaxQueuedMessages };
         var gateway = new Option<string[]>("--gateway") { Description = "A `meterline gateway --broker` account: USER=METERSFILE (repeatable; METERSFILE is the gateway's --meters file). The ACL grants it only those meters' topics; its password is generated and written to DIR/USER.password (mode 0600)" };
         var command = new Command("broker-config", "Write an external mosquitto's password file, ACL and configuration for every meter with an MQTT password and the head-end nodes")
         {
-            directory, port, bind, nodeUser, nodePasswordEnv, runAs, gateway,
+            directory, port, bind, nodeUser, nodePasswordEnv, runAs, maxQueued, gateway,
         };
         storage.AddTo(command);
         command.SetAction((result, cancellationToken) => ApiCommand.RunAsync(error, async () =>
@@ -47,6 +48,11 @@ internal static class MqttBrokerConfig
             if (result.GetValue(bind) is { } address && !IPAddress.TryParse(address, out _))
             {
                 throw new CommandException($"--bind {address}: not an IP address", ApiExitCodes.Usage);
+            }
+
+            if (result.GetValue(maxQueued) < 1)
+            {
+                throw new CommandException("--max-queued-messages is 1 or more", ApiExitCodes.Usage);
             }
 
             var user = result.GetValue(nodeUser)!;
@@ -83,7 +89,7 @@ internal static class MqttBrokerConfig
             try
             {
                 var gatewayPasswords = gateways.Select(g => (g.User, Password: MqttPassword.Generate(), g.Meters)).ToList();
-                MosquittoConfig.Write(target, meters, [(user, password)], gatewayPasswords, MosquittoConfig.Conf(target, listen, result.GetValue(bind), user: result.GetValue(runAs)));
+                MosquittoConfig.Write(target, meters, [(user, password)], gatewayPasswords, MosquittoConfig.Conf(target, listen, result.GetValue(bind), user: result.GetValue(runAs), maxQueuedMessages: result.GetValue(maxQueued)));
                 foreach (var (gatewayUser, gatewayPassword, _) in gatewayPasswords)
                 {
                     var secret = System.Text.Encoding.ASCII.GetBytes(gatewayPassword + "\n");

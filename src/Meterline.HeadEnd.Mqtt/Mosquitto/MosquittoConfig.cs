@@ -18,6 +18,13 @@ namespace Meterline.HeadEnd.Mqtt.Mosquitto;
 public static class MosquittoConfig
 {
     public const string PasswordFileName = "passwd";
+
+    /// <summary>
+    /// <c>max_queued_messages</c> unless given: a million QoS 1 messages per client (a few hundred MB of mosquitto's
+    /// memory at ~300 bytes a push) — a node's share of a large fleet's pushes for many minutes, where mosquitto's own
+    /// default of 1,000 would drop acknowledged pushes after seconds of a node's absence.
+    /// </summary>
+    public const int DefaultMaxQueuedMessages = 1_000_000;
     public const string AclFileName = "acl";
     public const string ConfigFileName = "mosquitto.conf";
 
@@ -63,7 +70,7 @@ public static class MosquittoConfig
     /// <param name="user">The account mosquitto runs as when started by root (it must be able to read the password file); null for mosquitto's default.</param>
     /// <param name="maxQueuedMessages">QoS 1 messages mosquitto holds per client beyond those in flight (<c>max_queued_messages</c>); beyond it mosquitto drops what it already acknowledged to the meter, so a head-end node's session needs room for the backlog of the longest outage it should ride out.</param>
     public static string Conf(string directory, int port, string? bindAddress = null, int? tlsPort = null, string? certFile = null, string? keyFile = null, string? caFile = null, bool requireClientCertificates = false, string? user = null,
-        int maxQueuedMessages = 1000)
+        int maxQueuedMessages = DefaultMaxQueuedMessages)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxQueuedMessages, 1);
