@@ -102,7 +102,26 @@ public static class Program
                 new Uri(result.GetValue(publishUri)!), result.GetValue(publishPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null, output, bound.Token);
         });
 
-        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish };
+        var stormMeters = new Option<int>("--meters") { Description = "Meters in the storm, one push each", DefaultValueFactory = _ => 100_000 };
+        var stormWindow = new Option<double>("--window") { Description = "Seconds the pushes are spread over", DefaultValueFactory = _ => 60 };
+        var stormTransport = new Option<string>("--transport") { Description = "tcp or udp (the IEC 62056-47 wrapper)", DefaultValueFactory = _ => "tcp" };
+        var stormConnections = new Option<int>("--connections") { Description = "TCP connections (or UDP sockets) carrying the pushes", DefaultValueFactory = _ => 64 };
+        var stormGuard = new Option<string>("--guard") { Description = "relaxed (per-source quota lifted: the harness is one address) or default", DefaultValueFactory = _ => "relaxed" };
+        var stormSeed = new Option<int>("--seed") { Description = "Seed of the order the meters push in", DefaultValueFactory = _ => 1 };
+        var storm = new Command("storm", "Restoration storm: every meter pushes once within a window; time to drain, loss checked in the store, CPU per 1,000 readings")
+        {
+            database, timeout, stormMeters, stormWindow, stormTransport, stormConnections, batch, stormGuard, stormSeed,
+        };
+        storm.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new StormSettings(result.GetValue(database), Positive(result.GetValue(stormMeters), "--meters"), TimeSpan.FromSeconds(Math.Max(0.001, result.GetValue(stormWindow))),
+                StormSettings.Transports.Contains(result.GetValue(stormTransport)) ? result.GetValue(stormTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", StormSettings.Transports)}"),
+                Positive(result.GetValue(stormConnections), "--connections"), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(stormGuard) != "default", result.GetValue(stormSeed));
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await StormRun.RunAsync(settings, output, bound.Token);
+        });
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish, storm };
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");
