@@ -108,15 +108,16 @@ public static class Program
         var stormConnections = new Option<int>("--connections") { Description = "TCP connections (or UDP sockets) carrying the pushes", DefaultValueFactory = _ => 64 };
         var stormGuard = new Option<string>("--guard") { Description = "relaxed (per-source quota lifted: the harness is one address) or default", DefaultValueFactory = _ => "relaxed" };
         var stormSeed = new Option<int>("--seed") { Description = "Seed of the order the meters push in", DefaultValueFactory = _ => 1 };
+        var stormCache = new Option<string?>("--keep") { Description = "Directory where the recorded fleet and (SQLite) the database it was imported into are kept between runs" };
         var storm = new Command("storm", "Restoration storm: every meter pushes once within a window; time to drain, loss checked in the store, CPU per 1,000 readings")
         {
-            database, timeout, stormMeters, stormWindow, stormTransport, stormConnections, batch, stormGuard, stormSeed,
+            database, timeout, stormMeters, stormWindow, stormTransport, stormConnections, batch, stormGuard, stormSeed, stormCache,
         };
         storm.SetAction(async (result, cancellationToken) =>
         {
             var settings = new StormSettings(result.GetValue(database), Positive(result.GetValue(stormMeters), "--meters"), TimeSpan.FromSeconds(Math.Max(0.001, result.GetValue(stormWindow))),
                 StormSettings.Transports.Contains(result.GetValue(stormTransport)) ? result.GetValue(stormTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", StormSettings.Transports)}"),
-                Positive(result.GetValue(stormConnections), "--connections"), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(stormGuard) != "default", result.GetValue(stormSeed));
+                Positive(result.GetValue(stormConnections), "--connections"), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(stormGuard) != "default", result.GetValue(stormSeed), result.GetValue(stormCache));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             return await StormRun.RunAsync(settings, output, bound.Token);
         });

@@ -36,15 +36,15 @@ internal static class StormRun
         try
         {
             var made = Stopwatch.StartNew();
-            var pushes = RecordedPushes.Make(settings.Meters, 1, directory);
-            var sent = Storm(pushes, settings.Seed);
-            output.WriteLine(Invariant($"fleet: {settings.Meters:N0} meters, one push each, recorded in {made.Elapsed.TotalSeconds:0.0} s"));
+            var (fleet, provisioned) = await PrepareAsync(settings, directory, output, cancellationToken);
+            var sent = Storm(fleet, settings.Seed);
+            output.WriteLine(Invariant($"fleet: {settings.Meters:N0} meters, one push each, ready in {made.Elapsed.TotalSeconds:0.0} s{(settings.Cache is null ? string.Empty : $" (kept in {settings.Cache})")}"));
 
             var tcp = settings.Transport == "tcp";
             var options = new HeadEndOptions
             {
-                Database = settings.Database ?? Path.Combine(directory, "hes.db"),
-                KeyFile = Path.Combine(directory, "hes.kek"),
+                Database = settings.Database ?? Path.Combine(provisioned!, "hes.db"),
+                KeyFile = Path.Combine(provisioned ?? directory, "hes.kek"),
                 CreateKeyFile = true,
                 ProfilesDirectory = HarnessPaths.Profiles,
                 PushListeners = tcp ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
@@ -61,9 +61,9 @@ internal static class StormRun
             };
 
             var opened = Stopwatch.StartNew();
-            await using var harness = await HarnessNode.StartAsync(options, pushes.ProvisioningPath, cancellationToken);
+            await using var harness = await HarnessNode.StartAsync(options, provisioned is null ? fleet.ProvisioningPath : null, cancellationToken);
             var node = harness.Node;
-            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s; per-source quota {(settings.RelaxedSourceQuota ? "relaxed (the harness is one address)" : "default")}, per-meter buckets default; batches of up to {settings.BatchRecords:N0} records"));
+            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters {(provisioned is null ? "imported" : "(imported before) opened")} in {opened.Elapsed.TotalSeconds:0.0} s; per-source quota {(settings.RelaxedSourceQuota ? "relaxed (the harness is one address)" : "default")}, per-meter buckets default; batches of up to {settings.BatchRecords:N0} records"));
             output.WriteLine(Invariant($"before: {SystemLoad.Now()}"));
 
             var streams = Enumerable.Range(0, settings.Connections).Select(_ => new List<(TimeSpan Due, byte[] Frame)>()).ToList();
@@ -109,14 +109,80 @@ internal static class StormRun
         }
     }
 
+    /// <summary>
+    /// The fleet (kept in <see cref="StormSettings.Cache"/> when given, made otherwise) and, on SQLite, the directory of
+    /// a copy of the database it was imported into (made once per kept fleet; every run starts from a fresh copy).
+    /// On PostgreSQL (<c>--db</c>) the fleet is imported into the given empty database by the run (null directory).
+    /// </summary>
+    private static async Task<(StormFleet Fleet, string? Provisioned)> PrepareAsync(StormSettings settings, string directory, TextWriter output, CancellationToken cancellationToken)
+    {
+        var kept = settings.Cache ?? Path.Combine(directory, "fleet");
+        Directory.CreateDirectory(kept);
+        var imported = Path.Combine(kept, "node");
+        var ready = Path.Combine(imported, "ready");
+        var fleet = StormFleet.TryLoad(kept, settings.Meters);
+        if (fleet is null)
+        {
+            if (Directory.Exists(imported))
+            {
+                Directory.Delete(imported, recursive: true);
+            }
+
+            var clock = Stopwatch.StartNew();
+            fleet = StormFleet.Make(settings.Meters, kept);
+            fleet.Save(kept);
+            output.WriteLine(Invariant($"recorded {settings.Meters:N0} pushes in {clock.Elapsed.TotalSeconds:0.0} s"));
+        }
+
+        if (settings.Database is not null)
+        {
+            return (fleet, null);
+        }
+
+        if (!File.Exists(ready))
+        {
+            if (Directory.Exists(imported))
+            {
+                Directory.Delete(imported, recursive: true);
+            }
+
+            Directory.CreateDirectory(imported);
+            var clock = Stopwatch.StartNew();
+            var importing = new HeadEndOptions
+            {
+                Database = Path.Combine(imported, "hes.db"),
+                KeyFile = Path.Combine(imported, "hes.kek"),
+                CreateKeyFile = true,
+                ProfilesDirectory = HarnessPaths.Profiles,
+                PushListeners = [],
+                Scheduler = null,
+                Backfill = null,
+            };
+            await using (await HarnessNode.StartAsync(importing, fleet.ProvisioningPath, cancellationToken))
+            {
+            }
+
+            await File.WriteAllTextAsync(ready, settings.Meters.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            output.WriteLine(Invariant($"imported {settings.Meters:N0} meters in {clock.Elapsed.TotalSeconds:0.0} s"));
+        }
+
+        var copy = Path.Combine(directory, "node");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(imported).Where(f => Path.GetFileName(f) != "ready"))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return (fleet, copy);
+    }
+
     /// <summary>Each meter's one push as a wrapper frame, with its system title and invocation counter, in a seeded random order.</summary>
-    private static List<StormPush> Storm(RecordedPushes pushes, int seed)
+    private static List<StormPush> Storm(StormFleet fleet, int seed)
     {
         var inspector = new DlmsSecuredApduInspector();
-        var list = new List<StormPush>(pushes.ByMeter.Count);
-        foreach (var meter in pushes.ByMeter)
+        var list = new List<StormPush>(fleet.Pushes.Count);
+        foreach (var apdu in fleet.Pushes)
         {
-            var apdu = meter[0];
             if (inspector.Inspect(apdu, out var header) != HeaderInspection.Read)
             {
                 throw new InvalidOperationException("A recorded push has no readable security header.");
