@@ -36,7 +36,14 @@ internal sealed class StormFleet
     public static StormFleet Make(int meters, string directory)
     {
         var profile = MeterProfile.Load(HarnessPaths.ProfilePath);
-        var provisioning = FleetProvisioning.Create(new FleetLayout { Meters = meters, ProfileId = profile.Id, Port = 1 });
+        // A simulator fleet has at most FleetLayout.MaxMeters (its HDLC addresses); a storm's meters are several such
+        // fleets renumbered one after another (serials, system titles and households by their index in the storm).
+        var provisioning = new FleetProvisioning([.. Enumerable.Range(0, (meters + FleetLayout.MaxMeters - 1) / FleetLayout.MaxMeters).SelectMany(part =>
+        {
+            var offset = part * FleetLayout.MaxMeters;
+            return FleetProvisioning.Create(new FleetLayout { Meters = Math.Min(FleetLayout.MaxMeters, meters - offset), ProfileId = profile.Id, Port = 1 }).Meters
+                .Select((m, i) => m with { Id = FleetAddressing.IdOf(offset + i), SystemTitle = FleetAddressing.SystemTitleOf(offset + i), HouseholdSeed = FleetAddressing.HouseholdSeedOf(1, offset + i) });
+        })]);
         var provisioningPath = Path.Combine(directory, ProvisioningFile);
         FleetProvisioningFile.Write(provisioningPath, provisioning);
 
