@@ -59,11 +59,13 @@ public static class Program
         var commandMeters = new Option<int>("--meters") { Description = "Meters in the simulated fleet", DefaultValueFactory = _ => 20 };
         var commands = new Option<int>("--commands") { Description = "Commands measured (disconnect and connect alternately)", DefaultValueFactory = _ => 200 };
         var concurrency = new Option<int>("--concurrency") { Description = "Commands in flight at once, each on its own meter", DefaultValueFactory = _ => 1 };
-        var disconnect = new Command("disconnect", "Disconnect latency: command requested to relay state confirmed, p50/p99") { database, timeout, commandMeters, commands, concurrency };
+        var commandTransport = new Option<string>("--transport") { Description = "How the node reaches the meters: tcp (DLMS/TCP wrapper), mqtt (embedded broker on loopback) or zigbee (emulated coordinator on a pty pair)", DefaultValueFactory = _ => "tcp" };
+        var disconnect = new Command("disconnect", "Disconnect latency: command requested to relay state confirmed, p50/p99") { database, timeout, commandMeters, commands, concurrency, commandTransport };
         disconnect.SetAction(async (result, cancellationToken) =>
         {
             var settings = new DisconnectSettings(result.GetValue(database), Positive(result.GetValue(commandMeters), "--meters"), Positive(result.GetValue(commands), "--commands"),
-                Math.Min(Positive(result.GetValue(concurrency), "--concurrency"), result.GetValue(commandMeters)));
+                Math.Min(Positive(result.GetValue(concurrency), "--concurrency"), result.GetValue(commandMeters)),
+                DisconnectSettings.Transports.Contains(result.GetValue(commandTransport)) ? result.GetValue(commandTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", DisconnectSettings.Transports)}"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             return await DisconnectRun.RunAsync(settings, output, bound.Token);
         });
@@ -122,7 +124,39 @@ public static class Program
             return await StormRun.RunAsync(settings, output, bound.Token);
         });
 
-        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish, storm };
+        var memoryMeters = new Option<int>("--meters") { Description = "Meters in the kept fleet (at least the largest step)", DefaultValueFactory = _ => 15_000 };
+        var memoryKeep = new Option<string?>("--keep") { Description = "Directory of a kept storm fleet (storm --keep); made there when missing" };
+        var memoryTransport = new Option<string>("--transport") { Description = "tcp (DLMS wrapper, one push each, then idle) or mqtt (embedded broker)", DefaultValueFactory = _ => "tcp" };
+        var memorySteps = new Option<string>("--steps") { Description = "Connection counts measured, ascending (the process's file limit bounds them: ulimit -n)", DefaultValueFactory = _ => "0,2500,5000,10000,15000" };
+        var memory = new Command("memory", "Memory per connected meter: the node's GC heap, working set and private bytes as idle meters connect (clients in child processes)")
+        {
+            timeout, memoryMeters, memoryKeep, memoryTransport, memorySteps,
+        };
+        memory.SetAction(async (result, cancellationToken) =>
+        {
+            var steps = result.GetValue(memorySteps)!.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var settings = new MemorySettings(Math.Max(Positive(result.GetValue(memoryMeters), "--meters"), steps.Max()), result.GetValue(memoryKeep),
+                MemorySettings.Transports.Contains(result.GetValue(memoryTransport)) ? result.GetValue(memoryTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", MemorySettings.Transports)}"),
+                steps.Order().ToList());
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await MemoryRun.RunAsync(settings, output, bound.Token);
+        });
+
+        var idleTransport = new Option<string>("--transport") { DefaultValueFactory = _ => "tcp" };
+        var idleEndpoint = new Option<string>("--endpoint") { Required = true };
+        var idleKeep = new Option<string>("--keep") { Required = true };
+        var idleMeters = new Option<int>("--meters") { Required = true };
+        var idleFrom = new Option<int>("--from");
+        var idleCount = new Option<int>("--count") { Required = true };
+        var idle = new Command("idle-clients", "(used by memory) connects meters of a kept fleet and holds them until standard input closes")
+        {
+            idleTransport, idleEndpoint, idleKeep, idleMeters, idleFrom, idleCount,
+        };
+        idle.Hidden = true;
+        idle.SetAction(async (result, cancellationToken) => await IdleClients.RunAsync(result.GetValue(idleTransport)!, System.Net.IPEndPoint.Parse(result.GetValue(idleEndpoint)!), result.GetValue(idleKeep)!,
+            result.GetValue(idleMeters), result.GetValue(idleFrom), result.GetValue(idleCount), output, cancellationToken));
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish, storm, memory, idle };
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");

@@ -114,7 +114,7 @@ internal static class StormRun
     /// a copy of the database it was imported into (made once per kept fleet; every run starts from a fresh copy).
     /// On PostgreSQL (<c>--db</c>) the fleet is imported into the given empty database by the run (null directory).
     /// </summary>
-    private static async Task<(StormFleet Fleet, string? Provisioned)> PrepareAsync(StormSettings settings, string directory, TextWriter output, CancellationToken cancellationToken)
+    internal static async Task<(StormFleet Fleet, string? Provisioned)> PrepareAsync(StormSettings settings, string directory, TextWriter output, CancellationToken cancellationToken)
     {
         var kept = settings.Cache ?? Path.Combine(directory, "fleet");
         Directory.CreateDirectory(kept);
