@@ -7,6 +7,7 @@ using Meterline.HeadEnd.Dlms.Ingest;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
 using Meterline.Server.Hosting;
+using Meterline.Simulator.Provisioning;
 
 namespace Meterline.LoadHarness;
 
@@ -158,8 +159,21 @@ internal static class StormRun
                 Scheduler = null,
                 Backfill = null,
             };
-            await using (await HarnessNode.StartAsync(importing, fleet.ProvisioningPath, cancellationToken))
+            await using (var node = await HarnessNode.StartAsync(importing, null, cancellationToken))
             {
+                // A provisioning file is bounded (32 MiB, some 60,000 meters): import the fleet a simulator fleet at a time.
+                var meters = FleetProvisioningFile.Read(fleet.ProvisioningPath).Meters;
+                for (var first = 0; first < meters.Count; first += FleetLayout.MaxMeters)
+                {
+                    var part = Path.Combine(imported, "part.json");
+                    FleetProvisioningFile.Write(part, new FleetProvisioning([.. meters.Skip(first).Take(FleetLayout.MaxMeters)]));
+                    var report = await node.Node.Provisioner.ImportFileAsync(part, "load-harness", cancellationToken);
+                    File.Delete(part);
+                    if (report.Refused != 0)
+                    {
+                        throw new InvalidOperationException($"Provisioning refused meters: {report}");
+                    }
+                }
             }
 
             await File.WriteAllTextAsync(ready, settings.Meters.ToString(CultureInfo.InvariantCulture), cancellationToken);
