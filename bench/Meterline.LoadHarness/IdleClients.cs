@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Wrapper;
-using Meterline.Simulator.Provisioning;
 
 namespace Meterline.LoadHarness;
 
@@ -26,7 +25,7 @@ internal static class IdleClients
         {
             if (transport == "mqtt")
             {
-                var provisioned = FleetProvisioningFile.Read(fleet.ProvisioningPath).Meters;
+                var provisioned = fleet.ReadProvisioning();
                 mqtt = await MqttPushClients.ConnectAsync(endpoint, [.. provisioned.Skip(from).Take(count)], cancellationToken);
             }
             else

@@ -10,25 +10,45 @@ namespace Meterline.LoadHarness;
 /// The fleet of a storm: each meter's one push (its next usage DataNotification, secured with its own keys and next
 /// invocation counter, exactly as it sends it) and the provisioning file. Meters are built in chunks and dropped once
 /// they have pushed, so 100,000 meters need not be in memory at once. A fleet can be kept in a directory
-/// (<see cref="Save"/>, <see cref="TryLoad"/>) with the database it was imported into, so that a series of storm runs
+/// (<see cref="Save"/>, <see cref="TryLoad"/>; the provisioning in parts, <see cref="ProvisioningPaths"/>) with the database it was imported into, so that a series of storm runs
 /// skips the recording and the import (both far slower than the storm on a loaded machine).
 /// </summary>
 internal sealed class StormFleet
 {
     private const int Chunk = 2_048;
     private const string PushesFile = "pushes.bin";
-    private const string ProvisioningFile = "fleet.json";
+    private const string PartPrefix = "fleet-";
 
     /// <summary>The 15 minutes before a working day's 01:15: no billing date, no midnight.</summary>
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 1, 0, 0, TimeSpan.Zero);
 
-    private StormFleet(string provisioningPath, IReadOnlyList<byte[]> pushes)
+    private StormFleet(IReadOnlyList<string> provisioningPaths, IReadOnlyList<byte[]> pushes)
     {
-        ProvisioningPath = provisioningPath;
+        ProvisioningPaths = provisioningPaths;
         Pushes = pushes;
     }
 
-    public string ProvisioningPath { get; }
+    /// <summary>
+    /// The provisioning files, one per simulator fleet of at most <see cref="FleetLayout.MaxMeters"/> meters (a
+    /// provisioning file is bounded at 32 MiB, some 60,000 meters), in the storm's order.
+    /// </summary>
+    public IReadOnlyList<string> ProvisioningPaths { get; }
+
+    /// <summary>Every meter of the storm as provisioned, in order.</summary>
+    public IReadOnlyList<ProvisionedMeter> ReadProvisioning() => [.. ProvisioningPaths.SelectMany(p => FleetProvisioningFile.Read(p).Meters)];
+
+    /// <summary>Imports the fleet into <paramref name="node"/>, a provisioning file at a time.</summary>
+    public async Task ImportAsync(Server.Hosting.HeadEndNode node, CancellationToken cancellationToken)
+    {
+        foreach (var path in ProvisioningPaths)
+        {
+            var report = await node.Provisioner.ImportFileAsync(path, "load-harness", cancellationToken);
+            if (report.Refused != 0)
+            {
+                throw new InvalidOperationException($"Provisioning refused meters: {report}");
+            }
+        }
+    }
 
     /// <summary>Each meter's secured APDU, in the provisioning file's order.</summary>
     public IReadOnlyList<byte[]> Pushes { get; }
@@ -38,14 +58,20 @@ internal sealed class StormFleet
         var profile = MeterProfile.Load(HarnessPaths.ProfilePath);
         // A simulator fleet has at most FleetLayout.MaxMeters (its HDLC addresses); a storm's meters are several such
         // fleets renumbered one after another (serials, system titles and households by their index in the storm).
-        var provisioning = new FleetProvisioning([.. Enumerable.Range(0, (meters + FleetLayout.MaxMeters - 1) / FleetLayout.MaxMeters).SelectMany(part =>
+        var paths = new List<string>();
+        var all = new List<ProvisionedMeter>(meters);
+        for (var part = 0; part * FleetLayout.MaxMeters < meters; part++)
         {
             var offset = part * FleetLayout.MaxMeters;
-            return FleetProvisioning.Create(new FleetLayout { Meters = Math.Min(FleetLayout.MaxMeters, meters - offset), ProfileId = profile.Id, Port = 1 }).Meters
-                .Select((m, i) => m with { Id = FleetAddressing.IdOf(offset + i), SystemTitle = FleetAddressing.SystemTitleOf(offset + i), HouseholdSeed = FleetAddressing.HouseholdSeedOf(1, offset + i) });
-        })]);
-        var provisioningPath = Path.Combine(directory, ProvisioningFile);
-        FleetProvisioningFile.Write(provisioningPath, provisioning);
+            var fleetPart = new FleetProvisioning([.. FleetProvisioning.Create(new FleetLayout { Meters = Math.Min(FleetLayout.MaxMeters, meters - offset), ProfileId = profile.Id, Port = 1 }).Meters
+                .Select((m, i) => m with { Id = FleetAddressing.IdOf(offset + i), SystemTitle = FleetAddressing.SystemTitleOf(offset + i), HouseholdSeed = FleetAddressing.HouseholdSeedOf(1, offset + i) })]);
+            var path = PartPath(directory, part);
+            FleetProvisioningFile.Write(path, fleetPart);
+            paths.Add(path);
+            all.AddRange(fleetPart.Meters);
+        }
+
+        var provisioning = new FleetProvisioning(all);
 
         var pushes = new byte[meters][];
         var states = Path.Combine(directory, "meters");
@@ -71,7 +97,7 @@ internal sealed class StormFleet
         }
 
         Directory.Delete(states, recursive: true);
-        return new StormFleet(provisioningPath, pushes);
+        return new StormFleet(paths, pushes);
     }
 
     /// <summary>Writes the pushes beside the provisioning file (which must already be in <paramref name="directory"/>).</summary>
@@ -91,7 +117,13 @@ internal sealed class StormFleet
     public static StormFleet? TryLoad(string directory, int meters)
     {
         var path = Path.Combine(directory, PushesFile);
-        if (!File.Exists(path) || !File.Exists(Path.Combine(directory, ProvisioningFile)))
+        var parts = new List<string>();
+        while (File.Exists(PartPath(directory, parts.Count)))
+        {
+            parts.Add(PartPath(directory, parts.Count));
+        }
+
+        if (!File.Exists(path) || parts.Count == 0)
         {
             return null;
         }
@@ -106,6 +138,8 @@ internal sealed class StormFleet
             pushes.Add(push);
         }
 
-        return pushes.Count == meters ? new StormFleet(Path.Combine(directory, ProvisioningFile), pushes) : null;
+        return pushes.Count == meters ? new StormFleet(parts, pushes) : null;
     }
+
+    private static string PartPath(string directory, int part) => Path.Combine(directory, PartPrefix + part.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".json");
 }

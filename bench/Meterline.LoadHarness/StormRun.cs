@@ -7,7 +7,6 @@ using Meterline.HeadEnd.Dlms.Ingest;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
 using Meterline.Server.Hosting;
-using Meterline.Simulator.Provisioning;
 
 namespace Meterline.LoadHarness;
 
@@ -62,8 +61,18 @@ internal static class StormRun
             };
 
             var opened = Stopwatch.StartNew();
-            await using var harness = await HarnessNode.StartAsync(options, provisioned is null ? fleet.ProvisioningPath : null, cancellationToken);
+            await using var harness = await HarnessNode.StartAsync(options, null, cancellationToken);
             var node = harness.Node;
+            if (provisioned is null)
+            {
+                if (await node.Meters.CountAsync(cancellationToken) != 0)
+                {
+                    throw new InvalidOperationException("The database already holds meters: give the harness an empty database (its fleet is provisioned with fresh keys).");
+                }
+
+                await fleet.ImportAsync(node, cancellationToken);
+            }
+
             output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters {(provisioned is null ? "imported" : "(imported before) opened")} in {opened.Elapsed.TotalSeconds:0.0} s; per-source quota {(settings.RelaxedSourceQuota ? "relaxed (the harness is one address)" : "default")}, per-meter buckets default; batches of up to {settings.BatchRecords:N0} records"));
             output.WriteLine(Invariant($"before: {SystemLoad.Now()}"));
 
@@ -161,19 +170,7 @@ internal static class StormRun
             };
             await using (var node = await HarnessNode.StartAsync(importing, null, cancellationToken))
             {
-                // A provisioning file is bounded (32 MiB, some 60,000 meters): import the fleet a simulator fleet at a time.
-                var meters = FleetProvisioningFile.Read(fleet.ProvisioningPath).Meters;
-                for (var first = 0; first < meters.Count; first += FleetLayout.MaxMeters)
-                {
-                    var part = Path.Combine(imported, "part.json");
-                    FleetProvisioningFile.Write(part, new FleetProvisioning([.. meters.Skip(first).Take(FleetLayout.MaxMeters)]));
-                    var report = await node.Node.Provisioner.ImportFileAsync(part, "load-harness", cancellationToken);
-                    File.Delete(part);
-                    if (report.Refused != 0)
-                    {
-                        throw new InvalidOperationException($"Provisioning refused meters: {report}");
-                    }
-                }
+                await fleet.ImportAsync(node.Node, cancellationToken);
             }
 
             await File.WriteAllTextAsync(ready, settings.Meters.ToString(CultureInfo.InvariantCulture), cancellationToken);
