@@ -9,6 +9,8 @@ namespace Meterline.LoadHarness;
 /// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
+/// <c>storm</c> — a restoration storm: every meter pushes once within a window; drain time, loss checked in the store (BENCHMARKS.md, "Performance record (issue 10)");
+/// <c>memory</c> — memory per idle connected meter over DLMS/TCP or MQTT (its clients run as <c>idle-clients</c> child processes).
 /// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
 /// SQLite file). Each run is bounded by <c>--timeout</c>.
 /// </summary>
