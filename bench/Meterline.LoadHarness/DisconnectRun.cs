@@ -1,11 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Mqtt.Node;
 using Meterline.Server.Hosting;
 using Meterline.Simulator.Fleet;
 using Meterline.Simulator.Hosting;
+using Meterline.Simulator.Push;
+using Meterline.Simulator.Radio;
 
 namespace Meterline.LoadHarness;
 
@@ -14,6 +20,11 @@ namespace Meterline.LoadHarness;
 /// connect commands through <see cref="CommandService.RequestAsync"/> (what <c>POST /api/commands</c> does), wakes
 /// the dispatcher, and measures until the dispatcher reports the command Confirmed — the relay read back in the
 /// state asked. One meter's commands alternate disconnect, connect; <c>--concurrency</c> workers run on distinct meters.
+/// <see cref="DisconnectSettings.Transport"/> says how the node reaches the meters: <c>tcp</c> (DLMS/TCP wrapper to
+/// the fleet host), <c>mqtt</c> (the meters are MQTT clients of the node's embedded broker on loopback, each with its
+/// own credentials; the DLMS session runs over their down and up topics) or <c>zigbee</c> (the meters' radios behind an
+/// emulated XBee coordinator on a pseudo-terminal pair, the node's local coordinator on the other end, the link
+/// model's defaults: air rate, hops, no loss).
 /// </summary>
 internal static class DisconnectRun
 {
@@ -24,8 +35,11 @@ internal static class DisconnectRun
         var directory = Directory.CreateTempSubdirectory("meterline-load-").FullName;
         try
         {
+            var brokerPort = settings.Transport == "mqtt" ? FreeTcpPort() : 0;
             await using var fleet = await FleetSimulator.StartAsync(new FleetSimulatorOptions
             {
+                Push = settings.Transport == "mqtt" ? new PushDestination(PushTransport.Mqtt, "127.0.0.1", brokerPort) : null,
+                Radio = settings.Transport == "zigbee" ? new ZigbeeFleetOptions() : null,
                 Meters = settings.Meters,
                 Start = DateTimeOffset.UtcNow,
                 ProfilePath = HarnessPaths.ProfilePath,
@@ -45,14 +59,34 @@ internal static class DisconnectRun
                 PushListeners = [],
                 Scheduler = null,
                 Backfill = null,
+                Mqtt = settings.Transport == "mqtt" ? new MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, brokerPort)] } : null,
+                Connections = new ConnectionGateOptions { MaxConnections = Math.Max(10_000, settings.Meters + 1_000), MaxConnectionsPerAddress = settings.Meters + 16 },
+                ZigbeeSerialPort = settings.Transport == "zigbee" ? fleet.Radio!.DevicePath : null,
+                MeterRequestTimeout = TimeSpan.FromSeconds(20),
             };
             LatencySummary latency;
             IReadOnlyList<CommandRecord> records;
             TimeSpan elapsed;
+            TimeSpan cpuUsed;
             await using (var harness = await HarnessNode.StartAsync(options, fleet.ProvisioningPath, cancellationToken))
             {
                 var node = harness.Node;
                 var meters = await node.Meters.ReadAllAsync(cancellationToken).ToListAsync(cancellationToken);
+                if (fleet.Mqtt is { } clients)
+                {
+                    // The meters connect (and reconnect every 2 s) on their own; the node's broker came up after them.
+                    var connecting = Stopwatch.StartNew();
+                    while (clients.Connected < settings.Meters)
+                    {
+                        if (connecting.Elapsed > CommandBound)
+                        {
+                            throw new TimeoutException(Invariant($"{clients.Connected} of {settings.Meters} meters connected to the broker in {CommandBound.TotalSeconds} s"));
+                        }
+
+                        await Task.Delay(50, cancellationToken);
+                    }
+                }
+
                 var waiters = new ConcurrentDictionary<CommandId, TaskCompletionSource<CommandStateChange>>();
                 using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var watching = WatchAsync(node.Dispatcher, waiters, stopWatching.Token);
@@ -64,6 +98,7 @@ internal static class DisconnectRun
                 var samples = new ConcurrentBag<TimeSpan>();
                 var ids = new ConcurrentBag<CommandId>();
                 var perWorker = settings.Commands / settings.Concurrency;
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(async worker =>
                 {
@@ -82,18 +117,19 @@ internal static class DisconnectRun
                     }
                 }));
                 elapsed = clock.Elapsed;
+                cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 await stopWatching.CancelAsync();
                 await watching;
                 latency = LatencySummary.Of(samples);
                 var stored = await Task.WhenAll(ids.Select(id => node.Storage.Commands.GetAsync(id, cancellationToken)));
                 records = stored.OfType<CommandRecord>().ToList();
-                output.WriteLine(Invariant($"node: {node.Storage.Engine}; fleet: {settings.Meters} meters over DLMS/TCP (loopback, HLS-GMAC, ciphered); {settings.Concurrency} at a time"));
+                output.WriteLine(Invariant($"node: {node.Storage.Engine}; fleet: {settings.Meters} meters over {Described(settings.Transport)} (HLS-GMAC, ciphered); {settings.Concurrency} at a time; {SystemLoad.Now()}"));
             }
 
             output.WriteLine(Invariant($"request -> Confirmed (relay read back): {latency}"));
             output.WriteLine(Invariant($"  requested -> sent (dispatcher picks it up): {LatencySummary.Of(records.Select(r => r.SentAt!.Value - r.RequestedAt).ToList())}"));
             output.WriteLine(Invariant($"  sent -> confirmed (session, action, read back, stored): {LatencySummary.Of(records.Select(r => r.CompletedAt!.Value - r.SentAt!.Value).ToList())}"));
-            output.WriteLine(Invariant($"throughput: {latency.Count / elapsed.TotalSeconds:0.0} commands/s"));
+            output.WriteLine(Invariant($"throughput: {latency.Count / elapsed.TotalSeconds:0.0} commands/s; cpu {cpuUsed.TotalMilliseconds / latency.Count:0.0} ms per command (node and fleet in this process); {SystemLoad.Now()}"));
             await stopFleet.CancelAsync();
             await fleetRun;
             return 0;
@@ -137,6 +173,23 @@ internal static class DisconnectRun
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    private static string Described(string transport) => transport switch
+    {
+        "mqtt" => "MQTT (the node's embedded broker on loopback, a client per meter)",
+        "zigbee" => "Zigbee (emulated XBee coordinator on a pty pair, the node's local coordinator)",
+        _ => "DLMS/TCP (loopback)",
+    };
+
+    /// <summary>A loopback TCP port free a moment ago (the fleet's meters are told the broker's port before the node opens it).</summary>
+    private static int FreeTcpPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

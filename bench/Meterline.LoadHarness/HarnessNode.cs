@@ -28,21 +28,25 @@ internal sealed class HarnessNode : IAsyncDisposable
         }
     }
 
+    /// <param name="provisioningPath">The fleet to import, or null for a database the fleet was imported into before (the storm's kept fleet).</param>
     /// <exception cref="InvalidOperationException">The database already holds meters (the harness needs an empty one: its fleet has fresh keys).</exception>
-    public static async Task<HarnessNode> StartAsync(HeadEndOptions options, string provisioningPath, CancellationToken cancellationToken)
+    public static async Task<HarnessNode> StartAsync(HeadEndOptions options, string? provisioningPath, CancellationToken cancellationToken)
     {
         var node = await HeadEndNode.OpenAsync(options, cancellationToken);
         try
         {
-            if (await node.Meters.CountAsync(cancellationToken) != 0)
+            if (provisioningPath is not null)
             {
-                throw new InvalidOperationException("The database already holds meters: give the harness an empty database (its fleet is provisioned with fresh keys).");
-            }
+                if (await node.Meters.CountAsync(cancellationToken) != 0)
+                {
+                    throw new InvalidOperationException("The database already holds meters: give the harness an empty database (its fleet is provisioned with fresh keys).");
+                }
 
-            var report = await node.Provisioner.ImportFileAsync(provisioningPath, "load-harness", cancellationToken);
-            if (report.Refused != 0)
-            {
-                throw new InvalidOperationException($"Provisioning refused meters: {report}");
+                var report = await node.Provisioner.ImportFileAsync(provisioningPath, "load-harness", cancellationToken);
+                if (report.Refused != 0)
+                {
+                    throw new InvalidOperationException($"Provisioning refused meters: {report}");
+                }
             }
         }
         catch

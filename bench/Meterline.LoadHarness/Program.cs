@@ -10,6 +10,8 @@ namespace Meterline.LoadHarness;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
 /// <c>mqtt-publishers</c> (hidden) — the fleet's lean MQTT publishers as <c>ingest</c>'s child process (<see cref="PublisherProcess"/>).
+/// <c>storm</c> — a restoration storm: every meter pushes once within a window; drain time, loss checked in the store (BENCHMARKS.md, "Performance record (issue 10)");
+/// <c>memory</c> — memory per idle connected meter over DLMS/TCP or MQTT (its clients run as <c>idle-clients</c> child processes).
 /// Both take <c>--db</c>: a SQLite path or an Npgsql connection string to an EMPTY database (default: a temporary
 /// SQLite file). Each run is bounded by <c>--timeout</c>.
 /// </summary>
@@ -64,11 +66,13 @@ public static class Program
         var commandMeters = new Option<int>("--meters") { Description = "Meters in the simulated fleet", DefaultValueFactory = _ => 20 };
         var commands = new Option<int>("--commands") { Description = "Commands measured (disconnect and connect alternately)", DefaultValueFactory = _ => 200 };
         var concurrency = new Option<int>("--concurrency") { Description = "Commands in flight at once, each on its own meter", DefaultValueFactory = _ => 1 };
-        var disconnect = new Command("disconnect", "Disconnect latency: command requested to relay state confirmed, p50/p99") { database, timeout, commandMeters, commands, concurrency };
+        var commandTransport = new Option<string>("--transport") { Description = "How the node reaches the meters: tcp (DLMS/TCP wrapper), mqtt (embedded broker on loopback) or zigbee (emulated coordinator on a pty pair)", DefaultValueFactory = _ => "tcp" };
+        var disconnect = new Command("disconnect", "Disconnect latency: command requested to relay state confirmed, p50/p99") { database, timeout, commandMeters, commands, concurrency, commandTransport };
         disconnect.SetAction(async (result, cancellationToken) =>
         {
             var settings = new DisconnectSettings(result.GetValue(database), Positive(result.GetValue(commandMeters), "--meters"), Positive(result.GetValue(commands), "--commands"),
-                Math.Min(Positive(result.GetValue(concurrency), "--concurrency"), result.GetValue(commandMeters)));
+                Math.Min(Positive(result.GetValue(concurrency), "--concurrency"), result.GetValue(commandMeters)),
+                DisconnectSettings.Transports.Contains(result.GetValue(commandTransport)) ? result.GetValue(commandTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", DisconnectSettings.Transports)}"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             return await DisconnectRun.RunAsync(settings, output, bound.Token);
         });
@@ -118,7 +122,59 @@ public static class Program
             return await PublisherProcess.RunAsync(System.Net.IPEndPoint.Parse(result.GetValue(broker)!), result.GetValue(provisioning)!, result.GetValue(pushesFile)!, output, bound.Token);
         });
 
-        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish, mqttPublishers };
+        var stormMeters = new Option<int>("--meters") { Description = "Meters in the storm, one push each", DefaultValueFactory = _ => 100_000 };
+        var stormWindow = new Option<double>("--window") { Description = "Seconds the pushes are spread over", DefaultValueFactory = _ => 60 };
+        var stormTransport = new Option<string>("--transport") { Description = "tcp or udp (the IEC 62056-47 wrapper)", DefaultValueFactory = _ => "tcp" };
+        var stormConnections = new Option<int>("--connections") { Description = "TCP connections (or UDP sockets) carrying the pushes", DefaultValueFactory = _ => 64 };
+        var stormGuard = new Option<string>("--guard") { Description = "relaxed (per-source quota lifted: the harness is one address) or default", DefaultValueFactory = _ => "relaxed" };
+        var stormSeed = new Option<int>("--seed") { Description = "Seed of the order the meters push in", DefaultValueFactory = _ => 1 };
+        var stormCache = new Option<string?>("--keep") { Description = "Directory where the recorded fleet and (SQLite) the database it was imported into are kept between runs" };
+        var storm = new Command("storm", "Restoration storm: every meter pushes once within a window; time to drain, loss checked in the store, CPU per 1,000 readings")
+        {
+            database, timeout, stormMeters, stormWindow, stormTransport, stormConnections, batch, stormGuard, stormSeed, stormCache,
+        };
+        storm.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new StormSettings(result.GetValue(database), Positive(result.GetValue(stormMeters), "--meters"), TimeSpan.FromSeconds(Math.Max(0.001, result.GetValue(stormWindow))),
+                StormSettings.Transports.Contains(result.GetValue(stormTransport)) ? result.GetValue(stormTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", StormSettings.Transports)}"),
+                Positive(result.GetValue(stormConnections), "--connections"), Positive(result.GetValue(batch), "--batch-records"), result.GetValue(stormGuard) != "default", result.GetValue(stormSeed), result.GetValue(stormCache));
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await StormRun.RunAsync(settings, output, bound.Token);
+        });
+
+        var memoryMeters = new Option<int>("--meters") { Description = "Meters in the kept fleet (at least the largest step)", DefaultValueFactory = _ => 15_000 };
+        var memoryKeep = new Option<string?>("--keep") { Description = "Directory of a kept storm fleet (storm --keep); made there when missing" };
+        var memoryTransport = new Option<string>("--transport") { Description = "tcp (DLMS wrapper, one push each, then idle) or mqtt (embedded broker)", DefaultValueFactory = _ => "tcp" };
+        var memorySteps = new Option<string>("--steps") { Description = "Connection counts measured, ascending (the process's file limit bounds them: ulimit -n)", DefaultValueFactory = _ => "0,2500,5000,10000,15000" };
+        var memory = new Command("memory", "Memory per connected meter: the node's GC heap, working set and private bytes as idle meters connect (clients in child processes)")
+        {
+            timeout, memoryMeters, memoryKeep, memoryTransport, memorySteps,
+        };
+        memory.SetAction(async (result, cancellationToken) =>
+        {
+            var steps = result.GetValue(memorySteps)!.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var settings = new MemorySettings(Math.Max(Positive(result.GetValue(memoryMeters), "--meters"), steps.Max()), result.GetValue(memoryKeep),
+                MemorySettings.Transports.Contains(result.GetValue(memoryTransport)) ? result.GetValue(memoryTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", MemorySettings.Transports)}"),
+                steps.Order().ToList());
+            using var bound = Bound(cancellationToken, result.GetValue(timeout));
+            return await MemoryRun.RunAsync(settings, output, bound.Token);
+        });
+
+        var idleTransport = new Option<string>("--transport") { DefaultValueFactory = _ => "tcp" };
+        var idleEndpoint = new Option<string>("--endpoint") { Required = true };
+        var idleKeep = new Option<string>("--keep") { Required = true };
+        var idleMeters = new Option<int>("--meters") { Required = true };
+        var idleFrom = new Option<int>("--from");
+        var idleCount = new Option<int>("--count") { Required = true };
+        var idle = new Command("idle-clients", "(used by memory) connects meters of a kept fleet and holds them until standard input closes")
+        {
+            idleTransport, idleEndpoint, idleKeep, idleMeters, idleFrom, idleCount,
+        };
+        idle.Hidden = true;
+        idle.SetAction(async (result, cancellationToken) => await IdleClients.RunAsync(result.GetValue(idleTransport)!, System.Net.IPEndPoint.Parse(result.GetValue(idleEndpoint)!), result.GetValue(idleKeep)!,
+            result.GetValue(idleMeters), result.GetValue(idleFrom), result.GetValue(idleCount), output, cancellationToken));
+
+        return new RootCommand("Meterline head-end load harness") { ingest, disconnect, flood, publish, mqttPublishers, storm, memory, idle };
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is at least 1");

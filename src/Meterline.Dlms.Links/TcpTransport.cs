@@ -17,7 +17,7 @@ public static class TcpTransport
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeoutSource.CancelAfter(timeout);
             await socket.ConnectAsync(host, port, timeoutSource.Token).ConfigureAwait(false);
-            return new StreamDuplexPipe(new NetworkStream(socket, ownsSocket: true));
+            return new StreamDuplexPipe(new NetworkStream(socket, ownsSocket: true), owner: null, zeroByteReads: true);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -36,12 +36,12 @@ public static class TcpTransport
         }
     }
 
-    /// <summary>Wraps an accepted socket (from a listener) as a duplex pipe.</summary>
+    /// <summary>Wraps an accepted socket (from a listener) as a duplex pipe that holds no read buffer while the peer is silent.</summary>
     public static StreamDuplexPipe FromAccepted(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         socket.NoDelay = true;
-        return new StreamDuplexPipe(new NetworkStream(socket, ownsSocket: true));
+        return new StreamDuplexPipe(new NetworkStream(socket, ownsSocket: true), owner: null, zeroByteReads: true);
     }
 
     /// <summary>A listener on <paramref name="endpoint"/> (port 0 picks a free port).</summary>

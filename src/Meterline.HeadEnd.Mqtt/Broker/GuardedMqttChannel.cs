@@ -21,7 +21,8 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     private readonly Stream _stream;
     private readonly MqttStreamGuard _guard;
     private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
-    private readonly byte[] _raw = new byte[ReadBufferLength];
+    // Rented when bytes arrive and returned once all of them are delivered: an idle connection holds no read buffer.
+    private byte[]? _raw;
     private readonly CancellationTokenSource _closed = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _minQuotaPause;
@@ -115,8 +116,16 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             if (_passEnd > _passStart)
             {
                 var n = Math.Min(count, _passEnd - _passStart);
-                Buffer.BlockCopy(_raw, _passStart, buffer, offset, n);
+                Buffer.BlockCopy(_raw!, _passStart, buffer, offset, n);
                 _passStart += n;
+                if (_passStart == _rawEnd)
+                {
+                    // Everything read is delivered (none held for the guard): give the buffer back until more arrives.
+                    ArrayPool<byte>.Shared.Return(_raw!);
+                    _raw = null;
+                    _passStart = _passEnd = _rawEnd = 0;
+                }
+
                 return n;
             }
 
@@ -133,7 +142,14 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 try
                 {
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Lease.Closing, _closed.Token);
-                    read = await _stream.ReadAsync(_raw.AsMemory(), linked.Token).ConfigureAwait(false);
+                    if (_raw is null)
+                    {
+                        // A zero-byte read waits for data (or the end of the stream) without a buffer; then rent one.
+                        await _stream.ReadAsync(Memory<byte>.Empty, linked.Token).ConfigureAwait(false);
+                        _raw = ArrayPool<byte>.Shared.Rent(ReadBufferLength);
+                    }
+
+                    read = await _stream.ReadAsync(_raw.AsMemory(0, ReadBufferLength), linked.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -161,7 +177,7 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 return 0;
             }
 
-            var result = _guard.Inspect(_raw.AsSpan(_passEnd, _rawEnd - _passEnd));
+            var result = _guard.Inspect(_raw!.AsSpan(_passEnd, _rawEnd - _passEnd));
             if (result.Status == MqttGuardStatus.Violation)
             {
                 Close();

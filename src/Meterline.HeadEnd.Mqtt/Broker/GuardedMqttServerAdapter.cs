@@ -24,6 +24,13 @@ namespace Meterline.HeadEnd.Mqtt.Broker;
 /// </summary>
 internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
 {
+    /// <summary>
+    /// The first size of a connection's outgoing packet buffer (it grows for larger packets, up to 64 KiB): what a
+    /// meter is sent — acknowledgements, DLMS requests of a few hundred bytes — fits, and each connection holds it for
+    /// its lifetime (BENCHMARKS.md, "Performance record (issue 10)", memory per connected meter).
+    /// </summary>
+    private const int OutgoingBufferLength = 512;
+
     private readonly IReadOnlyList<IPEndPoint> _endpoints;
     private readonly ConnectionGate _gate;
     private readonly IInboundFrameSink _sink;
@@ -150,7 +157,7 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
             channel = new GuardedMqttChannel(stream, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, OnViolation, _brokerOptions, _time);
             stream = null;
             lease = null!;
-            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(4096, 65_535)), _logger)
+            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(OutgoingBufferLength, 65_535)), _logger)
             {
                 AllowPacketFragmentation = true,
             };

@@ -540,6 +540,10 @@ public sealed class HeadEndNode : IAsyncDisposable
             var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
+                // A restoration storm arrives faster than one receive loop admits frames, and a pushed datagram is never
+                // sent again: ask for a 4 MiB receive buffer (the kernel caps it at net.core.rmem_max; BENCHMARKS.md,
+                // "Restoration storm").
+                socket.ReceiveBufferSize = 4 * 1024 * 1024;
                 socket.Bind(endpoint);
             }
             catch (SocketException e)

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Mqtt.Node;
+using Meterline.Server.Hosting;
+
+namespace Meterline.LoadHarness;
+
+/// <summary>
+/// Memory per connected meter: one node in this process (workstation GC, as <c>meterline serve</c> runs), its
+/// database a copy of a kept storm fleet's (<see cref="StormRun.PrepareAsync"/>), and idle meters connected to it step
+/// by step from child processes (<see cref="IdleClients"/>: their memory is theirs, not the node's). At each step, once
+/// the node's connection gate counts the connections open (and, over TCP, their pushes resolved), a few seconds
+/// pass, the node's process collects its garbage fully and compacting, and the GC's live heap, its committed heap,
+/// the working set and the private bytes are read; the figure per meter is each one's growth over the first step,
+/// divided by the connections added. The gate's idle timeout is lifted to an hour for the run (by default an
+/// authenticated connection silent for five minutes is closed) and its authentication timeout to five minutes (a
+/// loaded machine reads a new connection's first frame late); everything else is the node's default.
+/// </summary>
+internal static class MemoryRun
+{
+    private static readonly TimeSpan StepBound = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(MemorySettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("meterline-memory-").FullName;
+        var children = new List<Process>();
+        try
+        {
+            var keep = settings.Keep ?? Path.Combine(directory, "fleet");
+            var (_, provisioned) = await StormRun.PrepareAsync(new StormSettings(null, settings.Meters, TimeSpan.Zero, "tcp", 1, 1, true, 1, keep), directory, output, cancellationToken);
+            var tcp = settings.Transport == "tcp";
+            var most = settings.Steps.Max();
+            var options = new HeadEndOptions
+            {
+                Database = Path.Combine(provisioned!, "hes.db"),
+                KeyFile = Path.Combine(provisioned!, "hes.kek"),
+                ProfilesDirectory = HarnessPaths.Profiles,
+                PushListeners = tcp ? [new IPEndPoint(IPAddress.Loopback, 0)] : [],
+                Mqtt = tcp ? null : new MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, 0)] },
+                Scheduler = null,
+                Backfill = null,
+                Ingest = new IngestPipelineOptions { Guard = new IngressGuardOptions { PerSource = new TokenBucketSettings(1_000_000, 1_000_000) } },
+                Connections = new ConnectionGateOptions
+                {
+                    MaxConnections = Math.Max(10_000, most + 100),
+                    MaxConnectionsPerAddress = most + 16,
+                    IdleTimeout = TimeSpan.FromHours(1),
+                    // A loaded machine may take longer than the default 10 s to read a new connection's first frame.
+                    AuthenticationTimeout = TimeSpan.FromMinutes(5),
+                },
+            };
+            await using var harness = await HarnessNode.StartAsync(options, null, cancellationToken);
+            var node = harness.Node;
+            var endpoint = tcp ? node.PushEndpoints[0] : node.Mqtt!.Broker!.Endpoints[0];
+            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters registered; idle meters over {(tcp ? "the DLMS/TCP wrapper (one push each, then silent)" : "MQTT 5 to the embedded broker (connected, keep-alive 120 s)")}; GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {SystemLoad.Now()}"));
+            output.WriteLine("connections | gate open | GC live heap | GC committed heap | working set | private bytes | per meter over the first step (live heap / committed heap / working set / private)");
+
+            Sample? first = null;
+            var connected = 0;
+            foreach (var step in settings.Steps)
+            {
+                if (step > connected)
+                {
+                    children.Add(await StartClientsAsync(settings, keep, endpoint, connected, step - connected, cancellationToken));
+                    connected = step;
+                }
+
+                await UntilAsync(() => node.ConnectionGate.Open >= step && (!tcp || node.Pipeline.Metrics.Accepted + node.Pipeline.Metrics.RejectedTotal + node.Pipeline.Metrics.Shed >= step), step, node, cancellationToken);
+                await Task.Delay(Settle, cancellationToken);
+                var sample = Measure(node.ConnectionGate.Open);
+                first ??= sample;
+                var added = sample.Connections - first.Connections;
+                output.WriteLine(Invariant($"{step,11:N0} | {sample.Connections,9:N0} | {Mib(sample.LiveHeap)} | {Mib(sample.CommittedHeap)} | {Mib(sample.WorkingSet)} | {Mib(sample.Private)} | ") + (added <= 0 ? "-" : Invariant(
+                    $"{Kib(sample.LiveHeap - first.LiveHeap, added)} / {Kib(sample.CommittedHeap - first.CommittedHeap, added)} / {Kib(sample.WorkingSet - first.WorkingSet, added)} / {Kib(sample.Private - first.Private, added)}")));
+            }
+
+            output.WriteLine(Invariant($"refused by the gate {node.ConnectionGate.Refused:N0}, evicted {node.ConnectionGate.Evicted:N0}, authentication timeouts {node.ConnectionGate.AuthenticationTimeouts:N0}; {SystemLoad.Now()}"));
+            return 0;
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                await StopAsync(child);
+            }
+
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<Process> StartClientsAsync(MemorySettings settings, string keep, IPEndPoint endpoint, int from, int count, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(MemoryRun).Assembly.Location);
+        }
+
+        foreach (var argument in new[] { "idle-clients", "--transport", settings.Transport, "--endpoint", endpoint.ToString(), "--keep", keep, "--meters", settings.Meters.ToString(CultureInfo.InvariantCulture),
+            "--from", from.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var child = Process.Start(start) ?? throw new InvalidOperationException("The idle clients did not start.");
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(StepBound);
+        while (await child.StandardOutput.ReadLineAsync(bound.Token) is { } line)
+        {
+            if (line.StartsWith("ready", StringComparison.Ordinal))
+            {
+                return child;
+            }
+        }
+
+        await StopAsync(child);
+        throw new InvalidOperationException($"The idle clients ({from}..{from + count}) ended before they were connected.");
+    }
+
+    private static async Task StopAsync(Process child)
+    {
+        try
+        {
+            child.StandardInput.Close();
+            await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            child.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        finally
+        {
+            child.Dispose();
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, int step, HeadEndNode node, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > StepBound)
+            {
+                var gate = node.ConnectionGate;
+                throw new TimeoutException(Invariant($"{gate.Open} of {step} connections open after {StepBound.TotalMinutes} minutes (refused {gate.Refused}, evicted {gate.Evicted}, authentication timeouts {gate.AuthenticationTimeouts}, idle closed {gate.IdleClosed})"));
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private static Sample Measure(int connections)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return new Sample(connections, GC.GetTotalMemory(false), GC.GetGCMemoryInfo().TotalCommittedBytes, process.WorkingSet64, process.PrivateMemorySize64);
+    }
+
+    private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+
+    private static string Kib(long bytes, int per) => (bytes / 1024.0 / per).ToString("0.00", CultureInfo.InvariantCulture) + " KiB";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Sample(int Connections, long LiveHeap, long CommittedHeap, long WorkingSet, long Private);
+}
