@@ -144,6 +144,8 @@ public abstract class ApduLink : IApduLink
             using var interFrameTimer = InterFrameTimeout is null
                 ? null
                 : Clock.CreateTimer(_ => { Volatile.Write(ref partialTimedOut, 1); Pipe.Input.CancelPendingRead(); }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            long armedAt = 0;
+            TimeSpan? armedFor = null;
             while (true)
             {
                 var result = await Pipe.Input.ReadAsync(_stopping.Token).ConfigureAwait(false);
@@ -153,6 +155,7 @@ public abstract class ApduLink : IApduLink
                     // The rest of a partial frame never came: drop it and start afresh, or end the link.
                     DiscardedPartialBytes += buffer.Length;
                     Interlocked.Increment(ref _partialFramesTimedOut);
+                    armedFor = null;
                     Pipe.Input.AdvanceTo(buffer.End);
                     if (EndOnInterFrameTimeout)
                     {
@@ -169,6 +172,16 @@ public abstract class ApduLink : IApduLink
                     continue;
                 }
 
+                // The inter-frame timeout measures the peer, not the node: while this loop processes (a delivery may wait
+                // for room downstream, holding the loop), the timer is paused, and a partial frame keeps only what was
+                // left of its time. Otherwise a node slowed by load would cut peers whose bytes were in hand all along.
+                TimeSpan? left = null;
+                if (interFrameTimer is not null && armedFor is { } running)
+                {
+                    interFrameTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    left = running - Clock.GetElapsedTime(armedAt);
+                }
+
                 var consumed = await ProcessAsync(buffer).ConfigureAwait(false);
                 Pipe.Input.AdvanceTo(consumed, buffer.End);
                 if (result.IsCompleted || _stopping.IsCancellationRequested)
@@ -178,9 +191,15 @@ public abstract class ApduLink : IApduLink
 
                 var partial = buffer.Slice(consumed).Length > 0;
                 var sameFrame = partial && wasPartial && buffer.Slice(consumed).Length == buffer.Length;
-                if (!(sameFrame && EndOnInterFrameTimeout))
+                if (interFrameTimer is not null)
                 {
-                    interFrameTimer?.Change(partial ? InterFrameTimeout!.Value : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    // A new partial frame gets the whole timeout; the same one still unfinished under EndOnInterFrameTimeout
+                    // keeps its deadline (a peer dribbling one frame cannot extend it); no partial frame, no timer.
+                    armedFor = !partial ? null
+                        : sameFrame && EndOnInterFrameTimeout ? (left is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero)
+                        : InterFrameTimeout!.Value;
+                    armedAt = Clock.GetTimestamp();
+                    interFrameTimer.Change(armedFor ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 }
 
                 wasPartial = partial;

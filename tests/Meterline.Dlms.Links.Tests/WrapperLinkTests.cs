@@ -70,6 +70,72 @@ public class WrapperLinkTests
     }
 
     [Fact]
+    public async Task Receive_NodeHoldsTheReadLoopPastTheInterFrameTimeout_PeerIsNotCutAndNothingIsLost()
+    {
+        var clock = new FakeTimeProvider();
+        var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
+        await using var client = WrapperLink.Start(clientPipe, 16, 1, interFrameTimeout: TimeSpan.FromSeconds(2), clock: clock, endOnInterFrameTimeout: true);
+
+        // Fill the link's receive queue, and leave a frame half sent: the inter-frame timer runs for the peer.
+        var half = new WrapperFrame(1, 16, new byte[] { 0xC4, 0xA0, 0xA1, 0xA2 }).ToArray();
+        await serverPipe.Output.WriteAsync(Enumerable.Range(0, ApduLink.ReceiveQueueCapacity)
+            .SelectMany(i => new WrapperFrame(1, 16, new byte[] { 0xC4, (byte)i }).ToArray()).Concat(half[..9]).ToArray());
+        await WaitUntilAsync(() => client.Statistics.FramesRead >= ApduLink.ReceiveQueueCapacity);
+
+        // The rest arrives at once, with one more frame; the node holds the read loop (its queue is full) far past the
+        // timeout. That is the node's time, not the peer's.
+        await serverPipe.Output.WriteAsync(half[9..]);
+        await serverPipe.Output.WriteAsync(new WrapperFrame(1, 16, new byte[] { 0xC4, 0xB0 }).ToArray());
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(20);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        for (var i = 0; i < ApduLink.ReceiveQueueCapacity; i++)
+        {
+            Assert.Equal(new byte[] { 0xC4, (byte)i }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        }
+
+        Assert.Equal(new byte[] { 0xC4, 0xA0, 0xA1, 0xA2 }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        Assert.Equal(new byte[] { 0xC4, 0xB0 }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        await serverPipe.Output.WriteAsync(new WrapperFrame(1, 16, new byte[] { 0xC4, 0xC0 }).ToArray());
+        Assert.Equal(new byte[] { 0xC4, 0xC0 }, (await client.ReceiveAsync().AsTask().WaitAsync(TestTimeout)).ToArray());
+        Assert.Equal(0, client.PartialFramesTimedOut);
+    }
+
+    [Fact]
+    public async Task Receive_PeerDribblesOneFrame_CutWhenItsOwnDeadlinePasses()
+    {
+        var clock = new FakeTimeProvider();
+        var (clientPipe, serverPipe) = InMemoryDuplexPipe.CreatePair();
+        await using var client = WrapperLink.Start(clientPipe, 16, 1, interFrameTimeout: TimeSpan.FromSeconds(2), clock: clock, endOnInterFrameTimeout: true);
+        var frame = new WrapperFrame(1, 16, new byte[40]).ToArray();
+
+        // One byte a second never restarts the frame's deadline.
+        await serverPipe.Output.WriteAsync(frame[..9]);
+        for (var i = 9; i < 20 && client.PartialFramesTimedOut == 0; i++)
+        {
+            await Task.Delay(20);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await serverPipe.Output.WriteAsync(frame[i..(i + 1)]);
+        }
+
+        await WaitUntilAsync(() => client.PartialFramesTimedOut == 1);
+        await Assert.ThrowsAsync<DlmsLinkException>(() => client.ReceiveAsync().AsTask().WaitAsync(TestTimeout));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TestTimeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task ConnectAsync_NothingListening_ThrowsTransientLinkException()
     {
         using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
