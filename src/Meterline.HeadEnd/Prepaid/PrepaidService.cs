@@ -242,6 +242,65 @@ public sealed class PrepaidService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Credits (a positive amount) or debits (negative) an account by hand, with a mandatory reason: audited as
+    /// <c>prepaid.adjustment</c> and posted as an adjustment entry (not a payment) whose reference is the reason. A
+    /// retry with the same idempotency key is applied once. The account is then evaluated at once: a debit that takes
+    /// the balance to or below the disconnect threshold follows the zero-balance rules (warning, disconnect window), a
+    /// credit cancels a pending disconnect or requests the reconnect as a top-up would.
+    /// </summary>
+    public async Task<AdjustmentResult> AdjustAsync(string consumerId, decimal amount, string? reason, string idempotencyKey, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        if (amount == 0 || Math.Abs(amount) > Options.MaxTopUp || decimal.Round(amount, Tariff.Decimals) != amount)
+        {
+            return new AdjustmentResult(AdjustmentOutcome.Invalid, null, null, string.Create(CultureInfo.InvariantCulture, $"An adjustment is not zero, at most {Options.MaxTopUp} either way, with at most {Tariff.Decimals} decimal places."));
+        }
+
+        if (!IsPrintable(reason, 128) || !IsPrintable(idempotencyKey, 128))
+        {
+            return new AdjustmentResult(AdjustmentOutcome.Invalid, null, null, "An adjustment has a reason and an idempotency key, each 1 to 128 printable characters.");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var account = await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false);
+            if (account is null)
+            {
+                return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
+            }
+
+            if (await Store.FindByKeyAsync(consumerId, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                return RepeatAdjustment(earlier, account, amount);
+            }
+
+            var now = _time.GetUtcNow();
+            await _audit.AppendAsync(actor, PrepaidAuditActions.Adjustment, PrepaidAuditActions.Subject(consumerId),
+                new AuditDetail().Add("amount", amount.ToString(CultureInfo.InvariantCulture)).Add("currency", account.Currency)
+                    .Add("reason", reason!).Add("idempotencyKey", idempotencyKey).ToString(), cancellationToken).ConfigureAwait(false);
+            var posted = await Store.PostAsync(consumerId, new LedgerPosting(LedgerEntryKind.Adjustment, amount, now, actor, reason!, idempotencyKey), cancellationToken).ConfigureAwait(false);
+            if (posted.Outcome == LedgerPostOutcome.Duplicate)
+            {
+                return RepeatAdjustment(posted.Entry!, posted.Account!, amount);
+            }
+
+            if (posted.Outcome != LedgerPostOutcome.Posted)
+            {
+                return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
+            }
+
+            var meters = await MetersOfAsync(consumerId, cancellationToken).ConfigureAwait(false);
+            await EvaluateLockedAsync(posted.Account!, meters, cancellationToken).ConfigureAwait(false);
+            return new AdjustmentResult(AdjustmentOutcome.Applied, posted.Entry, await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false), null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The time zone the account's disconnect window is in: the configured one, else its tariff's, else UTC.</summary>
     public TimeZoneInfo ZoneOf(string consumerId) =>
         Options.TimeZoneId is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TariffOf(consumerId)?.TimeZone ?? TimeZoneInfo.Utc;
@@ -256,6 +315,11 @@ public sealed class PrepaidService : IDisposable
         earlier.Amount == amount
             ? new TopUpResult(TopUpOutcome.Duplicate, earlier, account, null)
             : new TopUpResult(TopUpOutcome.KeyReused, earlier, account, $"The idempotency key was used for top-up {earlier.Sequence} of {earlier.Amount.ToString(CultureInfo.InvariantCulture)}.");
+
+    private static AdjustmentResult RepeatAdjustment(LedgerEntry earlier, PrepaidAccount account, decimal amount) =>
+        earlier.Kind == LedgerEntryKind.Adjustment && earlier.Amount == amount
+            ? new AdjustmentResult(AdjustmentOutcome.Duplicate, earlier, account, null)
+            : new AdjustmentResult(AdjustmentOutcome.KeyReused, earlier, account, $"The idempotency key was used for ledger entry {earlier.Sequence} ({earlier.Kind} of {earlier.Amount.ToString(CultureInfo.InvariantCulture)}).");
 
     private static bool IsValidConsumer(string? consumerId) => IsPrintable(consumerId, PrepaidAccount.MaxConsumerLength);
 
