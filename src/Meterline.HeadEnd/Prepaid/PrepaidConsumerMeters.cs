@@ -7,7 +7,7 @@ internal sealed class PrepaidConsumerMeters(IMeterRepository meters, PrepaidOpti
 {
     private const int PageSize = 200;
 
-    /// <summary>The consumer's meters in id order, at most <see cref="Prepaidoptions.MaxMetersPerConsumer"/> (more is counted as a failure).</summary>
+    /// <summary>The consumer's meters in id order, at most <see cref="PrepaidOptions.MaxMetersPerConsumer"/> (more is counted as a failure).</summary>
     public async Task<IReadOnlyList<Meter>> OfAsync(string consumerId, CancellationToken cancellationToken)
     {
         var found = new List<Meter>();

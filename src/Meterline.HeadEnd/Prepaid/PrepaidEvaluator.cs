@@ -19,7 +19,7 @@ internal sealed class PrepaidEvaluator(
     public async Task EvaluateAsync(PrepaidAccount account, IReadOnlyList<Meter> meters, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var decision = PrepaidPolicy.Decide(account, now, Options, zoneOf(account.ConsumerId));
+        var decision = PrepaidPolicy.Decide(account, now, options, zoneOf(account.ConsumerId));
         if (decision.IsNothing)
         {
             return;

@@ -20,7 +20,10 @@ namespace Meterline.HeadEnd.Prepaid;
 /// the warning and the supply: the low-balance alert, a disconnect now or at the next allowed moment, its
 /// cancellation, a reconnect. Commands carry idempotency keys naming the account's disconnect episode, so a state
 /// change never issues two commands. Work on accounts is serialised within a node; a deduction names the running
-/// charge it was computed against, so two nodes never deduct the same consumption twice.
+/// charge it was computed against, so two nodes never deduct the same consumption twice. This class is the loop and the
+/// account operations (open, top up, adjust) under that one lock; the work is done by <see cref="PrepaidSettler"/>
+/// (deductions), <see cref="PrepaidPricer"/> (month-to-date prices), <see cref="PrepaidEvaluator"/> (warning, disconnect,
+/// reconnect) and <see cref="PrepaidConsumerMeters"/> (the consumer's meters).
 /// </summary>
 public sealed class PrepaidService : IDisposable
 {

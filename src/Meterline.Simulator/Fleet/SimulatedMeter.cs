@@ -52,7 +52,7 @@ public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
     {
         if (_silent)
         {
-            message = default;
+            message = null!;
             return false;
         }
 
