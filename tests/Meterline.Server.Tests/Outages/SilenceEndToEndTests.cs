@@ -42,6 +42,8 @@ public sealed class SilenceEndToEndTests
                 i < 4 ? "DT-SIL" : "DT-SIL-OTHER", "FD-SIL", meter.Endpoint, meter.SecurityLevel));
         }
 
+        // Only meters heard at least once are watched for silence: wait until every meter's pushes are ingested.
+        await UntilHeardAsync(node, fleet.Simulator.Meters.Select(m => m.Id));
         for (var i = 0; i < 4; i++)
         {
             fleet.Simulator.Meters[i].SetSilent(true);
@@ -66,6 +68,18 @@ public sealed class SilenceEndToEndTests
         Assert.True(detail.GetProperty("restoredAt").GetDateTimeOffset() > detail.GetProperty("startedAt").GetDateTimeOffset());
         var alert = await node.Client.GetFromJsonElementAsync($"/api/alerts/{open.GetProperty("alert").GetInt64()}");
         Assert.Equal(OutageService.Actor, alert.GetProperty("closedBy").GetString());
+    }
+
+    private static async Task UntilHeardAsync(RunningNode node, IEnumerable<string> serials)
+    {
+        using var bound = new CancellationTokenSource(RunningNode.Bound);
+        foreach (var serial in serials)
+        {
+            while ((await node.Node.Meters.FindBySerialAsync(serial, bound.Token))?.LastHeardAt is null)
+            {
+                await Task.Delay(200, bound.Token);
+            }
+        }
     }
 
     private static async Task<JsonElement> WaitForOutageAsync(HttpClient client, string state, string transformer)
