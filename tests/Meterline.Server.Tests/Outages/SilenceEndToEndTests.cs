@@ -66,8 +66,23 @@ public sealed class SilenceEndToEndTests
         var detail = await node.Client.GetFromJsonElementAsync($"/api/outages/{id}");
         Assert.Equal(4, detail.GetProperty("meters").GetArrayLength());
         Assert.True(detail.GetProperty("restoredAt").GetDateTimeOffset() > detail.GetProperty("startedAt").GetDateTimeOffset());
-        var alert = await node.Client.GetFromJsonElementAsync($"/api/alerts/{open.GetProperty("alert").GetInt64()}");
+        var alert = await WaitForClosedAlertAsync(node.Client, open.GetProperty("alert").GetInt64());
         Assert.Equal(OutageService.Actor, alert.GetProperty("closedBy").GetString());
+    }
+
+    private static async Task<JsonElement> WaitForClosedAlertAsync(HttpClient client, long id)
+    {
+        using var bound = new CancellationTokenSource(RunningNode.Bound);
+        while (true)
+        {
+            var alert = await client.GetFromJsonElementAsync($"/api/alerts/{id}", bound.Token);
+            if (alert.GetProperty("state").GetString() == "Closed")
+            {
+                return alert;
+            }
+
+            await Task.Delay(200, bound.Token);
+        }
     }
 
     private static async Task UntilHeardAsync(RunningNode node, IEnumerable<string> serials)
