@@ -38,6 +38,35 @@ public sealed class InMemoryDemandLimitStore(ICommandStore commands) : IDemandLi
         }
     }
 
+    public Task<IReadOnlyList<DemandLimit>> ListAsync(DemandLimitId? before, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<DemandLimit> found = _limits.Values.Where(l => before is not { } b || l.Id.Value < b.Value).OrderByDescending(l => l.Id.Value).Take(limit).ToList();
+            return Task.FromResult(found);
+        }
+    }
+
+    public Task<int?> CancelAsync(DemandLimitId id, string actor, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_limits.TryGetValue(id.Value, out var limit) || limit.IsCancelled)
+            {
+                return Task.FromResult<int?>(null);
+            }
+
+            _limits[id.Value] = limit with { CancelledAt = at, CancelledBy = actor, CancelReason = reason };
+            var waiting = _members.Where(m => m.Key.Limit == id.Value && m.Value is { Command: null, Rejection: null }).Select(m => m.Key).ToList();
+            foreach (var key in waiting)
+            {
+                _members[key] = (null, DemandLimitMember.Withdrawn);
+            }
+
+            return Task.FromResult<int?>(waiting.Count);
+        }
+    }
+
     public async Task<IReadOnlyList<DemandLimitMember>> GetMembersAsync(DemandLimitId id, CancellationToken cancellationToken = default)
     {
         List<(int Meter, CommandId? Command, string? Rejection)> rows;
@@ -66,23 +95,27 @@ public sealed class InMemoryDemandLimitStore(ICommandStore commands) : IDemandLi
         }
     }
 
-    public Task SetCommandAsync(DemandLimitPendingMember member, CommandId command, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            _members[(member.Limit.Value, member.Meter.Value)] = (command, null);
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task<bool> SetCommandAsync(DemandLimitPendingMember member, CommandId command, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Settle(member, (command, null)));
 
     public Task SetRejectedAsync(DemandLimitPendingMember member, string reason, CancellationToken cancellationToken = default)
     {
+        Settle(member, (null, reason));
+        return Task.CompletedTask;
+    }
+
+    private bool Settle(DemandLimitPendingMember member, (CommandId? Command, string? Rejection) settled)
+    {
         lock (_lock)
         {
-            _members[(member.Limit.Value, member.Meter.Value)] = (null, reason);
-        }
+            var key = (member.Limit.Value, member.Meter.Value);
+            if (!_members.TryGetValue(key, out var current) || current is not { Command: null, Rejection: null })
+            {
+                return false;
+            }
 
-        return Task.CompletedTask;
+            _members[key] = settled;
+            return true;
+        }
     }
 }

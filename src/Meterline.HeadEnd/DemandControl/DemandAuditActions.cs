@@ -8,4 +8,7 @@ public static class DemandAuditActions
 
     /// <summary>A member of a group got no command (unreachable, keys compromised, …).</summary>
     public const string MemberRejected = "demand.member-rejected";
+
+    /// <summary>An operator cancelled a group load limit (before its waiting members are withdrawn).</summary>
+    public const string LimitCancelled = "demand.limit-cancelled";
 }

@@ -15,7 +15,9 @@ namespace Meterline.HeadEnd.DemandControl;
 /// <see cref="CommandService"/>, each with the idempotency key <c>demand-limit-{limit}-{meter}</c>, so a restart or a
 /// repeated pass never asks a meter twice; the command dispatcher's own limits bound how many are sent at once. A
 /// member the command service refuses (no endpoint, keys compromised, an emergency profile that ended meanwhile) is
-/// recorded as rejected and audited as <c>demand.member-rejected</c>.
+/// recorded as rejected and audited as <c>demand.member-rejected</c>. <see cref="CancelAsync"/> stops a limit: audited
+/// as <c>demand.limit-cancelled</c>, its waiting members are withdrawn and its members' commands still Requested are
+/// cancelled; commands already Sent run to completion.
 /// </summary>
 public sealed class DemandControlService
 {
@@ -29,6 +31,7 @@ public sealed class DemandControlService
     private readonly DemandControlOptions _options;
     private readonly TimeSpan _maxActivationAhead;
     private long _created;
+    private long _withdrawn;
     private long _errors;
 
     /// <param name="maxActivationAhead">How far ahead an emergency profile may start (as for single commands).</param>
@@ -53,6 +56,9 @@ public sealed class DemandControlService
 
     /// <summary>Member commands created since start.</summary>
     public long Created => Interlocked.Read(ref _created);
+
+    /// <summary>Members withdrawn by cancellations since start.</summary>
+    public long Withdrawn => Interlocked.Read(ref _withdrawn);
 
     /// <summary>Fan-out passes that failed unexpectedly (store unavailable).</summary>
     public long Errors => Interlocked.Read(ref _errors);
@@ -115,7 +121,7 @@ public sealed class DemandControlService
                 limits[member.Limit] = limit;
             }
 
-            if (limit is null)
+            if (limit is null || limit.IsCancelled)
             {
                 continue;
             }
@@ -124,7 +130,15 @@ public sealed class DemandControlService
             {
                 var key = string.Create(CultureInfo.InvariantCulture, $"demand-limit-{limit.Id.Value}-{member.Meter.Value}");
                 var command = await _commands.RequestAsync(new CommandSubmission(member.Meter, limit.LoadLimit, limit.Actor, limit.NotBefore, key), cancellationToken).ConfigureAwait(false);
-                await _limits.SetCommandAsync(member, command.Id, cancellationToken).ConfigureAwait(false);
+                if (!await _limits.SetCommandAsync(member, command.Id, cancellationToken).ConfigureAwait(false))
+                {
+                    // The limit was cancelled between this pass reading the member and making its command: the
+                    // command is cancelled before the dispatcher can send it (false when it already was sent).
+                    var cancelled = await _limits.GetAsync(limit.Id, cancellationToken).ConfigureAwait(false);
+                    await _commands.CancelAsync(command.Id, cancelled?.CancelledBy ?? limit.Actor, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 created++;
             }
             catch (CommandRejectedException e)
@@ -162,10 +176,15 @@ public sealed class DemandControlService
         var byState = Enum.GetValues<CommandState>().ToDictionary(s => s, _ => 0);
         var pending = 0;
         var rejected = 0;
+        var withdrawn = 0;
         var failed = new List<DemandLimitFailure>();
         foreach (var member in members)
         {
-            if (member.Rejection is { } reason)
+            if (member.IsWithdrawn)
+            {
+                withdrawn++;
+            }
+            else if (member.Rejection is { } reason)
             {
                 rejected++;
                 failed.Add(new DemandLimitFailure(member.Meter, null, "Rejected", reason));
@@ -184,7 +203,63 @@ public sealed class DemandControlService
             }
         }
 
-        return new DemandLimitProgress(limit, pending, rejected, byState, failed);
+        return new DemandLimitProgress(limit, pending, rejected, withdrawn, byState, failed);
+    }
+
+    /// <summary>Limits newest first, those with an id below <paramref name="before"/> when given, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<DemandLimit>> ListAsync(DemandLimitId? before, int limit, CancellationToken cancellationToken = default) =>
+        _limits.ListAsync(before, limit, cancellationToken);
+
+    /// <summary>
+    /// Cancels a group load limit: audited as <c>demand.limit-cancelled</c> (first), then its members still waiting
+    /// for their command are withdrawn and its members' commands still Requested are cancelled (each audited by the
+    /// command service); commands already Sent run to completion. Null when there is no such limit; a limit cancelled
+    /// before is returned as it stands, nothing is audited or changed again.
+    /// </summary>
+    /// <exception cref="CommandRejectedException">The actor or the reason is malformed; nothing was audited or changed.</exception>
+    public async Task<DemandLimitProgress?> CancelAsync(DemandLimitId id, string actor, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(actor) || actor.Length > _options.MaxTextLength || actor.Any(char.IsControl))
+        {
+            throw new CommandRejectedException(CommandRejection.InvalidRequest, $"The actor is 1 to {_options.MaxTextLength} printable characters.");
+        }
+
+        if (reason is not null && (string.IsNullOrWhiteSpace(reason) || reason.Length > _options.MaxTextLength || reason.Any(char.IsControl)))
+        {
+            throw new CommandRejectedException(CommandRejection.InvalidRequest, $"A reason is 1 to {_options.MaxTextLength} printable characters.");
+        }
+
+        if (await _limits.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } limit)
+        {
+            return null;
+        }
+
+        if (!limit.IsCancelled)
+        {
+            var why = reason ?? "cancelled by " + actor;
+            await _audit.AppendAsync(actor, DemandAuditActions.LimitCancelled, $"{TargetName(limit.TargetKind)}:{limit.Target}",
+                JsonText.Object(w =>
+                {
+                    w.WriteNumber("limit", limit.Id.Value);
+                    w.WriteString("reason", why);
+                }),
+                cancellationToken).ConfigureAwait(false);
+            if (await _limits.CancelAsync(id, actor, why, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } withdrawn)
+            {
+                Interlocked.Add(ref _withdrawn, withdrawn);
+            }
+
+            foreach (var member in await _limits.GetMembersAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                if (member is { Command: { } command, State: CommandState.Requested })
+                {
+                    // False when the dispatcher sent it meanwhile: a Sent command runs to completion.
+                    await _commands.CancelAsync(command, actor, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return await GetProgressAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fans out now, then every <see cref="DemandControlOptions.FanOutInterval"/>, until cancelled.</summary>

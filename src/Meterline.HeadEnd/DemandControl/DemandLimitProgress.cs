@@ -5,13 +5,15 @@ namespace Meterline.HeadEnd.DemandControl;
 
 /// <summary>
 /// Where a group load limit stands: members waiting for their command (<see cref="Pending"/>), refused at fan-out
-/// (<see cref="Rejected"/>), and counts of their commands by state; the sum is <see cref="DemandLimit.MemberCount"/>.
+/// (<see cref="Rejected"/>), withdrawn by a cancellation before their command was made (<see cref="Withdrawn"/>), and
+/// counts of their commands by state; the sum is <see cref="DemandLimit.MemberCount"/>.
 /// <see cref="Failed"/> lists the members that failed, timed out, were cancelled or refused, with why.
 /// </summary>
 public sealed record DemandLimitProgress(
     DemandLimit Limit,
     int Pending,
     int Rejected,
+    int Withdrawn,
     IReadOnlyDictionary<CommandState, int> ByState,
     IReadOnlyList<DemandLimitFailure> Failed)
 {

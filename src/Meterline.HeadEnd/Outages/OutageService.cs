@@ -16,7 +16,8 @@ public sealed class OutageService : IDisposable
     /// <summary>The actor of the alert changes the service makes.</summary>
     public const string Actor = "outages";
 
-    private readonly IngestSubscription _subscription;
+    private readonly IngestFollower _follower;
+    private readonly List<IngestedRecord> _taken = [];
     private readonly MeterDirectory _directory;
     private readonly IMeterRepository _meters;
     private readonly IOutageStore _store;
@@ -45,54 +46,38 @@ public sealed class OutageService : IDisposable
         _directory = pipeline.Directory;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
-        _subscription = pipeline.Subscribe();
+        _follower = new IngestFollower(pipeline, _options.MaxRecordsPerRound, _options.SweepPeriod, fullPassAtStart: false, _time);
     }
 
     public OutageMetrics Metrics { get; } = new();
 
+    /// <summary>
+    /// Follows the feed (<see cref="IngestFollower"/>): each round observes the records it took; every
+    /// <see cref="OutageOptions.SweepPeriod"/>, and at once after the feed lost records (silence then finds what was
+    /// lost), a sweep observes what is left of the round, then looks for silent meters and records the groups due.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _watchingSince = _time.GetUtcNow();
-        foreach (var open in await _store.ListAsync(new OutageFilter(OutageState.Open), null, 10_000, cancellationToken).ConfigureAwait(false))
-        {
-            _detector.Track(open);
-        }
-
-        using var timer = new PeriodicTimer(_options.SweepPeriod, _time);
-        var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-        var reader = _subscription.Reader;
-        Task<bool>? read = null;
         try
         {
-            await RefreshTopologyAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
+            foreach (var open in await _store.ListAsync(new OutageFilter(OutageState.Open), null, 10_000, cancellationToken).ConfigureAwait(false))
             {
-                read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-                var done = await Task.WhenAny(read, tick).ConfigureAwait(false);
-                if (done == tick)
-                {
-                    if (!await tick.ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    await SweepAsync(cancellationToken).ConfigureAwait(false);
-                    tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                    continue;
-                }
-
-                if (!await read.ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                read = null;
-                await DrainAsync(cancellationToken).ConfigureAwait(false);
+                _detector.Track(open);
             }
+
+            await RefreshTopologyAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return;
         }
+
+        await _follower.RunAsync(Note, DrainAsync, async ct =>
+        {
+            await DrainAsync(ct).ConfigureAwait(false);
+            await SweepAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Refreshes the topology when due, finds silent meters, and records the groups whose window has passed.</summary>
@@ -120,15 +105,23 @@ public sealed class OutageService : IDisposable
         }
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose() => _follower.Dispose();
 
+    /// <summary>Holds a record for the round (at most <see cref="OutageOptions.MaxRecordsPerRound"/>: the follower's bound per round).</summary>
+    private bool Note(IngestedRecord record)
+    {
+        _taken.Add(record);
+        return true;
+    }
+
+    /// <summary>Observes the records the round took, in their order, as the head-end heard them now.</summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        var taken = 0;
         var now = _time.GetUtcNow();
-        while (taken < _options.MaxRecordsPerRound && _subscription.Reader.TryRead(out var record))
+        var records = _taken.ToArray();
+        _taken.Clear();
+        foreach (var record in records)
         {
-            taken++;
             _lastHeard[record.Meter] = now;
             var signal = record switch
             {

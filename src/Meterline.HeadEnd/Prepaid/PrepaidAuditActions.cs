@@ -8,6 +8,9 @@ public static class PrepaidAuditActions
 
     public const string AccountOpened = "prepaid.account-opened";
     public const string TopUp = "prepaid.top-up";
+
+    /// <summary>An admin credited or debited an account by hand, with a reason (not a payment).</summary>
+    public const string Adjustment = "prepaid.adjustment";
     public const string LowBalance = "prepaid.low-balance";
     public const string DisconnectPostponed = "prepaid.disconnect-postponed";
     public const string DisconnectCancelled = "prepaid.disconnect-cancelled";

@@ -20,23 +20,24 @@ namespace Meterline.HeadEnd.Prepaid;
 /// the warning and the supply: the low-balance alert, a disconnect now or at the next allowed moment, its
 /// cancellation, a reconnect. Commands carry idempotency keys naming the account's disconnect episode, so a state
 /// change never issues two commands. Work on accounts is serialised within a node; a deduction names the running
-/// charge it was computed against, so two nodes never deduct the same consumption twice.
+/// charge it was computed against, so two nodes never deduct the same consumption twice. This class is the loop and the
+/// account operations (open, top up, adjust) under that one lock; the work is done by <see cref="PrepaidSettler"/>
+/// (deductions), <see cref="PrepaidPricer"/> (month-to-date prices), <see cref="PrepaidEvaluator"/> (warning, disconnect,
+/// reconnect) and <see cref="PrepaidConsumerMeters"/> (the consumer's meters).
 /// </summary>
 public sealed class PrepaidService : IDisposable
 {
     public const int AccountPage = 500;
-    private const int MeterPage = 200;
-    private const int MaxMonthsPerSettlement = 13;
 
     private readonly IngestFollower _follower;
     private readonly MeterDirectory _directory;
-    private readonly IMeterRepository _meters;
     private readonly IReadingStore _readings;
-    private readonly TariffCatalog _tariffs;
-    private readonly AlertService _alerts;
-    private readonly CommandService _commands;
     private readonly IAuditLog _audit;
     private readonly TimeProvider _time;
+    private readonly PrepaidPricer _pricer;
+    private readonly PrepaidEvaluator _evaluator;
+    private readonly PrepaidSettler _settler;
+    private readonly PrepaidConsumerMeters _consumerMeters;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<MeterId, (DateTimeOffset First, DateTimeOffset Last)> _pending = [];
 
@@ -64,13 +65,13 @@ public sealed class PrepaidService : IDisposable
         Options.Validate();
         Store = store;
         _directory = pipeline.Directory;
-        _meters = meters;
         _readings = readings;
-        _tariffs = tariffs;
-        _alerts = alerts;
-        _commands = commands;
         _audit = audit;
         _time = time ?? TimeProvider.System;
+        _pricer = new PrepaidPricer(readings, tariffs);
+        _evaluator = new PrepaidEvaluator(store, alerts, commands, audit, Options, Metrics, _time, ZoneOf);
+        _settler = new PrepaidSettler(store, _pricer, _evaluator, Metrics, _time);
+        _consumerMeters = new PrepaidConsumerMeters(meters, Options, Metrics);
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
         _follower = new IngestFollower(pipeline, Options.MaxRecordsPerRound, Options.EvaluationPeriod, fullPassAtStart: true, _time);
@@ -141,8 +142,8 @@ public sealed class PrepaidService : IDisposable
                 return false;
             }
 
-            var meters = await MetersOfAsync(consumerId, cancellationToken).ConfigureAwait(false);
-            await SettleLockedAsync(account, meters, [.. times ?? [], _time.GetUtcNow()], cancellationToken).ConfigureAwait(false);
+            var meters = await _consumerMeters.OfAsync(consumerId, cancellationToken).ConfigureAwait(false);
+            await _settler.SettleAsync(account, meters, [.. times ?? [], _time.GetUtcNow()], cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally
@@ -160,7 +161,7 @@ public sealed class PrepaidService : IDisposable
             return (AccountOpenOutcome.Refused, null, $"A consumer id is 1 to {PrepaidAccount.MaxConsumerLength} printable characters.");
         }
 
-        if (TariffOf(consumerId) is not { } tariff)
+        if (_pricer.TariffOf(consumerId) is not { } tariff)
         {
             return (AccountOpenOutcome.Refused, null, $"Consumer '{consumerId}' has no tariff and there is no default tariff, so its consumption cannot be priced.");
         }
@@ -232,9 +233,68 @@ public sealed class PrepaidService : IDisposable
                 return new TopUpResult(TopUpOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
             }
 
-            var meters = await MetersOfAsync(consumerId, cancellationToken).ConfigureAwait(false);
-            await EvaluateLockedAsync(posted.Account!, meters, cancellationToken).ConfigureAwait(false);
+            var meters = await _consumerMeters.OfAsync(consumerId, cancellationToken).ConfigureAwait(false);
+            await _evaluator.EvaluateAsync(posted.Account!, meters, cancellationToken).ConfigureAwait(false);
             return new TopUpResult(TopUpOutcome.Applied, posted.Entry, await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false), null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Credits (a positive amount) or debits (negative) an account by hand, with a mandatory reason: audited as
+    /// <c>prepaid.adjustment</c> and posted as an adjustment entry (not a payment) whose reference is the reason. A
+    /// retry with the same idempotency key is applied once. The account is then evaluated at once: a debit that takes
+    /// the balance to or below the disconnect threshold follows the zero-balance rules (warning, disconnect window), a
+    /// credit cancels a pending disconnect or requests the reconnect as a top-up would.
+    /// </summary>
+    public async Task<AdjustmentResult> AdjustAsync(string consumerId, decimal amount, string? reason, string idempotencyKey, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        if (amount == 0 || Math.Abs(amount) > Options.MaxTopUp || decimal.Round(amount, Tariff.Decimals) != amount)
+        {
+            return new AdjustmentResult(AdjustmentOutcome.Invalid, null, null, string.Create(CultureInfo.InvariantCulture, $"An adjustment is not zero, at most {Options.MaxTopUp} either way, with at most {Tariff.Decimals} decimal places."));
+        }
+
+        if (!IsPrintable(reason, 128) || !IsPrintable(idempotencyKey, 128))
+        {
+            return new AdjustmentResult(AdjustmentOutcome.Invalid, null, null, "An adjustment has a reason and an idempotency key, each 1 to 128 printable characters.");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var account = await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false);
+            if (account is null)
+            {
+                return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
+            }
+
+            if (await Store.FindByKeyAsync(consumerId, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                return RepeatAdjustment(earlier, account, amount);
+            }
+
+            var now = _time.GetUtcNow();
+            await _audit.AppendAsync(actor, PrepaidAuditActions.Adjustment, PrepaidAuditActions.Subject(consumerId),
+                new AuditDetail().Add("amount", amount.ToString(CultureInfo.InvariantCulture)).Add("currency", account.Currency)
+                    .Add("reason", reason!).Add("idempotencyKey", idempotencyKey).ToString(), cancellationToken).ConfigureAwait(false);
+            var posted = await Store.PostAsync(consumerId, new LedgerPosting(LedgerEntryKind.Adjustment, amount, now, actor, reason!, idempotencyKey), cancellationToken).ConfigureAwait(false);
+            if (posted.Outcome == LedgerPostOutcome.Duplicate)
+            {
+                return RepeatAdjustment(posted.Entry!, posted.Account!, amount);
+            }
+
+            if (posted.Outcome != LedgerPostOutcome.Posted)
+            {
+                return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
+            }
+
+            var meters = await _consumerMeters.OfAsync(consumerId, cancellationToken).ConfigureAwait(false);
+            await _evaluator.EvaluateAsync(posted.Account!, meters, cancellationToken).ConfigureAwait(false);
+            return new AdjustmentResult(AdjustmentOutcome.Applied, posted.Entry, await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false), null);
         }
         finally
         {
@@ -244,7 +304,7 @@ public sealed class PrepaidService : IDisposable
 
     /// <summary>The time zone the account's disconnect window is in: the configured one, else its tariff's, else UTC.</summary>
     public TimeZoneInfo ZoneOf(string consumerId) =>
-        Options.TimeZoneId is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TariffOf(consumerId)?.TimeZone ?? TimeZoneInfo.Utc;
+        Options.TimeZoneId is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : _pricer.TariffOf(consumerId)?.TimeZone ?? TimeZoneInfo.Utc;
 
     public void Dispose()
     {
@@ -256,6 +316,11 @@ public sealed class PrepaidService : IDisposable
         earlier.Amount == amount
             ? new TopUpResult(TopUpOutcome.Duplicate, earlier, account, null)
             : new TopUpResult(TopUpOutcome.KeyReused, earlier, account, $"The idempotency key was used for top-up {earlier.Sequence} of {earlier.Amount.ToString(CultureInfo.InvariantCulture)}.");
+
+    private static AdjustmentResult RepeatAdjustment(LedgerEntry earlier, PrepaidAccount account, decimal amount) =>
+        earlier.Kind == LedgerEntryKind.Adjustment && earlier.Amount == amount
+            ? new AdjustmentResult(AdjustmentOutcome.Duplicate, earlier, account, null)
+            : new AdjustmentResult(AdjustmentOutcome.KeyReused, earlier, account, $"The idempotency key was used for ledger entry {earlier.Sequence} ({earlier.Kind} of {earlier.Amount.ToString(CultureInfo.InvariantCulture)}).");
 
     private static bool IsValidConsumer(string? consumerId) => IsPrintable(consumerId, PrepaidAccount.MaxConsumerLength);
 
@@ -316,8 +381,8 @@ public sealed class PrepaidService : IDisposable
                 return;
             }
 
-            var meters = await MetersOfAsync(consumer, cancellationToken).ConfigureAwait(false);
-            await SettleLockedAsync(account, meters, times(meters), cancellationToken).ConfigureAwait(false);
+            var meters = await _consumerMeters.OfAsync(consumer, cancellationToken).ConfigureAwait(false);
+            await _settler.SettleAsync(account, meters, times(meters), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -327,237 +392,5 @@ public sealed class PrepaidService : IDisposable
         {
             _gate.Release();
         }
-    }
-
-    private async Task SettleLockedAsync(PrepaidAccount account, IReadOnlyList<Meter> meters, IEnumerable<DateTimeOffset> times, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var zone = TariffOf(account.ConsumerId)?.TimeZone ?? TimeZoneInfo.Utc;
-        var months = times.Where(t => t <= now + TimeSpan.FromDays(1))
-            .Select(t => MonthOf(t.AddTicks(-1), zone)).Distinct().Order().TakeLast(MaxMonthsPerSettlement);
-        foreach (var month in months)
-        {
-            var charge = 0m;
-            foreach (var meter in meters)
-            {
-                charge += await ChargeAsync(account, meter, month, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            var charged = await Store.GetMonthChargedAsync(account.ConsumerId, month, cancellationToken).ConfigureAwait(false);
-            Metrics.OnSettlement();
-            if (charge == charged)
-            {
-                continue;
-            }
-
-            var posted = await Store.PostAsync(account.ConsumerId, new LedgerPosting(
-                LedgerEntryKind.Deduction, charged - charge, now, PrepaidAuditActions.Actor, "consumption " + month.ToString(),
-                Month: month.ToString(), MonthCharged: charge, ExpectedMonthCharged: charged), cancellationToken).ConfigureAwait(false);
-            if (posted.Outcome == LedgerPostOutcome.Posted)
-            {
-                Metrics.OnDeduction();
-            }
-        }
-
-        var current = await Store.GetAsync(account.ConsumerId, cancellationToken).ConfigureAwait(false);
-        if (current is not null)
-        {
-            await EvaluateLockedAsync(current, meters, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>A meter's running charge of a month, priced as its bill would be (0 before the month has data).</summary>
-    private async Task<decimal> ChargeAsync(PrepaidAccount account, Meter meter, BillingMonth month, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (!_tariffs.TryResolve(meter, out var tariff, out var load) || tariff.VersionFor(month) is not { } version)
-        {
-            return 0m;
-        }
-
-        if (!string.Equals(tariff.Currency, account.Currency, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"Meter {meter.Serial} is priced in {tariff.Currency}, the prepaid account of '{account.ConsumerId}' is in {account.Currency}.");
-        }
-
-        var zone = tariff.TimeZone;
-        var (start, end) = month.Bounds(zone);
-        var intervals = await ReadIntervalsAsync(meter.Id, start, end, cancellationToken).ConfigureAwait(false);
-        Consumption? consumption = null;
-        if (now >= end)
-        {
-            // The month has ended: priced from what its bill is made from when that is measured, not estimated.
-            var snapshots = await _readings.GetBillingSnapshotsAsync(meter.Id, start - ConsumptionCalculator.SnapshotTolerance, end + ConsumptionCalculator.SnapshotTolerance, cancellationToken).ConfigureAwait(false);
-            var whole = ConsumptionCalculator.Compute(month, zone, snapshots, intervals, version.Zones);
-            if (whole is { Problem: ConsumptionProblem.None, Estimated: false, Consumption: { } measured })
-            {
-                consumption = measured;
-            }
-        }
-
-        if (consumption is null)
-        {
-            var toDate = MonthToDateConsumption.Compute(month, zone, intervals, version.Zones);
-            if (toDate.Intervals == 0)
-            {
-                return 0m;
-            }
-
-            consumption = toDate.Consumption;
-        }
-
-        return TariffCalculator.PriceMonthToDate(version, consumption, load).Total;
-    }
-
-    private async Task EvaluateLockedAsync(PrepaidAccount account, IReadOnlyList<Meter> meters, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var decision = PrepaidPolicy.Decide(account, now, Options, ZoneOf(account.ConsumerId));
-        if (decision.IsNothing)
-        {
-            return;
-        }
-
-        var subject = PrepaidAuditActions.Subject(account.ConsumerId);
-        var balance = account.Balance.ToString(CultureInfo.InvariantCulture);
-        var low = account.LowBalance;
-        var supply = account.Supply;
-        var due = account.DisconnectDueAt;
-        var episode = account.Episode;
-        if (decision.RaiseLowBalance)
-        {
-            var threshold = Options.LowBalanceThreshold.ToString(CultureInfo.InvariantCulture);
-            await _audit.AppendAsync(PrepaidAuditActions.Actor, PrepaidAuditActions.LowBalance, subject,
-                new AuditDetail().Add("balance", balance).Add("threshold", threshold).Add("currency", account.Currency).ToString(), cancellationToken).ConfigureAwait(false);
-            if (meters.Count > 0)
-            {
-                // One alert per crossing: the ledger position of the crossing tells crossings apart.
-                await _alerts.RaiseAsync(new Finding(
-                    meters[0].Id, PrepaidAlerts.LowBalanceRule, PrepaidAlerts.Category, AlertSeverity.Warning, 1.0,
-                    $"Prepaid balance of consumer {account.ConsumerId} is {balance} {account.Currency}, at or below the warning threshold of {threshold}.",
-                    now, now, [new EvidenceItem(now, EvidenceItem.Computed, "balance", (double)account.Balance, account.Currency)],
-                    account.Entries.ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
-            }
-
-            low = true;
-        }
-
-        if (decision.ClearLowBalance)
-        {
-            low = false;
-        }
-
-        switch (decision.Supply)
-        {
-            case SupplyAction.Postpone:
-                if (supply != PrepaidSupply.DisconnectPending)
-                {
-                    await _audit.AppendAsync(PrepaidAuditActions.Actor, PrepaidAuditActions.DisconnectPostponed, subject,
-                        new AuditDetail().Add("balance", balance).Add("due", decision.DueAt?.ToString("O", CultureInfo.InvariantCulture) ?? "none").ToString(), cancellationToken).ConfigureAwait(false);
-                }
-
-                supply = PrepaidSupply.DisconnectPending;
-                due = decision.DueAt;
-                break;
-            case SupplyAction.CancelPending:
-                await _audit.AppendAsync(PrepaidAuditActions.Actor, PrepaidAuditActions.DisconnectCancelled, subject,
-                    new AuditDetail().Add("balance", balance).ToString(), cancellationToken).ConfigureAwait(false);
-                supply = PrepaidSupply.Connected;
-                due = null;
-                break;
-            case SupplyAction.Disconnect:
-                if (await RequestAllAsync(meters, new DisconnectParameters(), $"prepaid:{account.ConsumerId}:{episode + 1}:disconnect", cancellationToken).ConfigureAwait(false) is not { } cut)
-                {
-                    break;
-                }
-
-                await _audit.AppendAsync(PrepaidAuditActions.Actor, PrepaidAuditActions.DisconnectRequested, subject,
-                    new AuditDetail().Add("balance", balance).Add("episode", episode + 1).Add("commands", cut).ToString(), cancellationToken).ConfigureAwait(false);
-                supply = PrepaidSupply.Disconnected;
-                due = null;
-                episode++;
-                break;
-            case SupplyAction.Reconnect:
-                if (await RequestAllAsync(meters, new ConnectParameters(), $"prepaid:{account.ConsumerId}:{episode}:connect", cancellationToken).ConfigureAwait(false) is not { } restored)
-                {
-                    break;
-                }
-
-                await _audit.AppendAsync(PrepaidAuditActions.Actor, PrepaidAuditActions.ReconnectRequested, subject,
-                    new AuditDetail().Add("balance", balance).Add("episode", episode).Add("commands", restored).ToString(), cancellationToken).ConfigureAwait(false);
-                supply = PrepaidSupply.Connected;
-                break;
-        }
-
-        await Store.SetSupplyAsync(account.ConsumerId, new SupplyChange(low, supply, due, episode), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Requests a command of every meter (idempotent by key per meter); the command ids, or null when none could be requested.</summary>
-    private async Task<string?> RequestAllAsync(IReadOnlyList<Meter> meters, CommandParameters parameters, string key, CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        foreach (var meter in meters)
-        {
-            try
-            {
-                var command = await _commands.RequestAsync(new CommandSubmission(meter.Id, parameters, PrepaidAuditActions.Actor, null, key + ":" + meter.Id.Value.ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
-                ids.Add(command.Id.ToString());
-                Metrics.OnCommand();
-            }
-            catch (CommandRejectedException e)
-            {
-                Metrics.OnFailure(e);
-            }
-        }
-
-        return ids.Count > 0 || meters.Count == 0 ? string.Join(',', ids) : null;
-    }
-
-    private async Task<IReadOnlyList<Meter>> MetersOfAsync(string consumerId, CancellationToken cancellationToken)
-    {
-        var found = new List<Meter>();
-        string? token = null;
-        do
-        {
-            var page = await _meters.ListAsync(new MeterFilter(Search: consumerId), MeterPage, token, cancellationToken).ConfigureAwait(false);
-            found.AddRange(page.Items.Where(m => string.Equals(m.ConsumerId, consumerId, StringComparison.Ordinal)));
-            token = page.NextPageToken;
-        }
-        while (token is not null && found.Count < Options.MaxMetersPerConsumer);
-
-        if (found.Count > Options.MaxMetersPerConsumer)
-        {
-            Metrics.OnFailure(new InvalidDataException($"Consumer '{consumerId}' has more than {Options.MaxMetersPerConsumer} meters; only the first are priced."));
-        }
-
-        return [.. found.OrderBy(m => m.Id).Take(Options.MaxMetersPerConsumer)];
-    }
-
-    private async Task<List<IntervalReading>> ReadIntervalsAsync(MeterId meter, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
-    {
-        // As the bill reads them: intervals ending in (start, end]; a microsecond past the end is the first time the store tells apart.
-        var rows = new List<IntervalReading>();
-        string? token = null;
-        do
-        {
-            var page = await _readings.QueryAsync(new ReadingQuery(meter, start, end.AddTicks(TimeSpan.TicksPerMicrosecond), [Quantity.BlockImportEnergy], ReadingQuery.MaxPageSize, token), cancellationToken).ConfigureAwait(false);
-            rows.AddRange(page.Items);
-            token = page.NextPageToken;
-        }
-        while (token is not null && rows.Count < BillingService.MaxIntervalRows);
-
-        return token is null ? rows : throw new InvalidDataException($"Meter {meter} has more than {BillingService.MaxIntervalRows} intervals between {start:O} and {end:O}.");
-    }
-
-    private Tariff? TariffOf(string consumerId)
-    {
-        var assignment = _tariffs.Assignments.FirstOrDefault(a => string.Equals(a.ConsumerId, consumerId, StringComparison.Ordinal));
-        var id = assignment?.TariffId ?? _tariffs.DefaultTariffId;
-        return id is null ? null : _tariffs.Find(id);
-    }
-
-    private static BillingMonth MonthOf(DateTimeOffset instant, TimeZoneInfo zone)
-    {
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        return new BillingMonth(local.Year, local.Month);
     }
 }

@@ -23,6 +23,9 @@ public sealed class IdPageToken
     /// <summary>The bulk-request (approval) listing's tokens.</summary>
     public static readonly IdPageToken Approvals = new(0x61);
 
+    /// <summary>The group load-limit listing's tokens.</summary>
+    public static readonly IdPageToken DemandLimits = new(0x44);
+
     private readonly byte _kind;
 
     private IdPageToken(byte kind) => _kind = kind;

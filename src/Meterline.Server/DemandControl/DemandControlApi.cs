@@ -4,6 +4,7 @@ using Meterline.HeadEnd.DemandControl;
 using Meterline.HeadEnd.Meters;
 using Meterline.Server.Api;
 using Meterline.Server.Commands;
+using Meterline.Server.Meters;
 using Meterline.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,11 +16,15 @@ namespace Meterline.Server.DemandControl;
 /// <summary>
 /// Demand control over HTTP (docs/demand-control.md): ask for a group load limit (202 with its Location; the fan-out
 /// makes the meters' LoadLimit commands at its own rate), follow its progress, and read a meter's last confirmed
-/// Limiter. The actor is the <c>X-Meterline-Actor</c> header; asking is audited as <c>demand.limit-requested</c>.
+/// Limiter; list the limits (newest first, paged) and cancel one (its waiting members are withdrawn, its Requested
+/// commands cancelled, Sent ones run to completion). The actor is the <c>X-Meterline-Actor</c> header; asking is
+/// audited as <c>demand.limit-requested</c>, cancelling as <c>demand.limit-cancelled</c>. Reading needs a viewer,
+/// asking and cancelling an operator (the fallback policy by method).
 /// </summary>
 public static class DemandControlApi
 {
     public const int MaxBodyBytes = 1024 * 1024;
+    public const int DefaultPageSize = 100;
 
     public static IEndpointRouteBuilder MapDemandControl(this IEndpointRouteBuilder routes)
     {
@@ -35,6 +40,11 @@ public static class DemandControlApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListAsync).WithName("ListDemandLimits").WithSummary("Group load limits newest first, paged")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapDelete("/{id:long}", CancelAsync).WithName("CancelDemandLimit")
+            .WithSummary("Cancel a group load limit (optional ?reason=): waiting members are withdrawn, Requested commands cancelled, Sent ones run to completion")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:long}", GetAsync).WithName("GetDemandLimit").WithSummary("A group load limit and its progress: counts by state and the failures")
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/api/meters/{serial}/limiter", GetLimiterAsync).WithTags("Demand control").WithName("GetMeterLimiter")
@@ -144,6 +154,11 @@ public static class DemandControlApi
             return ApiProblems.UnknownDemandLimit.Result($"No demand limit has id {id}.");
         }
 
+        return TypedResults.Ok(await ResponseAsync(progress, meters, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<DemandLimitResponse> ResponseAsync(DemandLimitProgress progress, IMeterRepository meters, CancellationToken cancellationToken)
+    {
         var serials = new Dictionary<int, string>();
         foreach (var failure in progress.Failed)
         {
@@ -153,7 +168,51 @@ public static class DemandControlApi
             }
         }
 
-        return TypedResults.Ok(DemandLimitResponse.From(progress, serials));
+        return DemandLimitResponse.From(progress, serials);
+    }
+
+    internal static async Task<Results<Ok<PageResponse<DemandLimitSummaryResponse>>, ProblemHttpResult>> ListAsync(
+        int? pageSize, string? pageToken, [FromServices] DemandControlService demand, CancellationToken cancellationToken)
+    {
+        if (ListingQuery.TryReadPage(IdPageToken.DemandLimits, pageSize, pageToken, DefaultPageSize, out var size, out var last) is { } badPage)
+        {
+            return badPage;
+        }
+
+        DemandLimitId? before = last is { } id ? new DemandLimitId(id) : null;
+        var found = await demand.ListAsync(before, size + 1, cancellationToken).ConfigureAwait(false);
+        var page = found.Take(size).ToList();
+        return TypedResults.Ok(new PageResponse<DemandLimitSummaryResponse>(
+            [.. page.Select(DemandLimitSummaryResponse.From)],
+            found.Count > size ? IdPageToken.DemandLimits.Create(page[^1].Id.Value) : null));
+    }
+
+    internal static async Task<Results<Ok<DemandLimitResponse>, ProblemHttpResult>> CancelAsync(
+        long id,
+        string? reason,
+        HttpRequest request,
+        [FromServices] DemandControlService demand,
+        [FromServices] IMeterRepository meters,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
+        {
+            return actorProblem!;
+        }
+
+        DemandLimitProgress? progress;
+        try
+        {
+            progress = await demand.CancelAsync(new DemandLimitId(id), actor, reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandRejectedException e)
+        {
+            return ApiProblems.BadRequest.Result(e.Message);
+        }
+
+        return progress is null
+            ? ApiProblems.UnknownDemandLimit.Result($"No demand limit has id {id}.")
+            : TypedResults.Ok(await ResponseAsync(progress, meters, cancellationToken).ConfigureAwait(false));
     }
 
     internal static async Task<Results<Ok<MeterLimiterResponse>, ProblemHttpResult>> GetLimiterAsync(

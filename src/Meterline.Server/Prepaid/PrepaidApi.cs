@@ -1,4 +1,5 @@
 using Meterline.HeadEnd.Prepaid;
+using Meterline.Server.Access;
 using Meterline.Server.Api;
 using Meterline.Server.Meters;
 using Meterline.Server.Problems;
@@ -12,8 +13,8 @@ namespace Meterline.Server.Prepaid;
 /// <summary>
 /// Prepaid accounts over HTTP (docs/prepaid.md): put a consumer on prepaid, read its account (balance, state,
 /// low-balance flag, last deduction, pending disconnect) and its ledger (newest first, paged), and top it up with an
-/// <c>Idempotency-Key</c> (a retried top-up is applied once). The actor is the <c>X-Meterline-Actor</c> header; every
-/// change is audited.
+/// <c>Idempotency-Key</c> (a retried top-up is applied once); an admin credits or debits it by hand with a reason (an
+/// adjustment, idempotent by key as well). The actor is the <c>X-Meterline-Actor</c> header; every change is audited.
 /// </summary>
 public static class PrepaidApi
 {
@@ -38,6 +39,10 @@ public static class PrepaidApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{consumer}/top-ups", TopUpAsync).WithName("TopUpPrepaidAccount").Accepts<TopUpRequestBody>("application/json")
             .WithSummary("Credit the account ({\"amount\":500.00,\"reference\":\"…\"}, with an Idempotency-Key header): 201, or 200 with the first entry when the key was used before")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{consumer}/adjustments", AdjustAsync).WithName("AdjustPrepaidAccount").Accepts<AdjustmentRequestBody>("application/json")
+            .RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Admin only: credit (positive) or debit (negative) the account with a reason ({\"amount\":-25.00,\"reason\":\"…\"}, with an Idempotency-Key header): 201, or 200 with the first entry when the key was used before")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
     }
@@ -125,6 +130,49 @@ public static class PrepaidApi
             _ => PrepaidProblems.InvalidTopUp.Result(result.Detail ?? "Invalid top-up."),
         };
     }
+
+    internal static async Task<Results<Created<TopUpResponse>, Ok<TopUpResponse>, ProblemHttpResult>> AdjustAsync(
+        string consumer,
+        HttpRequest request,
+        [FromServices] PrepaidService prepaid,
+        [FromServices] IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
+        {
+            return actorProblem!;
+        }
+
+        var keys = request.Headers[IdempotencyKeyHeader];
+        if (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]))
+        {
+            return PrepaidProblems.IdempotencyKeyRequired.Result($"An adjustment carries one {IdempotencyKeyHeader} header (1 to 128 printable characters), so that a retry is applied once.");
+        }
+
+        var (body, problem) = await JsonRequestBody.ReadAsync<AdjustmentRequestBody>(request, json.Value.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Amount is not { } amount)
+        {
+            return PrepaidProblems.InvalidAdjustment.Result("amount is required: positive to credit, negative to debit.");
+        }
+
+        var result = await prepaid.AdjustAsync(consumer, amount, body.Reason, keys[0]!, actor, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            AdjustmentOutcome.Applied => TypedResults.Created(Location(consumer) + "/ledger", Response(result.Entry!, result.Account!, prepaid, repeated: false)),
+            AdjustmentOutcome.Duplicate => TypedResults.Ok(Response(result.Entry!, result.Account!, prepaid, repeated: true)),
+            AdjustmentOutcome.KeyReused => ApiProblems.IdempotencyKeyReused.Result(result.Detail ?? "The idempotency key was used for another entry."),
+            AdjustmentOutcome.UnknownAccount => PrepaidProblems.UnknownAccount.Result(result.Detail ?? "That consumer has no prepaid account."),
+            _ => PrepaidProblems.InvalidAdjustment.Result(result.Detail ?? "Invalid adjustment."),
+        };
+    }
+
+    private static TopUpResponse Response(LedgerEntry entry, PrepaidAccount account, PrepaidService prepaid, bool repeated) =>
+        new(LedgerEntryResponse.From(entry), PrepaidAccountResponse.From(account, prepaid.Options), repeated);
 
     private static TopUpResponse Response(TopUpResult result, PrepaidService prepaid, bool repeated) =>
         new(LedgerEntryResponse.From(result.Entry!), PrepaidAccountResponse.From(result.Account!, prepaid.Options), repeated);

@@ -11,6 +11,9 @@ public static class PrepaidProblems
     /// <summary>The top-up's amount is not positive, has more than two decimal places or is above the limit; or its reference is malformed.</summary>
     public static readonly ApiProblem InvalidTopUp = new("invalid-top-up", StatusCodes.Status400BadRequest, "Invalid top-up");
 
+    /// <summary>The adjustment's amount is zero, has more than two decimal places or is beyond the limit; or its reason is missing or malformed.</summary>
+    public static readonly ApiProblem InvalidAdjustment = new("invalid-adjustment", StatusCodes.Status400BadRequest, "Invalid adjustment");
+
     /// <summary>A top-up without an Idempotency-Key header (a retried top-up must be recognisable).</summary>
     public static readonly ApiProblem IdempotencyKeyRequired = new("idempotency-key-required", StatusCodes.Status400BadRequest, "Idempotency-Key required");
 

@@ -77,7 +77,7 @@ public sealed class CoapFleetServer : IAsyncDisposable
             return CoapResponse.Of(CoapCode.BadRequest);
         }
 
-        if (!meter.IsPowered)
+        if (!meter.Answers)
         {
             return CoapResponse.Of(CoapCode.ServiceUnavailable);
         }

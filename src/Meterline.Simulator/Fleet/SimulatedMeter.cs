@@ -13,12 +13,15 @@ namespace Meterline.Simulator.Fleet;
 /// Scenario controls map onto the meter's conditions: magnet, missing neutral (the neutral disturbance), reverse
 /// current, outage, voltage factor (a sag below 1, an over-voltage above) and supply frequency change <see cref="MetrologyConditions"/>;
 /// cover-open opens the terminal cover (a non-rollover event: the cover is not closed again at the scenario's end);
-/// drift sets the clock's drift.
+/// drift sets the clock's drift; silence cuts the meter's communication while it stays powered and keeps metering (it
+/// answers nothing and pushes nothing, records no power event; what it would have pushed waits in its bounded push
+/// queue and is sent when it is heard again).
 /// </summary>
 public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
 {
     private readonly Lock _conditions = new();
     private bool _outage;
+    private volatile bool _silent;
     private double _voltageFactor = 1;
 
     public SimulatedMeter(SmartMeter meter, int index)
@@ -37,11 +40,24 @@ public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
 
     public int PhysicalAddress => Meter.Identity.PhysicalAddress;
 
-    public bool IsPowered => Meter.IsPowered;
+    /// <summary>Powered and not silenced.</summary>
+    public bool Answers => Meter.IsPowered && !_silent;
+
+    /// <summary>True while a silence scenario holds the meter's communication down.</summary>
+    public bool IsSilent => _silent;
 
     public ServerAssociation? CreateAssociation(int clientSap) => Meter.CreateAssociation(clientSap);
 
-    public bool TryTakePush(out PushMessage message) => Meter.TryTakePush(out message);
+    public bool TryTakePush(out PushMessage message)
+    {
+        if (_silent)
+        {
+            message = null!;
+            return false;
+        }
+
+        return Meter.TryTakePush(out message);
+    }
 
     public void CompletePush(long sequence, bool delivered) => Meter.CompletePush(sequence, delivered);
 
@@ -59,6 +75,8 @@ public sealed class SimulatedMeter : IHostedMeter, IPushSource, IScenarioTarget
             Change(c => c with { Grid = Grid() });
         }
     }
+
+    public void SetSilent(bool silent) => _silent = silent;
 
     public void SetVoltageFactor(double factor)
     {

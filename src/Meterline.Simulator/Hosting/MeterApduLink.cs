@@ -30,7 +30,7 @@ internal sealed class MeterApduLink(IApduLink inner, IHostedMeter meter, FleetHo
                 throw new DlmsLinkException("The connection was idle too long", isTransient: true);
             }
 
-            if (meter.IsPowered)
+            if (meter.Answers)
             {
                 statistics.ApduReceived();
                 return apdu;

@@ -182,7 +182,7 @@ internal sealed class MqttMeterClient : IAsyncDisposable
             return;
         }
 
-        if (frame.DestinationWPort != MeterWPort || frame.SourceWPort == MeterWPort || !_meter.IsPowered || _stopping.IsCancellationRequested)
+        if (frame.DestinationWPort != MeterWPort || frame.SourceWPort == MeterWPort || !_meter.Answers || _stopping.IsCancellationRequested)
         {
             return;
         }

@@ -134,7 +134,7 @@ public sealed class MeterRadio : IAsyncDisposable
             return;
         }
 
-        if (!_meter.IsPowered)
+        if (!_meter.Answers)
         {
             Interlocked.Increment(ref _whileUnpowered);
             return;

@@ -11,6 +11,9 @@ public interface IScenarioTarget
 
     void SetOutage(bool present);
 
+    /// <summary>The meter's communication down (it stays powered and keeps metering; no power event): it answers and pushes nothing.</summary>
+    void SetSilent(bool silent);
+
     /// <summary>The supply voltage as a multiple of nominal (1 = normal).</summary>
     void SetVoltageFactor(double factor);
 

@@ -10,7 +10,8 @@ internal readonly record struct ScenarioCondition(
     bool CoverOpen,
     double DriftPpm,
     double BypassShare = 0,
-    double? SupplyFrequency = null)
+    double? SupplyFrequency = null,
+    bool Silent = false)
 {
     public static ScenarioCondition Normal => new(false, false, false, false, 1.0, false, 0);
 }

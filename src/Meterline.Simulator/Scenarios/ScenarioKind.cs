@@ -27,6 +27,9 @@ public enum ScenarioKind
     /// <summary><c>frequency</c>: the supply frequency held at <see cref="Scenario.Hertz"/> (a frequency excursion).</summary>
     Frequency,
 
+    /// <summary><c>silent</c>: the meter's communication down: it stays powered and meters on but answers and pushes nothing, with no last gasp.</summary>
+    Silent,
+
     /// <summary><c>bypass</c>: <see cref="Scenario.Factor"/> of the load tapped ahead of the meter (it registers the rest; no event).</summary>
     Bypass,
 }

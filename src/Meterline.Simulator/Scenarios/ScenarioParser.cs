@@ -7,9 +7,9 @@ namespace Meterline.Simulator.Scenarios;
 /// <summary>
 /// Parses <c>--scenario</c> values: <c>KIND(:KEY=VALUE)*</c>, for example
 /// <c>magnet:meter=3:at=2026-01-02T10:00Z:for=2h</c> or <c>outage:meters=0-99:at=2026-01-02T10:00Z:for=30m</c>.
-/// Kinds: magnet, neutral, reverse, outage, sag, cover-open, drift, bypass, frequency. Keys: <c>meter=N</c> (fleet index from 0, or a
+/// Kinds: magnet, neutral, reverse, outage, silent, sag, cover-open, drift, bypass, frequency. Keys: <c>meter=N</c> (fleet index from 0, or a
 /// serial such as MTL00000004) or <c>meters=FIRST-LAST</c> (exactly one of them); <c>at=</c> an ISO 8601 instant
-/// (simulated; UTC when no offset is given; default the simulation start); <c>for=</c> a duration such as 90s, 30m,
+/// (simulated; UTC when no offset is given; default the simulation start; <c>from=</c> is the same key by another name); <c>for=</c> a duration such as 90s, 30m,
 /// 2h, 1d or 1h30m (default: to the end); <c>factor=</c> (sag and bypass, required, 0 &lt; F &lt; 1: the voltage factor, or the share of the load tapped ahead of the meter); <c>ppm=</c> (drift
 /// only, required, non-zero, -1000 to 1000); <c>hz=</c> (frequency only, required, 40 &lt; HZ &lt; 70: the supply frequency). Colons inside a value (the time of <c>at=</c>) need no escaping: a new
 /// key starts only at a colon followed by <c>name=</c>.
@@ -38,6 +38,7 @@ public static partial class ScenarioParser
             "neutral" => ScenarioKind.Neutral,
             "reverse" => ScenarioKind.Reverse,
             "outage" => ScenarioKind.Outage,
+            "silent" => ScenarioKind.Silent,
             "sag" => ScenarioKind.Sag,
             "bypass" => ScenarioKind.Bypass,
             "cover-open" => ScenarioKind.CoverOpen,
@@ -47,7 +48,7 @@ public static partial class ScenarioParser
         };
         if (kind is null)
         {
-            error = $"'{parts[0]}' is not a scenario kind (magnet, neutral, reverse, outage, sag, cover-open, drift, bypass, frequency)";
+            error = $"'{parts[0]}' is not a scenario kind (magnet, neutral, reverse, outage, silent, sag, cover-open, drift, bypass, frequency)";
             return false;
         }
 
@@ -61,16 +62,16 @@ public static partial class ScenarioParser
                 return false;
             }
 
-            var key = part[..equals];
+            var key = part[..equals] is "from" ? "at" : part[..equals];
             if (key is not ("meter" or "meters" or "at" or "for" or "factor" or "ppm" or "hz"))
             {
-                error = $"'{key}' is not a scenario key (meter, meters, at, for, factor, ppm, hz)";
+                error = $"'{key}' is not a scenario key (meter, meters, at or from, for, factor, ppm, hz)";
                 return false;
             }
 
             if (!values.TryAdd(key, part[(equals + 1)..]))
             {
-                error = $"'{key}' is given twice";
+                error = key == "at" ? "'at' (or 'from') is given twice" : $"'{key}' is given twice";
                 return false;
             }
         }

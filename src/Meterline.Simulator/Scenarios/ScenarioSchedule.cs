@@ -97,6 +97,7 @@ public sealed class ScenarioSchedule
                 ScenarioKind.Neutral => condition with { Neutral = true },
                 ScenarioKind.Reverse => condition with { Reverse = true },
                 ScenarioKind.Outage => condition with { Outage = true },
+                ScenarioKind.Silent => condition with { Silent = true },
                 ScenarioKind.Sag => condition with { VoltageFactor = s.Factor ?? 1.0 },
                 ScenarioKind.CoverOpen => condition with { CoverOpen = true },
                 ScenarioKind.Drift => condition with { DriftPpm = s.Ppm ?? 0 },
@@ -114,6 +115,11 @@ public sealed class ScenarioSchedule
         if (from.Outage != to.Outage)
         {
             meter.SetOutage(to.Outage);
+        }
+
+        if (from.Silent != to.Silent)
+        {
+            meter.SetSilent(to.Silent);
         }
 
         if (from.Magnet != to.Magnet)

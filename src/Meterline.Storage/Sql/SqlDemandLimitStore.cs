@@ -13,7 +13,9 @@ internal sealed class SqlDemandLimitStore(SqlDatabase database) : IDemandLimitSt
     public const int MaxMembers = 100_000;
     public const int MaxTextLength = 4_096;
 
-    private const string Columns = "id, target_kind, target, parameters, actor, requested_at, not_before, members";
+    public const int MaxListLimit = 1_000;
+
+    private const string Columns = "id, target_kind, target, parameters, actor, requested_at, not_before, members, cancelled_at, cancelled_by, cancel_reason";
 
     public async Task<DemandLimit> CreateAsync(DemandLimitDraft draft, IReadOnlyCollection<MeterId> members, CancellationToken cancellationToken = default)
     {
@@ -73,6 +75,64 @@ internal sealed class SqlDemandLimitStore(SqlDatabase database) : IDemandLimitSt
             },
             cancellationToken);
 
+    public Task<IReadOnlyList<DemandLimit>> ListAsync(DemandLimitId? before, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxListLimit);
+        return database.ReadAsync<IReadOnlyList<DemandLimit>>(
+            async connection =>
+            {
+                await using var command = database.Command(
+                    connection,
+                    null,
+                    $"SELECT {Columns} FROM demand_limits WHERE id < @before ORDER BY id DESC LIMIT @limit")
+                    .With("before", before?.Value ?? long.MaxValue).With("limit", limit);
+                var limits = new List<DemandLimit>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    limits.Add(Read(reader));
+                }
+
+                return limits;
+            },
+            cancellationToken);
+    }
+
+    public Task<int?> CancelAsync(DemandLimitId id, string actor, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(reason);
+        if (actor.Length > MaxTextLength || reason.Length > MaxTextLength)
+        {
+            throw new ArgumentException($"The actor and the reason are at most {MaxTextLength} characters.", nameof(reason));
+        }
+
+        return database.WriteAsync<int?>(
+            async (connection, transaction) =>
+            {
+                await using (var mark = database.Command(
+                    connection,
+                    transaction,
+                    "UPDATE demand_limits SET cancelled_at = @at, cancelled_by = @actor, cancel_reason = @reason WHERE id = @id AND cancelled_at IS NULL")
+                    .With("at", database.TimeOf(at)).With("actor", actor).With("reason", reason).With("id", id.Value))
+                {
+                    if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    {
+                        return null;
+                    }
+                }
+
+                await using var withdraw = database.Command(
+                    connection,
+                    transaction,
+                    "UPDATE demand_limit_members SET rejection = @withdrawn WHERE demand_limit = @id AND command IS NULL AND rejection IS NULL")
+                    .With("withdrawn", DemandLimitMember.Withdrawn).With("id", id.Value);
+                return await withdraw.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<DemandLimitMember>> GetMembersAsync(DemandLimitId id, CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<DemandLimitMember>>(
             async connection =>
@@ -124,8 +184,8 @@ internal sealed class SqlDemandLimitStore(SqlDatabase database) : IDemandLimitSt
             cancellationToken);
     }
 
-    public Task SetCommandAsync(DemandLimitPendingMember member, CommandId command, CancellationToken cancellationToken = default) =>
-        UpdateAsync(member, "command = @value", command.Value, cancellationToken);
+    public async Task<bool> SetCommandAsync(DemandLimitPendingMember member, CommandId command, CancellationToken cancellationToken = default) =>
+        await UpdateAsync(member, "command = @value", command.Value, cancellationToken).ConfigureAwait(false) > 0;
 
     public Task SetRejectedAsync(DemandLimitPendingMember member, string reason, CancellationToken cancellationToken = default)
     {
@@ -133,11 +193,15 @@ internal sealed class SqlDemandLimitStore(SqlDatabase database) : IDemandLimitSt
         return UpdateAsync(member, "rejection = @value", reason.Length > MaxTextLength ? reason[..MaxTextLength] : reason, cancellationToken);
     }
 
-    private Task UpdateAsync(DemandLimitPendingMember member, string set, object value, CancellationToken cancellationToken) =>
+    /// <summary>Settles a member still waiting (neither a command nor a rejection: a cancellation may have withdrawn it meanwhile).</summary>
+    private Task<int> UpdateAsync(DemandLimitPendingMember member, string set, object value, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                await using var update = database.Command(connection, transaction, $"UPDATE demand_limit_members SET {set} WHERE demand_limit = @limit AND meter = @meter")
+                await using var update = database.Command(
+                    connection,
+                    transaction,
+                    $"UPDATE demand_limit_members SET {set} WHERE demand_limit = @limit AND meter = @meter AND command IS NULL AND rejection IS NULL")
                     .With("value", value).With("limit", member.Limit.Value).With("meter", member.Meter.Value);
                 return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
@@ -151,5 +215,8 @@ internal sealed class SqlDemandLimitStore(SqlDatabase database) : IDemandLimitSt
         reader.GetString(4),
         database.ReadTime(reader, 5),
         database.ReadTimeOrNull(reader, 6),
-        Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture));
+        Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture),
+        database.ReadTimeOrNull(reader, 8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10));
 }

@@ -201,6 +201,73 @@ public sealed class DemandControlServiceTests
         Assert.Equal(0, demand.Errors);
     }
 
+    [Fact]
+    public async Task Cancel_PartlyFannedOut_WaitingWithdrawnRequestedCancelledAuditedNoMoreCommands()
+    {
+        await using var h = new CommandHarness();
+        var demand = Service(h, out _);
+        for (var i = 1; i <= 3; i++)
+        {
+            await AddAsync(h, i, feeder: "F2");
+        }
+
+        var limit = await demand.RequestAsync(new DemandLimitSubmission(DemandLimitTargetKind.Feeder, "F2", null, TwoKilowatts, "operator-1"));
+        await demand.FanOutAsync(1);
+
+        var progress = await demand.CancelAsync(limit.Id, "operator-2", "storm passed");
+        var fannedAfter = await demand.FanOutAsync(10);
+
+        Assert.Equal(0, fannedAfter);
+        Assert.Equal((0, 0, 2, 1), (progress!.Pending, progress.Rejected, progress.Withdrawn, progress.ByState[CommandState.Cancelled]));
+        Assert.True(progress.IsComplete);
+        Assert.Equal(("operator-2", "storm passed"), (progress.Limit.CancelledBy, progress.Limit.CancelReason));
+        Assert.Equal(Now, progress.Limit.CancelledAt);
+        Assert.Single(progress.Failed, f => f.State == "Cancelled");
+        Assert.Single(h.Audit.Actions, a => a == DemandAuditActions.LimitCancelled);
+        Assert.Single(await h.Commands.GetByStateAsync([CommandState.Cancelled], 10));
+        Assert.Empty(await h.Commands.GetByStateAsync([CommandState.Requested], 10));
+    }
+
+    [Fact]
+    public async Task Cancel_CommandAlreadySent_RunsToCompletionWhileTheRequestedOneIsCancelled()
+    {
+        await using var h = new CommandHarness(new CommandDispatcherOptions { MaxConcurrency = 1 });
+        var demand = Service(h, out _);
+        await AddAsync(h, 1, transformer: "T4");
+        await AddAsync(h, 2, transformer: "T4");
+        var limit = await demand.RequestAsync(new DemandLimitSubmission(DemandLimitTargetKind.Transformer, "T4", null, TwoKilowatts, "operator-1"));
+        h.Connector.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await demand.FanOutAsync(10);
+        h.StartDispatcher();
+        await CommandHarness.UntilAsync(() => h.Connector.Opened >= 1);
+
+        var progress = await demand.CancelAsync(limit.Id, "operator-2", null);
+        h.Connector.Gate.SetResult();
+        await CommandHarness.UntilAsync(() => demand.GetProgressAsync(limit.Id).Result!.IsComplete);
+
+        Assert.Equal((1, 1), (progress!.ByState[CommandState.Sent], progress.ByState[CommandState.Cancelled]));
+        Assert.Equal("cancelled by operator-2", progress.Limit.CancelReason);
+        var done = await demand.GetProgressAsync(limit.Id);
+        Assert.Equal((1, 1, 0), (done!.ByState[CommandState.Confirmed], done.ByState[CommandState.Cancelled], done.Withdrawn));
+    }
+
+    [Fact]
+    public async Task Cancel_TwiceOrUnknown_SecondChangesNothingUnknownIsNull()
+    {
+        await using var h = new CommandHarness();
+        var demand = Service(h, out _);
+        var meter = await AddAsync(h, 1);
+        var limit = await demand.RequestAsync(new DemandLimitSubmission(DemandLimitTargetKind.Meter, null, [meter.Id], TwoKilowatts, "operator-1"));
+
+        await demand.CancelAsync(limit.Id, "operator-2", "first");
+        var second = await demand.CancelAsync(limit.Id, "operator-3", "second");
+
+        Assert.Equal(("operator-2", "first"), (second!.Limit.CancelledBy, second.Limit.CancelReason));
+        Assert.Single(h.Audit.Actions, a => a == DemandAuditActions.LimitCancelled);
+        Assert.Null(await demand.CancelAsync(new DemandLimitId(limit.Id.Value + 1), "operator-2", null));
+        await Assert.ThrowsAsync<CommandRejectedException>(() => demand.CancelAsync(limit.Id, "operator-2", "bad\u0001reason"));
+    }
+
     private static DemandControlService Service(CommandHarness h, out List<int> woken, DemandControlOptions? options = null)
     {
         var wakes = new List<int>();

@@ -132,6 +132,49 @@ public sealed class DemandControlApiTests
         return await Api.AssertProblemAsync(response, status, type);
     }
 
+    [Fact]
+    public async Task CancelAndList_LimitNotYetSent_WithdrawnOrCancelledAuditedListedAndAViewerMayOnlyRead()
+    {
+        await using var node = await RunningNode.StartAsync();
+        await using var fleet = await TestFleet.StartAsync(2, null);
+        await ImportAsync(node, fleet);
+        await OnFeederAsync(node, "F-30", First, Second);
+        var later = DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        using var first = await Api.PostAsync(node.Client, "/api/demand/limits", """{"meter":"MTL00000001","limit":{"normal":6000,"emergency":2000,"minOverSeconds":60,"minUnderSeconds":60} }""", "dispatcher-1");
+        using var created = await Api.PostAsync(node.Client, "/api/demand/limits",
+            $$"""{"feeder":"F-30","notBefore":"{{later}}","limit":{"normal":6000,"emergency":2000,"minOverSeconds":60,"minUnderSeconds":60} }""", "dispatcher-1");
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var location = created.Headers.Location!.OriginalString;
+
+        using var viewer = new HttpClient { BaseAddress = node.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        viewer.DefaultRequestHeaders.Authorization = await ActorTokens.CreateAsync(node.Node.Access, "viewer-3", HeadEnd.Access.AccessRole.Viewer);
+        var listed = await viewer.GetFromJsonElementAsync("/api/demand/limits?pageSize=1");
+        using var forbidden = await viewer.DeleteAsync(new Uri(location, UriKind.Relative));
+        using var cancelled = await Api.SendAsync(node.Client, HttpMethod.Delete, location + "?reason=feeder%20back%20to%20normal", actor: "dispatcher-2");
+        var body = await Api.JsonAsync(cancelled);
+        using var again = await Api.SendAsync(node.Client, HttpMethod.Delete, location + "?reason=twice", actor: "dispatcher-3");
+        using var unknown = await Api.SendAsync(node.Client, HttpMethod.Delete, "/api/demand/limits/999999", actor: "dispatcher-2");
+        using var badReason = await Api.SendAsync(node.Client, HttpMethod.Delete, location + "?reason=%01", actor: "dispatcher-2");
+
+        var item = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal(("feeder", "F-30", 2), (item.GetProperty("target").GetString(), item.GetProperty("targetId").GetString(), item.GetProperty("meters").GetInt32()));
+        var rest = await node.Client.GetFromJsonElementAsync("/api/demand/limits?pageSize=1&pageToken=" + listed.GetProperty("nextPageToken").GetString());
+        Assert.Equal("meter", Assert.Single(rest.GetProperty("items").EnumerateArray()).GetProperty("target").GetString());
+        await Api.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal(("dispatcher-2", "feeder back to normal"), (body.GetProperty("cancelledBy").GetString(), body.GetProperty("cancelReason").GetString()));
+        var states = body.GetProperty("states");
+        Assert.Equal(2, body.GetProperty("withdrawn").GetInt32() + states.GetProperty("Cancelled").GetInt32());
+        Assert.Equal(0, states.GetProperty("Sent").GetInt32() + states.GetProperty("Confirmed").GetInt32() + states.GetProperty("Requested").GetInt32());
+        Assert.True(body.GetProperty("complete").GetBoolean());
+        Assert.Equal("feeder back to normal", (await Api.JsonAsync(again)).GetProperty("cancelReason").GetString());
+        await Api.AssertProblemAsync(unknown, HttpStatusCode.NotFound, "unknown-demand-limit");
+        await Api.AssertProblemAsync(badReason, HttpStatusCode.BadRequest, "bad-request");
+        var audit = await node.Client.GetFromJsonElementAsync("/api/audit?pageSize=1000");
+        var entry = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == DemandAuditActions.LimitCancelled);
+        Assert.Equal(("dispatcher-2", "feeder:F-30"), (entry.GetProperty("actor").GetString(), entry.GetProperty("subject").GetString()));
+    }
+
     private static async Task ImportAsync(RunningNode node, TestFleet fleet)
     {
         using var import = await Api.PostAsync(node.Client, "/api/meters/import", await File.ReadAllTextAsync(fleet.ProvisioningPath), actor: "installer");

@@ -135,5 +135,37 @@ public sealed class PrepaidApiTests : IAsyncLifetime
         Assert.Equal(100m, account.GetProperty("lowBalanceThreshold").GetDecimal());
     }
 
+    [Fact]
+    public async Task Adjustment_AdminWithReasonAndKey_ShownInTheLedgerAsAnAdjustmentOperatorForbidden()
+    {
+        var client = _node.Client;
+        (await Api.SendAsync(client, HttpMethod.Put, "/api/prepaid/C-API-9", actor: "operator-3")).Dispose();
+        (await Api.PostAsync(client, "/api/prepaid/C-API-9/top-ups", """{"amount":500}""", "cashier-1", "pay-9")).Dispose();
+        using var @operator = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        @operator.DefaultRequestHeaders.Authorization = await ActorTokens.CreateAsync(_node.Node.Access, "operator-9", HeadEnd.Access.AccessRole.Operator);
+
+        using var forbidden = await @operator.PostAsync(new Uri("/api/prepaid/C-API-9/adjustments", UriKind.Relative), new StringContent("""{"amount":-20,"reason":"x"}""", System.Text.Encoding.UTF8, "application/json"));
+        using var noReason = await Api.PostAsync(client, "/api/prepaid/C-API-9/adjustments", """{"amount":-20}""", "admin-2", "adj-0");
+        using var noKey = await Api.PostAsync(client, "/api/prepaid/C-API-9/adjustments", """{"amount":-20,"reason":"x"}""", "admin-2");
+        using var debit = await Api.PostAsync(client, "/api/prepaid/C-API-9/adjustments", """{"amount":-120.25,"reason":"tamper back-billing, case 41"}""", "admin-2", "adj-41");
+        using var retried = await Api.PostAsync(client, "/api/prepaid/C-API-9/adjustments", """{"amount":-120.25,"reason":"tamper back-billing, case 41"}""", "admin-2", "adj-41");
+        using var topUpKey = await Api.PostAsync(client, "/api/prepaid/C-API-9/adjustments", """{"amount":500,"reason":"same key as a payment"}""", "admin-2", "pay-9");
+
+        await Api.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden, "forbidden");
+        await Api.AssertProblemAsync(noReason, HttpStatusCode.BadRequest, "invalid-adjustment");
+        await Api.AssertProblemAsync(noKey, HttpStatusCode.BadRequest, "idempotency-key-required");
+        Assert.Equal(HttpStatusCode.Created, debit.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.True((await Api.JsonAsync(retried)).GetProperty("repeated").GetBoolean());
+        await Api.AssertProblemAsync(topUpKey, HttpStatusCode.Conflict, "idempotency-key-reused");
+        var ledger = await client.GetFromJsonElementAsync("/api/prepaid/C-API-9/ledger");
+        var newest = ledger.GetProperty("items")[0];
+        Assert.Equal(("Adjustment", -120.25m, 379.75m, "tamper back-billing, case 41", "admin-2"),
+            (newest.GetProperty("kind").GetString(), newest.GetProperty("amount").GetDecimal(), newest.GetProperty("balanceAfter").GetDecimal(), newest.GetProperty("reference").GetString(), newest.GetProperty("actor").GetString()));
+        Assert.Equal(379.75m, (await client.GetFromJsonElementAsync("/api/prepaid/C-API-9")).GetProperty("balance").GetDecimal());
+        var audit = await _node.Node.Storage.Audit.GetRecentAsync(PrepaidAuditActions.Subject("C-API-9"), 100);
+        Assert.Single(audit, r => r.Action == PrepaidAuditActions.Adjustment && r.Actor == "admin-2");
+    }
+
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
 }

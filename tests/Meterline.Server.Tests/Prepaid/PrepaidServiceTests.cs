@@ -171,6 +171,53 @@ public sealed class PrepaidServiceTests(PrepaidNodeFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Adjust_DebitBelowZeroInAllowedHours_AdjustmentEntryAuditedDisconnectedCreditReconnects()
+    {
+        // Tuesday 2026-03-17, 11:00: within the disconnect window.
+        var tuesday = new DateTimeOffset(2026, 3, 17, 11, 0, 0, Ist);
+        using var harness = new PrepaidHarness(fixture.Node, tuesday, Options);
+        var meter = await harness.AddMeterAsync();
+        await harness.OpenWithAsync(100m);
+
+        var debit = await harness.Service.AdjustAsync(harness.Consumer, -150m, "meter bypass back-billing", "adj-1-" + harness.Consumer, "admin-1");
+        var retried = await harness.Service.AdjustAsync(harness.Consumer, -150m, "meter bypass back-billing", "adj-1-" + harness.Consumer, "admin-1");
+        var reused = await harness.Service.AdjustAsync(harness.Consumer, -10m, "other", "adj-1-" + harness.Consumer, "admin-1");
+
+        Assert.Equal(AdjustmentOutcome.Applied, debit.Outcome);
+        Assert.Equal((LedgerEntryKind.Adjustment, -150m, -50m, "meter bypass back-billing", "admin-1"), (debit.Entry!.Kind, debit.Entry.Amount, debit.Entry.BalanceAfter, debit.Entry.Reference, debit.Entry.Actor));
+        Assert.Equal((-50m, PrepaidSupply.Disconnected), (debit.Account!.Balance, debit.Account.Supply));
+        Assert.Equal((AdjustmentOutcome.Duplicate, debit.Entry.Sequence), (retried.Outcome, retried.Entry!.Sequence));
+        Assert.Equal(AdjustmentOutcome.KeyReused, reused.Outcome);
+        Assert.Equal(CommandKind.Disconnect, Assert.Single(await harness.CommandsAsync(meter)).Kind);
+        Assert.Null((await harness.AccountAsync()).LastDeductionAt);
+
+        var credit = await harness.Service.AdjustAsync(harness.Consumer, 80m, "goodwill credit", "adj-2-" + harness.Consumer, "admin-1");
+
+        Assert.Equal((30m, PrepaidSupply.Connected), (credit.Account!.Balance, credit.Account.Supply));
+        Assert.Equal([CommandKind.Connect, CommandKind.Disconnect], (await harness.CommandsAsync(meter)).OrderByDescending(c => c.Id.Value).Select(c => c.Kind));
+        Assert.Equal(2, (await harness.AuditActionsAsync()).Count(a => a == PrepaidAuditActions.Adjustment));
+    }
+
+    [Theory]
+    [InlineData(0, "reason", "key")]
+    [InlineData(10.001, "reason", "key")]
+    [InlineData(-2_000_000, "reason", "key")]
+    [InlineData(10, null, "key")]
+    [InlineData(10, " ", "key")]
+    [InlineData(10, "reason", "")]
+    public async Task Adjust_Malformed_InvalidNothingPostedOrAudited(double amount, string? reason, string key)
+    {
+        using var harness = new PrepaidHarness(fixture.Node, new DateTimeOffset(2026, 3, 17, 11, 0, 0, Ist), Options);
+        await harness.OpenWithAsync(100m);
+
+        var result = await harness.Service.AdjustAsync(harness.Consumer, (decimal)amount, reason, key, "admin-1");
+
+        Assert.Equal(AdjustmentOutcome.Invalid, result.Outcome);
+        Assert.Equal(1, (await harness.AccountAsync()).Entries);
+        Assert.DoesNotContain(PrepaidAuditActions.Adjustment, await harness.AuditActionsAsync());
+    }
+
+    [Fact]
     public async Task TopUp_AfterADisconnect_ReconnectsAtNightOnceEvenWhenRetried()
     {
         var morning = new DateTimeOffset(2026, 3, 13, 11, 0, 0, Ist);

@@ -39,8 +39,8 @@ public sealed class FleetRunnerTests : IDisposable
         _fleet.Time.Advance(TimeSpan.FromMinutes(5));
         runner.TickOnce();
 
-        Assert.False(_fleet.Meters[1].IsPowered);
-        Assert.True(_fleet.Meters[0].IsPowered);
+        Assert.False(_fleet.Meters[1].Meter.IsPowered);
+        Assert.True(_fleet.Meters[0].Meter.IsPowered);
         Assert.Equal(1, runner.Snapshot().MetersWithoutPower);
         Assert.Equal(1, runner.Snapshot().ActiveScenarios);
 
@@ -49,7 +49,7 @@ public sealed class FleetRunnerTests : IDisposable
         _fleet.Time.Advance(TimeSpan.FromMinutes(5));
         runner.TickOnce();
 
-        Assert.True(_fleet.Meters[1].IsPowered);
+        Assert.True(_fleet.Meters[1].Meter.IsPowered);
         var events = _fleet.Meters[1].Meter.EventCounts;
         Assert.Equal(1, events.GetValueOrDefault((ushort)101));
         Assert.Equal(1, events.GetValueOrDefault((ushort)102));

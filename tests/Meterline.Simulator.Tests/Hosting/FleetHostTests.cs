@@ -167,7 +167,7 @@ public sealed class FleetHostTests
     public async Task UnpoweredMeter_DoesNotAnswer_AndAnswersAgainWithPower()
     {
         var meters = Meters(1);
-        meters[0].IsPowered = false;
+        meters[0].Answers = false;
         var (host, serving, stop) = await StartAsync(meters, new FleetHostOptions());
         var endpoint = Assert.Single(host.Endpoints);
 
@@ -181,7 +181,7 @@ public sealed class FleetHostTests
         Assert.True(host.Statistics.ApdusWhileUnpowered >= 1);
         Assert.Equal(0, host.Statistics.ApdusAnswered);
 
-        meters[0].IsPowered = true;
+        meters[0].Answers = true;
         Assert.Equal("MTL00000001", await ReadOverWrapperAsync(endpoint, 16).WaitAsync(Bound));
         await StopAsync(host, serving, stop);
     }

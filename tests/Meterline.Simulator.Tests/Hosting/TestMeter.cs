@@ -16,7 +16,7 @@ internal sealed class TestMeter(string id, int physicalAddress) : IHostedMeter, 
 
     public int PhysicalAddress { get; } = physicalAddress;
 
-    public bool IsPowered
+    public bool Answers
     {
         get => _powered;
         set => _powered = value;

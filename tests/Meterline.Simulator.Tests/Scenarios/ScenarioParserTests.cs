@@ -23,6 +23,14 @@ public sealed class ScenarioParserTests
     }
 
     [Fact]
+    public void TryParse_SilentWithFrom_FromIsTheStartLikeAt()
+    {
+        Assert.True(ScenarioParser.TryParse("silent:meters=0-3:from=2026-01-02T10:00Z:for=45m", out var scenario, out var error), error);
+
+        Assert.Equal(new Scenario(ScenarioKind.Silent, new MeterRange(0, 3), new DateTimeOffset(2026, 1, 2, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(45)), scenario);
+    }
+
+    [Fact]
     public void TryParse_SagWithFactor_ReadsTheFactor()
     {
         Assert.True(ScenarioParser.TryParse("sag:meter=2:at=2026-01-02T10:00Z:for=1h:factor=0.75", out var scenario, out var error), error);
@@ -87,6 +95,7 @@ public sealed class ScenarioParserTests
     [InlineData("magnet:meters=5-2", "FIRST <= LAST")]
     [InlineData("magnet:meter=1:meter=2", "given twice")]
     [InlineData("magnet:meter=1:colour=red", "not a scenario key")]
+    [InlineData("silent:meter=1:at=2026-01-02T10:00Z:from=2026-01-02T11:00Z", "'at' (or 'from') is given twice")]
     [InlineData("magnet:meter=1:at=yesterday", "not an ISO 8601 instant")]
     [InlineData("magnet:meter=1:at=2026-01-02", "not an ISO 8601 instant")]
     [InlineData("magnet:meter=1:for=2 hours", "not a duration")]

@@ -45,6 +45,19 @@ public sealed class ScenarioScheduleTests
     }
 
     [Fact]
+    public void Apply_SilentOverARange_SilencesThenGivesTheLinkBack()
+    {
+        var meters = Meters(3);
+        var schedule = new ScenarioSchedule([Parse("silent:meters=0-1:from=2026-01-01T01:00Z:for=30m")], Start);
+
+        schedule.Apply(Start.AddHours(1), meters);
+        schedule.Apply(Start.AddHours(2), meters);
+
+        Assert.All(meters[0..2], m => Assert.Equal(["silent True", "silent False"], m.Calls));
+        Assert.Empty(meters[2].Calls);
+    }
+
+    [Fact]
     public void Apply_OutageOverARange_ReachesEveryMeterInIt()
     {
         var meters = Meters(5);
@@ -125,6 +138,8 @@ public sealed class ScenarioScheduleTests
         public void SetReverseCurrent(bool present) => Calls.Add($"reverse {present}");
 
         public void SetOutage(bool present) => Calls.Add($"outage {present}");
+
+        public void SetSilent(bool silent) => Calls.Add($"silent {silent}");
 
         public void SetVoltageFactor(double factor) => Calls.Add(FormattableString.Invariant($"voltage {factor}"));
 

@@ -70,6 +70,63 @@ public abstract class DemandLimitStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task CancelAsync_WaitingMembers_WithdrawnLimitMarkedSecondCancelChangesNothing()
+    {
+        var a = await AddMeterAsync(1);
+        var b = await AddMeterAsync(2);
+        var c = await AddMeterAsync(3);
+        var limit = await Storage.DemandLimits.CreateAsync(Draft(), [a.Id, b.Id, c.Id], Token);
+        var command = await Storage.Commands.CreateAsync(new CommandRequest(a.Id, CommandKind.LoadLimit, Parameters, "operator-1", T0, null, T0.AddMinutes(10), "demand-limit-1-1"), Token);
+        await Storage.DemandLimits.SetCommandAsync(new DemandLimitPendingMember(limit.Id, a.Id), command.Id, Token);
+        await Storage.DemandLimits.SetRejectedAsync(new DemandLimitPendingMember(limit.Id, b.Id), "no endpoint", Token);
+
+        var withdrawn = await Storage.DemandLimits.CancelAsync(limit.Id, "operator-2", "storm over", T0.AddMinutes(3), Token);
+        var again = await Storage.DemandLimits.CancelAsync(limit.Id, "operator-3", "again", T0.AddMinutes(4), Token);
+
+        Assert.Equal(1, withdrawn);
+        Assert.Null(again);
+        Assert.Null(await Storage.DemandLimits.CancelAsync(new DemandLimitId(limit.Id.Value + 1), "operator-2", "none", T0, Token));
+        var read = await Storage.DemandLimits.GetAsync(limit.Id, Token);
+        Assert.Equal((T0.AddMinutes(3), "operator-2", "storm over"), (read!.CancelledAt, read.CancelledBy, read.CancelReason));
+        var members = await Storage.DemandLimits.GetMembersAsync(limit.Id, Token);
+        Assert.Equal((command.Id, null), (members[0].Command, members[0].Rejection));
+        Assert.Equal("no endpoint", members[1].Rejection);
+        Assert.True(members[2].IsWithdrawn);
+        Assert.Empty(await Storage.DemandLimits.GetPendingAsync(10, Token));
+    }
+
+    [Fact]
+    public async Task SetCommandAsync_MemberWithdrawn_FalseAndNothingChanged()
+    {
+        var a = await AddMeterAsync(1);
+        var limit = await Storage.DemandLimits.CreateAsync(Draft(), [a.Id], Token);
+        var command = await Storage.Commands.CreateAsync(new CommandRequest(a.Id, CommandKind.LoadLimit, Parameters, "operator-1", T0, null, T0.AddMinutes(10), "demand-limit-1-1"), Token);
+        await Storage.DemandLimits.CancelAsync(limit.Id, "operator-2", "stop", T0, Token);
+
+        var set = await Storage.DemandLimits.SetCommandAsync(new DemandLimitPendingMember(limit.Id, a.Id), command.Id, Token);
+
+        Assert.False(set);
+        Assert.True(Assert.Single(await Storage.DemandLimits.GetMembersAsync(limit.Id, Token)).IsWithdrawn);
+    }
+
+    [Fact]
+    public async Task ListAsync_Paged_NewestFirstBeforeTheGivenId()
+    {
+        var a = await AddMeterAsync(1);
+        var limits = new List<DemandLimit>();
+        for (var i = 0; i < 3; i++)
+        {
+            limits.Add(await Storage.DemandLimits.CreateAsync(Draft(), [a.Id], Token));
+        }
+
+        var first = await Storage.DemandLimits.ListAsync(null, 2, Token);
+        var rest = await Storage.DemandLimits.ListAsync(first[^1].Id, 2, Token);
+
+        Assert.Equal([limits[2].Id, limits[1].Id], first.Select(l => l.Id));
+        Assert.Equal(limits[0], Assert.Single(rest));
+    }
+
+    [Fact]
     public async Task CreateAsync_UnknownMeter_KeyNotFoundAndNothingStored()
     {
         var a = await AddMeterAsync(1);

@@ -1,0 +1,4 @@
+namespace Meterline.HeadEnd.Prepaid;
+
+/// <summary>The outcome of an adjustment, the ledger entry (new or the earlier one) and the account after it; <see cref="Detail"/> says why when refused.</summary>
+public sealed record AdjustmentResult(AdjustmentOutcome Outcome, LedgerEntry? Entry, PrepaidAccount? Account, string? Detail);
