@@ -91,6 +91,26 @@ public static class PrepaidApi
         return TypedResults.Ok(new PageResponse<LedgerEntryResponse>(page, next));
     }
 
+    /// <summary>The actor, the one <c>Idempotency-Key</c> and the JSON body of a keyed ledger request (a top-up or an adjustment), or the problem.</summary>
+    private static async Task<(string Actor, string Key, TBody? Body, ProblemHttpResult? Problem)> ReadKeyedAsync<TBody>(
+        HttpRequest request, JsonOptions json, string what, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
+        {
+            return ("", "", null, actorProblem!);
+        }
+
+        var keys = request.Headers[IdempotencyKeyHeader];
+        if (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]))
+        {
+            return (actor, "", null, PrepaidProblems.IdempotencyKeyRequired.Result($"{what} carries one {IdempotencyKeyHeader} header (1 to 128 printable characters), so that a retry is applied once."));
+        }
+
+        var (body, problem) = await JsonRequestBody.ReadAsync<TBody>(request, json.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
+        return (actor, keys[0]!, body, problem);
+    }
+
     internal static async Task<Results<Created<TopUpResponse>, Ok<TopUpResponse>, ProblemHttpResult>> TopUpAsync(
         string consumer,
         HttpRequest request,
@@ -98,18 +118,7 @@ public static class PrepaidApi
         [FromServices] IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
-        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
-        {
-            return actorProblem!;
-        }
-
-        var keys = request.Headers[IdempotencyKeyHeader];
-        if (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]))
-        {
-            return PrepaidProblems.IdempotencyKeyRequired.Result($"A top-up carries one {IdempotencyKeyHeader} header (1 to 128 printable characters), so that a retry is applied once.");
-        }
-
-        var (body, problem) = await JsonRequestBody.ReadAsync<TopUpRequestBody>(request, json.Value.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
+        var (actor, key, body, problem) = await ReadKeyedAsync<TopUpRequestBody>(request, json.Value, "A top-up", cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -120,7 +129,7 @@ public static class PrepaidApi
             return PrepaidProblems.InvalidTopUp.Result("amount is required.");
         }
 
-        var result = await prepaid.TopUpAsync(consumer, amount, keys[0]!, body.Reference, actor, cancellationToken).ConfigureAwait(false);
+        var result = await prepaid.TopUpAsync(consumer, amount, key, body.Reference, actor, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             TopUpOutcome.Applied => TypedResults.Created(Location(consumer) + "/ledger", Response(result, prepaid, repeated: false)),
@@ -138,18 +147,7 @@ public static class PrepaidApi
         [FromServices] IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
-        if (!RequestActor.TryGet(request, out var actor, out var actorProblem))
-        {
-            return actorProblem!;
-        }
-
-        var keys = request.Headers[IdempotencyKeyHeader];
-        if (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]))
-        {
-            return PrepaidProblems.IdempotencyKeyRequired.Result($"An adjustment carries one {IdempotencyKeyHeader} header (1 to 128 printable characters), so that a retry is applied once.");
-        }
-
-        var (body, problem) = await JsonRequestBody.ReadAsync<AdjustmentRequestBody>(request, json.Value.SerializerOptions, MaxBodyBytes, optional: false, cancellationToken).ConfigureAwait(false);
+        var (actor, key, body, problem) = await ReadKeyedAsync<AdjustmentRequestBody>(request, json.Value, "An adjustment", cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -160,7 +158,7 @@ public static class PrepaidApi
             return PrepaidProblems.InvalidAdjustment.Result("amount is required: positive to credit, negative to debit.");
         }
 
-        var result = await prepaid.AdjustAsync(consumer, amount, body.Reason, keys[0]!, actor, cancellationToken).ConfigureAwait(false);
+        var result = await prepaid.AdjustAsync(consumer, amount, body.Reason, key, actor, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             AdjustmentOutcome.Applied => TypedResults.Created(Location(consumer) + "/ledger", Response(result.Entry!, result.Account!, prepaid, repeated: false)),
