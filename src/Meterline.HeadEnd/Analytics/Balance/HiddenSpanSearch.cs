@@ -65,19 +65,29 @@ public static class HiddenSpanSearch
         while (chosen.Count < options.MaxSpans)
         {
             var residual = Residual(columns, theta, y);
+            var technical = theta[1];
             var sigma = RobustSigma(residual, y);
             var sums = consumers.Select(x => new SpanSums(x, residual, total)).ToArray();
-            var candidates = new List<(int Consumer, int From, int To, double Gain, double Significance)>();
+            // Spans that pass alone come first (strongest first); only when none of them stands out are the spans
+            // that are significant but explain too little alone tried — several taps at once each leave the others'
+            // jumps in its residual, so alone none is confident (judged jointly below).
+            var candidates = new List<(int Consumer, int From, int To, double Gain, double Significance, bool Confident)>();
             for (var j = 0; j < n; j++)
             {
-                if (Best(sums[j], bounds, sigma, options) is { } best)
+                var (confident, significant) = Best(sums[j], bounds, sigma, technical, options);
+                if (confident is { } c)
                 {
-                    candidates.Add((j, best.From, best.To, best.Gain, best.Significance));
+                    candidates.Add((j, c.From, c.To, c.Gain, c.Significance, true));
+                }
+
+                if (significant is { } s && (confident is null || confident.Value.From != s.From || confident.Value.To != s.To))
+                {
+                    candidates.Add((j, s.From, s.To, s.Gain, s.Significance, false));
                 }
             }
 
             var accepted = false;
-            foreach (var candidate in candidates.OrderByDescending(c => c.Gain))
+            foreach (var candidate in candidates.OrderByDescending(c => c.Confident).ThenByDescending(c => c.Gain))
             {
                 var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
                 if (z < options.MinRobustZ)
@@ -164,15 +174,17 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>
-    /// The consumer's span (on the grid) with the largest gain that passes the significance test. Within the span the
-    /// residual and the consumer's series are both taken net of a local level and a local slope on the consumers'
-    /// total: what is left of a consumer's series is its own appliances' switching, which only a tap on that meter
-    /// puts into the loss, whereas the daily shape every household shares (and any unregistered load, a reversed
-    /// meter's, say, that follows it) is absorbed by the total. Confidence and share are judged later, jointly.
+    /// The consumer's span (on the grid) with the largest gain that passes the significance test and, judged alone,
+    /// the confidence and share tests; and its significant span with the largest gain, whose confidence and share are
+    /// judged later, given the other spans (<see cref="Judge"/>). Within the span the residual and the
+    /// consumer's series are both taken net of a local level and a local slope on the consumers' total: what is left
+    /// of a consumer's series is its own appliances' switching, which only a tap on that meter puts into the loss,
+    /// whereas the daily shape every household shares (and any unregistered load, a reversed meter's, say, that
+    /// follows it) is absorbed by the total.
     /// </summary>
-    private static (int From, int To, double Gain, double Significance)? Best(SpanSums sums, int[] bounds, double sigma, EnergyBalanceOptions options)
+    private static ((int From, int To, double Gain, double Significance)? Confident, (int From, int To, double Gain, double Significance)? Significant) Best(SpanSums sums, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
     {
-        (int From, int To, double Gain, double Significance)? best = null;
+        (int From, int To, double Gain, double Significance)? confident = null, significant = null;
         for (var a = 0; a < bounds.Length; a++)
         {
             for (var b = a + 1; b < bounds.Length; b++)
@@ -190,7 +202,7 @@ public static class HiddenSpanSearch
                 }
 
                 var gain = sxy * sxy / sxx;
-                if (best is { } current && gain <= current.Gain)
+                if (confident is { } current && gain <= current.Gain)
                 {
                     continue;
                 }
@@ -202,11 +214,21 @@ public static class HiddenSpanSearch
                     continue;
                 }
 
-                best = (from, to, gain, gain / noise);
+                if (significant is not { } any || gain > any.Gain)
+                {
+                    significant = (from, to, gain, gain / noise);
+                }
+
+                var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
+                var beta = sxy / sxx / (1 + technical);
+                if (explained >= options.MinConfidence && beta / (1 + beta) >= options.MinHiddenShare)
+                {
+                    confident = (from, to, gain, gain / noise);
+                }
             }
         }
 
-        return best;
+        return (confident, significant);
     }
 
     /// <summary>
