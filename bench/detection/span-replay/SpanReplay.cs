@@ -1,6 +1,5 @@
 #:project ../../../src/Meterline.Storage
 #:project ../../../src/Meterline.HeadEnd
-#:property TreatWarningsAsErrors=false
 
 // Replays the energy-balance hidden-span search offline on a detection-report run's database (--data), for every
 // transformer with a bypass in the truth file: prints the spans found with the default thresholds, and with the
