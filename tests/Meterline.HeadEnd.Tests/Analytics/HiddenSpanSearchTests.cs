@@ -128,4 +128,22 @@ public sealed class HiddenSpanSearchTests
         Assert.InRange(finding.From, At(from + 1) - TimeSpan.FromHours(1), At(from + 1) + TimeSpan.FromHours(1));
         Assert.InRange(finding.Evidence.Single(e => e.Name == "hidden-share").Value!.Value, 0.5, 0.7);
     }
+
+    [Fact]
+    public void Evaluate_FourBypassesTappingTogetherAmong44Consumers_EachFoundJointlyAndNoHonestNeighbour()
+    {
+        // Seed 2's DT-0001: four taps overlapping in time; alone each explains too little of its span, since the
+        // others' jumps remain in its residual; jointly each is clear.
+        Tap[] taps = [new(3, 96 + 20, 5 * 96, 0.6), new(11, 96 + 60, 5 * 96, 0.65), new(25, (2 * 96) + 10, 5 * 96, 0.6), new(38, (2 * 96) + 50, (4 * 96) + 30, 0.62)];
+
+        var balance = Feeder(44, 5 * 96, seed: 71, taps);
+
+        var alerted = EnergyBalanceRule.Evaluate(balance, Options).Select(f => f.Meter).ToHashSet();
+        Assert.True(alerted.SetEquals(taps.Select(t => Household(t.Household))), Describe(balance));
+        foreach (var span in balance.HiddenSpans!)
+        {
+            var tap = taps.Single(t => Household(t.Household) == balance.Consumers[span.Consumer]);
+            Assert.True(Math.Abs(span.HiddenShare - (1 - tap.Registered)) <= 0.1, Describe(balance));
+        }
+    }
 }

@@ -60,7 +60,7 @@ public static class HiddenSpanSearch
 
         var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
         var bounds = Bounds(m, options.MaxSpanBoundaries);
-        var chosen = new List<(int Consumer, int From, int To, double Significance, double Explained, double Z, int Column)>();
+        var chosen = new List<Accepted>();
         var theta = Fit(columns, y);
         while (chosen.Count < options.MaxSpans)
         {
@@ -68,17 +68,26 @@ public static class HiddenSpanSearch
             var technical = theta[1];
             var sigma = RobustSigma(residual, y);
             var sums = consumers.Select(x => new SpanSums(x, residual, total)).ToArray();
-            var candidates = new List<(int Consumer, int From, int To, double Gain, double Explained, double Significance)>();
+            // Spans that pass alone come first (strongest first); only when none of them stands out are the spans
+            // that are significant but explain too little alone tried — several taps at once each leave the others'
+            // jumps in its residual, so alone none is confident (judged jointly below).
+            var candidates = new List<(int Consumer, int From, int To, double Gain, double Significance, bool Confident)>();
             for (var j = 0; j < n; j++)
             {
-                if (Best(sums[j], bounds, sigma, technical, options) is { } best)
+                var (confident, significant) = Best(sums[j], bounds, sigma, technical, options);
+                if (confident is { } c)
                 {
-                    candidates.Add((j, best.From, best.To, best.Gain, best.Explained, best.Significance));
+                    candidates.Add((j, c.From, c.To, c.Gain, c.Significance, true));
+                }
+
+                if (significant is { } s && (confident is null || confident.Value.From != s.From || confident.Value.To != s.To))
+                {
+                    candidates.Add((j, s.From, s.To, s.Gain, s.Significance, false));
                 }
             }
 
             var accepted = false;
-            foreach (var candidate in candidates.OrderByDescending(c => c.Gain))
+            foreach (var candidate in candidates.OrderByDescending(c => c.Confident).ThenByDescending(c => c.Gain))
             {
                 var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
                 if (z < options.MinRobustZ)
@@ -86,6 +95,7 @@ public static class HiddenSpanSearch
                     continue;
                 }
 
+                var first = columns.Count;
                 if (candidate.To - candidate.From < m)
                 {
                     // The span's own level and slope on the total (over the whole window they are the base fit's).
@@ -94,7 +104,7 @@ public static class HiddenSpanSearch
                 }
 
                 columns.Add(Indicator(m, candidate.From, candidate.To, consumers[candidate.Consumer]));
-                chosen.Add((candidate.Consumer, candidate.From, candidate.To, candidate.Significance, candidate.Explained, z, columns.Count - 1));
+                chosen.Add(new Accepted(candidate.Consumer, candidate.From, candidate.To, candidate.Significance, z, first, columns.Count - first));
                 theta = Fit(columns, y);
                 accepted = true;
                 break;
@@ -106,11 +116,34 @@ public static class HiddenSpanSearch
             }
         }
 
+        // Joint attribution: each accepted span's confidence and share given all the others (one least-squares fit
+        // of the changes on every accepted span's columns). Several taps under one transformer each leave the others'
+        // jumps in a span's residual, so alone none explains its span; jointly each does. The weakest span that fails
+        // is dropped and the rest refitted, at most once per accepted span.
+        var judged = Judge(columns, chosen, y, options);
+        for (var round = 0; round < options.MaxSpans && judged.Failing is { } weakest; round++)
+        {
+            var drop = chosen[weakest];
+            columns.RemoveRange(drop.FirstColumn, drop.Columns);
+            chosen.RemoveAt(weakest);
+            for (var k = weakest; k < chosen.Count; k++)
+            {
+                chosen[k] = chosen[k] with { FirstColumn = chosen[k].FirstColumn - drop.Columns };
+            }
+
+            judged = Judge(columns, chosen, y, options);
+        }
+
+        if (judged.Failing is not null)
+        {
+            return [];
+        }
+
         var spans = new List<HiddenSpan>(chosen.Count);
         for (var k = 0; k < chosen.Count; k++)
         {
-            var (consumer, first, last, significance, explained, z, column) = chosen[k];
-            var beta = Math.Max(0, theta[column] / (1 + theta[1]));
+            var (consumer, first, last, significance, z, _, _) = chosen[k];
+            var (beta, explained) = judged.Spans[k];
 
             // Change d runs from interval d to d + 1: the changes [first, last) span the intervals [first, last + 1).
             var (from, to) = (first, last + 1);
@@ -141,15 +174,17 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>
-    /// The consumer's span (on the grid) with the largest gain that passes the per-span tests. Within the span the
-    /// residual and the consumer's series are both taken net of a local level and a local slope on the consumers'
-    /// total: what is left of a consumer's series is its own appliances' switching, which only a tap on that meter
-    /// puts into the loss, whereas the daily shape every household shares (and any unregistered load, a reversed
-    /// meter's, say, that follows it) is absorbed by the total.
+    /// The consumer's span (on the grid) with the largest gain that passes the significance test and, judged alone,
+    /// the confidence and share tests; and its significant span with the largest gain, whose confidence and share are
+    /// judged later, given the other spans (<see cref="Judge"/>). Within the span the residual and the
+    /// consumer's series are both taken net of a local level and a local slope on the consumers' total: what is left
+    /// of a consumer's series is its own appliances' switching, which only a tap on that meter puts into the loss,
+    /// whereas the daily shape every household shares (and any unregistered load, a reversed meter's, say, that
+    /// follows it) is absorbed by the total.
     /// </summary>
-    private static (int From, int To, double Gain, double Explained, double Significance)? Best(SpanSums sums, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
+    private static ((int From, int To, double Gain, double Significance)? Confident, (int From, int To, double Gain, double Significance)? Significant) Best(SpanSums sums, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
     {
-        (int From, int To, double Gain, double Explained, double Significance)? best = null;
+        (int From, int To, double Gain, double Significance)? confident = null, significant = null;
         for (var a = 0; a < bounds.Length; a++)
         {
             for (var b = a + 1; b < bounds.Length; b++)
@@ -167,7 +202,7 @@ public static class HiddenSpanSearch
                 }
 
                 var gain = sxy * sxy / sxx;
-                if (best is { } current && gain <= current.Gain)
+                if (confident is { } current && gain <= current.Gain)
                 {
                     continue;
                 }
@@ -179,18 +214,66 @@ public static class HiddenSpanSearch
                     continue;
                 }
 
-                var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
-                var beta = sxy / sxx / (1 + technical);
-                if (explained < options.MinConfidence || beta / (1 + beta) < options.MinHiddenShare)
+                if (significant is not { } any || gain > any.Gain)
                 {
-                    continue;
+                    significant = (from, to, gain, gain / noise);
                 }
 
-                best = (from, to, gain, explained, gain / noise);
+                var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
+                var beta = sxy / sxx / (1 + technical);
+                if (explained >= options.MinConfidence && beta / (1 + beta) >= options.MinHiddenShare)
+                {
+                    confident = (from, to, gain, gain / noise);
+                }
             }
         }
 
-        return best;
+        return (confident, significant);
+    }
+
+    /// <summary>
+    /// Every accepted span's coefficient and confidence given all the others: the joint fit of the changes on every
+    /// column, and for each span the share of its residual sum of squares (over its own intervals, with its level and
+    /// slope kept) that its consumer's column removes. <c>Failing</c> is the index of the span with the lowest
+    /// confidence among those under <see cref="EnergyBalanceOptions.MinConfidence"/> or
+    /// <see cref="EnergyBalanceOptions.MinHiddenShare"/>, or null when all pass.
+    /// </summary>
+    private static (List<(double Beta, double Explained)> Spans, int? Failing) Judge(List<double[]> columns, List<Accepted> chosen, double[] y, EnergyBalanceOptions options)
+    {
+        var spans = new List<(double Beta, double Explained)>(chosen.Count);
+        if (chosen.Count == 0)
+        {
+            return (spans, null);
+        }
+
+        var theta = Fit(columns, y);
+        var full = Residual(columns, theta, y);
+        int? failing = null;
+        var weakest = double.PositiveInfinity;
+        for (var k = 0; k < chosen.Count; k++)
+        {
+            var span = chosen[k];
+            var column = span.FirstColumn + span.Columns - 1;
+            var beta = Math.Max(0, theta[column] / (1 + theta[1]));
+            var without = new List<double[]>(columns);
+            without.RemoveAt(column);
+            var reduced = Residual(without, Fit(without, y), y);
+            var (rssFull, rssWithout) = (0.0, 0.0);
+            for (var t = span.From; t < span.To; t++)
+            {
+                rssFull += full[t] * full[t];
+                rssWithout += reduced[t] * reduced[t];
+            }
+
+            var explained = rssWithout <= 1e-12 ? 0 : Math.Clamp((rssWithout - rssFull) / rssWithout, 0, 1);
+            spans.Add((beta, explained));
+            if ((explained < options.MinConfidence || beta / (1 + beta) < options.MinHiddenShare) && explained < weakest)
+            {
+                (failing, weakest) = (k, explained);
+            }
+        }
+
+        return (spans, failing);
     }
 
     /// <summary>How far consumer <paramref name="j"/>'s partial correlation with the residual over [from, to) (both net of the span's level and total) stands above the others', in robust standard deviations.</summary>
@@ -224,6 +307,9 @@ public static class HiddenSpanSearch
         var scale = y.Length == 0 ? 0 : y.Max(Math.Abs);
         return Math.Max(1.4826 * mad, (1e-6 * scale) + 1e-9);
     }
+
+    /// <summary>A span accepted by the greedy search: its columns are [FirstColumn, FirstColumn + Columns), the consumer's last.</summary>
+    private readonly record struct Accepted(int Consumer, int From, int To, double Significance, double Z, int FirstColumn, int Columns);
 
     private static double[] Difference(double[] values)
     {

@@ -1,0 +1,194 @@
+#:project ../../../src/Meterline.Storage
+#:project ../../../src/Meterline.HeadEnd
+
+// Replays the energy-balance hidden-span search offline on a detection-report run's database (--data), for every
+// transformer with a bypass in the truth file: prints the spans found with the default thresholds, and with the
+// acceptance tests relaxed (MinRobustZ 0, MinSignificance 10, MinConfidence 0, MinHiddenShare 0.01) so that a
+// missed tap's own statistics can be read. Usage: dotnet run SpanReplay.cs -- <data dir> <truth.json> [MinSignificance=30 MinRobustZ=5 ...]
+// (with settings given, only that variant is run). With "oracle": each bypass's statistics over its TRUE span, against
+// the base fit alone and given every other true bypass span of its transformer (level, total and series columns each).
+using System.Globalization;
+using System.Text.Json;
+using Meterline.HeadEnd.Analytics.Balance;
+using Meterline.HeadEnd.Meters;
+using Meterline.Storage;
+
+var (data, truthPath) = (args[0], args[1]);
+using var truth = JsonDocument.Parse(await File.ReadAllTextAsync(truthPath));
+var (start, end) = (truth.RootElement.GetProperty("start").GetDateTimeOffset(), truth.RootElement.GetProperty("end").GetDateTimeOffset());
+await using var storage = await HeadEndStorage.OpenAsync("Data Source=" + Path.Combine(data, "meterline.db"));
+var meters = new List<Meter>();
+string? token = null;
+do
+{
+    var page = await storage.Meters.ListAsync(new MeterFilter(), 500, token);
+    meters.AddRange(page.Items);
+    token = page.NextPageToken;
+}
+while (token is not null);
+
+var bySerial = meters.ToDictionary(m => m.Serial);
+var thefts = truth.RootElement.GetProperty("thefts").EnumerateArray().Select(t => (
+    Meter: t.GetProperty("meter").GetString()!,
+    Pattern: t.GetProperty("pattern").GetString()!,
+    Start: t.GetProperty("start").GetDateTimeOffset(),
+    End: t.GetProperty("end").ValueKind == JsonValueKind.Null ? (DateTimeOffset?)null : t.GetProperty("end").GetDateTimeOffset(),
+    Share: t.TryGetProperty("share", out var s) ? s.GetDouble() : 0)).ToList();
+var relaxed = new EnergyBalanceOptions { MinRobustZ = 0, MinSignificance = 10, MinConfidence = 0, MinHiddenShare = 0.01 };
+var variant = new EnergyBalanceOptions();
+var oracle = args.Contains("oracle");
+foreach (var setting in args.Skip(2).Where(a => a != "oracle").Select(a => a.Split('=')))
+{
+    var value = double.Parse(setting[1], CultureInfo.InvariantCulture);
+    variant = setting[0] switch
+    {
+        "MinSignificance" => variant with { MinSignificance = value },
+        "MinRobustZ" => variant with { MinRobustZ = value },
+        "MinConfidence" => variant with { MinConfidence = value },
+        "MaxSpans" => variant with { MaxSpans = (int)value },
+        _ => throw new ArgumentException(setting[0]),
+    };
+}
+foreach (var transformer in thefts.Where(t => t.Pattern == "bypass").Select(t => bySerial[t.Meter].TransformerId!).Distinct().Order())
+{
+    var consumers = meters.Where(m => m.TransformerId == transformer).ToDictionary(m => m.Id);
+    Console.WriteLine($"## {transformer}: {consumers.Count} meters (incl. its own)");
+    foreach (var theft in thefts.Where(t => bySerial[t.Meter].TransformerId == transformer))
+    {
+        Console.WriteLine(FormattableString.Invariant($"- truth {theft.Meter} {theft.Pattern} {theft.Start:MM-dd HH:mm} to {theft.End?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "end"} share {theft.Share:0.00}"));
+    }
+
+    if (oracle)
+    {
+        await Oracle(transformer, consumers);
+        continue;
+    }
+
+    foreach (var (name, options) in (args.Length > 2 ? new[] { ("variant", variant) } : new[] { ("default", new EnergyBalanceOptions()), ("relaxed", relaxed) }))
+    {
+        var service = new EnergyBalanceService(storage.Meters, storage.Readings, storage.Transformers, storage.Alerts, options);
+        var balance = await service.CalculateAsync(transformer, start, end);
+        if (balance?.HiddenSpans is not { } spans)
+        {
+            Console.WriteLine($"  {name}: no search");
+            continue;
+        }
+
+        var complete = balance.Intervals.Where(i => i.IsComplete).ToList();
+        Console.WriteLine($"  {name}: {complete.Count} complete intervals of {balance.Intervals.Count}");
+        foreach (var span in spans)
+        {
+            var serial = consumers.TryGetValue(balance.Consumers[span.Consumer], out var m) ? m.Serial : balance.Consumers[span.Consumer].ToString();
+            var thief = thefts.Any(t => t.Meter == serial) ? "THIEF" : "honest";
+            Console.WriteLine(FormattableString.Invariant($"    {serial} {thief} {complete[span.From].Time:MM-dd HH:mm} to {complete[span.To - 1].Time:MM-dd HH:mm} share {span.HiddenShare:0.00} F {span.Significance:0} explained {span.Explained:0.00} z {span.RobustZ:0.0}"));
+        }
+    }
+}
+
+async Task Oracle(string transformer, Dictionary<MeterId, Meter> consumers)
+{
+    var balance = (await new EnergyBalanceService(storage.Meters, storage.Readings, storage.Transformers, storage.Alerts).CalculateAsync(transformer, start, end))!;
+    var complete = balance.Intervals.Where(i => i.IsComplete).ToList();
+    var index = complete.Select((c, i) => (c.Time, i)).ToDictionary(p => p.Time, p => p.i);
+    var series = new List<double[]>();
+    foreach (var id in balance.Consumers)
+    {
+        var values = new double[complete.Count];
+        string? page = null;
+        do
+        {
+            var result = await storage.Readings.QueryAsync(new Meterline.HeadEnd.Readings.ReadingQuery(id, start, end.AddDays(1), [Meterline.HeadEnd.Readings.Quantity.BlockImportEnergy], 10_000, page));
+            foreach (var r in result.Items.Where(r => index.ContainsKey(r.Time)))
+            {
+                values[index[r.Time]] = r.Value;
+            }
+
+            page = result.NextPageToken;
+        }
+        while (page is not null);
+        series.Add(Diff(values));
+    }
+
+    var y = Diff([.. complete.Select(c => c.Loss!.Value)]);
+    var m = y.Length;
+    var total = new double[m];
+    foreach (var x in series) { for (var t = 0; t < m; t++) { total[t] += x[t]; } }
+    (int From, int To) Span(DateTimeOffset from, DateTimeOffset? to) =>
+        (Math.Max(0, complete.FindIndex(c => c.Time > from) - 1), to is { } e ? Math.Max(0, complete.FindLastIndex(c => c.Time <= e.AddMinutes(15))) : m);
+    var taps = thefts.Where(t => t.Pattern == "bypass" && bySerial[t.Meter].TransformerId == transformer)
+        .Select(t => (t.Meter, Consumer: balance.Consumers.ToList().IndexOf(bySerial[t.Meter].Id), Span: Span(t.Start, t.End), t.Share)).ToList();
+    foreach (var tap in taps)
+    {
+        foreach (var (mode, others) in new[] { ("alone", taps.Take(0)), ("joint", taps.Where(o => o.Meter != tap.Meter)) })
+        {
+            var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
+            foreach (var o in others.Append(tap))
+            {
+                columns.Add(Ind(o.Span, null));
+                columns.Add(Ind(o.Span, total));
+                columns.Add(Ind(o.Span, series[o.Consumer]));
+            }
+
+            var full = Res(columns, y);
+            var without = Res([.. columns.Take(columns.Count - 1)], y);
+            var (from, to) = tap.Span;
+            double rf = 0, rw = 0;
+            for (var t = from; t < to; t++) { rf += full.R[t] * full.R[t]; rw += without.R[t] * without.R[t]; }
+            var explained = (rw - rf) / rw;
+            var f = (rw - rf) / (rf / Math.Max(1, to - from - 3));
+            var beta = full.Theta[^1] / (1 + full.Theta[1]);
+            // Robust z of the partial correlation (net of the span's level and total) with the residual without the tap's column.
+            var correlations = series.Select(x => Partial(x, without.R, total, from, to)).ToList();
+            var own = correlations[tap.Consumer];
+            var rest = correlations.Where((_, i) => i != tap.Consumer).Order().ToList();
+            var median = rest[rest.Count / 2];
+            var mad = 1.4826 * rest.Select(c => Math.Abs(c - median)).Order().ElementAt(rest.Count / 2);
+            Console.WriteLine(FormattableString.Invariant($"  {tap.Meter} true share {tap.Share:0.00} span {to - from} changes, {mode}: share {beta / (1 + beta):0.00} F {f:0} explained {explained:0.00} z {(own - median) / mad:0.0}"));
+        }
+    }
+
+    double[] Ind((int From, int To) span, double[]? x) { var c = new double[m]; for (var t = span.From; t < Math.Min(span.To, m); t++) { c[t] = x is null ? 1 : x[t]; } return c; }
+}
+
+static double[] Diff(double[] v) => [.. Enumerable.Range(0, Math.Max(0, v.Length - 1)).Select(t => v[t + 1] - v[t])];
+
+static (double[] R, double[] Theta) Res(List<double[]> columns, double[] y)
+{
+    var p = columns.Count;
+    var a = new double[p, p + 1];
+    for (var i = 0; i < p; i++)
+    {
+        for (var k = 0; k < p; k++) { a[i, k] = columns[i].Zip(columns[k], (u, v) => u * v).Sum() + (i == k ? 1e-9 : 0); }
+        a[i, p] = columns[i].Zip(y, (u, v) => u * v).Sum();
+    }
+
+    for (var i = 0; i < p; i++)
+    {
+        var pivot = Enumerable.Range(i, p - i).MaxBy(r => Math.Abs(a[r, i]));
+        for (var k = 0; k <= p; k++) { (a[i, k], a[pivot, k]) = (a[pivot, k], a[i, k]); }
+        for (var r = 0; r < p; r++)
+        {
+            if (r == i || a[i, i] == 0) { continue; }
+            var factor = a[r, i] / a[i, i];
+            for (var k = i; k <= p; k++) { a[r, k] -= factor * a[i, k]; }
+        }
+    }
+
+    var theta = Enumerable.Range(0, p).Select(i => a[i, i] == 0 ? 0 : a[i, p] / a[i, i]).ToArray();
+    var residual = y.Select((v, t) => v - Enumerable.Range(0, p).Sum(i => theta[i] * columns[i][t])).ToArray();
+    return (residual, theta);
+}
+
+double Partial(double[] x, double[] r, double[] total, int from, int to)
+{
+    var basis = new List<double[]> { Enumerable.Repeat(1.0, to - from).ToArray(), total[from..to] };
+    return Corr(Res(basis, x[from..to]).R, Res(basis, r[from..to]).R);
+}
+
+static double Corr(double[] a, double[] b)
+{
+    var (ma, mb) = (a.Average(), b.Average());
+    var (sab, saa, sbb) = (0.0, 0.0, 0.0);
+    for (var i = 0; i < a.Length; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb); }
+    return saa <= 1e-12 || sbb <= 1e-12 ? 0 : sab / Math.Sqrt(saa * sbb);
+}
