@@ -51,7 +51,10 @@ internal sealed class Chromium : IAsyncDisposable
                 ViewportSize = new ViewportSize { Width = width, Height = height },
                 Timeout = 60_000,
             });
-            context.SetDefaultTimeout(30_000);
+            // Navigations and actions (a bound, not a timing assertion): the first page a node serves compiles its
+            // components, and in CI the other test projects share the two cores, which took a sign-in's page load past
+            // 30 s once. Assertions keep their own 30 s (Assertions.SetDefaultExpectTimeout in the fixtures).
+            context.SetDefaultTimeout(90_000);
             return new Chromium(playwright, context, profile);
         }
         catch
