@@ -24,9 +24,14 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
         Assertions.SetDefaultExpectTimeout(30_000);
         Assert.True(ScenarioParser.TryParse("magnet:meter=5:at=2026-03-01T00:05:00Z:for=2h", out var magnet, out var error), error);
-        // Open circuits re-check their user every second here (30 s by default), so a revoked session ends within a test.
+        // Open circuits re-check their user every second here (30 s by default), so a revoked session ends within a test;
+        // the tests sign in as several users from one address within a minute, more than the default sign-in limit (10
+        // a minute, tested in Meterline.Server.Tests' SessionTests) allows.
         _node = await OperatorNode.StartAsync(Meters, speed: 300, [magnet],
-            server: new Meterline.Server.ServerOptions { Access = new Meterline.Server.Access.AccessServerOptions { CircuitRevalidation = TimeSpan.FromSeconds(1) } }).WaitAsync(OperatorNode.Bound);
+            server: new Meterline.Server.ServerOptions
+            {
+                Access = new Meterline.Server.Access.AccessServerOptions { CircuitRevalidation = TimeSpan.FromSeconds(1), LoginsPerSourcePerMinute = 600, LoginsPerNamePerMinute = 600 },
+            }).WaitAsync(OperatorNode.Bound);
         _chromium = await Chromium.LaunchAsync().WaitAsync(OperatorNode.Bound);
     }
 
