@@ -6,7 +6,8 @@
 // acceptance tests relaxed (MinRobustZ 0, MinSignificance 10, MinConfidence 0, MinHiddenShare 0.01) so that a
 // missed tap's own statistics can be read. Usage: dotnet run SpanReplay.cs -- <data dir> <truth.json> [MinSignificance=30 MinRobustZ=5 ...]
 // (with settings given, only that variant is run). With "oracle": each bypass's statistics over its TRUE span, against
-// the base fit alone and given every other true bypass span of its transformer (level, total and series columns each).
+// the base fit alone and given every other true bypass span of its transformer (level, total and series columns each),
+// over the changes between fully tapped intervals only (the changes into and out of a tap are level shifts).
 using System.Globalization;
 using System.Text.Json;
 using Meterline.HeadEnd.Analytics.Balance;
@@ -113,12 +114,25 @@ async Task Oracle(string transformer, Dictionary<MeterId, Meter> consumers)
     var m = y.Length;
     var total = new double[m];
     foreach (var x in series) { for (var t = 0; t < m; t++) { total[t] += x[t]; } }
-    (int From, int To) Span(DateTimeOffset from, DateTimeOffset? to) =>
-        (Math.Max(0, complete.FindIndex(c => c.Time > from) - 1), to is { } e ? Math.Max(0, complete.FindLastIndex(c => c.Time <= e.AddMinutes(15))) : m);
+    // The changes between two fully tapped intervals (an interval's time is its end): the change into the first
+    // tapped interval and the one out of the last are level shifts (the registration drops by the hidden share as the
+    // loss rises by it), not the proportional jumps the search fits, and one such shift can outweigh a short span.
+    (int From, int To) Span(DateTimeOffset from, DateTimeOffset? to)
+    {
+        var first = complete.FindIndex(c => c.Time - TimeSpan.FromMinutes(15) >= from);
+        var last = to is { } e ? complete.FindLastIndex(c => c.Time <= e) : m;
+        return first < 0 ? (m, m) : (first, Math.Max(first, Math.Min(last, m)));
+    }
     var taps = thefts.Where(t => t.Pattern == "bypass" && bySerial[t.Meter].TransformerId == transformer)
         .Select(t => (t.Meter, Consumer: balance.Consumers.ToList().IndexOf(bySerial[t.Meter].Id), Span: Span(t.Start, t.End), t.Share)).ToList();
     foreach (var tap in taps)
     {
+        if (tap.Span.To - tap.Span.From < 4)
+        {
+            Console.WriteLine($"  {tap.Meter}: fewer than 4 fully tapped changes among the complete intervals");
+            continue;
+        }
+
         foreach (var (mode, others) in new[] { ("alone", taps.Take(0)), ("joint", taps.Where(o => o.Meter != tap.Meter)) })
         {
             var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
