@@ -25,8 +25,14 @@ public sealed record EnergyBalanceOptions
     /// <summary>How far the consumer's partial correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
     public double MinRobustZ { get; init; } = 5;
 
-    /// <summary>Spans found per transformer and window at most (each adds two columns to the fit).</summary>
-    public int MaxSpans { get; init; } = 8;
+    /// <summary>The looser significance at which the greedy search accepts a span provisionally (at most <see cref="MinSignificance"/>); every span is then judged against <see cref="MinSignificance"/> given all the others.</summary>
+    public double ProvisionalSignificance { get; init; } = 30;
+
+    /// <summary>The looser robust z at which the greedy search accepts a span provisionally (at most <see cref="MinRobustZ"/>); every span is then judged against <see cref="MinRobustZ"/> given all the others.</summary>
+    public double ProvisionalRobustZ { get; init; } = 3.5;
+
+    /// <summary>Spans accepted provisionally per transformer and window at most (each adds up to three columns to the fit).</summary>
+    public int MaxSpans { get; init; } = 12;
 
     /// <summary>Span boundaries searched at most (a grid over the window: 192 makes 1-hour steps over 7 days of 15-minute blocks).</summary>
     public int MaxSpanBoundaries { get; init; } = 192;
@@ -52,7 +58,8 @@ public sealed record EnergyBalanceOptions
     public void Validate()
     {
         if (Window <= TimeSpan.Zero || Window > EnergyBalanceService.MaxSpan || MinCompleteIntervals < 2 || MinIntervalsPerConsumer < 1 || !(MinHiddenShare is > 0 and < 1)
-            || !(MinConfidence is >= 0 and <= 1) || MinSpanIntervals < 2 || !(MinSignificance > 0) || double.IsNaN(MinRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
+            || !(MinConfidence is >= 0 and <= 1) || MinSpanIntervals < 2 || !(MinSignificance > 0) || double.IsNaN(MinRobustZ)
+            || !(ProvisionalSignificance is > 0) || double.IsNaN(ProvisionalRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
             || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
             throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds.");

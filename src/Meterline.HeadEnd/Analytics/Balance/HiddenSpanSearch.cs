@@ -8,20 +8,25 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// household's own appliances switching on and off make its series jump; a tap repeats exactly those jumps in the loss,
 /// and no honest neighbour's jumps resemble them. The changes of the loss are first fitted on a level and the changes
 /// of the consumers' total (technical loss c · total); then, greedily, the (consumer, contiguous span) that removes the
-/// most of the remaining residual — net of the span's own level and slope on the total — is added to the fit and the
-/// fit redone, while one passes every test:
+/// most of the remaining residual — net of the span's own level and slope on the total — is accepted provisionally
+/// (at least <see cref="EnergyBalanceOptions.MinSpanIntervals"/> intervals, significance at least
+/// <see cref="EnergyBalanceOptions.ProvisionalSignificance"/>, robust z at least
+/// <see cref="EnergyBalanceOptions.ProvisionalRobustZ"/>), added to the fit and the fit redone. Then every accepted span
+/// is judged at the final bars <em>given all the others</em> (one joint fit; each span's statistics are what its
+/// consumer's column adds to the fit without it):
 /// <list type="bullet">
-/// <item>at least <see cref="EnergyBalanceOptions.MinSpanIntervals"/> intervals;</item>
-/// <item>significance: the residual sum of squares it removes, over the span's own remaining noise variance (what the
-/// level, the total and this consumer leave of the span's residual, per degree of freedom: an F statistic), at least
-/// <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the maximum of chance over every consumer and span;</item>
-/// <item>it explains at least <see cref="EnergyBalanceOptions.MinConfidence"/> of the span's residual variation
-/// (squared partial correlation): a proportional tap is explained almost wholly;</item>
-/// <item>its partial correlation with the span's residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/>
+/// <item>significance: the residual sum of squares it removes over the span, over the span's remaining noise variance
+/// per degree of freedom (an F statistic), at least <see cref="EnergyBalanceOptions.MinSignificance"/> — far above the
+/// maximum of chance over every consumer and span;</item>
+/// <item>it explains at least <see cref="EnergyBalanceOptions.MinConfidence"/> of what the fit without it leaves of
+/// the span: a proportional tap is explained almost wholly;</item>
+/// <item>its partial correlation with that residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/>
 /// robust standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are
 /// the noise estimate;</item>
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
+/// The span failing by the widest margin is dropped and the rest judged again. Several taps under one transformer
+/// each leave their jumps in the others' spans, so each may fail the final bars alone and pass them jointly.
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
 /// <see cref="EnergyBalanceOptions.MaxSpanBoundaries"/> points (so each step is O(consumers · boundaries²)). A tap
 /// through the whole window is found too: the level and the total cannot absorb its jumps.
@@ -60,6 +65,8 @@ public static class HiddenSpanSearch
 
         var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
         var bounds = Bounds(m, options.MaxSpanBoundaries);
+        var provisionalSignificance = Math.Min(options.ProvisionalSignificance, options.MinSignificance);
+        var provisionalZ = Math.Min(options.ProvisionalRobustZ, options.MinRobustZ);
         var chosen = new List<Accepted>();
         var theta = Fit(columns, y);
         while (chosen.Count < options.MaxSpans)
@@ -68,13 +75,14 @@ public static class HiddenSpanSearch
             var technical = theta[1];
             var sigma = RobustSigma(residual, y);
             var sums = consumers.Select(x => new SpanSums(x, residual, total)).ToArray();
-            // Spans that pass alone come first (strongest first); only when none of them stands out are the spans
-            // that are significant but explain too little alone tried — several taps at once each leave the others'
-            // jumps in its residual, so alone none is confident (judged jointly below).
+            // First the spans that pass every final bar alone (strongest first, the step-change search's choice); only
+            // when none stands out, provisional acceptance: the strongest span at the looser bars. Several taps at once
+            // each leave the others' jumps in its residual, so alone each may fail the final bars although jointly it
+            // is clear; every span accepted is judged at the final bars given all the others below.
             var candidates = new List<(int Consumer, int From, int To, double Gain, double Significance, bool Confident)>();
             for (var j = 0; j < n; j++)
             {
-                var (confident, significant) = Best(sums[j], bounds, sigma, technical, options);
+                var (confident, significant) = Best(sums[j], bounds, sigma, technical, provisionalSignificance, options);
                 if (confident is { } c)
                 {
                     candidates.Add((j, c.From, c.To, c.Gain, c.Significance, true));
@@ -87,27 +95,35 @@ public static class HiddenSpanSearch
             }
 
             var accepted = false;
-            foreach (var candidate in candidates.OrderByDescending(c => c.Confident).ThenByDescending(c => c.Gain))
+            foreach (var provisional in new[] { false, true })
             {
-                var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
-                if (z < options.MinRobustZ)
+                foreach (var candidate in candidates.Where(c => provisional || c.Confident).OrderByDescending(c => c.Gain))
                 {
-                    continue;
+                    var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
+                    if (z < (provisional ? provisionalZ : options.MinRobustZ))
+                    {
+                        continue;
+                    }
+
+                    var first = columns.Count;
+                    if (candidate.To - candidate.From < m)
+                    {
+                        // The span's own level and slope on the total (over the whole window they are the base fit's).
+                        columns.Add(Indicator(m, candidate.From, candidate.To, null));
+                        columns.Add(Indicator(m, candidate.From, candidate.To, total));
+                    }
+
+                    columns.Add(Indicator(m, candidate.From, candidate.To, consumers[candidate.Consumer]));
+                    chosen.Add(new Accepted(candidate.Consumer, candidate.From, candidate.To, candidate.Significance, z, first, columns.Count - first));
+                    theta = Fit(columns, y);
+                    accepted = true;
+                    break;
                 }
 
-                var first = columns.Count;
-                if (candidate.To - candidate.From < m)
+                if (accepted)
                 {
-                    // The span's own level and slope on the total (over the whole window they are the base fit's).
-                    columns.Add(Indicator(m, candidate.From, candidate.To, null));
-                    columns.Add(Indicator(m, candidate.From, candidate.To, total));
+                    break;
                 }
-
-                columns.Add(Indicator(m, candidate.From, candidate.To, consumers[candidate.Consumer]));
-                chosen.Add(new Accepted(candidate.Consumer, candidate.From, candidate.To, candidate.Significance, z, first, columns.Count - first));
-                theta = Fit(columns, y);
-                accepted = true;
-                break;
             }
 
             if (!accepted)
@@ -116,11 +132,12 @@ public static class HiddenSpanSearch
             }
         }
 
-        // Joint attribution: each accepted span's confidence and share given all the others (one least-squares fit
-        // of the changes on every accepted span's columns). Several taps under one transformer each leave the others'
-        // jumps in a span's residual, so alone none explains its span; jointly each does. The weakest span that fails
-        // is dropped and the rest refitted, at most once per accepted span.
-        var judged = Judge(columns, chosen, y, options);
+        // Joint judgement: each provisionally accepted span's significance, robust z, confidence and share given all
+        // the others (one least-squares fit of the changes on every accepted span's columns). Several taps under one
+        // transformer each leave the others' jumps in a span's residual, so alone none explains its span; jointly
+        // each does. The span that fails by the widest margin is dropped and the rest refitted and judged again, at
+        // most once per accepted span.
+        var judged = Judge(columns, chosen, consumers, total, y, options);
         for (var round = 0; round < options.MaxSpans && judged.Failing is { } weakest; round++)
         {
             var drop = chosen[weakest];
@@ -131,7 +148,7 @@ public static class HiddenSpanSearch
                 chosen[k] = chosen[k] with { FirstColumn = chosen[k].FirstColumn - drop.Columns };
             }
 
-            judged = Judge(columns, chosen, y, options);
+            judged = Judge(columns, chosen, consumers, total, y, options);
         }
 
         if (judged.Failing is not null)
@@ -142,8 +159,8 @@ public static class HiddenSpanSearch
         var spans = new List<HiddenSpan>(chosen.Count);
         for (var k = 0; k < chosen.Count; k++)
         {
-            var (consumer, first, last, significance, z, _, _) = chosen[k];
-            var (beta, explained) = judged.Spans[k];
+            var (consumer, first, last, _, _, _, _) = chosen[k];
+            var (beta, explained, significance, z) = judged.Spans[k];
 
             // Change d runs from interval d to d + 1: the changes [first, last) span the intervals [first, last + 1).
             var (from, to) = (first, last + 1);
@@ -174,15 +191,15 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>
-    /// The consumer's span (on the grid) with the largest gain that passes the significance test and, judged alone,
-    /// the confidence and share tests; and its significant span with the largest gain, whose confidence and share are
-    /// judged later, given the other spans (<see cref="Judge"/>). Within the span the residual and the
+    /// The consumer's span (on the grid) with the largest gain that passes, judged alone, the final significance,
+    /// confidence and share tests; and its span with the largest gain that passes the provisional significance test. Both are judged
+    /// later at the final bars, given the other spans (<see cref="Judge"/>). Within the span the residual and the
     /// consumer's series are both taken net of a local level and a local slope on the consumers' total: what is left
     /// of a consumer's series is its own appliances' switching, which only a tap on that meter puts into the loss,
     /// whereas the daily shape every household shares (and any unregistered load, a reversed meter's, say, that
     /// follows it) is absorbed by the total.
     /// </summary>
-    private static ((int From, int To, double Gain, double Significance)? Confident, (int From, int To, double Gain, double Significance)? Significant) Best(SpanSums sums, int[] bounds, double sigma, double technical, EnergyBalanceOptions options)
+    private static ((int From, int To, double Gain, double Significance)? Confident, (int From, int To, double Gain, double Significance)? Significant) Best(SpanSums sums, int[] bounds, double sigma, double technical, double minSignificance, EnergyBalanceOptions options)
     {
         (int From, int To, double Gain, double Significance)? confident = null, significant = null;
         for (var a = 0; a < bounds.Length; a++)
@@ -209,7 +226,7 @@ public static class HiddenSpanSearch
 
                 // The noise is the span's own: what the level, the total and this consumer leave of its residual.
                 var noise = Math.Max((syy - gain) / Math.Max(1, to - from - 3), sigma * sigma * 1e-6);
-                if (gain < options.MinSignificance * noise)
+                if (gain < minSignificance * noise)
                 {
                     continue;
                 }
@@ -221,7 +238,7 @@ public static class HiddenSpanSearch
 
                 var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
                 var beta = sxy / sxx / (1 + technical);
-                if (explained >= options.MinConfidence && beta / (1 + beta) >= options.MinHiddenShare)
+                if (gain >= options.MinSignificance * noise && explained >= options.MinConfidence && beta / (1 + beta) >= options.MinHiddenShare)
                 {
                     confident = (from, to, gain, gain / noise);
                 }
@@ -232,15 +249,19 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>
-    /// Every accepted span's coefficient and confidence given all the others: the joint fit of the changes on every
-    /// column, and for each span the share of its residual sum of squares (over its own intervals, with its level and
-    /// slope kept) that its consumer's column removes. <c>Failing</c> is the index of the span with the lowest
-    /// confidence among those under <see cref="EnergyBalanceOptions.MinConfidence"/> or
-    /// <see cref="EnergyBalanceOptions.MinHiddenShare"/>, or null when all pass.
+    /// Every accepted span judged given all the others: the joint fit of the changes on every column; for each span,
+    /// without its consumer's column, the residual sum of squares over the span that the column removes (explained:
+    /// its share of what was left; significance: over the span's remaining noise variance per degree of freedom, an F
+    /// statistic), its coefficient, and the robust z of its consumer's partial correlation with that residual against
+    /// every other consumer's over the span. <c>Failing</c> is the index of the span that fails
+    /// <see cref="EnergyBalanceOptions.MinSignificance"/>, <see cref="EnergyBalanceOptions.MinRobustZ"/>,
+    /// <see cref="EnergyBalanceOptions.MinConfidence"/> or <see cref="EnergyBalanceOptions.MinHiddenShare"/> by the
+    /// widest margin (the lowest ratio of a value to its bar), or null when all pass.
     /// </summary>
-    private static (List<(double Beta, double Explained)> Spans, int? Failing) Judge(List<double[]> columns, List<Accepted> chosen, double[] y, EnergyBalanceOptions options)
+    private static (List<(double Beta, double Explained, double Significance, double Z)> Spans, int? Failing) Judge(
+        List<double[]> columns, List<Accepted> chosen, IReadOnlyList<double[]> consumers, double[] total, double[] y, EnergyBalanceOptions options)
     {
-        var spans = new List<(double Beta, double Explained)>(chosen.Count);
+        var spans = new List<(double Beta, double Explained, double Significance, double Z)>(chosen.Count);
         if (chosen.Count == 0)
         {
             return (spans, null);
@@ -265,15 +286,32 @@ public static class HiddenSpanSearch
                 rssWithout += reduced[t] * reduced[t];
             }
 
-            var explained = rssWithout <= 1e-12 ? 0 : Math.Clamp((rssWithout - rssFull) / rssWithout, 0, 1);
-            spans.Add((beta, explained));
-            if ((explained < options.MinConfidence || beta / (1 + beta) < options.MinHiddenShare) && explained < weakest)
+            var removed = Math.Max(0, rssWithout - rssFull);
+            var explained = rssWithout <= 1e-12 ? 0 : Math.Clamp(removed / rssWithout, 0, 1);
+            var noise = Math.Max(rssFull / Math.Max(1, span.To - span.From - 3), (rssWithout + 1e-12) * 1e-12);
+            // Significance and z: the stronger of the reading at acceptance (given the spans accepted before) and the
+            // joint one; confidence and share: the joint ones.
+            var significance = Math.Max(span.Significance, removed / noise);
+            var z = Math.Max(span.Z, JointRobustZ(consumers, reduced, total, span.Consumer, span.From, span.To));
+            spans.Add((beta, explained, significance, z));
+            var margin = Math.Min(
+                Math.Min(significance / options.MinSignificance, options.MinRobustZ > 0 ? z / options.MinRobustZ : double.PositiveInfinity),
+                Math.Min(options.MinConfidence > 0 ? explained / options.MinConfidence : double.PositiveInfinity, beta / (1 + beta) / options.MinHiddenShare));
+            if (margin < 1 && margin < weakest)
             {
-                (failing, weakest) = (k, explained);
+                (failing, weakest) = (k, margin);
             }
         }
 
         return (spans, failing);
+    }
+
+    /// <summary>The robust z of consumer <paramref name="j"/> over [from, to) against <paramref name="residual"/> (the joint fit's without the span's column), every series net of the span's level and total.</summary>
+    private static double JointRobustZ(IReadOnlyList<double[]> consumers, double[] residual, double[] total, int j, int from, int to)
+    {
+        var (r, t) = (residual[from..to], total[from..to]);
+        var sums = consumers.Select(x => new SpanSums(x[from..to], r, t)).ToArray();
+        return RobustZ(sums, j, 0, to - from);
     }
 
     /// <summary>How far consumer <paramref name="j"/>'s partial correlation with the residual over [from, to) (both net of the span's level and total) stands above the others', in robust standard deviations.</summary>
