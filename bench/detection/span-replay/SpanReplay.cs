@@ -7,7 +7,9 @@
 // missed tap's own statistics can be read. Usage: dotnet run SpanReplay.cs -- <data dir> <truth.json> [MinSignificance=30 MinRobustZ=5 ...]
 // (with settings given, only that variant is run). With "oracle": each bypass's statistics over its TRUE span, against
 // the base fit alone and given every other true bypass span of its transformer (level, total and series columns each),
-// over the changes between fully tapped intervals only (the changes into and out of a tap are level shifts).
+// over the changes between fully tapped intervals only (the changes into and out of a tap are level shifts); and
+// "edges": given the others, with the tap's column the change of its series counted over the tapped intervals only,
+// so that those two level shifts are evidence (what a search column modelling a tap's entry and exit would see).
 using System.Globalization;
 using System.Text.Json;
 using Meterline.HeadEnd.Analytics.Balance;
@@ -92,6 +94,7 @@ async Task Oracle(string transformer, Dictionary<MeterId, Meter> consumers)
     var complete = balance.Intervals.Where(i => i.IsComplete).ToList();
     var index = complete.Select((c, i) => (c.Time, i)).ToDictionary(p => p.Time, p => p.i);
     var series = new List<double[]>();
+    var levels = new List<double[]>();
     foreach (var id in balance.Consumers)
     {
         var values = new double[complete.Count];
@@ -108,6 +111,7 @@ async Task Oracle(string transformer, Dictionary<MeterId, Meter> consumers)
         }
         while (page is not null);
         series.Add(Diff(values));
+        levels.Add(values);
     }
 
     var y = Diff([.. complete.Select(c => c.Loss!.Value)]);
@@ -133,32 +137,53 @@ async Task Oracle(string transformer, Dictionary<MeterId, Meter> consumers)
             continue;
         }
 
-        foreach (var (mode, others) in new[] { ("alone", taps.Take(0)), ("joint", taps.Where(o => o.Meter != tap.Meter)) })
+        foreach (var (mode, others) in new[] { ("alone", taps.Take(0)), ("joint", taps.Where(o => o.Meter != tap.Meter)), ("edges", taps.Where(o => o.Meter != tap.Meter)) })
         {
+            // "edges": given the others, the tap's column is the change of (its registered series while tapped), so the
+            // changes into and out of the tap (level shifts) are evidence too; its statistics over those changes as well.
+            var edges = mode == "edges";
+            var (from, to) = edges ? (Math.Max(0, tap.Span.From - 1), Math.Min(m, tap.Span.To + 1)) : tap.Span;
+            double[] Column(int consumer) => edges ? Edge(levels[consumer], tap.Span) : series[consumer];
             var columns = new List<double[]> { Enumerable.Repeat(1.0, m).ToArray(), total };
-            foreach (var o in others.Append(tap))
+            foreach (var o in others)
             {
                 columns.Add(Ind(o.Span, null));
                 columns.Add(Ind(o.Span, total));
                 columns.Add(Ind(o.Span, series[o.Consumer]));
             }
 
+            columns.Add(Ind((from, to), null));
+            columns.Add(Ind((from, to), total));
+            columns.Add(edges ? Column(tap.Consumer) : Ind(tap.Span, series[tap.Consumer]));
             var full = Res(columns, y);
             var without = Res([.. columns.Take(columns.Count - 1)], y);
-            var (from, to) = tap.Span;
             double rf = 0, rw = 0;
             for (var t = from; t < to; t++) { rf += full.R[t] * full.R[t]; rw += without.R[t] * without.R[t]; }
             var explained = (rw - rf) / rw;
             var f = (rw - rf) / (rf / Math.Max(1, to - from - 3));
             var beta = full.Theta[^1] / (1 + full.Theta[1]);
             // Robust z of the partial correlation (net of the span's level and total) with the residual without the tap's column.
-            var correlations = series.Select(x => Partial(x, without.R, total, from, to)).ToList();
+            var correlations = Enumerable.Range(0, series.Count).Select(k => Partial(Column(k), without.R, total, from, to)).ToList();
             var own = correlations[tap.Consumer];
             var rest = correlations.Where((_, i) => i != tap.Consumer).Order().ToList();
             var median = rest[rest.Count / 2];
             var mad = 1.4826 * rest.Select(c => Math.Abs(c - median)).Order().ElementAt(rest.Count / 2);
             Console.WriteLine(FormattableString.Invariant($"  {tap.Meter} true share {tap.Share:0.00} span {to - from} changes, {mode}: share {beta / (1 + beta):0.00} F {f:0} explained {explained:0.00} z {(own - median) / mad:0.0}"));
         }
+    }
+
+    // The changes of a consumer's registered series counted only over the tapped intervals [From, To] (the changes
+    // [From, To) join them): nonzero from the change into the first to the change out of the last.
+    double[] Edge(double[] level, (int From, int To) span)
+    {
+        var c = new double[m];
+        for (var t = 0; t < m; t++)
+        {
+            var (inNow, inNext) = (t >= span.From && t <= span.To, t + 1 >= span.From && t + 1 <= span.To);
+            c[t] = (inNext ? level[t + 1] : 0) - (inNow ? level[t] : 0);
+        }
+
+        return c;
     }
 
     double[] Ind((int From, int To) span, double[]? x) { var c = new double[m]; for (var t = span.From; t < Math.Min(span.To, m); t++) { c[t] = x is null ? 1 : x[t]; } return c; }
