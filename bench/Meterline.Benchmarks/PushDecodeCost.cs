@@ -5,6 +5,7 @@ using Meterline.Benchmarks.Zigbee;
 using Meterline.HeadEnd.Dlms.Ingest;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
+using RegisteredMeter = Meterline.HeadEnd.Meters.Meter;
 using Meterline.Meter.State;
 using Meterline.Simulator.Fleet;
 using Meterline.Simulator.Provisioning;
@@ -34,11 +35,11 @@ internal static class PushDecodeCost
             var store = new FileMeterStateStore(state, flushToDisk: false);
             var fleet = provisioning.Meters.Select(p => FleetSimulator.CreateMeter(p, profile, 1, store, time)).ToArray();
             var registered = provisioning.Meters
-                .Select((p, i) => new Meter(new MeterId(i + 1), p.Id, new MeterSystemTitle(p.SystemTitle.Value), profile.Id, null, null, null, null, null,
+                .Select((p, i) => new RegisteredMeter(new MeterId(i + 1), p.Id, new MeterSystemTitle(p.SystemTitle.Value), profile.Id, null, null, null, null, null,
                     SecurityLevel.AuthenticatedEncrypted, default, default, null, KeyStatus.Active, 1))
                 .ToArray();
             var inspector = new DlmsSecuredApduInspector();
-            var pushes = new List<(InboundFrame Frame, SecuredApduHeader Header, Meter Meter)>();
+            var pushes = new List<(InboundFrame Frame, SecuredApduHeader Header, RegisteredMeter Meter)>();
             for (var interval = 0; interval < 4; interval++)
             {
                 time.Advance(TimeSpan.FromMinutes(15));
@@ -81,7 +82,7 @@ internal static class PushDecodeCost
         }
     }
 
-    private static (TimeSpan Cpu, long Bytes, long Pushes) Measure(DlmsPushDecoder decoder, List<(InboundFrame Frame, SecuredApduHeader Header, Meter Meter)> pushes, int passes)
+    private static (TimeSpan Cpu, long Bytes, long Pushes) Measure(DlmsPushDecoder decoder, List<(InboundFrame Frame, SecuredApduHeader Header, RegisteredMeter Meter)> pushes, int passes)
     {
         using var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
