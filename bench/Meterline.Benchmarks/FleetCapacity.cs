@@ -76,7 +76,7 @@ internal static class FleetCapacity
         return (GC.GetTotalMemory(forceFullCollection: true), process.WorkingSet64);
     }
 
-    private static string FindProfile()
+    internal static string FindProfile()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -91,7 +91,7 @@ internal static class FleetCapacity
     }
 
     /// <summary>True time that moves only when told: the run measures stepping, not waiting.</summary>
-    private sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+    internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     {
         private long _ticks = start.UtcTicks;
 

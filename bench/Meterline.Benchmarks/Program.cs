@@ -18,6 +18,14 @@ public static class Program
             return;
         }
 
+        if (args is ["push-decode", ..])
+        {
+            var decodeMeters = args.Length > 1 && int.TryParse(args[1], out var dm) && dm is > 0 and <= 100_000 ? dm : 1_000;
+            var decodeRounds = args.Length > 2 && int.TryParse(args[2], out var dr) && dr is > 0 and <= 100 ? dr : 5;
+            PushDecodeCost.Run(decodeMeters, decodeRounds);
+            return;
+        }
+
         if (args is ["zigbee", ..])
         {
             var radios = args.Length > 1 && int.TryParse(args[1], out var m) && m is > 0 and <= 1000 ? m : 10;

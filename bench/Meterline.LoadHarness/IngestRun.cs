@@ -70,6 +70,10 @@ internal static class IngestRun
                 PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
                 Scheduler = null,
                 Backfill = null,
+                Analytics = settings.Followers == "none" ? null : new(),
+                PowerQuality = settings.Followers == "none" ? null : new(),
+                Prepaid = settings.Followers == "none" ? null : new(),
+                Outages = settings.Followers == "none" ? null : new(),
                 Ingest = new IngestPipelineOptions
                 {
                     MaxBatchRecords = settings.BatchRecords,
@@ -116,7 +120,7 @@ internal static class IngestRun
             var opened = Stopwatch.StartNew();
             await using var harness = await HarnessNode.StartAsync(options, pushes.ProvisioningPath, cancellationToken);
             var node = harness.Node;
-            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}, batches of up to {settings.BatchRecords:N0} records"));
+            output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters imported in {opened.Elapsed.TotalSeconds:0.0} s, guard {(settings.RelaxedGuard ? "relaxed (no rate limits)" : "default")}, batches of up to {settings.BatchRecords:N0} records, followers {settings.Followers}"));
 
             if (node.Mqtt?.Consumer is { } consumer)
             {

@@ -41,7 +41,8 @@ public static class Program
         var publishers = new Option<string>("--publishers") { Description = "MQTT: process (lean raw-socket publishers, one socket per meter, in a child process), raw (the same in this process) or mqttnet (an MQTTnet client per meter, in this process); the mosquitto baseline uses the same", DefaultValueFactory = _ => "process" };
         var consumerWorkers = new Option<int>("--consumer-workers") { Description = "mqtt-external: the node consumer's messages handled at once (0: its default)", DefaultValueFactory = _ => 0 };
         var consumerQueue = new Option<int>("--consumer-queue") { Description = "mqtt-external: the node consumer's queue and receive maximum (0: its default)", DefaultValueFactory = _ => 0 };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue };
+        var followers = new Option<string>("--followers") { Description = "all (the node's followers of committed records run) or none (analytics, power quality, prepaid and outages off: their cost by difference)", DefaultValueFactory = _ => "all" };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
@@ -49,7 +50,8 @@ public static class Program
                 result.GetValue(amqpUri) is { } uri ? new Uri(uri) : null, result.GetValue(amqpPassword) is { } variable ? Environment.GetEnvironmentVariable(variable) : null,
                 IngestSettings.Transports.Contains(result.GetValue(transport)) ? result.GetValue(transport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", IngestSettings.Transports)}"),
                 Positive(result.GetValue(window), "--window"), result.GetValue(publishers) is "process" or "raw" or "mqttnet" ? result.GetValue(publishers)! : throw new ArgumentException("--publishers is process, raw or mqttnet"),
-                Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)));
+                Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)),
+                IngestSettings.FollowerChoices.Contains(result.GetValue(followers)) ? result.GetValue(followers)! : throw new ArgumentException("--followers is all or none"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             try
             {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Security.Cryptography;
 using Meterline.Dlms;
 using Meterline.Dlms.Apdus;
 using Meterline.Dlms.Profiles;
@@ -19,6 +21,7 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
 {
     private readonly PushCipherCache _ciphers;
     private readonly FrozenDictionary<string, PushBodyMapper> _mappers;
+    private readonly bool _direct;
 
     /// <param name="keyring">The meters' keys.</param>
     /// <param name="profiles">The meter profiles in use; each needs a layout in <see cref="DlmsPushDecoderOptions.Layouts"/>.</param>
@@ -30,6 +33,7 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
         ArgumentNullException.ThrowIfNull(profiles);
         options ??= new DlmsPushDecoderOptions();
         _ciphers = new PushCipherCache(keyring, options.MaxCachedCiphers);
+        _direct = options.DirectUsagePath;
         _mappers = profiles.ToFrozenDictionary(
             p => p.Id,
             p => new PushBodyMapper(p, options.Layouts.TryGetValue(p.Id, out var layout) ? layout : throw new InvalidOperationException($"No push layout for profile {p.Id}.")),
@@ -69,18 +73,30 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
             }
 
             anyKeys = true;
-            var outcome = Unprotect(frame.Apdu.Span, meter.SystemTitle, lease.Cipher, out var plaintext);
-            if (outcome == UnprotectOutcome.BadTag)
+            var outcome = Unprotect(frame.Apdu.Span, meter.SystemTitle, lease.Cipher, out var plaintext, out var length);
+            try
             {
-                continue;
-            }
+                if (outcome == UnprotectOutcome.BadTag)
+                {
+                    continue;
+                }
 
-            if (outcome == UnprotectOutcome.Malformed)
+                if (outcome == UnprotectOutcome.Malformed)
+                {
+                    return PushDecodeResult.Refused(IngestRejectReason.Malformed, "the ciphered content cannot be processed");
+                }
+
+                return Parse(plaintext.AsSpan(0, length), mapper, meter, header.InvocationCounter, frame.ReceivedAt);
+            }
+            finally
             {
-                return PushDecodeResult.Refused(IngestRejectReason.Malformed, "the ciphered content cannot be processed");
+                if (plaintext is not null)
+                {
+                    // Nothing decoded refers to the plaintext (the records hold copies); wipe it before it goes back.
+                    CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
+                    ArrayPool<byte>.Shared.Return(plaintext);
+                }
             }
-
-            return Parse(plaintext!, mapper, meter, header.InvocationCounter, frame.ReceivedAt);
         }
 
         return anyKeys
@@ -93,8 +109,14 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
 
     public void Dispose() => _ciphers.Dispose();
 
-    private static PushDecodeResult Parse(byte[] plaintext, PushBodyMapper mapper, Meter meter, uint invocationCounter, DateTimeOffset receivedAt)
+    private PushDecodeResult Parse(ReadOnlySpan<byte> plaintext, PushBodyMapper mapper, Meter meter, uint invocationCounter, DateTimeOffset receivedAt)
     {
+        // The profile's usage push, read straight from its bytes; anything it declines goes the generic way.
+        if (_direct && mapper.Direct?.TryRead(plaintext, meter, invocationCounter) is { } push)
+        {
+            return PushDecodeResult.Decoded(push);
+        }
+
         Apdu apdu;
         try
         {
@@ -110,9 +132,11 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
             : PushDecodeResult.Refused(IngestRejectReason.Undecodable, $"APDU 0x{apdu.Tag:X2} is not a DataNotification");
     }
 
-    private static UnprotectOutcome Unprotect(ReadOnlySpan<byte> apdu, MeterSystemTitle sender, AesGcmCipher cipher, out byte[]? plaintext)
+    /// <summary>Verifies and decrypts into a pooled buffer (returned to the pool by the caller, also after a bad tag).</summary>
+    private static UnprotectOutcome Unprotect(ReadOnlySpan<byte> apdu, MeterSystemTitle sender, AesGcmCipher cipher, out byte[]? plaintext, out int length)
     {
         plaintext = null;
+        length = 0;
         try
         {
             if (!SecuredApduView.TryRead(apdu, out var view) || view.SystemTitle is not { } carried || carried.Value != sender.Value)
@@ -120,13 +144,15 @@ public sealed class DlmsPushDecoder : IPushDecoder, IDisposable
                 return UnprotectOutcome.Malformed;
             }
 
-            var buffer = new byte[AesGcmCipher.GetPlaintextLength(view.CipheredContent)];
-            if (!cipher.TryUnprotect(view.CipheredContent, carried, buffer, out var written))
+            var size = AesGcmCipher.GetPlaintextLength(view.CipheredContent);
+            plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+            length = size;
+            if (!cipher.TryUnprotect(view.CipheredContent, carried, plaintext.AsSpan(0, size), out var written))
             {
                 return UnprotectOutcome.BadTag;
             }
 
-            plaintext = written == buffer.Length ? buffer : buffer[..written];
+            length = written;
             return UnprotectOutcome.Plaintext;
         }
         catch (DlmsException)

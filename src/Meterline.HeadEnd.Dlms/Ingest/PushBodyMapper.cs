@@ -20,7 +20,8 @@ internal sealed class PushBodyMapper
     /// <summary>Rows one profile buffer in a push may carry (the meter sends one per push).</summary>
     public const int MaxRows = 1_000;
 
-    private const int MaxSerialLength = 32;
+    /// <summary>The longest serial number a push may carry.</summary>
+    public const int MaxSerialLength = 32;
 
     private readonly MeterProfile _profile;
     private readonly PushLayout _layout;
@@ -47,7 +48,11 @@ internal sealed class PushBodyMapper
         }
 
         _values = values.ToFrozenDictionary();
+        Direct = UsagePushReader.TryCreate(profile, layout, TryGetColumn);
     }
+
+    /// <summary>The direct reader of this profile's usage pushes; null when its usage push has elements only the generic mapping reads.</summary>
+    public UsagePushReader? Direct { get; }
 
     public PushDecodeResult Map(DataNotification notification, Meter meter, uint invocationCounter, DateTimeOffset receivedAt)
     {
@@ -114,6 +119,21 @@ internal sealed class PushBodyMapper
                 var meterEvent = new MeterEvent(meter.Id, time, code, content.Registers, receivedAt);
                 return PushDecodeResult.Decoded(new DecodedPush(meter.Id, invocationCounter, PushKind.Alert, priority, [], [], [meterEvent]));
         }
+    }
+
+    /// <summary>The quantity (null when none the head-end stores) and the scale factor of a value element or column.</summary>
+    private bool TryGetColumn(CaptureObjectDefinition definition, out Quantity? quantity, out decimal factor)
+    {
+        if (_values.TryGetValue(definition, out var column))
+        {
+            quantity = column.Quantity;
+            factor = column.Factor;
+            return true;
+        }
+
+        quantity = null;
+        factor = 0;
+        return false;
     }
 
     private static PushDecodeResult Refuse(string detail) => PushDecodeResult.Refused(IngestRejectReason.Undecodable, detail);
@@ -276,12 +296,15 @@ internal sealed class PushBodyMapper
         return found is { } dt && TryInstant(dt, out time, out quality);
     }
 
-    private bool TryInstant(CosemDateTime value, out DateTimeOffset time, out ReadingQuality quality)
+    private bool TryInstant(CosemDateTime value, out DateTimeOffset time, out ReadingQuality quality) => TryInstant(value, _profile.Deviation, out time, out quality);
+
+    /// <summary>A date-time as a UTC instant under the profile's deviation convention, and whether the meter flagged its clock.</summary>
+    internal static bool TryInstant(CosemDateTime value, DeviationConvention deviation, out DateTimeOffset time, out ReadingQuality quality)
     {
         quality = value.ClockStatus != ClockStatus.NotSpecified && (value.ClockStatus & (ClockStatus.InvalidValue | ClockStatus.DoubtfulValue | ClockStatus.InvalidClockStatus)) != 0
             ? ReadingQuality.ClockDoubtful
             : ReadingQuality.None;
-        if (!value.TryToDateTimeOffset(out var local, _profile.Deviation))
+        if (!value.TryToDateTimeOffset(out var local, deviation))
         {
             time = default;
             return false;
@@ -291,7 +314,8 @@ internal sealed class PushBodyMapper
         return true;
     }
 
-    private static bool TryScale(decimal raw, decimal factor, out double scaled)
+    /// <summary>A raw value times its scale factor, as a double; false when the product overflows.</summary>
+    internal static bool TryScale(decimal raw, decimal factor, out double scaled)
     {
         try
         {

@@ -368,7 +368,7 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
 
     private async Task CommitAsync(List<AcceptedPush> batch, int records, CancellationToken cancellationToken)
     {
-        var readings = new List<IntervalReading>();
+        var readings = new List<IntervalReading>(records);
         var snapshots = new List<BillingSnapshot>();
         var events = new List<MeterEvent>();
         var counters = new Dictionary<MeterId, uint>();
@@ -585,22 +585,29 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
             return;
         }
 
+        // Each record is made once and handed to every subscriber (records are immutable): one allocation per record,
+        // not one per record and subscriber.
+        foreach (var e in events)
+        {
+            PublishToAll(subscribers, new IngestedEvent(e));
+        }
+
+        foreach (var s in snapshots)
+        {
+            PublishToAll(subscribers, new IngestedBillingSnapshot(s));
+        }
+
+        foreach (var r in readings)
+        {
+            PublishToAll(subscribers, new IngestedReading(r));
+        }
+    }
+
+    private static void PublishToAll(IngestSubscription[] subscribers, IngestedRecord record)
+    {
         foreach (var subscriber in subscribers)
         {
-            foreach (var e in events)
-            {
-                subscriber.Publish(new IngestedEvent(e));
-            }
-
-            foreach (var s in snapshots)
-            {
-                subscriber.Publish(new IngestedBillingSnapshot(s));
-            }
-
-            foreach (var r in readings)
-            {
-                subscriber.Publish(new IngestedReading(r));
-            }
+            subscriber.Publish(record);
         }
     }
 

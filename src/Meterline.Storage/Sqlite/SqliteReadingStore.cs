@@ -22,6 +22,12 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
     private static readonly string InsertReadings =
         "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES " + string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?)", RowsPerInsert));
 
+    private const string UpsertPushCounterConflict = " ON CONFLICT (meter) DO UPDATE SET counter = max(push_counters.counter, excluded.counter)";
+
+    /// <summary>The push-counter upsert of <see cref="RowsPerInsert"/> meters per statement, bound by position (the meters of a batch are distinct).</summary>
+    private static readonly string UpsertPushCounters =
+        "INSERT INTO push_counters (meter, counter) VALUES " + string.Join(", ", Enumerable.Repeat("(?, ?)", RowsPerInsert)) + UpsertPushCounterConflict;
+
     private const string UpsertLatestConflict = " ON CONFLICT (meter, quantity) DO UPDATE SET time = max(latest_readings.time, excluded.time)";
     private const string UpsertLatest = "INSERT INTO latest_readings (meter, quantity, time) VALUES (@meter, @quantity, @time)" + UpsertLatestConflict;
 
@@ -39,8 +45,7 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
     private const string InsertEvent = "INSERT OR IGNORE INTO events (meter, occurred_at, code, received_at) VALUES (@meter, @occurred_at, @code, @received_at)";
     private const string InsertEventValue =
         "INSERT INTO event_values (meter, occurred_at, code, position, quantity, value) VALUES (@meter, @occurred_at, @code, @position, @quantity, @value)";
-    private const string UpsertPushCounter =
-        "INSERT INTO push_counters (meter, counter) VALUES (@meter, @counter) ON CONFLICT (meter) DO UPDATE SET counter = max(push_counters.counter, excluded.counter)";
+    private const string UpsertPushCounter = "INSERT INTO push_counters (meter, counter) VALUES (@meter, @counter)" + UpsertPushCounterConflict;
 
     public override Task<IngestResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken = default)
     {
@@ -57,13 +62,7 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
                 var readings = WriteReadings(batch.Readings, transaction, cancellationToken);
                 var snapshots = WriteSnapshots(batch.BillingSnapshots, transaction, cancellationToken);
                 var events = WriteEvents(batch.Events, transaction, cancellationToken);
-                var counters = _sqlite.Prepared(UpsertPushCounter, transaction, "@meter", "@counter");
-                foreach (var (meter, counter) in batch.PushCounters)
-                {
-                    counters.Parameters[0].Value = meter.Value;
-                    counters.Parameters[1].Value = (long)counter;
-                    counters.ExecuteNonQuery();
-                }
+                WritePushCounters(batch.PushCounters, transaction);
 
                 await OutboxRows.InsertAsync(_sqlite, connection, transaction, batch.Outbox, cancellationToken).ConfigureAwait(false);
                 MarkHeard(batch.MetersHeard, transaction);
@@ -147,6 +146,44 @@ internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingSt
         }
 
         return inserted;
+    }
+
+    /// <summary>
+    /// The batch's push counters, <see cref="RowsPerInsert"/> meters per statement bound by position (a batch from a
+    /// fleet has one counter per push), the rest one by one.
+    /// </summary>
+    private void WritePushCounters(IReadOnlyDictionary<MeterId, uint> pushCounters, SqliteTransaction transaction)
+    {
+        var counters = pushCounters.ToArray();
+        var full = counters.Length - (counters.Length % RowsPerInsert);
+        if (full > 0)
+        {
+            using var many = new SqliteBatchStatement(transaction.Connection!, UpsertPushCounters);
+            for (var start = 0; start < full; start += RowsPerInsert)
+            {
+                for (var row = 0; row < RowsPerInsert; row++)
+                {
+                    var (meter, counter) = counters[start + row];
+                    many.Bind((row * 2) + 1, meter.Value);
+                    many.Bind((row * 2) + 2, (long)counter);
+                }
+
+                many.Execute();
+            }
+        }
+
+        if (full == counters.Length)
+        {
+            return;
+        }
+
+        var one = _sqlite.Prepared(UpsertPushCounter, transaction, "@meter", "@counter");
+        for (var i = full; i < counters.Length; i++)
+        {
+            one.Parameters[0].Value = counters[i].Key.Value;
+            one.Parameters[1].Value = (long)counters[i].Value;
+            one.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The batch's meters marked heard, up to <see cref="MetersHeardRows.PerStatement"/> per statement bound by position.</summary>

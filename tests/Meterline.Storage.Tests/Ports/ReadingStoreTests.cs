@@ -194,6 +194,20 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task WriteAsync_PushCountersOfManyMeters_EveryOneStoredAndOnlyEverGoingUp()
+    {
+        // More meters than one multi-row statement takes (64 on SQLite), and a remainder.
+        var meters = Enumerable.Range(1, 150).Select(i => new MeterId(i)).ToArray();
+        await Storage.Readings.WriteAsync(Counters([.. meters.Select(m => (m, (uint)(1_000 + m.Value)))]), Token);
+        await Storage.Readings.WriteAsync(Counters([.. meters.Select(m => (m, m.Value % 2 == 0 ? (uint)(2_000 + m.Value) : 5u))]), Token);
+
+        var stored = await Storage.Readings.GetPushCountersAsync(Token);
+
+        Assert.Equal(150, stored.Count);
+        Assert.All(meters, m => Assert.Equal(m.Value % 2 == 0 ? (uint)(2_000 + m.Value) : (uint)(1_000 + m.Value), stored[m]));
+    }
+
+    [Fact]
     public async Task GetBillingSnapshotsAsync_RoundTripsValuesInOrder()
     {
         var first = Snapshot(M1, T0);
