@@ -200,15 +200,18 @@ public sealed class PushSpool : IDisposable
             }
 
             var record = new byte[RecordHeaderLength + PublishedBodyLength];
+            if (_file.Length + record.Length > _maxBytes || (_file.Length > _maxBytes / 2 && _pendingBytes * 4 < _file.Length))
+            {
+                // Mostly published pushes, or no room for the mark: the pending ones alone make a new spool.
+                Compact();
+                return;
+            }
+
             record[RecordHeaderLength] = PublishedKind;
             BinaryPrimitives.WriteInt64BigEndian(record.AsSpan(RecordHeaderLength + 1), sequence);
             Seal(record);
             _file.Write(record);
             _dirty = true;
-            if (_file.Length > _maxBytes / 2 && _pendingBytes * 4 < _file.Length)
-            {
-                Compact();
-            }
         }
     }
 
@@ -229,6 +232,16 @@ public sealed class PushSpool : IDisposable
             {
                 File.Delete(_path);
             }
+        }
+    }
+
+    /// <summary>Closes the file as a killed process leaves it: what was flushed stays, nothing is removed (for tests).</summary>
+    internal void Abandon()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _file.Dispose();
         }
     }
 

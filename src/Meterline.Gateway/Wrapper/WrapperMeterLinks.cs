@@ -11,13 +11,15 @@ namespace Meterline.Gateway.Wrapper;
 
 /// <summary>
 /// Meters on DLMS/TCP links to the gateway (IEC 62056-47 wrapper, the meter connecting out): each link's frames go to
-/// the bridge as the meter sent them, and requests for the meter from the broker are written to its link. A link is
-/// named by its meter's first push: the system title in its general-glo-ciphering header (the gateway holds no key
-/// and reads only that clear header), which must be in the gateway's meter list; until then the link is anonymous,
-/// and one that names no listed meter within <see cref="WrapperLinksOptions.IdentifyTimeout"/> is closed. A second
-/// link naming the same meter replaces the first. Frames from a meter come from its wPort 1: to wPort 1 a push, to a
-/// client wPort an answer in a head-end session. Bounded: connections, the APDU in a frame, and each link's queue of
-/// requests; frames that are malformed, oversize, from another wPort, or that name another meter are counted and dropped.
+/// the bridge as the meter sent them, and requests for the meter from the broker are written to its link. A push
+/// names its meter: the system title in its general-glo-ciphering header (the gateway holds no key and reads only that
+/// clear header), which must be in the gateway's meter list (a push naming another meter is counted and dropped). A
+/// meter's requests go to the link it last pushed on (usually its own; a link may carry several meters, as a
+/// concentrator's or the simulator's does); a link that names no listed meter within
+/// <see cref="WrapperLinksOptions.IdentifyTimeout"/> is closed. Frames from a meter come from its wPort 1: to wPort 1
+/// a push, to a client wPort an answer in a head-end session, attributed to the meter the last request from that
+/// client wPort on that link was for. Bounded: connections, the APDU in a frame, and each link's queue of requests;
+/// frames that are malformed, oversize, from another wPort, or answers with no request before them are counted and dropped.
 /// </summary>
 public sealed class WrapperMeterLinks
 {
@@ -26,7 +28,7 @@ public sealed class WrapperMeterLinks
     private readonly HashSet<string> _meters;
     private readonly WrapperLinksOptions _options;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Channel<byte[]>> _links = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MeterLink> _links = new(StringComparer.Ordinal);
     private int _connections;
     private long _accepted;
     private long _refusedConnections;
@@ -58,7 +60,7 @@ public sealed class WrapperMeterLinks
     /// <summary>Frames dropped: not wrapper frames (runs of garbage), oversize, not from wPort 1, unreadable or naming another meter.</summary>
     public long MalformedFrames => Interlocked.Read(ref _malformedFrames);
 
-    /// <summary>Links closed because their first push named a meter not in the list.</summary>
+    /// <summary>Pushes dropped because they named a meter not in the list.</summary>
     public long UnknownMeters => Interlocked.Read(ref _unknownMeters);
 
     /// <summary>Links closed because they named no meter in time.</summary>
@@ -75,9 +77,15 @@ public sealed class WrapperMeterLinks
     /// <summary>Queues a request (a wrapper frame) for the meter's link; false (counted) when it has none or its queue is full.</summary>
     public bool TrySend(string systemTitle, byte[] frame)
     {
-        if (_links.TryGetValue(systemTitle, out var queue) && queue.Writer.TryWrite(frame))
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Length >= WrapperFrame.HeaderLength && _links.TryGetValue(systemTitle, out var link))
         {
-            return true;
+            // The answer comes back to the client wPort the request came from.
+            link.Sessions[System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(2))] = systemTitle;
+            if (link.Queue.Writer.TryWrite(frame))
+            {
+                return true;
+            }
         }
 
         Interlocked.Increment(ref _requestsDropped);
@@ -131,13 +139,12 @@ public sealed class WrapperMeterLinks
         var stream = new NetworkStream(socket, ownsSocket: true);
         using var identify = new CancellationTokenSource(_options.IdentifyTimeout, _time);
         using var link = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, identify.Token);
-        var queue = Channel.CreateBounded<byte[]>(
+        var meterLink = new MeterLink(Channel.CreateBounded<byte[]>(
             new BoundedChannelOptions(_options.LinkQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => Interlocked.Increment(ref _requestsDropped));
-        var writing = WriteRequestsAsync(stream, queue.Reader, link);
+            _ => Interlocked.Increment(ref _requestsDropped)));
+        var writing = WriteRequestsAsync(stream, meterLink.Queue.Reader, link);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         var frames = new WrapperFrameReader(_options.MaxApduLength);
-        string? title = null;
         var dropped = 0L;
         try
         {
@@ -148,15 +155,9 @@ public sealed class WrapperMeterLinks
                 while (frames.TryRead(ref buffer, out var frame))
                 {
                     Interlocked.Increment(ref _framesReceived);
-                    var outcome = Name(frame, ref title, queue, identify);
-                    if (outcome is null)
+                    if (Name(frame, meterLink, identify) is { } title)
                     {
-                        return;
-                    }
-
-                    if (outcome.Value)
-                    {
-                        await uplink(new GatewayUplink(title!, frame.ToArray(), frame.DestinationWPort == MeterWPort), link.Token).ConfigureAwait(false);
+                        await uplink(new GatewayUplink(title, frame.ToArray(), frame.DestinationWPort == MeterWPort), link.Token).ConfigureAwait(false);
                     }
                 }
 
@@ -172,7 +173,7 @@ public sealed class WrapperMeterLinks
         }
         catch (OperationCanceledException) when (link.IsCancellationRequested)
         {
-            if (identify.IsCancellationRequested && title is null)
+            if (identify.IsCancellationRequested && meterLink.Titles.IsEmpty)
             {
                 Interlocked.Increment(ref _unidentified);
             }
@@ -183,12 +184,12 @@ public sealed class WrapperMeterLinks
         }
         finally
         {
-            if (title is not null)
+            foreach (var title in meterLink.Titles.Keys)
             {
-                _links.TryRemove(KeyValuePair.Create(title, queue));
+                _links.TryRemove(KeyValuePair.Create(title, meterLink));
             }
 
-            queue.Writer.TryComplete();
+            meterLink.Queue.Writer.TryComplete();
             await link.CancelAsync().ConfigureAwait(false);
             await writing.ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
@@ -197,51 +198,47 @@ public sealed class WrapperMeterLinks
         }
     }
 
-    /// <summary>True to pass the frame on, false to drop it (counted), null to close the link (a meter not in the list).</summary>
-    private bool? Name(WrapperFrame frame, ref string? title, Channel<byte[]> queue, CancellationTokenSource identify)
+    /// <summary>The meter whose frame this is; null to drop it (counted).</summary>
+    private string? Name(WrapperFrame frame, MeterLink link, CancellationTokenSource identify)
     {
         if (frame.SourceWPort != MeterWPort)
         {
             Interlocked.Increment(ref _malformedFrames);
-            return false;
+            return null;
         }
 
-        var push = frame.DestinationWPort == MeterWPort;
-        var named = push ? SenderOf(frame.Apdu.Span) : null;
-        if (title is null)
+        if (frame.DestinationWPort != MeterWPort)
         {
-            if (named is null)
+            // An answer: the meter the last request from that client wPort on this link was for.
+            if (link.Sessions.TryGetValue(frame.DestinationWPort, out var asked))
             {
-                // An answer, or a push that names nobody, before the link said whose it is.
-                Interlocked.Increment(ref _malformedFrames);
-                return false;
+                return asked;
             }
 
-            if (!_meters.Contains(named))
-            {
-                Interlocked.Increment(ref _unknownMeters);
-                return null;
-            }
-
-            title = named;
-            identify.CancelAfter(Timeout.InfiniteTimeSpan);
-            if (_links.TryGetValue(title, out var older))
-            {
-                // The meter connected again before its old link closed: requests go to the new one.
-                older.Writer.TryComplete();
-            }
-
-            _links[title] = queue;
-            return true;
+            Interlocked.Increment(ref _malformedFrames);
+            return null;
         }
 
-        if (push && named != title)
+        if (SenderOf(frame.Apdu.Span) is not { } named)
         {
             Interlocked.Increment(ref _malformedFrames);
-            return false;
+            return null;
         }
 
-        return true;
+        if (!_meters.Contains(named))
+        {
+            Interlocked.Increment(ref _unknownMeters);
+            return null;
+        }
+
+        if (link.Titles.TryAdd(named, 0))
+        {
+            identify.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+
+        // The meter's requests go to the link it pushes on (a meter that connected again: its new link).
+        _links[named] = link;
+        return named;
     }
 
     private static string? SenderOf(ReadOnlySpan<byte> apdu)
@@ -275,5 +272,13 @@ public sealed class WrapperMeterLinks
         {
             await link.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One TCP link: its queue of requests, the meters that pushed on it, and whose answers come to which client wPort.</summary>
+    private sealed record MeterLink(Channel<byte[]> Queue)
+    {
+        public ConcurrentDictionary<string, byte> Titles { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<ushort, string> Sessions { get; } = new();
     }
 }
