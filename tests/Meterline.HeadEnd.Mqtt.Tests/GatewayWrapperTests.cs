@@ -71,10 +71,11 @@ public sealed class GatewayWrapperTests
         await using var gateway = WrapperGateway.Start(listener, broker, password, meters.Select(m => m.SystemTitle));
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsConnected && gateway.Bridge.IsConnected), "the consumer and the gateway connected");
 
-        // The meter connects out to the gateway and names itself with a push (its cover opened: an event push).
+        // The meter connects out to the gateway and names itself with a push (an event's alert: the profile's code 166,
+        // maximum demand reset; not the cover-open alarm, after which the meter erases its keys).
         var simulated = head.Fleet.Meters[0];
         await using var meterLink = await TcpLinkMeter.ConnectAsync(simulated, ((IPEndPoint)listener.LocalEndpoint).Port);
-        simulated.SetCoverOpen(true);
+        simulated.Meter.Record(166);
         await MqttHeadEnd.UntilAsync(async () => await meterLink.PushAllAsync() >= 0 && meterLink.Pushed > 0, "a push from the meter");
         var meter = meters[0];
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(gateway.Links.IsLinked(meter.SystemTitle.ToString()) && head.Pipeline.Metrics.Accepted >= meterLink.Pushed), "the meter's link named and its pushes stored");
