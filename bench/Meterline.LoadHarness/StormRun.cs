@@ -33,6 +33,7 @@ internal static class StormRun
     public static async Task<int> RunAsync(StormSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("meterline-storm-").FullName;
+        var keep = false;
         try
         {
             var made = Stopwatch.StartNew();
@@ -105,13 +106,24 @@ internal static class StormRun
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)metrics.Accepted / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"loss (checked in the store: each meter's stored push counter against its storm push's): {missing:N0} of {sent.Count:N0} pushes; readings stored {readings:N0} vs pipeline's count {metrics.RecordsStored:N0}"));
             output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds:0.00} s of CPU (node and senders in this process) = {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1000:0.0} ms per 1,000 readings ({cpuUsed.TotalMilliseconds * 1000 / Math.Max(1, metrics.Accepted):0} µs per push); {cpuUsed.TotalSeconds / watch.LastCommit.TotalSeconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run"));
-            return missing == 0 && readings == metrics.RecordsStored ? 0 : 2;
+            if (missing == 0 && readings == metrics.RecordsStored)
+            {
+                return 0;
+            }
+
+            // The check failed: the run's database is the evidence, so it stays (with its directory) for a look.
+            keep = true;
+            output.WriteLine(Invariant($"the loss check failed: the run's database is kept: {(settings.Database is null ? options.Database : "the given --db")} (directory {directory})"));
+            return 2;
         }
         finally
         {
             try
             {
-                Directory.Delete(directory, recursive: true);
+                if (!keep)
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
             }
             catch (IOException)
             {

@@ -13,8 +13,18 @@ public sealed class GatewayMeterListTests
         Assert.Equal([new GatewayMeter("4D4C4D0000000002", new XBeeAddress64(0x0013A2004D540002)), new GatewayMeter("4D4C4D0000000001", new XBeeAddress64(0x0013A2004D540001))], meters);
     }
 
+    [Fact]
+    public void Parse_TitleAlone_MeterOnADlmsTcpLinkWithNoRadio()
+    {
+        var meters = GatewayMeterList.Parse(new StringReader("4d4c4d0000000003\n4D4C4D0000000001 0013A2004D540001\n4D4C4D0000000002\n"));
+
+        Assert.Equal([new GatewayMeter("4D4C4D0000000003", null), new GatewayMeter("4D4C4D0000000001", new XBeeAddress64(0x0013A2004D540001)), new GatewayMeter("4D4C4D0000000002", null)], meters);
+        Assert.Equal(meters, GatewayMeterList.Parse(new StringReader(GatewayMeterList.Format(meters))));
+    }
+
     [Theory]
-    [InlineData("4D4C4D0000000001", "line 1")]
+    [InlineData("4D4C4D000000001", "line 1")]
+    [InlineData("4D4C4D0000000001\n4D4C4D0000000001", "twice")]
     [InlineData("4D4C4D000000001 0013A2004D540001", "line 1")]
     [InlineData("4D4C4D0000000001 0013A2004D54000G", "line 1")]
     [InlineData("4D4C4D0000000001 0013A2004D540001 extra", "line 1")]

@@ -4,8 +4,9 @@ using Meterline.Zigbee.Frames;
 namespace Meterline.Gateway.Mqtt;
 
 /// <summary>
-/// The meters of one gateway, from a text file: one meter a line, <c>SYSTEMTITLE RADIO</c> (each sixteen hex digits,
-/// separated by spaces or a tab), blank lines and lines starting with <c>#</c> ignored. The file holds no secret: the
+/// The meters of one gateway, from a text file: one meter a line, <c>SYSTEMTITLE RADIO</c> for a meter behind the
+/// Zigbee coordinator or <c>SYSTEMTITLE</c> alone for a meter on a DLMS/TCP link (each sixteen hex digits, separated by
+/// spaces or a tab), blank lines and lines starting with <c>#</c> ignored. The file holds no secret: the
 /// gateway carries already-secured APDUs and holds no key. A system title or radio listed twice, the coordinator's,
 /// broadcast or "unknown" radio address, or more than <see cref="MaxMeters"/> lines is refused with the line number.
 /// </summary>
@@ -43,19 +44,19 @@ public static class GatewayMeterList
             }
 
             var fields = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length != 2 || !IsHex16(fields[0]) || !IsHex16(fields[1]))
+            if (fields.Length is < 1 or > 2 || !fields.All(IsHex16))
             {
-                throw new FormatException($"line {number}: expected SYSTEMTITLE RADIO, each 16 hex digits");
+                throw new FormatException($"line {number}: expected SYSTEMTITLE RADIO or SYSTEMTITLE, each 16 hex digits");
             }
 
             var title = fields[0].ToUpperInvariant();
-            var radio = new XBeeAddress64(ulong.Parse(fields[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
-            if (radio == XBeeAddress64.Coordinator || radio == XBeeAddress64.Broadcast || radio == XBeeAddress64.Unknown)
+            XBeeAddress64? radio = fields.Length == 1 ? null : new XBeeAddress64(ulong.Parse(fields[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+            if (radio is { } r && (r == XBeeAddress64.Coordinator || r == XBeeAddress64.Broadcast || r == XBeeAddress64.Unknown))
             {
-                throw new FormatException($"line {number}: {radio} is the coordinator's, broadcast or unknown address, no meter's radio");
+                throw new FormatException($"line {number}: {r} is the coordinator's, broadcast or unknown address, no meter's radio");
             }
 
-            if (!titles.Add(title) || !radios.Add(radio))
+            if (!titles.Add(title) || (radio is { } listed && !radios.Add(listed)))
             {
                 throw new FormatException($"line {number}: system title {title} or radio {radio} listed twice");
             }
@@ -75,10 +76,16 @@ public static class GatewayMeterList
     public static string Format(IEnumerable<GatewayMeter> meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        var text = new System.Text.StringBuilder("# meterline gateway meters: SYSTEMTITLE RADIO\n");
+        var text = new System.Text.StringBuilder("# meterline gateway meters: SYSTEMTITLE RADIO (Zigbee) or SYSTEMTITLE (DLMS/TCP link)\n");
         foreach (var meter in meters)
         {
-            text.Append(meter.SystemTitle).Append(' ').Append(meter.Radio.ToString()).Append('\n');
+            text.Append(meter.SystemTitle);
+            if (meter.Radio is { } radio)
+            {
+                text.Append(' ').Append(radio.ToString());
+            }
+
+            text.Append('\n');
         }
 
         return text.ToString();

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Meterline.Dlms;
 using Meterline.Dlms.Wrapper;
+using Meterline.Gateway.Wrapper;
 using Meterline.Zigbee;
 using Meterline.Zigbee.Frames;
 using MQTTnet;
@@ -12,17 +13,26 @@ using MQTTnet.Protocol;
 namespace Meterline.Gateway.Mqtt;
 
 /// <summary>
-/// Bridges a concentrator's Zigbee meters to an MQTT broker, so the head-end reaches them exactly as MQTT meters
+/// Bridges a gateway's meters — Zigbee meters behind its concentrator, and meters on DLMS/TCP links to it
+/// (<see cref="WrapperMeterLinks"/>) — to an MQTT broker, so the head-end reaches them exactly as MQTT meters
 /// (docs/zigbee.md, "The gateway on the broker"). Every frame a meter sends that is not for a TCP gateway session — its
 /// pushes and its answers — is published, as the meter sent it, to its <c>meterline/{systemTitle}/up</c> at QoS 1, one
-/// at a time in arrival order; the next only after the broker's PUBACK. A push the broker did not take (no PUBACK, a
-/// lost connection, "no matching subscribers", a quota or an unspecified error) is published again after a back-off
-/// (250 ms doubling to 30 s), never dropped; one refused for good (not authorized, ...) is counted and dropped. While
-/// the broker is away the pushes wait in the concentrator's bounded queue (dropped and counted beyond it); at a stop
-/// those still in hand go to the spool (<see cref="MqttBridgeOptions.SpoolPath"/>) and are published first at the next
-/// start. Requests on the meters' <c>down</c> topics are checked (a wrapper frame from a client wPort to the meter's
-/// wPort 1, at most <see cref="MqttBridgeOptions.MaxApduLength"/> bytes of APDU) and sent to the radio unchanged. The
-/// gateway holds no key: the APDUs are secured end to end between meter and head-end.
+/// at a time in arrival order; the next only after the broker's PUBACK.
+/// <para>
+/// With a spool (<see cref="MqttBridgeOptions.SpoolPath"/>) every push is appended to it and flushed to disk (in groups:
+/// what arrived meanwhile is flushed together) before it is published, and marked published after its PUBACK; at the
+/// next start the pushes not marked are published first. A gateway killed at any moment so loses no push it had taken
+/// from its links; one whose PUBACK it had not yet recorded is published again, and the head-end's replay check drops
+/// the copy. Without a spool, pushes in hand at a stop are lost (counted).
+/// </para>
+/// A push the broker did not take (no PUBACK, a lost connection, "no matching subscribers", a quota or an unspecified
+/// error) is published again after a back-off (250 ms doubling to 30 s), never dropped; one refused for good (not
+/// authorized, ...) is counted and dropped. While the broker is away the pushes wait in the spool (bounded by
+/// <see cref="MqttBridgeOptions.SpoolMaxBytes"/>) and in bounded queues: the concentrator's drops beyond its bound, a
+/// DLMS/TCP link is read no further until there is room. Requests on the meters' <c>down</c> topics are checked (a
+/// wrapper frame from a client wPort to the meter's wPort 1, at most <see cref="MqttBridgeOptions.MaxApduLength"/>
+/// bytes of APDU) and sent to the meter's radio or TCP link unchanged. The gateway holds no key: the APDUs are secured
+/// end to end between meter and head-end.
 /// </summary>
 public sealed class MqttBridge : IAsyncDisposable
 {
@@ -30,19 +40,27 @@ public sealed class MqttBridge : IAsyncDisposable
     private const int SubscribeBatch = 64;
     private const ushort MeterWPort = 1;
 
-    /// <summary>The most pushes read back from a spool: the concentrator's queue, the one in hand, and a backlog from the spool before.</summary>
-    private const int SpoolCapacity = 65_536;
+    /// <summary>Pushes appended to the spool before one flush (a group commit).</summary>
+    private const int SpoolBatch = 256;
 
-    private readonly ZigbeeConcentrator _concentrator;
+    /// <summary>Frames spooled and waiting for the publisher.</summary>
+    private const int OutboundCapacity = 1024;
+
+    private readonly ZigbeeConcentrator? _concentrator;
+    private readonly WrapperMeterLinks? _links;
     private readonly MqttBridgeOptions _options;
     private readonly TimeProvider _time;
     private readonly Dictionary<XBeeAddress64, string> _titles = [];
     private readonly Dictionary<string, XBeeAddress64> _radios = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _meters = new(StringComparer.Ordinal);
     private readonly Channel<(XBeeAddress64 Radio, byte[] Frame)>[] _downlink;
+    private readonly Channel<GatewayUplink> _uplink;
+    private readonly Channel<OutboundFrame> _outbound;
     private readonly ConcurrentQueue<OutboundFrame> _backlog = new();
     private readonly IMqttClient _client;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PushSpool? _spool;
     private OutboundFrame? _inHand;
     private long _published;
     private long _refused;
@@ -60,24 +78,42 @@ public sealed class MqttBridge : IAsyncDisposable
     private int _spoolLoaded;
 
     public MqttBridge(ZigbeeConcentrator concentrator, MqttBridgeOptions options, TimeProvider? timeProvider = null)
+        : this(concentrator, null, options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(concentrator);
+    }
+
+    /// <summary>A bridge for the meters behind <paramref name="concentrator"/> and on <paramref name="links"/> (either may be null, not both).</summary>
+    public MqttBridge(ZigbeeConcentrator? concentrator, WrapperMeterLinks? links, MqttBridgeOptions options, TimeProvider? timeProvider = null)
+    {
         ArgumentNullException.ThrowIfNull(options);
+        if (concentrator is null && links is null)
+        {
+            throw new ArgumentException("A bridge needs a concentrator, DLMS/TCP links or both.", nameof(links));
+        }
+
         options.Validate();
         _concentrator = concentrator;
+        _links = links;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         foreach (var meter in options.Meters)
         {
-            _titles.Add(meter.Radio, meter.SystemTitle);
-            _radios.Add(meter.SystemTitle, meter.Radio);
-            concentrator.Listen(meter.Radio);
+            _meters.Add(meter.SystemTitle);
+            if (meter.Radio is { } radio)
+            {
+                _titles.Add(radio, meter.SystemTitle);
+                _radios.Add(meter.SystemTitle, radio);
+                concentrator?.Listen(radio);
+            }
         }
 
         var capacity = Math.Max(1, options.DownlinkQueueCapacity / DownlinkWorkers);
         _downlink = [.. Enumerable.Range(0, DownlinkWorkers).Select(_ => Channel.CreateBounded<(XBeeAddress64, byte[])>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _requestsDropped)))];
+        _uplink = Channel.CreateBounded<GatewayUplink>(new BoundedChannelOptions(options.UplinkQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        _outbound = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(OutboundCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
         {
@@ -100,7 +136,7 @@ public sealed class MqttBridge : IAsyncDisposable
     /// <summary>Publish attempts repeated because the broker did not take the frame.</summary>
     public long Republished => Interlocked.Read(ref _republished);
 
-    /// <summary>Frames from a radio this gateway has no meter for (dropped).</summary>
+    /// <summary>Frames from a radio (or, from the spool, a system title) this gateway has no meter for (dropped).</summary>
     public long UnknownRadio => Interlocked.Read(ref _unknownRadio);
 
     /// <summary>Session answers no head-end node was subscribed to (its session had ended; dropped).</summary>
@@ -110,8 +146,8 @@ public sealed class MqttBridge : IAsyncDisposable
 
     public long RequestsRelayed => Interlocked.Read(ref _requestsRelayed);
 
-    /// <summary>Requests dropped because the radio's queue was full.</summary>
-    public long RequestsDropped => Interlocked.Read(ref _requestsDropped);
+    /// <summary>Requests dropped because the radio's or the link's queue was full, or a DLMS/TCP meter had no link.</summary>
+    public long RequestsDropped => Interlocked.Read(ref _requestsDropped) + (_links?.RequestsDropped ?? 0);
 
     /// <summary>Messages on a down topic that were not a request for one of this gateway's meters.</summary>
     public long RequestsRefused => Interlocked.Read(ref _requestsRefused);
@@ -119,23 +155,35 @@ public sealed class MqttBridge : IAsyncDisposable
     /// <summary>Requests the radio could not deliver to the meter.</summary>
     public long RadioFailures => Interlocked.Read(ref _radioFailures);
 
-    /// <summary>Pushes written to the spool at a stop.</summary>
+    /// <summary>Pushes appended to the spool (each flushed to disk before it was published).</summary>
     public long Spooled => Interlocked.Read(ref _spooled);
 
-    /// <summary>Pushes read back from the spool at the start.</summary>
+    /// <summary>Pushes read back from the spool at the start (not marked published when the gateway last stopped or died).</summary>
     public long Unspooled => Interlocked.Read(ref _unspooled);
 
-    /// <summary>Pushes in hand at a stop with no spool to keep them.</summary>
+    /// <summary>Pushes not marked published in the spool now: those still to publish.</summary>
+    public int SpoolPending => _spool?.PendingCount ?? 0;
+
+    /// <summary>Records of the spool found torn (a write cut by a crash) and cut off when it was read.</summary>
+    public long SpoolTornRecords => _spool?.TornRecords ?? 0;
+
+    /// <summary>Pushes lost: in hand at a stop with no spool to keep them, or refused by a full spool.</summary>
     public long Lost => Interlocked.Read(ref _lost);
 
     public bool IsConnected => _client.IsConnected && _connected.Task.IsCompleted;
 
-    /// <summary>Frames waiting to be published: the spooled ones not yet published, the one in hand, and the concentrator's queue.</summary>
-    public int Pending => _backlog.Count + (Volatile.Read(ref _inHand) is null ? 0 : 1) + _concentrator.Pushes.Count;
+    /// <summary>Frames waiting to be published: the spooled ones not yet published, the one in hand, and the queues before the publisher.</summary>
+    public int Pending => _backlog.Count + (Volatile.Read(ref _inHand) is null ? 0 : 1) + _outbound.Reader.Count + _uplink.Reader.Count + (_concentrator?.Pushes.Count ?? 0);
 
     /// <summary>
-    /// Reads the spool, then connects (reconnecting with back-off), relays both ways until cancelled, and writes what
-    /// is still in hand to the spool before returning.
+    /// Hands a frame from a meter's DLMS/TCP link to the bridge, waiting while its queue is full (so the link is read
+    /// no further meanwhile).
+    /// </summary>
+    public ValueTask OfferAsync(GatewayUplink uplink, CancellationToken cancellationToken) => _uplink.Writer.WriteAsync(uplink, cancellationToken);
+
+    /// <summary>
+    /// Reads the spool, then connects (reconnecting with back-off), relays both ways until cancelled, and spools what
+    /// is still in hand before returning.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -144,6 +192,8 @@ public sealed class MqttBridge : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = _downlink.Select(q => SendToRadiosAsync(q.Reader, stop.Token)).ToArray();
         var connection = ConnectLoopAsync(stop.Token);
+        var intake = TakeZigbeeAsync(stop.Token);
+        var spooling = SpoolLoopAsync(stop.Token);
         try
         {
             await PublishLoopAsync(stop.Token).ConfigureAwait(false);
@@ -154,8 +204,8 @@ public sealed class MqttBridge : IAsyncDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll([connection, .. workers]).ConfigureAwait(false);
-            Spool();
+            await Task.WhenAll([connection, intake, spooling, .. workers]).ConfigureAwait(false);
+            SpoolAtStop();
             if (_client.IsConnected)
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
@@ -164,19 +214,21 @@ public sealed class MqttBridge : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the spool into the backlog, once (<see cref="RunAsync"/> does it if not done before). Throws
-    /// <see cref="InvalidDataException"/> for a damaged spool, which is left where it is.
+    /// Opens the spool and reads its pending pushes into the backlog, once (<see cref="RunAsync"/> does it if not done
+    /// before). A torn last record is cut off and counted (<see cref="SpoolTornRecords"/>); a file that is no spool
+    /// throws <see cref="InvalidDataException"/> and is left where it is.
     /// </summary>
     public void LoadSpool()
     {
-        if (_options.SpoolPath is not { } spool || Interlocked.Exchange(ref _spoolLoaded, 1) != 0)
+        if (_options.SpoolPath is not { } path || Interlocked.Exchange(ref _spoolLoaded, 1) != 0)
         {
             return;
         }
 
-        foreach (var (radio, frame) in PushSpool.Read(spool, SpoolCapacity, _options.MaxApduLength + WrapperFrame.HeaderLength))
+        _spool = PushSpool.Open(path, _options.SpoolMaxBytes, _options.MaxApduLength + WrapperFrame.HeaderLength);
+        foreach (var push in _spool.Pending)
         {
-            _backlog.Enqueue(new OutboundFrame(radio, frame, IsPush: true));
+            _backlog.Enqueue(new OutboundFrame(push.SystemTitle, push.Frame, IsPush: true, push.Sequence));
             Interlocked.Increment(ref _unspooled);
         }
     }
@@ -188,8 +240,110 @@ public sealed class MqttBridge : IAsyncDisposable
             queue.Writer.TryComplete();
         }
 
+        _spool?.Dispose();
         _client.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Moves the concentrator's frames to the bridge's queue, each named by its meter's system title.</summary>
+    private async Task TakeZigbeeAsync(CancellationToken cancellationToken)
+    {
+        if (_concentrator is null)
+        {
+            return;
+        }
+
+        try
+        {
+            while (true)
+            {
+                var push = await _concentrator.Pushes.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (ToUplink(push) is { } uplink)
+                {
+                    await _uplink.Writer.WriteAsync(uplink, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+            // The concentrator stopped.
+        }
+    }
+
+    private GatewayUplink? ToUplink(ZigbeePush push)
+    {
+        if (!_titles.TryGetValue(push.Source, out var title))
+        {
+            Interlocked.Increment(ref _unknownRadio);
+            return null;
+        }
+
+        return new GatewayUplink(title, new WrapperFrame(push.SourceWPort, push.DestinationWPort, push.Apdu).ToArray(), push.DestinationWPort == MeterWPort);
+    }
+
+    /// <summary>
+    /// Appends each push to the spool and flushes a group of them to disk before handing them to the publisher; answers
+    /// pass through in their place.
+    /// </summary>
+    private async Task SpoolLoopAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<OutboundFrame>(SpoolBatch);
+        try
+        {
+            while (await _uplink.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (batch.Count < SpoolBatch && _uplink.Reader.TryRead(out var uplink))
+                {
+                    if (Keep(uplink) is { } frame)
+                    {
+                        batch.Add(frame);
+                    }
+                }
+
+                _spool?.Flush();
+                foreach (var frame in batch)
+                {
+                    await _outbound.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                }
+
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The pushes of the batch in hand are in the spool; the stop flushes it.
+        }
+    }
+
+    /// <summary>The frame for the publisher, its push appended to the spool first; null when the spool is full (counted lost).</summary>
+    private OutboundFrame? Keep(GatewayUplink uplink)
+    {
+        if (!uplink.IsPush || _spool is null)
+        {
+            return new OutboundFrame(uplink.SystemTitle, uplink.Frame, uplink.IsPush, Sequence: -1);
+        }
+
+        if (_spool.Append(uplink.SystemTitle, uplink.Frame) is not { } kept)
+        {
+            Interlocked.Increment(ref _lost);
+            return null;
+        }
+
+        Interlocked.Increment(ref _spooled);
+        return new OutboundFrame(uplink.SystemTitle, uplink.Frame, IsPush: true, kept.Sequence);
+    }
+
+    private void Done(OutboundFrame frame)
+    {
+        if (frame.Sequence >= 0)
+        {
+            _spool?.MarkPublished(frame.Sequence);
+        }
+
+        Volatile.Write(ref _inHand, null);
     }
 
     private async Task PublishLoopAsync(CancellationToken cancellationToken)
@@ -202,33 +356,32 @@ public sealed class MqttBridge : IAsyncDisposable
             {
                 if (!_backlog.TryDequeue(out frame))
                 {
-                    var push = await _concentrator.Pushes.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    frame = new OutboundFrame(push.Source, new WrapperFrame(push.SourceWPort, push.DestinationWPort, push.Apdu).ToArray(),
-                        IsPush: push.DestinationWPort == MeterWPort);
+                    frame = await _outbound.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 Volatile.Write(ref _inHand, frame);
             }
 
-            if (!_titles.TryGetValue(frame.Radio, out var title))
+            if (!_meters.Contains(frame.Title))
             {
+                // From the spool, for a meter no longer in the list.
                 Interlocked.Increment(ref _unknownRadio);
-                Volatile.Write(ref _inHand, null);
+                Done(frame);
                 continue;
             }
 
             await _connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            switch (await PublishAsync(title, frame.Frame, cancellationToken).ConfigureAwait(false))
+            switch (await PublishAsync(frame.Title, frame.Frame, cancellationToken).ConfigureAwait(false))
             {
                 case MqttClientPublishReasonCode.Success:
                     Interlocked.Increment(ref _published);
-                    Volatile.Write(ref _inHand, null);
+                    Done(frame);
                     backoff = _options.ReconnectMin;
                     break;
                 case MqttClientPublishReasonCode.NoMatchingSubscribers when !frame.IsPush:
                     // An answer nobody waits for: the head-end's session has ended.
                     Interlocked.Increment(ref _responsesDropped);
-                    Volatile.Write(ref _inHand, null);
+                    Done(frame);
                     break;
                 case MqttClientPublishReasonCode.NoMatchingSubscribers or MqttClientPublishReasonCode.QuotaExceeded or MqttClientPublishReasonCode.UnspecifiedError:
                     // Not taken (no head-end node subscribed yet, or the broker busy, or the connection lost): again, later.
@@ -238,7 +391,7 @@ public sealed class MqttBridge : IAsyncDisposable
                     break;
                 default:
                     Interlocked.Increment(ref _refused);
-                    Volatile.Write(ref _inHand, null);
+                    Done(frame);
                     break;
             }
         }
@@ -344,10 +497,10 @@ public sealed class MqttBridge : IAsyncDisposable
         }
     }
 
-    /// <summary>Checks one message from a down topic and queues it for the meter's radio.</summary>
+    /// <summary>Checks one message from a down topic and queues it for the meter's radio or DLMS/TCP link.</summary>
     private void Relay(string topic, ReadOnlySequence<byte> payload)
     {
-        if (!GatewayTopics.TryParseDown(topic, out var title) || !_radios.TryGetValue(title, out var radio)
+        if (!GatewayTopics.TryParseDown(topic, out var title) || !_meters.Contains(title)
             || payload.Length > _options.MaxApduLength + WrapperFrame.HeaderLength)
         {
             Interlocked.Increment(ref _requestsRefused);
@@ -370,7 +523,14 @@ public sealed class MqttBridge : IAsyncDisposable
             return;
         }
 
-        _downlink[(int)(radio.Value % DownlinkWorkers)].Writer.TryWrite((radio, bytes));
+        if (_concentrator is not null && _radios.TryGetValue(title, out var radio))
+        {
+            _downlink[(int)(radio.Value % DownlinkWorkers)].Writer.TryWrite((radio, bytes));
+        }
+        else if (_links?.TrySend(title, bytes) == true)
+        {
+            Interlocked.Increment(ref _requestsRelayed);
+        }
     }
 
     private async Task SendToRadiosAsync(ChannelReader<(XBeeAddress64 Radio, byte[] Frame)> queue, CancellationToken cancellationToken)
@@ -381,7 +541,7 @@ public sealed class MqttBridge : IAsyncDisposable
             {
                 try
                 {
-                    await _concentrator.Coordinator.GetNode(radio).SendAsync(frame, cancellationToken).ConfigureAwait(false);
+                    await _concentrator!.Coordinator.GetNode(radio).SendAsync(frame, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _requestsRelayed);
                 }
                 catch (XBeeException)
@@ -396,53 +556,42 @@ public sealed class MqttBridge : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the pushes still in hand (spooled ones not yet published first, in order) to the spool.</summary>
-    private void Spool()
+    /// <summary>
+    /// At a stop: the pushes not yet taken from the queues go to the spool too (flushed), so a clean stop keeps what a
+    /// kill would have lost; without a spool every push not yet published is counted lost.
+    /// </summary>
+    private void SpoolAtStop()
     {
-        var pending = new List<(XBeeAddress64, byte[])>();
-        void Keep(OutboundFrame frame)
+        while (_uplink.Reader.TryRead(out var uplink))
         {
-            if (frame.IsPush)
+            if (uplink.IsPush)
             {
-                pending.Add((frame.Radio, frame.Frame));
+                Keep(uplink);
             }
         }
 
-        if (Interlocked.Exchange(ref _inHand, null) is { } held)
+        while (_concentrator is not null && _concentrator.Pushes.TryRead(out var push))
         {
-            Keep(held);
-        }
-
-        while (_backlog.TryDequeue(out var frame))
-        {
-            Keep(frame);
-        }
-
-        while (_concentrator.Pushes.TryRead(out var push))
-        {
-            if (push.DestinationWPort == MeterWPort)
+            if (ToUplink(push) is { IsPush: true } uplink)
             {
-                Keep(new OutboundFrame(push.Source, new WrapperFrame(push.SourceWPort, push.DestinationWPort, push.Apdu).ToArray(), IsPush: true));
+                Keep(uplink);
             }
         }
 
-        if (pending.Count > SpoolCapacity)
+        if (_spool is null)
         {
-            // Restarted again and again while the broker stays away: beyond the bound the newest go, as when the queue is full.
-            Interlocked.Add(ref _lost, pending.Count - SpoolCapacity);
-            pending.RemoveRange(SpoolCapacity, pending.Count - SpoolCapacity);
+            var held = (Volatile.Read(ref _inHand) is { IsPush: true } ? 1 : 0) + _backlog.Count(f => f.IsPush);
+            while (_outbound.Reader.TryRead(out var frame))
+            {
+                held += frame.IsPush ? 1 : 0;
+            }
+
+            Interlocked.Add(ref _lost, held);
+            return;
         }
 
-        if (_options.SpoolPath is { } path)
-        {
-            PushSpool.Write(path, pending);
-            Interlocked.Add(ref _spooled, pending.Count);
-        }
-        else
-        {
-            Interlocked.Add(ref _lost, pending.Count);
-        }
+        _spool.Flush();
     }
 
-    private sealed record OutboundFrame(XBeeAddress64 Radio, byte[] Frame, bool IsPush);
+    private sealed record OutboundFrame(string Title, byte[] Frame, bool IsPush, long Sequence);
 }

@@ -21,10 +21,17 @@ public sealed record MqttBridgeOptions
     public required IReadOnlyList<GatewayMeter> Meters { get; init; }
 
     /// <summary>
-    /// Where pushes still in hand at a stop are written (and read back, first, at the next start); none when null, so
-    /// a stop loses them.
+    /// The durable spool: every push is flushed to it before it is published and marked published after its PUBACK;
+    /// those not marked are published first at the next start (<see cref="PushSpool"/>). None when null, so a stop
+    /// or a crash loses the pushes in hand.
     /// </summary>
     public string? SpoolPath { get; init; }
+
+    /// <summary>The most the spool holds on disk; a push that does not fit even after compaction is dropped and counted lost.</summary>
+    public long SpoolMaxBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Frames from the meters waiting to be spooled; beyond it the concentrator's queue fills and DLMS/TCP links are read no further.</summary>
+    public int UplinkQueueCapacity { get; init; } = 4096;
 
     /// <summary>Requests from the broker waiting for the radio; beyond it they are dropped and counted.</summary>
     public int DownlinkQueueCapacity { get; init; } = 256;
@@ -50,6 +57,8 @@ public sealed record MqttBridgeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
         ArgumentOutOfRangeException.ThrowIfLessThan(DownlinkQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(UplinkQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SpoolMaxBytes, 64L * 1024);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PublishTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectMin, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMax, ReconnectMin);

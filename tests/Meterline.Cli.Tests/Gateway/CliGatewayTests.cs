@@ -69,5 +69,18 @@ public sealed class CliGatewayTests : IDisposable
         Assert.Contains("go with --broker", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "gateway" }, "--serial is required")]
+    [InlineData(new[] { "gateway", "--wrapper-listen", "127.0.0.1:0" }, "--wrapper-listen goes with --broker")]
+    [InlineData(new[] { "gateway", "--wrapper-listen", "nowhere" }, "--wrapper-listen is address:port")]
+    [InlineData(new[] { "gateway", "--serial", "/dev/null", "--wrapper-max-connections", "0" }, "--wrapper-max-connections is 1 to 100000")]
+    public async Task Gateway_WrapperListenMisused_UsageError(string[] arguments, string expected)
+    {
+        var (code, _, error) = await Run.RunAsync(arguments);
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
