@@ -28,7 +28,7 @@ public sealed class SessionKeyRingStartup(ISessionKeyStore store, IKeyManager ke
                 var under = element.Descendants(SessionKeyEncryptor.ElementName).Select(e => (string?)e.Attribute(SessionKeyEncryptor.KeyIdAttribute) ?? "(unnamed)").ToList();
                 if (under.Count == 0 || under.Any(id => id != key.Id))
                 {
-                    throw new InvalidOperationException(
+                    throw new SessionKeyRingException(
                         $"The session key {(string?)element.Attribute("id")} in the database is encrypted under session key {(under.Count == 0 ? "(none)" : under[0])}, " +
                         $"and this node's --session-key-file is {key.Id}: give every node sharing the database a copy of the same file.");
                 }

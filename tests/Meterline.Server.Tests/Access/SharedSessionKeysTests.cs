@@ -91,7 +91,7 @@ public sealed class SharedSessionKeysTests : IAsyncLifetime
         await StartNodeAsync(KeyFile, create: true);
         var otherFile = Path.Combine(_directory, "other.session-key");
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StartNodeAsync(otherFile, create: true));
+        var refused = await Assert.ThrowsAsync<SessionKeyRingException>(() => StartNodeAsync(otherFile, create: true));
 
         using var other = SessionKeyEncryptionKey.Open(otherFile, create: false);
         Assert.Contains(other.Id, refused.Message, StringComparison.Ordinal);
