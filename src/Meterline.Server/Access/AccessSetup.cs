@@ -41,7 +41,9 @@ public static class AccessSetup
                 management.XmlRepository = new DatabaseXmlRepository(store, audit, time);
                 management.XmlEncryptor = new SessionKeyEncryptor(key);
             });
-            services.AddHostedService<SessionKeyRingStartup>();
+            // First of the hosted services (they start in order): Data Protection's own one reads the key ring at start
+            // and would make a key outside the database lock.
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SessionKeyRingStartup>());
         }
         else if (options.KeyDirectory is { } directory)
         {
