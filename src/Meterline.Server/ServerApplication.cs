@@ -43,6 +43,7 @@ public static class ServerApplication
             services.AddSingleton(node.Billing).AddSingleton(node.Storage.Bills);
             services.AddSingleton(node.DemandControl).AddSingleton(node.Storage.Limiters);
             services.AddSingleton(node.Approvals).AddSingleton(node.Storage.Approvals);
+            services.AddSingleton(node.Storage.SessionKeys);
             services.AddOperatorAppAccess().AddOperatorApp(new OperatorAppOptions { TimeZoneId = UtilityTimeZone(node), RolePolicy = OperatorAppAccess.Policy, Portal = options.Portal });
             if (node.Prepaid is { } prepaid)
             {

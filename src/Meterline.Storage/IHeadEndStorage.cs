@@ -67,6 +67,9 @@ public interface IHeadEndStorage : IAsyncDisposable
     /// <summary>A round trip to the database (a trivial query), for readiness (docs/observability.md); throws when it is unreachable.</summary>
     Task PingAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The session key ring shared by the nodes on this database (docs/access.md, "Sessions on several nodes").</summary>
+    ISessionKeyStore SessionKeys { get; }
+
     /// <summary>Bulk commands waiting for a second operator's approval (docs/commands.md).</summary>
     ICommandApprovalStore Approvals { get; }
 }

@@ -77,6 +77,8 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(FleetSize, import.Added);
         }
 
+        // Every node gets a copy of one session key file (docs/access.md, "Sessions on several nodes").
+        Meterline.Server.Access.SessionKeyEncryptionKey.Open(Path.Combine(_directory, "hes.session-key"), create: true).Dispose();
         var nodes = new Dictionary<string, (ServeProcess Process, Uri Api)>();
         using var stopFleet = CancellationTokenSource.CreateLinkedTokenSource(token);
         var fleetRun = fleet.RunAsync(stopFleet.Token);
@@ -160,6 +162,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         [
             "--db", database,
             "--key-file", keyFile,
+            "--session-key-file", Path.Combine(_directory, "hes.session-key"),
             "--profiles", RepositoryPaths.Profiles,
             "--push", "none",
             "--listen", api.ToString().TrimEnd('/'),

@@ -7,7 +7,8 @@ namespace Meterline.Cli.Api;
 /// Where the head-end's API is (<c>--server</c>, else the MTL_SERVER environment variable, else
 /// http://127.0.0.1:8080), the API token it is called with (<c>--token</c>, else the METERLINE_TOKEN environment
 /// variable, else the bootstrap token file <c>--token-file</c> when it can be read; the token's name is the actor the
-/// audit log records), and <c>--actor</c>, the actor of the commands that work on the database directly.
+/// audit log records), the roots its HTTPS certificate must chain to (<c>--ca</c>, else METERLINE_CA, else the
+/// system's), and <c>--actor</c>, the actor of the commands that work on the database directly.
 /// </summary>
 internal sealed class ApiConnectionOptions
 {
@@ -15,6 +16,7 @@ internal sealed class ApiConnectionOptions
     public const string DefaultServer = "http://127.0.0.1:8080";
     public const string TokenVariable = "METERLINE_TOKEN";
     public const string DefaultTokenFile = "meterline.admin-token";
+    public const string CaVariable = "METERLINE_CA";
 
     public Option<string> Server { get; } = new("--server")
     {
@@ -36,6 +38,12 @@ internal sealed class ApiConnectionOptions
         Recursive = true,
     };
 
+    public Option<string?> Ca { get; } = new("--ca")
+    {
+        Description = $"A PEM file of the root certificate(s) the head-end's HTTPS certificate must chain to — only those are trusted, the host name still checked — e.g. the demo's tls-cert.pem (default: ${CaVariable}, else the system's roots)",
+        Recursive = true,
+    };
+
     public Option<string> Actor { get; } = new("--actor")
     {
         Description = "Who acts, as recorded in the audit log, for commands on the database itself (export, mqtt); through the API the token's name is the actor (default: cli:<user>)",
@@ -49,6 +57,7 @@ internal sealed class ApiConnectionOptions
         command.Add(Server);
         command.Add(Token);
         command.Add(TokenFile);
+        command.Add(Ca);
         command.Add(Actor);
     }
 
@@ -62,7 +71,8 @@ internal sealed class ApiConnectionOptions
             throw new CommandException($"--server '{text}' is not an http(s) URL such as {DefaultServer}", ApiExitCodes.Usage);
         }
 
-        return new HeadEndClient(server, ResolveToken(result), timeout ?? TimeSpan.FromSeconds(30));
+        var ca = result.GetValue(Ca) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(CaVariable) is { Length: > 0 } variable ? variable : null;
+        return new HeadEndClient(server, ResolveToken(result), timeout ?? TimeSpan.FromSeconds(30), ca is null ? null : TrustedRoots.Load(ca));
     }
 
     /// <summary>--token, else $METERLINE_TOKEN, else the first line of --token-file if it exists and can be read; else none.</summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Meterline.Cli.Dlms;
@@ -19,12 +21,14 @@ internal sealed class HeadEndClient : IDisposable
     private readonly HttpClient _http;
     private readonly TimeSpan _timeout;
 
-    public HeadEndClient(Uri server, string? token, TimeSpan timeout)
+    public HeadEndClient(Uri server, string? token, TimeSpan timeout, X509Certificate2Collection? trustedRoots = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         Server = server;
         _timeout = timeout;
-        _http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        _http = trustedRoots is null
+            ? new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan }
+            : new HttpClient(TrustedRoots.Handler(trustedRoots), disposeHandler: true) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -88,6 +92,13 @@ internal sealed class HeadEndClient : IDisposable
         }
         catch (HttpRequestException e)
         {
+            if (e.InnerException is AuthenticationException tls)
+            {
+                throw new CommandException(
+                    $"the head-end at {Server} was refused: its TLS certificate is not trusted ({tls.Message}); a self-signed or private root is trusted with --ca FILE or ${ApiConnectionOptions.CaVariable}",
+                    ApiExitCodes.Failed);
+            }
+
             var why = e.InnerException is SocketException socket ? Describe(socket.SocketErrorCode) : e.Message;
             throw new CommandException(
                 $"cannot reach the head-end at {Server}: {why} (is `meterline serve` running there? --server or ${ApiConnectionOptions.ServerVariable} names it)",

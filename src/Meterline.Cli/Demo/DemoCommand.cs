@@ -29,6 +29,7 @@ internal static class DemoCommand
         var coap = new Option<int?>("--coap-meters") { Description = "How many meters (after the MQTT ones) push over CoAP and are served over CoAP (default: a fifth; 0 for none)" };
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per real second (1 to 100000); at 60 a 15-minute interval closes every 15 s", DefaultValueFactory = _ => defaults.Speed };
         var listen = new Option<string>("--listen") { Description = "URL of the web API", DefaultValueFactory = _ => defaults.Listen };
+        var httpsListen = new Option<string>("--https-listen") { Description = "URL of the web API and operator app over HTTPS, with the demo's self-signed certificate; \"none\" for none (e.g. https://127.0.0.1:9443)", DefaultValueFactory = _ => defaults.HttpsListen ?? "none" };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many (real) seconds (default: run until Ctrl+C)" };
         var tamperAfter = new Option<double>("--tamper-after") { Description = "Real seconds into the run at which the magnet is put on the first meter", DefaultValueFactory = _ => defaults.TamperAfter.TotalSeconds };
         var profiles = new Option<string?>("--profiles") { Description = "Directory of meter profiles (*.json); default: ./profiles, else the one installed beside meterline" };
@@ -37,7 +38,7 @@ internal static class DemoCommand
             .AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical");
         var command = new Command("demo", "Run the whole system on this machine: a head-end on SQLite with an embedded MQTT broker and a CoAP ingress, a simulated fleet over DLMS/TCP, MQTT, CoAP and Zigbee, and a tamper-and-disconnect story")
         {
-            data, fresh, meters, zigbee, mqtt, coap, speed, listen, seconds, tamperAfter, profiles, statusInterval, logLevel,
+            data, fresh, meters, zigbee, mqtt, coap, speed, listen, httpsListen, seconds, tamperAfter, profiles, statusInterval, logLevel,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -56,6 +57,11 @@ internal static class DemoCommand
                     Listen = Uri.TryCreate(result.GetValue(listen), UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                         ? result.GetValue(listen)!
                         : throw new CommandException($"--listen {result.GetValue(listen)}: not an http(s) URL", ExitCodes.Usage),
+                    HttpsListen = result.GetValue(httpsListen) is "none"
+                        ? null
+                        : Uri.TryCreate(result.GetValue(httpsListen), UriKind.Absolute, out var secure) && secure.Scheme == "https"
+                            ? result.GetValue(httpsListen)
+                            : throw new CommandException($"--https-listen {result.GetValue(httpsListen)}: not an https URL (or none)", ExitCodes.Usage),
                     Duration = result.GetValue(seconds) is { } limit
                         ? (limit > 0 && limit <= 7 * 24 * 3600 ? TimeSpan.FromSeconds(limit) : throw new CommandException("--seconds is more than 0, at most a week", ExitCodes.Usage))
                         : null,

@@ -62,7 +62,7 @@ internal static class DemoReport
 
         if (session.HttpsAddress is { } https)
         {
-            output.WriteLine($"  https     {https.ToString().TrimEnd('/')} (self-signed certificate: {Path.Combine(session.Data.Path, DemoCertificate.CertificateFile)})");
+            output.WriteLine($"  https     {https.ToString().TrimEnd('/')} (self-signed certificate: {Path.Combine(session.Data.Path, DemoCertificate.CertificateFile)}; the CLI trusts it with --ca FILE)");
         }
 
         var app = (session.HttpsAddress ?? session.ApiAddress).ToString().TrimEnd('/');

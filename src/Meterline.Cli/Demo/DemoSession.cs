@@ -284,7 +284,7 @@ internal sealed class DemoSession : IAsyncDisposable
         {
             Urls = [options.Listen],
             MinimumLogLevel = options.LogLevel,
-            Access = new Meterline.Server.Access.AccessServerOptions { KeyDirectory = System.IO.Path.Combine(Data.Path, "session-keys") },
+            Access = new Meterline.Server.Access.AccessServerOptions { SessionKeyFile = System.IO.Path.Combine(Data.Path, "session-key"), CreateSessionKeyFile = true },
         };
         if (options.HttpsListen is { } https)
         {
@@ -299,7 +299,9 @@ internal sealed class DemoSession : IAsyncDisposable
         }
         catch (IOException e)
         {
-            throw new CommandException($"cannot serve the web API on {options.Listen}: {e.Message} (choose another with --listen)", ExitCodes.Failed);
+            // Kestrel names the address it could not bind (e.g. a port another program holds).
+            var choose = options.HttpsListen is null ? "choose another with --listen" : "choose others with --listen and --https-listen URL, or --https-listen none";
+            throw new CommandException($"cannot serve the web API on {string.Join(" and ", serverOptions.Urls.Concat(serverOptions.HttpsUrls))}: {e.Message} ({choose})", ExitCodes.Failed);
         }
 
         ApiAddress = new Uri(App.Urls.First(u => u.StartsWith("http:", StringComparison.Ordinal)));

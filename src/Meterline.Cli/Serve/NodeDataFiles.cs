@@ -5,14 +5,14 @@ namespace Meterline.Cli.Serve;
 
 /// <summary>
 /// The files a node keeps beside its SQLite database (in the working directory for PostgreSQL): the bootstrap admin
-/// token (<c>NAME.admin-token</c>) and the keys of session cookies (<c>NAME.session-keys/</c>), NAME being the
+/// token (<c>NAME.admin-token</c>) and the key that encrypts the session key ring in the database (<c>NAME.session-key</c>), NAME being the
 /// database file's name without extension — so `meterline.db` goes with `meterline.admin-token`, the CLI's default.
 /// </summary>
 internal static class NodeDataFiles
 {
     public static string BootstrapTokenFile(string database) => Beside(database, ".admin-token");
 
-    public static string SessionKeyDirectory(string database) => Beside(database, ".session-keys");
+    public static string SessionKeyFile(string database) => Beside(database, ".session-key");
 
     private static string Beside(string database, string extension)
     {

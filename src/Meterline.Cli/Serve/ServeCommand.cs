@@ -3,6 +3,7 @@ using System.Globalization;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Keys;
 using Meterline.Server;
+using Meterline.Server.Access;
 using Meterline.Server.Hosting;
 using Meterline.Storage;
 using Microsoft.Extensions.Hosting;
@@ -53,6 +54,19 @@ internal static class ServeCommand
         }
     }
 
+    /// <summary>The web application, or a <see cref="CommandException"/> naming what it could not read (the session key file, the TLS files).</summary>
+    private static Microsoft.AspNetCore.Builder.WebApplication BuildOrExplain(Func<Microsoft.AspNetCore.Builder.WebApplication> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new CommandException("cannot start the head-end: " + e.Message, ExitCodes.Failed);
+        }
+    }
+
     private static async Task<int> RunAsync(HeadEndOptions options, ServerOptions serverOptions, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         // The node's own services (the northbound relay) log from the start, before the web host exists.
@@ -70,10 +84,18 @@ internal static class ServeCommand
             builder.SetMinimumLevel(serverOptions.MinimumLogLevel);
         });
         await using var node = await OpenNodeAsync(options with { LoggerFactory = logging }, cancellationToken).ConfigureAwait(false);
-        var app = ServerApplication.Build(serverOptions, node);
+        var app = BuildOrExplain(() => ServerApplication.Build(serverOptions, node));
         await using (app.ConfigureAwait(false))
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SessionKeyRingException or IOException)
+            {
+                throw new CommandException("cannot start the head-end: " + e.Message, ExitCodes.Failed);
+            }
+
             var meters = await node.Meters.CountAsync(cancellationToken).ConfigureAwait(false);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"meterline serve: {node.Storage.Engine} database (schema {node.Storage.SchemaVersion}), {meters} meters, system title {node.SystemTitle}"));

@@ -121,6 +121,8 @@ internal sealed class ServeOptions
 
     public Option<string?> BootstrapTokenFile { get; } = new("--bootstrap-token-file") { Description = "Where the first start writes the admin API token, owner-only (default: beside the SQLite database, NAME.admin-token)" };
 
+    public Option<string?> SessionKeyFile { get; } = new("--session-key-file") { Description = "The 32-byte key that encrypts the session key ring in the database, owner-only, the same file on every node sharing the database; made when missing (default: beside the SQLite database, NAME.session-key; docs/access.md)" };
+
     public Option<int> ApprovalThreshold { get; } = new("--approval-threshold") { Description = "A bulk disconnect of more meters than this waits for a second operator's approval (docs/commands.md)", DefaultValueFactory = _ => new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions().Threshold };
 
     public Option<TimeSpan> ApprovalLifetime { get; } = new("--approval-lifetime") { Description = "How long a bulk disconnect waits for approval before it expires (1 minute to 7 days)", DefaultValueFactory = _ => new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions().Lifetime };
@@ -131,7 +133,7 @@ internal sealed class ServeOptions
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
-            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, ApprovalThreshold, ApprovalLifetime, NodeName];
+            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName];
 
     public void AddTo(Command command)
     {
@@ -317,7 +319,11 @@ internal sealed class ServeOptions
             ? ExistingFile(result.GetValue(TlsCert), "--tls-cert")
             : throw new CommandException("--https-listen goes with --tls-cert and --tls-key", ExitCodes.Usage),
         TlsKeyFile = ExistingFile(result.GetValue(TlsKey), "--tls-key"),
-        Access = new Meterline.Server.Access.AccessServerOptions { KeyDirectory = NodeDataFiles.SessionKeyDirectory(result.GetValue(Database)!) },
+        Access = new Meterline.Server.Access.AccessServerOptions
+        {
+            SessionKeyFile = result.GetValue(SessionKeyFile) ?? NodeDataFiles.SessionKeyFile(result.GetValue(Database)!),
+            CreateSessionKeyFile = true,
+        },
     };
 
     /// <summary>The tariff file the demo bills with: tariffs/tariffs.json in the working directory, else the one installed beside meterline; null if neither exists.</summary>

@@ -27,6 +27,16 @@ public sealed record AccessServerOptions
     /// <summary>Directory of the keys that protect session cookies; null keeps them in memory (sessions end when the node stops).</summary>
     public string? KeyDirectory { get; init; }
 
+    /// <summary>
+    /// The session key file (docs/access.md, "Sessions on several nodes"): when set, the key ring lives in the head-end
+    /// database (the node registers its <see cref="Meterline.HeadEnd.Access.ISessionKeyStore"/>), encrypted under the
+    /// 32-byte key in this owner-only file, and <see cref="KeyDirectory"/> is not used.
+    /// </summary>
+    public string? SessionKeyFile { get; init; }
+
+    /// <summary>Write a fresh <see cref="SessionKeyFile"/> when it does not exist (the first node of a database).</summary>
+    public bool CreateSessionKeyFile { get; init; }
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(LoginsPerSourcePerMinute, 1);

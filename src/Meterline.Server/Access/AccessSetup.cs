@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -31,7 +32,20 @@ public static class AccessSetup
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessResultHandler>();
 
         var protection = services.AddDataProtection().SetApplicationName("meterline");
-        if (options.KeyDirectory is { } directory)
+        if (options.SessionKeyFile is { } keyFile)
+        {
+            // The key ring in the database, shared by every node on it, master keys encrypted under the file's key.
+            services.AddSingleton(SessionKeyEncryptionKey.Open(keyFile, options.CreateSessionKeyFile));
+            services.AddOptions<KeyManagementOptions>().Configure<ISessionKeyStore, SessionKeyEncryptionKey, TimeProvider>((management, store, key, time) =>
+            {
+                management.XmlRepository = new DatabaseXmlRepository(store, audit, time);
+                management.XmlEncryptor = new SessionKeyEncryptor(key);
+            });
+            // First of the hosted services (they start in order): Data Protection's own one reads the key ring at start
+            // and would make a key outside the database lock.
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SessionKeyRingStartup>());
+        }
+        else if (options.KeyDirectory is { } directory)
         {
             protection.PersistKeysToFileSystem(CreateOwnerOnlyDirectory(directory));
         }

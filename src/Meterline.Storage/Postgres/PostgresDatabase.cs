@@ -70,6 +70,30 @@ internal sealed class PostgresDatabase : SqlDatabase
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
+    /// <summary>
+    /// A session advisory lock on a connection of its own, held while <paramref name="work"/> runs on others and released
+    /// after it (or by the server when the connection drops, should this process die).
+    /// </summary>
+    public override async Task<T> ExclusiveAsync<T>(long key, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = Command(connection, null, "SELECT pg_advisory_lock(@key)").With("key", key))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await using var release = Command(connection, null, "SELECT pg_advisory_unlock(@key)").With("key", key);
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     protected override string SchemaMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)";
 

@@ -38,6 +38,12 @@ internal abstract class SqlDatabase : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// Runs <paramref name="work"/> holding the lock named by <paramref name="key"/> against every other holder of it:
+    /// within the process on SQLite (one node per database), between nodes on PostgreSQL (an advisory lock).
+    /// </summary>
+    public abstract Task<T> ExclusiveAsync<T>(long key, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+
     /// <summary>The DDL of the migration history table.</summary>
     protected abstract string SchemaMigrationsTable { get; }
 

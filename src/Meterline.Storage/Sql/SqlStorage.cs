@@ -43,6 +43,7 @@ internal sealed class SqlStorage : IHeadEndStorage
         Users = access;
         ApiTokens = access;
         Approvals = new SqlCommandApprovalStore(database);
+        SessionKeys = new SqlSessionKeyStore(database);
     }
 
     public StorageEngine Engine => _database.Engine;
@@ -87,6 +88,8 @@ internal sealed class SqlStorage : IHeadEndStorage
     }, cancellationToken);
 
     public ICommandApprovalStore Approvals { get; }
+
+    public ISessionKeyStore SessionKeys { get; }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

@@ -13,6 +13,7 @@ namespace Meterline.Storage.Sqlite;
 internal sealed class SqliteDatabase : SqlDatabase
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _exclusiveLock = new(1, 1);
     private readonly SqliteConnection _writer;
     private readonly SqliteReaderPool _readers;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
@@ -119,6 +120,22 @@ internal sealed class SqliteDatabase : SqlDatabase
         }
     }
 
+    /// <summary>One node per SQLite database: the lock is this process's.</summary>
+    public override async Task<T> ExclusiveAsync<T>(long key, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _exclusiveLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _exclusiveLock.Release();
+        }
+    }
+
     public override Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -172,6 +189,7 @@ internal sealed class SqliteDatabase : SqlDatabase
         // A writer that was already waiting gets in, sees the flag and fails with ObjectDisposedException.
         _writeLock.Release();
         _writeLock.Dispose();
+        _exclusiveLock.Dispose();
     }
 
     protected override string SchemaMigrationsTable =>
