@@ -39,6 +39,8 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     private readonly MqttBrokerOptions _brokerOptions;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<IMqttChannelAdapter, GuardedMqttChannel> _channels = new();
+    // One delegate for every channel (a method group converted per connection would be one more object each).
+    private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
     private readonly List<TcpListener> _listeners = [];
     private readonly List<Task> _loops = [];
     private CancellationTokenSource? _stop;
@@ -55,6 +57,7 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
         _sink = sink;
         _tls = tls;
         _guard = guard;
+        _onViolation = OnViolation;
     }
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
@@ -154,7 +157,7 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
                 clientCertificate = ssl.RemoteCertificate as X509Certificate2;
             }
 
-            channel = new GuardedMqttChannel(stream, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, OnViolation, _brokerOptions, _time);
+            channel = new GuardedMqttChannel(stream, socket, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, _onViolation, _brokerOptions, _time);
             stream = null;
             lease = null!;
             using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(OutgoingBufferLength, 65_535)), _logger)
