@@ -34,7 +34,9 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
     // Rented when bytes arrive and returned once all of them are delivered: an idle connection holds no read buffer.
     private byte[]? _raw;
-    private readonly CancellationTokenSource _closed = new();
+    // Set once by Close; a quota pause's wait is the only thing that needs a token (made for the pause alone).
+    private CancellationTokenSource? _pause;
+    private int _closed;
     private readonly TimeProvider _time;
     private readonly MqttBrokerOptions _options;
     private readonly CancellationTokenRegistration _leaseClosing;
@@ -159,7 +161,7 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 return n;
             }
 
-            if (_closed.IsCancellationRequested)
+            if (IsClosed)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 return 0;
@@ -188,7 +190,7 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                     read = 0;
                 }
 
-                if (read == 0 || _closed.IsCancellationRequested)
+                if (read == 0 || IsClosed)
                 {
                     Close();
                     if (_raw is { } raw)
@@ -235,17 +237,28 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     /// <summary>Leaves the connection unread for <paramref name="pause"/>; false when it closed meanwhile.</summary>
     private async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
     {
+        // Close cancels the wait (the gate's and MQTTnet's tokens close the channel, each registered once).
+        var wait = new CancellationTokenSource();
+        Interlocked.Exchange(ref _pause, wait);
         try
         {
-            // The gate's and MQTTnet's tokens close the channel (registered once), which cancels this wait.
-            await Task.Delay(pause, _time, _closed.Token).ConfigureAwait(false);
-            return true;
+            if (!IsClosed)
+            {
+                await Task.Delay(pause, _time, wait.Token).ConfigureAwait(false);
+                return true;
+            }
         }
         catch (OperationCanceledException)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return false;
         }
+        finally
+        {
+            Interlocked.CompareExchange(ref _pause, null, wait);
+            wait.Dispose();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return false;
     }
 
     public async Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
@@ -275,19 +288,24 @@ internal sealed class GuardedMqttChannel : IMqttChannel
         // The socket's stream owns it, so this is a no-op unless a TLS stream failed to pass its disposal down.
         _socket.Dispose();
         Lease.Dispose();
-        _closed.Dispose();
     }
+
+    private bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     private void Close()
     {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
-            _closed.Cancel();
+            Volatile.Read(ref _pause)?.Cancel();
         }
         catch (ObjectDisposedException)
         {
-            // Disposed concurrently: closed anyway.
-            return;
+            // The pause ended meanwhile.
         }
 
         try
