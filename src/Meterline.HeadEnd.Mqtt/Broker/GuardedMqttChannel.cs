@@ -217,8 +217,9 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             var result = _guard.Inspect(_raw!.AsSpan(_passEnd, _rawEnd - _passEnd));
             if (result.Status == MqttGuardStatus.Violation)
             {
-                Close();
+                // Counted and audited first: closing shuts the socket down, and the peer may look at once.
                 _onViolation(this, result);
+                Close();
                 return 0;
             }
 

@@ -69,9 +69,13 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     /// <summary>Connections closed by the guard.</summary>
     public long Violations => Interlocked.Read(ref _violations);
 
-    /// <summary>The guarded channel under an adapter MQTTnet hands to its events (null for an adapter not ours).</summary>
-    public GuardedMqttChannel? ChannelOf(IMqttChannelAdapter? adapter) =>
-        adapter is not null && _channels.TryGetValue(adapter, out var channel) ? channel : null;
+    /// <summary>
+    /// The guarded channel under an adapter MQTTnet hands to its CONNECT validation (null for an adapter not ours),
+    /// taken out of the look-up: a connection is validated once (a second CONNECT closes it), and from then on the
+    /// session's item holds the channel, so a connected client costs no entry here.
+    /// </summary>
+    public GuardedMqttChannel? TakeChannel(IMqttChannelAdapter? adapter) =>
+        adapter is not null && _channels.TryRemove(adapter, out var channel) ? channel : null;
 
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
