@@ -77,6 +77,12 @@ internal static class MemoryRun
                     $"{Kib(sample.LiveHeap - first.LiveHeap, added)} / {Kib(sample.CommittedHeap - first.CommittedHeap, added)} / {Kib(sample.WorkingSet - first.WorkingSet, added)} / {Kib(sample.Private - first.Private, added)}")));
             }
 
+            if (settings.Hold > TimeSpan.Zero)
+            {
+                output.WriteLine(Invariant($"holding {node.ConnectionGate.Open:N0} connections for {settings.Hold.TotalSeconds:N0} s: process id {Environment.ProcessId}"));
+                await Task.Delay(settings.Hold, cancellationToken);
+            }
+
             output.WriteLine(Invariant($"refused by the gate {node.ConnectionGate.Refused:N0}, evicted {node.ConnectionGate.Evicted:N0}, authentication timeouts {node.ConnectionGate.AuthenticationTimeouts:N0}; {SystemLoad.Now()}"));
             return 0;
         }

@@ -148,16 +148,17 @@ public static class Program
         var memoryKeep = new Option<string?>("--keep") { Description = "Directory of a kept storm fleet (storm --keep); made there when missing" };
         var memoryTransport = new Option<string>("--transport") { Description = "tcp (DLMS wrapper, one push each, then idle) or mqtt (embedded broker)", DefaultValueFactory = _ => "tcp" };
         var memorySteps = new Option<string>("--steps") { Description = "Connection counts measured, ascending (the process's file limit bounds them: ulimit -n)", DefaultValueFactory = _ => "0,2500,5000,10000,15000" };
+        var memoryHold = new Option<int>("--hold") { Description = "Seconds to hold the node and its connections after the last step (for dotnet-gcdump on the printed process id)", DefaultValueFactory = _ => 0 };
         var memory = new Command("memory", "Memory per connected meter: the node's GC heap, working set and private bytes as idle meters connect (clients in child processes)")
         {
-            timeout, memoryMeters, memoryKeep, memoryTransport, memorySteps,
+            timeout, memoryMeters, memoryKeep, memoryTransport, memorySteps, memoryHold,
         };
         memory.SetAction(async (result, cancellationToken) =>
         {
             var steps = result.GetValue(memorySteps)!.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
             var settings = new MemorySettings(Math.Max(Positive(result.GetValue(memoryMeters), "--meters"), steps.Max()), result.GetValue(memoryKeep),
                 MemorySettings.Transports.Contains(result.GetValue(memoryTransport)) ? result.GetValue(memoryTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", MemorySettings.Transports)}"),
-                steps.Order().ToList());
+                steps.Order().ToList(), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(memoryHold))));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             return await MemoryRun.RunAsync(settings, output, bound.Token);
         });

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Mqtt.Framing;
 using MQTTnet.Channel;
 
@@ -13,20 +15,33 @@ namespace Meterline.HeadEnd.Mqtt.Broker;
 /// an announced length over the limit never becomes an allocation. A violation, or the connection gate asking, ends the
 /// stream (the parser sees end of stream and MQTTnet closes the connection). A publish refused for its quota pauses
 /// the reading (<see cref="OnQuota"/>), so that TCP flow control holds a flood back. Owns the stream and the gate lease.
+/// <para>
+/// An idle connection holds as little as it can (BENCHMARKS.md, "Memory per connected meter"): its pending read is a
+/// zero-byte read without a buffer and without a cancellation token, closing wakes it by shutting the socket down, and
+/// the gate's and MQTTnet's tokens are each registered once (MQTTnet reads with one token for the connection's life),
+/// not linked afresh for every read.
+/// </para>
 /// </summary>
 internal sealed class GuardedMqttChannel : IMqttChannel
 {
     private const int ReadBufferLength = 4096;
 
+    private static readonly Action<object?> CloseCallback = static state => ((GuardedMqttChannel)state!).Close();
+
     private readonly Stream _stream;
+    private readonly Socket _socket;
     private readonly MqttStreamGuard _guard;
     private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
     // Rented when bytes arrive and returned once all of them are delivered: an idle connection holds no read buffer.
     private byte[]? _raw;
-    private readonly CancellationTokenSource _closed = new();
+    // Set once by Close; a quota pause's wait is the only thing that needs a token (made for the pause alone).
+    private CancellationTokenSource? _pause;
+    private int _closed;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _minQuotaPause;
-    private readonly TimeSpan _maxQuotaPause;
+    private readonly MqttBrokerOptions _options;
+    private readonly CancellationTokenRegistration _leaseClosing;
+    private CancellationToken _readToken;
+    private CancellationTokenRegistration _readCancellation;
     private long _nextPauseTicks;
     private long _pendingPauseTicks;
     private int _passStart;
@@ -34,14 +49,16 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     private int _rawEnd;
     private int _disposed;
 
-    public GuardedMqttChannel(Stream stream, ConnectionLease lease, EndPoint remote, EndPoint local, X509Certificate2? clientCertificate, bool isSecure,
+    /// <param name="stream">The connection's stream (TLS or the socket's), owned from here on.</param>
+    /// <param name="socket">The socket under <paramref name="stream"/>: <see cref="Close"/> shuts it down to end a pending read.</param>
+    public GuardedMqttChannel(Stream stream, Socket socket, ConnectionLease lease, EndPoint remote, EndPoint local, X509Certificate2? clientCertificate, bool isSecure,
         MqttStreamGuardOptions guardOptions, Action<GuardedMqttChannel, MqttGuardResult> onViolation, MqttBrokerOptions brokerOptions, TimeProvider time)
     {
         _time = time;
-        _minQuotaPause = brokerOptions.MinQuotaPause;
-        _maxQuotaPause = brokerOptions.MaxQuotaPause;
-        _nextPauseTicks = _minQuotaPause.Ticks;
+        _options = brokerOptions;
+        _nextPauseTicks = brokerOptions.MinQuotaPause.Ticks;
         _stream = stream;
+        _socket = socket;
         Lease = lease;
         RemoteEndPoint = remote;
         LocalEndPoint = local;
@@ -49,7 +66,12 @@ internal sealed class GuardedMqttChannel : IMqttChannel
         IsSecureConnection = isSecure;
         _guard = new MqttStreamGuard(guardOptions);
         _onViolation = onViolation;
+        // Last: a lease already closing calls Close at once.
+        _leaseClosing = lease.Closing.UnsafeRegister(CloseCallback, this);
     }
+
+    /// <summary>The meter the client authenticated as (null before).</summary>
+    public MeterSystemTitle? Meter { get; private set; }
 
     public ConnectionLease Lease { get; }
 
@@ -68,9 +90,10 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     public bool IsSecureConnection { get; }
 
     /// <summary>The broker accepted the client's credentials: lift the pre-authentication limits and tell the gate.</summary>
-    public void Authenticate(string userName)
+    public void Authenticate(string userName, MeterSystemTitle meter)
     {
         UserName = userName;
+        Meter = meter;
         _guard.Authenticated();
         Lease.Authenticated();
     }
@@ -84,12 +107,12 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     {
         if (!overQuota)
         {
-            Interlocked.Exchange(ref _nextPauseTicks, _minQuotaPause.Ticks);
+            Interlocked.Exchange(ref _nextPauseTicks, _options.MinQuotaPause.Ticks);
             return false;
         }
 
         var pause = Interlocked.Read(ref _nextPauseTicks);
-        Interlocked.Exchange(ref _nextPauseTicks, Math.Min(pause * 2, _maxQuotaPause.Ticks));
+        Interlocked.Exchange(ref _nextPauseTicks, Math.Min(pause * 2, _options.MaxQuotaPause.Ticks));
         Interlocked.Exchange(ref _pendingPauseTicks, pause);
         return true;
     }
@@ -106,6 +129,15 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buffer);
+        if (cancellationToken != _readToken)
+        {
+            // MQTTnet reads the CONNECT with a timeout's token, then everything else with the connection's: each is
+            // registered once and closes the channel when cancelled (what cancelling MQTTnet's read means).
+            _readCancellation.Dispose();
+            _readToken = cancellationToken;
+            _readCancellation = cancellationToken.UnsafeRegister(CloseCallback, this);
+        }
+
         if (Interlocked.Exchange(ref _pendingPauseTicks, 0) is > 0 and var pause && !await PauseAsync(TimeSpan.FromTicks(pause), cancellationToken).ConfigureAwait(false))
         {
             return 0;
@@ -129,8 +161,9 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 return n;
             }
 
-            if (_closed.IsCancellationRequested)
+            if (IsClosed)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 return 0;
             }
 
@@ -141,29 +174,33 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 int read;
                 try
                 {
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Lease.Closing, _closed.Token);
+                    // No token: Close shuts the socket down, which ends the read (with no bytes).
                     if (_raw is null)
                     {
                         // A zero-byte read waits for data (or the end of the stream) without a buffer; then rent one.
-                        await _stream.ReadAsync(Memory<byte>.Empty, linked.Token).ConfigureAwait(false);
+                        await _stream.ReadAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                         _raw = ArrayPool<byte>.Shared.Rent(ReadBufferLength);
                     }
 
-                    read = await _stream.ReadAsync(_raw.AsMemory(0, ReadBufferLength), linked.Token).ConfigureAwait(false);
+                    read = await _stream.ReadAsync(_raw.AsMemory(0, ReadBufferLength), CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
                 {
                     Close();
-                    return 0;
-                }
-                catch (IOException)
-                {
-                    Close();
-                    return 0;
+                    read = 0;
                 }
 
-                if (read == 0)
+                if (read == 0 || IsClosed)
                 {
+                    Close();
+                    if (_raw is { } raw)
+                    {
+                        // The read is over, nothing writes into the buffer any more.
+                        _raw = null;
+                        ArrayPool<byte>.Shared.Return(raw);
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
                     return 0;
                 }
 
@@ -180,8 +217,9 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             var result = _guard.Inspect(_raw!.AsSpan(_passEnd, _rawEnd - _passEnd));
             if (result.Status == MqttGuardStatus.Violation)
             {
-                Close();
+                // Counted and audited first: closing shuts the socket down, and the peer may look at once.
                 _onViolation(this, result);
+                Close();
                 return 0;
             }
 
@@ -200,17 +238,28 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     /// <summary>Leaves the connection unread for <paramref name="pause"/>; false when it closed meanwhile.</summary>
     private async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
     {
+        // Close cancels the wait (the gate's and MQTTnet's tokens close the channel, each registered once).
+        var wait = new CancellationTokenSource();
+        Interlocked.Exchange(ref _pause, wait);
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Lease.Closing, _closed.Token);
-            await Task.Delay(pause, _time, linked.Token).ConfigureAwait(false);
-            return true;
+            if (!IsClosed)
+            {
+                await Task.Delay(pause, _time, wait.Token).ConfigureAwait(false);
+                return true;
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            Close();
-            return false;
         }
+        finally
+        {
+            Interlocked.CompareExchange(ref _pause, null, wait);
+            wait.Dispose();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return false;
     }
 
     public async Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
@@ -234,20 +283,40 @@ internal sealed class GuardedMqttChannel : IMqttChannel
         }
 
         Close();
+        _leaseClosing.Dispose();
+        _readCancellation.Dispose();
         _stream.Dispose();
+        // The socket's stream owns it, so this is a no-op unless a TLS stream failed to pass its disposal down.
+        _socket.Dispose();
         Lease.Dispose();
-        _closed.Dispose();
     }
+
+    private bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     private void Close()
     {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
-            _closed.Cancel();
+            Volatile.Read(ref _pause)?.Cancel();
         }
         catch (ObjectDisposedException)
         {
-            // Disposed concurrently: closed anyway.
+            // The pause ended meanwhile.
+        }
+
+        try
+        {
+            // Ends a pending read (it returns no bytes) and tells the peer; the socket is disposed with the stream.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Not connected any more, or disposed concurrently: nothing to end.
         }
     }
 }

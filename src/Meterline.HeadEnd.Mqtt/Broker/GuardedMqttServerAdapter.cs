@@ -25,11 +25,12 @@ namespace Meterline.HeadEnd.Mqtt.Broker;
 internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
 {
     /// <summary>
-    /// The first size of a connection's outgoing packet buffer (it grows for larger packets, up to 64 KiB): what a
-    /// meter is sent — acknowledgements, DLMS requests of a few hundred bytes — fits, and each connection holds it for
-    /// its lifetime (BENCHMARKS.md, "Performance record (issue 10)", memory per connected meter).
+    /// The first size of a connection's outgoing packet buffer (it doubles for larger packets, kept up to
+    /// 64 KiB): what an idle meter is sent — CONNACK, SUBACK, PUBACKs, PINGRESPs — fits, a DLMS
+    /// request of a few hundred bytes grows it once, and each connection holds it for its lifetime (BENCHMARKS.md,
+    /// "Memory per connected meter").
     /// </summary>
-    private const int OutgoingBufferLength = 512;
+    private const int OutgoingBufferLength = 128;
 
     private readonly IReadOnlyList<IPEndPoint> _endpoints;
     private readonly ConnectionGate _gate;
@@ -39,6 +40,8 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     private readonly MqttBrokerOptions _brokerOptions;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<IMqttChannelAdapter, GuardedMqttChannel> _channels = new();
+    // One delegate for every channel (a method group converted per connection would be one more object each).
+    private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
     private readonly List<TcpListener> _listeners = [];
     private readonly List<Task> _loops = [];
     private CancellationTokenSource? _stop;
@@ -55,6 +58,7 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
         _sink = sink;
         _tls = tls;
         _guard = guard;
+        _onViolation = OnViolation;
     }
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
@@ -65,9 +69,13 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     /// <summary>Connections closed by the guard.</summary>
     public long Violations => Interlocked.Read(ref _violations);
 
-    /// <summary>The guarded channel under an adapter MQTTnet hands to its events (null for an adapter not ours).</summary>
-    public GuardedMqttChannel? ChannelOf(IMqttChannelAdapter? adapter) =>
-        adapter is not null && _channels.TryGetValue(adapter, out var channel) ? channel : null;
+    /// <summary>
+    /// The guarded channel under an adapter MQTTnet hands to its CONNECT validation (null for an adapter not ours),
+    /// taken out of the look-up: a connection is validated once (a second CONNECT closes it), and from then on the
+    /// session's item holds the channel, so a connected client costs no entry here.
+    /// </summary>
+    public GuardedMqttChannel? TakeChannel(IMqttChannelAdapter? adapter) =>
+        adapter is not null && _channels.TryRemove(adapter, out var channel) ? channel : null;
 
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
@@ -132,7 +140,44 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     private async Task ServeAsync(Socket socket, IPEndPoint remote, ConnectionLease lease, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        GuardedMqttChannel? channel = null;
+        // Opened apart (TLS handshake included), so that what this frame keeps for the connection's life is small.
+        if (await OpenAsync(socket, remote, lease, cancellationToken).ConfigureAwait(false) is not { } channel)
+        {
+            return;
+        }
+
+        try
+        {
+            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(OutgoingBufferLength, 65_535)), _logger)
+            {
+                AllowPacketFragmentation = true,
+            };
+            _channels[adapter] = channel;
+            try
+            {
+                if (ClientHandler is { } handler)
+                {
+                    await handler(adapter).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _channels.TryRemove(adapter, out _);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // A broken connection, or stopping.
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    /// <summary>The connection's guarded channel, after the TLS handshake when configured; null (all disposed) when it failed.</summary>
+    private async Task<GuardedMqttChannel?> OpenAsync(Socket socket, IPEndPoint remote, ConnectionLease lease, CancellationToken cancellationToken)
+    {
         Stream? stream = null;
         try
         {
@@ -154,49 +199,28 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
                 clientCertificate = ssl.RemoteCertificate as X509Certificate2;
             }
 
-            channel = new GuardedMqttChannel(stream, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, OnViolation, _brokerOptions, _time);
+            var channel = new GuardedMqttChannel(stream, socket, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, _onViolation, _brokerOptions, _time);
             stream = null;
             lease = null!;
-            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(OutgoingBufferLength, 65_535)), _logger)
-            {
-                AllowPacketFragmentation = true,
-            };
-            _channels[adapter] = channel;
-            try
-            {
-                if (ClientHandler is { } handler)
-                {
-                    await handler(adapter).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _channels.TryRemove(adapter, out _);
-            }
+            return channel;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
             // A failed handshake, a broken connection, or stopping.
+            return null;
         }
         finally
         {
-            if (channel is not null)
+            if (stream is not null)
             {
-                channel.Dispose();
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
-            else
+            else if (lease is not null)
             {
-                if (stream is not null)
-                {
-                    await stream.DisposeAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    socket.Dispose();
-                }
+                socket.Dispose();
+            }
 
-                lease?.Dispose();
-            }
+            lease?.Dispose();
         }
     }
 

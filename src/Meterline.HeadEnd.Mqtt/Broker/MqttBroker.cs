@@ -26,8 +26,8 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
     /// <summary>The client id the head-end's own messages carry.</summary>
     public const string HeadEndClientId = "meterline-hes";
 
-    private const string MeterItem = "meterline.meter";
-    private const string SourceItem = "meterline.source";
+    // The one session item: the client's guarded channel, which knows its meter and source (one entry in MQTTnet's
+    // per-session dictionary rather than three: BENCHMARKS.md, "Memory per connected meter").
     private const string ChannelItem = "meterline.channel";
 
     private readonly MqttCredentialStore _credentials;
@@ -141,7 +141,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        var channel = _adapter.ChannelOf(e.ChannelAdapter);
+        var channel = _adapter.TakeChannel(e.ChannelAdapter);
         var linkId = channel?.Lease.LinkId ?? "mqtt:" + e.RemoteEndPoint;
         var source = channel?.Lease.Source ?? (e.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
         if (e.ProtocolVersion != MqttProtocolVersion.V500)
@@ -154,6 +154,13 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
         {
             // MQTT 5.0 §1.5.4: a UTF-8 string must not include U+0000.
             Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, linkId, source, IngestRejectReason.Malformed, "a client id holding U+0000");
+            return;
+        }
+
+        if (channel is null)
+        {
+            // Every connection comes through the guarded adapter; one that did not has no gate lease and no guard.
+            Refuse(e, MqttConnectReasonCode.UnspecifiedError, linkId, source, IngestRejectReason.Malformed, "a connection not accepted by the broker's listener");
             return;
         }
 
@@ -173,15 +180,9 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
             return;
         }
 
-        e.SessionItems[MeterItem] = meter.SystemTitle;
-        e.SessionItems[SourceItem] = source;
-        if (channel is not null)
-        {
-            e.SessionItems[ChannelItem] = channel;
-        }
-
+        e.SessionItems[ChannelItem] = channel;
         e.ReasonCode = MqttConnectReasonCode.Success;
-        channel?.Authenticate(e.UserName!);
+        channel.Authenticate(e.UserName!, meter.SystemTitle);
         Interlocked.Increment(ref _logins);
     }
 
@@ -197,7 +198,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
         // Nothing a meter publishes is routed on by the broker: the head-end consumes it here.
         e.ProcessPublish = false;
 
-        if (e.SessionItems?[MeterItem] is not MeterSystemTitle meter
+        if (e.SessionItems?[ChannelItem] is not GuardedMqttChannel { Meter: { } meter } channel
             || !MeterTopics.TryParseUp(e.ApplicationMessage.Topic, out var topicMeter) || topicMeter != meter)
         {
             Deny(e.ClientId, $"publish to '{Printable(e.ApplicationMessage.Topic)}'");
@@ -205,11 +206,9 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
             return;
         }
 
-        var source = e.SessionItems[SourceItem] as string ?? SourceOf(e.ClientId);
-        var result = await _uplink.HandleAsync(meter, source, e.ApplicationMessage.Payload.ToArray(), e.CancellationToken).ConfigureAwait(false);
+        var result = await _uplink.HandleAsync(meter, channel.Lease.Source, e.ApplicationMessage.Payload.ToArray(), e.CancellationToken).ConfigureAwait(false);
         e.Response.ReasonCode = ReasonCode(result);
-        if (e.SessionItems[ChannelItem] is GuardedMqttChannel channel
-            && channel.OnQuota(result.Reason is IngestRejectReason.SourceRateLimited or IngestRejectReason.MeterRateLimited))
+        if (channel.OnQuota(result.Reason is IngestRejectReason.SourceRateLimited or IngestRejectReason.MeterRateLimited))
         {
             // Over its quota: the connection is left unread for a while, so that TCP flow control holds the rest back.
             Interlocked.Increment(ref _quotaPauses);
@@ -218,7 +217,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
-        if (e.SessionItems?[MeterItem] is not MeterSystemTitle meter
+        if (e.SessionItems?[ChannelItem] is not GuardedMqttChannel { Meter: { } meter }
             || !string.Equals(e.TopicFilter.Topic, MeterTopics.Down(meter), StringComparison.Ordinal))
         {
             Deny(e.ClientId, $"subscribe to '{Printable(e.TopicFilter.Topic)}'");
