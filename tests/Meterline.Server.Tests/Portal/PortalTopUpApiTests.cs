@@ -59,7 +59,7 @@ public sealed class PortalTopUpApiTests(PortalNodeFixture fixture) : IClassFixtu
     {
         await fixture.AddMeterAsync("C-000023");
         await fixture.Node.Node.Prepaid!.OpenAsync("C-000023", "test");
-        using var client = await ClientAsync(fixture.Node, "portal-malformed", "C-000023");
+        using var client = await ClientAsync(fixture.Node, "portal-malformed-" + (key ?? "none"), "C-000023");
 
         using var response = await Api.PostAsync(client, "/api/me/prepaid/top-ups", json, idempotencyKey: key).WaitAsync(RunningNode.Bound);
 
