@@ -40,7 +40,7 @@ public static class PortalApi
         me.MapGet("/prepaid", PrepaidAsync).WithName("GetMyPrepaid").WithSummary("My prepaid balance and newest ledger entries").ProducesProblem(StatusCodes.Status404NotFound);
         me.MapPost("/prepaid/top-ups", TopUpAsync).WithName("TopUpMyPrepaid").Accepts<TopUpRequestBody>("application/json")
             .WithSummary("Record a payment I made to my prepaid account ({\"amount\":500.00,\"reference\":\"…\"}, with an Idempotency-Key header), when the node takes consumers' top-ups: 201, or 200 with the first entry when the key was used before")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         routes.MapGet("/my/bills/{number}", PrintableAsync).WithTags("Portal").WithName("PrintMyBill").RequireAuthorization(AccessPolicies.Consumer)
             .WithSummary("One of my bills as a printable HTML page").Produces(StatusCodes.Status200OK, contentType: "text/html").ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -118,7 +118,7 @@ public static class PortalApi
     /// <summary>
     /// A consumer's own top-up: recorded on the account of the principal's consumer id only (the route names no account,
     /// so another's cannot be addressed), with the consumer as actor, audited <c>prepaid.top-up</c>, applied once per
-    /// <c>Idempotency-Key</c>. Refused (403 <c>consumer-top-up-off</c>, audited) unless <see cref="PortalOptions.ConsumerTopUp"/>.
+    /// <c>Idempotency-Key</c>. Refused (409 <c>consumer-top-up-off</c>, audited <c>prepaid.top-up.refused</c>) unless <see cref="PortalOptions.ConsumerTopUp"/>.
     /// </summary>
     internal static async Task<Results<Created<TopUpResponse>, Ok<TopUpResponse>, ProblemHttpResult>> TopUpAsync(
         HttpRequest request,
@@ -131,8 +131,8 @@ public static class PortalApi
         var id = ConsumerOf(consumer);
         if (!portal.Options.ConsumerTopUp)
         {
-            await services.GetRequiredService<DenialAuditor>().ReportAsync(RequestSource.Of(request.HttpContext), "access.denied.forbidden", consumer.Actor,
-                $"{request.Method} {request.Path}", new AuditDetail().Add("status", StatusCodes.Status403Forbidden).Add("via", "portal").Add("reason", PortalProblems.TopUpOff.Name), cancellationToken).ConfigureAwait(false);
+            await services.GetRequiredService<DenialAuditor>().ReportAsync(RequestSource.Of(request.HttpContext), "prepaid.top-up.refused", consumer.Actor,
+                $"{request.Method} {request.Path}", new AuditDetail().Add("status", PortalProblems.TopUpOff.Status).Add("via", "portal").Add("reason", PortalProblems.TopUpOff.Name), cancellationToken).ConfigureAwait(false);
             return PortalProblems.TopUpOff.Result("This node does not take top-ups from consumers; pay through the utility's payment channels.");
         }
 

@@ -11,10 +11,10 @@ namespace Meterline.Server.Tests.Access;
 /// </summary>
 public sealed partial class SignInFormThrottleTests : IAsyncLifetime
 {
-    private RunningServer _server = null!;
+    private RunningNode _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await RunningServer.StartAsync(o => o with { Access = new AccessServerOptions { LoginsPerSourcePerMinute = 2, LoginsPerNamePerMinute = 50 } });
+        _server = await RunningNode.StartAsync(o => o with { Analytics = null }, s => s with { Access = new AccessServerOptions { LoginsPerSourcePerMinute = 2, LoginsPerNamePerMinute = 50 } });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -58,7 +58,7 @@ public sealed partial class SignInFormThrottleTests : IAsyncLifetime
         using var api = await browser.PostAsync(new Uri("/api/session", UriKind.Relative),
             new StringContent("""{"name":"nobody","password":"whatever password"}""", System.Text.Encoding.UTF8, "application/json"));
         await Api.AssertProblemAsync(api, HttpStatusCode.TooManyRequests, "rate-limited");
-        Assert.Contains(await _server.Stores.Audit.GetRecentAsync(OperatorSignInPath, 20), e => e.Action == "access.login.rate-limited");
+        Assert.Contains(await _server.Node.Stores.Audit.GetRecentAsync(OperatorSignInPath, 20), e => e.Action == "access.login.rate-limited");
     }
 
     private const string OperatorSignInPath = "POST " + Meterline.Web.OperatorApp.SignInFormPath;

@@ -79,17 +79,17 @@ public sealed class PortalTopUpApiTests(PortalNodeFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task TopUp_NodeWithoutConsumerTopUps_403AuditedAndNothingCredited()
+    public async Task TopUp_NodeWithoutConsumerTopUps_409AuditedAndNothingCredited()
     {
         await using var node = await RunningNode.StartAsync(o => o with { Analytics = null });
         using var client = await ClientAsync(node, "portal-off", "C-000030");
 
         using var response = await Api.PostAsync(client, "/api/me/prepaid/top-ups", """{"amount":10.00}""", idempotencyKey: "me-key-7").WaitAsync(RunningNode.Bound);
 
-        await Api.AssertProblemAsync(response, HttpStatusCode.Forbidden, "consumer-top-up-off");
+        await Api.AssertProblemAsync(response, HttpStatusCode.Conflict, "consumer-top-up-off");
         Assert.Empty(await node.Node.Prepaid!.Store.ListLedgerAsync("C-000030", null, 10));
         var audit = await node.Node.Stores.Audit.GetRecentAsync(null, 200);
-        Assert.Contains(audit, e => e.Action == "access.denied.forbidden" && e.Actor == "portal-off" && e.Subject == "POST /api/me/prepaid/top-ups");
+        Assert.Contains(audit, e => e.Action == "prepaid.top-up.refused" && e.Actor == "portal-off" && e.Subject == "POST /api/me/prepaid/top-ups");
     }
 
     private static async Task<HttpClient> ClientAsync(RunningNode node, string name, string consumer)
