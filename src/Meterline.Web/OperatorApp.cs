@@ -20,6 +20,9 @@ public static class OperatorApp
     /// <summary>Where the app's stylesheet is served (an embedded resource, so it needs no static-file manifest).</summary>
     public const string StylesheetPath = "/operator-app/operator.css";
 
+    /// <summary>Where the reconnect dialog's script (its reload action) is served, embedded like the stylesheet.</summary>
+    public const string ReconnectScriptPath = "/operator-app/reconnect.js";
+
     /// <summary>Where the Blazor script is served (embedded from the framework's assets package at build time).</summary>
     public const string BlazorScriptPath = "/_framework/blazor.web.js";
 
@@ -48,6 +51,12 @@ public static class OperatorApp
             options.TimeZoneId is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(options.TimeZoneId),
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LiveFeeds>();
+        services.AddSingleton(provider => new SharedFleetSnapshot(
+            provider.GetRequiredService<Meterline.HeadEnd.Meters.IMeterRepository>(),
+            provider.GetRequiredService<Meterline.HeadEnd.Analytics.AlertService>().Store,
+            options,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SharedFleetSnapshot>>()));
         services.AddHostedService<LiveFeedPump>();
         services.TryAddScoped<IOperatorIdentity, UnauthenticatedOperatorIdentity>();
         services.AddSingleton(options.Portal).AddSingleton<ConsumerPortal>();
@@ -69,6 +78,7 @@ public static class OperatorApp
         var options = app.Services.GetRequiredService<OperatorAppOptions>();
         app.UseAntiforgery();
         app.MapGet(StylesheetPath, () => Embedded("Meterline.Web.operator.css", "text/css; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet(ReconnectScriptPath, () => Embedded("Meterline.Web.reconnect.js", "text/javascript; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
         app.MapGet(BlazorScriptPath, () => Embedded("Meterline.Web.blazor.web.js", "text/javascript; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
         // No icon: an empty answer rather than a refusal in every browser's console (a data: icon would break the CSP).
         app.MapGet("/favicon.ico", () => Results.NoContent()).ExcludeFromDescription().AllowAnonymous();

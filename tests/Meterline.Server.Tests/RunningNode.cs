@@ -48,7 +48,7 @@ internal sealed class RunningNode : IAsyncDisposable
 
     public IPEndPoint PushEndpoint => Node.PushEndpoints[0];
 
-    public static async Task<RunningNode> StartAsync(Func<HeadEndOptions, HeadEndOptions>? configure = null)
+    public static async Task<RunningNode> StartAsync(Func<HeadEndOptions, HeadEndOptions>? configure = null, Func<ServerOptions, ServerOptions>? server = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("meterline-node-").FullName;
         var options = new HeadEndOptions
@@ -67,7 +67,8 @@ internal sealed class RunningNode : IAsyncDisposable
         var node = await HeadEndNode.OpenAsync(configure?.Invoke(options) ?? options);
         try
         {
-            var app = ServerApplication.Build(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, node);
+            var serverOptions = new ServerOptions { Urls = ["http://127.0.0.1:0"] };
+            var app = ServerApplication.Build(server?.Invoke(serverOptions) ?? serverOptions, node);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new RunningNode(node, app, new Uri(address), directory);

@@ -230,6 +230,56 @@ public sealed partial class OperatorAppTests(OperatorFixture fixture) : IClassFi
         }
     });
 
+    [Fact]
+    public Task Overview_ConnectionLost_OwnReconnectDialogThenRecoversAndUpdates() => RunAsync(async () =>
+    {
+        await fixture.OpenAsync("/");
+        // A tab of its own whose circuit connection the test can cut: its WebSockets to /_blazor pass through
+        // Playwright, and while "down" every new connection attempt (negotiate, and any other transport) is aborted.
+        var page = await fixture.Chromium.Context.NewPageAsync();
+        try
+        {
+            var down = false;
+            var sockets = new System.Collections.Concurrent.ConcurrentQueue<IWebSocketRoute>();
+            await page.RouteWebSocketAsync(new Regex("/_blazor"), socket =>
+            {
+                if (!Volatile.Read(ref down))
+                {
+                    socket.ConnectToServer();
+                    sockets.Enqueue(socket);
+                }
+            });
+            await page.RouteAsync("**/_blazor/**", route => Volatile.Read(ref down) ? route.AbortAsync() : route.ContinueAsync());
+            await page.GotoAsync(new Uri(fixture.Node.Address, "/").ToString());
+            await Expect(page.Locator(".shell[data-interactive=true]")).ToBeVisibleAsync();
+            var dialog = page.GetByTestId("reconnect");
+            await Expect(dialog).ToBeHiddenAsync();
+
+            Volatile.Write(ref down, true);
+            while (sockets.TryDequeue(out var socket))
+            {
+                await socket.CloseAsync();
+            }
+
+            // Our dialog (the framework's own would write a <style> element, which the CSP refuses), trying again.
+            await Expect(dialog).ToBeVisibleAsync();
+            await Expect(dialog).ToHaveClassAsync(new Regex("components-reconnect-(show|retrying)"));
+            await Expect(page.GetByTestId("reconnect-trying")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("reconnect-rejected")).ToBeHiddenAsync();
+            Assert.Equal(1, await page.Locator("#components-reconnect-modal").CountAsync());
+
+            Volatile.Write(ref down, false);
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(dialog).ToHaveClassAsync(new Regex("components-reconnect-hide"));
+            var stored = await page.GetByTestId("records-stored").TextContentAsync();
+            await Expect(page.GetByTestId("records-stored")).Not.ToHaveTextAsync(stored!);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    });
+
     [GeneratedRegex("^\\d+ readings received live")]
     private static partial Regex LiveCount();
 

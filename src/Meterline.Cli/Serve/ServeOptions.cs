@@ -129,11 +129,13 @@ internal sealed class ServeOptions
 
     public Option<string?> NodeName { get; } = new("--node-name") { Description = "This node's name among the nodes sharing one database and broker: recorded on the commands it sends and part of its MQTT client id; unique per node and the same across its restarts (letters, digits, '.', '-', '_'; default: the host name; docs/deployment.md)" };
 
+    public Option<bool> ConsumerTopUps { get; } = new("--consumer-top-ups") { Description = "Let consumers record top-ups of their own prepaid account in the portal and at POST /api/me/prepaid/top-ups; only where the payment is taken before the portal (docs/web.md \"Consumer portal\"); default: off" };
+
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
-            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName];
+            HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName, ConsumerTopUps];
 
     public void AddTo(Command command)
     {
@@ -324,6 +326,7 @@ internal sealed class ServeOptions
             SessionKeyFile = result.GetValue(SessionKeyFile) ?? NodeDataFiles.SessionKeyFile(result.GetValue(Database)!),
             CreateSessionKeyFile = true,
         },
+        Portal = new Meterline.Web.Portal.PortalOptions { ConsumerTopUp = result.GetValue(ConsumerTopUps) },
     };
 
     /// <summary>The tariff file the demo bills with: tariffs/tariffs.json in the working directory, else the one installed beside meterline; null if neither exists.</summary>

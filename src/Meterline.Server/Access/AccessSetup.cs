@@ -94,7 +94,13 @@ public static class AccessSetup
                 await http.RequestServices.GetRequiredService<DenialAuditor>().ReportAsync(RequestSource.Of(http), "access.login.rate-limited", AccessResultHandler.Anonymous,
                     RequestSource.Subject(http), new AuditDetail().Add("limit", "source"), cancellationToken).ConfigureAwait(false);
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers.RetryAfter = OperatorSignInApi.Seconds(retry).ToString(CultureInfo.InvariantCulture);
+                if (OperatorSignInApi.IsSignInForm(http))
+                {
+                    await OperatorSignInApi.WriteThrottledAsync(http, retry, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await AccessProblems.RateLimited.Result("Too many sign-in attempts from this address; try again later.").ExecuteAsync(http).ConfigureAwait(false);
             };
         });

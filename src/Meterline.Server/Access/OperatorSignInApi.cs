@@ -3,6 +3,7 @@ using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Audit;
 using Meterline.Web;
 using Meterline.Web.Portal;
+using Meterline.Web.Shell;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,16 +19,22 @@ namespace Meterline.Server.Access;
 /// </summary>
 public static class OperatorSignInApi
 {
+    /// <summary>The endpoint name of the sign-in form's post.</summary>
+    public const string SignInFormName = "SignInForm";
+
+    /// <summary>The largest sign-in form a throttled answer reads its return path from (a real one is well under 1 KB).</summary>
+    public const int MaxThrottledFormBytes = 8 * 1024;
+
     public static IEndpointRouteBuilder MapOperatorSignIn(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(OperatorApp.SignInFormPath, SignInAsync).WithName("SignInForm").AllowAnonymous().RequireRateLimiting(LoginLimiter.SourcePolicy)
+        routes.MapPost(OperatorApp.SignInFormPath, SignInAsync).WithName(SignInFormName).AllowAnonymous().RequireRateLimiting(LoginLimiter.SourcePolicy)
             .WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         routes.MapPost(OperatorApp.SignOutFormPath, SignOutAsync).WithName("SignOutForm").RequireAuthorization(AccessPolicies.SignedIn)
             .WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
         return routes;
     }
 
-    internal static async Task<RedirectHttpResult> SignInAsync(HttpContext context, [FromServices] IAntiforgery antiforgery, CancellationToken cancellationToken)
+    internal static async Task<IResult> SignInAsync(HttpContext context, [FromServices] IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
         if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
         {
@@ -46,8 +53,8 @@ public static class OperatorSignInApi
         switch (signIn.Outcome)
         {
             case SessionSignInOutcome.RateLimited:
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(signIn.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return SignInPage("rate-limited", returnUrl);
+                context.Response.Headers.RetryAfter = Seconds(signIn.RetryAfter).ToString(CultureInfo.InvariantCulture);
+                return Throttled(returnUrl, signIn.RetryAfter);
             case SessionSignInOutcome.Refused:
                 return SignInPage("refused", returnUrl);
             default:
@@ -75,6 +82,36 @@ public static class OperatorSignInApi
 
         return SignInPage("signed-out", null);
     }
+
+    /// <summary>Whether the request is the sign-in form's post (a browser's, answered with the sign-in page when throttled).</summary>
+    public static bool IsSignInForm(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == SignInFormName;
+
+    /// <summary>
+    /// Answers a sign-in form posted too often: the sign-in page again, status 429, saying in how many seconds to try
+    /// (the caller sets <c>Retry-After</c>), with the form's return path kept when the form is small enough to read.
+    /// </summary>
+    public static async Task WriteThrottledAsync(HttpContext context, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string? returnUrl = null;
+        if (context.Request.HasFormContentType && context.Request.ContentLength is <= MaxThrottledFormBytes)
+        {
+            var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            returnUrl = LocalPath(form["returnUrl"]);
+        }
+
+        await Throttled(returnUrl, retryAfter).ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Whole seconds to wait, rounded up, at least one.</summary>
+    public static int Seconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+
+    private static RazorComponentResult<SignInThrottled> Throttled(string? returnUrl, TimeSpan retryAfter) =>
+        new(new Dictionary<string, object?> { [nameof(SignInThrottled.ReturnUrl)] = returnUrl, [nameof(SignInThrottled.RetryAfterSeconds)] = Seconds(retryAfter) })
+        {
+            StatusCode = StatusCodes.Status429TooManyRequests,
+        };
 
     /// <summary>A path of this site to return to after signing in, or null (an absolute or protocol-relative URL is dropped).</summary>
     public static string? LocalPath(string? value) =>

@@ -1,4 +1,6 @@
 using System.Text;
+using Meterline.HeadEnd.Access;
+using Meterline.HeadEnd.Audit;
 using Meterline.HeadEnd.Prepaid;
 using Meterline.Server.Access;
 using Meterline.Server.Billing;
@@ -7,6 +9,8 @@ using Meterline.Server.Problems;
 using Meterline.Web.Portal;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Meterline.Server.Portal;
 
@@ -34,6 +38,9 @@ public static class PortalApi
         me.MapGet("/meters/{serial}/bills", BillsAsync).WithName("ListMyBills").WithSummary("My meter's bills, newest first").ProducesProblem(StatusCodes.Status404NotFound);
         me.MapGet("/bills/{number}", BillAsync).WithName("GetMyBill").WithSummary("One of my bills").ProducesProblem(StatusCodes.Status404NotFound);
         me.MapGet("/prepaid", PrepaidAsync).WithName("GetMyPrepaid").WithSummary("My prepaid balance and newest ledger entries").ProducesProblem(StatusCodes.Status404NotFound);
+        me.MapPost("/prepaid/top-ups", TopUpAsync).WithName("TopUpMyPrepaid").Accepts<TopUpRequestBody>("application/json")
+            .WithSummary("Record a payment I made to my prepaid account ({\"amount\":500.00,\"reference\":\"…\"}, with an Idempotency-Key header), when the node takes consumers' top-ups: 201, or 200 with the first entry when the key was used before")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         routes.MapGet("/my/bills/{number}", PrintableAsync).WithTags("Portal").WithName("PrintMyBill").RequireAuthorization(AccessPolicies.Consumer)
             .WithSummary("One of my bills as a printable HTML page").Produces(StatusCodes.Status200OK, contentType: "text/html").ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -107,6 +114,57 @@ public static class PortalApi
 
         return TypedResults.Ok(new MyPrepaidResponse(PrepaidAccountResponse.From(view.Account, prepaid.Options), [.. view.Ledger.Select(LedgerEntryResponse.From)]));
     }
+
+    /// <summary>
+    /// A consumer's own top-up: recorded on the account of the principal's consumer id only (the route names no account,
+    /// so another's cannot be addressed), with the consumer as actor, audited <c>prepaid.top-up</c>, applied once per
+    /// <c>Idempotency-Key</c>. Refused (409 <c>consumer-top-up-off</c>, audited <c>prepaid.top-up.refused</c>) unless <see cref="PortalOptions.ConsumerTopUp"/>.
+    /// </summary>
+    internal static async Task<Results<Created<TopUpResponse>, Ok<TopUpResponse>, ProblemHttpResult>> TopUpAsync(
+        HttpRequest request,
+        [FromServices] IPortalConsumer consumer,
+        [FromServices] ConsumerPortal portal,
+        [FromServices] IServiceProvider services,
+        [FromServices] IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        var id = ConsumerOf(consumer);
+        if (!portal.Options.ConsumerTopUp)
+        {
+            await services.GetRequiredService<DenialAuditor>().ReportAsync(RequestSource.Of(request.HttpContext), "prepaid.top-up.refused", consumer.Actor,
+                $"{request.Method} {request.Path}", new AuditDetail().Add("status", PortalProblems.TopUpOff.Status).Add("via", "portal").Add("reason", PortalProblems.TopUpOff.Name), cancellationToken).ConfigureAwait(false);
+            return PortalProblems.TopUpOff.Result("This node does not take top-ups from consumers; pay through the utility's payment channels.");
+        }
+
+        if (services.GetService<PrepaidService>() is not { } prepaid)
+        {
+            return PrepaidProblems.UnknownAccount.Result("You have no prepaid account.");
+        }
+
+        var (_, key, body, problem) = await PrepaidApi.ReadKeyedAsync<TopUpRequestBody>(request, json.Value, "A top-up", cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Amount is not { } amount)
+        {
+            return PrepaidProblems.InvalidTopUp.Result("amount is required.");
+        }
+
+        var result = await portal.TopUpAsync(id, amount, key, body.Reference, consumer.Actor, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            TopUpOutcome.Applied => TypedResults.Created("/api/me/prepaid", TopUpResponseOf(result, prepaid, repeated: false)),
+            TopUpOutcome.Duplicate => TypedResults.Ok(TopUpResponseOf(result, prepaid, repeated: true)),
+            TopUpOutcome.KeyReused => ApiProblems.IdempotencyKeyReused.Result(result.Detail ?? "The idempotency key was used for another top-up."),
+            TopUpOutcome.UnknownAccount => PrepaidProblems.UnknownAccount.Result("You have no prepaid account."),
+            _ => PrepaidProblems.InvalidTopUp.Result(result.Detail ?? "Invalid top-up."),
+        };
+    }
+
+    private static TopUpResponse TopUpResponseOf(TopUpResult result, PrepaidService prepaid, bool repeated) =>
+        new(LedgerEntryResponse.From(result.Entry!), PrepaidAccountResponse.From(result.Account!, prepaid.Options), repeated);
 
     /// <summary>The policy admits only principals with a consumer claim, so a consumer id is always there.</summary>
     private static string ConsumerOf(IPortalConsumer consumer) =>

@@ -92,7 +92,7 @@ public static class PrepaidApi
     }
 
     /// <summary>The actor, the one <c>Idempotency-Key</c> and the JSON body of a keyed ledger request (a top-up or an adjustment), or the problem.</summary>
-    private static async Task<(string Actor, string Key, TBody? Body, ProblemHttpResult? Problem)> ReadKeyedAsync<TBody>(
+    internal static async Task<(string Actor, string Key, TBody? Body, ProblemHttpResult? Problem)> ReadKeyedAsync<TBody>(
         HttpRequest request, JsonOptions json, string what, CancellationToken cancellationToken)
         where TBody : class
     {

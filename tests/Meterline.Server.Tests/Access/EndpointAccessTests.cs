@@ -26,7 +26,7 @@ public sealed partial class EndpointAccessTests(NodeFixture fixture) : IClassFix
         // The operator app's sign-in form and page, the page that tells a consumer the app is not for them, and the
         // stylesheet and framework script those pages load (docs/web.md).
         "SignInForm", "GET /sign-in", "POST /sign-in", "GET /not-allowed", "POST /not-allowed",
-        "GET /operator-app/operator.css", "GET /_framework/blazor.web.js", "GET /favicon.ico",
+        "GET /operator-app/operator.css", "GET /operator-app/reconnect.js", "GET /_framework/blazor.web.js", "GET /favicon.ico",
 
         // Liveness and readiness for a supervisor or load balancer: status only (docs/observability.md).
         "Live", "Ready",

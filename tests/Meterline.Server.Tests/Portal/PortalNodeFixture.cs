@@ -3,7 +3,10 @@ using Meterline.HeadEnd.Readings;
 
 namespace Meterline.Server.Tests.Portal;
 
-/// <summary>One running node with the example tariffs (docs/examples/tariffs.json) and prepaid on; each test registers meters of its own.</summary>
+/// <summary>
+/// One running node with the example tariffs (docs/examples/tariffs.json), prepaid and consumers' own top-ups on; each
+/// test registers meters of its own.
+/// </summary>
 public sealed class PortalNodeFixture : IAsyncLifetime
 {
     private int _next;
@@ -11,7 +14,9 @@ public sealed class PortalNodeFixture : IAsyncLifetime
     internal RunningNode Node { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Node = await RunningNode.StartAsync(o => o with { Tariffs = Path.Combine(RunningServer.RepositoryRoot(), "docs", "examples", "tariffs.json"), Analytics = null });
+        Node = await RunningNode.StartAsync(
+            o => o with { Tariffs = Path.Combine(RunningServer.RepositoryRoot(), "docs", "examples", "tariffs.json"), Analytics = null },
+            s => s with { Portal = new Meterline.Web.Portal.PortalOptions { ConsumerTopUp = true } });
 
     public async Task DisposeAsync() => await Node.DisposeAsync();
 
