@@ -29,5 +29,6 @@ public static class Program
             Detection.DetectionReportCommand.Create(output, error),
             UsersCommand.Create(output, error), TokensCommand.Create(output, error),
             Approvals.ApprovalsCommand.Create(output, error),
+            LoadLimits.LoadLimitsCommand.Create(output, error),
         };
 }

@@ -144,7 +144,8 @@ public sealed class OperatorPagesTests(OperatorFixture fixture) : IClassFixture<
         var row = page.Locator($"tr[data-user='{created.Name}']");
         await Expect(row.GetByTestId("user-roles")).ToHaveTextAsync("operator");
 
-        await row.GetByTestId("user-role-choice").SelectOptionAsync(nameof(AccessRole.Viewer));
+        await row.GetByTestId("user-role-operator").UncheckAsync();
+        await row.GetByTestId("user-role-viewer").CheckAsync();
         await row.GetByTestId("user-role-set").ClickAsync();
         await Expect(row.GetByTestId("user-roles")).ToHaveTextAsync("viewer");
 

@@ -25,7 +25,9 @@ internal sealed class PrepaidServeOptions
 
     public Option<string?> TimeZone { get; } = new("--prepaid-time-zone") { Description = "IANA time zone of the disconnect hours; default: the consumer's tariff's" };
 
-    public IEnumerable<Option> All => [NoPrepaid, LowBalance, EmergencyCredit, ReconnectThreshold, Hours, Holidays, Weekends, TimeZone];
+    public Option<string?> AdjustmentApproval { get; } = new("--prepaid-adjustment-approval-above") { Description = "An adjustment of more than this amount (either way) waits for a second admin's approval; default: none does" };
+
+    public IEnumerable<Option> All => [NoPrepaid, LowBalance, EmergencyCredit, ReconnectThreshold, Hours, Holidays, Weekends, TimeZone, AdjustmentApproval];
 
     public PrepaidOptions? ToOptions(ParseResult result)
     {
@@ -56,6 +58,7 @@ internal sealed class PrepaidServeOptions
             ReconnectThreshold = Amount(result, ReconnectThreshold, defaults.ReconnectThreshold),
             Window = new DisconnectWindow(hours, holidays, result.GetValue(Weekends)),
             TimeZoneId = result.GetValue(TimeZone),
+            AdjustmentApprovalThreshold = result.GetValue(AdjustmentApproval) is null ? null : Amount(result, AdjustmentApproval, 0m),
         };
         try
         {
@@ -63,7 +66,7 @@ internal sealed class PrepaidServeOptions
         }
         catch (Exception e) when (e is ArgumentException or TimeZoneNotFoundException)
         {
-            throw new CommandException("prepaid options: the emergency credit is not negative, the reconnect and warning thresholds are not below the disconnect threshold, and the time zone is known", ExitCodes.Usage);
+            throw new CommandException("prepaid options: the emergency credit and the adjustment approval amount are not negative, the reconnect and warning thresholds are not below the disconnect threshold, and the time zone is known", ExitCodes.Usage);
         }
 
         return options;

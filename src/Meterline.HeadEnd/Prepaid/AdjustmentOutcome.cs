@@ -17,4 +17,10 @@ public enum AdjustmentOutcome
 
     /// <summary>The amount is zero, has more than two decimal places or is beyond the limit; or the reason or key is missing or malformed.</summary>
     Invalid = 4,
+
+    /// <summary>
+    /// Above <see cref="PrepaidOptions.AdjustmentApprovalThreshold"/>: stored as an <see cref="AdjustmentRequest"/> that
+    /// waits for a second admin; nothing is posted yet. Asking again with the same key and amount answers the same request.
+    /// </summary>
+    AwaitingApproval = 5,
 }

@@ -30,4 +30,21 @@ public interface IPrepaidStore
 
     /// <summary>Entries newest first, those with a sequence below <paramref name="beforeSequence"/> when given, at most <paramref name="limit"/> (1 to 1,000).</summary>
     Task<IReadOnlyList<LedgerEntry>> ListLedgerAsync(string consumerId, long? beforeSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores an adjustment request in state Pending; null (nothing stored) when the consumer has a request with its key.</summary>
+    Task<AdjustmentRequest?> CreateAdjustmentRequestAsync(AdjustmentRequestDraft draft, CancellationToken cancellationToken = default);
+
+    Task<AdjustmentRequest?> GetAdjustmentRequestAsync(AdjustmentRequestId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The consumer's request with this idempotency key, if any.</summary>
+    Task<AdjustmentRequest?> FindAdjustmentRequestAsync(string consumerId, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a request from Pending to <paramref name="next"/>, setting who decided, when and the ledger entry's
+    /// sequence. False (and no change) when it was no longer Pending, so two admins never both decide one.
+    /// </summary>
+    Task<bool> DecideAdjustmentRequestAsync(AdjustmentRequestId id, AdjustmentRequestState next, string decidedBy, DateTimeOffset at, long? ledgerSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>Requests newest first, in one state and of one consumer when given; at most <paramref name="limit"/> (1 to 1,000).</summary>
+    Task<IReadOnlyList<AdjustmentRequest>> ListAdjustmentRequestsAsync(AdjustmentRequestState? state, string? consumerId, int limit, CancellationToken cancellationToken = default);
 }

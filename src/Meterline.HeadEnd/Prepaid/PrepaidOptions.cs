@@ -36,6 +36,15 @@ public sealed record PrepaidOptions
     /// <summary>The largest single top-up.</summary>
     public decimal MaxTopUp { get; init; } = 1_000_000m;
 
+    /// <summary>
+    /// An adjustment whose absolute amount is above this waits for a second admin's approval (docs/prepaid.md,
+    /// "Adjustments and dual control"); at or below it, it applies at once. Null: every adjustment applies at once.
+    /// </summary>
+    public decimal? AdjustmentApprovalThreshold { get; init; }
+
+    /// <summary>How long an adjustment request waits for the second admin before it expires.</summary>
+    public TimeSpan AdjustmentApprovalLifetime { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>The balance at or below which the supply is disconnected.</summary>
     public decimal DisconnectThreshold => -EmergencyCredit;
 
@@ -50,6 +59,13 @@ public sealed record PrepaidOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingConsumers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMetersPerConsumer, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTopUp);
+        if (AdjustmentApprovalThreshold is { } threshold)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(threshold, nameof(AdjustmentApprovalThreshold));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(AdjustmentApprovalLifetime, TimeSpan.FromMinutes(1), nameof(AdjustmentApprovalLifetime));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AdjustmentApprovalLifetime, TimeSpan.FromDays(30), nameof(AdjustmentApprovalLifetime));
         if (TimeZoneId is not null)
         {
             _ = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);

@@ -248,7 +248,10 @@ public sealed class PrepaidService : IDisposable
     /// <c>prepaid.adjustment</c> and posted as an adjustment entry (not a payment) whose reference is the reason. A
     /// retry with the same idempotency key is applied once. The account is then evaluated at once: a debit that takes
     /// the balance to or below the disconnect threshold follows the zero-balance rules (warning, disconnect window), a
-    /// credit cancels a pending disconnect or requests the reconnect as a top-up would.
+    /// credit cancels a pending disconnect or requests the reconnect as a top-up would. An amount whose absolute value
+    /// is above <see cref="PrepaidOptions.AdjustmentApprovalThreshold"/> is not posted: it is stored as an
+    /// <see cref="AdjustmentRequest"/> (audited <c>prepaid.adjustment-requested</c>) that a second admin approves with
+    /// <see cref="ApproveAdjustmentAsync"/> (<see cref="AdjustmentOutcome.AwaitingApproval"/>).
     /// </summary>
     public async Task<AdjustmentResult> AdjustAsync(string consumerId, decimal amount, string? reason, string idempotencyKey, string actor, CancellationToken cancellationToken = default)
     {
@@ -277,30 +280,215 @@ public sealed class PrepaidService : IDisposable
                 return RepeatAdjustment(earlier, account, amount);
             }
 
-            var now = _time.GetUtcNow();
-            await _audit.AppendAsync(actor, PrepaidAuditActions.Adjustment, PrepaidAuditActions.Subject(consumerId),
-                new AuditDetail().Add("amount", amount.ToString(CultureInfo.InvariantCulture)).Add("currency", account.Currency)
-                    .Add("reason", reason!).Add("idempotencyKey", idempotencyKey).ToString(), cancellationToken).ConfigureAwait(false);
-            var posted = await Store.PostAsync(consumerId, new LedgerPosting(LedgerEntryKind.Adjustment, amount, now, actor, reason!, idempotencyKey), cancellationToken).ConfigureAwait(false);
-            if (posted.Outcome == LedgerPostOutcome.Duplicate)
+            if (NeedsApproval(amount))
             {
-                return RepeatAdjustment(posted.Entry!, posted.Account!, amount);
+                return await RequestApprovalLockedAsync(account, amount, reason!, idempotencyKey, actor, cancellationToken).ConfigureAwait(false);
             }
 
-            if (posted.Outcome != LedgerPostOutcome.Posted)
-            {
-                return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
-            }
-
-            var meters = await _consumerMeters.OfAsync(consumerId, cancellationToken).ConfigureAwait(false);
-            await _evaluator.EvaluateAsync(posted.Account!, meters, cancellationToken).ConfigureAwait(false);
-            return new AdjustmentResult(AdjustmentOutcome.Applied, posted.Entry, await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false), null);
+            return await ApplyAdjustmentLockedAsync(consumerId, amount, reason!, idempotencyKey, actor, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>True when an adjustment of this amount waits for a second admin.</summary>
+    public bool NeedsApproval(decimal amount) => Options.AdjustmentApprovalThreshold is { } threshold && Math.Abs(amount) > threshold;
+
+    /// <summary>
+    /// A second admin approves a pending adjustment request: audited <c>prepaid.adjustment-approved</c>, then posted
+    /// under the request's idempotency key (actor the approver, reference the requester's reason) and the request
+    /// marked Applied. The requester cannot approve their own (refused, audited
+    /// <c>prepaid.adjustment-self-approval-refused</c>); a request past its expiry is marked Expired (audited) and refused.
+    /// </summary>
+    public async Task<AdjustmentDecisionResult> ApproveAdjustmentAsync(AdjustmentRequestId id, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var request = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
+            if (request is null)
+            {
+                return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.UnknownRequest, null, null, $"No adjustment request {id}.");
+            }
+
+            if (await ExpireLockedAsync(request, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            if (string.Equals(request.RequestedBy, actor, StringComparison.Ordinal))
+            {
+                await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentSelfApprovalRefused, PrepaidAuditActions.Subject(request.ConsumerId),
+                    new AuditDetail().Add("request", request.Id.Value).ToString(), cancellationToken).ConfigureAwait(false);
+                return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.OwnRequest, request, null, "The requester cannot approve their own adjustment: another admin must.");
+            }
+
+            await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentApproved, PrepaidAuditActions.Subject(request.ConsumerId),
+                RequestDetail(request).ToString(), cancellationToken).ConfigureAwait(false);
+            var applied = await ApplyAdjustmentLockedAsync(request.ConsumerId, request.Amount, request.Reason, request.IdempotencyKey, actor, cancellationToken).ConfigureAwait(false);
+            if (applied.Outcome is not (AdjustmentOutcome.Applied or AdjustmentOutcome.Duplicate))
+            {
+                return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, request, applied.Entry, applied.Detail);
+            }
+
+            var decided = await Store.DecideAdjustmentRequestAsync(id, AdjustmentRequestState.Applied, actor, _time.GetUtcNow(), applied.Entry!.Sequence, cancellationToken).ConfigureAwait(false);
+            var after = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
+            return decided || after?.State == AdjustmentRequestState.Applied
+                ? new AdjustmentDecisionResult(AdjustmentDecisionOutcome.Applied, after, applied.Entry, null)
+                : new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, after, null, "The request was decided by someone else meanwhile.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Rejects a pending adjustment request (the requester may withdraw their own): audited <c>prepaid.adjustment-rejected</c>; nothing is posted.</summary>
+    public async Task<AdjustmentDecisionResult> RejectAdjustmentAsync(AdjustmentRequestId id, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var request = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
+            if (request is null)
+            {
+                return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.UnknownRequest, null, null, $"No adjustment request {id}.");
+            }
+
+            if (await ExpireLockedAsync(request, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentRejected, PrepaidAuditActions.Subject(request.ConsumerId),
+                RequestDetail(request).ToString(), cancellationToken).ConfigureAwait(false);
+            var decided = await Store.DecideAdjustmentRequestAsync(id, AdjustmentRequestState.Rejected, actor, _time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
+            var after = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
+            return decided
+                ? new AdjustmentDecisionResult(AdjustmentDecisionOutcome.Rejected, after, null, null)
+                : new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, after, null, "The request was decided by someone else meanwhile.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adjustment requests newest first (in one state and of one consumer when given), at most <paramref name="limit"/>;
+    /// pending ones past their expiry are marked Expired (audited) first, at most <paramref name="limit"/> per call.
+    /// </summary>
+    public async Task<IReadOnlyList<AdjustmentRequest>> ListAdjustmentRequestsAsync(AdjustmentRequestState? state, string? consumerId, int limit, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = _time.GetUtcNow();
+            foreach (var pending in await Store.ListAdjustmentRequestsAsync(AdjustmentRequestState.Pending, consumerId, limit, cancellationToken).ConfigureAwait(false))
+            {
+                if (pending.ExpiresAt <= now)
+                {
+                    await ExpireLockedAsync(pending, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return await Store.ListAdjustmentRequestsAsync(state, consumerId, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Null when the request is Pending and not expired; else (after marking an overdue one Expired, audited) the refusal.</summary>
+    private async Task<AdjustmentDecisionResult?> ExpireLockedAsync(AdjustmentRequest request, CancellationToken cancellationToken)
+    {
+        if (request.State != AdjustmentRequestState.Pending)
+        {
+            return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, request, null, $"The request is {request.State.ToString().ToLowerInvariant()}.");
+        }
+
+        var now = _time.GetUtcNow();
+        if (request.ExpiresAt > now)
+        {
+            return null;
+        }
+
+        await _audit.AppendAsync(AdjustmentRequest.ExpiryActor, PrepaidAuditActions.AdjustmentExpired, PrepaidAuditActions.Subject(request.ConsumerId),
+            RequestDetail(request).ToString(), cancellationToken).ConfigureAwait(false);
+        await Store.DecideAdjustmentRequestAsync(request.Id, AdjustmentRequestState.Expired, AdjustmentRequest.ExpiryActor, now, null, cancellationToken).ConfigureAwait(false);
+        return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, await Store.GetAdjustmentRequestAsync(request.Id, cancellationToken).ConfigureAwait(false), null, "The request expired.");
+    }
+
+    private async Task<AdjustmentResult> RequestApprovalLockedAsync(PrepaidAccount account, decimal amount, string reason, string idempotencyKey, string actor, CancellationToken cancellationToken)
+    {
+        if (await Store.FindAdjustmentRequestAsync(account.ConsumerId, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return RepeatRequest(existing, account, amount);
+        }
+
+        var now = _time.GetUtcNow();
+        var draft = new AdjustmentRequestDraft(account.ConsumerId, amount, reason, idempotencyKey, actor, now, now + Options.AdjustmentApprovalLifetime);
+        await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentRequested, PrepaidAuditActions.Subject(account.ConsumerId),
+            new AuditDetail().Add("amount", amount.ToString(CultureInfo.InvariantCulture)).Add("currency", account.Currency)
+                .Add("reason", reason).Add("idempotencyKey", idempotencyKey).ToString(), cancellationToken).ConfigureAwait(false);
+        var request = await Store.CreateAdjustmentRequestAsync(draft, cancellationToken).ConfigureAwait(false);
+        if (request is null && await Store.FindAdjustmentRequestAsync(account.ConsumerId, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } raced)
+        {
+            return RepeatRequest(raced, account, amount);
+        }
+
+        return new AdjustmentResult(AdjustmentOutcome.AwaitingApproval, null, account,
+            string.Create(CultureInfo.InvariantCulture, $"Above {Options.AdjustmentApprovalThreshold} the adjustment waits for a second admin's approval."), request);
+    }
+
+    private async Task<AdjustmentResult> ApplyAdjustmentLockedAsync(string consumerId, decimal amount, string reason, string idempotencyKey, string actor, CancellationToken cancellationToken)
+    {
+        var account = await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
+        }
+
+        if (await Store.FindByKeyAsync(consumerId, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return RepeatAdjustment(earlier, account, amount);
+        }
+
+        var now = _time.GetUtcNow();
+        await _audit.AppendAsync(actor, PrepaidAuditActions.Adjustment, PrepaidAuditActions.Subject(consumerId),
+            new AuditDetail().Add("amount", amount.ToString(CultureInfo.InvariantCulture)).Add("currency", account.Currency)
+                .Add("reason", reason).Add("idempotencyKey", idempotencyKey).ToString(), cancellationToken).ConfigureAwait(false);
+        var posted = await Store.PostAsync(consumerId, new LedgerPosting(LedgerEntryKind.Adjustment, amount, now, actor, reason, idempotencyKey), cancellationToken).ConfigureAwait(false);
+        if (posted.Outcome == LedgerPostOutcome.Duplicate)
+        {
+            return RepeatAdjustment(posted.Entry!, posted.Account!, amount);
+        }
+
+        if (posted.Outcome != LedgerPostOutcome.Posted)
+        {
+            return new AdjustmentResult(AdjustmentOutcome.UnknownAccount, null, null, $"Consumer '{consumerId}' has no prepaid account.");
+        }
+
+        var meters = await _consumerMeters.OfAsync(consumerId, cancellationToken).ConfigureAwait(false);
+        await _evaluator.EvaluateAsync(posted.Account!, meters, cancellationToken).ConfigureAwait(false);
+        return new AdjustmentResult(AdjustmentOutcome.Applied, posted.Entry, await Store.GetAsync(consumerId, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    private static AdjustmentResult RepeatRequest(AdjustmentRequest existing, PrepaidAccount account, decimal amount) =>
+        existing.Amount == amount && existing.State == AdjustmentRequestState.Pending
+            ? new AdjustmentResult(AdjustmentOutcome.AwaitingApproval, null, account, $"The adjustment is request {existing.Id}, waiting for a second admin.", existing)
+            : existing.Amount == amount
+            ? new AdjustmentResult(AdjustmentOutcome.KeyReused, null, account, $"The idempotency key was used for adjustment request {existing.Id}, {existing.State.ToString().ToLowerInvariant()}; ask again with a new key.", existing)
+            : new AdjustmentResult(AdjustmentOutcome.KeyReused, null, account, $"The idempotency key was used for adjustment request {existing.Id} of {existing.Amount.ToString(CultureInfo.InvariantCulture)}.", existing);
+
+    private static AuditDetail RequestDetail(AdjustmentRequest request) =>
+        new AuditDetail().Add("request", request.Id.Value).Add("amount", request.Amount.ToString(CultureInfo.InvariantCulture))
+            .Add("requestedBy", request.RequestedBy).Add("reason", request.Reason);
 
     /// <summary>The time zone the account's disconnect window is in: the configured one, else its tariff's, else UTC.</summary>
     public TimeZoneInfo ZoneOf(string consumerId) =>

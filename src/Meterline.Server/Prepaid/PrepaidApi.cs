@@ -42,8 +42,10 @@ public static class PrepaidApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{consumer}/adjustments", AdjustAsync).WithName("AdjustPrepaidAccount").Accepts<AdjustmentRequestBody>("application/json")
             .RequireAuthorization(AccessPolicies.Admin)
-            .WithSummary("Admin only: credit (positive) or debit (negative) the account with a reason ({\"amount\":-25.00,\"reason\":\"…\"}, with an Idempotency-Key header): 201, or 200 with the first entry when the key was used before")
+            .WithSummary("Admin only: credit (positive) or debit (negative) the account with a reason ({\"amount\":-25.00,\"reason\":\"…\"}, with an Idempotency-Key header): 201, or 200 with the first entry when the key was used before; above the approval threshold 202 with the request that waits for a second admin")
+            .Produces<AdjustmentRequestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        routes.MapAdjustmentRequests();
         return routes;
     }
 
@@ -140,7 +142,7 @@ public static class PrepaidApi
         };
     }
 
-    internal static async Task<Results<Created<TopUpResponse>, Ok<TopUpResponse>, ProblemHttpResult>> AdjustAsync(
+    internal static async Task<Results<Created<TopUpResponse>, Ok<TopUpResponse>, Accepted<AdjustmentRequestResponse>, ProblemHttpResult>> AdjustAsync(
         string consumer,
         HttpRequest request,
         [FromServices] PrepaidService prepaid,
@@ -163,6 +165,7 @@ public static class PrepaidApi
         {
             AdjustmentOutcome.Applied => TypedResults.Created(Location(consumer) + "/ledger", Response(result.Entry!, result.Account!, prepaid, repeated: false)),
             AdjustmentOutcome.Duplicate => TypedResults.Ok(Response(result.Entry!, result.Account!, prepaid, repeated: true)),
+            AdjustmentOutcome.AwaitingApproval => TypedResults.Accepted(AdjustmentRequestsApi.Path + "/" + result.Request!.Id, AdjustmentRequestResponse.From(result.Request)),
             AdjustmentOutcome.KeyReused => ApiProblems.IdempotencyKeyReused.Result(result.Detail ?? "The idempotency key was used for another entry."),
             AdjustmentOutcome.UnknownAccount => PrepaidProblems.UnknownAccount.Result(result.Detail ?? "That consumer has no prepaid account."),
             _ => PrepaidProblems.InvalidAdjustment.Result(result.Detail ?? "Invalid adjustment."),

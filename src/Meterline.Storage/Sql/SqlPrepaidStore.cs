@@ -18,6 +18,9 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
     private const string AccountColumns =
         "consumer, currency, balance, entries, low_balance, supply, disconnect_due_at, episode, last_deduction_amount, last_deduction_at, created_at, created_by";
 
+    private const string RequestColumns =
+        "id, consumer, amount, reason, idempotency_key, requested_by, requested_at, expires_at, state, decided_by, decided_at, ledger_sequence";
+
     private const string EntryColumns =
         "consumer, sequence, kind, amount, balance_after, at, actor, reference, month, month_charged, idempotency_key";
 
@@ -206,6 +209,128 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
             },
             cancellationToken);
     }
+
+    public async Task<AdjustmentRequest?> CreateAdjustmentRequestAsync(AdjustmentRequestDraft draft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        CheckConsumer(draft.ConsumerId);
+        CheckText(draft.Reason, nameof(draft));
+        CheckText(draft.IdempotencyKey, nameof(draft));
+        CheckText(draft.RequestedBy, nameof(draft));
+        CheckAmount(draft.Amount);
+        return await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var insert = database.Command(connection, transaction,
+                    "INSERT INTO prepaid_adjustment_requests (consumer, amount, reason, idempotency_key, requested_by, requested_at, expires_at, state) " +
+                    $"VALUES (@consumer, @amount, @reason, @key, @by, @at, @expires, @state) ON CONFLICT DO NOTHING RETURNING {RequestColumns}")
+                    .With("consumer", draft.ConsumerId).With("amount", draft.Amount).With("reason", draft.Reason).With("key", draft.IdempotencyKey)
+                    .With("by", draft.RequestedBy).With("at", database.TimeOf(draft.RequestedAt)).With("expires", database.TimeOf(draft.ExpiresAt))
+                    .With("state", (int)AdjustmentRequestState.Pending);
+                await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRequest(reader) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<AdjustmentRequest?> GetAdjustmentRequestAsync(AdjustmentRequestId id, CancellationToken cancellationToken = default) =>
+        QueryRequestAsync($"SELECT {RequestColumns} FROM prepaid_adjustment_requests WHERE id = @id", command => command.With("id", id.Value), cancellationToken);
+
+    public Task<AdjustmentRequest?> FindAdjustmentRequestAsync(string consumerId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consumerId);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        return QueryRequestAsync($"SELECT {RequestColumns} FROM prepaid_adjustment_requests WHERE consumer = @consumer AND idempotency_key = @key",
+            command => command.With("consumer", consumerId).With("key", idempotencyKey), cancellationToken);
+    }
+
+    public async Task<bool> DecideAdjustmentRequestAsync(AdjustmentRequestId id, AdjustmentRequestState next, string decidedBy, DateTimeOffset at, long? ledgerSequence, CancellationToken cancellationToken = default)
+    {
+        CheckText(decidedBy, nameof(decidedBy));
+        if (next == AdjustmentRequestState.Pending)
+        {
+            throw new ArgumentOutOfRangeException(nameof(next), next, "A decision moves a request out of Pending.");
+        }
+
+        var updated = await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var update = database.Command(connection, transaction,
+                    "UPDATE prepaid_adjustment_requests SET state = @next, decided_by = @by, decided_at = @at, ledger_sequence = @sequence WHERE id = @id AND state = @pending")
+                    .With("next", (int)next).With("by", decidedBy).With("at", database.TimeOf(at)).With("sequence", ledgerSequence)
+                    .With("id", id.Value).With("pending", (int)AdjustmentRequestState.Pending);
+                return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return updated == 1;
+    }
+
+    public Task<IReadOnlyList<AdjustmentRequest>> ListAdjustmentRequestsAsync(AdjustmentRequestState? state, string? consumerId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        var where = new List<string>();
+        if (state is not null)
+        {
+            where.Add("state = @state");
+        }
+
+        if (consumerId is not null)
+        {
+            where.Add("consumer = @consumer");
+        }
+
+        var sql = $"SELECT {RequestColumns} FROM prepaid_adjustment_requests" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) + " ORDER BY id DESC LIMIT @limit";
+        return database.ReadAsync<IReadOnlyList<AdjustmentRequest>>(
+            async connection =>
+            {
+                await using var command = database.Command(connection, null, sql).With("limit", limit);
+                if (state is { } s)
+                {
+                    command.With("state", (int)s);
+                }
+
+                if (consumerId is not null)
+                {
+                    command.With("consumer", consumerId);
+                }
+
+                var requests = new List<AdjustmentRequest>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    requests.Add(ReadRequest(reader));
+                }
+
+                return requests;
+            },
+            cancellationToken);
+    }
+
+    private Task<AdjustmentRequest?> QueryRequestAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async connection =>
+            {
+                await using var command = database.Command(connection, null, sql);
+                bind(command);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRequest(reader) : null;
+            },
+            cancellationToken);
+
+    private AdjustmentRequest ReadRequest(DbDataReader reader) => new(
+        new AdjustmentRequestId(reader.GetInt64(0)),
+        reader.GetString(1),
+        reader.GetDecimal(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        database.ReadTime(reader, 6),
+        database.ReadTime(reader, 7),
+        (AdjustmentRequestState)Convert.ToInt32(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        database.ReadTimeOrNull(reader, 10),
+        reader.IsDBNull(11) ? null : reader.GetInt64(11));
 
     private async Task<PrepaidAccount?> GetAsync(DbConnection connection, DbTransaction? transaction, string consumerId, bool forUpdate, CancellationToken cancellationToken)
     {

@@ -16,6 +16,33 @@ public abstract class PrepaidStoreTests : StorageTestBase
     private IPrepaidStore Prepaid => Storage.Prepaid;
 
     [Fact]
+    public async Task AdjustmentRequests_CreatedFoundAndDecidedOnce_ListedNewestFirstByState()
+    {
+        await Prepaid.CreateAsync("C-1", "INR", T0, "operator-1", Token);
+        var draft = new AdjustmentRequestDraft("C-1", -2_500.50m, "tamper back-billing", "adj-1", "admin-1", T0, T0.AddHours(24));
+
+        var first = await Prepaid.CreateAdjustmentRequestAsync(draft, Token);
+        var sameKey = await Prepaid.CreateAdjustmentRequestAsync(draft with { Amount = 10m }, Token);
+        var second = await Prepaid.CreateAdjustmentRequestAsync(draft with { IdempotencyKey = "adj-2", Amount = 5_000m }, Token);
+
+        Assert.NotNull(first);
+        Assert.Null(sameKey);
+        Assert.Equal(new AdjustmentRequest(first.Id, "C-1", -2_500.50m, "tamper back-billing", "adj-1", "admin-1", T0, T0.AddHours(24), AdjustmentRequestState.Pending, null, null, null), first);
+        Assert.Equal(first, await Prepaid.GetAdjustmentRequestAsync(first.Id, Token));
+        Assert.Equal(first, await Prepaid.FindAdjustmentRequestAsync("C-1", "adj-1", Token));
+        Assert.Null(await Prepaid.FindAdjustmentRequestAsync("C-2", "adj-1", Token));
+
+        Assert.True(await Prepaid.DecideAdjustmentRequestAsync(first.Id, AdjustmentRequestState.Applied, "admin-2", T0.AddHours(1), 7, Token));
+        Assert.False(await Prepaid.DecideAdjustmentRequestAsync(first.Id, AdjustmentRequestState.Rejected, "admin-3", T0.AddHours(2), null, Token));
+
+        Assert.Equal(first with { State = AdjustmentRequestState.Applied, DecidedBy = "admin-2", DecidedAt = T0.AddHours(1), LedgerSequence = 7 },
+            await Prepaid.GetAdjustmentRequestAsync(first.Id, Token));
+        Assert.Equal([second!.Id, first.Id], (await Prepaid.ListAdjustmentRequestsAsync(null, "C-1", 10, Token)).Select(r => r.Id));
+        Assert.Equal([second.Id], (await Prepaid.ListAdjustmentRequestsAsync(AdjustmentRequestState.Pending, null, 10, Token)).Select(r => r.Id));
+        Assert.Empty(await Prepaid.ListAdjustmentRequestsAsync(null, "C-2", 10, Token));
+    }
+
+    [Fact]
     public async Task CreateAsync_Twice_OnceWithAZeroBalance()
     {
         Assert.True(await Prepaid.CreateAsync("C-1", "INR", T0, "operator-1", Token));
