@@ -302,23 +302,9 @@ public sealed class PrepaidService : IDisposable
     /// marked Applied. The requester cannot approve their own (refused, audited
     /// <c>prepaid.adjustment-self-approval-refused</c>); a request past its expiry is marked Expired (audited) and refused.
     /// </summary>
-    public async Task<AdjustmentDecisionResult> ApproveAdjustmentAsync(AdjustmentRequestId id, string actor, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<AdjustmentDecisionResult> ApproveAdjustmentAsync(AdjustmentRequestId id, string actor, CancellationToken cancellationToken = default) =>
+        DecidePendingAsync(id, actor, async request =>
         {
-            var request = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
-            if (request is null)
-            {
-                return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.UnknownRequest, null, null, $"No adjustment request {id}.");
-            }
-
-            if (await ExpireLockedAsync(request, cancellationToken).ConfigureAwait(false) is { } refused)
-            {
-                return refused;
-            }
-
             if (string.Equals(request.RequestedBy, actor, StringComparison.Ordinal))
             {
                 await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentSelfApprovalRefused, PrepaidAuditActions.Subject(request.ConsumerId),
@@ -339,15 +325,26 @@ public sealed class PrepaidService : IDisposable
             return decided || after?.State == AdjustmentRequestState.Applied
                 ? new AdjustmentDecisionResult(AdjustmentDecisionOutcome.Applied, after, applied.Entry, null)
                 : new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, after, null, "The request was decided by someone else meanwhile.");
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Rejects a pending adjustment request (the requester may withdraw their own): audited <c>prepaid.adjustment-rejected</c>; nothing is posted.</summary>
-    public async Task<AdjustmentDecisionResult> RejectAdjustmentAsync(AdjustmentRequestId id, string actor, CancellationToken cancellationToken = default)
+    public Task<AdjustmentDecisionResult> RejectAdjustmentAsync(AdjustmentRequestId id, string actor, CancellationToken cancellationToken = default) =>
+        DecidePendingAsync(id, actor, async request =>
+        {
+            await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentRejected, PrepaidAuditActions.Subject(request.ConsumerId),
+                RequestDetail(request).ToString(), cancellationToken).ConfigureAwait(false);
+            var decided = await Store.DecideAdjustmentRequestAsync(id, AdjustmentRequestState.Rejected, actor, _time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
+            var after = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
+            return decided
+                ? new AdjustmentDecisionResult(AdjustmentDecisionOutcome.Rejected, after, null, null)
+                : new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, after, null, "The request was decided by someone else meanwhile.");
+        }, cancellationToken);
+
+    /// <summary>
+    /// Under the service's gate: loads the request, refuses an unknown, decided or (marking it, audited) expired one,
+    /// and otherwise runs <paramref name="decide"/> on the pending request.
+    /// </summary>
+    private async Task<AdjustmentDecisionResult> DecidePendingAsync(AdjustmentRequestId id, string actor, Func<AdjustmentRequest, Task<AdjustmentDecisionResult>> decide, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -359,18 +356,7 @@ public sealed class PrepaidService : IDisposable
                 return new AdjustmentDecisionResult(AdjustmentDecisionOutcome.UnknownRequest, null, null, $"No adjustment request {id}.");
             }
 
-            if (await ExpireLockedAsync(request, cancellationToken).ConfigureAwait(false) is { } refused)
-            {
-                return refused;
-            }
-
-            await _audit.AppendAsync(actor, PrepaidAuditActions.AdjustmentRejected, PrepaidAuditActions.Subject(request.ConsumerId),
-                RequestDetail(request).ToString(), cancellationToken).ConfigureAwait(false);
-            var decided = await Store.DecideAdjustmentRequestAsync(id, AdjustmentRequestState.Rejected, actor, _time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
-            var after = await Store.GetAdjustmentRequestAsync(id, cancellationToken).ConfigureAwait(false);
-            return decided
-                ? new AdjustmentDecisionResult(AdjustmentDecisionOutcome.Rejected, after, null, null)
-                : new AdjustmentDecisionResult(AdjustmentDecisionOutcome.NotPending, after, null, "The request was decided by someone else meanwhile.");
+            return await ExpireLockedAsync(request, cancellationToken).ConfigureAwait(false) ?? await decide(request).ConfigureAwait(false);
         }
         finally
         {
