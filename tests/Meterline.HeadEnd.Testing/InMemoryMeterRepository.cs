@@ -29,12 +29,23 @@ public sealed class InMemoryMeterRepository : IMeterRepository
         }
     }
 
-    public Task<Meter?> GetAsync(MeterId id, CancellationToken cancellationToken = default)
+    /// <summary>Runs after each <see cref="GetAsync"/> has read its meter: lets a test put another writer between a read and the write that follows it.</summary>
+    public Func<MeterId, Task>? AfterGet { get; set; }
+
+    public async Task<Meter?> GetAsync(MeterId id, CancellationToken cancellationToken = default)
     {
+        Meter? meter;
         lock (_lock)
         {
-            return Task.FromResult(_meters.GetValueOrDefault(id.Value));
+            meter = _meters.GetValueOrDefault(id.Value);
         }
+
+        if (AfterGet is { } after)
+        {
+            await after(id).ConfigureAwait(false);
+        }
+
+        return meter;
     }
 
     public Task<Meter?> FindBySerialAsync(string serial, CancellationToken cancellationToken = default)
@@ -103,6 +114,20 @@ public sealed class InMemoryMeterRepository : IMeterRepository
     }
 
     public Task SetRelayStateAsync(MeterId id, RelayState state, CancellationToken cancellationToken = default) => Update(id, m => m with { RelayState = state });
+
+    public Task<bool> TrySetRelayStateAsync(MeterId id, RelayState expected, RelayState state, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_meters.TryGetValue(id.Value, out var m) || m.RelayState != expected)
+            {
+                return Task.FromResult(false);
+            }
+
+            _meters[id.Value] = m with { RelayState = state };
+            return Task.FromResult(true);
+        }
+    }
 
     public Task MarkHeardAsync(IReadOnlyCollection<KeyValuePair<MeterId, DateTimeOffset>> heard, CancellationToken cancellationToken = default)
     {

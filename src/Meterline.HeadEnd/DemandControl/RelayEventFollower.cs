@@ -28,6 +28,7 @@ public sealed class RelayEventFollower : IDisposable
     private readonly Dictionary<MeterId, (DateTimeOffset At, int Code)> _pending = [];
     private long _updated;
     private long _failures;
+    private long _superseded;
 
     public RelayEventFollower(IngestPipeline pipeline, IMeterRepository meters, TimeProvider? time = null)
     {
@@ -42,6 +43,12 @@ public sealed class RelayEventFollower : IDisposable
 
     /// <summary>Updates that failed (a store error); the next switch event or command sets it right.</summary>
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>
+    /// Switch events not applied because the registry's relay state changed between this follower's read and its write
+    /// (a remote disconnect's confirmation recording Disconnected while its own event 301 was being followed).
+    /// </summary>
+    public long Superseded => Interlocked.Read(ref _superseded);
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         _follower.RunAsync(Note, ApplyAsync, _ =>
@@ -73,10 +80,13 @@ public sealed class RelayEventFollower : IDisposable
                 var state = code == LoadSwitchConnected ? RelayState.Connected
                     : known?.RelayState == RelayState.Disconnected ? RelayState.Disconnected
                     : RelayState.ReadyForReconnection;
+                // Compare-and-set: a remote disconnect's own switch event can be read here while the registry still says
+                // Connected; if the command's confirmation writes Disconnected between this read and the write, the
+                // write must not turn it into ReadyForReconnection.
                 if (known is not null && known.RelayState != state)
                 {
-                    await _meters.SetRelayStateAsync(meter, state, cancellationToken).ConfigureAwait(false);
-                    Interlocked.Increment(ref _updated);
+                    var set = await _meters.TrySetRelayStateAsync(meter, known.RelayState, state, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref set ? ref _updated : ref _superseded);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -53,6 +53,17 @@ public sealed class DirectoryUpdatingMeterRepository(IMeterRepository inner, Met
         await RefreshAsync(id).ConfigureAwait(false);
     }
 
+    public async Task<bool> TrySetRelayStateAsync(MeterId id, RelayState expected, RelayState state, CancellationToken cancellationToken = default)
+    {
+        var changed = await _inner.TrySetRelayStateAsync(id, expected, state, cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            await RefreshAsync(id).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
     // Heard times change with every batch; the guard does not use them, so the directory is not refreshed for them.
     public Task MarkHeardAsync(IReadOnlyCollection<KeyValuePair<MeterId, DateTimeOffset>> heard, CancellationToken cancellationToken = default) =>
         _inner.MarkHeardAsync(heard, cancellationToken);

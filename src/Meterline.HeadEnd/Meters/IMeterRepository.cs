@@ -25,6 +25,12 @@ public interface IMeterRepository
 
     Task SetRelayStateAsync(MeterId id, RelayState state, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets the relay state only if it still reads <paramref name="expected"/> (compare-and-set); false when it does not
+    /// (another writer, e.g. a command's confirmation, changed it since it was read) or the meter is unknown.
+    /// </summary>
+    Task<bool> TrySetRelayStateAsync(MeterId id, RelayState expected, RelayState state, CancellationToken cancellationToken = default);
+
     /// <summary>Records when meters were last heard from (monotonic: an earlier time never overwrites a later one) and marks them online.</summary>
     Task MarkHeardAsync(IReadOnlyCollection<KeyValuePair<MeterId, DateTimeOffset>> heard, CancellationToken cancellationToken = default);
 

@@ -171,6 +171,21 @@ internal sealed class SqlMeterRepository(SqlDatabase database) : IMeterRepositor
         return UpdateAsync(id, "relay_state = @value", c => c.With("value", (int)state), cancellationToken);
     }
 
+    public async Task<bool> TrySetRelayStateAsync(MeterId id, RelayState expected, RelayState state, CancellationToken cancellationToken = default)
+    {
+        CheckDefined(expected);
+        CheckDefined(state);
+        var changed = await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = database.Command(connection, transaction, "UPDATE meters SET relay_state = @value WHERE id = @id AND relay_state = @expected")
+                    .With("id", id.Value).With("value", (int)state).With("expected", (int)expected);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return changed > 0;
+    }
+
     public async Task MarkHeardAsync(IReadOnlyCollection<KeyValuePair<MeterId, DateTimeOffset>> heard, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(heard);

@@ -39,6 +39,27 @@ public sealed class RelayEventFollowerTests
     }
 
     [Fact]
+    public async Task RemoteDisconnectConfirmedWhileItsEvent301IsFollowed_StaysDisconnected()
+    {
+        var (h, follower, running, stop) = await StartAsync();
+        await h.Repository.SetRelayStateAsync(h.Meter.Id, RelayState.Connected);
+        // The command's confirmation lands between the follower's read (Connected) and its write.
+        h.Repository.AfterGet = id =>
+        {
+            h.Repository.AfterGet = null;
+            return h.Repository.SetRelayStateAsync(id, RelayState.Disconnected);
+        };
+        h.Decoder.AlertCode = RelayEventFollower.LoadSwitchDisconnected;
+
+        await h.SubmitAsync(1, PushKind.Alert);
+        await TestMeterSetup.UntilAsync(() => follower.Superseded == 1, h.Time);
+
+        Assert.Equal(RelayState.Disconnected, (await h.Repository.GetAsync(h.Meter.Id))!.RelayState);
+        Assert.Equal(0, follower.Updated);
+        await StopAsync(h, follower, running, stop);
+    }
+
+    [Fact]
     public async Task RemoteDisconnectRecorded_Event301_StaysDisconnected_Then302Connected()
     {
         var (h, follower, running, stop) = await StartAsync();

@@ -196,6 +196,19 @@ public abstract class MeterRepositoryTests : StorageTestBase
     }
 
     [Fact]
+    public async Task TrySetRelayStateAsync_OnlyWhenStillExpected()
+    {
+        var meter = await AddMeterAsync(1);
+        await Storage.Meters.SetRelayStateAsync(meter.Id, RelayState.Connected, Token);
+
+        Assert.False(await Storage.Meters.TrySetRelayStateAsync(meter.Id, RelayState.Disconnected, RelayState.ReadyForReconnection, Token));
+        Assert.Equal(RelayState.Connected, (await Storage.Meters.GetAsync(meter.Id, Token))!.RelayState);
+        Assert.True(await Storage.Meters.TrySetRelayStateAsync(meter.Id, RelayState.Connected, RelayState.ReadyForReconnection, Token));
+        Assert.Equal(RelayState.ReadyForReconnection, (await Storage.Meters.GetAsync(meter.Id, Token))!.RelayState);
+        Assert.False(await Storage.Meters.TrySetRelayStateAsync(new MeterId(77), RelayState.Connected, RelayState.Disconnected, Token));
+    }
+
+    [Fact]
     public async Task Updates_UnknownMeter_ThrowKeyNotFoundException()
     {
         var unknown = new MeterId(77);
