@@ -57,6 +57,12 @@ public sealed class GatedReadingStore<TStore>(TStore inner) : IReadingStore
     public Task<IReadOnlyList<MeterEvent>> GetEventsAsync(MeterId? meter, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) =>
         Inner.GetEventsAsync(meter, from, to, limit, cancellationToken);
 
+    public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>>> GetReadingsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity> quantities, int maxPerMeter, CancellationToken cancellationToken = default) =>
+        Inner.GetReadingsOfMetersAsync(meters, from, to, quantities, maxPerMeter, cancellationToken);
+
+    public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, int limitPerMeter, CancellationToken cancellationToken = default) =>
+        Inner.GetEventsOfMetersAsync(meters, from, to, limitPerMeter, cancellationToken);
+
     public Task<IReadOnlyDictionary<MeterId, uint>> GetPushCountersAsync(CancellationToken cancellationToken = default) => Inner.GetPushCountersAsync(cancellationToken);
 
     public Task<long> CountReadingsAsync(MeterId? meter = null, CancellationToken cancellationToken = default) => Inner.CountReadingsAsync(meter, cancellationToken);

@@ -73,33 +73,15 @@ public sealed class AnalyticsService : IDisposable
             }
         }
 
-        foreach (var (meter, end) in ends.OrderBy(e => e.Key))
+        foreach (var group in MeterGroups.ByEnd(ends.Select(e => (e.Key, e.Value)), MeterGroups.Spread))
         {
-            await EvaluateAsync(meter, end, [], _rules, cancellationToken).ConfigureAwait(false);
+            await EvaluateGroupAsync(group, _rules, withArrivals: false, cancellationToken).ConfigureAwait(false);
         }
 
         await EvaluateBalancesAsync(latest, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _follower.Dispose();
-
-    /// <summary>Appends the readings of [from, to) (of <paramref name="quantities"/>, or all) to <paramref name="into"/>, up to <see cref="AnalyticsOptions.MaxReadingsPerWindow"/>.</summary>
-    private async Task ReadAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity>? quantities, List<IntervalReading> into, CancellationToken cancellationToken)
-    {
-        if (to <= from)
-        {
-            return;
-        }
-
-        string? token = null;
-        do
-        {
-            var page = await _readings.QueryAsync(new ReadingQuery(meter, from, to, quantities, ReadingQuery.MaxPageSize, token), cancellationToken).ConfigureAwait(false);
-            into.AddRange(page.Items);
-            token = page.NextPageToken;
-        }
-        while (token is not null && into.Count < _options.MaxReadingsPerWindow);
-    }
 
     /// <summary>Notes one record's meter and time; false when more meters wait than <see cref="AnalyticsOptions.MaxPendingMeters"/>.</summary>
     private bool Note(IngestedRecord record)
@@ -134,12 +116,62 @@ public sealed class AnalyticsService : IDisposable
     {
         var live = _rules.Where(r => !r.IsPeriodic).ToArray();
         var now = _time.GetUtcNow();
-        foreach (var (meter, pending) in _pending.OrderBy(p => p.Key))
+        var ends = _pending.Select(p => (p.Key, p.Value.Latest == DateTimeOffset.MinValue ? now : p.Value.Latest));
+        foreach (var group in MeterGroups.ByEnd(ends, MeterGroups.Spread))
         {
-            await EvaluateAsync(meter, pending.Latest == DateTimeOffset.MinValue ? now : pending.Latest, pending.Arrivals, live, cancellationToken).ConfigureAwait(false);
+            await EvaluateGroupAsync(group, live, withArrivals: true, cancellationToken).ConfigureAwait(false);
         }
 
         _pending.Clear();
+    }
+
+    /// <summary>
+    /// A group of meters' windows read in one store read per part (not per meter) and evaluated meter by meter: the live
+    /// rules' span is read whole; a longer look-back (the periodic rules') only for the quantities they read.
+    /// </summary>
+    private async Task EvaluateGroupAsync(List<(MeterId Meter, DateTimeOffset End)> group, IReadOnlyList<IAnalyticsRule> rules, bool withArrivals, CancellationToken cancellationToken)
+    {
+        var live = rules.Where(r => !r.IsPeriodic).Select(r => r.Lookback).DefaultIfEmpty(TimeSpan.Zero).Max();
+        var lookback = rules.Count == 0 ? TimeSpan.Zero : rules.Max(r => r.Lookback);
+        var wanted = lookback <= live || rules.Where(r => r.Lookback > live).Any(r => r.Quantities.Count == 0)
+            ? null
+            : rules.Where(r => r.Lookback > live).SelectMany(r => r.Quantities).Distinct().ToList();
+        var first = group.Min(g => g.End);
+        var last = group.Max(g => g.End);
+        var meters = group.Select(g => g.Meter).ToList();
+        IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>> older = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
+        IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>> recent;
+        IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>> events;
+        try
+        {
+            if (lookback > live)
+            {
+                older = await _readings.GetReadingsOfMetersAsync(meters, first - lookback, last - live, wanted ?? [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
+            }
+
+            recent = await _readings.GetReadingsOfMetersAsync(meters, first - live, last + TimeSpan.FromDays(1), [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
+            events = await _readings.GetEventsOfMetersAsync(meters, first - lookback, last + TimeSpan.FromDays(1), 10_000, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+            return;
+        }
+
+        foreach (var (meter, end) in group)
+        {
+            var from = end - lookback;
+            var to = end + TimeSpan.FromDays(1);
+            var readings = new List<IntervalReading>();
+            if (lookback > live)
+            {
+                readings.AddRange(MeterGroups.Within(older.GetValueOrDefault(meter), from, end - live, wanted).Take(_options.MaxReadingsPerWindow));
+            }
+
+            readings.AddRange(MeterGroups.Within(recent.GetValueOrDefault(meter), end - live, to).Take(Math.Max(0, _options.MaxReadingsPerWindow - readings.Count)));
+            IReadOnlyList<DateTimeOffset> arrivals = withArrivals && _pending.TryGetValue(meter, out var pending) ? pending.Arrivals : [];
+            await EvaluateAsync(meter, readings, MeterGroups.Within(events.GetValueOrDefault(meter), from, to), arrivals, rules, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Every transformer's balance over its window (<see cref="EnergyBalanceOptions"/>), its <c>energy-balance</c> findings raised.</summary>
@@ -168,27 +200,10 @@ public sealed class AnalyticsService : IDisposable
         }
     }
 
-    private async Task EvaluateAsync(MeterId meter, DateTimeOffset end, IReadOnlyList<DateTimeOffset> arrivals, IReadOnlyList<IAnalyticsRule> rules, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(MeterId meter, List<IntervalReading> readings, List<MeterEvent> events, IReadOnlyList<DateTimeOffset> arrivals, IReadOnlyList<IAnalyticsRule> rules, CancellationToken cancellationToken)
     {
         try
         {
-            // The live rules' span is read whole; a longer look-back (the periodic rules') only for the quantities they read.
-            var live = rules.Where(r => !r.IsPeriodic).Select(r => r.Lookback).DefaultIfEmpty(TimeSpan.Zero).Max();
-            var lookback = rules.Max(r => r.Lookback);
-            var from = end - lookback;
-            var to = end + TimeSpan.FromDays(1);
-            var readings = new List<IntervalReading>();
-            if (lookback > live)
-            {
-                var wanted = rules.Where(r => r.Lookback > live).Any(r => r.Quantities.Count == 0)
-                    ? null
-                    : rules.Where(r => r.Lookback > live).SelectMany(r => r.Quantities).Distinct().ToList();
-                await ReadAsync(meter, from, end - live, wanted, readings, cancellationToken).ConfigureAwait(false);
-            }
-
-            await ReadAsync(meter, end - live, to, null, readings, cancellationToken).ConfigureAwait(false);
-
-            var events = await _readings.GetEventsAsync(meter, from, to, 10_000, cancellationToken).ConfigureAwait(false);
             var netMetered = _directory.TryGet(meter, out var known) && _options.NetMeteredSerials.Contains(known.Serial);
             var window = new MeterWindow(meter, _time.GetUtcNow(), readings, events, arrivals, netMetered);
             Metrics.OnWindow();

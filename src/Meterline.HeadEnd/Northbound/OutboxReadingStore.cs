@@ -58,6 +58,12 @@ public sealed class OutboxReadingStore(IReadingStore inner, NorthboundMessages m
     public Task<IReadOnlyList<MeterEvent>> GetEventsAsync(MeterId? meter, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) =>
         inner.GetEventsAsync(meter, from, to, limit, cancellationToken);
 
+    public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>>> GetReadingsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity> quantities, int maxPerMeter, CancellationToken cancellationToken = default) =>
+        inner.GetReadingsOfMetersAsync(meters, from, to, quantities, maxPerMeter, cancellationToken);
+
+    public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, int limitPerMeter, CancellationToken cancellationToken = default) =>
+        inner.GetEventsOfMetersAsync(meters, from, to, limitPerMeter, cancellationToken);
+
     public Task<IReadOnlyDictionary<MeterId, uint>> GetPushCountersAsync(CancellationToken cancellationToken = default) => inner.GetPushCountersAsync(cancellationToken);
 
     public Task<long> CountReadingsAsync(MeterId? meter = null, CancellationToken cancellationToken = default) => inner.CountReadingsAsync(meter, cancellationToken);

@@ -54,10 +54,7 @@ public sealed class PowerQualityMonitor : IDisposable
     {
         Metrics.OnFullPass();
         var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockAverageVoltage, cancellationToken).ConfigureAwait(false);
-        foreach (var (meter, end) in latest.OrderBy(l => l.Key))
-        {
-            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
-        }
+        await EvaluateGroupsAsync(latest.Select(l => (l.Key, l.Value)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -73,14 +70,10 @@ public sealed class PowerQualityMonitor : IDisposable
             _frequencyEvaluated.Clear();
         }
 
-        foreach (var (meter, end) in latest.OrderBy(l => l.Key))
+        var due = latest.Where(l => !_frequencyEvaluated.TryGetValue(l.Key, out var seen) || seen < l.Value).Select(l => (l.Key, l.Value)).ToList();
+        await EvaluateGroupsAsync(due, cancellationToken).ConfigureAwait(false);
+        foreach (var (meter, end) in due)
         {
-            if (_frequencyEvaluated.TryGetValue(meter, out var seen) && seen >= end)
-            {
-                continue;
-            }
-
-            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
             _frequencyEvaluated[meter] = end;
         }
     }
@@ -105,22 +98,48 @@ public sealed class PowerQualityMonitor : IDisposable
 
     private async Task EvaluatePendingAsync(CancellationToken cancellationToken)
     {
-        foreach (var (meter, end) in _pending.OrderBy(p => p.Key))
-        {
-            await EvaluateAsync(meter, end, cancellationToken).ConfigureAwait(false);
-        }
-
+        await EvaluateGroupsAsync(_pending.Select(p => (p.Key, p.Value)), cancellationToken).ConfigureAwait(false);
         _pending.Clear();
     }
 
-    private async Task EvaluateAsync(MeterId meter, DateTimeOffset end, CancellationToken cancellationToken)
+    private async Task EvaluateGroupsAsync(IEnumerable<(MeterId Meter, DateTimeOffset End)> meters, CancellationToken cancellationToken)
+    {
+        // One store read of readings and one of events per group of meters (not per meter); each meter's own window is cut from it.
+        foreach (var group in MeterGroups.ByEnd(meters, MeterGroups.Spread))
+        {
+            var from = group.Min(g => g.End) - _options.Lookback;
+            var to = group.Max(g => g.End) + TimeSpan.FromTicks(1);
+            IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>> readings;
+            IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>> events;
+            try
+            {
+                var ids = group.Select(g => g.Meter).ToList();
+                readings = await _readings.GetReadingsOfMetersAsync(ids, from, to, PowerQualityAnalyzer.Quantities, PowerQualityReports.MaxReadingsPerMeter, cancellationToken).ConfigureAwait(false);
+                events = await _readings.GetEventsOfMetersAsync(ids, from, to, 10_000, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Metrics.OnFailure(e);
+                continue;
+            }
+
+            foreach (var (meter, end) in group)
+            {
+                var meterFrom = end - _options.Lookback;
+                var meterTo = end + TimeSpan.FromTicks(1);
+                await EvaluateAsync(
+                    meter,
+                    MeterGroups.Within(readings.GetValueOrDefault(meter), meterFrom, meterTo).ToList(),
+                    MeterGroups.Within(events.GetValueOrDefault(meter), meterFrom, meterTo),
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task EvaluateAsync(MeterId meter, List<IntervalReading> readings, List<MeterEvent> events, CancellationToken cancellationToken)
     {
         try
         {
-            var from = end - _options.Lookback;
-            var to = end + TimeSpan.FromTicks(1);
-            var readings = await PowerQualityReports.ReadAsync(_readings, meter, from, to, cancellationToken).ConfigureAwait(false);
-            var events = await _readings.GetEventsAsync(meter, from, to, 10_000, cancellationToken).ConfigureAwait(false);
             Metrics.OnWindow();
             foreach (var finding in _rule.Evaluate(new MeterWindow(meter, _time.GetUtcNow(), readings, events)).OrderBy(f => f.To))
             {

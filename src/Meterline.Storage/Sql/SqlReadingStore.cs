@@ -241,6 +241,140 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
         }
     }
 
+    /// <summary>The most meters named in one <c>IN (…)</c> list; a longer set is read in chunks, each one query.</summary>
+    public const int MetersPerChunk = 250;
+
+    public async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>>> GetReadingsOfMetersAsync(
+        IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity> quantities, int maxPerMeter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(quantities);
+        var distinct = MeterReads.Check(meters, from, to, maxPerMeter);
+        var wanted = quantities.Distinct().ToList();
+        if (wanted.Count > MaxQueryQuantities)
+        {
+            throw new ArgumentException($"A reading query names at most {MaxQueryQuantities} quantities.", nameof(quantities));
+        }
+
+        var result = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
+        foreach (var chunk in distinct.Chunk(MetersPerChunk))
+        {
+            await Database.ReadAsync(
+                async connection =>
+                {
+                    await using var command = Database.Command(connection, null, string.Empty)
+                        .With("from", Database.BoundOf(from)).With("to", Database.BoundOf(to));
+                    var sql = new StringBuilder(DistinctTimes).Append("SELECT r.meter, r.time, r.quantity, r.value, r.quality FROM t CROSS JOIN readings r WHERE r.time = t.time");
+                    AppendIn(sql, command, "r.meter", "m", chunk.Select(m => m.Value).ToList());
+                    if (wanted.Count > 0)
+                    {
+                        AppendIn(sql, command, "r.quantity", "q", wanted.Select(q => (int)q.Code).ToList());
+                    }
+
+                    command.CommandText = sql.Append(" ORDER BY r.time, r.quantity").ToString();
+                    var found = new Dictionary<MeterId, List<IntervalReading>>();
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var meter = new MeterId(reader.GetInt32(0));
+                        if (!found.TryGetValue(meter, out var list))
+                        {
+                            found[meter] = list = [];
+                        }
+
+                        if (list.Count < maxPerMeter)
+                        {
+                            list.Add(new IntervalReading(meter, Database.ReadTime(reader, 1), new Quantity(reader.GetInt16(2)), reader.GetDouble(3), (ReadingQuality)reader.GetInt16(4)));
+                        }
+                    }
+
+                    foreach (var (meter, list) in found)
+                    {
+                        result[meter] = list;
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(
+        IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, int limitPerMeter, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limitPerMeter, MaxEvents);
+        var distinct = MeterReads.Check(meters, from, to, limitPerMeter);
+        var result = new Dictionary<MeterId, IReadOnlyList<MeterEvent>>();
+        foreach (var chunk in distinct.Chunk(MetersPerChunk))
+        {
+            var ids = chunk.Select(m => m.Value).ToList();
+            await Database.ReadAsync(
+                async connection =>
+                {
+                    // Each meter's newest events, at most limitPerMeter of them (a window function, on both engines).
+                    var selected = new StringBuilder("SELECT meter, occurred_at, code, received_at FROM (SELECT meter, occurred_at, code, received_at, " +
+                        "ROW_NUMBER() OVER (PARTITION BY meter ORDER BY occurred_at DESC, code) AS n FROM events WHERE occurred_at >= @from AND occurred_at < @to");
+                    await using var command = Database.Command(connection, null, string.Empty)
+                        .With("from", Database.BoundOf(from)).With("to", Database.BoundOf(to)).With("limit", limitPerMeter);
+                    AppendIn(selected, command, "meter", "m", ids);
+                    selected.Append(") w WHERE n <= @limit");
+                    command.CommandText = selected + " ORDER BY meter, occurred_at DESC, code";
+                    var events = new List<(int Meter, long At, int Code, DateTimeOffset Occurred, DateTimeOffset Received)>();
+                    await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var occurred = Database.ReadTime(reader, 1);
+                            events.Add((reader.GetInt32(0), StorageTime.ToMicroseconds(occurred), reader.GetInt32(2), occurred, Database.ReadTime(reader, 3)));
+                        }
+                    }
+
+                    var values = new Dictionary<(int, long, int), List<RegisterValue>>();
+                    if (events.Count > 0)
+                    {
+                        command.CommandText = "SELECT v.meter, v.occurred_at, v.code, v.quantity, v.value FROM event_values v JOIN (" + selected +
+                            ") e ON v.meter = e.meter AND v.occurred_at = e.occurred_at AND v.code = e.code ORDER BY v.meter, v.occurred_at, v.code, v.position";
+                        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var key = (reader.GetInt32(0), StorageTime.ToMicroseconds(Database.ReadTime(reader, 1)), reader.GetInt32(2));
+                            if (!values.TryGetValue(key, out var list))
+                            {
+                                values[key] = list = [];
+                            }
+
+                            list.Add(new RegisterValue(new Quantity(reader.GetInt16(3)), reader.GetDouble(4)));
+                        }
+                    }
+
+                    foreach (var group in events.GroupBy(e => e.Meter))
+                    {
+                        result[new MeterId(group.Key)] = group.Select(e => new MeterEvent(new MeterId(e.Meter), e.Occurred, e.Code, values.GetValueOrDefault((e.Meter, e.At, e.Code)) ?? [], e.Received)).ToList();
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Appends <c> AND column IN (@p0, @p1, …)</c> and binds its values.</summary>
+    private static void AppendIn(StringBuilder sql, DbCommand command, string column, string prefix, IReadOnlyList<int> values)
+    {
+        sql.Append(" AND ").Append(column).Append(" IN (");
+        for (var i = 0; i < values.Count; i++)
+        {
+            var name = prefix + i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "@" : ", @").Append(name);
+            command.With(name, values[i]);
+        }
+
+        sql.Append(')');
+    }
+
     public Task<IReadOnlyDictionary<MeterId, uint>> GetPushCountersAsync(CancellationToken cancellationToken = default) =>
         Database.ReadAsync<IReadOnlyDictionary<MeterId, uint>>(
             async connection =>

@@ -246,6 +246,69 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task GetReadingsOfMetersAsync_ManyMetersInChunks_SameAsOneQueryPerMeter()
+    {
+        var meters = Enumerable.Range(1, 301).Select(i => new MeterId(i)).ToList();
+        await Storage.Readings.WriteAsync(Batch([.. meters.SelectMany(m => Readings(m, T0, 6, Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage))]), Token);
+        var asked = meters.Append(new MeterId(999)).ToList();
+
+        var all = await Storage.Readings.GetReadingsOfMetersAsync(asked, T0.Add(Interval), T0.Add(5 * Interval), [], 100, Token);
+        var voltages = await Storage.Readings.GetReadingsOfMetersAsync(asked, T0, T0.AddDays(1), [Quantity.BlockAverageVoltage], 100, Token);
+        var capped = await Storage.Readings.GetReadingsOfMetersAsync([M1, M2], T0, T0.AddDays(1), [], 3, Token);
+
+        Assert.Equal(301, all.Count);
+        Assert.False(all.ContainsKey(new MeterId(999)));
+        foreach (var meter in meters)
+        {
+            var one = await Storage.Readings.QueryAsync(new ReadingQuery(meter, T0.Add(Interval), T0.Add(5 * Interval)), Token);
+            Assert.Equal(one.Items, all[meter]);
+            Assert.Equal(6, voltages[meter].Count);
+            Assert.All(voltages[meter], r => Assert.Equal(Quantity.BlockAverageVoltage, r.Quantity));
+        }
+
+        Assert.Equal((await Storage.Readings.QueryAsync(new ReadingQuery(M2, T0, T0.AddDays(1)), Token)).Items.Take(3), capped[M2]);
+    }
+
+    [Fact]
+    public async Task GetReadingsOfMetersAsync_TooManyMetersOrEmptySpan_Throws()
+    {
+        var meters = Enumerable.Range(1, IReadingStore.MaxMetersPerRead + 1).Select(i => new MeterId(i)).ToList();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 10, Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.Readings.GetReadingsOfMetersAsync([M1], T0, T0, [], 10, Token));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.Readings.GetReadingsOfMetersAsync([M1], T0, T0.AddDays(1), [], 0, Token));
+    }
+
+    [Fact]
+    public async Task GetEventsOfMetersAsync_SeveralMeters_NewestFirstPerMeterWithValuesAndLimit()
+    {
+        var events = Enumerable.Range(0, 9).Select(i => Event(new MeterId(1 + (i % 3)), T0.AddMinutes(i), 200 + i)).ToList();
+        await Storage.Readings.WriteAsync(new IngestBatch([], [], events, new Dictionary<MeterId, uint>()), Token);
+
+        var all = await Storage.Readings.GetEventsOfMetersAsync([M1, M2, new MeterId(7)], T0, T0.AddHours(1), 100, Token);
+        var limited = await Storage.Readings.GetEventsOfMetersAsync([M1, M2], T0, T0.AddHours(1), 2, Token);
+        var window = await Storage.Readings.GetEventsOfMetersAsync([M1], T0.AddMinutes(1), T0.AddMinutes(6), 100, Token);
+
+        Assert.Equal(2, all.Count);
+        Assert.Equal([206, 203, 200], all[M1].Select(e => e.Code));
+        Assert.Equal([207, 204, 201], all[M2].Select(e => e.Code));
+        foreach (var meter in new[] { M1, M2 })
+        {
+            var one = await Storage.Readings.GetEventsAsync(meter, T0, T0.AddHours(1), 100, Token);
+            Assert.Equal(one.Count, all[meter].Count);
+            for (var i = 0; i < one.Count; i++)
+            {
+                AssertEvent(one[i], all[meter][i]);
+            }
+        }
+
+        Assert.Equal([206, 203], limited[M1].Select(e => e.Code));
+        Assert.Equal([207, 204], limited[M2].Select(e => e.Code));
+        Assert.Equal([203], window[M1].Select(e => e.Code));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.Readings.GetEventsOfMetersAsync([M1], T0, T0.AddHours(1), 10_001, Token));
+    }
+
+    [Fact]
     public async Task GetEventsAndSnapshots_WholeRangeOfDateTimeOffset_ReturnEverything()
     {
         await Storage.Readings.WriteAsync(
