@@ -94,10 +94,15 @@ public sealed class WrapperMeterLinksTests : IAsyncDisposable
         using var meter = await ConnectAsync();
         await WaitUntilAsync(() => links.Connections == 1);
 
-        time.Advance(TimeSpan.FromSeconds(61));
-        var read = await meter.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+        // The link starts its identify timer just after it is counted: advance until the timer has fired.
+        var reading = meter.GetStream().ReadAsync(new byte[1]).AsTask();
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(61));
+            return reading.IsCompleted;
+        });
 
-        Assert.Equal(0, read);
+        Assert.Equal(0, await reading);
         await WaitUntilAsync(() => links.Connections == 0);
         Assert.Equal(1, links.Unidentified);
     }
