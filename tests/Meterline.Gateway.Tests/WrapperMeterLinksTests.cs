@@ -94,10 +94,15 @@ public sealed class WrapperMeterLinksTests : IAsyncDisposable
         using var meter = await ConnectAsync();
         await WaitUntilAsync(() => links.Connections == 1);
 
-        time.Advance(TimeSpan.FromSeconds(61));
-        var read = await meter.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+        // The link starts its identify timer just after it is counted: advance until the timer has fired.
+        var reading = meter.GetStream().ReadAsync(new byte[1]).AsTask();
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(61));
+            return reading.IsCompleted;
+        });
 
-        Assert.Equal(0, read);
+        Assert.Equal(0, await reading);
         await WaitUntilAsync(() => links.Connections == 0);
         Assert.Equal(1, links.Unidentified);
     }
@@ -119,6 +124,69 @@ public sealed class WrapperMeterLinksTests : IAsyncDisposable
         await renewed.GetStream().ReadExactlyAsync(received).AsTask().WaitAsync(Bound);
 
         Assert.Equal(request, received);
+    }
+
+    [Fact]
+    public async Task Link_NextFrame_ReadOnlyOnceTheFrameBeforeIsKept()
+    {
+        var kept = Channel.CreateUnbounded<(GatewayUplink Uplink, TaskCompletionSource<bool> Kept)>();
+        var links = Start(new WrapperLinksOptions(), uplink: async (u, token) =>
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await kept.Writer.WriteAsync((u, done), token);
+            return await done.Task.WaitAsync(token);
+        });
+        using var meter = await ConnectAsync();
+
+        await meter.GetStream().WriteAsync(Push(A, 1).Concat(Push(A, 2)).ToArray());
+        var first = await kept.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+        // Both frames came in one write, yet the second is not read while the first is not kept.
+        Assert.Equal(1, links.FramesReceived);
+        Assert.False(kept.Reader.TryRead(out _));
+        first.Kept.SetResult(true);
+        var second = await kept.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(Push(A, 2), second.Uplink.Frame);
+        Assert.Equal(2, links.FramesReceived);
+        second.Kept.SetResult(true);
+    }
+
+    [Fact]
+    public async Task Link_FrameNotKeptInTime_ClosedAndCounted()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var handed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var links = Start(new WrapperLinksOptions { KeepTimeout = TimeSpan.FromSeconds(5) }, time, async (_, token) =>
+        {
+            handed.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+            return true;
+        });
+        using var meter = await ConnectAsync();
+        await meter.GetStream().WriteAsync(Push(A, 1));
+        await handed.Task.WaitAsync(Bound);
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        var read = await meter.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(0, read);
+        await WaitUntilAsync(() => links.Connections == 0);
+        Assert.Equal(1, links.KeepTimeouts);
+        Assert.Equal(0, links.NotKept);
+    }
+
+    [Fact]
+    public async Task Link_FrameRefused_ClosedAndCounted()
+    {
+        var links = Start(new WrapperLinksOptions(), uplink: (_, _) => ValueTask.FromResult(false));
+        using var meter = await ConnectAsync();
+        await meter.GetStream().WriteAsync(Push(A, 1).Concat(Push(A, 2)).ToArray());
+
+        var read = await meter.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(0, read);
+        await WaitUntilAsync(() => links.Connections == 0);
+        Assert.Equal((1L, 1L, 0L), (links.NotKept, links.FramesReceived, links.KeepTimeouts));
     }
 
     public async ValueTask DisposeAsync()
@@ -151,10 +219,14 @@ public sealed class WrapperMeterLinksTests : IAsyncDisposable
         }
     }
 
-    private WrapperMeterLinks Start(WrapperLinksOptions options, TimeProvider? time = null)
+    private WrapperMeterLinks Start(WrapperLinksOptions options, TimeProvider? time = null, Func<GatewayUplink, CancellationToken, ValueTask<bool>>? uplink = null)
     {
         var links = new WrapperMeterLinks([A, B], options, time);
-        _serving = links.ServeAsync(_listener, (u, token) => _uplink.Writer.WriteAsync(u, token), _stop.Token);
+        _serving = links.ServeAsync(_listener, uplink ?? (async (u, token) =>
+        {
+            await _uplink.Writer.WriteAsync(u, token);
+            return true;
+        }), _stop.Token);
         return links;
     }
 

@@ -24,7 +24,7 @@ internal sealed class WrapperGateway : IAsyncDisposable
         Links = new WrapperMeterLinks(options.Meters.Select(m => m.SystemTitle));
         Bridge = new MqttBridge(null, Links, options);
         _running = Bridge.RunAsync(_stop.Token);
-        _serving = Links.ServeAsync(listener, Bridge.OfferAsync, _stop.Token);
+        _serving = Links.ServeAsync(listener, Bridge.OfferDurableAsync, _stop.Token);
     }
 
     public WrapperMeterLinks Links { get; }

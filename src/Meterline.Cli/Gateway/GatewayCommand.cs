@@ -181,7 +181,7 @@ internal static class GatewayCommand
     {
         try
         {
-            await links.ServeAsync(listener, bridge.OfferAsync, cancellationToken).ConfigureAwait(false);
+            await links.ServeAsync(listener, bridge.OfferDurableAsync, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -228,7 +228,7 @@ internal static class GatewayCommand
         if (links is not null)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"DLMS/TCP links: {links.Accepted} accepted, {links.RefusedConnections} refused (over the bound), {links.FramesReceived} frames, {links.MalformedFrames} malformed dropped, {links.UnknownMeters} unknown meters, {links.Unidentified} unnamed, {links.RequestsSent} requests sent, {links.RequestsDropped} dropped"));
+                $"DLMS/TCP links: {links.Accepted} accepted, {links.RefusedConnections} refused (over the bound), {links.FramesReceived} frames, {links.MalformedFrames} malformed dropped, {links.UnknownMeters} unknown meters, {links.Unidentified} unnamed, {links.KeepTimeouts} closed waiting for the spool, {links.NotKept} closed refused, {links.RequestsSent} requests sent, {links.RequestsDropped} dropped"));
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class MqttBridge : IAsyncDisposable
     private readonly Dictionary<string, XBeeAddress64> _radios = new(StringComparer.Ordinal);
     private readonly HashSet<string> _meters = new(StringComparer.Ordinal);
     private readonly Channel<(XBeeAddress64 Radio, byte[] Frame)>[] _downlink;
-    private readonly Channel<GatewayUplink> _uplink;
+    private readonly Channel<Intake> _uplink;
     private readonly Channel<OutboundFrame> _outbound;
     private readonly ConcurrentQueue<OutboundFrame> _backlog = new();
     private readonly IMqttClient _client;
@@ -112,7 +112,7 @@ public sealed class MqttBridge : IAsyncDisposable
         _downlink = [.. Enumerable.Range(0, DownlinkWorkers).Select(_ => Channel.CreateBounded<(XBeeAddress64, byte[])>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _requestsDropped)))];
-        _uplink = Channel.CreateBounded<GatewayUplink>(new BoundedChannelOptions(options.UplinkQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        _uplink = Channel.CreateBounded<Intake>(new BoundedChannelOptions(options.UplinkQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _outbound = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(OutboundCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -179,7 +179,28 @@ public sealed class MqttBridge : IAsyncDisposable
     /// Hands a frame from a meter's DLMS/TCP link to the bridge, waiting while its queue is full (so the link is read
     /// no further meanwhile).
     /// </summary>
-    public ValueTask OfferAsync(GatewayUplink uplink, CancellationToken cancellationToken) => _uplink.Writer.WriteAsync(uplink, cancellationToken);
+    public ValueTask OfferAsync(GatewayUplink uplink, CancellationToken cancellationToken) => _uplink.Writer.WriteAsync(new Intake(uplink, null), cancellationToken);
+
+    /// <summary>
+    /// Hands a frame from a meter's DLMS/TCP link to the bridge and waits until it is kept: a push, with a spool, until
+    /// it is flushed to disk there (its flush group, shared with the other links' pushes that arrived meanwhile); an
+    /// answer, or any frame without a spool, once taken. True when kept; false when the spool refused the push (full,
+    /// counted <see cref="Lost"/>) or the bridge stopped before flushing it, so the link reads no further and closes.
+    /// The wait is bounded by <paramref name="cancellationToken"/> (the link's own timeout).
+    /// </summary>
+    public async ValueTask<bool> OfferDurableAsync(GatewayUplink uplink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uplink);
+        if (!uplink.IsPush || _options.SpoolPath is null)
+        {
+            await OfferAsync(uplink, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var kept = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _uplink.Writer.WriteAsync(new Intake(uplink, kept), cancellationToken).ConfigureAwait(false);
+        return await kept.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Reads the spool, then connects (reconnecting with back-off), relays both ways until cancelled, and spools what
@@ -260,7 +281,7 @@ public sealed class MqttBridge : IAsyncDisposable
                 var push = await _concentrator.Pushes.ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (ToUplink(push) is { } uplink)
                 {
-                    await _uplink.Writer.WriteAsync(uplink, cancellationToken).ConfigureAwait(false);
+                    await _uplink.Writer.WriteAsync(new Intake(uplink, null), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -285,25 +306,36 @@ public sealed class MqttBridge : IAsyncDisposable
     }
 
     /// <summary>
-    /// Appends each push to the spool and flushes a group of them to disk before handing them to the publisher; answers
-    /// pass through in their place.
+    /// Appends each push to the spool and flushes a group of them to disk (what every link handed over meanwhile) before
+    /// handing them to the publisher; answers pass through in their place. The links waiting on a push of the group
+    /// (<see cref="OfferDurableAsync"/>) are released after the flush, before the group goes to the publisher.
     /// </summary>
     private async Task SpoolLoopAsync(CancellationToken cancellationToken)
     {
         var batch = new List<OutboundFrame>(SpoolBatch);
+        var waiting = new List<TaskCompletionSource<bool>>(SpoolBatch);
         try
         {
             while (await _uplink.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (batch.Count < SpoolBatch && _uplink.Reader.TryRead(out var uplink))
+                while (batch.Count < SpoolBatch && _uplink.Reader.TryRead(out var intake))
                 {
-                    if (Keep(uplink) is { } frame)
+                    if (Keep(intake.Uplink) is { } frame)
                     {
                         batch.Add(frame);
+                        if (intake.Kept is { } kept)
+                        {
+                            waiting.Add(kept);
+                        }
+                    }
+                    else
+                    {
+                        intake.Kept?.TrySetResult(false);
                     }
                 }
 
                 _spool?.Flush();
+                Release(waiting, kept: true);
                 foreach (var frame in batch)
                 {
                     await _outbound.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
@@ -316,6 +348,16 @@ public sealed class MqttBridge : IAsyncDisposable
         {
             // The pushes of the batch in hand are in the spool; the stop flushes it.
         }
+    }
+
+    private static void Release(List<TaskCompletionSource<bool>> waiting, bool kept)
+    {
+        foreach (var link in waiting)
+        {
+            link.TrySetResult(kept);
+        }
+
+        waiting.Clear();
     }
 
     /// <summary>The frame for the publisher, its push appended to the spool first; null when the spool is full (counted lost).</summary>
@@ -562,11 +604,16 @@ public sealed class MqttBridge : IAsyncDisposable
     /// </summary>
     private void SpoolAtStop()
     {
-        while (_uplink.Reader.TryRead(out var uplink))
+        var waiting = new List<TaskCompletionSource<bool>>();
+        while (_uplink.Reader.TryRead(out var intake))
         {
-            if (uplink.IsPush)
+            if (intake.Uplink.IsPush && Keep(intake.Uplink) is not null && intake.Kept is { } kept)
             {
-                Keep(uplink);
+                waiting.Add(kept);
+            }
+            else
+            {
+                intake.Kept?.TrySetResult(false);
             }
         }
 
@@ -591,7 +638,11 @@ public sealed class MqttBridge : IAsyncDisposable
         }
 
         _spool.Flush();
+        Release(waiting, kept: true);
     }
+
+    /// <summary>A frame handed to the bridge, and the link waiting until it is kept (null when none waits).</summary>
+    private sealed record Intake(GatewayUplink Uplink, TaskCompletionSource<bool>? Kept);
 
     private sealed record OutboundFrame(string Title, byte[] Frame, bool IsPush, long Sequence);
 }

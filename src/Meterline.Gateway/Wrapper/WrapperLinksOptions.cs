@@ -15,6 +15,12 @@ public sealed record WrapperLinksOptions
     /// <summary>How long a connection may stay without naming its meter (its first push) before it is closed.</summary>
     public TimeSpan IdentifyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a link waits for a frame it handed on to be kept (a push flushed to the spool) before it reads the
+    /// next; a frame not kept in time closes the link (counted), rather than reading on past a push not held.
+    /// </summary>
+    public TimeSpan KeepTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
@@ -22,5 +28,6 @@ public sealed record WrapperLinksOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxApduLength, ushort.MaxValue);
         ArgumentOutOfRangeException.ThrowIfLessThan(LinkQueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdentifyTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepTimeout, TimeSpan.Zero);
     }
 }

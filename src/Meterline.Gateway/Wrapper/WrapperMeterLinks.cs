@@ -20,6 +20,13 @@ namespace Meterline.Gateway.Wrapper;
 /// a push, to a client wPort an answer in a head-end session, attributed to the meter the last request from that
 /// client wPort on that link was for. Bounded: connections, the APDU in a frame, and each link's queue of requests;
 /// frames that are malformed, oversize, from another wPort, or answers with no request before them are counted and dropped.
+/// <para>
+/// A link reads its next frame only once the frame before it is kept (the uplink's answer: with the bridge's spool,
+/// flushed to disk), waiting at most <see cref="WrapperLinksOptions.KeepTimeout"/>; a frame not kept in time, or refused,
+/// closes the link (counted), so the gateway never reads on past a push it does not hold. What a crash can still lose
+/// of a link is what the meter's TCP stack handed over that the gateway had not yet handed on: the kernel's socket
+/// buffer and the bytes of the link's read buffer behind the frame being kept.
+/// </para>
 /// </summary>
 public sealed class WrapperMeterLinks
 {
@@ -38,6 +45,8 @@ public sealed class WrapperMeterLinks
     private long _unidentified;
     private long _requestsSent;
     private long _requestsDropped;
+    private long _keepTimeouts;
+    private long _notKept;
 
     public WrapperMeterLinks(IEnumerable<string> systemTitles, WrapperLinksOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -71,6 +80,12 @@ public sealed class WrapperMeterLinks
     /// <summary>Requests dropped: the meter had no link, or its link's queue was full.</summary>
     public long RequestsDropped => Interlocked.Read(ref _requestsDropped);
 
+    /// <summary>Links closed because a frame was not kept within <see cref="WrapperLinksOptions.KeepTimeout"/>.</summary>
+    public long KeepTimeouts => Interlocked.Read(ref _keepTimeouts);
+
+    /// <summary>Links closed because the uplink refused a frame (the spool full, or the bridge stopping).</summary>
+    public long NotKept => Interlocked.Read(ref _notKept);
+
     /// <summary>Whether the meter has a link now.</summary>
     public bool IsLinked(string systemTitle) => _links.ContainsKey(systemTitle);
 
@@ -94,9 +109,11 @@ public sealed class WrapperMeterLinks
 
     /// <summary>
     /// Accepts meters on <paramref name="listener"/> until cancelled, handing every frame they send to
-    /// <paramref name="uplink"/> (which may wait: the link reads its next frame only after). Returns when every link has closed.
+    /// <paramref name="uplink"/>, which answers once the frame is kept (true) or refused (false: the link closes); the
+    /// link reads its next frame only after, and closes when no answer comes within
+    /// <see cref="WrapperLinksOptions.KeepTimeout"/>. Returns when every link has closed.
     /// </summary>
-    public async Task ServeAsync(TcpListener listener, Func<GatewayUplink, CancellationToken, ValueTask> uplink, CancellationToken cancellationToken)
+    public async Task ServeAsync(TcpListener listener, Func<GatewayUplink, CancellationToken, ValueTask<bool>> uplink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(uplink);
@@ -132,7 +149,7 @@ public sealed class WrapperMeterLinks
         }
     }
 
-    private async Task ServeLinkAsync(Socket socket, Func<GatewayUplink, CancellationToken, ValueTask> uplink, CancellationToken cancellationToken)
+    private async Task ServeLinkAsync(Socket socket, Func<GatewayUplink, CancellationToken, ValueTask<bool>> uplink, CancellationToken cancellationToken)
     {
         await Task.Yield();
         socket.NoDelay = true;
@@ -155,9 +172,10 @@ public sealed class WrapperMeterLinks
                 while (frames.TryRead(ref buffer, out var frame))
                 {
                     Interlocked.Increment(ref _framesReceived);
-                    if (Name(frame, meterLink, identify) is { } title)
+                    if (Name(frame, meterLink, identify) is { } title
+                        && !await KeepAsync(uplink, new GatewayUplink(title, frame.ToArray(), frame.DestinationWPort == MeterWPort), link.Token).ConfigureAwait(false))
                     {
-                        await uplink(new GatewayUplink(title, frame.ToArray(), frame.DestinationWPort == MeterWPort), link.Token).ConfigureAwait(false);
+                        return;
                     }
                 }
 
@@ -195,6 +213,28 @@ public sealed class WrapperMeterLinks
             await reader.CompleteAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    /// <summary>Hands one frame on and waits until it is kept, at most <see cref="WrapperLinksOptions.KeepTimeout"/>; false (counted) to close the link.</summary>
+    private async ValueTask<bool> KeepAsync(Func<GatewayUplink, CancellationToken, ValueTask<bool>> uplink, GatewayUplink frame, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.KeepTimeout, _time);
+        using var keep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            if (await uplink(frame, keep.Token).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            Interlocked.Increment(ref _notKept);
+            return false;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _keepTimeouts);
+            return false;
         }
     }
 
