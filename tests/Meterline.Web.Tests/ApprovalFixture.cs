@@ -1,53 +1,12 @@
-using Microsoft.Playwright;
-
 namespace Meterline.Web.Tests;
 
 /// <summary>
 /// One node with a fleet of <see cref="Meters"/> meters — more than the default approval threshold of 10 — and one
-/// Chromium, for <see cref="ApprovalTests"/>; each page is opened signed in as the given user through the form.
+/// Chromium, for <see cref="ApprovalTests"/>.
 /// </summary>
-public sealed class ApprovalFixture : IAsyncLifetime
+public sealed class ApprovalFixture : SignedInUsersFixture
 {
     public const int Meters = 12;
 
-    private OperatorNode? _node;
-    private Chromium? _chromium;
-
-    internal OperatorNode Node => _node ?? throw new InvalidOperationException("Not started.");
-
-    internal Chromium Chromium => _chromium ?? throw new InvalidOperationException("Not started.");
-
-    public async Task InitializeAsync()
-    {
-        Assertions.SetDefaultExpectTimeout(30_000);
-        _node = await OperatorNode.StartAsync(Meters, speed: 60).WaitAsync(OperatorNode.Bound);
-        _chromium = await Chromium.LaunchAsync().WaitAsync(OperatorNode.Bound);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_node is not null)
-        {
-            await _node.DisposeAsync();
-        }
-    }
-
-    /// <summary>Signs in as <paramref name="user"/> (dropping any earlier sign-in) and opens <paramref name="path"/> once its circuit is interactive.</summary>
-    internal async Task<IPage> OpenAsync(string path, TestUser user)
-    {
-        await Chromium.Context.ClearCookiesAsync();
-        var signIn = await Chromium.OpenAsync(new Uri(Node.Address, OperatorApp.SignInPath));
-        await signIn.GetByTestId("sign-in-name").FillAsync(user.Name);
-        await signIn.GetByTestId("sign-in-password").FillAsync(user.Password);
-        await signIn.GetByTestId("sign-in-submit").ClickAsync();
-        await Assertions.Expect(signIn.GetByTestId("signed-in-user")).ToHaveTextAsync(user.Name);
-        var page = await Chromium.OpenAsync(new Uri(Node.Address, path));
-        await Assertions.Expect(page.Locator(".shell[data-interactive=true]")).ToBeVisibleAsync();
-        return page;
-    }
+    private protected override Task<OperatorNode> StartNodeAsync() => OperatorNode.StartAsync(Meters, speed: 60);
 }
