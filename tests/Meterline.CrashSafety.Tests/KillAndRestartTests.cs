@@ -239,7 +239,10 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
             "--key-file", keyFile,
             "--profiles", RepositoryPaths.Profiles,
             "--push", "127.0.0.1:" + pushPort.ToString(CultureInfo.InvariantCulture),
-            "--listen", "http://127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            // The web API is not used here: port 0 lets the system bind a free port itself. A port picked in advance
+            // (FreePort) can be taken before the node binds it, e.g. as the local port of a meter's reconnect, and
+            // over 100 restarts that happened (a CI run: "address already in use").
+            "--listen", "http://127.0.0.1:0",
             "--log-level", "warning",
             "--backfill-lookback", "30.00:00:00",
         ];

@@ -60,7 +60,7 @@ public sealed class GatewayBridgeTests
         using var stop = new CancellationTokenSource();
         var consuming = consumer.RunAsync(stop.Token);
         await using var gateway = await GatewayBridge.StartAsync(head.Fleet.Radio!.DevicePath, broker, password, GatewayBridge.MetersOf(head));
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsConnected && gateway.Bridge.IsConnected), "the consumer and the gateway connected");
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed && gateway.Bridge.IsConnected), "the consumer and the gateway connected");
 
         var connector = head.Connector(new MqttLinkOpener(consumer));
         var meter = meters[0];

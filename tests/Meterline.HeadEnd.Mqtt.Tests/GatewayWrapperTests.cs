@@ -69,7 +69,7 @@ public sealed class GatewayWrapperTests
         using var stop = new CancellationTokenSource();
         var consuming = consumer.RunAsync(stop.Token);
         await using var gateway = WrapperGateway.Start(listener, broker, password, meters.Select(m => m.SystemTitle));
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsConnected && gateway.Bridge.IsConnected), "the consumer and the gateway connected");
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed && gateway.Bridge.IsConnected), "the consumer and the gateway connected");
 
         // The meter connects out to the gateway and names itself with a push (an event's alert: the profile's code 166,
         // maximum demand reset; not the cover-open alarm, after which the meter erases its keys).

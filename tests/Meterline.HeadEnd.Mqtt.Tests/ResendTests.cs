@@ -80,7 +80,7 @@ public sealed class ResendTests
         await using var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1");
         using var stop = new CancellationTokenSource();
         var consuming = consumer.RunAsync(stop.Token);
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsConnected), "the consumer subscribed");
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
         using var fleetStop = new CancellationTokenSource();
         var fleet = head.Fleet.RunAsync(fleetStop.Token);
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
@@ -91,7 +91,7 @@ public sealed class ResendTests
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt.Sent >= before + 10), "ten more pushes queued at mosquitto");
         await broker.RestartAsync(TimeSpan.FromSeconds(1));
         head.Readings.Release();
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Connects >= 2 && consumer.IsConnected), "the consumer reconnected by itself");
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Connects >= 2 && consumer.IsSubscribed), "the consumer reconnected by itself");
         var restarted = head.Fleet.Mqtt.Sent;
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt.Sent >= restarted + 20), "twenty pushes after the restart");
         await fleetStop.CancelAsync();
@@ -147,7 +147,7 @@ public sealed class ResendTests
             // Subscribe once (the session and its shared subscription stay at mosquitto), then go away.
             using var stop = new CancellationTokenSource();
             var consuming = consumer.RunAsync(stop.Token);
-            await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsConnected), "the consumer subscribed");
+            await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
             await stop.CancelAsync();
             await consuming.WaitAsync(Bound);
         }

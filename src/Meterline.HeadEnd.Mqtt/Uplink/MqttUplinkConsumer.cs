@@ -43,6 +43,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private long _unacknowledged;
     private long _redelivered;
     private long _connection;
+    private long _subscribedConnection;
     private long _throttled;
 
     public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
@@ -96,6 +97,12 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>
+    /// Connected, and this connection's subscriptions granted: a push published now reaches this node. (Connected alone
+    /// is not enough: between CONNACK and SUBACK the broker has no subscription of ours to deliver to.)
+    /// </summary>
+    public bool IsSubscribed => _client.IsConnected && Interlocked.Read(ref _subscribedConnection) == Interlocked.Read(ref _connection);
+
     /// <summary>Connects, subscribes and consumes until cancelled, reconnecting with back-off (a node loop).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -116,8 +123,10 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMax.Ticks));
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
         {
+            // Stopped mid-request: MQTTnet reports a CONNECT or SUBSCRIBE cut short by the token as its own exception
+            // (a connecting failure, a timeout), not as a cancellation.
         }
         finally
         {
@@ -255,6 +264,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                     .Build(), cancellationToken).ConfigureAwait(false);
             }
 
+            Interlocked.Exchange(ref _subscribedConnection, Interlocked.Read(ref _connection));
             Interlocked.Increment(ref _connects);
             return true;
         }

@@ -54,8 +54,19 @@ internal sealed class ScriptedModule : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _toDriver.Writer.CompleteAsync();
-        await _toModule.Reader.CompleteAsync();
-        await _loop.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Completing a pipe's reader does not wake a read pending on it; only the writer's end (the driver closing
+        // its stream, which it may not do before it is disposed itself) or a cancelled read does. Without this the
+        // loop could wait on the driver, and the driver on the test (a CI run: the 5 s bound below ran out).
+        _toModule.Reader.CancelPendingRead();
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            await _toModule.Reader.CompleteAsync();
+        }
     }
 
     private async Task LoopAsync()
@@ -72,9 +83,9 @@ internal sealed class ScriptedModule : IAsyncDisposable
                 }
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
         {
-            // The reader was completed by DisposeAsync.
+            // DisposeAsync cancelled the pending read, or completed the pipe an answer was being written to.
         }
     }
 }
