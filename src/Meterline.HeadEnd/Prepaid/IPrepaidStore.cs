@@ -47,4 +47,7 @@ public interface IPrepaidStore
 
     /// <summary>Requests newest first, in one state and of one consumer when given; at most <paramref name="limit"/> (1 to 1,000).</summary>
     Task<IReadOnlyList<AdjustmentRequest>> ListAdjustmentRequestsAsync(AdjustmentRequestState? state, string? consumerId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Pending requests whose expiry is at or before <paramref name="now"/>, oldest first; at most <paramref name="limit"/> (1 to 1,000).</summary>
+    Task<IReadOnlyList<AdjustmentRequest>> ListOverdueAdjustmentRequestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 }

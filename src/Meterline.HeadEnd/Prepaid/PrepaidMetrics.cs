@@ -9,6 +9,8 @@ public sealed class PrepaidMetrics
     private long _failures;
     private long _fullPasses;
     private long _rounds;
+    private long _expiredAdjustments;
+    private long _adjustmentExpirySweeps;
 
     public long Settlements => Interlocked.Read(ref _settlements);
 
@@ -23,6 +25,12 @@ public sealed class PrepaidMetrics
     /// <summary>Rounds of the loop finished (a full pass or the consumers the feed touched).</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
 
+    /// <summary>Adjustment requests marked Expired by the node's sweep.</summary>
+    public long ExpiredAdjustments => Interlocked.Read(ref _expiredAdjustments);
+
+    /// <summary>Sweeps for expired adjustment requests finished (with or without finding any).</summary>
+    public long AdjustmentExpirySweeps => Interlocked.Read(ref _adjustmentExpirySweeps);
+
     /// <summary>The last failure's message (a store error, a refused command), for status.</summary>
     public string? LastFailure { get; private set; }
 
@@ -35,6 +43,10 @@ public sealed class PrepaidMetrics
     internal void OnFullPass() => Interlocked.Increment(ref _fullPasses);
 
     internal void OnRound() => Interlocked.Increment(ref _rounds);
+
+    internal void OnAdjustmentsExpired(int count) => Interlocked.Add(ref _expiredAdjustments, count);
+
+    internal void OnAdjustmentExpirySweep() => Interlocked.Increment(ref _adjustmentExpirySweeps);
 
     internal void OnFailure(Exception exception)
     {

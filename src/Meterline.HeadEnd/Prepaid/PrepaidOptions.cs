@@ -45,6 +45,9 @@ public sealed record PrepaidOptions
     /// <summary>How long an adjustment request waits for the second admin before it expires.</summary>
     public TimeSpan AdjustmentApprovalLifetime { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often the node marks adjustment requests past their lifetime Expired (audited).</summary>
+    public TimeSpan AdjustmentExpirySweep { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The balance at or below which the supply is disconnected.</summary>
     public decimal DisconnectThreshold => -EmergencyCredit;
 
@@ -55,6 +58,7 @@ public sealed record PrepaidOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectThreshold, DisconnectThreshold);
         ArgumentOutOfRangeException.ThrowIfLessThan(LowBalanceThreshold, DisconnectThreshold);
         ArgumentOutOfRangeException.ThrowIfLessThan(EvaluationPeriod, TimeSpan.FromMilliseconds(10));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AdjustmentExpirySweep, TimeSpan.FromMilliseconds(10));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordsPerRound, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingConsumers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMetersPerConsumer, 1);

@@ -390,6 +390,64 @@ public sealed class PrepaidService : IDisposable
         return await Store.ListAdjustmentRequestsAsync(state, consumerId, limit, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Marks pending requests past their expiry Expired (each audited <c>prepaid.adjustment-expired</c>), oldest first,
+    /// at most <paramref name="limit"/>; returns how many it marked. The node's sweep (<see cref="RunAdjustmentExpiryAsync"/>)
+    /// calls it, so a request expires on time even when nobody lists or decides it.
+    /// </summary>
+    public async Task<int> ExpireOverdueAdjustmentRequestsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var expired = 0;
+            foreach (var overdue in await Store.ListOverdueAdjustmentRequestsAsync(_time.GetUtcNow(), limit, cancellationToken).ConfigureAwait(false))
+            {
+                await ExpireLockedAsync(overdue, cancellationToken).ConfigureAwait(false);
+                expired++;
+            }
+
+            Metrics.OnAdjustmentsExpired(expired);
+            return expired;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Expires overdue adjustment requests now, then every <see cref="PrepaidOptions.AdjustmentExpirySweep"/>, until
+    /// cancelled (a node loop). Each sweep marks at most 1,000 and sweeps again at once while a sweep was full.
+    /// </summary>
+    public async Task RunAdjustmentExpiryAsync(CancellationToken cancellationToken)
+    {
+        const int PerSweep = 1_000;
+        using var timer = new PeriodicTimer(Options.AdjustmentExpirySweep, _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    while (await ExpireOverdueAdjustmentRequestsAsync(PerSweep, cancellationToken).ConfigureAwait(false) == PerSweep)
+                    {
+                    }
+
+                    Metrics.OnAdjustmentExpirySweep();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Metrics.OnFailure(e);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>Null when the request is Pending and not expired; else (after marking an overdue one Expired, audited) the refusal.</summary>
     private async Task<AdjustmentDecisionResult?> ExpireLockedAsync(AdjustmentRequest request, CancellationToken cancellationToken)
     {

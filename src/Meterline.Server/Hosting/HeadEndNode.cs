@@ -158,6 +158,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         {
             Prepaid = new PrepaidService(Pipeline, storage.Prepaid, Meters, storage.Readings, tariffs, Alerts, CommandService, audit, prepaid, time);
             _loops.Add(new HeadEndLoop("prepaid", Prepaid.RunAsync));
+            _loops.Add(new HeadEndLoop("prepaid-adjustment-expiry", Prepaid.RunAdjustmentExpiryAsync));
         }
 
         // Outages and power quality (docs/outages.md): records, reliability and summaries always; the detecting loops when configured.

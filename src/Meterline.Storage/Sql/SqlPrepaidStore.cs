@@ -307,6 +307,28 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<AdjustmentRequest>> ListOverdueAdjustmentRequestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        return database.ReadAsync<IReadOnlyList<AdjustmentRequest>>(
+            async connection =>
+            {
+                await using var command = database.Command(connection, null,
+                    $"SELECT {RequestColumns} FROM prepaid_adjustment_requests WHERE state = @pending AND expires_at <= @now ORDER BY id LIMIT @limit")
+                    .With("pending", (int)AdjustmentRequestState.Pending).With("now", database.TimeOf(now)).With("limit", limit);
+                var requests = new List<AdjustmentRequest>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    requests.Add(ReadRequest(reader));
+                }
+
+                return requests;
+            },
+            cancellationToken);
+    }
+
     private Task<AdjustmentRequest?> QueryRequestAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
         database.ReadAsync(
             async connection =>

@@ -100,4 +100,75 @@ public sealed class PrepaidAdjustmentApprovalTests(PrepaidNodeFixture fixture) :
         Assert.Equal(500m, (await harness.AccountAsync()).Balance);
         Assert.Equal(2, (await harness.AuditActionsAsync()).Count(a => a == PrepaidAuditActions.AdjustmentExpired));
     }
+    [Fact]
+    public async Task ExpirySweep_UndecidedRequestPastItsLifetime_ExpiredAndAuditedWithoutBeingListed()
+    {
+        using var harness = new PrepaidHarness(fixture.Node, Start, Options with { AdjustmentExpirySweep = TimeSpan.FromMinutes(1) });
+        await harness.OpenWithAsync(500m);
+        var asked = await harness.Service.AdjustAsync(harness.Consumer, 1_500m, "goodwill", "adj-" + harness.Consumer, "admin-1");
+        using var stop = new CancellationTokenSource();
+        var sweeping = harness.Service.RunAdjustmentExpiryAsync(stop.Token);
+
+        // Just before its expiry a sweep leaves it pending; the first sweep after it marks it Expired.
+        await WaitForSweepsAsync(harness, 1);
+        harness.Time.Advance(TimeSpan.FromMinutes(119));
+        await WaitForSweepsAsync(harness, 2);
+        Assert.Equal(AdjustmentRequestState.Pending, (await harness.Store.GetAdjustmentRequestAsync(asked.Request!.Id))!.State);
+
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await harness.Store.GetAdjustmentRequestAsync(asked.Request.Id))!.State == AdjustmentRequestState.Pending && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await stop.CancelAsync();
+        await sweeping.WaitAsync(TimeSpan.FromSeconds(30));
+        var after = await harness.Store.GetAdjustmentRequestAsync(asked.Request.Id);
+        Assert.Equal((AdjustmentRequestState.Expired, AdjustmentRequest.ExpiryActor, Start.AddHours(2)), (after!.State, after.DecidedBy, after.DecidedAt));
+        Assert.Equal(1, (await harness.AuditActionsAsync()).Count(a => a == PrepaidAuditActions.AdjustmentExpired));
+        Assert.True(harness.Service.Metrics.ExpiredAdjustments >= 1);
+        Assert.Equal(500m, (await harness.AccountAsync()).Balance);
+    }
+
+    [Fact]
+    public async Task ExpireOverdue_MarksAtMostTheLimitOldestFirst()
+    {
+        using var harness = new PrepaidHarness(fixture.Node, Start, Options);
+        await harness.OpenWithAsync(500m);
+        var requests = new List<AdjustmentRequestId>();
+        for (var i = 0; i < 3; i++)
+        {
+            var asked = await harness.Service.AdjustAsync(harness.Consumer, 1_500m + i, "goodwill", $"adj-{i}-{harness.Consumer}", "admin-1");
+            requests.Add(asked.Request!.Id);
+        }
+
+        harness.Time.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(requests, (await harness.Store.ListOverdueAdjustmentRequestsAsync(harness.Time.GetUtcNow(), 1_000)).Select(r => r.Id));
+        var first = await harness.Service.ExpireOverdueAdjustmentRequestsAsync(2);
+        var states = new List<AdjustmentRequestState>();
+        foreach (var id in requests)
+        {
+            states.Add((await harness.Store.GetAdjustmentRequestAsync(id))!.State);
+        }
+
+        var rest = await harness.Service.ExpireOverdueAdjustmentRequestsAsync(1_000);
+
+        Assert.Equal(2, first);
+        Assert.Equal(1, rest);
+        Assert.Equal([AdjustmentRequestState.Expired, AdjustmentRequestState.Expired, AdjustmentRequestState.Pending], states);
+        Assert.Empty(await harness.Store.ListOverdueAdjustmentRequestsAsync(harness.Time.GetUtcNow(), 1_000));
+    }
+
+    /// <summary>Waits (bounded) until the sweep loop has finished <paramref name="sweeps"/> sweeps.</summary>
+    private static async Task WaitForSweepsAsync(PrepaidHarness harness, int sweeps)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (harness.Service.Metrics.AdjustmentExpirySweeps < sweeps && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(harness.Service.Metrics.AdjustmentExpirySweeps >= sweeps, $"{harness.Service.Metrics.AdjustmentExpirySweeps} of {sweeps} sweeps ran");
+    }
 }

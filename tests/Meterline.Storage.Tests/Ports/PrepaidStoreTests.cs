@@ -43,6 +43,23 @@ public abstract class PrepaidStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task ListOverdueAdjustmentRequests_PendingAtOrPastExpiry_OldestFirstUpToTheLimit()
+    {
+        await Prepaid.CreateAsync("C-1", "INR", T0, "operator-1", Token);
+        var draft = new AdjustmentRequestDraft("C-1", 2_000m, "refund", "adj-1", "admin-1", T0, T0.AddHours(1));
+        var dueFirst = await Prepaid.CreateAdjustmentRequestAsync(draft, Token);
+        var dueLater = await Prepaid.CreateAdjustmentRequestAsync(draft with { IdempotencyKey = "adj-2", ExpiresAt = T0.AddHours(3) }, Token);
+        var dueAtOnce = await Prepaid.CreateAdjustmentRequestAsync(draft with { IdempotencyKey = "adj-3", ExpiresAt = T0.AddHours(1) }, Token);
+        var decided = await Prepaid.CreateAdjustmentRequestAsync(draft with { IdempotencyKey = "adj-4" }, Token);
+        Assert.True(await Prepaid.DecideAdjustmentRequestAsync(decided!.Id, AdjustmentRequestState.Rejected, "admin-2", T0, null, Token));
+
+        Assert.Empty(await Prepaid.ListOverdueAdjustmentRequestsAsync(T0.AddMinutes(59), 10, Token));
+        Assert.Equal([dueFirst!.Id, dueAtOnce!.Id], (await Prepaid.ListOverdueAdjustmentRequestsAsync(T0.AddHours(1), 10, Token)).Select(r => r.Id));
+        Assert.Equal([dueFirst.Id], (await Prepaid.ListOverdueAdjustmentRequestsAsync(T0.AddHours(5), 1, Token)).Select(r => r.Id));
+        Assert.Equal([dueFirst.Id, dueLater!.Id, dueAtOnce.Id], (await Prepaid.ListOverdueAdjustmentRequestsAsync(T0.AddHours(5), 10, Token)).Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task CreateAsync_Twice_OnceWithAZeroBalance()
     {
         Assert.True(await Prepaid.CreateAsync("C-1", "INR", T0, "operator-1", Token));
