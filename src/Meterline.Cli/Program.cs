@@ -30,5 +30,6 @@ public static class Program
             UsersCommand.Create(output, error), TokensCommand.Create(output, error),
             Approvals.ApprovalsCommand.Create(output, error),
             LoadLimits.LoadLimitsCommand.Create(output, error),
+            Prepaid.PrepaidCommand.Create(output, error),
         };
 }
