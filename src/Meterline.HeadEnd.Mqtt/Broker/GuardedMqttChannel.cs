@@ -1,28 +1,36 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Mqtt.Framing;
-using MQTTnet.Channel;
+using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
 
 namespace Meterline.HeadEnd.Mqtt.Broker;
 
 /// <summary>
-/// One accepted client connection as MQTTnet's channel adapter reads it, with a <see cref="MqttStreamGuard"/> between
-/// the socket and the parser: bytes reach MQTTnet only after the guard has judged the fixed header they belong to, so
-/// an announced length over the limit never becomes an allocation. A violation, or the connection gate asking, ends the
-/// stream (the parser sees end of stream and MQTTnet closes the connection). A publish refused for its quota pauses
-/// the reading (<see cref="OnQuota"/>), so that TCP flow control holds a flood back. Owns the stream and the gate lease.
+/// One accepted client connection as MQTTnet's server uses it (its <see cref="IMqttChannelAdapter"/>, in place of
+/// MQTTnet's <c>MqttChannelAdapter</c> over a channel), with a <see cref="MqttStreamGuard"/> between the socket and
+/// the decoder: bytes become a packet only after the guard has judged the fixed header they belong to, so an announced
+/// length over the limit never becomes an allocation. A violation, or the connection gate asking, ends the stream
+/// (<see cref="ReceivePacketAsync"/> answers null and MQTTnet closes the connection). A publish refused for its quota
+/// pauses the reading (<see cref="OnQuota"/>), so that TCP flow control holds a flood back. Owns the stream and the
+/// gate lease.
 /// <para>
 /// An idle connection holds as little as it can (BENCHMARKS.md, "Memory per connected meter"): its pending read is a
-/// zero-byte read without a buffer and without a cancellation token, closing wakes it by shutting the socket down, and
-/// the gate's and MQTTnet's tokens are each registered once (MQTTnet reads with one token for the connection's life),
-/// not linked afresh for every read.
+/// zero-byte read without a buffer and without a cancellation token, in the one frame of
+/// <see cref="ReceivePacketAsync"/>; closing wakes it by shutting the socket down; the gate's and MQTTnet's tokens are
+/// each registered once (MQTTnet reads with one token for the connection's life), not linked afresh for every read;
+/// packets are decoded and encoded with formatters rented from the broker's <see cref="MqttFormatterPool"/> for the
+/// packet's time, and sends take a <see cref="SemaphoreSlim"/> rather than a lock with a queue of waiters made up front.
 /// </para>
 /// </summary>
-internal sealed class GuardedMqttChannel : IMqttChannel
+internal sealed class GuardedMqttChannel : IMqttChannelAdapter
 {
     private const int ReadBufferLength = 4096;
 
@@ -39,6 +47,12 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     private int _closed;
     private readonly TimeProvider _time;
     private readonly MqttBrokerOptions _options;
+    private readonly MqttFormatterPool _formatters;
+    [SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "Its wait handle is never asked for, so it holds nothing to free; a send still in flight when the connection is disposed must be able to release it.")]
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private MqttProtocolVersion _version;
+    private long _bytesReceived;
+    private long _bytesSent;
     private readonly CancellationTokenRegistration _leaseClosing;
     private CancellationToken _readToken;
     private CancellationTokenRegistration _readCancellation;
@@ -52,8 +66,9 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     /// <param name="stream">The connection's stream (TLS or the socket's), owned from here on.</param>
     /// <param name="socket">The socket under <paramref name="stream"/>: <see cref="Close"/> shuts it down to end a pending read.</param>
     public GuardedMqttChannel(Stream stream, Socket socket, ConnectionLease lease, EndPoint remote, EndPoint local, X509Certificate2? clientCertificate, bool isSecure,
-        MqttStreamGuardOptions guardOptions, Action<GuardedMqttChannel, MqttGuardResult> onViolation, MqttBrokerOptions brokerOptions, TimeProvider time)
+        MqttStreamGuardOptions guardOptions, Action<GuardedMqttChannel, MqttGuardResult> onViolation, MqttBrokerOptions brokerOptions, MqttFormatterPool formatters, TimeProvider time)
     {
+        _formatters = formatters;
         _time = time;
         _options = brokerOptions;
         _nextPauseTicks = brokerOptions.MinQuotaPause.Ticks;
@@ -88,6 +103,13 @@ internal sealed class GuardedMqttChannel : IMqttChannel
     public EndPoint LocalEndPoint { get; }
 
     public bool IsSecureConnection { get; }
+
+    /// <summary>The protocol version the client's CONNECT declared (MQTTnet's server reads nothing else of it).</summary>
+    public MqttPacketFormatterAdapter PacketFormatterAdapter => _formatters.VersionOnly(_version);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>The broker accepted the client's credentials: lift the pre-authentication limits and tell the gate.</summary>
     public void Authenticate(string userName, MeterSystemTitle meter)
@@ -126,9 +148,19 @@ internal sealed class GuardedMqttChannel : IMqttChannel
         return Task.CompletedTask;
     }
 
-    public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    public void ResetStatistics()
     {
-        ArgumentNullException.ThrowIfNull(buffer);
+        Interlocked.Exchange(ref _bytesReceived, 0);
+        Interlocked.Exchange(ref _bytesSent, 0);
+    }
+
+    /// <summary>
+    /// The next whole packet the guard let through, decoded; null when the connection ended (closed, a violation,
+    /// the peer gone, or MQTTnet's token cancelled). One frame waits here for an idle client: the read loop is this
+    /// method, with no reader beneath it.
+    /// </summary>
+    public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
+    {
         if (cancellationToken != _readToken)
         {
             // MQTTnet reads the CONNECT with a timeout's token, then everything else with the connection's: each is
@@ -138,18 +170,50 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             _readCancellation = cancellationToken.UnsafeRegister(CloseCallback, this);
         }
 
-        if (Interlocked.Exchange(ref _pendingPauseTicks, 0) is > 0 and var pause && !await PauseAsync(TimeSpan.FromTicks(pause), cancellationToken).ConfigureAwait(false))
+        if (Interlocked.Exchange(ref _pendingPauseTicks, 0) is > 0 and var pause && !await PauseAsync(TimeSpan.FromTicks(pause)).ConfigureAwait(false))
         {
-            return 0;
+            return null!;
         }
 
+        // The packet in the making: its first byte, its Remaining Length as far as read, and its body.
+        var header = 0;
+        var first = (byte)0;
+        var remaining = 0;
+        var lengthKnown = false;
+        byte[]? body = null;
+        var bodyFill = 0;
         while (true)
         {
-            if (_passEnd > _passStart)
+            while (_passEnd > _passStart)
             {
-                var n = Math.Min(count, _passEnd - _passStart);
-                Buffer.BlockCopy(_raw!, _passStart, buffer, offset, n);
-                _passStart += n;
+                if (!lengthKnown)
+                {
+                    var next = _raw![_passStart++];
+                    if (header == 0)
+                    {
+                        first = next;
+                    }
+                    else
+                    {
+                        // The guard judged this header (at most four length bytes, within the limits) before passing it.
+                        remaining |= (next & 0x7F) << (7 * (header - 1));
+                        lengthKnown = (next & 0x80) == 0;
+                        if (lengthKnown && remaining > 0)
+                        {
+                            body = new byte[remaining];
+                        }
+                    }
+
+                    header++;
+                }
+                else
+                {
+                    var n = Math.Min(remaining - bodyFill, _passEnd - _passStart);
+                    Buffer.BlockCopy(_raw!, _passStart, body!, bodyFill, n);
+                    _passStart += n;
+                    bodyFill += n;
+                }
+
                 if (_passStart == _rawEnd)
                 {
                     // Everything read is delivered (none held for the guard): give the buffer back until more arrives.
@@ -158,13 +222,15 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                     _passStart = _passEnd = _rawEnd = 0;
                 }
 
-                return n;
+                if (lengthKnown && bodyFill == remaining)
+                {
+                    return Decode(new ReceivedMqttPacket(first, body is null ? ArraySegment<byte>.Empty : new ArraySegment<byte>(body), header + remaining));
+                }
             }
 
             if (IsClosed)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                return 0;
+                return null!;
             }
 
             if (_rawEnd == _passEnd)
@@ -200,8 +266,7 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                         ArrayPool<byte>.Shared.Return(raw);
                     }
 
-                    cancellationToken.ThrowIfCancellationRequested();
-                    return 0;
+                    return null!;
                 }
 
                 _rawEnd = read;
@@ -209,9 +274,9 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             }
             else if (!_guard.IsAuthenticated)
             {
-                // Bytes after the CONNECT, and the parser wants more although the client did not authenticate.
+                // Bytes after the CONNECT, and the packet needs more although the client did not authenticate.
                 Close();
-                return 0;
+                return null!;
             }
 
             var result = _guard.Inspect(_raw!.AsSpan(_passEnd, _rawEnd - _passEnd));
@@ -220,7 +285,7 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 // Counted and audited first: closing shuts the socket down, and the peer may look at once.
                 _onViolation(this, result);
                 Close();
-                return 0;
+                return null!;
             }
 
             if (result.Status == MqttGuardStatus.Hold && result.Passable == 0 && _passEnd == _passStart)
@@ -228,15 +293,72 @@ internal sealed class GuardedMqttChannel : IMqttChannel
                 // Held bytes are all there is and the client has not authenticated: the parser waits for the CONNECT
                 // verdict, so there is nothing to give it.
                 Close();
-                return 0;
+                return null!;
             }
 
             _passEnd += result.Passable;
         }
     }
 
+    /// <summary>
+    /// Encodes <paramref name="packet"/> with a rented formatter and writes it (one writer at a time); a broken
+    /// connection is reported as MQTTnet's <see cref="MqttCommunicationException"/>, as its own channel adapter does.
+    /// </summary>
+    public async Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        MqttPacketFormatterAdapter? formatter = null;
+        try
+        {
+            formatter = _formatters.Rent(_version);
+            var buffer = formatter.Encode(packet);
+            await _stream.WriteAsync(buffer.Packet.AsMemory(), cancellationToken).ConfigureAwait(false);
+            foreach (var segment in buffer.Payload)
+            {
+                await _stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _bytesSent, buffer.Length);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            throw new MqttCommunicationException(e);
+        }
+        finally
+        {
+            if (formatter is not null)
+            {
+                _formatters.Return(formatter);
+            }
+
+            _sendLock.Release();
+        }
+    }
+
+    private MqttPacket Decode(ReceivedMqttPacket received)
+    {
+        Interlocked.Add(ref _bytesReceived, received.TotalLength);
+        if (_version == MqttProtocolVersion.Unknown)
+        {
+            // The first packet is a CONNECT (the guard saw to it): it says which formatter the connection uses.
+            _version = _formatters.Detect(received);
+        }
+
+        var formatter = _formatters.Rent(_version);
+        try
+        {
+            return formatter.Decode(received) ?? throw new MqttProtocolViolationException("Received malformed packet.");
+        }
+        finally
+        {
+            _formatters.Return(formatter);
+        }
+    }
+
     /// <summary>Leaves the connection unread for <paramref name="pause"/>; false when it closed meanwhile.</summary>
-    private async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
+    private async Task<bool> PauseAsync(TimeSpan pause)
     {
         // Close cancels the wait (the gate's and MQTTnet's tokens close the channel, each registered once).
         var wait = new CancellationTokenSource();
@@ -258,21 +380,7 @@ internal sealed class GuardedMqttChannel : IMqttChannel
             wait.Dispose();
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         return false;
-    }
-
-    public async Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
-    {
-        foreach (var segment in buffer)
-        {
-            await _stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (isEndOfPacket)
-        {
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Security;
@@ -10,7 +9,6 @@ using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Mqtt.Framing;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
-using MQTTnet.Formatter;
 using MQTTnet.Server;
 
 namespace Meterline.HeadEnd.Mqtt.Broker;
@@ -24,14 +22,6 @@ namespace Meterline.HeadEnd.Mqtt.Broker;
 /// </summary>
 internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
 {
-    /// <summary>
-    /// The first size of a connection's outgoing packet buffer (it doubles for larger packets, kept up to
-    /// 64 KiB): what an idle meter is sent — CONNACK, SUBACK, PUBACKs, PINGRESPs — fits, a DLMS
-    /// request of a few hundred bytes grows it once, and each connection holds it for its lifetime (BENCHMARKS.md,
-    /// "Memory per connected meter").
-    /// </summary>
-    private const int OutgoingBufferLength = 128;
-
     private readonly IReadOnlyList<IPEndPoint> _endpoints;
     private readonly ConnectionGate _gate;
     private readonly IInboundFrameSink _sink;
@@ -39,13 +29,12 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     private readonly MqttStreamGuardOptions _guard;
     private readonly MqttBrokerOptions _brokerOptions;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<IMqttChannelAdapter, GuardedMqttChannel> _channels = new();
+    private readonly MqttFormatterPool _formatters = new();
     // One delegate for every channel (a method group converted per connection would be one more object each).
     private readonly Action<GuardedMqttChannel, MqttGuardResult> _onViolation;
     private readonly List<TcpListener> _listeners = [];
     private readonly List<Task> _loops = [];
     private CancellationTokenSource? _stop;
-    private IMqttNetLogger _logger = MqttNetNullLogger.Instance;
     private long _violations;
 
     public GuardedMqttServerAdapter(IReadOnlyList<IPEndPoint> endpoints, ConnectionGate gate, IInboundFrameSink sink, MqttBrokerTls? tls, MqttStreamGuardOptions guard,
@@ -69,17 +58,14 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
     /// <summary>Connections closed by the guard.</summary>
     public long Violations => Interlocked.Read(ref _violations);
 
-    /// <summary>
-    /// The guarded channel under an adapter MQTTnet hands to its CONNECT validation (null for an adapter not ours),
-    /// taken out of the look-up: a connection is validated once (a second CONNECT closes it), and from then on the
-    /// session's item holds the channel, so a connected client costs no entry here.
-    /// </summary>
-    public GuardedMqttChannel? TakeChannel(IMqttChannelAdapter? adapter) =>
-        adapter is not null && _channels.TryRemove(adapter, out var channel) ? channel : null;
+    /// <summary>The formatters every connection of this adapter rents.</summary>
+    internal MqttFormatterPool Formatters => _formatters;
+
+    /// <summary>The guarded channel MQTTnet hands to its CONNECT validation (null for an adapter not ours).</summary>
+    public static GuardedMqttChannel? ChannelOf(IMqttChannelAdapter? adapter) => adapter as GuardedMqttChannel;
 
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
-        _logger = logger ?? MqttNetNullLogger.Instance;
         _stop = new CancellationTokenSource();
         foreach (var endpoint in _endpoints)
         {
@@ -148,24 +134,13 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
 
         try
         {
-            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(OutgoingBufferLength, 65_535)), _logger)
+            if (ClientHandler is { } handler)
             {
-                AllowPacketFragmentation = true,
-            };
-            _channels[adapter] = channel;
-            try
-            {
-                if (ClientHandler is { } handler)
-                {
-                    await handler(adapter).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _channels.TryRemove(adapter, out _);
+                // The channel is MQTTnet's adapter for the connection: no MqttChannelAdapter, formatter or read loop of its own.
+                await handler(channel).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException or MQTTnet.Exceptions.MqttCommunicationException)
         {
             // A broken connection, or stopping.
         }
@@ -199,7 +174,7 @@ internal sealed class GuardedMqttServerAdapter : IMqttServerAdapter
                 clientCertificate = ssl.RemoteCertificate as X509Certificate2;
             }
 
-            var channel = new GuardedMqttChannel(stream, socket, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, _onViolation, _brokerOptions, _time);
+            var channel = new GuardedMqttChannel(stream, socket, lease, remote, socket.LocalEndPoint!, clientCertificate, _tls is not null, _guard, _onViolation, _brokerOptions, _formatters, _time);
             stream = null;
             lease = null!;
             return channel;

@@ -141,7 +141,7 @@ public sealed class MqttBroker : IMqttDownlink, IAsyncDisposable
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        var channel = _adapter.TakeChannel(e.ChannelAdapter);
+        var channel = GuardedMqttServerAdapter.ChannelOf(e.ChannelAdapter);
         var linkId = channel?.Lease.LinkId ?? "mqtt:" + e.RemoteEndPoint;
         var source = channel?.Lease.Source ?? (e.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
         if (e.ProtocolVersion != MqttProtocolVersion.V500)
