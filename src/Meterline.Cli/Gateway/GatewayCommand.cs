@@ -224,7 +224,7 @@ internal static class GatewayCommand
     private static void WriteCounters(TextWriter output, MqttBridge bridge, WrapperMeterLinks? links)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"broker: {bridge.Published} published, {bridge.Republished} attempts repeated, {bridge.Refused} refused, {bridge.RequestsRelayed} requests relayed, {bridge.Unspooled} read from the spool ({bridge.SpoolTornRecords} torn records cut off), {bridge.Spooled} spooled, {bridge.SpoolPending} still in the spool, {bridge.Lost} lost"));
+            $"broker: {bridge.Published} published, {bridge.Republished} attempts repeated, {bridge.Refused} refused, {bridge.RequestsRelayed} requests relayed, {bridge.Unspooled} read from the spool ({bridge.SpoolTornRecords} torn records cut off), {bridge.Spooled} spooled, {bridge.SpoolPending} still in the spool, {bridge.Lost} lost ({(bridge.IsSpooling ? "refused by the full spool" : "in hand at the stop, with no spool")}), {bridge.UnknownRadio} from radios or meters not in --meters dropped, {bridge.ResponsesDropped} answers dropped"));
         if (links is not null)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -305,7 +305,7 @@ internal static class GatewayCommand
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"stopped: {server.RequestsForwarded} requests forwarded, {server.ResponsesReturned} responses, {concentrator.PushesReceived} pushes ({forwarder?.Forwarded ?? 0} forwarded, {concentrator.PushesDropped} dropped), {coordinator.ChecksumErrors + coordinator.MalformedFrames} bad frames"));
+                $"stopped: {server.RequestsForwarded} requests forwarded, {server.ResponsesReturned} responses, {concentrator.PushesReceived} Zigbee frames from the meters ({forwarder?.Forwarded ?? 0} forwarded over TCP, {concentrator.PushesDropped} dropped with the queue full, {concentrator.MalformedFrames} not wrapper frames dropped), {coordinator.ChecksumErrors + coordinator.MalformedFrames} bad serial frames"));
         }
 
         return ExitCodes.Ok;
