@@ -54,10 +54,17 @@ internal static class IngestRun
                 "raw" => async (broker, token) => await RawMqttPublishers.ConnectAsync(broker, fleet.Meters, pushes.ByMeter, token),
                 _ => async (broker, token) => await MqttPushClients.ConnectAsync(broker, fleet.Meters, token),
             };
-            await using var mosquitto = settings.Transport == "mqtt-external" ? await PrivateMosquitto.StartAsync(fleet.Meters, pushes.Count, cancellationToken) : null;
+            var gatewayPassword = Meterline.HeadEnd.Mqtt.Credentials.MqttPassword.Generate();
+            await using var mosquitto = settings.Transport is "mqtt-external" or "gateway"
+                ? await PrivateMosquitto.StartAsync(fleet.Meters, pushes.Count, cancellationToken, settings.Transport == "gateway" ? (HarnessGateway.User, gatewayPassword) : null)
+                : null;
             if (mosquitto is not null)
             {
-                await MosquittoBaseline.RunAsync(mosquitto, connect, pushes, settings.Window, output, cancellationToken);
+                if (settings.Transport == "mqtt-external")
+                {
+                    await MosquittoBaseline.RunAsync(mosquitto, connect, pushes, settings.Window, output, cancellationToken);
+                }
+
                 Environment.SetEnvironmentVariable(ExternalPasswordVariable, mosquitto.HeadEndPassword);
             }
 
@@ -92,7 +99,7 @@ internal static class IngestRun
                 Mqtt = settings.Transport switch
                 {
                     "mqtt" => new MqttNodeOptions { Listeners = [new IPEndPoint(IPAddress.Loopback, 0)] },
-                    "mqtt-external" => new MqttNodeOptions
+                    "mqtt-external" or "gateway" => new MqttNodeOptions
                     {
                         ExternalBroker = new Uri($"mqtt://127.0.0.1:{mosquitto!.Endpoint.Port}"),
                         ExternalUserName = PrivateMosquitto.HeadEndUser,
@@ -129,6 +136,9 @@ internal static class IngestRun
                 await UntilSubscribedAsync(harness, consumer, mosquitto!, cancellationToken);
             }
 
+            await using var gateway = settings.Transport == "gateway"
+                ? await HarnessGateway.StartAsync([.. fleet.Meters.Select(m => m.SystemTitle.ToString())], mosquitto!.Endpoint, gatewayPassword, Path.Combine(directory, "gateway.spool"), cancellationToken)
+                : null;
             var log = new AckLog(pushes.Count);
             await using var mqttClients = settings.Transport switch
             {
@@ -145,10 +155,16 @@ internal static class IngestRun
             var sending = settings.Transport switch
             {
                 "tcp" => Task.WhenAll(Streams(pushes, settings.Connections).Select(s => SendAsync(node.PushEndpoints[0], s, settings.Rate / settings.Connections, cancellationToken))),
+                "gateway" => Task.WhenAll(Streams(pushes, settings.Connections).Select(s => SendAsync(gateway!.Endpoint, s, settings.Rate / settings.Connections, cancellationToken))),
                 "coap" => coapClients!.PostAllAsync(node.CoapEndpoints[0], pushes.ByMeter, log, cancellationToken),
                 _ => mqttClients!.PublishAllAsync(pushes.ByMeter, settings.Window, log, cancellationToken),
             };
-            Func<long> received = settings.Transport == "tcp" ? () => node.PushReceiver.FramesReceived : () => log.Acknowledged + log.Failed;
+            Func<long> received = settings.Transport switch
+            {
+                "tcp" => () => node.PushReceiver.FramesReceived,
+                "gateway" => () => gateway!.Bridge.Published,
+                _ => () => log.Acknowledged + log.Failed,
+            };
             var result = await WatchAsync(harness, pushes.Count, received, clock, cancellationToken);
             await sending;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -159,13 +175,18 @@ internal static class IngestRun
             var metrics = node.Pipeline.Metrics;
 
             var seconds = result.LastCommit.TotalSeconds;
-            output.WriteLine(settings.Transport == "tcp"
-                ? Invariant($"offered: {(settings.Rate > 0 ? $"{settings.Rate:N0} pushes/s" : "as fast as possible")} over {settings.Connections} connection(s); the node had received every frame after {result.AllReceived.TotalSeconds:0.00} s")
+            output.WriteLine(settings.Transport is "tcp" or "gateway"
+                ? Invariant($"offered: {(settings.Rate > 0 ? $"{settings.Rate:N0} pushes/s" : "as fast as possible")} over {settings.Connections} connection(s); {(gateway is null ? "the node had received every frame" : "the gateway had published every push (PUBACK from mosquitto)")} after {result.AllReceived.TotalSeconds:0.00} s")
                 : Invariant($"offered: as fast as acknowledged, {settings.Transport}, one client per meter ({settings.Meters:N0}), {(settings.Transport == "coap" ? 1 : settings.Window)} in flight each; every push acknowledged or refused after {result.AllReceived.TotalSeconds:0.00} s"));
             output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"sustained: {result.SustainedRate:N0} pushes/s committed (10th to 90th percentile of the commits)"));
-            if (settings.Transport != "tcp")
+            if (gateway is not null)
+            {
+                output.WriteLine(Invariant($"gateway (in this process, spool flushed before each publish): {gateway}"));
+            }
+
+            if (settings.Transport is not ("tcp" or "gateway"))
             {
                 output.WriteLine(Invariant($"acks{(settings.Transport == "mqtt-external" ? " (mosquitto's PUBACK, on receipt)" : " (after commit)")}: {log}"));
             }
@@ -176,8 +197,8 @@ internal static class IngestRun
             }
 
             var separate = mqttClients is ChildPublishers child ? child.PublisherCpu : (TimeSpan?)null;
-            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run ({(separate is null ? "node and sender in this process" : "the node alone")}){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}{(separate is { } publisherCpu ? $"; publishers (own process) {publisherCpu.TotalSeconds / seconds:0.00} cores" : "")}"));
-            output.WriteLine(Invariant($"cpu per 1,000 readings: {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1_000:0.0} ms ({(separate is null ? "node and sender" : "node")}), {cpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes{(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 messages")}; load average {LoadAverage()}"));
+            output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run ({(separate is null ? (gateway is null ? "node and sender in this process" : "node, gateway and sender in this process") : "the node alone")}){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}{(separate is { } publisherCpu ? $"; publishers (own process) {publisherCpu.TotalSeconds / seconds:0.00} cores" : "")}"));
+            output.WriteLine(Invariant($"cpu per 1,000 readings: {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1_000:0.0} ms ({(separate is null ? (gateway is null ? "node and sender" : "node, gateway and sender") : "node")}), {cpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes{(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 messages")}; load average {LoadAverage()}"));
             output.WriteLine(Invariant($"allocated: {allocatedBytes / Math.Max(1, metrics.Accepted):N0} bytes per push ({allocatedBytes / 1048576.0:N0} MiB); collections gen0/1/2 {gcs}; GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms in the process's life"));
             if (node.Northbound is { } northbound)
             {

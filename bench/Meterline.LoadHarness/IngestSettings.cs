@@ -3,7 +3,7 @@ namespace Meterline.LoadHarness;
 /// <summary>
 /// What <c>ingest</c> runs: the database (null: a temporary SQLite file), the fleet, the connections, the offered rate
 /// (0: as fast as possible), the pipeline's batch size and its guard, northbound publishing (null: off), the transport
-/// (<c>tcp</c>, <c>mqtt</c>, <c>mqtt-external</c>, <c>coap</c>; see <see cref="IngestRun"/>) and, for MQTT, the
+/// (<c>tcp</c>, <c>mqtt</c>, <c>mqtt-external</c>, <c>gateway</c>, <c>coap</c>; see <see cref="IngestRun"/>) and, for MQTT, the
 /// publishes in flight per meter, the publishers (<c>process</c>: <see cref="ChildPublishers"/>; <c>raw</c>:
 /// <see cref="RawMqttPublishers"/> in this process; <c>mqttnet</c>: <see cref="MqttPushClients"/>) and the external-broker consumer's workers and queue (0: its defaults), and whether the node's followers run.
 /// </summary>
@@ -14,5 +14,5 @@ internal sealed record IngestSettings(string? Database, int Meters, int Interval
     /// <summary><c>all</c>: the node's followers of committed records run as in production; <c>none</c>: analytics, power quality, prepaid and outages off (their cost per push, by difference).</summary>
     public static IReadOnlyList<string> FollowerChoices { get; } = ["all", "none"];
 
-    public static IReadOnlyList<string> Transports { get; } = ["tcp", "mqtt", "mqtt-external", "coap"];
+    public static IReadOnlyList<string> Transports { get; } = ["tcp", "mqtt", "mqtt-external", "gateway", "coap"];
 }

@@ -53,12 +53,14 @@ internal sealed class PrivateMosquitto : IAsyncDisposable
         }
     }
 
-    public static async Task<PrivateMosquitto> StartAsync(IReadOnlyList<ProvisionedMeter> meters, int messages, CancellationToken cancellationToken)
+    public static async Task<PrivateMosquitto> StartAsync(IReadOnlyList<ProvisionedMeter> meters, int messages, CancellationToken cancellationToken, (string User, string Password)? gateway = null)
     {
         var directory = Directory.CreateTempSubdirectory("meterline-bench-mosquitto-").FullName;
         var port = FreePort();
         var headEndPassword = MqttPassword.Generate();
+        IReadOnlyCollection<MeterSystemTitle> titles = [.. meters.Select(m => new MeterSystemTitle(m.SystemTitle.Value))];
         MosquittoConfig.Write(directory, meters.Select(m => (new MeterSystemTitle(m.SystemTitle.Value), m.MqttPassword!)), [(HeadEndUser, headEndPassword)],
+            gateway is { } g ? [(g.User, g.Password, titles)] : [],
             MosquittoConfig.Conf(directory, port, "127.0.0.1", user: Environment.UserName, maxQueuedMessages: Math.Max(1_000, messages + 1_000)));
         var process = Process.Start(new ProcessStartInfo(Executable, ["-c", Path.Combine(directory, MosquittoConfig.ConfigFileName)])
         {

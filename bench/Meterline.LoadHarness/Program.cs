@@ -5,7 +5,7 @@ namespace Meterline.LoadHarness;
 /// <summary>
 /// The head-end load harness (see BENCHMARKS.md, "Head-end (issue 6)"):
 /// <c>ingest</c> — sustained ingest of authenticated DataNotifications into one node over the TCP wrapper, MQTT (embedded
-/// broker or a private mosquitto) or CoAP (BENCHMARKS.md, "Ingest by transport");
+/// broker or a private mosquitto), through a gateway (DLMS/TCP in, spool, mosquitto out) or CoAP (BENCHMARKS.md, "Ingest by transport");
 /// <c>disconnect</c> — request-to-confirmed latency of disconnect/connect commands against simulated meters;
 /// <c>flood</c> — honest delivery and latency, quiet and under a flood, and the guard's refusal throughput (BENCHMARKS.md, "Ingress under attack").
 /// <c>publish</c> — the northbound relay's publish rate to an AMQP broker.
@@ -34,7 +34,7 @@ public static class Program
         var amqpPassword = new Option<string?>("--amqp-password-env") { Description = "Name of the environment variable holding the AMQP password" };
         var transport = new Option<string>("--transport")
         {
-            Description = "tcp (DLMS wrapper over --connections connections), mqtt (embedded broker, a client per meter, PUBACK after commit), mqtt-external (a private mosquitto, the node's shared subscription; mosquitto alone measured first), coap (an endpoint per meter, 2.04 after commit)",
+            Description = "tcp (DLMS wrapper over --connections connections), mqtt (embedded broker, a client per meter, PUBACK after commit), mqtt-external (a private mosquitto, the node's shared subscription; mosquitto alone measured first), gateway (DLMS/TCP over --connections connections to a gateway with a spool, bridged to a private mosquitto the node consumes), coap (an endpoint per meter, 2.04 after commit)",
             DefaultValueFactory = _ => "tcp",
         };
         var window = new Option<int>("--window") { Description = "MQTT: publishes in flight per meter (CoAP: always 1, a meter's pushes must arrive in counter order)", DefaultValueFactory = _ => 1 };

@@ -176,6 +176,67 @@ public sealed class WrapperMeterLinksTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Link_LaterFrameNotKeptInTime_TheLinksOneTimerFiresAgainAndClosesIt()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var handed = Channel.CreateUnbounded<GatewayUplink>();
+        var links = Start(new WrapperLinksOptions { KeepTimeout = TimeSpan.FromSeconds(5) }, time, async (u, token) =>
+        {
+            await handed.Writer.WriteAsync(u, token);
+            if (u.Frame.SequenceEqual(Push(A, 1)))
+            {
+                return true;
+            }
+
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+            return true;
+        });
+        using var meter = await ConnectAsync();
+        await meter.GetStream().WriteAsync(Push(A, 1));
+        await handed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+        // Long after the first frame was kept: its wait ended, so nothing fires.
+        time.Advance(TimeSpan.FromSeconds(60));
+        await meter.GetStream().WriteAsync(Push(A, 2));
+        await handed.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal((1, 0L), (links.Connections, links.KeepTimeouts));
+        time.Advance(TimeSpan.FromSeconds(6));
+        var read = await meter.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(0, read);
+        await WaitUntilAsync(() => links.Connections == 0);
+        Assert.Equal((1L, 0L, 2L), (links.KeepTimeouts, links.NotKept, links.FramesReceived));
+    }
+
+    [Fact]
+    public async Task Link_EachFrameKeptWithinTheTimeout_StaysOpenThoughTheWaitsAddUpPastIt()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var kept = Channel.CreateUnbounded<TaskCompletionSource<bool>>();
+        var links = Start(new WrapperLinksOptions { KeepTimeout = TimeSpan.FromSeconds(5) }, time, async (_, token) =>
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await kept.Writer.WriteAsync(done, token);
+            return await done.Task.WaitAsync(token);
+        });
+        using var meter = await ConnectAsync();
+
+        for (var n = 1u; n <= 4; n++)
+        {
+            await meter.GetStream().WriteAsync(Push(A, n));
+            var waiting = await kept.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+
+            // 4 s of the 5 allowed for each frame: 16 s in all, the timer restarted for each.
+            time.Advance(TimeSpan.FromSeconds(4));
+            waiting.SetResult(true);
+        }
+
+        await meter.GetStream().WriteAsync(Push(A, 5));
+        (await kept.Reader.ReadAsync().AsTask().WaitAsync(Bound)).SetResult(true);
+        Assert.Equal((1, 0L, 5L), (links.Connections, links.KeepTimeouts, links.FramesReceived));
+    }
+
+    [Fact]
     public async Task Link_FrameRefused_ClosedAndCounted()
     {
         var links = Start(new WrapperLinksOptions(), uplink: (_, _) => ValueTask.FromResult(false));

@@ -34,9 +34,10 @@ internal static class GatewayCommand
         var spool = new Option<string?>("--spool") { Description = "With --broker: the durable spool file; every push is flushed to it before it is published, and those not yet published are published first at the next start" };
         var wrapperListen = new Option<string?>("--wrapper-listen") { Description = "With --broker: where meters connect over DLMS/TCP (IEC 62056-47 wrapper), e.g. 0.0.0.0:4059; their pushes and answers are bridged like the Zigbee meters'" };
         var wrapperMaxConnections = new Option<int>("--wrapper-max-connections") { Description = "With --wrapper-listen: meters connected at once", DefaultValueFactory = _ => 1024 };
+        var keepTimeout = new Option<double?>("--keep-timeout") { Description = "With --wrapper-listen: seconds a DLMS/TCP link waits for its push to be kept (flushed to the spool) before it closes, 1 to 3600 (default 30)" };
         var command = new Command("gateway", "Run the data concentrator: a Zigbee coordinator on a serial port, bridged to the head-end over TCP or through an MQTT broker")
         {
-            serial, baud, listen, push, seconds, broker, brokerUser, brokerPasswordFile, meters, spool, wrapperListen, wrapperMaxConnections,
+            serial, baud, listen, push, seconds, broker, brokerUser, brokerPasswordFile, meters, spool, wrapperListen, wrapperMaxConnections, keepTimeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -77,6 +78,14 @@ internal static class GatewayCommand
                     throw new CommandException("--wrapper-max-connections is 1 to 100000", ExitCodes.Usage);
                 }
 
+                var keep = new WrapperLinksOptions().KeepTimeout;
+                if (result.GetValue(keepTimeout) is { } keepSeconds)
+                {
+                    keep = wrapperEndpoint is null ? throw new CommandException("--keep-timeout goes with --wrapper-listen", ExitCodes.Usage)
+                        : keepSeconds is >= 1 and <= 3600 ? TimeSpan.FromSeconds(keepSeconds)
+                        : throw new CommandException("--keep-timeout is 1 to 3600 seconds", ExitCodes.Usage);
+                }
+
                 var device = result.GetValue(serial);
                 if (device is null && wrapperEndpoint is null)
                 {
@@ -89,7 +98,7 @@ internal static class GatewayCommand
                     : result.GetValue(brokerUser) is not null || result.GetValue(brokerPasswordFile) is not null || result.GetValue(meters) is not null || result.GetValue(spool) is not null
                         ? throw new CommandException("--broker-user, --broker-password-file, --meters and --spool go with --broker", ExitCodes.Usage)
                         : null;
-                (IPEndPoint Endpoint, WrapperLinksOptions Options)? wrapper = wrapperEndpoint is null ? null : (wrapperEndpoint, new WrapperLinksOptions { MaxConnections = maxLinks });
+                (IPEndPoint Endpoint, WrapperLinksOptions Options)? wrapper = wrapperEndpoint is null ? null : (wrapperEndpoint, new WrapperLinksOptions { MaxConnections = maxLinks, KeepTimeout = keep });
                 return device is null
                     ? await RunWrapperOnlyAsync(wrapper!.Value, bridge!, limit, output, cancellationToken).ConfigureAwait(false)
                     : await RunAsync(device, rate, endpoint, forward, bridge, wrapper, limit, output, cancellationToken).ConfigureAwait(false);
@@ -161,7 +170,7 @@ internal static class GatewayCommand
         var links = new WrapperMeterLinks(bridgeOptions.Meters.Select(m => m.SystemTitle), wrapper.Options);
         await using var bridge = new MqttBridge(null, links, bridgeOptions);
         var listener = ListenForMeters(wrapper.Endpoint);
-        output.WriteLine($"meterline gateway: DLMS/TCP meters on {listener.LocalEndpoint}; pushes: {Describe(bridgeOptions)}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"meterline gateway: DLMS/TCP meters on {listener.LocalEndpoint} (keep timeout {wrapper.Options.KeepTimeout.TotalSeconds} s); pushes: {Describe(bridgeOptions)}"));
         output.Flush();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (limit is { } span)
@@ -224,7 +233,7 @@ internal static class GatewayCommand
     private static void WriteCounters(TextWriter output, MqttBridge bridge, WrapperMeterLinks? links)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"broker: {bridge.Published} published, {bridge.Republished} attempts repeated, {bridge.Refused} refused, {bridge.RequestsRelayed} requests relayed, {bridge.Unspooled} read from the spool ({bridge.SpoolTornRecords} torn records cut off), {bridge.Spooled} spooled, {bridge.SpoolPending} still in the spool, {bridge.Lost} lost"));
+            $"broker: {bridge.Published} published, {bridge.Republished} attempts repeated, {bridge.Refused} refused, {bridge.RequestsRelayed} requests relayed, {bridge.Unspooled} read from the spool ({bridge.SpoolTornRecords} torn records cut off), {bridge.Spooled} spooled, {bridge.SpoolPending} still in the spool, {bridge.Lost} lost ({(bridge.IsSpooling ? "refused by the full spool" : "in hand at the stop, with no spool")}), {bridge.UnknownRadio} from radios or meters not in --meters dropped, {bridge.ResponsesDropped} answers dropped"));
         if (links is not null)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -282,7 +291,7 @@ internal static class GatewayCommand
             var meterListener = wrapper is { } m ? ListenForMeters(m.Endpoint) : null;
             if (meterListener is not null)
             {
-                output.WriteLine($"DLMS/TCP meters on {meterListener.LocalEndpoint}");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DLMS/TCP meters on {meterListener.LocalEndpoint} (keep timeout {wrapper!.Value.Options.KeepTimeout.TotalSeconds} s)"));
                 output.Flush();
             }
 
@@ -305,7 +314,7 @@ internal static class GatewayCommand
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"stopped: {server.RequestsForwarded} requests forwarded, {server.ResponsesReturned} responses, {concentrator.PushesReceived} pushes ({forwarder?.Forwarded ?? 0} forwarded, {concentrator.PushesDropped} dropped), {coordinator.ChecksumErrors + coordinator.MalformedFrames} bad frames"));
+                $"stopped: {server.RequestsForwarded} requests forwarded, {server.ResponsesReturned} responses, {concentrator.PushesReceived} Zigbee frames from the meters ({forwarder?.Forwarded ?? 0} forwarded over TCP, {concentrator.PushesDropped} dropped with the queue full, {concentrator.MalformedFrames} not wrapper frames dropped), {coordinator.ChecksumErrors + coordinator.MalformedFrames} bad serial frames"));
         }
 
         return ExitCodes.Ok;

@@ -28,8 +28,13 @@ namespace Meterline.Gateway.Mqtt;
 /// A push the broker did not take (no PUBACK, a lost connection, "no matching subscribers", a quota or an unspecified
 /// error) is published again after a back-off (250 ms doubling to 30 s), never dropped; one refused for good (not
 /// authorized, ...) is counted and dropped. While the broker is away the pushes wait in the spool (bounded by
-/// <see cref="MqttBridgeOptions.SpoolMaxBytes"/>) and in bounded queues: the concentrator's drops beyond its bound, a
-/// DLMS/TCP link is read no further until there is room. Requests on the meters' <c>down</c> topics are checked (a
+/// <see cref="MqttBridgeOptions.SpoolMaxBytes"/>): with a spool, spooling never waits for the publisher, so a stalled
+/// or unreachable broker does not hold up the meters' pushes — the Zigbee pushes are taken from the concentrator and
+/// spooled at the disk's pace, and a DLMS/TCP link's push is answered once flushed. Only a full spool refuses pushes
+/// (counted <see cref="Lost"/>; a DLMS/TCP link then closes, and its meter keeps the push). Answers waiting for the
+/// publisher are bounded apart (beyond it dropped, counted <see cref="ResponsesDropped"/>). Without a spool the pushes
+/// wait in bounded queues: the concentrator's drops beyond its bound (counted there), a DLMS/TCP link is read no
+/// further until there is room. Requests on the meters' <c>down</c> topics are checked (a
 /// wrapper frame from a client wPort to the meter's wPort 1, at most <see cref="MqttBridgeOptions.MaxApduLength"/>
 /// bytes of APDU) and sent to the meter's radio or TCP link unchanged. The gateway holds no key: the APDUs are secured
 /// end to end between meter and head-end.
@@ -43,7 +48,10 @@ public sealed class MqttBridge : IAsyncDisposable
     /// <summary>Pushes appended to the spool before one flush (a group commit).</summary>
     private const int SpoolBatch = 256;
 
-    /// <summary>Frames spooled and waiting for the publisher.</summary>
+    /// <summary>
+    /// Frames waiting for the publisher: without a spool, all of them (the spooling loop waits beyond it); with a spool,
+    /// the answers only (beyond it they are dropped), as the pushes among them are bounded by the spool's size.
+    /// </summary>
     private const int OutboundCapacity = 1024;
 
     private readonly ZigbeeConcentrator? _concentrator;
@@ -75,6 +83,7 @@ public sealed class MqttBridge : IAsyncDisposable
     private long _spooled;
     private long _unspooled;
     private long _lost;
+    private int _answersWaiting;
     private int _spoolLoaded;
 
     public MqttBridge(ZigbeeConcentrator concentrator, MqttBridgeOptions options, TimeProvider? timeProvider = null)
@@ -113,7 +122,11 @@ public sealed class MqttBridge : IAsyncDisposable
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _requestsDropped)))];
         _uplink = Channel.CreateBounded<Intake>(new BoundedChannelOptions(options.UplinkQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-        _outbound = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(OutboundCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+        // With a spool every push waiting here is also in the spool, whose size bounds them: spooling goes on while the
+        // broker is away. Without one, the spooling loop (and so the meters' links) waits for the publisher.
+        _outbound = options.SpoolPath is null
+            ? Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(OutboundCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true })
+            : Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions { SingleWriter = true }); // not SingleReader: that one cannot count (Pending)
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
         {
@@ -139,7 +152,7 @@ public sealed class MqttBridge : IAsyncDisposable
     /// <summary>Frames from a radio (or, from the spool, a system title) this gateway has no meter for (dropped).</summary>
     public long UnknownRadio => Interlocked.Read(ref _unknownRadio);
 
-    /// <summary>Session answers no head-end node was subscribed to (its session had ended; dropped).</summary>
+    /// <summary>Session answers dropped: no head-end node was subscribed to them (its session had ended), or too many waited for the publisher.</summary>
     public long ResponsesDropped => Interlocked.Read(ref _responsesDropped);
 
     public long Connects => Interlocked.Read(ref _connects);
@@ -169,6 +182,9 @@ public sealed class MqttBridge : IAsyncDisposable
 
     /// <summary>Pushes lost: in hand at a stop with no spool to keep them, or refused by a full spool.</summary>
     public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Whether the bridge keeps its pushes in a spool (<see cref="MqttBridgeOptions.SpoolPath"/>).</summary>
+    public bool IsSpooling => _options.SpoolPath is not null;
 
     public bool IsConnected => _client.IsConnected && _connected.Task.IsCompleted;
 
@@ -338,7 +354,7 @@ public sealed class MqttBridge : IAsyncDisposable
                 Release(waiting, kept: true);
                 foreach (var frame in batch)
                 {
-                    await _outbound.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                    await ToPublisherAsync(frame, cancellationToken).ConfigureAwait(false);
                 }
 
                 batch.Clear();
@@ -348,6 +364,31 @@ public sealed class MqttBridge : IAsyncDisposable
         {
             // The pushes of the batch in hand are in the spool; the stop flushes it.
         }
+    }
+
+    /// <summary>
+    /// Queues a frame for the publisher: without a spool waiting for room; with one at once (a push is in the spool,
+    /// which bounds them), an answer beyond <see cref="OutboundCapacity"/> waiting being dropped (counted).
+    /// </summary>
+    private ValueTask ToPublisherAsync(OutboundFrame frame, CancellationToken cancellationToken)
+    {
+        if (_spool is null)
+        {
+            return _outbound.Writer.WriteAsync(frame, cancellationToken);
+        }
+
+        if (!frame.IsPush)
+        {
+            if (Interlocked.Increment(ref _answersWaiting) > OutboundCapacity)
+            {
+                Interlocked.Decrement(ref _answersWaiting);
+                Interlocked.Increment(ref _responsesDropped);
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        _outbound.Writer.TryWrite(frame);
+        return ValueTask.CompletedTask;
     }
 
     private static void Release(List<TaskCompletionSource<bool>> waiting, bool kept)
@@ -399,6 +440,10 @@ public sealed class MqttBridge : IAsyncDisposable
                 if (!_backlog.TryDequeue(out frame))
                 {
                     frame = await _outbound.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (!frame.IsPush && _spool is not null)
+                    {
+                        Interlocked.Decrement(ref _answersWaiting);
+                    }
                 }
 
                 Volatile.Write(ref _inHand, frame);
@@ -533,8 +578,9 @@ public sealed class MqttBridge : IAsyncDisposable
             Interlocked.Increment(ref _connects);
             return true;
         }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {
+            // Stopped while connecting (MQTTnet reports it as a closed connection): the connect loop sees the stop.
             return false;
         }
     }

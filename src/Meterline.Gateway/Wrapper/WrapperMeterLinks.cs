@@ -155,7 +155,10 @@ public sealed class WrapperMeterLinks
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: true);
         using var identify = new CancellationTokenSource(_options.IdentifyTimeout, _time);
-        using var link = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, identify.Token);
+
+        // The keep wait's timer, one for the link: armed while a frame is being kept, disarmed after. It ends the link when it fires.
+        using var keep = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var link = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, identify.Token, keep.Token);
         var meterLink = new MeterLink(Channel.CreateBounded<byte[]>(
             new BoundedChannelOptions(_options.LinkQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _requestsDropped)));
@@ -173,7 +176,7 @@ public sealed class WrapperMeterLinks
                 {
                     Interlocked.Increment(ref _framesReceived);
                     if (Name(frame, meterLink, identify) is { } title
-                        && !await KeepAsync(uplink, new GatewayUplink(title, frame.ToArray(), frame.DestinationWPort == MeterWPort), link.Token).ConfigureAwait(false))
+                        && !await KeepAsync(uplink, new GatewayUplink(title, frame.ToArray(), frame.DestinationWPort == MeterWPort), keep, link.Token).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -216,26 +219,39 @@ public sealed class WrapperMeterLinks
         }
     }
 
-    /// <summary>Hands one frame on and waits until it is kept, at most <see cref="WrapperLinksOptions.KeepTimeout"/>; false (counted) to close the link.</summary>
-    private async ValueTask<bool> KeepAsync(Func<GatewayUplink, CancellationToken, ValueTask<bool>> uplink, GatewayUplink frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands one frame on and waits until it is kept, at most <see cref="WrapperLinksOptions.KeepTimeout"/> (the link's
+    /// <paramref name="timer"/>, whose firing cancels <paramref name="link"/>); false (counted) to close the link.
+    /// </summary>
+    private async ValueTask<bool> KeepAsync(Func<GatewayUplink, CancellationToken, ValueTask<bool>> uplink, GatewayUplink frame, CancellationTokenSource timer, CancellationToken link)
     {
-        using var timeout = new CancellationTokenSource(_options.KeepTimeout, _time);
-        using var keep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        timer.CancelAfter(_options.KeepTimeout);
+        bool kept;
         try
         {
-            if (await uplink(frame, keep.Token).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            Interlocked.Increment(ref _notKept);
-            return false;
+            kept = await uplink(frame, link).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested)
         {
             Interlocked.Increment(ref _keepTimeouts);
             return false;
         }
+
+        timer.CancelAfter(Timeout.InfiniteTimeSpan);
+        if (timer.IsCancellationRequested)
+        {
+            // Kept, but the timer fired just before it was disarmed: the link is cancelled and closes.
+            Interlocked.Increment(ref _keepTimeouts);
+            return false;
+        }
+
+        if (kept)
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _notKept);
+        return false;
     }
 
     /// <summary>The meter whose frame this is; null to drop it (counted).</summary>

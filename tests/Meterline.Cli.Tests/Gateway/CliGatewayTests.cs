@@ -74,12 +74,46 @@ public sealed class CliGatewayTests : IDisposable
     [InlineData(new[] { "gateway", "--wrapper-listen", "127.0.0.1:0" }, "--wrapper-listen goes with --broker")]
     [InlineData(new[] { "gateway", "--wrapper-listen", "nowhere" }, "--wrapper-listen is address:port")]
     [InlineData(new[] { "gateway", "--serial", "/dev/null", "--wrapper-max-connections", "0" }, "--wrapper-max-connections is 1 to 100000")]
+    [InlineData(new[] { "gateway", "--serial", "/dev/null", "--keep-timeout", "30" }, "--keep-timeout goes with --wrapper-listen")]
+    [InlineData(new[] { "gateway", "--keep-timeout", "5", "--wrapper-listen", "nowhere" }, "--wrapper-listen is address:port")]
     public async Task Gateway_WrapperListenMisused_UsageError(string[] arguments, string expected)
     {
         var (code, _, error) = await Run.RunAsync(arguments);
 
         Assert.Equal(1, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.5")]
+    [InlineData("3601")]
+    [InlineData("NaN")]
+    public async Task Gateway_KeepTimeoutOutOfRange_UsageError(string seconds)
+    {
+        await File.WriteAllTextAsync(PasswordFile, "secret-secret\n");
+        await File.WriteAllTextAsync(MetersFile, "4D4C4D0000000001\n");
+
+        var (code, _, error) = await Run.RunAsync(["gateway", "--broker", "mqtt://127.0.0.1:1", "--broker-user", "gw", "--broker-password-file", PasswordFile,
+            "--meters", MetersFile, "--wrapper-listen", "127.0.0.1:0", "--keep-timeout", seconds]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("--keep-timeout is 1 to 3600 seconds", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_KeepTimeoutInRange_Accepted()
+    {
+        await File.WriteAllTextAsync(PasswordFile, "secret-secret\n");
+        await File.WriteAllTextAsync(MetersFile, "4D4C4D0000000001\n");
+
+        // Runs (a DLMS/TCP-only gateway, no broker to reach) for a moment and stops by itself.
+        var (code, output, error) = await Run.RunAsync(["gateway", "--broker", "mqtt://127.0.0.1:1", "--broker-user", "gw", "--broker-password-file", PasswordFile,
+            "--meters", MetersFile, "--wrapper-listen", "127.0.0.1:0", "--keep-timeout", "2.5", "--seconds", "0.5"]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("DLMS/TCP meters on 127.0.0.1:", output, StringComparison.Ordinal);
+        Assert.Contains("keep timeout 2.5 s", output, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
