@@ -78,9 +78,13 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
         var keyFile = Path.Combine(_directory, "hes.kek");
         var pushPort = FreePort.Next();
 
-        // The meters' day starts 20 days back on the head-end's real clock: every interval is long past the gap
-        // detector's grace, and a 30-day look-back covers the whole run even at 100 cycles.
-        var start = new DateTimeOffset((DateTimeOffset.UtcNow - TimeSpan.FromDays(20)).UtcDateTime.Date, TimeSpan.Zero);
+        // The meters' day starts 45 days back on the head-end's real clock, and the meters' clocks must stay behind the
+        // head-end's for the whole run: the gap detector leaves intervals it thinks are in the future alone. At 1,800x
+        // that is 36 min of real time, more than the test's bound (30 min at 100 cycles). (With 20 days, 16 min, a run
+        // on a loaded machine that took 19 min overtook the real clock and its last back-fill left 320 values.) A 60-day
+        // look-back covers the whole run; the meters' 35-day profile holds 28 min of it, which a run inside the bound
+        // that is not stalled for long stays within.
+        var start = new DateTimeOffset((DateTimeOffset.UtcNow - TimeSpan.FromDays(45)).UtcDateTime.Date, TimeSpan.Zero);
         await using var fleet = await FleetSimulator.StartAsync(FleetOptions(start, pushPort), token);
 
         // A meter's load profile begins at the first interval that ends after it was built: every meter has every
@@ -244,7 +248,7 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : IDisposable
             // over 100 restarts that happened (a CI run: "address already in use").
             "--listen", "http://127.0.0.1:0",
             "--log-level", "warning",
-            "--backfill-lookback", "30.00:00:00",
+            "--backfill-lookback", "60.00:00:00",
         ];
         if (backfill)
         {
