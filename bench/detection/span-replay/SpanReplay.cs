@@ -10,6 +10,8 @@
 // over the changes between fully tapped intervals only (the changes into and out of a tap are level shifts); and
 // "edges": given the others, with the tap's column the change of its series counted over the tapped intervals only,
 // so that those two level shifts are evidence (what a search column modelling a tap's entry and exit would see).
+// With "all": every transformer, not only those with a bypass (for the honest meters' spans). Each span printed
+// carries its same-hours evidence (days, excess loss and its p, the meter's drop and its p; docs/analytics.md).
 using System.Globalization;
 using System.Text.Json;
 using Meterline.HeadEnd.Analytics.Balance;
@@ -40,7 +42,9 @@ var thefts = truth.RootElement.GetProperty("thefts").EnumerateArray().Select(t =
 var relaxed = new EnergyBalanceOptions { MinRobustZ = 0, MinSignificance = 10, MinConfidence = 0, MinHiddenShare = 0.01 };
 var variant = new EnergyBalanceOptions();
 var oracle = args.Contains("oracle");
-foreach (var setting in args.Skip(2).Where(a => a != "oracle").Select(a => a.Split('=')))
+var everyTransformer = args.Contains("all");
+var settings = args.Skip(2).Where(a => a is not "oracle" and not "all").ToList();
+foreach (var setting in settings.Select(a => a.Split('=')))
 {
     var value = double.Parse(setting[1], CultureInfo.InvariantCulture);
     variant = setting[0] switch
@@ -49,10 +53,16 @@ foreach (var setting in args.Skip(2).Where(a => a != "oracle").Select(a => a.Spl
         "MinRobustZ" => variant with { MinRobustZ = value },
         "MinConfidence" => variant with { MinConfidence = value },
         "MaxSpans" => variant with { MaxSpans = (int)value },
+        "MaxSameHoursP" => variant with { MaxSameHoursP = value },
+        "MaxSameHoursDropP" => variant with { MaxSameHoursDropP = value },
+        "MinSameHoursDays" => variant with { MinSameHoursDays = (int)value },
+        "SameHoursMatch" => variant with { SameHoursMatch = value },
+        "ProvisionalRobustZ" => variant with { ProvisionalRobustZ = value },
         _ => throw new ArgumentException(setting[0]),
     };
 }
-foreach (var transformer in thefts.Where(t => t.Pattern == "bypass").Select(t => bySerial[t.Meter].TransformerId!).Distinct().Order())
+var transformers = everyTransformer ? meters.Where(m => m.TransformerId is not null).Select(m => m.TransformerId!) : thefts.Where(t => t.Pattern == "bypass").Select(t => bySerial[t.Meter].TransformerId!);
+foreach (var transformer in transformers.Distinct().Order())
 {
     var consumers = meters.Where(m => m.TransformerId == transformer).ToDictionary(m => m.Id);
     Console.WriteLine($"## {transformer}: {consumers.Count} meters (incl. its own)");
@@ -67,7 +77,7 @@ foreach (var transformer in thefts.Where(t => t.Pattern == "bypass").Select(t =>
         continue;
     }
 
-    foreach (var (name, options) in (args.Length > 2 ? new[] { ("variant", variant) } : new[] { ("default", new EnergyBalanceOptions()), ("relaxed", relaxed) }))
+    foreach (var (name, options) in (settings.Count > 0 ? new[] { ("variant", variant) } : new[] { ("default", new EnergyBalanceOptions()), ("relaxed", relaxed) }))
     {
         var service = new EnergyBalanceService(storage.Meters, storage.Readings, storage.Transformers, storage.Alerts, options);
         var balance = await service.CalculateAsync(transformer, start, end);
@@ -83,10 +93,13 @@ foreach (var transformer in thefts.Where(t => t.Pattern == "bypass").Select(t =>
         {
             var serial = consumers.TryGetValue(balance.Consumers[span.Consumer], out var m) ? m.Serial : balance.Consumers[span.Consumer].ToString();
             var thief = thefts.Any(t => t.Meter == serial) ? "THIEF" : "honest";
-            Console.WriteLine(FormattableString.Invariant($"    {serial} {thief} {complete[span.From].Time:MM-dd HH:mm} to {complete[span.To - 1].Time:MM-dd HH:mm} share {span.HiddenShare:0.00} F {span.Significance:0} explained {span.Explained:0.00} z {span.RobustZ:0.0}"));
+            Console.WriteLine(FormattableString.Invariant($"    {serial} {thief} {complete[span.From].Time:MM-dd HH:mm} to {complete[span.To - 1].Time:MM-dd HH:mm} share {span.HiddenShare:0.00} F {span.Significance:0} explained {span.Explained:0.00} z {span.RobustZ:0.0}{SameHours(span.SameHours)}"));
         }
     }
 }
+
+static string SameHours(SameHoursEvidence? e) => e is null ? " same-hours none" :
+    FormattableString.Invariant($" same-hours days {e.Days} excess {e.Excess:0.0} p {e.ExcessP:0.0000} drop {e.Drop:0.0} p {e.DropP:0.0000} registered {e.Registered:0.0}");
 
 async Task Oracle(string transformer, Dictionary<MeterId, Meter> consumers)
 {

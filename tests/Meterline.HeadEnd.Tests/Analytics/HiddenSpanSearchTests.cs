@@ -28,7 +28,10 @@ public sealed class HiddenSpanSearchTests
 
     private static EnergyBalance Feeder(int households, int blocks, int seed, params Tap[] taps) => Feeder(Options, households, blocks, seed, taps);
 
-    private static EnergyBalance Feeder(EnergyBalanceOptions options, int households, int blocks, int seed, params Tap[] taps)
+    private static EnergyBalance Feeder(EnergyBalanceOptions options, int households, int blocks, int seed, params Tap[] taps) => Feeder(options, households, blocks, seed, null, taps);
+
+    /// <summary>As above, with <paramref name="extra"/>(household, block) added to a household's true load (an appliance it meters).</summary>
+    private static EnergyBalance Feeder(EnergyBalanceOptions options, int households, int blocks, int seed, Func<int, int, double>? extra, params Tap[] taps)
     {
         var random = new Random(seed);
         var consumers = new Dictionary<MeterId, IReadOnlyList<SeriesPoint>>();
@@ -43,7 +46,7 @@ public sealed class HiddenSpanSearchTests
             {
                 var hour = (i % 96) / 4.0;
                 var shape = 0.3 + Math.Exp(-Math.Pow(hour - peak, 2) / 6) + (0.5 * Math.Exp(-Math.Pow(hour - wake, 2) / 3));
-                var load = size * shape * (0.65 + (0.7 * random.NextDouble()));
+                var load = (size * shape * (0.65 + (0.7 * random.NextDouble()))) + (extra?.Invoke(h, i) ?? 0);
                 total[i] += load;
                 var tap = taps.FirstOrDefault(t => t.Household == h && i >= t.From && i < t.To);
                 points.Add(new SeriesPoint(At(i + 1), Math.Round(load * (tap?.Registered ?? 1))));
@@ -57,7 +60,7 @@ public sealed class HiddenSpanSearchTests
     }
 
     private static string Describe(EnergyBalance balance) => string.Join("; ", balance.HiddenSpans!.Select(s =>
-        FormattableString.Invariant($"{balance.Consumers[s.Consumer]} [{s.From}, {s.To}) share {s.HiddenShare:0.00} significance {s.Significance:0} explained {s.Explained:0.00} z {s.RobustZ:0.0}")));
+        FormattableString.Invariant($"{balance.Consumers[s.Consumer]} [{s.From}, {s.To}) share {s.HiddenShare:0.00} significance {s.Significance:0} explained {s.Explained:0.00} z {s.RobustZ:0.0} same-hours {s.SameHours}")));
 
     [Fact]
     public void Evaluate_BypassOf30PercentFor2Of5DaysUnderTenConsumers_RankedFirstAndAlertedOverItsSpan()
@@ -166,5 +169,77 @@ public sealed class HiddenSpanSearchTests
         var alertedWithout = EnergyBalanceRule.Evaluate(withoutProvisional, finalBarsOnly).Select(f => f.Meter).ToHashSet();
         Assert.True(alerted.IsSubsetOf(thieves) && alerted.Count >= 5, Describe(balance));
         Assert.True(alertedWithout.Count < alerted.Count, Describe(withoutProvisional));
+    }
+
+    /// <summary>Options under which no span can stand out by its robust z: only the same-hours test can accept one.</summary>
+    private static readonly EnergyBalanceOptions SameHoursOnly = Options with { MinRobustZ = 1e9, ProvisionalRobustZ = 1e9 };
+
+    /// <summary>A 10-hour night tap (22:00 to 08:00 on the third night of five) on household 6 of 20.</summary>
+    private static readonly Tap NightTap = new(6, (2 * 96) + 88, (3 * 96) + 32, 0.45);
+
+    /// <summary>A noisy night load: ±35 % per block, plus an appliance of 0 to 60 Wh a block switching at random (seeded by block).</summary>
+    private static double NoisyNight(int household, int block) => household == NightTap.Household && (block % 96 >= 88 || block % 96 < 32)
+        ? 60 * Math.Max(0, Noisy(0.3, 0.7, block, seed: 6))
+        : 0;
+
+    [Fact]
+    public void Evaluate_TenHourNightTapOnNoisyMeter_FoundByItsLevelsAgainstTheOtherNights()
+    {
+        var time = new FakeTimeProvider(At(5 * 96));
+
+        var balance = Feeder(SameHoursOnly, 20, 5 * 96, seed: 91, NoisyNight, NightTap);
+        var withoutTest = Feeder(SameHoursOnly with { MaxSameHoursP = 0 }, 20, 5 * 96, seed: 91, NoisyNight, NightTap);
+
+        var finding = Assert.Single(EnergyBalanceRule.Evaluate(balance, SameHoursOnly));
+        Assert.Equal(Household(NightTap.Household), finding.Meter);
+        Assert.InRange(finding.From, At(NightTap.From + 1) - TimeSpan.FromHours(2), At(NightTap.From + 1) + TimeSpan.FromHours(2));
+        Assert.True(finding.To <= time.GetUtcNow());
+        var span = Assert.Single(balance.HiddenSpans!);
+        Assert.True(span.SameHours is { Days: >= 3, Excess: > 0, Drop: > 0 } e && e.ExcessP <= Options.MaxSameHoursP && e.DropP <= Options.MaxSameHoursDropP, Describe(balance));
+        Assert.InRange(finding.Evidence.Single(e => e.Name == "same-hours-excess-p").Value!.Value, 0, Options.MaxSameHoursP);
+        Assert.Empty(withoutTest.HiddenSpans!);
+    }
+
+    [Fact]
+    public void Evaluate_TenHourNightTapOnNoisyMeterWithDefaults_Found()
+    {
+        var balance = Feeder(Options, 20, 5 * 96, seed: 91, NoisyNight, NightTap);
+
+        Assert.Equal([Household(NightTap.Household)], EnergyBalanceRule.Evaluate(balance, Options).Select(f => f.Meter));
+    }
+
+    [Theory]
+    [InlineData(92)]
+    [InlineData(93)]
+    [InlineData(94)]
+    public void Evaluate_HonestMeterWithNewHeaterEveryNight_NotFlagged(int seed)
+    {
+        // From the third night on, household 6 runs a 150 to 250 Wh a block heater from 22:00 to 08:00, metered: its
+        // night load jumps against its earlier nights, but the loss does not follow it.
+        static double Heater(int household, int block) => household == 6 && block >= (2 * 96) + 88 && (block % 96 >= 88 || block % 96 < 32)
+            ? Noisy(200, 50, block, seed: 7)
+            : 0;
+
+        var onlySameHours = Feeder(SameHoursOnly, 20, 5 * 96, seed, Heater);
+        var defaults = Feeder(Options, 20, 5 * 96, seed, Heater);
+
+        Assert.True(onlySameHours.HiddenSpans is [], Describe(onlySameHours));
+        Assert.True(defaults.HiddenSpans is [], Describe(defaults));
+    }
+
+    [Fact]
+    public void Evaluate_HeaterSwitchedOffOnTheNightOfAnotherMetersTap_OnlyTheTappedMeterFlagged()
+    {
+        // Household 9 runs a metered heater every night but the third, the night household 6 is tapped: its night load
+        // falls against its other nights just as the loss rises, but the loss's changes do not follow its series.
+        static double Heater(int household, int block) => household == 9 && (block < (2 * 96) + 88 || block >= (3 * 96) + 32) && (block % 96 >= 88 || block % 96 < 32)
+            ? Noisy(200, 50, block, seed: 8)
+            : 0;
+
+        double Both(int household, int block) => NoisyNight(household, block) + Heater(household, block);
+
+        var balance = Feeder(SameHoursOnly, 20, 5 * 96, seed: 91, Both, NightTap);
+
+        Assert.DoesNotContain(EnergyBalanceRule.Evaluate(balance, SameHoursOnly), f => f.Meter != Household(NightTap.Household));
     }
 }

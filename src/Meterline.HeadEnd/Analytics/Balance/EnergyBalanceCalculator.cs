@@ -68,7 +68,7 @@ public static class EnergyBalanceCalculator
         var suspects = Rank(intervals, ids, byMeter, openAlerts, options, out var technical);
         var complete = intervals.Where(i => i.IsComplete).ToList();
         var spans = ids.Count <= options.MaxFittedConsumers
-            ? HiddenSpanSearch.Find([.. complete.Select(i => i.Loss!.Value)], [.. ids.Select(id => complete.Select(i => byMeter[id][i.Time]).ToArray())], options)
+            ? HiddenSpanSearch.Find([.. complete.Select(i => i.Loss!.Value)], [.. ids.Select(id => complete.Select(i => byMeter[id][i.Time]).ToArray())], options, [.. complete.Select(i => i.Time)])
             : [];
         return new EnergyBalance(transformerId, transformerMeter, ids, intervals, days, Sum(from, to, intervals), suspects, technical, spans);
     }

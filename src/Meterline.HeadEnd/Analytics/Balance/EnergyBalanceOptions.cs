@@ -25,6 +25,29 @@ public sealed record EnergyBalanceOptions
     /// <summary>How far the consumer's partial correlation with the span's residual must stand above the other consumers', in robust standard deviations.</summary>
     public double MinRobustZ { get; init; } = 5;
 
+    /// <summary>
+    /// The other way a span stands out (instead of <see cref="MinRobustZ"/>; docs/analytics.md "Energy balance", the
+    /// same-hours test): over the span the transformer lost more, and the consumer registered less, than at the same
+    /// hours on the other days of the window, the excess at a one-sided p-value at most this (Student's t over the
+    /// day-to-day variance) and the drop at most <see cref="MaxSameHoursDropP"/>, and the excess loss agrees with the span's fitted hidden energy within
+    /// <see cref="SameHoursMatch"/>. 0 switches the test off.
+    /// </summary>
+    public double MaxSameHoursP { get; init; } = 0.01;
+
+    /// <summary>
+    /// The one-sided p-value at most which the consumer's registered energy over the span must have fallen against the
+    /// same hours on the other days, for the same-hours test (<see cref="MaxSameHoursP"/>). It is looser: the excess
+    /// loss is the evidence of a tap, the meter's drop only confirms that it is this meter that registered less — a
+    /// household's own night-to-night variance over three or four other nights is wide.
+    /// </summary>
+    public double MaxSameHoursDropP { get; init; } = 0.05;
+
+    /// <summary>Other days whose same hours are complete needed for the same-hours test (at least 2).</summary>
+    public int MinSameHoursDays { get; init; } = 3;
+
+    /// <summary>The factor within which the same-hours excess loss must agree with the fitted hidden energy per interval (β · registered, at least 1).</summary>
+    public double SameHoursMatch { get; init; } = 2;
+
     /// <summary>The looser significance at which the greedy search accepts a span provisionally (at most <see cref="MinSignificance"/>); every span is then judged against <see cref="MinSignificance"/> given all the others.</summary>
     public double ProvisionalSignificance { get; init; } = 30;
 
@@ -60,9 +83,10 @@ public sealed record EnergyBalanceOptions
         if (Window <= TimeSpan.Zero || Window > EnergyBalanceService.MaxSpan || MinCompleteIntervals < 2 || MinIntervalsPerConsumer < 1 || !(MinHiddenShare is > 0 and < 1)
             || !(MinConfidence is >= 0 and <= 1) || MinSpanIntervals < 2 || !(MinSignificance > 0) || double.IsNaN(MinRobustZ)
             || !(ProvisionalSignificance is > 0) || double.IsNaN(ProvisionalRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
+            || !(MaxSameHoursP is >= 0 and < 1) || !(MaxSameHoursDropP is > 0 and < 1) || MinSameHoursDays < 2 || !(SameHoursMatch >= 1)
             || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
-            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds.");
+            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1.");
         }
     }
 }

@@ -13,6 +13,16 @@ public static class EnergyBalanceRule
 {
     public const string RuleId = "energy-balance";
 
+    /// <summary>The same-hours test's figures (<see cref="SameHoursTest"/>), when the window had enough other days.</summary>
+    private static IEnumerable<EvidenceItem> SameHours(DateTimeOffset at, SameHoursEvidence? evidence) => evidence is null ? [] :
+    [
+        new EvidenceItem(at, EvidenceItem.Computed, "same-hours-days", evidence.Days),
+        new EvidenceItem(at, EvidenceItem.Computed, "same-hours-excess-loss", evidence.Excess, "Wh"),
+        new EvidenceItem(at, EvidenceItem.Computed, "same-hours-excess-p", evidence.ExcessP),
+        new EvidenceItem(at, EvidenceItem.Computed, "same-hours-drop", evidence.Drop, "Wh"),
+        new EvidenceItem(at, EvidenceItem.Computed, "same-hours-drop-p", evidence.DropP),
+    ];
+
     public static IEnumerable<Finding> Evaluate(EnergyBalance balance, EnergyBalanceOptions options)
     {
         ArgumentNullException.ThrowIfNull(balance);
@@ -44,6 +54,7 @@ public static class EnergyBalanceRule
                 new EvidenceItem(to, EvidenceItem.Computed, "robust-z", span.RobustZ),
                 new EvidenceItem(to, EvidenceItem.Computed, "transformer-loss", balance.Total.LossPercent, "%"),
                 new EvidenceItem(to, EvidenceItem.Computed, "span-intervals", span.To - span.From),
+                .. SameHours(to, span.SameHours),
             ]);
         }
     }

@@ -22,7 +22,13 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// the span: a proportional tap is explained almost wholly;</item>
 /// <item>its partial correlation with that residual stands at least <see cref="EnergyBalanceOptions.MinRobustZ"/>
 /// robust standard deviations (1.4826 · MAD) above the other consumers' over the same span: the honest consumers are
-/// the noise estimate;</item>
+/// the noise estimate; or, instead, the span's levels against the same hours on the other days of the window
+/// (<see cref="SameHoursTest"/>, when <c>times</c> are given): the loss left after the technical loss and every other
+/// span rose and the consumer's registered energy fell, at one-sided p-values of at most
+/// <see cref="EnergyBalanceOptions.MaxSameHoursP"/> and <see cref="EnergyBalanceOptions.MaxSameHoursDropP"/> over the
+/// day-to-day variance, and the excess loss agrees with the
+/// span's fitted hidden energy within <see cref="EnergyBalanceOptions.SameHoursMatch"/> — a short night tap leaves too
+/// few changes for the robust z, but a whole night's level against the other nights;</item>
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
 /// The span failing by the widest margin is dropped and the rest judged again. Several taps under one transformer
@@ -35,8 +41,12 @@ public static class HiddenSpanSearch
 {
     private const double Ridge = 1e-9;
 
-    /// <summary>The spans found over <paramref name="loss"/> (m complete intervals in time order) and <paramref name="consumers"/> (n series of m values), in the order found (strongest first).</summary>
-    public static IReadOnlyList<HiddenSpan> Find(IReadOnlyList<double> loss, IReadOnlyList<double[]> consumers, EnergyBalanceOptions options)
+    /// <summary>
+    /// The spans found over <paramref name="loss"/> (m complete intervals in time order) and <paramref name="consumers"/>
+    /// (n series of m values), in the order found (strongest first); <paramref name="times"/> (the m intervals' times,
+    /// ascending), when given, allow the same-hours test.
+    /// </summary>
+    public static IReadOnlyList<HiddenSpan> Find(IReadOnlyList<double> loss, IReadOnlyList<double[]> consumers, EnergyBalanceOptions options, IReadOnlyList<DateTimeOffset>? times = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(consumers);
@@ -47,6 +57,13 @@ public static class HiddenSpanSearch
         {
             return [];
         }
+
+        if (times is not null && times.Count != m)
+        {
+            throw new ArgumentException("One time per interval.", nameof(times));
+        }
+
+        var levelContext = times is null || options.MaxSameHoursP <= 0 ? null : new SameHoursLevels(times, [.. loss], consumers);
 
         // Step to step changes: the daily shape households share (and any level) drops out; what is left of a
         // consumer's series is mostly its own appliances switching, which a tap on its meter alone repeats in the loss.
@@ -79,18 +96,18 @@ public static class HiddenSpanSearch
             // when none stands out, provisional acceptance: the strongest span at the looser bars. Several taps at once
             // each leave the others' jumps in its residual, so alone each may fail the final bars although jointly it
             // is clear; every span accepted is judged at the final bars given all the others below.
-            var candidates = new List<(int Consumer, int From, int To, double Gain, double Significance, bool Confident)>();
+            var candidates = new List<(int Consumer, int From, int To, double Gain, double Significance, double Slope, bool Confident)>();
             for (var j = 0; j < n; j++)
             {
                 var (confident, significant) = Best(sums[j], bounds, sigma, technical, provisionalSignificance, options);
                 if (confident is { } c)
                 {
-                    candidates.Add((j, c.From, c.To, c.Gain, c.Significance, true));
+                    candidates.Add((j, c.From, c.To, c.Gain, c.Significance, c.Slope, true));
                 }
 
                 if (significant is { } s && (confident is null || confident.Value.From != s.From || confident.Value.To != s.To))
                 {
-                    candidates.Add((j, s.From, s.To, s.Gain, s.Significance, false));
+                    candidates.Add((j, s.From, s.To, s.Gain, s.Significance, s.Slope, false));
                 }
             }
 
@@ -100,9 +117,16 @@ public static class HiddenSpanSearch
                 foreach (var candidate in candidates.Where(c => provisional || c.Confident).OrderByDescending(c => c.Gain))
                 {
                     var z = RobustZ(sums, candidate.Consumer, candidate.From, candidate.To);
+                    var sameHours = false;
                     if (z < (provisional ? provisionalZ : options.MinRobustZ))
                     {
-                        continue;
+                        // Too few changes to stand out among the neighbours: the span's levels against other days.
+                        var evidence = levelContext?.Evaluate(candidate.Consumer, candidate.From, candidate.To, theta[1], Others(chosen, theta, -1), options.MinSameHoursDays);
+                        sameHours = Passes(evidence, candidate.Slope, options);
+                        if (!sameHours)
+                        {
+                            continue;
+                        }
                     }
 
                     var first = columns.Count;
@@ -114,7 +138,7 @@ public static class HiddenSpanSearch
                     }
 
                     columns.Add(Indicator(m, candidate.From, candidate.To, consumers[candidate.Consumer]));
-                    chosen.Add(new Accepted(candidate.Consumer, candidate.From, candidate.To, candidate.Significance, z, first, columns.Count - first));
+                    chosen.Add(new Accepted(candidate.Consumer, candidate.From, candidate.To, candidate.Significance, z, sameHours, first, columns.Count - first));
                     theta = Fit(columns, y);
                     accepted = true;
                     break;
@@ -137,7 +161,7 @@ public static class HiddenSpanSearch
         // transformer each leave the others' jumps in a span's residual, so alone none explains its span; jointly
         // each does. The span that fails by the widest margin is dropped and the rest refitted and judged again, at
         // most once per accepted span.
-        var judged = Judge(columns, chosen, consumers, total, y, options);
+        var judged = Judge(columns, chosen, consumers, total, y, levelContext, options);
         for (var round = 0; round < options.MaxSpans && judged.Failing is { } weakest; round++)
         {
             var drop = chosen[weakest];
@@ -148,7 +172,7 @@ public static class HiddenSpanSearch
                 chosen[k] = chosen[k] with { FirstColumn = chosen[k].FirstColumn - drop.Columns };
             }
 
-            judged = Judge(columns, chosen, consumers, total, y, options);
+            judged = Judge(columns, chosen, consumers, total, y, levelContext, options);
         }
 
         if (judged.Failing is not null)
@@ -159,8 +183,8 @@ public static class HiddenSpanSearch
         var spans = new List<HiddenSpan>(chosen.Count);
         for (var k = 0; k < chosen.Count; k++)
         {
-            var (consumer, first, last, _, _, _, _) = chosen[k];
-            var (beta, explained, significance, z) = judged.Spans[k];
+            var (consumer, first, last, _, _, _, _, _) = chosen[k];
+            var (beta, explained, significance, z, sameHours) = judged.Spans[k];
 
             // Change d runs from interval d to d + 1: the changes [first, last) span the intervals [first, last + 1).
             var (from, to) = (first, last + 1);
@@ -170,7 +194,7 @@ public static class HiddenSpanSearch
                 registered += levels[consumer][t];
             }
 
-            spans.Add(new HiddenSpan(consumer, from, to, beta, beta / (1 + beta), beta * registered, significance, explained, z));
+            spans.Add(new HiddenSpan(consumer, from, to, beta, beta / (1 + beta), beta * registered, significance, explained, z, sameHours));
         }
 
         return spans;
@@ -199,9 +223,9 @@ public static class HiddenSpanSearch
     /// whereas the daily shape every household shares (and any unregistered load, a reversed meter's, say, that
     /// follows it) is absorbed by the total.
     /// </summary>
-    private static ((int From, int To, double Gain, double Significance)? Confident, (int From, int To, double Gain, double Significance)? Significant) Best(SpanSums sums, int[] bounds, double sigma, double technical, double minSignificance, EnergyBalanceOptions options)
+    private static ((int From, int To, double Gain, double Significance, double Slope)? Confident, (int From, int To, double Gain, double Significance, double Slope)? Significant) Best(SpanSums sums, int[] bounds, double sigma, double technical, double minSignificance, EnergyBalanceOptions options)
     {
-        (int From, int To, double Gain, double Significance)? confident = null, significant = null;
+        (int From, int To, double Gain, double Significance, double Slope)? confident = null, significant = null;
         for (var a = 0; a < bounds.Length; a++)
         {
             for (var b = a + 1; b < bounds.Length; b++)
@@ -233,14 +257,14 @@ public static class HiddenSpanSearch
 
                 if (significant is not { } any || gain > any.Gain)
                 {
-                    significant = (from, to, gain, gain / noise);
+                    significant = (from, to, gain, gain / noise, sxy / sxx);
                 }
 
                 var explained = syy <= 1e-12 ? 0 : Math.Min(1, gain / syy);
                 var beta = sxy / sxx / (1 + technical);
                 if (gain >= options.MinSignificance * noise && explained >= options.MinConfidence && beta / (1 + beta) >= options.MinHiddenShare)
                 {
-                    confident = (from, to, gain, gain / noise);
+                    confident = (from, to, gain, gain / noise, sxy / sxx);
                 }
             }
         }
@@ -258,10 +282,10 @@ public static class HiddenSpanSearch
     /// <see cref="EnergyBalanceOptions.MinConfidence"/> or <see cref="EnergyBalanceOptions.MinHiddenShare"/> by the
     /// widest margin (the lowest ratio of a value to its bar), or null when all pass.
     /// </summary>
-    private static (List<(double Beta, double Explained, double Significance, double Z)> Spans, int? Failing) Judge(
-        List<double[]> columns, List<Accepted> chosen, IReadOnlyList<double[]> consumers, double[] total, double[] y, EnergyBalanceOptions options)
+    private static (List<(double Beta, double Explained, double Significance, double Z, SameHoursEvidence? SameHours)> Spans, int? Failing) Judge(
+        List<double[]> columns, List<Accepted> chosen, IReadOnlyList<double[]> consumers, double[] total, double[] y, SameHoursLevels? levels, EnergyBalanceOptions options)
     {
-        var spans = new List<(double Beta, double Explained, double Significance, double Z)>(chosen.Count);
+        var spans = new List<(double Beta, double Explained, double Significance, double Z, SameHoursEvidence? SameHours)>(chosen.Count);
         if (chosen.Count == 0)
         {
             return (spans, null);
@@ -293,9 +317,17 @@ public static class HiddenSpanSearch
             // joint one; confidence and share: the joint ones.
             var significance = Math.Max(span.Significance, removed / noise);
             var z = Math.Max(span.Z, JointRobustZ(consumers, reduced, total, span.Consumer, span.From, span.To));
-            spans.Add((beta, explained, significance, z));
+            // Stands out: the robust z, or the same-hours test (jointly, or when the span was accepted by it).
+            var sameHours = levels?.Evaluate(span.Consumer, span.From, span.To, theta[1], Others(chosen, theta, k), options.MinSameHoursDays);
+            var standsOut = options.MinRobustZ > 0 ? z / options.MinRobustZ : double.PositiveInfinity;
+            if (span.SameHours || Passes(sameHours, theta[column], options))
+            {
+                standsOut = Math.Max(standsOut, 1);
+            }
+
+            spans.Add((beta, explained, significance, z, sameHours));
             var margin = Math.Min(
-                Math.Min(significance / options.MinSignificance, options.MinRobustZ > 0 ? z / options.MinRobustZ : double.PositiveInfinity),
+                Math.Min(significance / options.MinSignificance, standsOut),
                 Math.Min(options.MinConfidence > 0 ? explained / options.MinConfidence : double.PositiveInfinity, beta / (1 + beta) / options.MinHiddenShare));
             if (margin < 1 && margin < weakest)
             {
@@ -347,7 +379,31 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>A span accepted by the greedy search: its columns are [FirstColumn, FirstColumn + Columns), the consumer's last.</summary>
-    private readonly record struct Accepted(int Consumer, int From, int To, double Significance, double Z, int FirstColumn, int Columns);
+    private readonly record struct Accepted(int Consumer, int From, int To, double Significance, double Z, bool SameHours, int FirstColumn, int Columns);
+
+    /// <summary>Every accepted span but the <paramref name="except"/>th, with its consumer column's coefficient in <paramref name="theta"/>.</summary>
+    private static IEnumerable<(int Consumer, int From, int To, double Coefficient)> Others(List<Accepted> chosen, double[] theta, int except) =>
+        chosen.Where((_, k) => k != except).Select(a => (a.Consumer, a.From, a.To, theta[a.FirstColumn + a.Columns - 1]));
+
+    /// <summary>
+    /// Whether <paramref name="evidence"/> makes a span stand out: the loss rose and the consumer's registered energy
+    /// fell against the same hours on other days (p ≤ <see cref="EnergyBalanceOptions.MaxSameHoursP"/> and
+    /// <see cref="EnergyBalanceOptions.MaxSameHoursDropP"/>), and the
+    /// excess agrees with the fitted hidden energy per interval (<paramref name="slope"/> · registered) within
+    /// <see cref="EnergyBalanceOptions.SameHoursMatch"/>.
+    /// </summary>
+    private static bool Passes(SameHoursEvidence? evidence, double slope, EnergyBalanceOptions options)
+    {
+        if (evidence is null || options.MaxSameHoursP <= 0 || slope <= 0 || evidence.Excess <= 0 || evidence.Drop <= 0
+            || evidence.ExcessP > options.MaxSameHoursP || evidence.DropP > options.MaxSameHoursDropP)
+        {
+            return false;
+        }
+
+        var expected = slope * evidence.Registered;
+        return expected > 0 && evidence.Excess <= options.SameHoursMatch * expected && evidence.Excess * options.SameHoursMatch >= expected;
+    }
+
 
     private static double[] Difference(double[] values)
     {
