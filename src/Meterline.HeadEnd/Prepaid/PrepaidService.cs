@@ -83,9 +83,16 @@ public sealed class PrepaidService : IDisposable
 
     public PrepaidMetrics Metrics { get; } = new();
 
-    /// <summary>Follows the feed (<see cref="IngestFollower"/>): a full pass at the start, after a loss and every <see cref="PrepaidOptions.EvaluationPeriod"/>, else the consumers each round touched.</summary>
+    /// <summary>What the follower did: rounds, rounds over meters whose records the feed lost, full passes.</summary>
+    public IngestFollowerMetrics Follower => _follower.Metrics;
+
+    /// <summary>
+    /// Follows the feed (<see cref="IngestFollower"/>): a full pass at the start and every
+    /// <see cref="PrepaidOptions.EvaluationPeriod"/>, else the consumers each round touched, the consumers of meters whose
+    /// records the feed lost included (a full pass only when the feed could not name them or too many wait).
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        _follower.RunAsync(Note, async ct =>
+        _follower.RunAsync(Note, NoteLost, async ct =>
         {
             await SettlePendingAsync(ct).ConfigureAwait(false);
             Metrics.OnRound();
@@ -512,13 +519,23 @@ public sealed class PrepaidService : IDisposable
         };
         if (time is { } at)
         {
-            _pending[record.Meter] = _pending.TryGetValue(record.Meter, out var span)
-                ? (at < span.First ? at : span.First, at > span.Last ? at : span.Last)
-                : (at, at);
+            Touch(record.Meter, at, at);
         }
 
         return _pending.Count <= Options.MaxPendingConsumers;
     }
+
+    /// <summary>A meter whose records the feed lost: its consumer's months over the span of those records are settled (from the store, as always).</summary>
+    private bool NoteLost(LostMeter lost)
+    {
+        Touch(lost.Meter, lost.First, lost.Last);
+        return _pending.Count <= Options.MaxPendingConsumers;
+    }
+
+    private void Touch(MeterId meter, DateTimeOffset first, DateTimeOffset last) =>
+        _pending[meter] = _pending.TryGetValue(meter, out var span)
+            ? (first < span.First ? first : span.First, last > span.Last ? last : span.Last)
+            : (first, last);
 
     private async Task SettlePendingAsync(CancellationToken cancellationToken)
     {
