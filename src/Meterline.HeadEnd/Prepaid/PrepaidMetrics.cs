@@ -9,6 +9,7 @@ public sealed class PrepaidMetrics
     private long _failures;
     private long _fullPasses;
     private long _rounds;
+    private long _groupedReads;
 
     public long Settlements => Interlocked.Read(ref _settlements);
 
@@ -23,6 +24,9 @@ public sealed class PrepaidMetrics
     /// <summary>Rounds of the loop finished (a full pass or the consumers the feed touched).</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
 
+    /// <summary>Grouped store reads of a round's meters (intervals, snapshots; <see cref="PrepaidReadAhead"/>).</summary>
+    public long GroupedReads => Interlocked.Read(ref _groupedReads);
+
     /// <summary>The last failure's message (a store error, a refused command), for status.</summary>
     public string? LastFailure { get; private set; }
 
@@ -35,6 +39,8 @@ public sealed class PrepaidMetrics
     internal void OnFullPass() => Interlocked.Increment(ref _fullPasses);
 
     internal void OnRound() => Interlocked.Increment(ref _rounds);
+
+    internal void OnGroupedReads(int reads) => Interlocked.Add(ref _groupedReads, reads);
 
     internal void OnFailure(Exception exception)
     {

@@ -540,6 +540,7 @@ public sealed class PrepaidService : IDisposable
     private async Task SettlePendingAsync(CancellationToken cancellationToken)
     {
         var byConsumer = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        var touched = new List<(Meter Meter, string Consumer)>();
         foreach (var (meter, span) in _pending)
         {
             if (_directory.TryGet(meter, out var known) && known.ConsumerId is { Length: > 0 } consumer)
@@ -551,18 +552,45 @@ public sealed class PrepaidService : IDisposable
 
                 times.Add(span.First);
                 times.Add(span.Last);
+                touched.Add((known, consumer));
             }
         }
 
         _pending.Clear();
+        var ahead = await ReadAheadAsync(touched, byConsumer, cancellationToken).ConfigureAwait(false);
         foreach (var (consumer, times) in byConsumer.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            await GuardedAsync(consumer, _ => times, cancellationToken).ConfigureAwait(false);
+            await GuardedAsync(consumer, _ => times, cancellationToken, ahead).ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// The touched meters' months that the round settles, read in grouped reads across the round's consumers
+    /// (<see cref="PrepaidReadAhead"/>) rather than per meter; a consumer's other meters are read, grouped, when it is
+    /// settled. Read outside the accounts' lock: newer data reaches the feed and settles in a later round. A failed read
+    /// is counted and the round reads at settlement instead.
+    /// </summary>
+    private async Task<PrepaidReadAhead> ReadAheadAsync(List<(Meter Meter, string Consumer)> touched, Dictionary<string, List<DateTimeOffset>> byConsumer, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var ahead = new PrepaidReadAhead();
+        try
+        {
+            var months = byConsumer.ToDictionary(c => c.Key, c => (IReadOnlyCollection<BillingMonth>)[.. _settler.MonthsOf(c.Key, [.. c.Value, now], now)], StringComparer.Ordinal);
+            await _pricer.ReadAheadAsync(ahead, touched.Select(t => (t.Meter, months[t.Consumer])), now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+            ahead = new PrepaidReadAhead();
+        }
+
+        Metrics.OnGroupedReads(ahead.Reads);
+        return ahead;
+    }
+
     /// <summary>Settles and evaluates one consumer; a failure (a store error, a bad tariff) is counted and does not stop the others.</summary>
-    private async Task GuardedAsync(string consumer, Func<IReadOnlyList<Meter>, IReadOnlyList<DateTimeOffset>> times, CancellationToken cancellationToken)
+    private async Task GuardedAsync(string consumer, Func<IReadOnlyList<Meter>, IReadOnlyList<DateTimeOffset>> times, CancellationToken cancellationToken, PrepaidReadAhead? ahead = null)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -573,7 +601,7 @@ public sealed class PrepaidService : IDisposable
             }
 
             var meters = await _consumerMeters.OfAsync(consumer, cancellationToken).ConfigureAwait(false);
-            await _settler.SettleAsync(account, meters, times(meters), cancellationToken).ConfigureAwait(false);
+            await _settler.SettleAsync(account, meters, times(meters), cancellationToken, ahead).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -362,6 +362,67 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
     }
 
     /// <summary>Appends <c> AND column IN (@p0, @p1, …)</c> and binds its values.</summary>
+    public async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<BillingSnapshot>>> GetBillingSnapshotsOfMetersAsync(
+        IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var distinct = MeterReads.CheckMeters(meters, from, to);
+        var result = new Dictionary<MeterId, IReadOnlyList<BillingSnapshot>>();
+        foreach (var chunk in distinct.Chunk(MetersPerChunk))
+        {
+            var ids = chunk.Select(m => m.Value).ToList();
+            await Database.ReadAsync(
+                async connection =>
+                {
+                    // Each meter's oldest snapshots, at most MaxSnapshots of them (as the one-meter read).
+                    var selected = new StringBuilder("SELECT meter, captured_at, maximum_demand_at, quality FROM (SELECT meter, captured_at, maximum_demand_at, quality, " +
+                        "ROW_NUMBER() OVER (PARTITION BY meter ORDER BY captured_at) AS n FROM billing_snapshots WHERE captured_at >= @from AND captured_at < @to");
+                    await using var command = Database.Command(connection, null, string.Empty)
+                        .With("from", Database.BoundOf(from)).With("to", Database.BoundOf(to)).With("limit", MaxSnapshots);
+                    AppendIn(selected, command, "meter", "m", ids);
+                    selected.Append(") s WHERE n <= @limit");
+                    command.CommandText = selected + " ORDER BY meter, captured_at";
+                    var snapshots = new List<(int Meter, long Key, DateTimeOffset At, DateTimeOffset? DemandAt, ReadingQuality Quality)>();
+                    await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var at = Database.ReadTime(reader, 1);
+                            snapshots.Add((reader.GetInt32(0), StorageTime.ToMicroseconds(at), at, Database.ReadTimeOrNull(reader, 2), (ReadingQuality)reader.GetInt16(3)));
+                        }
+                    }
+
+                    var values = new Dictionary<(int, long), List<RegisterValue>>();
+                    if (snapshots.Count > 0)
+                    {
+                        command.CommandText = "SELECT v.meter, v.captured_at, v.quantity, v.value FROM billing_values v JOIN (" + selected +
+                            ") s ON v.meter = s.meter AND v.captured_at = s.captured_at ORDER BY v.meter, v.captured_at, v.position";
+                        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var key = (reader.GetInt32(0), StorageTime.ToMicroseconds(Database.ReadTime(reader, 1)));
+                            if (!values.TryGetValue(key, out var list))
+                            {
+                                values[key] = list = [];
+                            }
+
+                            list.Add(new RegisterValue(new Quantity(reader.GetInt16(2)), reader.GetDouble(3)));
+                        }
+                    }
+
+                    foreach (var group in snapshots.GroupBy(s => s.Meter))
+                    {
+                        var meter = new MeterId(group.Key);
+                        result[meter] = group.Select(s => new BillingSnapshot(meter, s.At, values.GetValueOrDefault((s.Meter, s.Key)) ?? [], s.DemandAt, s.Quality)).ToList();
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
     private static void AppendIn(StringBuilder sql, DbCommand command, string column, string prefix, IReadOnlyList<int> values)
     {
         sql.Append(" AND ").Append(column).Append(" IN (");
