@@ -1,5 +1,6 @@
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
+using Meterline.Storage.Sql;
 using Meterline.Storage.Tests.Support;
 
 namespace Meterline.Storage.Tests.Ports;
@@ -300,6 +301,35 @@ public abstract class ReadingStoreTests : StorageTestBase
         }
 
         Assert.Equal((await Storage.Readings.QueryAsync(new ReadingQuery(M2, T0, T0.AddDays(1)), Token)).Items.Take(3), capped[M2]);
+    }
+
+    [Fact]
+    public async Task GetReadingsOfMetersAsync_RowCapHit_ReadsOnAfterTheLastRowSameResult()
+    {
+        var store = Assert.IsAssignableFrom<SqlReadingStore>(Storage.Readings);
+        var meters = Enumerable.Range(1, 5).Select(i => new MeterId(i)).ToList();
+        await Storage.Readings.WriteAsync(Batch([.. meters.SelectMany(m => Readings(m, T0, 6, Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage, Quantity.Frequency))]), Token);
+        var uncapped = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 100, Token);
+        var uncappedVoltages = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [Quantity.BlockAverageVoltage, Quantity.Frequency], 100, Token);
+        Assert.Equal(0, store.ReadingsCapHits);
+
+        // 90 rows, 7 a statement: 12 statements hit the cap (the 13th returns the last 6), and nothing is lost or repeated.
+        store.ReadingsRowCap = 7;
+        var capped = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 100, Token);
+        Assert.Equal(12, store.ReadingsCapHits);
+        var cappedVoltages = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [Quantity.BlockAverageVoltage, Quantity.Frequency], 100, Token);
+        var firstThree = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 3, Token);
+
+        foreach (var meter in meters)
+        {
+            var one = (await Storage.Readings.QueryAsync(new ReadingQuery(meter, T0, T0.AddDays(1)), Token)).Items;
+            Assert.Equal(18, one.Count);
+            Assert.Equal(one, uncapped[meter]);
+            Assert.Equal(one, capped[meter]);
+            Assert.Equal(uncappedVoltages[meter], cappedVoltages[meter]);
+            Assert.Equal(12, cappedVoltages[meter].Count);
+            Assert.Equal(one.Take(3), firstThree[meter]);
+        }
     }
 
     [Fact]
