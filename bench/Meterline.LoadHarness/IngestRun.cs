@@ -181,6 +181,7 @@ internal static class IngestRun
             output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"sustained: {result.SustainedRate:N0} pushes/s committed (10th to 90th percentile of the commits)"));
+            output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
             if (gateway is not null)
             {
                 output.WriteLine(Invariant($"gateway (in this process, spool flushed before each publish): {gateway}"));
@@ -341,6 +342,9 @@ internal static class IngestRun
     }
 
     /// <summary>Waits (at most a minute after the last commit) until the outbox is empty and reports the publish rate.</summary>
+    private static string Follower(string name, IngestFollowerMetrics? metrics) =>
+        metrics is null ? name + " off" : Invariant($"{name} {metrics.Rounds:N0} / {metrics.LostMeterRounds:N0} ({metrics.LostMeters:N0} meters) / {metrics.FullPasses:N0} ({metrics.FullPassesAfterLoss:N0})");
+
     private static async Task ReportNorthboundAsync(HeadEndNode node, AmqpNorthbound northbound, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)
     {
         var metrics = northbound.Metrics;

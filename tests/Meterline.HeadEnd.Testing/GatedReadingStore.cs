@@ -60,6 +60,9 @@ public sealed class GatedReadingStore<TStore>(TStore inner) : IReadingStore
     public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>>> GetReadingsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity> quantities, int maxPerMeter, CancellationToken cancellationToken = default) =>
         Inner.GetReadingsOfMetersAsync(meters, from, to, quantities, maxPerMeter, cancellationToken);
 
+    public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<BillingSnapshot>>> GetBillingSnapshotsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        Inner.GetBillingSnapshotsOfMetersAsync(meters, from, to, cancellationToken);
+
     public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, int limitPerMeter, CancellationToken cancellationToken = default) =>
         Inner.GetEventsOfMetersAsync(meters, from, to, limitPerMeter, cancellationToken);
 

@@ -47,9 +47,16 @@ public sealed class AnalyticsService : IDisposable
 
     public IReadOnlyList<IAnalyticsRule> Rules => _rules;
 
-    /// <summary>Follows the feed (<see cref="IngestFollower"/>): a full pass at the start, after a loss and every <see cref="AnalyticsOptions.FullPassPeriod"/>, else the meters each round touched.</summary>
+    /// <summary>What the follower did: rounds, rounds over meters whose records the feed lost, full passes.</summary>
+    public IngestFollowerMetrics Follower => _follower.Metrics;
+
+    /// <summary>
+    /// Follows the feed (<see cref="IngestFollower"/>): a full pass at the start and every
+    /// <see cref="AnalyticsOptions.FullPassPeriod"/>, else the meters each round touched, those whose records the feed
+    /// lost included (a full pass only when the feed could not name them or too many meters wait).
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        _follower.RunAsync(Note, EvaluatePendingAsync, ct =>
+        _follower.RunAsync(Note, NoteLost, EvaluatePendingAsync, ct =>
         {
             _pending.Clear();
             return FullPassAsync(ct);
@@ -109,6 +116,21 @@ public sealed class AnalyticsService : IDisposable
                 break;
         }
 
+        return _pending.Count <= _options.MaxPendingMeters;
+    }
+
+    /// <summary>
+    /// Notes a meter whose records the feed lost: its window ends at the newest of them, read from the store like any
+    /// other; their arrival times are not known, so the arrival rules see none of them (as in a full pass).
+    /// </summary>
+    private bool NoteLost(LostMeter lost)
+    {
+        if (!_pending.TryGetValue(lost.Meter, out var pending))
+        {
+            _pending[lost.Meter] = pending = new PendingMeter();
+        }
+
+        pending.Touch(lost.Last);
         return _pending.Count <= _options.MaxPendingMeters;
     }
 

@@ -50,6 +50,9 @@ public sealed class RelayEventFollower : IDisposable
     /// </summary>
     public long Superseded => Interlocked.Read(ref _superseded);
 
+    /// <summary>What the follower did: rounds and the rounds dropped after a loss (counted as full passes, which do nothing here).</summary>
+    public IngestFollowerMetrics Follower => _follower.Metrics;
+
     public Task RunAsync(CancellationToken cancellationToken) =>
         _follower.RunAsync(Note, ApplyAsync, _ =>
         {

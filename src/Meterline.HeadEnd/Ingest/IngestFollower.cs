@@ -3,10 +3,22 @@ namespace Meterline.HeadEnd.Ingest;
 /// <summary>
 /// The loop of a node part that follows committed records: it subscribes to the ingest feed and, round by round,
 /// hands the caller at most <c>maxRecordsPerRound</c> records to note, then lets it act on what it noted. When the feed
-/// dropped records since the last round, or the caller says it has too much to remember, the round becomes a full
-/// pass (the caller acts on everything from the store instead); with a full-pass period it also runs one every period,
-/// and optionally one at the start. Everything it holds is bounded: the subscription (the pipeline's subscriber
-/// capacity) and the records per round. Not thread-safe: one <see cref="RunAsync"/> at a time.
+/// dropped records since the last round, the round also hands the caller the meters those records touched
+/// (<see cref="LostMeter"/>, with the span of their times; see <see cref="IngestSubscription"/>), and the caller acts on
+/// them from the store as it would have on their records. Only when the feed could not remember which meters it lost
+/// (more than <see cref="IngestPipelineOptions.SubscriberLostMeters"/>), when the caller cannot act on lost meters (the
+/// overload without <c>noteLost</c>), or when the caller says it has too much to remember does the round become a full
+/// pass (the caller acts on everything from the store instead). With a full-pass period it also runs one every period,
+/// and optionally one at the start.
+/// <para>
+/// Why the lost meters rather than a feed sized for a whole burst: a feed of one <see cref="IngestPipelineOptions.MaxBatchRecords"/>
+/// batch still overflows when the follower is busy for several batches (a burst is many batches), and sizing it for
+/// the worst burst is unbounded. The meters a burst touches are far fewer than its records (a meter pushes several
+/// readings and events per push), so a bounded set of meters covers bursts the record feed cannot, at a few tens of
+/// bytes per meter, and the follower's work after a loss is proportional to the meters touched, not to the store.
+/// </para>
+/// Everything it holds is bounded: the subscription (the pipeline's subscriber capacity and lost meters) and the
+/// records per round. What happened is counted in <see cref="Metrics"/>. Not thread-safe: one <see cref="RunAsync(Func{IngestedRecord, bool}, Func{LostMeter, bool}?, Func{CancellationToken, Task}, Func{CancellationToken, Task}, CancellationToken)"/> at a time.
 /// </summary>
 public sealed class IngestFollower : IDisposable
 {
@@ -15,7 +27,6 @@ public sealed class IngestFollower : IDisposable
     private readonly TimeSpan? _fullPassPeriod;
     private readonly bool _fullPassAtStart;
     private readonly TimeProvider _time;
-    private long _droppedSeen;
 
     /// <param name="pipeline">The feed to follow.</param>
     /// <param name="maxRecordsPerRound">Records taken per round, at least 1.</param>
@@ -41,14 +52,32 @@ public sealed class IngestFollower : IDisposable
     /// <summary>Records the feed dropped because this follower fell behind.</summary>
     public long Dropped => _subscription.Dropped;
 
+    /// <summary>Rounds, lost-meter rounds and full passes.</summary>
+    public IngestFollowerMetrics Metrics { get; } = new();
+
     /// <summary>
-    /// Follows the feed until it completes or <paramref name="cancellationToken"/> is cancelled (then returns quietly).
+    /// Follows the feed until it completes or <paramref name="cancellationToken"/> is cancelled (then returns quietly);
+    /// any loss of the feed makes the next round a full pass.
     /// </summary>
     /// <param name="note">Notes one record; false when the caller now holds too much to remember (the round becomes a full pass).</param>
     /// <param name="round">Acts on what was noted this round.</param>
     /// <param name="fullPass">Acts on everything from the store; the caller forgets what it noted.</param>
     /// <param name="cancellationToken">Stops following.</param>
-    public async Task RunAsync(Func<IngestedRecord, bool> note, Func<CancellationToken, Task> round, Func<CancellationToken, Task> fullPass, CancellationToken cancellationToken)
+    public Task RunAsync(Func<IngestedRecord, bool> note, Func<CancellationToken, Task> round, Func<CancellationToken, Task> fullPass, CancellationToken cancellationToken) =>
+        RunAsync(note, null, round, fullPass, cancellationToken);
+
+    /// <summary>
+    /// Follows the feed until it completes or <paramref name="cancellationToken"/> is cancelled (then returns quietly).
+    /// </summary>
+    /// <param name="note">Notes one record; false when the caller now holds too much to remember (the round becomes a full pass).</param>
+    /// <param name="noteLost">
+    /// Notes a meter whose records the feed lost (the round then acts on it from the store); false when the caller now
+    /// holds too much to remember. Null: the caller cannot act on a meter without its records, so a loss means a full pass.
+    /// </param>
+    /// <param name="round">Acts on what was noted this round.</param>
+    /// <param name="fullPass">Acts on everything from the store; the caller forgets what it noted.</param>
+    /// <param name="cancellationToken">Stops following.</param>
+    public async Task RunAsync(Func<IngestedRecord, bool> note, Func<LostMeter, bool>? noteLost, Func<CancellationToken, Task> round, Func<CancellationToken, Task> fullPass, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(note);
         ArgumentNullException.ThrowIfNull(round);
@@ -57,6 +86,7 @@ public sealed class IngestFollower : IDisposable
         var tick = timer?.WaitForNextTickAsync(cancellationToken).AsTask();
         var reader = _subscription.Reader;
         var fullPassDue = _fullPassAtStart;
+        var afterLoss = false;
         Task<bool>? read = null;
         try
         {
@@ -65,6 +95,8 @@ public sealed class IngestFollower : IDisposable
                 if (fullPassDue)
                 {
                     fullPassDue = false;
+                    Metrics.OnFullPass(afterLoss);
+                    afterLoss = false;
                     await fullPass(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -93,15 +125,23 @@ public sealed class IngestFollower : IDisposable
                     overflow |= !note(record);
                 }
 
-                var dropped = _subscription.Dropped;
-                if (dropped != _droppedSeen || overflow)
+                // Taken after the records: every loss before the last record read is in it (see IngestSubscription).
+                var lost = _subscription.TakeLost();
+                overflow |= lost.Overflowed || (noteLost is null && !lost.IsEmpty);
+                for (var i = 0; !overflow && i < lost.Meters.Count; i++)
                 {
-                    // Lost records or too much to remember: the store has everything, so the caller acts on all of it.
-                    _droppedSeen = dropped;
+                    overflow |= !noteLost!(lost.Meters[i]);
+                }
+
+                if (overflow)
+                {
+                    // Lost records the feed cannot name, or too much to remember: the store has everything, so the caller acts on all of it.
                     fullPassDue = true;
+                    afterLoss = true;
                     continue;
                 }
 
+                Metrics.OnRound(lost.Meters.Count);
                 await round(cancellationToken).ConfigureAwait(false);
             }
         }

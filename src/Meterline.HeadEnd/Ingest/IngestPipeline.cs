@@ -236,7 +236,7 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
                 throw new InvalidOperationException($"At most {_options.MaxSubscribers} subscribers.");
             }
 
-            var subscription = new IngestSubscription(_options.SubscriberCapacity, Metrics, Unsubscribe);
+            var subscription = new IngestSubscription(_options.SubscriberCapacity, _options.SubscriberLostMeters, Metrics, Unsubscribe);
             _subscribers = [.. _subscribers, subscription];
             return subscription;
         }

@@ -51,6 +51,12 @@ public sealed record IngestPipelineOptions
     /// <summary>Records each subscriber's feed holds before it loses the oldest.</summary>
     public int SubscriberCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Meters each subscriber's feed remembers as touched by the records it lost (<see cref="IngestSubscription"/>), so
+    /// that its follower acts on those meters from the store rather than on every meter; past it, a full pass.
+    /// </summary>
+    public int SubscriberLostMeters { get; init; } = 10_000;
+
     public int MaxSubscribers { get; init; } = 16;
 
     public void Validate()
@@ -66,6 +72,7 @@ public sealed record IngestPipelineOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, MinRetryDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteAttempts, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberLostMeters, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSubscribers, 1);
     }
 }

@@ -61,6 +61,9 @@ public sealed class OutboxReadingStore(IReadingStore inner, NorthboundMessages m
     public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>>> GetReadingsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity> quantities, int maxPerMeter, CancellationToken cancellationToken = default) =>
         inner.GetReadingsOfMetersAsync(meters, from, to, quantities, maxPerMeter, cancellationToken);
 
+    public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<BillingSnapshot>>> GetBillingSnapshotsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        inner.GetBillingSnapshotsOfMetersAsync(meters, from, to, cancellationToken);
+
     public Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, int limitPerMeter, CancellationToken cancellationToken = default) =>
         inner.GetEventsOfMetersAsync(meters, from, to, limitPerMeter, cancellationToken);
 

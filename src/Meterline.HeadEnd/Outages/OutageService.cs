@@ -51,6 +51,9 @@ public sealed class OutageService : IDisposable
 
     public OutageMetrics Metrics { get; } = new();
 
+    /// <summary>What the follower did: rounds and full passes (a loss of the feed means a sweep: a lost record's content, a last gasp say, is not known from its meter).</summary>
+    public IngestFollowerMetrics Follower => _follower.Metrics;
+
     /// <summary>
     /// Follows the feed (<see cref="IngestFollower"/>): each round observes the records it took; every
     /// <see cref="OutageOptions.SweepPeriod"/>, and at once after the feed lost records (silence then finds what was

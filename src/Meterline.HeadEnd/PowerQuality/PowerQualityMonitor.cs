@@ -41,9 +41,15 @@ public sealed class PowerQualityMonitor : IDisposable
     /// <summary>Meters evaluated, alerts opened, failures.</summary>
     public AnalyticsMetrics Metrics { get; } = new();
 
-    /// <summary>Follows the feed (<see cref="IngestFollower"/>): the meters each round touched, or every meter after a loss.</summary>
+    /// <summary>What the follower did: rounds, rounds over meters whose records the feed lost, full passes.</summary>
+    public IngestFollowerMetrics Follower => _follower.Metrics;
+
+    /// <summary>
+    /// Follows the feed (<see cref="IngestFollower"/>): the meters each round touched, those whose records the feed lost
+    /// included; every meter only when the feed could not name what it lost or too many meters wait.
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        _follower.RunAsync(Note, EvaluatePendingAsync, ct =>
+        _follower.RunAsync(Note, NoteLost, EvaluatePendingAsync, ct =>
         {
             _pending.Clear();
             return EvaluateAllAsync(ct);
@@ -82,18 +88,27 @@ public sealed class PowerQualityMonitor : IDisposable
 
     private bool Note(IngestedRecord record)
     {
-        var time = record switch
+        if (record is IngestedReading or IngestedEvent)
         {
-            IngestedReading { Reading: var r } => r.Time,
-            IngestedEvent { Event: var e } => e.OccurredAt,
-            _ => DateTimeOffset.MinValue,
-        };
-        if (time != DateTimeOffset.MinValue && (!_pending.TryGetValue(record.Meter, out var latest) || time > latest))
-        {
-            _pending[record.Meter] = time;
+            Touch(record.Meter, record.At);
         }
 
         return _pending.Count <= _options.MaxPendingMeters;
+    }
+
+    /// <summary>A meter whose records the feed lost: evaluated up to the newest of them, as if they had been noted.</summary>
+    private bool NoteLost(LostMeter lost)
+    {
+        Touch(lost.Meter, lost.Last);
+        return _pending.Count <= _options.MaxPendingMeters;
+    }
+
+    private void Touch(MeterId meter, DateTimeOffset time)
+    {
+        if (!_pending.TryGetValue(meter, out var latest) || time > latest)
+        {
+            _pending[meter] = time;
+        }
     }
 
     private async Task EvaluatePendingAsync(CancellationToken cancellationToken)

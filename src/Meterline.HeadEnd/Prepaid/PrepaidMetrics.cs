@@ -11,6 +11,7 @@ public sealed class PrepaidMetrics
     private long _rounds;
     private long _expiredAdjustments;
     private long _adjustmentExpirySweeps;
+    private long _groupedReads;
 
     public long Settlements => Interlocked.Read(ref _settlements);
 
@@ -31,6 +32,9 @@ public sealed class PrepaidMetrics
     /// <summary>Sweeps for expired adjustment requests finished (with or without finding any).</summary>
     public long AdjustmentExpirySweeps => Interlocked.Read(ref _adjustmentExpirySweeps);
 
+    /// <summary>Grouped store reads of a round's meters (intervals, snapshots; <see cref="PrepaidReadAhead"/>).</summary>
+    public long GroupedReads => Interlocked.Read(ref _groupedReads);
+
     /// <summary>The last failure's message (a store error, a refused command), for status.</summary>
     public string? LastFailure { get; private set; }
 
@@ -47,6 +51,8 @@ public sealed class PrepaidMetrics
     internal void OnAdjustmentsExpired(int count) => Interlocked.Add(ref _expiredAdjustments, count);
 
     internal void OnAdjustmentExpirySweep() => Interlocked.Increment(ref _adjustmentExpirySweeps);
+
+    internal void OnGroupedReads(int reads) => Interlocked.Add(ref _groupedReads, reads);
 
     internal void OnFailure(Exception exception)
     {

@@ -83,9 +83,16 @@ public sealed class PrepaidService : IDisposable
 
     public PrepaidMetrics Metrics { get; } = new();
 
-    /// <summary>Follows the feed (<see cref="IngestFollower"/>): a full pass at the start, after a loss and every <see cref="PrepaidOptions.EvaluationPeriod"/>, else the consumers each round touched.</summary>
+    /// <summary>What the follower did: rounds, rounds over meters whose records the feed lost, full passes.</summary>
+    public IngestFollowerMetrics Follower => _follower.Metrics;
+
+    /// <summary>
+    /// Follows the feed (<see cref="IngestFollower"/>): a full pass at the start and every
+    /// <see cref="PrepaidOptions.EvaluationPeriod"/>, else the consumers each round touched, the consumers of meters whose
+    /// records the feed lost included (a full pass only when the feed could not name them or too many wait).
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        _follower.RunAsync(Note, async ct =>
+        _follower.RunAsync(Note, NoteLost, async ct =>
         {
             await SettlePendingAsync(ct).ConfigureAwait(false);
             Metrics.OnRound();
@@ -570,17 +577,28 @@ public sealed class PrepaidService : IDisposable
         };
         if (time is { } at)
         {
-            _pending[record.Meter] = _pending.TryGetValue(record.Meter, out var span)
-                ? (at < span.First ? at : span.First, at > span.Last ? at : span.Last)
-                : (at, at);
+            Touch(record.Meter, at, at);
         }
 
         return _pending.Count <= Options.MaxPendingConsumers;
     }
 
+    /// <summary>A meter whose records the feed lost: its consumer's months over the span of those records are settled (from the store, as always).</summary>
+    private bool NoteLost(LostMeter lost)
+    {
+        Touch(lost.Meter, lost.First, lost.Last);
+        return _pending.Count <= Options.MaxPendingConsumers;
+    }
+
+    private void Touch(MeterId meter, DateTimeOffset first, DateTimeOffset last) =>
+        _pending[meter] = _pending.TryGetValue(meter, out var span)
+            ? (first < span.First ? first : span.First, last > span.Last ? last : span.Last)
+            : (first, last);
+
     private async Task SettlePendingAsync(CancellationToken cancellationToken)
     {
         var byConsumer = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        var touched = new List<(Meter Meter, string Consumer)>();
         foreach (var (meter, span) in _pending)
         {
             if (_directory.TryGet(meter, out var known) && known.ConsumerId is { Length: > 0 } consumer)
@@ -592,18 +610,45 @@ public sealed class PrepaidService : IDisposable
 
                 times.Add(span.First);
                 times.Add(span.Last);
+                touched.Add((known, consumer));
             }
         }
 
         _pending.Clear();
+        var ahead = await ReadAheadAsync(touched, byConsumer, cancellationToken).ConfigureAwait(false);
         foreach (var (consumer, times) in byConsumer.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            await GuardedAsync(consumer, _ => times, cancellationToken).ConfigureAwait(false);
+            await GuardedAsync(consumer, _ => times, cancellationToken, ahead).ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// The touched meters' months that the round settles, read in grouped reads across the round's consumers
+    /// (<see cref="PrepaidReadAhead"/>) rather than per meter; a consumer's other meters are read, grouped, when it is
+    /// settled. Read outside the accounts' lock: newer data reaches the feed and settles in a later round. A failed read
+    /// is counted and the round reads at settlement instead.
+    /// </summary>
+    private async Task<PrepaidReadAhead> ReadAheadAsync(List<(Meter Meter, string Consumer)> touched, Dictionary<string, List<DateTimeOffset>> byConsumer, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var ahead = new PrepaidReadAhead();
+        try
+        {
+            var months = byConsumer.ToDictionary(c => c.Key, c => (IReadOnlyCollection<BillingMonth>)[.. _settler.MonthsOf(c.Key, [.. c.Value, now], now)], StringComparer.Ordinal);
+            await _pricer.ReadAheadAsync(ahead, touched.Select(t => (t.Meter, months[t.Consumer])), now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Metrics.OnFailure(e);
+            ahead = new PrepaidReadAhead();
+        }
+
+        Metrics.OnGroupedReads(ahead.Reads);
+        return ahead;
+    }
+
     /// <summary>Settles and evaluates one consumer; a failure (a store error, a bad tariff) is counted and does not stop the others.</summary>
-    private async Task GuardedAsync(string consumer, Func<IReadOnlyList<Meter>, IReadOnlyList<DateTimeOffset>> times, CancellationToken cancellationToken)
+    private async Task GuardedAsync(string consumer, Func<IReadOnlyList<Meter>, IReadOnlyList<DateTimeOffset>> times, CancellationToken cancellationToken, PrepaidReadAhead? ahead = null)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -614,7 +659,7 @@ public sealed class PrepaidService : IDisposable
             }
 
             var meters = await _consumerMeters.OfAsync(consumer, cancellationToken).ConfigureAwait(false);
-            await _settler.SettleAsync(account, meters, times(meters), cancellationToken).ConfigureAwait(false);
+            await _settler.SettleAsync(account, meters, times(meters), cancellationToken, ahead).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

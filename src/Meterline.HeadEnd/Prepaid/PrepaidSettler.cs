@@ -1,3 +1,4 @@
+using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Meters;
 
 namespace Meterline.HeadEnd.Prepaid;
@@ -12,19 +13,34 @@ internal sealed class PrepaidSettler(IPrepaidStore store, PrepaidPricer pricer, 
 {
     public const int MaxMonthsPerSettlement = 13;
 
-    /// <summary>Deducts what each month holding <paramref name="times"/> costs to date beyond what it was charged, then evaluates the account; the caller holds the account's lock.</summary>
-    public async Task SettleAsync(PrepaidAccount account, IReadOnlyList<Meter> meters, IEnumerable<DateTimeOffset> times, CancellationToken cancellationToken)
+    /// <summary>The months a settlement of a consumer at <paramref name="now"/> prices for <paramref name="times"/>: the newest <see cref="MaxMonthsPerSettlement"/>, in the consumer's tariff's zone.</summary>
+    public IEnumerable<BillingMonth> MonthsOf(string consumerId, IEnumerable<DateTimeOffset> times, DateTimeOffset now)
+    {
+        var zone = pricer.TariffOf(consumerId)?.TimeZone ?? TimeZoneInfo.Utc;
+        return times.Where(t => t <= now + TimeSpan.FromDays(1))
+            .Select(t => PrepaidPricer.MonthOf(t.AddTicks(-1), zone)).Distinct().Order().TakeLast(MaxMonthsPerSettlement);
+    }
+
+    /// <summary>
+    /// Deducts what each month holding <paramref name="times"/> costs to date beyond what it was charged, then evaluates
+    /// the account; the caller holds the account's lock. Meters' months read ahead (<paramref name="ahead"/>) are priced from that read.
+    /// </summary>
+    public async Task SettleAsync(PrepaidAccount account, IReadOnlyList<Meter> meters, IEnumerable<DateTimeOffset> times, CancellationToken cancellationToken, PrepaidReadAhead? ahead = null)
     {
         var now = time.GetUtcNow();
-        var zone = pricer.TariffOf(account.ConsumerId)?.TimeZone ?? TimeZoneInfo.Utc;
-        var months = times.Where(t => t <= now + TimeSpan.FromDays(1))
-            .Select(t => PrepaidPricer.MonthOf(t.AddTicks(-1), zone)).Distinct().Order().TakeLast(MaxMonthsPerSettlement);
+        var months = MonthsOf(account.ConsumerId, times, now).ToList();
+
+        // The consumer's meters' months in grouped reads (those the round did not read already), not one read per meter and month.
+        ahead ??= new PrepaidReadAhead();
+        var before = ahead.Reads;
+        await pricer.ReadAheadAsync(ahead, meters, months, now, cancellationToken).ConfigureAwait(false);
+        metrics.OnGroupedReads(ahead.Reads - before);
         foreach (var month in months)
         {
             var charge = 0m;
             foreach (var meter in meters)
             {
-                charge += await pricer.ChargeAsync(account, meter, month, now, cancellationToken).ConfigureAwait(false);
+                charge += await pricer.ChargeAsync(account, meter, month, now, ahead, cancellationToken).ConfigureAwait(false);
             }
 
             var charged = await store.GetMonthChargedAsync(account.ConsumerId, month, cancellationToken).ConfigureAwait(false);

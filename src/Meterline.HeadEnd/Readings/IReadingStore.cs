@@ -39,6 +39,13 @@ public interface IReadingStore
     Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, int limitPerMeter, CancellationToken cancellationToken = default) =>
         MeterReads.EventsOneByOneAsync(this, meters, from, to, limitPerMeter, cancellationToken);
 
+    /// <summary>
+    /// The billing snapshots of several meters (at most <see cref="MaxMetersPerRead"/>) captured in [from, to), in one
+    /// store read: per meter as <see cref="GetBillingSnapshotsAsync"/> returns them; a meter without snapshots has no entry.
+    /// </summary>
+    Task<IReadOnlyDictionary<MeterId, IReadOnlyList<BillingSnapshot>>> GetBillingSnapshotsOfMetersAsync(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        MeterReads.SnapshotsOneByOneAsync(this, meters, from, to, cancellationToken);
+
     /// <summary>The most meters one <see cref="GetReadingsOfMetersAsync(IReadOnlyCollection{MeterId}, DateTimeOffset, DateTimeOffset, IReadOnlyList{Quantity}, int, CancellationToken)"/> or events read names.</summary>
     const int MaxMetersPerRead = 1_000;
 

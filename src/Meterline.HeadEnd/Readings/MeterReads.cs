@@ -75,4 +75,36 @@ public static class MeterReads
 
         return result;
     }
+
+    /// <summary>Checks the meters of a several-meter read of snapshots (any span, as the one-meter read); the distinct meters, ascending.</summary>
+    public static List<MeterId> CheckMeters(IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        if (to <= from)
+        {
+            throw new ArgumentException("A several-meter read spans more than nothing.", nameof(to));
+        }
+
+        var distinct = meters.Distinct().Order().ToList();
+        return distinct.Count <= IReadingStore.MaxMetersPerRead
+            ? distinct
+            : throw new ArgumentException($"A several-meter read names at most {IReadingStore.MaxMetersPerRead} meters.", nameof(meters));
+    }
+
+    public static async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<BillingSnapshot>>> SnapshotsOneByOneAsync(
+        IReadingStore store, IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var result = new Dictionary<MeterId, IReadOnlyList<BillingSnapshot>>();
+        foreach (var meter in CheckMeters(meters, from, to))
+        {
+            var found = await store.GetBillingSnapshotsAsync(meter, from, to, cancellationToken).ConfigureAwait(false);
+            if (found.Count > 0)
+            {
+                result[meter] = found;
+            }
+        }
+
+        return result;
+    }
 }

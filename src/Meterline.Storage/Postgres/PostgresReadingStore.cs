@@ -17,6 +17,12 @@ internal sealed class PostgresReadingStore(PostgresDatabase database) : SqlReadi
     private readonly PostgresDatabase _postgres = database;
     private readonly ReadingPartitions _partitions = new(database);
 
+    protected override void AppendAny(System.Text.StringBuilder sql, System.Data.Common.DbCommand command, string column, string name, int[] values)
+    {
+        sql.Append(" AND ").Append(column).Append(" = ANY(@").Append(name).Append(')');
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = values });
+    }
+
     public override async Task<IngestResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken = default)
     {
         IngestRules.Validate(batch);

@@ -241,8 +241,19 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
         }
     }
 
-    /// <summary>The most meters named in one <c>IN (…)</c> list; a longer set is read in chunks, each one query.</summary>
+    /// <summary>The most meters named in one several-meter statement; a longer set is read in chunks, each one query.</summary>
     public const int MetersPerChunk = 250;
+
+    /// <summary>
+    /// The row cap (SQL <c>LIMIT</c>) of one statement of <see cref="GetReadingsOfMetersAsync"/>: when a statement returns
+    /// this many rows, the read goes on with another from after its last row (time, quantity, meter), until one returns
+    /// fewer or every meter has its <c>maxPerMeter</c>; so the result is the same, and one statement never holds more.
+    /// Settable for tests.
+    /// </summary>
+    internal int ReadingsRowCap { get; set; } = 20_000;
+
+    /// <summary>Statements of the several-meter readings read that hit <see cref="ReadingsRowCap"/> (for tests).</summary>
+    internal long ReadingsCapHits { get; private set; }
 
     public async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>>> GetReadingsOfMetersAsync(
         IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<Quantity> quantities, int maxPerMeter, CancellationToken cancellationToken = default)
@@ -255,49 +266,68 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
             throw new ArgumentException($"A reading query names at most {MaxQueryQuantities} quantities.", nameof(quantities));
         }
 
-        var result = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
+        var result = new Dictionary<MeterId, List<IntervalReading>>();
         foreach (var chunk in distinct.Chunk(MetersPerChunk))
         {
-            await Database.ReadAsync(
-                async connection =>
+            var ids = chunk.Select(m => m.Value).ToArray();
+            (long Time, int Quantity, int Meter)? after = null;
+            do
+            {
+                after = await Database.ReadAsync(
+                    async connection =>
+                    {
+                        // At most ReadingsRowCap rows per statement, in (time, quantity, meter) order; when the cap is hit
+                        // the next statement reads on after the last row, until a statement returns fewer.
+                        var lower = after is { } resume ? Database.Time(resume.Time) : Database.BoundOf(from);
+                        await using var command = Database.Command(connection, null, string.Empty)
+                            .With("from", lower).With("to", Database.BoundOf(to)).With("cap", ReadingsRowCap);
+                        var sql = new StringBuilder(DistinctTimes).Append("SELECT r.meter, r.time, r.quantity, r.value, r.quality FROM t CROSS JOIN readings r WHERE r.time = t.time");
+                        AppendAny(sql, command, "r.meter", "meters", ids);
+                        if (wanted.Count > 0)
+                        {
+                            AppendAny(sql, command, "r.quantity", "quantities", [.. wanted.Select(q => (int)q.Code)]);
+                        }
+
+                        if (after is { } last)
+                        {
+                            sql.Append(" AND (r.time > @after_time OR r.quantity > @after_quantity OR (r.quantity = @after_quantity AND r.meter > @after_meter))");
+                            command.With("after_time", Database.Time(last.Time)).With("after_quantity", last.Quantity).With("after_meter", last.Meter);
+                        }
+
+                        command.CommandText = sql.Append(" ORDER BY r.time, r.quantity, r.meter LIMIT @cap").ToString();
+                        var rows = 0;
+                        (long, int, int) lastRow = default;
+                        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            rows++;
+                            var meter = new MeterId(reader.GetInt32(0));
+                            var time = Database.ReadTime(reader, 1);
+                            var quantity = reader.GetInt16(2);
+                            lastRow = (StorageTime.ToMicroseconds(time), quantity, meter.Value);
+                            if (!result.TryGetValue(meter, out var list))
+                            {
+                                result[meter] = list = [];
+                            }
+
+                            if (list.Count < maxPerMeter)
+                            {
+                                list.Add(new IntervalReading(meter, time, new Quantity(quantity), reader.GetDouble(3), (ReadingQuality)reader.GetInt16(4)));
+                            }
+                        }
+
+                        return rows < ReadingsRowCap ? ((long, int, int)?)null : lastRow;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (after is not null)
                 {
-                    await using var command = Database.Command(connection, null, string.Empty)
-                        .With("from", Database.BoundOf(from)).With("to", Database.BoundOf(to));
-                    var sql = new StringBuilder(DistinctTimes).Append("SELECT r.meter, r.time, r.quantity, r.value, r.quality FROM t CROSS JOIN readings r WHERE r.time = t.time");
-                    AppendIn(sql, command, "r.meter", "m", chunk.Select(m => m.Value).ToList());
-                    if (wanted.Count > 0)
-                    {
-                        AppendIn(sql, command, "r.quantity", "q", wanted.Select(q => (int)q.Code).ToList());
-                    }
-
-                    command.CommandText = sql.Append(" ORDER BY r.time, r.quantity").ToString();
-                    var found = new Dictionary<MeterId, List<IntervalReading>>();
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var meter = new MeterId(reader.GetInt32(0));
-                        if (!found.TryGetValue(meter, out var list))
-                        {
-                            found[meter] = list = [];
-                        }
-
-                        if (list.Count < maxPerMeter)
-                        {
-                            list.Add(new IntervalReading(meter, Database.ReadTime(reader, 1), new Quantity(reader.GetInt16(2)), reader.GetDouble(3), (ReadingQuality)reader.GetInt16(4)));
-                        }
-                    }
-
-                    foreach (var (meter, list) in found)
-                    {
-                        result[meter] = list;
-                    }
-
-                    return true;
-                },
-                cancellationToken).ConfigureAwait(false);
+                    ReadingsCapHits++;
+                }
+            }
+            while (after is not null && chunk.Any(m => !result.TryGetValue(m, out var list) || list.Count < maxPerMeter));
         }
 
-        return result;
+        return result.ToDictionary(r => r.Key, r => (IReadOnlyList<IntervalReading>)r.Value);
     }
 
     public async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>>> GetEventsOfMetersAsync(
@@ -308,7 +338,7 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
         var result = new Dictionary<MeterId, IReadOnlyList<MeterEvent>>();
         foreach (var chunk in distinct.Chunk(MetersPerChunk))
         {
-            var ids = chunk.Select(m => m.Value).ToList();
+            var ids = chunk.Select(m => m.Value).ToArray();
             await Database.ReadAsync(
                 async connection =>
                 {
@@ -317,7 +347,7 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
                         "ROW_NUMBER() OVER (PARTITION BY meter ORDER BY occurred_at DESC, code) AS n FROM events WHERE occurred_at >= @from AND occurred_at < @to");
                     await using var command = Database.Command(connection, null, string.Empty)
                         .With("from", Database.BoundOf(from)).With("to", Database.BoundOf(to)).With("limit", limitPerMeter);
-                    AppendIn(selected, command, "meter", "m", ids);
+                    AppendAny(selected, command, "meter", "meters", ids);
                     selected.Append(") w WHERE n <= @limit");
                     command.CommandText = selected + " ORDER BY meter, occurred_at DESC, code";
                     var events = new List<(int Meter, long At, int Code, DateTimeOffset Occurred, DateTimeOffset Received)>();
@@ -361,19 +391,73 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
         return result;
     }
 
-    /// <summary>Appends <c> AND column IN (@p0, @p1, …)</c> and binds its values.</summary>
-    private static void AppendIn(StringBuilder sql, DbCommand command, string column, string prefix, IReadOnlyList<int> values)
+    public async Task<IReadOnlyDictionary<MeterId, IReadOnlyList<BillingSnapshot>>> GetBillingSnapshotsOfMetersAsync(
+        IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        sql.Append(" AND ").Append(column).Append(" IN (");
-        for (var i = 0; i < values.Count; i++)
+        var distinct = MeterReads.CheckMeters(meters, from, to);
+        var result = new Dictionary<MeterId, IReadOnlyList<BillingSnapshot>>();
+        foreach (var chunk in distinct.Chunk(MetersPerChunk))
         {
-            var name = prefix + i.ToString(CultureInfo.InvariantCulture);
-            sql.Append(i == 0 ? "@" : ", @").Append(name);
-            command.With(name, values[i]);
+            var ids = chunk.Select(m => m.Value).ToArray();
+            await Database.ReadAsync(
+                async connection =>
+                {
+                    // Each meter's oldest snapshots, at most MaxSnapshots of them (as the one-meter read).
+                    var selected = new StringBuilder("SELECT meter, captured_at, maximum_demand_at, quality FROM (SELECT meter, captured_at, maximum_demand_at, quality, " +
+                        "ROW_NUMBER() OVER (PARTITION BY meter ORDER BY captured_at) AS n FROM billing_snapshots WHERE captured_at >= @from AND captured_at < @to");
+                    await using var command = Database.Command(connection, null, string.Empty)
+                        .With("from", Database.BoundOf(from)).With("to", Database.BoundOf(to)).With("limit", MaxSnapshots);
+                    AppendAny(selected, command, "meter", "meters", ids);
+                    selected.Append(") s WHERE n <= @limit");
+                    command.CommandText = selected + " ORDER BY meter, captured_at";
+                    var snapshots = new List<(int Meter, long Key, DateTimeOffset At, DateTimeOffset? DemandAt, ReadingQuality Quality)>();
+                    await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var at = Database.ReadTime(reader, 1);
+                            snapshots.Add((reader.GetInt32(0), StorageTime.ToMicroseconds(at), at, Database.ReadTimeOrNull(reader, 2), (ReadingQuality)reader.GetInt16(3)));
+                        }
+                    }
+
+                    var values = new Dictionary<(int, long), List<RegisterValue>>();
+                    if (snapshots.Count > 0)
+                    {
+                        command.CommandText = "SELECT v.meter, v.captured_at, v.quantity, v.value FROM billing_values v JOIN (" + selected +
+                            ") s ON v.meter = s.meter AND v.captured_at = s.captured_at ORDER BY v.meter, v.captured_at, v.position";
+                        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var key = (reader.GetInt32(0), StorageTime.ToMicroseconds(Database.ReadTime(reader, 1)));
+                            if (!values.TryGetValue(key, out var list))
+                            {
+                                values[key] = list = [];
+                            }
+
+                            list.Add(new RegisterValue(new Quantity(reader.GetInt16(2)), reader.GetDouble(3)));
+                        }
+                    }
+
+                    foreach (var group in snapshots.GroupBy(s => s.Meter))
+                    {
+                        var meter = new MeterId(group.Key);
+                        result[meter] = group.Select(s => new BillingSnapshot(meter, s.At, values.GetValueOrDefault((s.Meter, s.Key)) ?? [], s.DemandAt, s.Quality)).ToList();
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
-        sql.Append(')');
+        return result;
     }
+
+    /// <summary>
+    /// Appends <c> AND column</c> matching any of <paramref name="values"/>, bound as one parameter named
+    /// <paramref name="name"/>, so that the statement has one shape whatever the number of values (the engine's
+    /// prepared statement is reused): <c>= ANY(@name)</c> with an array on PostgreSQL, <c>IN (SELECT value FROM json_each(@name))</c> on SQLite.
+    /// </summary>
+    protected abstract void AppendAny(StringBuilder sql, DbCommand command, string column, string name, int[] values);
 
     public Task<IReadOnlyDictionary<MeterId, uint>> GetPushCountersAsync(CancellationToken cancellationToken = default) =>
         Database.ReadAsync<IReadOnlyDictionary<MeterId, uint>>(

@@ -12,6 +12,12 @@ namespace Meterline.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteReadingStore(SqliteDatabase database) : SqlReadingStore(database)
 {
+    protected override void AppendAny(System.Text.StringBuilder sql, System.Data.Common.DbCommand command, string column, string name, int[] values)
+    {
+        sql.Append(" AND ").Append(column).Append(" IN (SELECT value FROM json_each(@").Append(name).Append("))");
+        command.With(name, "[" + string.Join(',', values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+    }
+
     private readonly SqliteDatabase _sqlite = database;
 
     private const string InsertReading = "INSERT OR IGNORE INTO readings (time, meter, quantity, value, quality) VALUES (@time, @meter, @quantity, @value, @quality)";

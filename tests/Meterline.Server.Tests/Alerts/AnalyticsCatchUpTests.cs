@@ -7,8 +7,8 @@ namespace Meterline.Server.Tests.Alerts;
 
 /// <summary>
 /// Analytics that fell behind: its bounded feed (capacity 1 here) lost records while it was not reading. It never
-/// slowed ingest; when it runs, it notices the loss and catches up from the store with a full pass, and the magnet
-/// event it never saw in the feed still becomes an alert.
+/// slowed ingest; when it runs, it catches up from the store over the meters the lost records touched (the feed names
+/// them) rather than with another full pass, and the magnet event it never saw in the feed still becomes an alert.
 /// </summary>
 public sealed class AnalyticsCatchUpTests
 {
@@ -34,10 +34,11 @@ public sealed class AnalyticsCatchUpTests
         var running = analytics.RunAsync(stop.Token);
         try
         {
-            // The pass at start, then one more when the first round finds the feed lost records.
-            await UntilAsync(() => Task.FromResult(analytics.Metrics.FullPasses >= 2));
+            // The pass at start, then rounds over the lost meter: no full pass because of the loss.
+            await UntilAsync(() => Task.FromResult(analytics.Follower.LostMeterRounds >= 1));
             await UntilAsync(async () => (await n.Alerts.Store.ListAsync(new AlertFilter(Meter: meter.Id, RuleId: "tamper-event"), null, 10)).Count == 1);
             Assert.Equal(0, analytics.Metrics.Failures);
+            Assert.Equal(0, analytics.Follower.FullPassesAfterLoss);
         }
         finally
         {

@@ -63,6 +63,35 @@ public sealed class PrepaidServiceTests(PrepaidNodeFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Settle_ConsumerWithThreeMeters_GroupedReadsChargeTheSumOfTheMetersBills()
+    {
+        var (start, end) = March.Bounds(TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+        using var harness = new PrepaidHarness(fixture.Node, start);
+        List<HeadEnd.Meters.Meter> meters = [await harness.AddMeterAsync(), await harness.AddMeterAsync(), await harness.AddMeterAsync()];
+        await harness.OpenWithAsync(10_000m);
+        for (var i = 0; i < meters.Count; i++)
+        {
+            await harness.StoreHourlyAsync(meters[i], start, end, 150 + (100 * i), 300);
+        }
+
+        harness.Time.SetUtcNow(end.AddDays(2));
+        Assert.True(await harness.Service.SettleAsync(harness.Consumer, [end.AddHours(-1)]));
+
+        // March (ended: intervals and snapshots) and the month of now (intervals), each one read for the three meters.
+        Assert.Equal(3, harness.Service.Metrics.GroupedReads);
+        var total = 0m;
+        foreach (var meter in meters)
+        {
+            var bill = await fixture.Node.Node.Billing.IssueAsync(meter.Id, March, reissue: false, "test");
+            Assert.Equal(BillIssueOutcome.Issued, bill.Outcome);
+            total += bill.Bill!.Total;
+        }
+
+        Assert.True(total > 0m);
+        Assert.Equal(total, await harness.Store.GetMonthChargedAsync(harness.Consumer, March));
+    }
+
+    [Fact]
     public async Task Settle_BalanceFallsBelowTheWarningAndStaysThere_WarnedOnceUntilATopUpRaisesItAbove()
     {
         var start = new DateTimeOffset(2026, 3, 2, 11, 0, 0, Ist);

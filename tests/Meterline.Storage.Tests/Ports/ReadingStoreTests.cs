@@ -1,5 +1,6 @@
 using Meterline.HeadEnd.Meters;
 using Meterline.HeadEnd.Readings;
+using Meterline.Storage.Sql;
 using Meterline.Storage.Tests.Support;
 
 namespace Meterline.Storage.Tests.Ports;
@@ -225,6 +226,39 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task GetBillingSnapshotsOfMetersAsync_ManyMetersInChunks_SameAsOneReadPerMeter()
+    {
+        var meters = Enumerable.Range(1, 301).Select(i => new MeterId(i)).ToList();
+        var snapshots = meters.SelectMany(m => new[]
+        {
+            Snapshot(m, T0),
+            new BillingSnapshot(m, T0.AddMonths(1), [new(Quantity.MaximumDemand, m.Value), new(Quantity.CumulativeImportEnergy, 1e6 + m.Value)], T0.AddDays(3), ReadingQuality.BackFilled),
+            new BillingSnapshot(m, T0.AddMonths(2), [], null, ReadingQuality.None),
+        }).ToList();
+        await Storage.Readings.WriteAsync(new IngestBatch([], snapshots, [], new Dictionary<MeterId, uint>()), Token);
+        var asked = meters.Append(new MeterId(999)).ToList();
+
+        var all = await Storage.Readings.GetBillingSnapshotsOfMetersAsync(asked, T0, T0.AddMonths(3), Token);
+        var window = await Storage.Readings.GetBillingSnapshotsOfMetersAsync([M1, M2], T0.AddTicks(10), T0.AddMonths(2), Token);
+
+        Assert.Equal(301, all.Count);
+        Assert.False(all.ContainsKey(new MeterId(999)));
+        foreach (var meter in meters)
+        {
+            var one = await Storage.Readings.GetBillingSnapshotsAsync(meter, T0, T0.AddMonths(3), Token);
+            Assert.Equal(3, all[meter].Count);
+            for (var i = 0; i < one.Count; i++)
+            {
+                AssertSnapshot(one[i], all[meter][i]);
+            }
+        }
+
+        Assert.Equal([T0.AddMonths(1)], window[M1].Select(s => s.CapturedAt));
+        Assert.Equal([T0.AddMonths(1)], window[M2].Select(s => s.CapturedAt));
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.Readings.GetBillingSnapshotsOfMetersAsync(Enumerable.Range(1, IReadingStore.MaxMetersPerRead + 1).Select(i => new MeterId(i)).ToList(), T0, T0.AddDays(1), Token));
+    }
+
+    [Fact]
     public async Task GetEventsAsync_NewestFirstWithValues_FilteredByMeterTimeAndLimit()
     {
         var events = Enumerable.Range(0, 6).Select(i => Event(i % 2 == 0 ? M1 : M2, T0.AddMinutes(i), 200 + i)).ToList();
@@ -267,6 +301,35 @@ public abstract class ReadingStoreTests : StorageTestBase
         }
 
         Assert.Equal((await Storage.Readings.QueryAsync(new ReadingQuery(M2, T0, T0.AddDays(1)), Token)).Items.Take(3), capped[M2]);
+    }
+
+    [Fact]
+    public async Task GetReadingsOfMetersAsync_RowCapHit_ReadsOnAfterTheLastRowSameResult()
+    {
+        var store = Assert.IsAssignableFrom<SqlReadingStore>(Storage.Readings);
+        var meters = Enumerable.Range(1, 5).Select(i => new MeterId(i)).ToList();
+        await Storage.Readings.WriteAsync(Batch([.. meters.SelectMany(m => Readings(m, T0, 6, Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage, Quantity.Frequency))]), Token);
+        var uncapped = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 100, Token);
+        var uncappedVoltages = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [Quantity.BlockAverageVoltage, Quantity.Frequency], 100, Token);
+        Assert.Equal(0, store.ReadingsCapHits);
+
+        // 90 rows, 7 a statement: 12 statements hit the cap (the 13th returns the last 6), and nothing is lost or repeated.
+        store.ReadingsRowCap = 7;
+        var capped = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 100, Token);
+        Assert.Equal(12, store.ReadingsCapHits);
+        var cappedVoltages = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [Quantity.BlockAverageVoltage, Quantity.Frequency], 100, Token);
+        var firstThree = await Storage.Readings.GetReadingsOfMetersAsync(meters, T0, T0.AddDays(1), [], 3, Token);
+
+        foreach (var meter in meters)
+        {
+            var one = (await Storage.Readings.QueryAsync(new ReadingQuery(meter, T0, T0.AddDays(1)), Token)).Items;
+            Assert.Equal(18, one.Count);
+            Assert.Equal(one, uncapped[meter]);
+            Assert.Equal(one, capped[meter]);
+            Assert.Equal(uncappedVoltages[meter], cappedVoltages[meter]);
+            Assert.Equal(12, cappedVoltages[meter].Count);
+            Assert.Equal(one.Take(3), firstThree[meter]);
+        }
     }
 
     [Fact]
