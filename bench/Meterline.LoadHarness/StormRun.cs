@@ -100,7 +100,7 @@ internal static class StormRun
             var missing = await MissingFromStoreAsync(node, sent, cancellationToken);
             var lastSent = progress.LastSent;
             output.WriteLine(Invariant($"offered: {sent.Count:N0} pushes over {settings.Window.TotalSeconds:0.#} s ({sent.Count / settings.Window.TotalSeconds:N0}/s) over {settings.Connections} {settings.Transport.ToUpperInvariant()} {(tcp ? "connections" : "sockets")}; the last was sent at {lastSent.TotalSeconds:0.00} s{(lastSent > settings.Window + TimeSpan.FromSeconds(1) ? " (TCP flow control held the senders back)" : string.Empty)}"));
-            output.WriteLine(Invariant($"received by the node: {node.PushReceiver.FramesReceived:N0}; datagrams dropped by the receiver {node.PushReceiver.DroppedDatagrams:N0}{(tcp ? string.Empty : udpDrops < 0 ? string.Empty : $"; kernel UDP receive-buffer drops (whole machine) {udpDrops:N0}")}"));
+            output.WriteLine(Invariant($"received by the node: {node.PushReceiver.FramesReceived:N0}; datagrams dropped by the receiver {node.PushReceiver.DroppedDatagrams:N0} (not a frame for it), {node.PushReceiver.UdpQueueFullDrops:N0} on its full receive queue{(tcp ? string.Empty : udpDrops < 0 ? string.Empty : $"; kernel UDP receive-buffer drops (whole machine) {udpDrops:N0}")}"));
             output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes, {readings:N0} readings stored; last commit at {watch.LastCommit.TotalSeconds:0.00} s"));
             output.WriteLine(Invariant($"drain: {(watch.LastCommit - lastSent).TotalSeconds:0.00} s from the last push sent to the last commit ({(watch.LastCommit - settings.Window).TotalSeconds:0.00} s after the window's end); largest backlog {watch.MaxBacklog:N0} pushes received and not yet resolved"));
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)metrics.Accepted / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
@@ -327,7 +327,7 @@ internal static class StormRun
                 (lastResolved, lastChange) = (resolved, now);
             }
 
-            var idle = node.Pipeline.QueuedUsage == 0 && node.Pipeline.QueuedPriority == 0;
+            var idle = node.Pipeline.QueuedUsage == 0 && node.Pipeline.QueuedPriority == 0 && node.PushReceiver.UdpQueueDepth == 0;
             if (sending.IsCompleted && idle && resolved >= node.PushReceiver.FramesReceived && now - lastCommit > Quiet && now - lastChange > Quiet && now - progress.LastSent > Quiet)
             {
                 return new StormWatch(lastCommit, maxBacklog);

@@ -29,6 +29,7 @@ public sealed class PushListener
     private long _malformed;
     private long _unprotected;
     private long _queueFull;
+    private long _datagramQueueFull;
     private long _refusedConnections;
 
     public PushListener(ISenderKeyResolver keys, InvocationCounterGuard counters, PushListenerOptions? options = null)
@@ -63,6 +64,9 @@ public sealed class PushListener
 
     /// <summary>UDP notifications dropped because the queue was full.</summary>
     public long QueueFull => Interlocked.Read(ref _queueFull);
+
+    /// <summary>UDP datagrams dropped unread because the receive thread's queue was full (counted when serving ends).</summary>
+    public long DatagramQueueFull => Interlocked.Read(ref _datagramQueueFull);
 
     /// <summary>TCP connections closed at once because <see cref="PushListenerOptions.MaxConnections"/> were open.</summary>
     public long RefusedConnections => Interlocked.Read(ref _refusedConnections);
@@ -109,48 +113,73 @@ public sealed class PushListener
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Receives UDP datagrams (one wrapper frame each) on a bound socket until cancelled.</summary>
+    /// <summary>
+    /// Receives UDP datagrams (one wrapper frame each) on a bound socket until cancelled: a thread of its own reads
+    /// the socket into a bounded queue (<see cref="UdpDatagramReceiver"/>; what finds it full is counted in
+    /// <see cref="DatagramQueueFull"/>), and this loop verifies what it queues.
+    /// </summary>
     public async Task ServeUdpAsync(Socket socket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        var buffer = new byte[ushort.MaxValue + WrapperFrame.HeaderLength];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        using var receiver = UdpDatagramReceiver.Start(socket, new UdpDatagramReceiverOptions
+        {
+            MaxDatagramLength = _options.MaxApduLength + WrapperFrame.HeaderLength,
+            Clock = _options.Clock,
+        });
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            await foreach (var datagram in receiver.Datagrams.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-                WrapperFrame frame;
-                try
+                using (datagram)
                 {
-                    frame = WrapperFrame.DecodeDatagram(buffer.AsSpan(0, received.ReceivedBytes));
-                }
-                catch (DlmsFormatException)
-                {
-                    Interlocked.Increment(ref _malformed);
-                    continue;
-                }
-
-                if (frame.Apdu.Length > _options.MaxApduLength)
-                {
-                    Interlocked.Increment(ref _malformed);
-                    continue;
-                }
-
-                if (TryVerify(frame.Apdu.Span, null, "udp:" + received.RemoteEndPoint) is { } notification
-                    && !_notifications.Writer.TryWrite(notification))
-                {
-                    Interlocked.Increment(ref _queueFull);
+                    Verify(datagram);
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            receiver.Dispose();
+            Interlocked.Add(ref _datagramQueueFull, receiver.QueueFullDrops);
+        }
     }
 
     /// <summary>Ends the notification stream (after the serving tasks have stopped).</summary>
     public void Complete() => _notifications.Writer.TryComplete();
+
+    private void Verify(ReceivedDatagram datagram)
+    {
+        if (datagram.Truncated)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        WrapperFrame frame;
+        try
+        {
+            frame = WrapperFrame.DecodeDatagram(datagram.Bytes);
+        }
+        catch (DlmsFormatException)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        if (frame.Apdu.Length > _options.MaxApduLength)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        if (TryVerify(frame.Apdu.Span, null, "udp:" + datagram.Remote) is { } notification
+            && !_notifications.Writer.TryWrite(notification))
+        {
+            Interlocked.Increment(ref _queueFull);
+        }
+    }
 
     /// <summary>Checks one APDU; null (and a counted reason) when it is dropped.</summary>
     internal PushNotification? TryVerify(ReadOnlySpan<byte> apdu, Meterline.Dlms.Security.SystemTitle? knownSender, string linkId)

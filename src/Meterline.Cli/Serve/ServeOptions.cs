@@ -4,6 +4,7 @@ using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Analytics;
 using Meterline.HeadEnd.Billing;
 using Meterline.HeadEnd.Commands;
+using Meterline.HeadEnd.Dlms.Ingest;
 using Meterline.HeadEnd.Outages;
 using Meterline.HeadEnd.PowerQuality;
 using Meterline.HeadEnd.Ingest;
@@ -43,6 +44,10 @@ internal sealed class ServeOptions
     public Option<string[]> Push { get; } = new("--push") { Description = "TCP address:port where meters push (IEC 62056-47 wrapper; repeatable; \"none\" for none)", DefaultValueFactory = _ => ["127.0.0.1:4059"] };
 
     public Option<string[]> PushUdp { get; } = new("--push-udp") { Description = "UDP address:port where meters push (repeatable)" };
+
+    public Option<int> PushUdpBuffer { get; } = new("--push-udp-buffer") { Description = "SO_RCVBUF asked for each --push-udp socket, in bytes; the kernel caps it at net.core.rmem_max (a warning is logged when it does; docs/deployment.md)", DefaultValueFactory = _ => new WrapperPushReceiverOptions().UdpReceiveBufferSize ?? 0 };
+
+    public Option<int> PushUdpQueue { get; } = new("--push-udp-queue") { Description = "UDP push datagrams read and waiting to be decoded, per socket; more are dropped and counted (meterline.push.udp.dropped)", DefaultValueFactory = _ => new WrapperPushReceiverOptions().UdpQueueCapacity };
 
     public Option<string[]> CoapListen { get; } = new("--coap-listen") { Description = "UDP address:port where meters POST pushes over CoAP to /dlms (repeatable; docs/coap.md)" };
 
@@ -132,7 +137,7 @@ internal sealed class ServeOptions
     public Option<bool> ConsumerTopUps { get; } = new("--consumer-top-ups") { Description = "Let consumers record top-ups of their own prepaid account in the portal and at POST /api/me/prepaid/top-ups; only where the payment is taken before the portal (docs/web.md \"Consumer portal\"); default: off" };
 
     public IEnumerable<Option> All =>
-        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, CoapListen,
+        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName, ConsumerTopUps];
@@ -163,6 +168,11 @@ internal sealed class ServeOptions
         PushListeners = Endpoints(result.GetValue(Push) ?? [], "--push"),
         UdpPushListeners = Endpoints(result.GetValue(PushUdp) ?? [], "--push-udp"),
         CoapListeners = Endpoints(result.GetValue(CoapListen) ?? [], "--coap-listen"),
+        WrapperPush = new WrapperPushReceiverOptions
+        {
+            UdpReceiveBufferSize = result.GetValue(PushUdpBuffer) is >= 4096 and var buffer ? buffer : throw new CommandException("--push-udp-buffer is at least 4096 bytes", ExitCodes.Usage),
+            UdpQueueCapacity = result.GetValue(PushUdpQueue) is >= 1 and <= 1_000_000 and var queue ? queue : throw new CommandException("--push-udp-queue is 1 to 1000000", ExitCodes.Usage),
+        },
         ZigbeeSerialPort = result.GetValue(ZigbeeSerial),
         ZigbeeBaudRate = result.GetValue(ZigbeeBaud) is >= 1200 and <= 1_000_000 and var baud ? baud : throw new CommandException("--zigbee-baud is 1200 to 1000000", ExitCodes.Usage),
         Backfill = result.GetValue(BackfillPeriod) is { } period

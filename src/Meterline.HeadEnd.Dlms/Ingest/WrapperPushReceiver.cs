@@ -5,6 +5,8 @@ using Meterline.Dlms;
 using Meterline.Dlms.Links;
 using Meterline.Dlms.Wrapper;
 using Meterline.HeadEnd.Ingest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meterline.HeadEnd.Dlms.Ingest;
 
@@ -17,14 +19,22 @@ namespace Meterline.HeadEnd.Dlms.Ingest;
 /// newer connection). Frames announcing more than the maximum APDU length are dropped before they are read; such
 /// frames, and bytes or datagrams that are no wrapper frame, are refused at the sink (counted and audited as oversize
 /// or malformed); a frame whose bytes stop part-way for the inter-frame timeout (a header then silence, one byte a
-/// second) closes the connection and is refused as a slow sender. The wrapper has no acknowledgement: a frame lost after this point is found by gap detection and
-/// back-filled.
+/// second) closes the connection and is refused as a slow sender. A UDP socket is read by a thread of its own
+/// (<see cref="UdpDatagramReceiver"/>) into a bounded queue that <see cref="ServeUdpAsync"/> drains, so a busy thread
+/// pool does not leave datagrams to overflow the kernel's receive buffer; a datagram that finds the queue full is
+/// dropped and counted (<see cref="UdpQueueFullDrops"/>). Disposing the receiver stops its UDP threads. The wrapper
+/// has no acknowledgement: a frame lost after this point is found by gap detection and back-filled.
 /// </summary>
-public sealed class WrapperPushReceiver
+public sealed partial class WrapperPushReceiver : IDisposable
 {
     private readonly IInboundFrameSink _sink;
     private readonly WrapperPushReceiverOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _udpLock = new();
+    private readonly List<UdpDatagramReceiver> _udp = [];
+    private long _udpQueueFullDrops;
+    private bool _disposed;
     private long _accepted;
     private long _refused;
     private long _gateClosed;
@@ -37,13 +47,15 @@ public sealed class WrapperPushReceiver
     /// <param name="gate">The node's connection gate; without one the receiver has a gate of its own with default limits.</param>
     /// <param name="options">Framing limits.</param>
     /// <param name="time">The clock.</param>
-    public WrapperPushReceiver(IInboundFrameSink sink, ConnectionGate? gate = null, WrapperPushReceiverOptions? options = null, TimeProvider? time = null)
+    /// <param name="logger">Where a UDP receive buffer smaller than asked is reported.</param>
+    public WrapperPushReceiver(IInboundFrameSink sink, ConnectionGate? gate = null, WrapperPushReceiverOptions? options = null, TimeProvider? time = null, ILogger<WrapperPushReceiver>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         _options = options ?? new WrapperPushReceiverOptions();
         _options.Validate();
         _sink = sink;
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         Gate = gate ?? new ConnectionGate(sink, time: _time);
     }
 
@@ -70,6 +82,45 @@ public sealed class WrapperPushReceiver
     /// <summary>UDP datagrams that were not a wrapper frame for our wPort (those that are no frame, or too large, are also refused at the sink).</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
 
+    /// <summary>
+    /// UDP datagrams read from the socket and dropped unread because the receive queue was full: lost by this node
+    /// (not by the kernel), never refused at the sink, and not counted in <see cref="DroppedDatagrams"/>.
+    /// </summary>
+    public long UdpQueueFullDrops
+    {
+        get
+        {
+            lock (_udpLock)
+            {
+                return Interlocked.Read(ref _udpQueueFullDrops) + _udp.Sum(r => r.QueueFullDrops);
+            }
+        }
+    }
+
+    /// <summary>UDP datagrams read and waiting in the receive queues now.</summary>
+    public int UdpQueueDepth
+    {
+        get
+        {
+            lock (_udpLock)
+            {
+                return _udp.Sum(r => r.QueueDepth);
+            }
+        }
+    }
+
+    /// <summary>UDP receive threads running now (one per socket being served).</summary>
+    public int UdpReceiveThreads
+    {
+        get
+        {
+            lock (_udpLock)
+            {
+                return _udp.Count(r => r.IsRunning);
+            }
+        }
+    }
+
     /// <summary>Accepts TCP connections until cancelled, each served by its own read loop; waits for them all before returning.</summary>
     public async Task ServeTcpAsync(TcpListener listener, CancellationToken cancellationToken)
     {
@@ -89,57 +140,114 @@ public sealed class WrapperPushReceiver
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Receives UDP datagrams (one wrapper frame each) on a bound socket until cancelled.</summary>
+    /// <summary>
+    /// Receives UDP datagrams (one wrapper frame each) on a bound socket until cancelled or disposed: asks for the
+    /// configured SO_RCVBUF (a warning when the kernel grants less), starts the socket's receive thread, and decodes
+    /// and submits what it queues. Returns once the thread has stopped.
+    /// </summary>
     public async Task ServeUdpAsync(Socket socket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        var buffer = new byte[ushort.MaxValue + WrapperFrame.HeaderLength];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        UdpDatagramReceiver receiver;
+        lock (_udpLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            receiver = UdpDatagramReceiver.Start(socket, new UdpDatagramReceiverOptions
+            {
+                ReceiveBufferSize = _options.UdpReceiveBufferSize,
+                QueueCapacity = _options.UdpQueueCapacity,
+                QueueBytes = _options.UdpQueueBytes,
+                MaxDatagramLength = _options.MaxApduLength + WrapperFrame.HeaderLength,
+                Clock = _time,
+            });
+            _udp.Add(receiver);
+        }
+
+        if (receiver.ReceiveBufferClamped)
+        {
+            LogReceiveBufferClamped(_logger, socket.LocalEndPoint?.ToString() ?? "?", _options.UdpReceiveBufferSize ?? 0, receiver.EffectiveReceiveBufferSize);
+        }
+
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            await foreach (var datagram in receiver.Datagrams.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-                if (received.RemoteEndPoint is not IPEndPoint remote)
+                using (datagram)
                 {
-                    Interlocked.Increment(ref _droppedDatagrams);
-                    continue;
+                    await SubmitDatagramAsync(datagram, cancellationToken).ConfigureAwait(false);
                 }
-
-                WrapperFrame frame;
-                try
-                {
-                    frame = WrapperFrame.DecodeDatagram(buffer.AsSpan(0, received.ReceivedBytes));
-                }
-                catch (DlmsFormatException)
-                {
-                    Interlocked.Increment(ref _droppedDatagrams);
-                    _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Malformed,
-                        string.Create(CultureInfo.InvariantCulture, $"a {received.ReceivedBytes}-byte datagram that is no wrapper frame"));
-                    continue;
-                }
-
-                if (frame.Apdu.Length > _options.MaxApduLength)
-                {
-                    Interlocked.Increment(ref _droppedDatagrams);
-                    _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Oversize,
-                        string.Create(CultureInfo.InvariantCulture, $"a {frame.Apdu.Length}-byte APDU, more than {_options.MaxApduLength}"));
-                    continue;
-                }
-
-                if (frame.DestinationWPort != _options.LocalWPort)
-                {
-                    Interlocked.Increment(ref _droppedDatagrams);
-                    continue;
-                }
-
-                Interlocked.Increment(ref _frames);
-                await _sink.SubmitAsync(new InboundFrame("dlms-udp:" + remote, remote.Address.ToString(), frame.Apdu, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            receiver.Dispose();
+            lock (_udpLock)
+            {
+                _udp.Remove(receiver);
+                Interlocked.Add(ref _udpQueueFullDrops, receiver.QueueFullDrops);
+            }
+        }
+    }
+
+    /// <summary>Stops the UDP receive threads (each within its bounded wait); the serving tasks then return.</summary>
+    public void Dispose()
+    {
+        UdpDatagramReceiver[] receivers;
+        lock (_udpLock)
+        {
+            _disposed = true;
+            receivers = [.. _udp];
+        }
+
+        foreach (var receiver in receivers)
+        {
+            receiver.Dispose();
+        }
+    }
+
+    private async ValueTask SubmitDatagramAsync(ReceivedDatagram datagram, CancellationToken cancellationToken)
+    {
+        var remote = datagram.Remote;
+        if (datagram.Truncated)
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
+            _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Oversize,
+                string.Create(CultureInfo.InvariantCulture, $"a {datagram.DatagramLength}-byte datagram, more than a frame of the largest APDU ({_options.MaxApduLength})"));
+            return;
+        }
+
+        WrapperFrame frame;
+        try
+        {
+            frame = WrapperFrame.DecodeDatagram(datagram.Bytes);
+        }
+        catch (DlmsFormatException)
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
+            _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Malformed,
+                string.Create(CultureInfo.InvariantCulture, $"a {datagram.DatagramLength}-byte datagram that is no wrapper frame"));
+            return;
+        }
+
+        if (frame.Apdu.Length > _options.MaxApduLength)
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
+            _sink.RejectUnread("dlms-udp:" + remote, remote.Address.ToString(), IngestRejectReason.Oversize,
+                string.Create(CultureInfo.InvariantCulture, $"a {frame.Apdu.Length}-byte APDU, more than {_options.MaxApduLength}"));
+            return;
+        }
+
+        if (frame.DestinationWPort != _options.LocalWPort)
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
+            return;
+        }
+
+        Interlocked.Increment(ref _frames);
+        await _sink.SubmitAsync(new InboundFrame("dlms-udp:" + remote, remote.Address.ToString(), frame.Apdu, datagram.ReceivedAt), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ServeConnectionAsync(Socket socket, IPEndPoint remote, ConnectionLease lease, CancellationToken cancellationToken)
@@ -218,4 +326,7 @@ public sealed class WrapperPushReceiver
             Interlocked.Increment(ref _closedCount);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "UDP push listener {Endpoint}: asked for a {Requested}-byte receive buffer, the kernel granted {Effective} bytes (as it reports it; Linux doubles what it grants); raise net.core.rmem_max (docs/deployment.md) or datagrams arriving while the node is busy are dropped by the kernel")]
+    private static partial void LogReceiveBufferClamped(ILogger logger, string endpoint, int requested, int effective);
 }

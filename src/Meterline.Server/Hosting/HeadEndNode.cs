@@ -73,7 +73,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit, storage.Transformers);
         Counters = new OutgoingCounterAllocator(storage.Counters, audit);
         ConnectionGate = new ConnectionGate(Pipeline, options.Connections, time);
-        PushReceiver = new WrapperPushReceiver(Pipeline, ConnectionGate, time: time);
+        PushReceiver = new WrapperPushReceiver(Pipeline, ConnectionGate, options.WrapperPush, time, options.LoggerFactory?.CreateLogger<WrapperPushReceiver>());
 
         // One connector for every link: DLMS/TCP, the local Zigbee coordinator (when there is one) and Zigbee gateways.
         List<IDlmsLinkOpener> openers = [new TcpWrapperLinkOpener(options.MeterConnectTimeout, time), new GatewayLinkOpener(options.MeterConnectTimeout, time), _zigbeeOpener, new CoapLinkOpener(new CoapLinkOpenerOptions { Endpoint = new() { TimeProvider = time } })];
@@ -450,6 +450,8 @@ public sealed class HeadEndNode : IAsyncDisposable
             listener.Dispose();
         }
 
+        // Stops the UDP receive threads (bounded) before their sockets close.
+        PushReceiver.Dispose();
         foreach (var socket in _udpSockets)
         {
             socket.Dispose();
@@ -538,13 +540,10 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         foreach (var endpoint in Options.UdpPushListeners)
         {
+            // The receiver sets the socket's receive buffer (WrapperPushReceiverOptions.UdpReceiveBufferSize) and reads it on a thread of its own.
             var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
-                // A restoration storm arrives faster than one receive loop admits frames, and a pushed datagram is never
-                // sent again: ask for a 4 MiB receive buffer (the kernel caps it at net.core.rmem_max; BENCHMARKS.md,
-                // "Restoration storm").
-                socket.ReceiveBufferSize = 4 * 1024 * 1024;
                 socket.Bind(endpoint);
             }
             catch (SocketException e)

@@ -67,6 +67,9 @@ public sealed record HeadEndOptions
     /// <summary>Tuning of the ingest pipeline (queues, batches, the ingress guard).</summary>
     public IngestPipelineOptions Ingest { get; init; } = new();
 
+    /// <summary>The wrapper push listeners' framing limits and UDP receive buffer and queue (docs/deployment.md).</summary>
+    public Meterline.HeadEnd.Dlms.Ingest.WrapperPushReceiverOptions WrapperPush { get; init; } = new();
+
     /// <summary>Connection limits shared by every connection-oriented ingress (DLMS/TCP push port, MQTT broker).</summary>
     public ConnectionGateOptions Connections { get; init; } = new();
 

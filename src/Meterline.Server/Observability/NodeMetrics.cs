@@ -5,7 +5,7 @@ namespace Meterline.Server.Observability;
 
 /// <summary>
 /// Gauges of a running node (meter <see cref="MeterName"/>), read when scraped: ingest queue depths, open and
-/// unauthenticated connections, registered meters, commands running (docs/observability.md). The counters live
+/// unauthenticated connections, UDP push datagrams dropped on a full receive queue, registered meters, commands running (docs/observability.md). The counters live
 /// with their subsystems (<c>Meterline.HeadEnd.Ingest</c>, <c>.Commands</c>, <c>.Northbound</c>).
 /// </summary>
 public sealed class NodeMetrics : IDisposable
@@ -29,6 +29,9 @@ public sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("meterline.connections.open", () => gate.Open, "{connection}", "Inbound meter connections open (wrapper, MQTT).");
         _meter.CreateObservableGauge("meterline.connections.unauthenticated", () => gate.Unauthenticated, "{connection}", "Open connections that have not yet delivered an authenticated frame.");
         _meter.CreateObservableGauge("meterline.meters.registered", () => pipeline.Directory.Count, "{meter}", "Meters the ingress guard knows.");
+        var push = node.PushReceiver;
+        _meter.CreateObservableCounter("meterline.push.udp.dropped", () => push.UdpQueueFullDrops, "{datagram}", "UDP wrapper datagrams read and dropped because the receive queue was full (lost by the node, not the kernel).");
+        _meter.CreateObservableGauge("meterline.push.udp.queue.depth", () => push.UdpQueueDepth, "{datagram}", "UDP wrapper datagrams read and waiting to be decoded.");
         var dispatcher = node.Dispatcher;
         _meter.CreateObservableGauge("meterline.commands.running", () => dispatcher.Running, "{command}", "Commands being carried out now.");
         _meter.CreateObservableCounter("meterline.commands.errors", () => dispatcher.Errors, "{error}", "Dispatcher passes or commands that failed on an unexpected error (store or audit unavailable).");

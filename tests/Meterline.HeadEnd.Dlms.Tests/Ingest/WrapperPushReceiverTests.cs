@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Meterline.Dlms.Links;
@@ -193,7 +194,124 @@ public sealed class WrapperPushReceiverTests
         Assert.Equal(1, rig.Pipeline.Metrics.Rejected(IngestRejectReason.Oversize));
         Assert.Equal(2, receiver.DroppedDatagrams);
         Assert.Equal(0, receiver.FramesReceived);
+        Assert.Equal(0, receiver.UdpQueueFullDrops);
         await stop.CancelAsync();
         await serving.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task ServeUdp_ManyPushesThroughTheReceiveQueue_AllStored()
+    {
+        await using var rig = await new MeterRig().StartAsync();
+        var receiver = new WrapperPushReceiver(rig.Pipeline);
+        using var socket = BoundUdpSocket();
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeUdpAsync(socket, stop.Token);
+        var pushes = rig.Advance(TimeSpan.FromHours(6));
+        using var sender = new UdpClient(AddressFamily.InterNetwork);
+
+        foreach (var push in pushes)
+        {
+            await sender.SendAsync(new WrapperFrame(1, 1, push.Apdu).ToArray(), (IPEndPoint)socket.LocalEndPoint!);
+        }
+
+        await MeterRig.UntilAsync(() => rig.Store.CountReadingsAsync().Result == 24 * 6);
+        Assert.Equal(24, pushes.Count);
+        Assert.Equal(24, receiver.FramesReceived);
+        Assert.Equal(0, receiver.UdpQueueFullDrops);
+        Assert.Equal(0, receiver.UdpQueueDepth);
+        Assert.Equal(0, rig.Pipeline.Metrics.RejectedTotal);
+        Assert.Equal(1, receiver.UdpReceiveThreads);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+        Assert.Equal(0, receiver.UdpReceiveThreads);
+    }
+
+    [Fact]
+    public async Task ServeUdp_QueueFullWhileIngestIsHeld_DropsCountedAsQueueFullAndReceivingGoesOn()
+    {
+        var sink = new GatedFrameSink();
+        var receiver = new WrapperPushReceiver(sink, options: new WrapperPushReceiverOptions { UdpQueueCapacity = 2 });
+        using var socket = BoundUdpSocket();
+        using var stop = new CancellationTokenSource();
+        var serving = receiver.ServeUdpAsync(socket, stop.Token);
+        using var sender = new UdpClient(AddressFamily.InterNetwork);
+        var target = (IPEndPoint)socket.LocalEndPoint!;
+        var frame = new WrapperFrame(1, 1, new byte[] { 0xDB, 0x08, 1, 2, 3, 4, 5, 6, 7, 8 }).ToArray();
+
+        // The first is taken off the queue and held in the sink; two more fill the queue; three find it full.
+        await sender.SendAsync(frame, target);
+        await MeterRig.UntilAsync(() => sink.Submitted == 1);
+        await sender.SendAsync(frame, target);
+        await sender.SendAsync(frame, target);
+        await MeterRig.UntilAsync(() => receiver.UdpQueueDepth == 2);
+        await sender.SendAsync(frame, target);
+        await sender.SendAsync("not a wrapper frame"u8.ToArray(), target);
+        await sender.SendAsync(frame, target);
+        await MeterRig.UntilAsync(() => receiver.UdpQueueFullDrops == 3);
+
+        Assert.Equal(2, receiver.UdpQueueDepth);
+        Assert.Equal(1, receiver.FramesReceived);
+        Assert.Equal(0, receiver.DroppedDatagrams);
+        Assert.Empty(sink.Unread);
+
+        // Ingest moves again: the two queued are submitted, and what arrives now is received and refused or submitted.
+        sink.Open();
+        await MeterRig.UntilAsync(() => receiver.FramesReceived == 3 && receiver.UdpQueueDepth == 0);
+        await sender.SendAsync("still not a wrapper frame"u8.ToArray(), target);
+        await sender.SendAsync(frame, target);
+        await MeterRig.UntilAsync(() => receiver.FramesReceived == 4 && receiver.DroppedDatagrams == 1);
+
+        Assert.Equal([IngestRejectReason.Malformed], sink.Unread);
+        Assert.Equal(3, receiver.UdpQueueFullDrops);
+        Assert.Equal(4, sink.Submitted);
+        await stop.CancelAsync();
+        await serving.WaitAsync(Bound);
+        Assert.Equal(3, receiver.UdpQueueFullDrops);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileServingUdp_ReceiveThreadStopsWithinItsBoundAndServingEnds()
+    {
+        var sink = new GatedFrameSink();
+        sink.Open();
+        var receiver = new WrapperPushReceiver(sink);
+        using var socket = BoundUdpSocket();
+        var serving = receiver.ServeUdpAsync(socket, CancellationToken.None);
+        using var sender = new UdpClient(AddressFamily.InterNetwork);
+        await sender.SendAsync(new WrapperFrame(1, 1, new byte[] { 0xDB, 0x08, 1 }).ToArray(), (IPEndPoint)socket.LocalEndPoint!);
+        await MeterRig.UntilAsync(() => receiver.FramesReceived == 1 && receiver.UdpReceiveThreads == 1);
+
+        var clock = Stopwatch.StartNew();
+        receiver.Dispose();
+        var disposing = clock.Elapsed;
+
+        Assert.Equal(0, receiver.UdpReceiveThreads);
+        Assert.True(disposing < TimeSpan.FromSeconds(5), $"Dispose took {disposing}");
+        await serving.WaitAsync(Bound);
+        Assert.True(serving.IsCompletedSuccessfully);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => receiver.ServeUdpAsync(socket, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ServeUdp_SocketClosedByItsOwner_ServingEnds()
+    {
+        var sink = new GatedFrameSink();
+        var receiver = new WrapperPushReceiver(sink);
+        var socket = BoundUdpSocket();
+        var serving = receiver.ServeUdpAsync(socket, CancellationToken.None);
+        await MeterRig.UntilAsync(() => receiver.UdpReceiveThreads == 1);
+
+        socket.Dispose();
+
+        await serving.WaitAsync(Bound);
+        Assert.Equal(0, receiver.UdpReceiveThreads);
+    }
+
+    private static Socket BoundUdpSocket()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 }

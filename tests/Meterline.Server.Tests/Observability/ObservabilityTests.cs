@@ -70,6 +70,8 @@ public sealed partial class ObservabilityTests
         Assert.True(Value(scrape, "meterline_commands_duration_seconds_count", "kind=\"Disconnect\"", "state=\"Confirmed\"") >= 1, "command duration");
         Assert.True(Value(scrape, "meterline_meters_registered") >= 1, "meters registered");
         Assert.Contains("meterline_ingest_queue_depth{", scrape, StringComparison.Ordinal);
+        Assert.Equal(0, Value(scrape, "meterline_push_udp_dropped_total"));
+        Assert.Equal(0, Value(scrape, "meterline_push_udp_queue_depth"));
         Assert.Contains("http_server_request_duration_seconds_bucket", scrape, StringComparison.Ordinal);
 
         // The command's transitions are logged with its id and the meter's as named values.
