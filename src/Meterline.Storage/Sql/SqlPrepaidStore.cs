@@ -281,42 +281,37 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
         }
 
         var sql = $"SELECT {RequestColumns} FROM prepaid_adjustment_requests" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) + " ORDER BY id DESC LIMIT @limit";
-        return database.ReadAsync<IReadOnlyList<AdjustmentRequest>>(
-            async connection =>
+        return QueryRequestsAsync(sql, command =>
+        {
+            command.With("limit", limit);
+            if (state is { } s)
             {
-                await using var command = database.Command(connection, null, sql).With("limit", limit);
-                if (state is { } s)
-                {
-                    command.With("state", (int)s);
-                }
+                command.With("state", (int)s);
+            }
 
-                if (consumerId is not null)
-                {
-                    command.With("consumer", consumerId);
-                }
-
-                var requests = new List<AdjustmentRequest>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    requests.Add(ReadRequest(reader));
-                }
-
-                return requests;
-            },
-            cancellationToken);
+            if (consumerId is not null)
+            {
+                command.With("consumer", consumerId);
+            }
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<AdjustmentRequest>> ListOverdueAdjustmentRequestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
-        return database.ReadAsync<IReadOnlyList<AdjustmentRequest>>(
+        return QueryRequestsAsync(
+            $"SELECT {RequestColumns} FROM prepaid_adjustment_requests WHERE state = @pending AND expires_at <= @now ORDER BY id LIMIT @limit",
+            command => command.With("pending", (int)AdjustmentRequestState.Pending).With("now", database.TimeOf(now)).With("limit", limit),
+            cancellationToken);
+    }
+
+    private Task<IReadOnlyList<AdjustmentRequest>> QueryRequestsAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<AdjustmentRequest>>(
             async connection =>
             {
-                await using var command = database.Command(connection, null,
-                    $"SELECT {RequestColumns} FROM prepaid_adjustment_requests WHERE state = @pending AND expires_at <= @now ORDER BY id LIMIT @limit")
-                    .With("pending", (int)AdjustmentRequestState.Pending).With("now", database.TimeOf(now)).With("limit", limit);
+                await using var command = database.Command(connection, null, sql);
+                bind(command);
                 var requests = new List<AdjustmentRequest>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -327,7 +322,6 @@ internal sealed class SqlPrepaidStore(SqlDatabase database) : IPrepaidStore
                 return requests;
             },
             cancellationToken);
-    }
 
     private Task<AdjustmentRequest?> QueryRequestAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
         database.ReadAsync(

@@ -1,5 +1,7 @@
 using System.Net;
+using Meterline.HeadEnd.Access;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Prepaid;
 using Meterline.HeadEnd.Readings;
 using Meterline.Server;
 using Meterline.Server.Hosting;
@@ -14,11 +16,15 @@ namespace Meterline.Cli.Tests.Bills;
 /// What `meterline bills` talks to in these tests: a real head-end node (SQLite in a temporary directory) billing with
 /// the documented example tariffs (copied beside meterline as tariffs/tariffs.json), its API on Kestrel at 127.0.0.1,
 /// and three meters with March 2026 billing snapshots: C-000001 (domestic, the hand-worked 1239.60 INR bill),
-/// C-000003 (commercial-demand, 11109.00 INR with 12.4 kW maximum demand) and one without a consumer.
+/// C-000003 (commercial-demand, 11109.00 INR with 12.4 kW maximum demand) and one without a consumer. `meterline
+/// prepaid` talks to it too: prepaid adjustments above <see cref="ApprovalAbove"/> wait for a second admin
+/// (<see cref="SecondAdminToken"/>), and the default tariff lets any consumer go on prepaid.
 /// </summary>
 public sealed class BillingHeadEnd : IAsyncLifetime
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    public const decimal ApprovalAbove = 1_000m;
     private static readonly TimeZoneInfo Kolkata = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
 
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("meterline-cli-bills-").FullName;
@@ -34,6 +40,9 @@ public sealed class BillingHeadEnd : IAsyncLifetime
     /// <summary>The bootstrap admin API token, for --token.</summary>
     public string Token { get; private set; } = null!;
 
+    /// <summary>Another admin's token (actor "admin-2"), to approve what the bootstrap admin asked for.</summary>
+    public string SecondAdminToken { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Node = await HeadEndNode.OpenAsync(new HeadEndOptions
@@ -47,9 +56,11 @@ public sealed class BillingHeadEnd : IAsyncLifetime
             Backfill = null,
             Analytics = null,
             Tariffs = Path.Combine(AppContext.BaseDirectory, "tariffs", "tariffs.json"),
+            Prepaid = new PrepaidOptions { AdjustmentApprovalThreshold = ApprovalAbove },
             BootstrapTokenFile = Path.Combine(_directory, "hes.admin-token"),
         });
         Token = (await File.ReadAllTextAsync(Path.Combine(_directory, "hes.admin-token"))).Trim();
+        SecondAdminToken = (await Node.Access.CreateTokenAsync("test", "admin-2", [AccessRole.Admin], null, null)).Text;
         _app = ServerApplication.Build(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, Node);
         await _app.StartAsync();
         Server = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,10 +1,11 @@
+using Meterline.Cli.Tests.Bills;
 using CliRun = Meterline.Cli.Tests.Api.Cli;
 using Meterline.HeadEnd.Prepaid;
 
 namespace Meterline.Cli.Tests.Prepaid;
 
 /// <summary>`meterline prepaid` in process against a running head-end with prepaid and dual control of large adjustments.</summary>
-public sealed class CliPrepaidTests(PrepaidHeadEnd headEnd) : IClassFixture<PrepaidHeadEnd>
+public sealed class CliPrepaidTests(BillingHeadEnd headEnd) : IClassFixture<BillingHeadEnd>
 {
     [Fact]
     public async Task OpenTopUpShowLedger_ARetriedTopUpIsAppliedOnce()

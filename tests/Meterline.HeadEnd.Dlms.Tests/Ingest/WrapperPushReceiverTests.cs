@@ -132,7 +132,12 @@ public sealed class WrapperPushReceiverTests
     public async Task ServeTcp_MeterThatPushed_StaysConnectedPastTheAuthenticationTimeout()
     {
         await using var rig = await new MeterRig().StartAsync();
-        var receiver = new WrapperPushReceiver(rig.Pipeline, new ConnectionGate(rig.Pipeline, new ConnectionGateOptions { AuthenticationTimeout = TimeSpan.FromMilliseconds(300) }));
+
+        // The gate's clock is a fake one: on the system clock a loaded machine took longer than the 300 ms to decode
+        // the first push and closed the connection before it authenticated (2 of 9 runs). Here the timeout can fire
+        // only when the test moves the clock, and the clock moves past it only after the push authenticated.
+        var gateTime = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var receiver = new WrapperPushReceiver(rig.Pipeline, new ConnectionGate(rig.Pipeline, new ConnectionGateOptions { AuthenticationTimeout = TimeSpan.FromMilliseconds(300) }, gateTime));
         using var listener = TcpTransport.Listen(new IPEndPoint(IPAddress.Loopback, 0));
         using var stop = new CancellationTokenSource();
         var serving = receiver.ServeTcpAsync(listener, stop.Token);
@@ -142,7 +147,7 @@ public sealed class WrapperPushReceiverTests
         var stream = client.GetStream();
         await stream.WriteAsync(new WrapperFrame(1, 1, pushes[0].Apdu).ToArray());
         await MeterRig.UntilAsync(() => receiver.Gate.Unauthenticated == 0 && receiver.FramesReceived == 1);
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        gateTime.Advance(TimeSpan.FromMilliseconds(600));
         await stream.WriteAsync(new WrapperFrame(1, 1, pushes[1].Apdu).ToArray());
         await MeterRig.UntilAsync(() => receiver.FramesReceived == 2);
 
