@@ -16,6 +16,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly Queue<string> _lines = new();
     private readonly List<string> _serviceLines = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Uri> _webApi = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ServeProcess(string name, Process process)
     {
@@ -29,6 +30,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The web API's address as the node printed it in its banner (the port it bound for <c>--listen …:0</c>).</summary>
+    public Task<Uri> WebApiAsync(TimeSpan timeout) => _webApi.Task.WaitAsync(timeout);
 
     /// <summary>The last lines the process wrote (stdout and stderr).</summary>
     public string RecentOutput
@@ -161,6 +165,14 @@ internal sealed class ServeProcess : IAsyncDisposable
         if (isOutput && line.StartsWith("meterline serve:", StringComparison.Ordinal))
         {
             _ready.TrySetResult();
+        }
+
+        // "  web API:  http://127.0.0.1:44051  (OpenAPI at /openapi/v1.json)"
+        if (isOutput && line.TrimStart().StartsWith("web API:", StringComparison.Ordinal)
+            && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, _, var address, ..]
+            && Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            _webApi.TrySetResult(uri);
         }
     }
 }

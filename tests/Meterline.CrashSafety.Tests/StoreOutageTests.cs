@@ -116,19 +116,20 @@ public sealed class StoreOutageTests(ITestOutputHelper output) : IDisposable
 
         using var stopFleet = CancellationTokenSource.CreateLinkedTokenSource(token);
         var fleetRun = fleet.RunAsync(stopFleet.Token);
-        var httpPort = FreePort.Next();
-        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:" + httpPort.ToString(CultureInfo.InvariantCulture)), Timeout = TimeSpan.FromSeconds(10) };
+        // Port 0: the node binds a free web port itself and prints it (a port picked in advance was once taken before
+        // the node bound it, in CI).
         await using var server = await ServeProcess.StartAsync(
         [
             "--db", database,
             "--key-file", keyFile,
             "--profiles", RepositoryPaths.Profiles,
             "--push", "127.0.0.1:" + pushPort.ToString(CultureInfo.InvariantCulture),
-            "--listen", http.BaseAddress.ToString().TrimEnd('/'),
+            "--listen", "http://127.0.0.1:0",
             "--log-level", "warning",
             "--backfill-lookback", "30.00:00:00",
             "--backfill-period", "00:00:02",
         ], _directory, ProcessTimeout);
+        using var http = new HttpClient { BaseAddress = await server.WebApiAsync(ProcessTimeout), Timeout = TimeSpan.FromSeconds(10) };
         try
         {
             await WaitUntilAsync(async () => await ReadyAsync(http) == HttpStatusCode.OK && (await StoredAsync(console, meters, built)).Values.All(s => s.Count > 0),

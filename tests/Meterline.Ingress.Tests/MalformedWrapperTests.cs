@@ -86,7 +86,7 @@ public sealed class MalformedWrapperTests
     }
 
     [Fact]
-    public async Task ServeUdp_ElevenThousandBadDatagrams_RefusedCountedNothingStoredHeapUnchangedThenAnHonestPushStored()
+    public async Task ServeUdp_FortyThousandBadDatagrams_RefusedCountedNothingStoredHeapUnchangedThenAnHonestPushStored()
     {
         await using var node = await IngressNode.StartAsync(honestMeters: 1, intervals: 2);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -97,16 +97,22 @@ public sealed class MalformedWrapperTests
         versionTwo[1] = 2;
         var truncated = new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray()[..40];
         byte[][] bad = [oversize, versionTwo, truncated];
-        await SendAsync(socket, node.UdpEndpoint, bad, 300);
-        await Eventually(() => node.Node.PushReceiver.DroppedDatagrams >= 850, describe: () => $"dropped {node.Node.PushReceiver.DroppedDatagrams}, frames {node.Node.PushReceiver.FramesReceived}, malformed {node.Metrics.Rejected(IngestRejectReason.Malformed)}");
+        // The heap is compared across a second, larger burst: what a bad datagram leaves behind grows with their count,
+        // while the UDP receive path's working set (its thread, its bounded queue, whose store keeps the size of the
+        // deepest backlog, the shared buffer pool, the thread pool's threads) does not. Measured with that path: 1.1 to
+        // 1.5 MB after a burst of 9,900 and at most 1.43 MB after 29,700, so the bound is 2 MiB over 29,700 datagrams:
+        // a leak of 70 bytes a datagram fails it (the bound before the receive thread was 1 MiB over 9,900, 106 bytes).
+        await SendAsync(socket, node.UdpEndpoint, bad, 3_300);
+        await Eventually(() => node.Node.PushReceiver.DroppedDatagrams >= 9_300, TimeSpan.FromSeconds(30), () => $"dropped {node.Node.PushReceiver.DroppedDatagrams}, frames {node.Node.PushReceiver.FramesReceived}, malformed {node.Metrics.Rejected(IngestRejectReason.Malformed)}");
+        await Task.Delay(300);
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
-        await SendAsync(socket, node.UdpEndpoint, bad, 3_300);
-        await Eventually(() => node.Node.PushReceiver.DroppedDatagrams >= 10_200, TimeSpan.FromSeconds(30), () => $"dropped {node.Node.PushReceiver.DroppedDatagrams}");
+        await SendAsync(socket, node.UdpEndpoint, bad, 9_900);
+        await Eventually(() => node.Node.PushReceiver.DroppedDatagrams >= 37_200, TimeSpan.FromSeconds(30), () => $"dropped {node.Node.PushReceiver.DroppedDatagrams}");
         await Task.Delay(300);
         var grown = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
 
-        Assert.True(grown < 1 << 20, $"the heap grew by {grown:N0} bytes over 9,900 bad datagrams (loopback may lose a few)");
+        Assert.True(grown < 2 << 20, $"the heap grew by {grown:N0} bytes over 29,700 bad datagrams (loopback may lose a few)");
         Assert.Equal(0, await node.CountReadingsAsync());
         Assert.Equal(node.Node.PushReceiver.DroppedDatagrams, node.Metrics.Rejected(IngestRejectReason.Malformed) + node.Metrics.Rejected(IngestRejectReason.Oversize));
         await socket.SendToAsync(new WrapperFrame(1, 1, node.Pushes[0][0]).ToArray(), SocketFlags.None, node.UdpEndpoint);
