@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
+using static Meterline.Cli.Tests.Serve.ServeParse;
 
 namespace Meterline.Cli.Tests.Serve;
 
@@ -11,16 +12,6 @@ namespace Meterline.Cli.Tests.Serve;
 public sealed class ServeAmqpOptionsTests
 {
     private const string PasswordVariable = "METERLINE_TEST_AMQP_PASSWORD";
-
-    private static Meterline.Server.Hosting.HeadEndOptions Parse(params string[] args)
-    {
-        var options = new ServeOptions();
-        var command = new Command("serve");
-        options.AddTo(command);
-        var result = command.Parse(["--profiles", ".", .. args]);
-        Assert.Empty(result.Errors);
-        return options.ToHeadEndOptions(result);
-    }
 
     [Fact]
     public void ToHeadEndOptions_UriPasswordVariableAndExchange_SetTheNorthboundPublisher()

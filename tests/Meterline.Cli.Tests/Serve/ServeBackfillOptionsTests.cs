@@ -1,22 +1,13 @@
 using System.CommandLine;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
+using static Meterline.Cli.Tests.Serve.ServeParse;
 
 namespace Meterline.Cli.Tests.Serve;
 
 /// <summary><c>meterline serve --backfill-period/--backfill-lookback</c> turned into the node's options.</summary>
 public sealed class ServeBackfillOptionsTests
 {
-    private static Meterline.Server.Hosting.HeadEndOptions Parse(params string[] args)
-    {
-        var options = new ServeOptions();
-        var command = new Command("serve");
-        options.AddTo(command);
-        var result = command.Parse(["--profiles", ".", .. args]);
-        Assert.Empty(result.Errors);
-        return options.ToHeadEndOptions(result);
-    }
-
     [Fact]
     public void ToHeadEndOptions_BackfillPeriodAndLookBack_SetTheNodesBackfillAndGapDetection()
     {

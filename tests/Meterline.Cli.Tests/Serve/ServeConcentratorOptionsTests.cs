@@ -2,22 +2,13 @@ using System.CommandLine;
 using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
+using static Meterline.Cli.Tests.Serve.ServeParse;
 
 namespace Meterline.Cli.Tests.Serve;
 
 /// <summary><c>meterline serve --concentrator</c> turned into the guard's declared concentrator quotas.</summary>
 public sealed class ServeConcentratorOptionsTests
 {
-    private static Meterline.Server.Hosting.HeadEndOptions Parse(params string[] args)
-    {
-        var options = new ServeOptions();
-        var command = new Command("serve");
-        options.AddTo(command);
-        var result = command.Parse(["--profiles", ".", .. args]);
-        Assert.Empty(result.Errors);
-        return options.ToHeadEndOptions(result);
-    }
-
     [Fact]
     public void ToHeadEndOptions_ANetworkWithAQuotaAnAddressAndAGatewayName_DeclaredInOrder()
     {

@@ -2,22 +2,13 @@ using System.CommandLine;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
 using Meterline.HeadEnd.Analytics.Balance;
+using static Meterline.Cli.Tests.Serve.ServeParse;
 
 namespace Meterline.Cli.Tests.Serve;
 
 /// <summary><c>meterline serve --energy-balance-alerts on|off</c> turned into the analytics' options.</summary>
 public sealed class ServeEnergyBalanceOptionsTests
 {
-    private static Meterline.Server.Hosting.HeadEndOptions Parse(params string[] args)
-    {
-        var options = new ServeOptions();
-        var command = new Command("serve");
-        options.AddTo(command);
-        var result = command.Parse(["--profiles", ".", .. args]);
-        Assert.Empty(result.Errors);
-        return options.ToHeadEndOptions(result);
-    }
-
     [Theory]
     [InlineData("on", true)]
     [InlineData("off", false)]

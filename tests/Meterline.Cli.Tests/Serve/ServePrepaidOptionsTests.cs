@@ -2,22 +2,13 @@ using System.CommandLine;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
 using Meterline.HeadEnd.Billing;
+using static Meterline.Cli.Tests.Serve.ServeParse;
 
 namespace Meterline.Cli.Tests.Serve;
 
 /// <summary><c>meterline serve --prepaid-*</c> turned into the node's prepaid options.</summary>
 public sealed class ServePrepaidOptionsTests
 {
-    private static Meterline.Server.Hosting.HeadEndOptions Parse(params string[] args)
-    {
-        var options = new ServeOptions();
-        var command = new Command("serve");
-        options.AddTo(command);
-        var result = command.Parse(["--profiles", ".", .. args]);
-        Assert.Empty(result.Errors);
-        return options.ToHeadEndOptions(result);
-    }
-
     [Fact]
     public void ToHeadEndOptions_PrepaidOptions_SetThresholdsHoursHolidaysAndWeekends()
     {

@@ -1,22 +1,13 @@
 using System.CommandLine;
 using Meterline.Cli.Dlms;
 using Meterline.Cli.Serve;
+using static Meterline.Cli.Tests.Serve.ServeParse;
 
 namespace Meterline.Cli.Tests.Serve;
 
 /// <summary><c>meterline serve --push-udp-buffer/--push-udp-queue</c> turned into the wrapper push receiver's options.</summary>
 public sealed class ServeUdpPushOptionsTests
 {
-    private static Meterline.Server.Hosting.HeadEndOptions Parse(params string[] args)
-    {
-        var options = new ServeOptions();
-        var command = new Command("serve");
-        options.AddTo(command);
-        var result = command.Parse(["--profiles", ".", .. args]);
-        Assert.Empty(result.Errors);
-        return options.ToHeadEndOptions(result);
-    }
-
     [Fact]
     public void ToHeadEndOptions_BufferAndQueue_SetTheReceiversUdpOptions()
     {
