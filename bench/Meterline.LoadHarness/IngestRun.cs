@@ -84,6 +84,7 @@ internal static class IngestRun
                 Ingest = new IngestPipelineOptions
                 {
                     MaxBatchRecords = settings.BatchRecords,
+                    FollowerShare = settings.FollowerShare,
                     Guard = settings.RelaxedGuard
                         ? new IngressGuardOptions { PerSource = new TokenBucketSettings(1_000_000, 1_000_000), PerMeter = new TokenBucketSettings(10_000, 10_000) }
                         : new IngressGuardOptions(),
@@ -181,7 +182,12 @@ internal static class IngestRun
             output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"sustained: {result.SustainedRate:N0} pushes/s committed (10th to 90th percentile of the commits)"));
-            output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
+            var caughtUp = await FollowersCaughtUpAsync(node, clock, cancellationToken);
+            var cpuToCaughtUp = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            output.WriteLine(caughtUp is { } at
+                ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {FollowerBusy(node).TotalSeconds:0.00} s")
+                : "followers: not caught up within 5 minutes of the last commit");
+            output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
             if (gateway is not null)
             {
                 output.WriteLine(Invariant($"gateway (in this process, spool flushed before each publish): {gateway}"));
@@ -342,8 +348,53 @@ internal static class IngestRun
     }
 
     /// <summary>Waits (at most a minute after the last commit) until the outbox is empty and reports the publish rate.</summary>
+    private static IngestFollowerMetrics?[] Followers(HeadEndNode node) =>
+        [node.Analytics?.Follower, node.PowerQuality?.Follower, node.Prepaid?.Follower, node.Outages?.Follower, node.RelayEvents.Follower];
+
+    private static TimeSpan FollowerBusy(HeadEndNode node) => Followers(node).Aggregate(TimeSpan.Zero, (sum, f) => sum + (f?.Busy ?? TimeSpan.Zero));
+
+    /// <summary>
+    /// When every follower of committed records had acted on all it was given (waiting with nothing noted or in its
+    /// feed, and no round since the last look, twice 50 ms apart), on the run's clock; null after 5 minutes.
+    /// </summary>
+    private static async Task<TimeSpan?> FollowersCaughtUpAsync(HeadEndNode node, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var until = clock.Elapsed + TimeSpan.FromMinutes(5);
+        var followers = Followers(node).OfType<IngestFollowerMetrics>().ToArray();
+        long Activity() => followers.Sum(f => f.Rounds + f.FullPasses);
+        var quiet = 0;
+        var seen = Activity();
+        var first = TimeSpan.Zero;
+        while (clock.Elapsed < until)
+        {
+            var now = clock.Elapsed;
+            var activity = Activity();
+            if (followers.All(f => f.CaughtUp) && activity == seen)
+            {
+                if (quiet++ == 0)
+                {
+                    first = now;
+                }
+
+                if (quiet == 3)
+                {
+                    return first;
+                }
+            }
+            else
+            {
+                quiet = 0;
+            }
+
+            seen = activity;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+
+        return null;
+    }
+
     private static string Follower(string name, IngestFollowerMetrics? metrics) =>
-        metrics is null ? name + " off" : Invariant($"{name} {metrics.Rounds:N0} / {metrics.LostMeterRounds:N0} ({metrics.LostMeters:N0} meters) / {metrics.FullPasses:N0} ({metrics.FullPassesAfterLoss:N0})");
+        metrics is null ? name + " off" : Invariant($"{name} {metrics.Rounds:N0} / {metrics.LostMeterRounds:N0} ({metrics.LostMeters:N0} meters) / {metrics.FullPasses:N0} ({metrics.FullPassesAfterLoss:N0}) in {metrics.Busy.TotalSeconds:0.00} s");
 
     private static async Task ReportNorthboundAsync(HeadEndNode node, AmqpNorthbound northbound, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)
     {

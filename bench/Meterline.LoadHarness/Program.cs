@@ -42,7 +42,8 @@ public static class Program
         var consumerWorkers = new Option<int>("--consumer-workers") { Description = "mqtt-external: the node consumer's messages handled at once (0: its default)", DefaultValueFactory = _ => 0 };
         var consumerQueue = new Option<int>("--consumer-queue") { Description = "mqtt-external: the node consumer's queue and receive maximum (0: its default)", DefaultValueFactory = _ => 0 };
         var followers = new Option<string>("--followers") { Description = "all (the node's followers of committed records run) or none (analytics, power quality, prepaid and outages off: their cost by difference)", DefaultValueFactory = _ => "all" };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers };
+        var followerShare = new Option<double>("--follower-share") { Description = "The pipeline's FollowerShare: the share of its time each follower may spend in rounds while records keep coming (1: rounds back to back)", DefaultValueFactory = _ => new HeadEnd.Ingest.IngestPipelineOptions().FollowerShare };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers, followerShare };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
@@ -51,7 +52,8 @@ public static class Program
                 IngestSettings.Transports.Contains(result.GetValue(transport)) ? result.GetValue(transport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", IngestSettings.Transports)}"),
                 Positive(result.GetValue(window), "--window"), result.GetValue(publishers) is "process" or "raw" or "mqttnet" ? result.GetValue(publishers)! : throw new ArgumentException("--publishers is process, raw or mqttnet"),
                 Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)),
-                IngestSettings.FollowerChoices.Contains(result.GetValue(followers)) ? result.GetValue(followers)! : throw new ArgumentException("--followers is all or none"));
+                IngestSettings.FollowerChoices.Contains(result.GetValue(followers)) ? result.GetValue(followers)! : throw new ArgumentException("--followers is all or none"),
+                result.GetValue(followerShare) is > 0 and <= 1 and var share ? share : throw new ArgumentException("--follower-share is in (0, 1]"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             try
             {

@@ -27,6 +27,8 @@ public sealed class IngestFollower : IDisposable
     private readonly TimeSpan? _fullPassPeriod;
     private readonly bool _fullPassAtStart;
     private readonly TimeProvider _time;
+    private readonly double _share;
+    private readonly TimeSpan _maxPause;
 
     /// <param name="pipeline">The feed to follow.</param>
     /// <param name="maxRecordsPerRound">Records taken per round, at least 1.</param>
@@ -46,6 +48,8 @@ public sealed class IngestFollower : IDisposable
         _fullPassPeriod = fullPassPeriod;
         _fullPassAtStart = fullPassAtStart;
         _time = time ?? TimeProvider.System;
+        _share = pipeline.Options.FollowerShare;
+        _maxPause = pipeline.Options.FollowerMaxPause;
         _subscription = pipeline.Subscribe();
     }
 
@@ -87,6 +91,10 @@ public sealed class IngestFollower : IDisposable
         var reader = _subscription.Reader;
         var fullPassDue = _fullPassAtStart;
         var afterLoss = false;
+        var noted = false;
+        var notedRecords = 0;
+        var lostMeters = 0;
+        Task? pause = null;
         Task<bool>? read = null;
         try
         {
@@ -95,13 +103,46 @@ public sealed class IngestFollower : IDisposable
                 if (fullPassDue)
                 {
                     fullPassDue = false;
+                    noted = false;
+                    notedRecords = 0;
                     Metrics.OnFullPass(afterLoss);
                     afterLoss = false;
+                    var started = _time.GetTimestamp();
                     await fullPass(cancellationToken).ConfigureAwait(false);
+                    pause = PauseAfter(started, cancellationToken);
+                    continue;
                 }
 
-                read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-                if (tick is not null && await Task.WhenAny(read, tick).ConfigureAwait(false) == tick)
+                if (noted && (pause is null || pause.IsCompleted))
+                {
+                    noted = false;
+                    notedRecords = 0;
+                    Metrics.OnRound(lostMeters);
+                    lostMeters = 0;
+                    var started = _time.GetTimestamp();
+                    await round(cancellationToken).ConfigureAwait(false);
+                    pause = PauseAfter(started, cancellationToken);
+                    continue;
+                }
+
+                Metrics.CaughtUp = !noted && reader.Count == 0;
+
+                // Noted records wait for the pause's end; meanwhile what arrives is noted too, up to the round's bound
+                // (past it the feed holds the rest, and what it cannot hold it loses and names: see IngestSubscription).
+                var full = notedRecords >= _maxRecordsPerRound;
+                if (!full)
+                {
+                    read ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+                }
+
+                var waitingFor = noted ? pause : null;
+                var woken = await Task.WhenAny(Waiting(full ? null : read, tick, waitingFor)).ConfigureAwait(false);
+                if (woken == waitingFor)
+                {
+                    continue;
+                }
+
+                if (woken == tick)
                 {
                     if (!await tick.ConfigureAwait(false))
                     {
@@ -113,14 +154,16 @@ public sealed class IngestFollower : IDisposable
                     continue;
                 }
 
-                if (!await read.ConfigureAwait(false))
+                if (!await read!.ConfigureAwait(false))
                 {
                     return;
                 }
 
                 read = null;
+                Metrics.CaughtUp = false;
+                var taken = 0;
                 var overflow = false;
-                for (var taken = 0; taken < _maxRecordsPerRound && reader.TryRead(out var record); taken++)
+                for (; notedRecords < _maxRecordsPerRound && reader.TryRead(out var record); taken++, notedRecords++)
                 {
                     overflow |= !note(record);
                 }
@@ -141,12 +184,51 @@ public sealed class IngestFollower : IDisposable
                     continue;
                 }
 
-                Metrics.OnRound(lost.Meters.Count);
-                await round(cancellationToken).ConfigureAwait(false);
+                if (taken > 0 || !lost.IsEmpty)
+                {
+                    lostMeters += lost.Meters.Count;
+                    noted = true;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            Metrics.CaughtUp = false;
+        }
+    }
+
+    /// <summary>The pause before the next round after one that started at <paramref name="started"/> (see <see cref="IngestPipelineOptions.FollowerShare"/>); null: none.</summary>
+    private Task? PauseAfter(long started, CancellationToken cancellationToken)
+    {
+        var took = _time.GetElapsedTime(started);
+        var wait = _share >= 1 ? TimeSpan.Zero : took * ((1 - _share) / _share);
+        if (wait > _maxPause)
+        {
+            wait = _maxPause;
+        }
+
+        Metrics.OnRoundTime(took, wait);
+        return wait > TimeSpan.Zero ? Task.Delay(wait, _time, cancellationToken) : null;
+    }
+
+    private static IEnumerable<Task> Waiting(Task? read, Task? tick, Task? pause)
+    {
+        if (read is not null)
+        {
+            yield return read;
+        }
+
+        if (tick is not null)
+        {
+            yield return tick;
+        }
+
+        if (pause is not null)
+        {
+            yield return pause;
         }
     }
 

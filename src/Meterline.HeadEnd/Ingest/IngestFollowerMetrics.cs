@@ -8,6 +8,9 @@ public sealed class IngestFollowerMetrics
     private long _lostMeters;
     private long _fullPasses;
     private long _fullPassesAfterLoss;
+    private long _busyTicks;
+    private long _pausedTicks;
+    private volatile bool _caughtUp;
 
     /// <summary>Rounds over the records (and lost meters) taken from the feed.</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
@@ -26,6 +29,25 @@ public sealed class IngestFollowerMetrics
     /// memory, the caller cannot act on lost meters, or the caller held too many meters.
     /// </summary>
     public long FullPassesAfterLoss => Interlocked.Read(ref _fullPassesAfterLoss);
+
+    /// <summary>Time spent in rounds and full passes.</summary>
+    public TimeSpan Busy => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+
+    /// <summary>Pauses asked for between rounds to keep to <see cref="IngestPipelineOptions.FollowerShare"/> (a pause ends early only by the follower stopping; records arriving in it are noted for the next round).</summary>
+    public TimeSpan Paused => TimeSpan.FromTicks(Interlocked.Read(ref _pausedTicks));
+
+    /// <summary>Whether the follower is waiting with nothing noted and nothing in its feed (it has acted on every record it was given).</summary>
+    public bool CaughtUp
+    {
+        get => _caughtUp;
+        internal set => _caughtUp = value;
+    }
+
+    internal void OnRoundTime(TimeSpan took, TimeSpan pause)
+    {
+        Interlocked.Add(ref _busyTicks, took.Ticks);
+        Interlocked.Add(ref _pausedTicks, pause.Ticks);
+    }
 
     internal void OnRound(int lostMeters)
     {

@@ -97,6 +97,9 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
 
     public IngestMetrics Metrics { get; }
 
+    /// <summary>The settings the pipeline runs with (validated).</summary>
+    public IngestPipelineOptions Options => _options;
+
     public RejectionAuditor Auditor { get; }
 
     public IngressGuard Guard { get; }

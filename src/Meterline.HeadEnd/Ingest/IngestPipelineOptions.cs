@@ -59,6 +59,17 @@ public sealed record IngestPipelineOptions
 
     public int MaxSubscribers { get; init; } = 16;
 
+    /// <summary>
+    /// The share of its time a follower of committed records (<see cref="IngestFollower"/>) may spend in rounds while
+    /// records keep coming: after a round that took <c>d</c> it notes what arrives for <c>d × (1 − share) / share</c>
+    /// (at most <see cref="FollowerMaxPause"/>) before its next round, so that under a burst each round covers more
+    /// meters and the followers leave the cores to ingest; when it is idle the next round starts at once. 1: no pause.
+    /// </summary>
+    public double FollowerShare { get; init; } = 0.25;
+
+    /// <summary>The longest pause between a follower's rounds that <see cref="FollowerShare"/> may ask for.</summary>
+    public TimeSpan FollowerMaxPause { get; init; } = TimeSpan.FromSeconds(5);
+
     public void Validate()
     {
         Guard.Validate();
@@ -74,5 +85,11 @@ public sealed record IngestPipelineOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberLostMeters, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSubscribers, 1);
+        if (!(FollowerShare > 0 && FollowerShare <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FollowerShare), FollowerShare, "A share of time in (0, 1].");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(FollowerMaxPause, TimeSpan.Zero);
     }
 }

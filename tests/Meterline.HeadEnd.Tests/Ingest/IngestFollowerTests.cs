@@ -296,4 +296,141 @@ public sealed class IngestFollowerTests
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, calls.Rounds);
     }
+
+    /// <summary>A follower whose first round "takes" <paramref name="firstRound"/> on the fake clock (the round advances it).</summary>
+    private static Task RunTimed(IngestFollower follower, Calls calls, PipelineHarness h, TimeSpan firstRound, CancellationToken token) =>
+        follower.RunAsync(
+            r =>
+            {
+                lock (calls)
+                {
+                    calls.Noted.Add(((IngestedReading)r).Reading.Value);
+                    return true;
+                }
+            },
+            _ =>
+            {
+                if (Interlocked.Increment(ref calls.Rounds) == 1)
+                {
+                    h.Time.Advance(firstRound);
+                }
+
+                return Task.CompletedTask;
+            },
+            _ => Task.CompletedTask,
+            token);
+
+    private static int Noted(Calls calls)
+    {
+        lock (calls)
+        {
+            return calls.Noted.Count;
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_RoundTookOneSecondAtAQuarterShare_NextRoundWaitsThreeSecondsAndCoversWhatArrivedMeanwhile()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 0.25, MaxBatchDelay = TimeSpan.Zero }).StartAsync();
+        using var follower = new IngestFollower(h.Pipeline, 100, time: h.Time);
+        using var stop = new CancellationTokenSource();
+        var calls = new Calls();
+        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(1), stop.Token);
+
+        await h.SubmitAsync(1);
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
+        await h.SubmitAsync(2);
+        await h.SubmitAsync(3);
+        await TestMeterSetup.UntilAsync(() => Noted(calls) == 3);
+        Assert.False(follower.Metrics.CaughtUp);
+        h.Time.Advance(TimeSpan.FromSeconds(2.9));
+        await h.SubmitAsync(4);
+        await TestMeterSetup.UntilAsync(() => Noted(calls) == 4);
+        Assert.Equal(1, Volatile.Read(ref calls.Rounds));
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 2);
+        await TestMeterSetup.UntilAsync(() => follower.Metrics.CaughtUp);
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, calls.Rounds);
+        Assert.Equal([1.0, 2.0, 3.0, 4.0], calls.Noted);
+        Assert.Equal(TimeSpan.FromSeconds(1), follower.Metrics.Busy);
+        Assert.Equal(TimeSpan.FromSeconds(3), follower.Metrics.Paused);
+    }
+
+    [Fact]
+    public async Task RunAsync_ShareOne_NextRoundAtOnce()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 1, MaxBatchDelay = TimeSpan.Zero }).StartAsync();
+        using var follower = new IngestFollower(h.Pipeline, 100, time: h.Time);
+        using var stop = new CancellationTokenSource();
+        var calls = new Calls();
+        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(1), stop.Token);
+
+        await h.SubmitAsync(1);
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
+        await h.SubmitAsync(2);
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 2);
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.Zero, follower.Metrics.Paused);
+    }
+
+    [Fact]
+    public async Task RunAsync_LongRound_PauseCappedAtFollowerMaxPause()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 0.25, FollowerMaxPause = TimeSpan.FromSeconds(2), MaxBatchDelay = TimeSpan.Zero }).StartAsync();
+        using var follower = new IngestFollower(h.Pipeline, 100, time: h.Time);
+        using var stop = new CancellationTokenSource();
+        var calls = new Calls();
+        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(10), stop.Token);
+
+        await h.SubmitAsync(1);
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
+        await h.SubmitAsync(2);
+        await TestMeterSetup.UntilAsync(() => Noted(calls) == 2);
+        h.Time.Advance(TimeSpan.FromSeconds(1.9));
+        await h.SubmitAsync(3);
+        await TestMeterSetup.UntilAsync(() => Noted(calls) == 3);
+        Assert.Equal(1, Volatile.Read(ref calls.Rounds));
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 2);
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(2), follower.Metrics.Paused);
+    }
+
+    [Fact]
+    public async Task RunAsync_PauseWithTheRoundsRecordBoundReached_StopsNotingAndRoundTakesTheRestNext()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 0.5, MaxBatchDelay = TimeSpan.Zero }).StartAsync();
+        using var follower = new IngestFollower(h.Pipeline, 2, time: h.Time);
+        using var stop = new CancellationTokenSource();
+        var calls = new Calls();
+        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(1), stop.Token);
+
+        await h.SubmitAsync(1);
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
+        for (uint i = 2; i <= 5; i++)
+        {
+            await h.SubmitAsync(i);
+        }
+
+        await TestMeterSetup.UntilAsync(() => Noted(calls) == 3);
+        await TestMeterSetup.UntilAsync(() => h.Store.Inner.CountReadingsAsync().Result >= 5);
+        await Task.Delay(100);
+        Assert.Equal(3, Noted(calls));
+        Assert.Equal(1, Volatile.Read(ref calls.Rounds));
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 3 && Noted(calls) == 5);
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1.0, 2.0, 3.0, 4.0, 5.0], calls.Noted);
+    }
 }
