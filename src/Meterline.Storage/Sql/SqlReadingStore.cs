@@ -252,6 +252,20 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
     /// </summary>
     internal int ReadingsRowCap { get; set; } = 20_000;
 
+    /// <summary>
+    /// Rows per meter and interval time assumed when <see cref="GetReadingsOfMetersAsync"/> sizes its pages of interval
+    /// times (all quantities asked for): a page holds about <see cref="ReadingsRowCap"/> rows; more only costs a resume.
+    /// </summary>
+    private const int AssumedQuantitiesPerInterval = 8;
+
+    /// <summary>The next at most <c>@times</c> distinct interval times from <c>@from</c> (before <c>@to</c>), by the skip-scan of <see cref="DistinctTimes"/>.</summary>
+    private const string TimesPage =
+        "WITH RECURSIVE t (time, n) AS (" +
+        "SELECT (SELECT time FROM readings WHERE time >= @from AND time < @to ORDER BY time LIMIT 1), 1 " +
+        "UNION ALL " +
+        "SELECT (SELECT r.time FROM readings r WHERE r.time > t.time AND r.time < @to ORDER BY r.time LIMIT 1), t.n + 1 FROM t WHERE t.time IS NOT NULL AND t.n < @times) " +
+        "SELECT time FROM t WHERE time IS NOT NULL";
+
     /// <summary>Statements of the several-meter readings read that hit <see cref="ReadingsRowCap"/> (for tests).</summary>
     internal long ReadingsCapHits { get; private set; }
 
@@ -266,65 +280,98 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
             throw new ArgumentException($"A reading query names at most {MaxQueryQuantities} quantities.", nameof(quantities));
         }
 
+        // Paged by interval times: each page is the next few distinct times (sized to hold about ReadingsRowCap rows of
+        // the chunk's meters), read and sorted on its own. Sorting the whole window's rows in every capped statement
+        // (the order (time, quantity, meter) is not the key's) cost far more than the rows themselves.
         var result = new Dictionary<MeterId, List<IntervalReading>>();
+        var perInterval = wanted.Count > 0 ? wanted.Count : AssumedQuantitiesPerInterval;
         foreach (var chunk in distinct.Chunk(MetersPerChunk))
         {
             var ids = chunk.Select(m => m.Value).ToArray();
-            (long Time, int Quantity, int Meter)? after = null;
-            do
+            var timesPerPage = Math.Max(1, ReadingsRowCap / (ids.Length * perInterval));
+            var lower = StorageTime.ToBoundMicroseconds(from);
+            var upper = StorageTime.ToBoundMicroseconds(to);
+            while (lower < upper && chunk.Any(m => !result.TryGetValue(m, out var list) || list.Count < maxPerMeter))
             {
-                after = await Database.ReadAsync(
+                var times = await Database.ReadAsync(
                     async connection =>
                     {
-                        // At most ReadingsRowCap rows per statement, in (time, quantity, meter) order; when the cap is hit
-                        // the next statement reads on after the last row, until a statement returns fewer.
-                        var lower = after is { } resume ? Database.Time(resume.Time) : Database.BoundOf(from);
-                        await using var command = Database.Command(connection, null, string.Empty)
-                            .With("from", lower).With("to", Database.BoundOf(to)).With("cap", ReadingsRowCap);
-                        var sql = new StringBuilder(DistinctTimes).Append("SELECT r.meter, r.time, r.quantity, r.value, r.quality FROM t CROSS JOIN readings r WHERE r.time = t.time");
-                        AppendAny(sql, command, "r.meter", "meters", ids);
-                        if (wanted.Count > 0)
-                        {
-                            AppendAny(sql, command, "r.quantity", "quantities", [.. wanted.Select(q => (int)q.Code)]);
-                        }
-
-                        if (after is { } last)
-                        {
-                            sql.Append(" AND (r.time > @after_time OR r.quantity > @after_quantity OR (r.quantity = @after_quantity AND r.meter > @after_meter))");
-                            command.With("after_time", Database.Time(last.Time)).With("after_quantity", last.Quantity).With("after_meter", last.Meter);
-                        }
-
-                        command.CommandText = sql.Append(" ORDER BY r.time, r.quantity, r.meter LIMIT @cap").ToString();
-                        var rows = 0;
-                        (long, int, int) lastRow = default;
+                        await using var command = Database.Command(connection, null, TimesPage)
+                            .With("from", Database.Time(lower)).With("to", Database.Time(upper)).With("times", timesPerPage);
+                        var page = new List<long>(timesPerPage);
                         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            rows++;
-                            var meter = new MeterId(reader.GetInt32(0));
-                            var time = Database.ReadTime(reader, 1);
-                            var quantity = reader.GetInt16(2);
-                            lastRow = (StorageTime.ToMicroseconds(time), quantity, meter.Value);
-                            if (!result.TryGetValue(meter, out var list))
-                            {
-                                result[meter] = list = [];
-                            }
-
-                            if (list.Count < maxPerMeter)
-                            {
-                                list.Add(new IntervalReading(meter, time, new Quantity(quantity), reader.GetDouble(3), (ReadingQuality)reader.GetInt16(4)));
-                            }
+                            page.Add(StorageTime.ToMicroseconds(Database.ReadTime(reader, 0)));
                         }
 
-                        return rows < ReadingsRowCap ? ((long, int, int)?)null : lastRow;
+                        return page;
                     },
                     cancellationToken).ConfigureAwait(false);
-                if (after is not null)
+                if (times.Count == 0)
                 {
-                    ReadingsCapHits++;
+                    break;
                 }
+
+                var pageEnd = times.Max() + 1;
+                (long Time, int Quantity, int Meter)? after = null;
+                do
+                {
+                    after = await Database.ReadAsync(
+                        async connection =>
+                        {
+                            // At most ReadingsRowCap rows per statement, in (time, quantity, meter) order; when the cap is hit
+                            // the next statement reads on after the last row, until a statement returns fewer.
+                            var pageFrom = after is { } resume ? resume.Time : times.Min();
+                            await using var command = Database.Command(connection, null, string.Empty)
+                                .With("from", Database.Time(pageFrom)).With("to", Database.Time(pageEnd)).With("cap", ReadingsRowCap);
+                            var sql = new StringBuilder(DistinctTimes).Append("SELECT r.meter, r.time, r.quantity, r.value, r.quality FROM t CROSS JOIN readings r WHERE r.time = t.time");
+                            AppendAny(sql, command, "r.meter", "meters", ids);
+                            if (wanted.Count > 0)
+                            {
+                                AppendAny(sql, command, "r.quantity", "quantities", [.. wanted.Select(q => (int)q.Code)]);
+                            }
+
+                            if (after is { } last)
+                            {
+                                sql.Append(" AND (r.time > @after_time OR r.quantity > @after_quantity OR (r.quantity = @after_quantity AND r.meter > @after_meter))");
+                                command.With("after_time", Database.Time(last.Time)).With("after_quantity", last.Quantity).With("after_meter", last.Meter);
+                            }
+
+                            command.CommandText = sql.Append(" ORDER BY r.time, r.quantity, r.meter LIMIT @cap").ToString();
+                            var rows = 0;
+                            (long, int, int) lastRow = default;
+                            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                rows++;
+                                var meter = new MeterId(reader.GetInt32(0));
+                                var time = Database.ReadTime(reader, 1);
+                                var quantity = reader.GetInt16(2);
+                                lastRow = (StorageTime.ToMicroseconds(time), quantity, meter.Value);
+                                if (!result.TryGetValue(meter, out var list))
+                                {
+                                    result[meter] = list = [];
+                                }
+
+                                if (list.Count < maxPerMeter)
+                                {
+                                    list.Add(new IntervalReading(meter, time, new Quantity(quantity), reader.GetDouble(3), (ReadingQuality)reader.GetInt16(4)));
+                                }
+                            }
+
+                            return rows < ReadingsRowCap ? ((long, int, int)?)null : lastRow;
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                    if (after is not null)
+                    {
+                        ReadingsCapHits++;
+                    }
+                }
+                while (after is not null && chunk.Any(m => !result.TryGetValue(m, out var list) || list.Count < maxPerMeter));
+
+                lower = pageEnd;
             }
-            while (after is not null && chunk.Any(m => !result.TryGetValue(m, out var list) || list.Count < maxPerMeter));
         }
 
         return result.ToDictionary(r => r.Key, r => (IReadOnlyList<IntervalReading>)r.Value);

@@ -304,6 +304,26 @@ public abstract class ReadingStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task GetReadingsOfMetersAsync_PagesOfTimesWithoutTheMetersRows_ReadsOnToTheTimesThatHaveThem()
+    {
+        var store = Assert.IsAssignableFrom<SqlReadingStore>(Storage.Readings);
+        var other = new MeterId(3);
+        await Storage.Readings.WriteAsync(Batch([
+            .. Readings(other, T0, 6, Quantity.BlockImportEnergy),
+            .. Readings(M1, T0.Add(4 * Interval), 2, Quantity.BlockImportEnergy, Quantity.BlockAverageVoltage),
+            .. Readings(M2, T0.Add(Interval), 1, Quantity.BlockImportEnergy)]), Token);
+
+        // A cap of 2 rows makes every page one interval time: the first pages hold no row of M1.
+        store.ReadingsRowCap = 2;
+        var paged = await Storage.Readings.GetReadingsOfMetersAsync([M1, M2], T0, T0.AddDays(1), [], 100, Token);
+
+        Assert.Equal((await Storage.Readings.QueryAsync(new ReadingQuery(M1, T0, T0.AddDays(1)), Token)).Items, paged[M1]);
+        Assert.Equal(4, paged[M1].Count);
+        Assert.Equal(T0.Add(Interval), Assert.Single(paged[M2]).Time);
+        Assert.False(paged.ContainsKey(other));
+    }
+
+    [Fact]
     public async Task GetReadingsOfMetersAsync_RowCapHit_ReadsOnAfterTheLastRowSameResult()
     {
         var store = Assert.IsAssignableFrom<SqlReadingStore>(Storage.Readings);
