@@ -14,14 +14,26 @@ namespace Meterline.LoadHarness;
 /// the node's connection gate counts the connections open (and, over TCP, their pushes resolved), a few seconds
 /// pass, the node's process collects its garbage fully and compacting, and the GC's live heap, its committed heap,
 /// the working set and the private bytes are read; the figure per meter is each one's growth over the first step,
-/// divided by the connections added. The gate's idle timeout is lifted to an hour for the run (by default an
-/// authenticated connection silent for five minutes is closed) and its authentication timeout to five minutes (a
-/// loaded machine reads a new connection's first frame late); everything else is the node's default.
+/// divided by the connections added, and the live heap's growth over the step before, divided by the connections that
+/// step added (the marginal cost: a fixed cost paid once, with the first pushes, is in the first but not in this). The
+/// gate's idle timeout is lifted to an hour for the run (by default an authenticated connection silent for five
+/// minutes is closed), its authentication timeout to five minutes (a loaded machine reads a new connection's first
+/// frame late) and its caps to the largest step: a step's meters connect at once from one address, faster than a
+/// loaded node reads their first frames, and with the default 1,000 unauthenticated connections the oldest waiting
+/// ones were closed to make room — the idle clients do not reconnect, so the step never completed (docs/ingest.md,
+/// "Connections"; a storm of reconnecting meters is <c>storm</c>'s subject, not this one's). Everything else is the
+/// node's default. A step fails at once, naming the cause, when the gate closes any of its connections, when the
+/// clients' process ends, or when nothing moves for a minute; the run's <c>--timeout</c> ending while a step waits is
+/// reported with the same counts.
 /// </summary>
 internal static class MemoryRun
 {
     private static readonly TimeSpan StepBound = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Stall = TimeSpan.FromMinutes(1);
+
+    /// <summary>Files the node's process holds besides its connections (database, WAL, assemblies, pipes, epoll), with room to spare.</summary>
+    private const int OtherFiles = 512;
 
     public static async Task<int> RunAsync(MemorySettings settings, TextWriter output, CancellationToken cancellationToken)
     {
@@ -33,6 +45,11 @@ internal static class MemoryRun
             var (_, provisioned) = await StormRun.PrepareAsync(new StormSettings(null, settings.Meters, TimeSpan.Zero, "tcp", 1, 1, true, 1, keep), directory, output, cancellationToken);
             var tcp = settings.Transport == "tcp";
             var most = settings.Steps.Max();
+            if (OpenFileLimit.Current() is { } files && files < most + OtherFiles)
+            {
+                throw new InvalidOperationException(Invariant($"The largest step, {most:N0} connections, needs at least {most + OtherFiles:N0} open files in this process (and its clients need as many), but the limit is {files:N0}: raise it (ulimit -n {most + OtherFiles}) or lower --steps."));
+            }
+
             var options = new HeadEndOptions
             {
                 Database = Path.Combine(provisioned!, "hes.db"),
@@ -47,6 +64,8 @@ internal static class MemoryRun
                 {
                     MaxConnections = Math.Max(10_000, most + 100),
                     MaxConnectionsPerAddress = most + 16,
+                    // All of a step's meters may wait for their first frame to be read at once (see the summary).
+                    MaxUnauthenticated = Math.Max(10_000, most + 100),
                     IdleTimeout = TimeSpan.FromHours(1),
                     // A loaded machine may take longer than the default 10 s to read a new connection's first frame.
                     AuthenticationTimeout = TimeSpan.FromMinutes(5),
@@ -56,25 +75,31 @@ internal static class MemoryRun
             var node = harness.Node;
             var endpoint = tcp ? node.PushEndpoints[0] : node.Mqtt!.Broker!.Endpoints[0];
             output.WriteLine(Invariant($"node: {node.Storage.Engine}, {settings.Meters:N0} meters registered; idle meters over {(tcp ? "the DLMS/TCP wrapper (one push each, then silent)" : "MQTT 5 to the embedded broker (connected, keep-alive 120 s)")}; GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {SystemLoad.Now()}"));
-            output.WriteLine("connections | gate open | GC live heap | GC committed heap | working set | private bytes | per meter over the first step (live heap / committed heap / working set / private)");
+            output.WriteLine("connections | gate open | GC live heap | GC committed heap | working set | private bytes | per meter over the first step (live heap / committed heap / working set / private) | live heap per meter over the step before");
 
             Sample? first = null;
+            Sample? previous = null;
             var connected = 0;
             foreach (var step in settings.Steps)
             {
+                Process? clients = null;
                 if (step > connected)
                 {
-                    children.Add(await StartClientsAsync(settings, keep, endpoint, connected, step - connected, cancellationToken));
+                    clients = await StartClientsAsync(settings, keep, endpoint, connected, step - connected, cancellationToken);
+                    children.Add(clients);
                     connected = step;
                 }
 
-                await UntilAsync(() => node.ConnectionGate.Open >= step && (!tcp || node.Pipeline.Metrics.Accepted + node.Pipeline.Metrics.RejectedTotal + node.Pipeline.Metrics.Shed >= step), step, node, cancellationToken);
+                await UntilStepAsync(step, harness, tcp, clients, cancellationToken);
                 await Task.Delay(Settle, cancellationToken);
                 var sample = Measure(node.ConnectionGate.Open);
                 first ??= sample;
                 var added = sample.Connections - first.Connections;
+                var marginal = previous is null ? 0 : sample.Connections - previous.Connections;
                 output.WriteLine(Invariant($"{step,11:N0} | {sample.Connections,9:N0} | {Mib(sample.LiveHeap)} | {Mib(sample.CommittedHeap)} | {Mib(sample.WorkingSet)} | {Mib(sample.Private)} | ") + (added <= 0 ? "-" : Invariant(
-                    $"{Kib(sample.LiveHeap - first.LiveHeap, added)} / {Kib(sample.CommittedHeap - first.CommittedHeap, added)} / {Kib(sample.WorkingSet - first.WorkingSet, added)} / {Kib(sample.Private - first.Private, added)}")));
+                    $"{Kib(sample.LiveHeap - first.LiveHeap, added)} / {Kib(sample.CommittedHeap - first.CommittedHeap, added)} / {Kib(sample.WorkingSet - first.WorkingSet, added)} / {Kib(sample.Private - first.Private, added)}"))
+                    + " | " + (marginal <= 0 ? "-" : Kib(sample.LiveHeap - previous!.LiveHeap, marginal)));
+                previous = sample;
             }
 
             if (settings.Hold > TimeSpan.Zero)
@@ -157,19 +182,78 @@ internal static class MemoryRun
         }
     }
 
-    private static async Task UntilAsync(Func<bool> condition, int step, HeadEndNode node, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the gate counts <paramref name="step"/> connections open (and, over TCP, that many pushes resolved),
+    /// or throws, naming the cause, as soon as the step can no longer complete or stops moving.
+    /// </summary>
+    private static async Task UntilStepAsync(int step, HarnessNode harness, bool tcp, Process? clients, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
+        var node = harness.Node;
+        var gate = node.ConnectionGate;
+        var metrics = node.Pipeline.Metrics;
+        var closedBefore = Closed(gate);
+        var total = Stopwatch.StartNew();
+        var still = Stopwatch.StartNew();
+        var last = (Open: -1, Resolved: -1L);
+        while (true)
         {
-            if (clock.Elapsed > StepBound)
+            var now = (Open: gate.Open, Resolved: metrics.Accepted + metrics.RejectedTotal + metrics.Shed);
+            if (now.Open >= step && (!tcp || now.Resolved >= step))
             {
-                var gate = node.ConnectionGate;
-                throw new TimeoutException(Invariant($"{gate.Open} of {step} connections open after {StepBound.TotalMinutes} minutes (refused {gate.Refused}, evicted {gate.Evicted}, authentication timeouts {gate.AuthenticationTimeouts}, idle closed {gate.IdleClosed})"));
+                return;
             }
 
-            await Task.Delay(50, cancellationToken);
+            harness.ThrowIfLoopFailed();
+            if (Closed(gate) > closedBefore)
+            {
+                throw new InvalidOperationException(State(step, node, "the node closed connections of this step (the idle clients do not reconnect, so it can never complete)"));
+            }
+
+            if (clients is { HasExited: true })
+            {
+                throw new InvalidOperationException(State(step, node, Invariant($"the idle clients' process ended (exit code {clients.ExitCode})")));
+            }
+
+            if (now != last)
+            {
+                last = now;
+                still.Restart();
+            }
+            else if (still.Elapsed > Stall)
+            {
+                throw new TimeoutException(State(step, node, Invariant($"nothing moved for {Stall.TotalSeconds:N0} s")));
+            }
+
+            if (total.Elapsed > StepBound)
+            {
+                throw new TimeoutException(State(step, node, Invariant($"the step did not complete within {StepBound.TotalMinutes:N0} minutes")));
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(State(step, node, "the run's --timeout ended"), cancellationToken);
+            }
+
+            try
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Reported with the counts on the next pass.
+            }
         }
+    }
+
+    private static long Closed(ConnectionGate gate) => gate.Refused + gate.Evicted + gate.AuthenticationTimeouts + gate.IdleClosed;
+
+    private static string State(int step, HeadEndNode node, string cause)
+    {
+        var gate = node.ConnectionGate;
+        var metrics = node.Pipeline.Metrics;
+        return Invariant($"Step {step:N0} failed: {cause}. Gate: {gate.Open:N0} open ({gate.Unauthenticated:N0} unauthenticated, at most {gate.Options.MaxUnauthenticated:N0}; at most {gate.Options.MaxConnections:N0} in all and {gate.Options.MaxConnectionsPerAddress:N0} per address), ")
+            + Invariant($"refused {gate.Refused:N0}, evicted {gate.Evicted:N0}, authentication timeouts {gate.AuthenticationTimeouts:N0}, idle closed {gate.IdleClosed:N0}. ")
+            + Invariant($"Pushes: accepted {metrics.Accepted:N0}, rejected {metrics.RejectedTotal:N0}, shed {metrics.Shed:N0}. {SystemLoad.Now()}.");
     }
 
     private static Sample Measure(int connections)

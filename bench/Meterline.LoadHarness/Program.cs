@@ -162,7 +162,16 @@ public static class Program
                 MemorySettings.Transports.Contains(result.GetValue(memoryTransport)) ? result.GetValue(memoryTransport)! : throw new ArgumentException($"--transport is one of {string.Join(", ", MemorySettings.Transports)}"),
                 steps.Order().ToList(), TimeSpan.FromSeconds(Math.Max(0, result.GetValue(memoryHold))));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
-            return await MemoryRun.RunAsync(settings, output, bound.Token);
+            try
+            {
+                return await MemoryRun.RunAsync(settings, output, bound.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A step that cannot complete says why (MemoryRun names the cause); exit code 1 alone did not.
+                await Console.Error.WriteLineAsync(e.ToString());
+                throw;
+            }
         });
 
         var idleTransport = new Option<string>("--transport") { DefaultValueFactory = _ => "tcp" };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using Meterline.Cli.Dlms;
 using Meterline.HeadEnd.Analytics;
@@ -19,6 +20,9 @@ namespace Meterline.Cli.Serve;
 /// <summary>The options of <c>meterline serve</c> (and of the head-end inside <c>meterline demo</c>), turned into the node's and the web host's options.</summary>
 internal sealed class ServeOptions
 {
+    /// <summary>The most <c>--max-connections</c> takes (each connection is a file descriptor and about 6 KiB).</summary>
+    private const int MaxConnectionsLimit = 1_000_000;
+
     public Option<string> Database { get; } = new("--database", "--db") { Description = "SQLite file (or Data Source=…), or an Npgsql connection string (Host=…;Database=…;Username=…) for PostgreSQL", DefaultValueFactory = _ => "meterline.db" };
 
     public Option<string> KeyProvider { get; } = new Option<string>("--key-provider") { Description = "Where the key-encryption key lives: file or pkcs11", DefaultValueFactory = _ => "file" }.AcceptOnlyFromAmong("file", "pkcs11");
@@ -48,6 +52,12 @@ internal sealed class ServeOptions
     public Option<int> PushUdpBuffer { get; } = new("--push-udp-buffer") { Description = "SO_RCVBUF asked for each --push-udp socket, in bytes; the kernel caps it at net.core.rmem_max (a warning is logged when it does; docs/deployment.md)", DefaultValueFactory = _ => new WrapperPushReceiverOptions().UdpReceiveBufferSize ?? 0 };
 
     public Option<int> PushUdpQueue { get; } = new("--push-udp-queue") { Description = "UDP push datagrams read and waiting to be decoded, per socket; more are dropped and counted (meterline.push.udp.dropped)", DefaultValueFactory = _ => new WrapperPushReceiverOptions().UdpQueueCapacity };
+
+    public Option<int> MaxConnections { get; } = new("--max-connections") { Description = "Meter connections open at once, over the DLMS/TCP push port and the embedded MQTT broker together, 1 to 1000000; beyond it the oldest unauthenticated connection is closed, or the new one refused if all are authenticated (docs/ingest.md \"Connections\"); set the service's LimitNOFILE above it", DefaultValueFactory = _ => new ConnectionGateOptions().MaxConnections };
+
+    public Option<int> MaxConnectionsPerAddress { get; } = new("--max-connections-per-address") { Description = "Connections open at once from one address, 1 to --max-connections; beyond it a new one is refused. Raise it for concentrators, gateways and meters behind NAT", DefaultValueFactory = _ => new ConnectionGateOptions().MaxConnectionsPerAddress };
+
+    public Option<int> MaxUnauthenticated { get; } = new("--max-unauthenticated") { Description = "Connections open at once that have not yet delivered an authenticated frame (or MQTT CONNECT), 1 to --max-connections; a new one beyond it closes the oldest of them. Size it for the meters that connect at once, e.g. after an outage, while the node reads their first frames (docs/deployment.md \"Connections, memory and storms\")", DefaultValueFactory = _ => new ConnectionGateOptions().MaxUnauthenticated };
 
     public Option<string[]> CoapListen { get; } = new("--coap-listen") { Description = "UDP address:port where meters POST pushes over CoAP to /dlms (repeatable; docs/coap.md)" };
 
@@ -137,7 +147,7 @@ internal sealed class ServeOptions
     public Option<bool> ConsumerTopUps { get; } = new("--consumer-top-ups") { Description = "Let consumers record top-ups of their own prepaid account in the portal and at POST /api/me/prepaid/top-ups; only where the payment is taken before the portal (docs/web.md \"Consumer portal\"); default: off" };
 
     public IEnumerable<Option> All =>
-        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, CoapListen,
+        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, MaxConnections, MaxConnectionsPerAddress, MaxUnauthenticated, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName, ConsumerTopUps];
@@ -173,6 +183,7 @@ internal sealed class ServeOptions
             UdpReceiveBufferSize = result.GetValue(PushUdpBuffer) is >= 4096 and var buffer ? buffer : throw new CommandException("--push-udp-buffer is at least 4096 bytes", ExitCodes.Usage),
             UdpQueueCapacity = result.GetValue(PushUdpQueue) is >= 1 and <= 1_000_000 and var queue ? queue : throw new CommandException("--push-udp-queue is 1 to 1000000", ExitCodes.Usage),
         },
+        Connections = ToConnectionGateOptions(result),
         ZigbeeSerialPort = result.GetValue(ZigbeeSerial),
         ZigbeeBaudRate = result.GetValue(ZigbeeBaud) is >= 1200 and <= 1_000_000 and var baud ? baud : throw new CommandException("--zigbee-baud is 1200 to 1000000", ExitCodes.Usage),
         Backfill = result.GetValue(BackfillPeriod) is { } period
@@ -214,6 +225,24 @@ internal sealed class ServeOptions
         "off" => false,
         _ => throw new CommandException($"{option} is on or off", ExitCodes.Usage),
     };
+
+    /// <summary>The connection gate's caps (every other limit of the gate keeps its default); a value out of range is a usage error.</summary>
+    private ConnectionGateOptions ToConnectionGateOptions(ParseResult result)
+    {
+        var total = result.GetValue(MaxConnections) is >= 1 and <= MaxConnectionsLimit and var max
+            ? max
+            : throw new CommandException("--max-connections is 1 to 1000000", ExitCodes.Usage);
+        return new ConnectionGateOptions
+        {
+            MaxConnections = total,
+            MaxConnectionsPerAddress = result.GetValue(MaxConnectionsPerAddress) is >= 1 and var perAddress && perAddress <= total
+                ? perAddress
+                : throw new CommandException(string.Create(CultureInfo.InvariantCulture, $"--max-connections-per-address is 1 to --max-connections ({total})"), ExitCodes.Usage),
+            MaxUnauthenticated = result.GetValue(MaxUnauthenticated) is >= 1 and var unauthenticated && unauthenticated <= total
+                ? unauthenticated
+                : throw new CommandException(string.Create(CultureInfo.InvariantCulture, $"--max-unauthenticated is 1 to --max-connections ({total})"), ExitCodes.Usage),
+        };
+    }
 
     /// <summary>Automatic billing when --auto-bill is given (with --tariffs); its delay and catch-up only with it.</summary>
     private AutoBillingOptions? ToAutoBillingOptions(ParseResult result)
