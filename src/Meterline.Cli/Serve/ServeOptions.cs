@@ -59,6 +59,8 @@ internal sealed class ServeOptions
 
     public Option<int> MaxUnauthenticated { get; } = new("--max-unauthenticated") { Description = "Connections open at once that have not yet delivered an authenticated frame (or MQTT CONNECT), 1 to --max-connections; a new one beyond it closes the oldest of them. Size it for the meters that connect at once, e.g. after an outage, while the node reads their first frames (docs/deployment.md \"Connections, memory and storms\")", DefaultValueFactory = _ => new ConnectionGateOptions().MaxUnauthenticated };
 
+    public Option<double> FollowerShare { get; } = new("--follower-share") { Description = "Share of its time each follower of committed readings (analytics, power quality, prepaid, outages, relay events) may spend in rounds while readings keep coming, above 0 and at most 1; under a burst the rest goes to ingest and alerts lag by up to 5 s (docs/ingest.md); 1: rounds back to back", DefaultValueFactory = _ => new IngestPipelineOptions().FollowerShare };
+
     public Option<string[]> CoapListen { get; } = new("--coap-listen") { Description = "UDP address:port where meters POST pushes over CoAP to /dlms (repeatable; docs/coap.md)" };
 
     public Option<string?> ZigbeeSerial { get; } = new("--zigbee-serial") { Description = "Serial device of a local Zigbee coordinator (XBee in API mode), e.g. /dev/ttyUSB0; meters at zigbee:// endpoints are reached through it" };
@@ -147,7 +149,7 @@ internal sealed class ServeOptions
     public Option<bool> ConsumerTopUps { get; } = new("--consumer-top-ups") { Description = "Let consumers record top-ups of their own prepaid account in the portal and at POST /api/me/prepaid/top-ups; only where the payment is taken before the portal (docs/web.md \"Consumer portal\"); default: off" };
 
     public IEnumerable<Option> All =>
-        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, MaxConnections, MaxConnectionsPerAddress, MaxUnauthenticated, CoapListen,
+        [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, MaxConnections, MaxConnectionsPerAddress, MaxUnauthenticated, FollowerShare, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
             MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName, ConsumerTopUps];
@@ -195,6 +197,7 @@ internal sealed class ServeOptions
         Ingest = new IngestPipelineOptions
         {
             Guard = new IngressGuardOptions { Concentrators = Concentrators(result.GetValue(Concentrator) ?? []) },
+            FollowerShare = result.GetValue(FollowerShare) is > 0 and <= 1 and var share ? share : throw new CommandException("--follower-share is above 0 and at most 1", ExitCodes.Usage),
 
             // A shared subscription commits a meter's pushes out of order over the nodes (docs/deployment.md).
             LoadCounterMarks = result.GetValue(MqttBroker) is null,
