@@ -31,6 +31,12 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// few changes for the robust z, but a whole night's level against the other nights;</item>
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
+/// A span of at least <see cref="EnergyBalanceOptions.LongSpanIntervals"/> changes may pass instead by the long-span
+/// test: its share t (how many standard errors its coefficient stands above the one of the minimum share, the lesser
+/// of the whole span's and √2 × each half's) at least <see cref="EnergyBalanceOptions.MinLongSpanShareT"/>, its robust z
+/// (or the same-hours test) at least <see cref="EnergyBalanceOptions.MinLongSpanRobustZ"/>, and its share the minimum —
+/// in place of the significance, confidence and robust z bars: a tap's explained share is its signal-to-noise per
+/// interval and does not grow with its length, whereas its fitted share grows more precise.
 /// The span failing by the widest margin is dropped and the rest judged again. Several taps under one transformer
 /// each leave their jumps in the others' spans, so each may fail the final bars alone and pass them jointly.
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
@@ -378,7 +384,7 @@ public static class HiddenSpanSearch
             }
 
             var gain = sxy * sxy / sxx;
-            var noise = Math.Max((syy - gain) / Math.Max(1, b - a - 3), syy * 1e-12 + 1e-12);
+            var noise = Math.Max((syy - gain) / Math.Max(1, b - a - 3), (syy * 1e-12) + 1e-12);
             whole = Math.Min(whole, Math.Sqrt(2) * ShareT(gain / noise, sxy / sxx / (1 + technical), minShare));
         }
 
@@ -390,7 +396,7 @@ public static class HiddenSpanSearch
     /// <paramref name="f"/> = (β / se)²) stands above the coefficient of the share <paramref name="minShare"/>:
     /// √F · (1 − β_min / β); negative when β is below it.
     /// </summary>
-    internal static double ShareT(double f, double beta, double minShare)
+    private static double ShareT(double f, double beta, double minShare)
     {
         if (!(f > 0) || !(beta > 0))
         {
