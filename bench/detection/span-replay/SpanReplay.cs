@@ -58,6 +58,9 @@ foreach (var setting in settings.Select(a => a.Split('=')))
         "MinSameHoursDays" => variant with { MinSameHoursDays = (int)value },
         "SameHoursMatch" => variant with { SameHoursMatch = value },
         "ProvisionalRobustZ" => variant with { ProvisionalRobustZ = value },
+        "LongSpanIntervals" => variant with { LongSpanIntervals = (int)value },
+        "MinLongSpanShareT" => variant with { MinLongSpanShareT = value },
+        "MinLongSpanRobustZ" => variant with { MinLongSpanRobustZ = value },
         _ => throw new ArgumentException(setting[0]),
     };
 }
@@ -93,7 +96,7 @@ foreach (var transformer in transformers.Distinct().Order())
         {
             var serial = consumers.TryGetValue(balance.Consumers[span.Consumer], out var m) ? m.Serial : balance.Consumers[span.Consumer].ToString();
             var thief = thefts.Any(t => t.Meter == serial) ? "THIEF" : "honest";
-            Console.WriteLine(FormattableString.Invariant($"    {serial} {thief} {complete[span.From].Time:MM-dd HH:mm} to {complete[span.To - 1].Time:MM-dd HH:mm} share {span.HiddenShare:0.00} F {span.Significance:0} explained {span.Explained:0.00} z {span.RobustZ:0.0}{SameHours(span.SameHours)}"));
+            Console.WriteLine(FormattableString.Invariant($"    {serial} {thief} {complete[span.From].Time:MM-dd HH:mm} to {complete[span.To - 1].Time:MM-dd HH:mm} share {span.HiddenShare:0.00} F {span.Significance:0} explained {span.Explained:0.00} z {span.RobustZ:0.0} t {span.ShareT:0.0} L {span.To - span.From}{SameHours(span.SameHours)}"));
         }
     }
 }

@@ -135,4 +135,18 @@ public sealed class EnergyBalanceRuleTests
     [InlineData(0.15, 1.5)]
     public void Validate_OutOfRange_Throws(double share, double confidence) =>
         Assert.Throws<ArgumentException>(() => new EnergyBalanceOptions { MinHiddenShare = share, MinConfidence = confidence }.Validate());
+
+    [Theory]
+    [InlineData(-1, 3.0, 3.5)]
+    [InlineData(96, 0.0, 3.5)]
+    [InlineData(96, -1.0, 3.5)]
+    [InlineData(96, 3.0, double.NaN)]
+    public void Validate_LongSpanTestOutOfRange_Throws(int intervals, double shareT, double z) =>
+        Assert.Throws<ArgumentException>(() => new EnergyBalanceOptions { LongSpanIntervals = intervals, MinLongSpanShareT = shareT, MinLongSpanRobustZ = z }.Validate());
+
+    [Theory]
+    [InlineData(0, 3.0, 3.5)]
+    [InlineData(96, 3.0, 3.5)]
+    public void Validate_LongSpanTestOffOrDefault_Accepted(int intervals, double shareT, double z) =>
+        new EnergyBalanceOptions { LongSpanIntervals = intervals, MinLongSpanShareT = shareT, MinLongSpanRobustZ = z }.Validate();
 }

@@ -69,6 +69,23 @@ public sealed record EnergyBalanceOptions
     /// <summary>The share of the span's remaining loss variation the consumer's series must explain (squared correlation) to be alerted.</summary>
     public double MinConfidence { get; init; } = 0.5;
 
+    /// <summary>
+    /// The length, in changes, from which a span may pass by the long-span test instead of the significance and
+    /// confidence bars (docs/analytics.md "Energy balance", the long-span test): a tap's share of its span's loss
+    /// variation is its signal-to-noise per interval, whatever the span's length, whereas what chance explains falls
+    /// as one over the length; over a long span the fitted share itself is precise. 0 switches the test off.
+    /// </summary>
+    public int LongSpanIntervals { get; init; } = 96;
+
+    /// <summary>
+    /// The long-span test: how many standard errors the span's fitted coefficient β must stand above the one of
+    /// <see cref="MinHiddenShare"/> (a t statistic: √F · (1 − β_min / β)).
+    /// </summary>
+    public double MinLongSpanShareT { get; init; } = 3;
+
+    /// <summary>The robust z (against the other consumers over the span) a span must reach to pass by the long-span test (instead of <see cref="MinRobustZ"/>).</summary>
+    public double MinLongSpanRobustZ { get; init; } = 3.5;
+
     /// <summary>Consumers of one transformer fitted at most (the Gram matrix is n²); above it, suspects are ranked by correlation only.</summary>
     public int MaxFittedConsumers { get; init; } = 500;
 
@@ -84,9 +101,10 @@ public sealed record EnergyBalanceOptions
             || !(MinConfidence is >= 0 and <= 1) || MinSpanIntervals < 2 || !(MinSignificance > 0) || double.IsNaN(MinRobustZ)
             || !(ProvisionalSignificance is > 0) || double.IsNaN(ProvisionalRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
             || !(MaxSameHoursP is >= 0 and < 1) || !(MaxSameHoursDropP is > 0 and < 1) || MinSameHoursDays < 2 || !(SameHoursMatch >= 1)
+            || LongSpanIntervals < 0 || !(MinLongSpanShareT > 0) || double.IsNaN(MinLongSpanRobustZ)
             || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
-            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1.");
+            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long spans from 0 intervals with a positive share t.");
         }
     }
 }

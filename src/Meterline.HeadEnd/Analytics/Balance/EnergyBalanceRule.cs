@@ -52,6 +52,7 @@ public static class EnergyBalanceRule
                 new EvidenceItem(to, EvidenceItem.Computed, "loss-explained", span.Explained),
                 new EvidenceItem(to, EvidenceItem.Computed, "significance", span.Significance),
                 new EvidenceItem(to, EvidenceItem.Computed, "robust-z", span.RobustZ),
+                new EvidenceItem(to, EvidenceItem.Computed, "share-t", span.ShareT),
                 new EvidenceItem(to, EvidenceItem.Computed, "transformer-loss", balance.Total.LossPercent, "%"),
                 new EvidenceItem(to, EvidenceItem.Computed, "span-intervals", span.To - span.From),
                 .. SameHours(to, span.SameHours),

@@ -13,6 +13,7 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// <param name="Significance">What attributing the span's loss changes to this consumer removed from the residual sum of squares, in units of the span's remaining noise variance (an F statistic).</param>
 /// <param name="Explained">The share of the span's remaining loss variation (its changes, net of the span's level and total) the consumer's series explains (0 to 1).</param>
 /// <param name="RobustZ">How far its partial correlation with the span's residual stands above the other consumers', in robust standard deviations (1.4826 · MAD).</param>
+/// <param name="ShareT">How many standard errors β stands above the coefficient of the alert's minimum hidden share (√F · (1 − β_min / β), the long-span test).</param>
 /// <param name="SameHours">The span's levels against the same hours on the other days (<see cref="SameHoursTest"/>), when the window has enough such days; null otherwise.</param>
 public sealed record HiddenSpan(
     int Consumer,
@@ -24,4 +25,5 @@ public sealed record HiddenSpan(
     double Significance,
     double Explained,
     double RobustZ,
-    SameHoursEvidence? SameHours = null);
+    SameHoursEvidence? SameHours = null,
+    double ShareT = 0);

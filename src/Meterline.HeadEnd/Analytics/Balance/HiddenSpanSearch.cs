@@ -31,6 +31,12 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// few changes for the robust z, but a whole night's level against the other nights;</item>
 /// <item>its estimated hidden share reaches <see cref="EnergyBalanceOptions.MinHiddenShare"/>.</item>
 /// </list>
+/// A span of at least <see cref="EnergyBalanceOptions.LongSpanIntervals"/> changes may pass instead by the long-span
+/// test: its share t (how many standard errors its coefficient stands above the one of the minimum share, the lesser
+/// of the whole span's and √2 × each half's) at least <see cref="EnergyBalanceOptions.MinLongSpanShareT"/>, its robust z
+/// (or the same-hours test) at least <see cref="EnergyBalanceOptions.MinLongSpanRobustZ"/>, and its share the minimum —
+/// in place of the significance, confidence and robust z bars: a tap's explained share is its signal-to-noise per
+/// interval and does not grow with its length, whereas its fitted share grows more precise.
 /// The span failing by the widest margin is dropped and the rest judged again. Several taps under one transformer
 /// each leave their jumps in the others' spans, so each may fail the final bars alone and pass them jointly.
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
@@ -184,7 +190,7 @@ public static class HiddenSpanSearch
         for (var k = 0; k < chosen.Count; k++)
         {
             var (consumer, first, last, _, _, _, _, _) = chosen[k];
-            var (beta, explained, significance, z, sameHours) = judged.Spans[k];
+            var (beta, explained, significance, z, sameHours, shareT) = judged.Spans[k];
 
             // Change d runs from interval d to d + 1: the changes [first, last) span the intervals [first, last + 1).
             var (from, to) = (first, last + 1);
@@ -194,7 +200,7 @@ public static class HiddenSpanSearch
                 registered += levels[consumer][t];
             }
 
-            spans.Add(new HiddenSpan(consumer, from, to, beta, beta / (1 + beta), beta * registered, significance, explained, z, sameHours));
+            spans.Add(new HiddenSpan(consumer, from, to, beta, beta / (1 + beta), beta * registered, significance, explained, z, sameHours, shareT));
         }
 
         return spans;
@@ -282,10 +288,10 @@ public static class HiddenSpanSearch
     /// <see cref="EnergyBalanceOptions.MinConfidence"/> or <see cref="EnergyBalanceOptions.MinHiddenShare"/> by the
     /// widest margin (the lowest ratio of a value to its bar), or null when all pass.
     /// </summary>
-    private static (List<(double Beta, double Explained, double Significance, double Z, SameHoursEvidence? SameHours)> Spans, int? Failing) Judge(
+    private static (List<(double Beta, double Explained, double Significance, double Z, SameHoursEvidence? SameHours, double ShareT)> Spans, int? Failing) Judge(
         List<double[]> columns, List<Accepted> chosen, IReadOnlyList<double[]> consumers, double[] total, double[] y, SameHoursLevels? levels, EnergyBalanceOptions options)
     {
-        var spans = new List<(double Beta, double Explained, double Significance, double Z, SameHoursEvidence? SameHours)>(chosen.Count);
+        var spans = new List<(double Beta, double Explained, double Significance, double Z, SameHoursEvidence? SameHours, double ShareT)>(chosen.Count);
         if (chosen.Count == 0)
         {
             return (spans, null);
@@ -325,10 +331,29 @@ public static class HiddenSpanSearch
                 standsOut = Math.Max(standsOut, 1);
             }
 
-            spans.Add((beta, explained, significance, z, sameHours));
+            var shareT = options.LongSpanIntervals > 0 && span.To - span.From >= options.LongSpanIntervals
+                ? SteadyShareT(consumers[span.Consumer], reduced, total, span.From, span.To, removed / noise, beta, theta[1], options.MinHiddenShare)
+                : ShareT(removed / noise, beta, options.MinHiddenShare);
+            spans.Add((beta, explained, significance, z, sameHours, shareT));
+            var shared = beta / (1 + beta) / options.MinHiddenShare;
             var margin = Math.Min(
                 Math.Min(significance / options.MinSignificance, standsOut),
-                Math.Min(options.MinConfidence > 0 ? explained / options.MinConfidence : double.PositiveInfinity, beta / (1 + beta) / options.MinHiddenShare));
+                Math.Min(options.MinConfidence > 0 ? explained / options.MinConfidence : double.PositiveInfinity, shared));
+            if (options.LongSpanIntervals > 0 && span.To - span.From >= options.LongSpanIntervals)
+            {
+                // The long-span test: over a day or more the fitted share is precise, so a share clearly above the bar
+                // (in standard errors) replaces the significance and confidence bars, and a looser robust z the
+                // stricter one — a tap's explained share is its signal-to-noise per interval, which a small share on a
+                // transformer with other taps or a noisy technical loss keeps low however long it lasts.
+                var longStandsOut = options.MinLongSpanRobustZ > 0 ? z / options.MinLongSpanRobustZ : double.PositiveInfinity;
+                if (span.SameHours || Passes(sameHours, theta[column], options))
+                {
+                    longStandsOut = Math.Max(longStandsOut, 1);
+                }
+
+                margin = Math.Max(margin, Math.Min(Math.Min(shareT / options.MinLongSpanShareT, longStandsOut), shared));
+            }
+
             if (margin < 1 && margin < weakest)
             {
                 (failing, weakest) = (k, margin);
@@ -336,6 +361,50 @@ public static class HiddenSpanSearch
         }
 
         return (spans, failing);
+    }
+
+    /// <summary>
+    /// The long-span test's statistic: the lesser of the whole span's <see cref="ShareT"/> (from the joint
+    /// significance <paramref name="f"/> and coefficient <paramref name="beta"/>) and √2 × each half's, each half's
+    /// fitted on <paramref name="residual"/> (the joint fit's without the span's column) net of the half's own level and
+    /// slope on the total. A tap hides a steady share through its span, so each half carries about 1 / √2 of the
+    /// whole's t; a chance fit carried by a few large coincident changes (the first hours of a window, say) does not.
+    /// </summary>
+    private static double SteadyShareT(double[] series, double[] residual, double[] total, int from, int to, double f, double beta, double technical, double minShare)
+    {
+        var whole = ShareT(f, beta, minShare);
+        var sums = new SpanSums(series, residual, total);
+        var middle = from + ((to - from) / 2);
+        foreach (var (a, b) in new[] { (from, middle), (middle, to) })
+        {
+            var (sxx, sxy, syy) = sums.Partial(a, b);
+            if (sxx <= 1e-12 || sxy <= 0)
+            {
+                return Math.Min(whole, 0);
+            }
+
+            var gain = sxy * sxy / sxx;
+            var noise = Math.Max((syy - gain) / Math.Max(1, b - a - 3), (syy * 1e-12) + 1e-12);
+            whole = Math.Min(whole, Math.Sqrt(2) * ShareT(gain / noise, sxy / sxx / (1 + technical), minShare));
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// How many standard errors the coefficient <paramref name="beta"/> (hidden per registered energy, significance
+    /// <paramref name="f"/> = (β / se)²) stands above the coefficient of the share <paramref name="minShare"/>:
+    /// √F · (1 − β_min / β); negative when β is below it.
+    /// </summary>
+    private static double ShareT(double f, double beta, double minShare)
+    {
+        if (!(f > 0) || !(beta > 0))
+        {
+            return 0;
+        }
+
+        var minimum = minShare / (1 - minShare);
+        return Math.Sqrt(f) * (1 - (minimum / beta));
     }
 
     /// <summary>The robust z of consumer <paramref name="j"/> over [from, to) against <paramref name="residual"/> (the joint fit's without the span's column), every series net of the span's level and total.</summary>
