@@ -148,6 +148,23 @@ internal static class IngestRun
                 _ => null,
             };
             await using var coapClients = settings.Transport == "coap" ? new CoapPushClients(settings.Meters) : null;
+            var warmup = settings.WarmupIntervals;
+            var measured = pushes.Count - (warmup * settings.Meters);
+            if (warmup > 0)
+            {
+                // The first intervals of every meter, sent and committed before the clock starts, and the followers
+                // caught up on them: the measured part is the node's steady state, not its first seconds (the JIT).
+                var warmClock = Stopwatch.StartNew();
+                var warming = Task.WhenAll(Streams(pushes, settings.Connections, 0, warmup).Select(s => SendAsync(node.PushEndpoints[0], s, 0, cancellationToken)));
+                var warm = await WatchAsync(harness, warmup * settings.Meters, () => node.PushReceiver.FramesReceived, warmClock, cancellationToken);
+                await warming;
+                var warmCaughtUp = await FollowersCaughtUpAsync(node, warmClock, cancellationToken);
+                output.WriteLine(Invariant($"warm-up (not measured): the first {warmup} interval(s) of every meter, {node.Pipeline.Metrics.Accepted:N0} pushes committed by {warm.LastCommit.TotalSeconds:0.00} s; followers {(warmCaughtUp is { } w ? $"caught up at {w.TotalSeconds:0.00} s" : "not caught up within 5 minutes")}"));
+            }
+
+            var baseline = (Accepted: node.Pipeline.Metrics.Accepted, Received: node.PushReceiver.FramesReceived, Batches: node.Pipeline.Metrics.Batches,
+                Readings: warmup > 0 ? await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken) : 0);
+            var busyBefore = FollowerBusy(node);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var allocated = GC.GetTotalAllocatedBytes();
             var collections = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2));
@@ -155,39 +172,40 @@ internal static class IngestRun
             var clock = Stopwatch.StartNew();
             var sending = settings.Transport switch
             {
-                "tcp" => Task.WhenAll(Streams(pushes, settings.Connections).Select(s => SendAsync(node.PushEndpoints[0], s, settings.Rate / settings.Connections, cancellationToken))),
+                "tcp" => Task.WhenAll(Streams(pushes, settings.Connections, warmup).Select(s => SendAsync(node.PushEndpoints[0], s, settings.Rate / settings.Connections, cancellationToken))),
                 "gateway" => Task.WhenAll(Streams(pushes, settings.Connections).Select(s => SendAsync(gateway!.Endpoint, s, settings.Rate / settings.Connections, cancellationToken))),
                 "coap" => coapClients!.PostAllAsync(node.CoapEndpoints[0], pushes.ByMeter, log, cancellationToken),
                 _ => mqttClients!.PublishAllAsync(pushes.ByMeter, settings.Window, log, cancellationToken),
             };
             Func<long> received = settings.Transport switch
             {
-                "tcp" => () => node.PushReceiver.FramesReceived,
+                "tcp" => () => node.PushReceiver.FramesReceived - baseline.Received,
                 "gateway" => () => gateway!.Bridge.Published,
                 _ => () => log.Acknowledged + log.Failed,
             };
-            var result = await WatchAsync(harness, pushes.Count, received, clock, cancellationToken);
+            var result = await WatchAsync(harness, measured, received, clock, cancellationToken, baseline.Accepted);
             await sending;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var allocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
             var gcs = Invariant($"{GC.CollectionCount(0) - collections.Gen0}/{GC.CollectionCount(1) - collections.Gen1}/{GC.CollectionCount(2) - collections.Gen2}");
             var brokerCpuUsed = (mosquitto?.CpuTime() ?? TimeSpan.Zero) - brokerCpu;
-            var readings = await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken);
+            var readings = await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken) - baseline.Readings;
             var metrics = node.Pipeline.Metrics;
+            var accepted = metrics.Accepted - baseline.Accepted;
 
             var seconds = result.LastCommit.TotalSeconds;
             output.WriteLine(settings.Transport is "tcp" or "gateway"
                 ? Invariant($"offered: {(settings.Rate > 0 ? $"{settings.Rate:N0} pushes/s" : "as fast as possible")} over {settings.Connections} connection(s); {(gateway is null ? "the node had received every frame" : "the gateway had published every push (PUBACK from mosquitto)")} after {result.AllReceived.TotalSeconds:0.00} s")
                 : Invariant($"offered: as fast as acknowledged, {settings.Transport}, one client per meter ({settings.Meters:N0}), {(settings.Transport == "coap" ? 1 : settings.Window)} in flight each; every push acknowledged or refused after {result.AllReceived.TotalSeconds:0.00} s"));
-            output.WriteLine(Invariant($"committed: {metrics.Accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {(metrics.Accepted) / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
-            output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)(metrics.Accepted) / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
+            output.WriteLine(Invariant($"committed: {accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {accepted / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
+            output.WriteLine(Invariant($"batches: {metrics.Batches - baseline.Batches:N0} ({(double)accepted / Math.Max(1, metrics.Batches - baseline.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"sustained: {result.SustainedRate:N0} pushes/s committed (10th to 90th percentile of the commits)"));
             var caughtUp = await FollowersCaughtUpAsync(node, clock, cancellationToken);
             var cpuToCaughtUp = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             output.WriteLine(caughtUp is { } at
-                ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {FollowerBusy(node).TotalSeconds:0.00} s")
+                ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {(FollowerBusy(node) - busyBefore).TotalSeconds:0.00} s")
                 : "followers: not caught up within 5 minutes of the last commit");
-            output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
+            output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up; warm-up included): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
             if (gateway is not null)
             {
                 output.WriteLine(Invariant($"gateway (in this process, spool flushed before each publish): {gateway}"));
@@ -205,8 +223,8 @@ internal static class IngestRun
 
             var separate = mqttClients is ChildPublishers child ? child.PublisherCpu : (TimeSpan?)null;
             output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds / seconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run ({(separate is null ? (gateway is null ? "node and sender in this process" : "node, gateway and sender in this process") : "the node alone")}){(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalSeconds / seconds:0.00} cores")}{(separate is { } publisherCpu ? $"; publishers (own process) {publisherCpu.TotalSeconds / seconds:0.00} cores" : "")}"));
-            output.WriteLine(Invariant($"cpu per 1,000 readings: {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1_000:0.0} ms ({(separate is null ? (gateway is null ? "node and sender" : "node, gateway and sender") : "node")}), {cpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 pushes{(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalMilliseconds / Math.Max(1, metrics.Accepted) * 1_000:0.0} ms per 1,000 messages")}; load average {LoadAverage()}"));
-            output.WriteLine(Invariant($"allocated: {allocatedBytes / Math.Max(1, metrics.Accepted):N0} bytes per push ({allocatedBytes / 1048576.0:N0} MiB); collections gen0/1/2 {gcs}; GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms in the process's life"));
+            output.WriteLine(Invariant($"cpu per 1,000 readings: {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1_000:0.0} ms ({(separate is null ? (gateway is null ? "node and sender" : "node, gateway and sender") : "node")}), {cpuUsed.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 pushes{(mosquitto is null ? "" : $"; mosquitto {brokerCpuUsed.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 messages")}; load average {LoadAverage()}"));
+            output.WriteLine(Invariant($"allocated: {allocatedBytes / Math.Max(1, accepted):N0} bytes per push ({allocatedBytes / 1048576.0:N0} MiB); collections gen0/1/2 {gcs}; GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms in the process's life"));
             if (node.Northbound is { } northbound)
             {
                 await ReportNorthboundAsync(node, northbound, clock, output, cancellationToken);
@@ -226,12 +244,12 @@ internal static class IngestRun
         }
     }
 
-    /// <summary>The wrapper frames of each connection: the fleet's meters dealt out to the connections, each meter's pushes in order, interval by interval.</summary>
-    private static List<List<byte[]>> Streams(RecordedPushes pushes, int connections)
+    /// <summary>The wrapper frames of each connection: the fleet's meters dealt out to the connections, each meter's pushes in order, interval by interval (those from <paramref name="firstInterval"/> to before <paramref name="endInterval"/>).</summary>
+    private static List<List<byte[]>> Streams(RecordedPushes pushes, int connections, int firstInterval = 0, int? endInterval = null)
     {
         var streams = Enumerable.Range(0, connections).Select(_ => new List<byte[]>()).ToList();
-        var intervals = pushes.ByMeter.Max(m => m.Count);
-        for (var i = 0; i < intervals; i++)
+        var intervals = Math.Min(endInterval ?? int.MaxValue, pushes.ByMeter.Max(m => m.Count));
+        for (var i = firstInterval; i < intervals; i++)
         {
             for (var m = 0; m < pushes.ByMeter.Count; m++)
             {
@@ -298,7 +316,7 @@ internal static class IngestRun
         }
     }
 
-    private static async Task<WatchResult> WatchAsync(HarnessNode harness, int total, Func<long> received, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<WatchResult> WatchAsync(HarnessNode harness, int total, Func<long> received, Stopwatch clock, CancellationToken cancellationToken, long baseline = 0)
     {
         var node = harness.Node;
         var metrics = node.Pipeline.Metrics;
@@ -319,7 +337,7 @@ internal static class IngestRun
                 allReceived = now;
             }
 
-            var accepted = metrics.Accepted;
+            var accepted = metrics.Accepted - baseline;
             if (tenth is null && accepted >= total / 10)
             {
                 (tenth, tenthCount) = (now, accepted);
@@ -337,7 +355,7 @@ internal static class IngestRun
                 lastCommit = now;
             }
 
-            var resolved = metrics.Accepted + metrics.RejectedTotal + metrics.Shed >= total;
+            var resolved = accepted + metrics.RejectedTotal + metrics.Shed >= total;
             var idle = node.Pipeline.QueuedUsage == 0 && node.Pipeline.QueuedPriority == 0;
             if (allReceived is not null && resolved && idle && now - lastCommit > Quiet)
             {

@@ -9,7 +9,7 @@ namespace Meterline.LoadHarness;
 /// </summary>
 internal sealed record IngestSettings(string? Database, int Meters, int Intervals, int Connections, double Rate, int BatchRecords, bool RelaxedGuard, Uri? AmqpUri = null, string? AmqpPassword = null,
     string Transport = "tcp", int Window = 1, string Publishers = "process", int ConsumerWorkers = 0, int ConsumerQueue = 0,
-    string Followers = "all", double FollowerShare = 0.25)
+    string Followers = "all", double FollowerShare = 0.25, int WarmupIntervals = 0)
 {
     /// <summary><c>all</c>: the node's followers of committed records run as in production; <c>none</c>: analytics, power quality, prepaid and outages off (their cost per push, by difference).</summary>
     public static IReadOnlyList<string> FollowerChoices { get; } = ["all", "none"];

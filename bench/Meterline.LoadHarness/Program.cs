@@ -43,7 +43,8 @@ public static class Program
         var consumerQueue = new Option<int>("--consumer-queue") { Description = "mqtt-external: the node consumer's queue and receive maximum (0: its default)", DefaultValueFactory = _ => 0 };
         var followers = new Option<string>("--followers") { Description = "all (the node's followers of committed records run) or none (analytics, power quality, prepaid and outages off: their cost by difference)", DefaultValueFactory = _ => "all" };
         var followerShare = new Option<double>("--follower-share") { Description = "The pipeline's FollowerShare: the share of its time each follower may spend in rounds while records keep coming (1: rounds back to back)", DefaultValueFactory = _ => new HeadEnd.Ingest.IngestPipelineOptions().FollowerShare };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers, followerShare };
+        var warmupIntervals = new Option<int>("--warmup-intervals") { Description = "tcp: the first N intervals of every meter are sent, committed and followed before the clock starts (the node's steady state, not its first seconds); fewer than --intervals", DefaultValueFactory = _ => 0 };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers, followerShare, warmupIntervals };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
@@ -53,7 +54,8 @@ public static class Program
                 Positive(result.GetValue(window), "--window"), result.GetValue(publishers) is "process" or "raw" or "mqttnet" ? result.GetValue(publishers)! : throw new ArgumentException("--publishers is process, raw or mqttnet"),
                 Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)),
                 IngestSettings.FollowerChoices.Contains(result.GetValue(followers)) ? result.GetValue(followers)! : throw new ArgumentException("--followers is all or none"),
-                result.GetValue(followerShare) is > 0 and <= 1 and var share ? share : throw new ArgumentException("--follower-share is in (0, 1]"));
+                result.GetValue(followerShare) is > 0 and <= 1 and var share ? share : throw new ArgumentException("--follower-share is in (0, 1]"),
+                result.GetValue(warmupIntervals) is var warm && warm >= 0 && warm < result.GetValue(intervals) && (warm == 0 || result.GetValue(transport) == "tcp") ? warm : throw new ArgumentException("--warmup-intervals is 0 to --intervals - 1, and only with --transport tcp"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             try
             {
