@@ -24,9 +24,10 @@ public sealed class ExternalBrokerTests
         return (head, broker, registered);
     }
 
-    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId) =>
+    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId, int workers = 512) =>
         new(head.Pipeline, new MqttUplinkConsumerOptions
         {
+            Workers = workers,
             Host = "127.0.0.1",
             Port = broker.Endpoint.Port,
             UserName = Mosquitto.HeadEndUser,
