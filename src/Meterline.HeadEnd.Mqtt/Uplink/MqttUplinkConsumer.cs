@@ -368,7 +368,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             FrameOutcome outcome;
             try
             {
-                outcome = await commit.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Often done already (a batch's pushes complete together): no wait to set up then.
+                outcome = commit.IsCompletedSuccessfully ? commit.Result : await commit.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
