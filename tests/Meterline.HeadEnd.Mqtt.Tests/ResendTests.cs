@@ -222,6 +222,55 @@ public sealed class ResendTests
         }
     }
 
+    /// <summary>
+    /// The pipeline's usage queue holds 2 pushes and the writer is held: the consumer's further pushes are shed at the
+    /// queue. They are not acknowledged and the connection is kept (no reconnect, which would have mosquitto send
+    /// everything in hand again); each is tried again later and, once the writer goes on, stored once.
+    /// </summary>
+    [Fact]
+    public async Task PipelineQueueFull_PushesShed_TriedAgainWithoutReconnectAndStoredOnce()
+    {
+        var (head, broker, meters) = await ExternalBrokerTests.StartAsync(2, 900, run: false, Fast, usageQueueCapacity: 2);
+        await using var _ = head;
+        await using var __ = broker;
+        await using var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1");
+        using var stop = new CancellationTokenSource();
+        var consuming = consumer.RunAsync(stop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
+        head.Readings.Close();
+
+        using var fleetStop = new CancellationTokenSource();
+        var fleet = head.Fleet.RunAsync(fleetStop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
+        await fleetStop.CancelAsync();
+        await fleet.WaitAsync(Bound);
+        var sent = head.Fleet.Mqtt!.Sent;
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Pipeline.Metrics.Shed > 0), "a push shed at the full queue");
+        Assert.Equal(0, consumer.Handled);
+
+        head.Readings.Release();
+        var deadline = DateTime.UtcNow + Bound;
+        while (DateTime.UtcNow < deadline && await StoredIntervalsAsync(head, meters) < sent)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(sent, await StoredIntervalsAsync(head, meters));
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Handled >= sent), "every push acknowledged after its commit");
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Bound);
+
+        Assert.Equal(1, consumer.Connects);
+        Assert.Equal(0, consumer.Redelivered);
+        Assert.True(consumer.ShedRetries > 0, "shed pushes tried again");
+        Assert.Equal(0, head.Pipeline.Metrics.Rejected(IngestRejectReason.Replay));
+        foreach (var meter in meters)
+        {
+            var times = await head.Storage.Readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, MqttHeadEnd.Start, MqttHeadEnd.Start.AddDays(30));
+            Assert.Equal(times.Count, times.Distinct().Count());
+        }
+    }
+
     private static string Describe(MqttHeadEnd head, Uplink.MqttUplinkConsumer consumer)
     {
         var metrics = head.Pipeline.Metrics;

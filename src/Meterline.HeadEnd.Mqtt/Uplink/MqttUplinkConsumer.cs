@@ -50,6 +50,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private long _connection;
     private long _subscribedConnection;
     private long _throttled;
+    private long _shedRetries;
 
     public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
     {
@@ -101,6 +102,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
     /// <summary>Attempts refused over a quota and tried again later (not acknowledged in between).</summary>
     public long Throttled => Interlocked.Read(ref _throttled);
+
+    /// <summary>Attempts shed by a full pipeline queue and tried again later (not acknowledged in between).</summary>
+    public long ShedRetries => Interlocked.Read(ref _shedRetries);
 
     /// <summary>Pushes handed to the pipeline.</summary>
     public long Pushes => _handler.Pushes;
@@ -323,14 +327,24 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                     var link = MqttUplinkHandler.LinkId(meter);
                     submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
                     var wait = _options.QuotaRetryMin;
-                    while (submission.Settled.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited && queue.Count < _queueCapacity)
+                    while (IsWorthWaiting(submission) && queue.Count < _queueCapacity)
                     {
                         // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
                         // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
                         // meters wait behind it. Once this worker's queue is full the wait would stop the whole
                         // connection (a flood through the broker would starve every meter), so the message is refused
-                        // then, as the embedded broker refuses it.
-                        Interlocked.Increment(ref _throttled);
+                        // then, as the embedded broker refuses it. Shed (the pipeline's queue was full, which up to
+                        // the Receive Maximum in hand can do when other transports fill it too): tried again the
+                        // same way, rather than a reconnect that would have the broker send everything in hand again.
+                        if (submission.Settled.Disposition == UplinkDisposition.Failed)
+                        {
+                            Interlocked.Increment(ref _shedRetries);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _throttled);
+                        }
+
                         await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                         wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
                         submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
@@ -358,6 +372,12 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             pending.TryComplete();
         }
     }
+
+    /// <summary>Refused over a quota, or shed by a full pipeline: the message is good, and worth trying again shortly.</summary>
+    private static bool IsWorthWaiting(UplinkSubmission submission) =>
+        submission.Commit is null
+        && (submission.Settled.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited
+            || submission.Settled.Disposition == UplinkDisposition.Failed);
 
     /// <summary>Acknowledges a worker's queued pushes, each once the pipeline has committed, refused or failed it.</summary>
     private async Task AcknowledgeWhenCommittedAsync(ChannelReader<PendingCommit> pending, CancellationToken cancellationToken)

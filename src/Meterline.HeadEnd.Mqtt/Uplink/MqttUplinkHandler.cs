@@ -114,6 +114,12 @@ public sealed class MqttUplinkHandler
             return UplinkSubmission.Of(UplinkResult.Refused(admission.Reason ?? IngestRejectReason.Malformed));
         }
 
+        if (admission.Status == FrameAdmissionStatus.Shed)
+        {
+            // The pipeline's queue was full: good, but not taken now (the sender may try again).
+            return UplinkSubmission.Of(UplinkResult.Failed);
+        }
+
         return new UplinkSubmission(UplinkResult.Accepted, acknowledgement.Outcome);
     }
 
