@@ -13,9 +13,9 @@ public sealed class ExternalBrokerTests
 {
     private static readonly TimeSpan Bound = MqttHeadEnd.Bound;
 
-    internal static async Task<(MqttHeadEnd Head, Mosquitto Broker, IReadOnlyList<Meters.Meter> Meters)> StartAsync(int meters, double speed, bool run = true, IngressGuardOptions? guard = null)
+    internal static async Task<(MqttHeadEnd Head, Mosquitto Broker, IReadOnlyList<Meters.Meter> Meters)> StartAsync(int meters, double speed, bool run = true, IngressGuardOptions? guard = null, int usageQueueCapacity = 20_000)
     {
-        var head = await MqttHeadEnd.StartAsync(broker: false, guard: guard);
+        var head = await MqttHeadEnd.StartAsync(broker: false, guard: guard, usageQueueCapacity: usageQueueCapacity);
         // The fleet needs the broker's port and the broker the fleet's passwords: provision first, then start both.
         var provisioning = Simulator.Provisioning.FleetProvisioning.Create(new Simulator.Provisioning.FleetLayout { Meters = meters, ProfileId = head.Profile.Id, Host = "127.0.0.1", Port = 4059 });
         Simulator.Provisioning.FleetProvisioningFile.Write(Path.Combine(head.Directory, "fleet.json"), provisioning);
@@ -24,9 +24,10 @@ public sealed class ExternalBrokerTests
         return (head, broker, registered);
     }
 
-    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId) =>
+    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId, int workers = 512) =>
         new(head.Pipeline, new MqttUplinkConsumerOptions
         {
+            Workers = workers,
             Host = "127.0.0.1",
             Port = broker.Endpoint.Port,
             UserName = Mosquitto.HeadEndUser,

@@ -41,7 +41,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     private bool _ownsDirectory = true;
     private bool _crashed;
 
-    private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore<IReadingStore> readings, ConnectionGateOptions? gate, IngressGuardOptions? guard, TimeSpan batchDelay)
+    private MqttHeadEnd(string directory, IHeadEndStorage storage, FileKeyProvider keys, AuditLog audit, MeterProfile profile, GatedReadingStore<IReadingStore> readings, ConnectionGateOptions? gate, IngressGuardOptions? guard, TimeSpan batchDelay, int usageQueueCapacity)
     {
         Directory = directory;
         Storage = storage;
@@ -51,7 +51,7 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
         Readings = readings;
         Keyring = new MeterKeyring(storage.Keys, keys);
         Decoder = new DlmsPushDecoder(Keyring, [profile]);
-        Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), Decoder, readings, storage.Meters, audit, new IngestPipelineOptions { MaxBatchDelay = batchDelay, Guard = guard ?? new IngressGuardOptions() });
+        Pipeline = new IngestPipeline(new DlmsSecuredApduInspector(), Decoder, readings, storage.Meters, audit, new IngestPipelineOptions { MaxBatchDelay = batchDelay, Guard = guard ?? new IngressGuardOptions(), UsageQueueCapacity = usageQueueCapacity });
         Gate = new ConnectionGate(Pipeline, gate);
         Credentials = new MqttCredentialStore(storage.Keys, keys, Pipeline.Directory, audit);
         Allocator = new OutgoingCounterAllocator(storage.Counters, audit);
@@ -92,14 +92,14 @@ internal sealed class MqttHeadEnd : IAsyncDisposable
     /// <summary>Opens the head-end and starts its pipeline, and the embedded broker unless <paramref name="broker"/> is false.</summary>
     /// <param name="guard">The ingress guard's limits (fast-running fleets push more often than the default per-meter rate allows).</param>
     /// <param name="directory">The directory of a node that crashed (<see cref="CrashAsync"/>): this node opens its database and keys; that node keeps the directory.</param>
-    public static async Task<MqttHeadEnd> StartAsync(bool broker = true, MqttBrokerOptions? options = null, ConnectionGateOptions? gate = null, IngressGuardOptions? guard = null, TimeSpan? batchDelay = null, string? directory = null)
+    public static async Task<MqttHeadEnd> StartAsync(bool broker = true, MqttBrokerOptions? options = null, ConnectionGateOptions? gate = null, IngressGuardOptions? guard = null, TimeSpan? batchDelay = null, string? directory = null, int usageQueueCapacity = 20_000)
     {
         var owns = directory is null;
         directory ??= System.IO.Directory.CreateTempSubdirectory("meterline-mqtt-").FullName;
         var storage = await HeadEndStorage.OpenAsync(Path.Combine(directory, "hes.db"));
         var keys = FileKeyProvider.Open(new FileKeyProviderOptions { KeyFile = Path.Combine(directory, "kek.bin"), CreateKeyFile = true });
         var audit = await AuditLog.OpenAsync(storage.Audit, TimeProvider.System);
-        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore<IReadingStore>(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5))
+        var head = new MqttHeadEnd(directory, storage, keys, audit, MeterProfile.Load(ProfilePath), new GatedReadingStore<IReadingStore>(storage.Readings), gate, guard, batchDelay ?? TimeSpan.FromMilliseconds(5), usageQueueCapacity)
         {
             _ownsDirectory = owns,
         };

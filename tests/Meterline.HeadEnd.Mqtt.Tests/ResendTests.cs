@@ -178,6 +178,99 @@ public sealed class ResendTests
         Assert.True(again.Throttled > 0, "the backlog went over the quota and was paced");
     }
 
+    /// <summary>
+    /// One worker, the writer held: the worker hands every push to the pipeline without waiting for a commit (the
+    /// messages in hand are bounded by the Receive Maximum, not by the workers), yet no PUBACK goes to mosquitto before
+    /// the commit; released, every push is stored once, in order (no replay refused).
+    /// </summary>
+    [Fact]
+    public async Task WriterHeld_OneWorker_QueuesEveryPushAndAcknowledgesNoneBeforeTheCommit()
+    {
+        var (head, broker, meters) = await ExternalBrokerTests.StartAsync(2, 900, run: false, Fast);
+        await using var _ = head;
+        await using var __ = broker;
+        await using var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1", workers: 1);
+        using var stop = new CancellationTokenSource();
+        var consuming = consumer.RunAsync(stop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
+        head.Readings.Close();
+
+        using var fleetStop = new CancellationTokenSource();
+        var fleet = head.Fleet.RunAsync(fleetStop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
+        await fleetStop.CancelAsync();
+        await fleet.WaitAsync(Bound);
+        var sent = head.Fleet.Mqtt!.Sent;
+
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Pushes >= sent), "every push handed to the pipeline while the writer is held");
+        Assert.Equal(sent, consumer.Pushes);
+        Assert.Equal(0, consumer.Handled);
+        Assert.True(head.Readings.Attempts.Count <= 1, $"{head.Readings.Attempts.Count} writes reached the held store");
+
+        head.Readings.Release();
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Handled >= sent), "every push acknowledged after its commit");
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Bound);
+
+        Assert.Equal(sent, consumer.Handled);
+        Assert.Equal(0, head.Pipeline.Metrics.RejectedTotal);
+        Assert.Equal(sent, await StoredIntervalsAsync(head, meters));
+        foreach (var meter in meters)
+        {
+            var times = await head.Storage.Readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, MqttHeadEnd.Start, MqttHeadEnd.Start.AddDays(30));
+            Assert.Equal(times.Count, times.Distinct().Count());
+        }
+    }
+
+    /// <summary>
+    /// The pipeline's usage queue holds 2 pushes and the writer is held: the consumer's further pushes are shed at the
+    /// queue. They are not acknowledged and the connection is kept (no reconnect, which would have mosquitto send
+    /// everything in hand again); each is tried again later and, once the writer goes on, stored once.
+    /// </summary>
+    [Fact]
+    public async Task PipelineQueueFull_PushesShed_TriedAgainWithoutReconnectAndStoredOnce()
+    {
+        var (head, broker, meters) = await ExternalBrokerTests.StartAsync(2, 900, run: false, Fast, usageQueueCapacity: 2);
+        await using var _ = head;
+        await using var __ = broker;
+        await using var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1");
+        using var stop = new CancellationTokenSource();
+        var consuming = consumer.RunAsync(stop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
+        head.Readings.Close();
+
+        using var fleetStop = new CancellationTokenSource();
+        var fleet = head.Fleet.RunAsync(fleetStop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
+        await fleetStop.CancelAsync();
+        await fleet.WaitAsync(Bound);
+        var sent = head.Fleet.Mqtt!.Sent;
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Pipeline.Metrics.Shed > 0), "a push shed at the full queue");
+        Assert.Equal(0, consumer.Handled);
+
+        head.Readings.Release();
+        var deadline = DateTime.UtcNow + Bound;
+        while (DateTime.UtcNow < deadline && await StoredIntervalsAsync(head, meters) < sent)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(sent, await StoredIntervalsAsync(head, meters));
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Handled >= sent), "every push acknowledged after its commit");
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Bound);
+
+        Assert.Equal(1, consumer.Connects);
+        Assert.Equal(0, consumer.Redelivered);
+        Assert.True(consumer.ShedRetries > 0, "shed pushes tried again");
+        Assert.Equal(0, head.Pipeline.Metrics.Rejected(IngestRejectReason.Replay));
+        foreach (var meter in meters)
+        {
+            var times = await head.Storage.Readings.GetIntervalTimesAsync(meter.Id, Quantity.BlockImportEnergy, MqttHeadEnd.Start, MqttHeadEnd.Start.AddDays(30));
+            Assert.Equal(times.Count, times.Distinct().Count());
+        }
+    }
+
     private static string Describe(MqttHeadEnd head, Uplink.MqttUplinkConsumer consumer)
     {
         var metrics = head.Pipeline.Metrics;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Meterline.HeadEnd.Meters;
 
 namespace Meterline.HeadEnd.Mqtt.Topics;
@@ -13,6 +15,8 @@ public static class MeterTopics
     public const string Root = "meterline";
     public const string UpLevel = "up";
     public const string DownLevel = "down";
+
+    private static readonly SearchValues<char> UpperHex = SearchValues.Create("0123456789ABCDEF");
 
     /// <summary>Every meter's uplink: <c>meterline/+/up</c>.</summary>
     public const string AllUp = Root + "/+/" + UpLevel;
@@ -46,6 +50,10 @@ public static class MeterTopics
         return userName is not null && MeterSystemTitle.TryParse(userName, out systemTitle) && string.Equals(systemTitle.ToString(), userName, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Parses <c>meterline/{title}/{level}</c> without allocating (it runs for every message the node receives): the
+    /// title must be sixteen upper-case hexadecimal digits, its canonical form.
+    /// </summary>
     private static bool TryParse(string? topic, string level, out MeterSystemTitle systemTitle)
     {
         systemTitle = default;
@@ -58,6 +66,14 @@ public static class MeterTopics
             return false;
         }
 
-        return TryParseUserName(topic.Substring(prefix, 16), out systemTitle);
+        var title = topic.AsSpan(prefix, 16);
+        if (title.IndexOfAnyExcept(UpperHex) >= 0
+            || !ulong.TryParse(title, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+        {
+            return false;
+        }
+
+        systemTitle = new MeterSystemTitle(value);
+        return true;
     }
 }

@@ -16,13 +16,17 @@ namespace Meterline.HeadEnd.Mqtt.Uplink;
 /// <c>$share/{group}/meterline/+/up</c> (MQTT 5, QoS 1) so that the nodes of a group split the meters' pushes, and
 /// acknowledges each message manually, only after the pipeline committed it (or refused it for good); a message the
 /// pipeline failed is not acknowledged, and the node reconnects so the broker delivers it again (its session is kept:
-/// fixed client id, clean start off). Handles up to <see cref="MqttUplinkConsumerOptions.Workers"/> messages at once,
-/// each worker with its own bounded queue; a meter's messages always go to the same worker, so they are handled one at
-/// a time in the order the broker delivered them (MQTT 5 §4.6) — a later push committed ahead of an earlier one would
-/// make the earlier one a refused replay. A message over its meter's quota is tried again later rather than refused
-/// (the broker has acknowledged it to the meter already) while its worker's queue has room. Reconnects with doubling
-/// back-off. Also the node's downlink: requests are published to the meter's down topic, and while a session is open the node subscribes to that meter's up topic itself (subscription
-/// identifier 2) for the responses, which the shared subscription (identifier 1) leaves alone.
+/// fixed client id, clean start off). Messages go to <see cref="MqttUplinkConsumerOptions.Workers"/> workers, each
+/// with its own bounded queue; a meter's messages always go to the same worker, which hands them to the pipeline one
+/// at a time in the order the broker delivered them (MQTT 5 §4.6) — each once the one before is queued, not committed:
+/// the pipeline checks a push against the committed counters when it queues it, so a later push committed ahead of
+/// an earlier one that is already queued does not make that one a replay. The worker's acknowledger sends each PUBACK
+/// once its push is committed, so the messages in hand at once — what one group commit can take — are bounded by
+/// the node's Receive Maximum (<see cref="MqttUplinkConsumerOptions.QueueCapacity"/>), not by the workers. A message
+/// over its meter's quota is tried again later rather than refused (the broker has acknowledged it to the meter
+/// already) while its worker's queue has room. Reconnects with doubling back-off. Also the node's downlink: requests
+/// are published to the meter's down topic, and while a session is open the node subscribes to that meter's up topic
+/// itself (subscription identifier 2) for the responses, which the shared subscription (identifier 1) leaves alone.
 /// </summary>
 public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 {
@@ -33,6 +37,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private readonly MqttUplinkHandler _handler;
     private readonly IMqttClient _client;
     private readonly Channel<ReceivedMessage>[] _queues;
+    private readonly Channel<PendingCommit>[] _pending;
     private readonly int _queueCapacity;
     private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
@@ -45,6 +50,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private long _connection;
     private long _subscribedConnection;
     private long _throttled;
+    private long _shedRetries;
 
     public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
     {
@@ -57,6 +63,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         _queueCapacity = Math.Max(1, options.QueueCapacity / options.Workers);
         _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<ReceivedMessage>(
             new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
+        _pending = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<PendingCommit>(
+            new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true }))];
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += async e =>
         {
@@ -66,7 +74,10 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                 Interlocked.Increment(ref _redelivered);
             }
 
-            await _queues[WorkerOf(e.ApplicationMessage.Topic)].Writer.WriteAsync(new ReceivedMessage(e, Interlocked.Read(ref _connection))).ConfigureAwait(false);
+            // The topic is parsed once, here: it picks the worker (a meter's messages stay in order on one).
+            var isUp = MeterTopics.TryParseUp(e.ApplicationMessage.Topic, out var meter);
+            var worker = isUp ? (int)(meter.Value % (ulong)_queues.Length) : 0;
+            await _queues[worker].Writer.WriteAsync(new ReceivedMessage(e, Interlocked.Read(ref _connection), isUp, meter)).ConfigureAwait(false);
         };
         _client.DisconnectedAsync += _ =>
         {
@@ -92,6 +103,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     /// <summary>Attempts refused over a quota and tried again later (not acknowledged in between).</summary>
     public long Throttled => Interlocked.Read(ref _throttled);
 
+    /// <summary>Attempts shed by a full pipeline queue and tried again later (not acknowledged in between).</summary>
+    public long ShedRetries => Interlocked.Read(ref _shedRetries);
+
     /// <summary>Pushes handed to the pipeline.</summary>
     public long Pushes => _handler.Pushes;
 
@@ -106,7 +120,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     /// <summary>Connects, subscribes and consumes until cancelled, reconnecting with back-off (a node loop).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var workers = _queues.Select(q => WorkAsync(q.Reader, cancellationToken)).ToArray();
+        var workers = _queues.Select((q, i) => WorkAsync(q.Reader, _pending[i].Writer, cancellationToken))
+            .Concat(_pending.Select(p => AcknowledgeWhenCommittedAsync(p.Reader, cancellationToken))).ToArray();
         var delay = _options.ReconnectMin;
         try
         {
@@ -274,10 +289,6 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         }
     }
 
-    /// <summary>The worker of a topic's meter (anything else goes to the first).</summary>
-    private int WorkerOf(string topic) =>
-        MeterTopics.TryParseUp(topic, out var meter) ? (int)(meter.Value % (ulong)_queues.Length) : 0;
-
     private void CompleteQueues()
     {
         foreach (var queue in _queues)
@@ -286,40 +297,99 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         }
     }
 
-    private async Task WorkAsync(ChannelReader<ReceivedMessage> queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands a worker's messages to the pipeline in order, each once the one before is queued, and passes each queued
+    /// push to the worker's acknowledger; a settled message (refused, a response) is acknowledged at once. Completes the
+    /// acknowledger's queue when its own ends.
+    /// </summary>
+    private async Task WorkAsync(ChannelReader<ReceivedMessage> queue, ChannelWriter<PendingCommit> pending, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        await foreach (var received in queue.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            var e = received.Args;
-            var message = e.ApplicationMessage;
-            if (!MeterTopics.TryParseUp(message.Topic, out var meter))
+            await foreach (var received in queue.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                await AcknowledgeAsync(received, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid).ConfigureAwait(false);
-                continue;
-            }
+                var message = received.Args.ApplicationMessage;
+                if (!received.IsUp)
+                {
+                    await AcknowledgeAsync(received, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid).ConfigureAwait(false);
+                    continue;
+                }
 
-            var ids = message.SubscriptionIdentifiers;
-            var path = ids is null || ids.Count == 0 || (ids.Contains(SharedSubscription) && ids.Contains(SessionSubscription)) ? UplinkPath.All
-                : ids.Contains(SessionSubscription) ? UplinkPath.Responses : UplinkPath.Pushes;
-            UplinkResult result;
+                var meter = received.Meter;
+                var ids = message.SubscriptionIdentifiers;
+                var path = ids is null || ids.Count == 0 || (ids.Contains(SharedSubscription) && ids.Contains(SessionSubscription)) ? UplinkPath.All
+                    : ids.Contains(SessionSubscription) ? UplinkPath.Responses : UplinkPath.Pushes;
+                UplinkSubmission submission;
+                try
+                {
+                    var payload = message.Payload.ToArray();
+                    var link = MqttUplinkHandler.LinkId(meter);
+                    submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
+                    var wait = _options.QuotaRetryMin;
+                    while (IsWorthWaiting(submission) && queue.Count < _queueCapacity)
+                    {
+                        // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
+                        // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
+                        // meters wait behind it. Once this worker's queue is full the wait would stop the whole
+                        // connection (a flood through the broker would starve every meter), so the message is refused
+                        // then, as the embedded broker refuses it. Shed (the pipeline's queue was full, which up to
+                        // the Receive Maximum in hand can do when other transports fill it too): tried again the
+                        // same way, rather than a reconnect that would have the broker send everything in hand again.
+                        if (submission.Settled.Disposition == UplinkDisposition.Failed)
+                        {
+                            Interlocked.Increment(ref _shedRetries);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _throttled);
+                        }
+
+                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                        wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
+                        submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: leave it unacknowledged; the broker delivers it again to the group.
+                    Interlocked.Increment(ref _unacknowledged);
+                    continue;
+                }
+
+                if (submission.Commit is { } commit)
+                {
+                    // The PUBACK waits for the commit in the acknowledger; this worker goes on with its next message.
+                    await pending.WriteAsync(new PendingCommit(received, commit), CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                await SettleAsync(received, submission.Settled).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            pending.TryComplete();
+        }
+    }
+
+    /// <summary>Refused over a quota, or shed by a full pipeline: the message is good, and worth trying again shortly.</summary>
+    private static bool IsWorthWaiting(UplinkSubmission submission) =>
+        submission.Commit is null
+        && (submission.Settled.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited
+            || submission.Settled.Disposition == UplinkDisposition.Failed);
+
+    /// <summary>Acknowledges a worker's queued pushes, each once the pipeline has committed, refused or failed it.</summary>
+    private async Task AcknowledgeWhenCommittedAsync(ChannelReader<PendingCommit> pending, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        await foreach (var (received, commit) in pending.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            FrameOutcome outcome;
             try
             {
-                var payload = message.Payload.ToArray();
-                result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
-                var wait = _options.QuotaRetryMin;
-                while (result.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited && queue.Count < _queueCapacity)
-                {
-                    // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
-                    // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
-                    // meters wait behind it, as they wait behind a slow commit. Once this worker's queue is full the
-                    // wait would stop the whole connection (a flood through the broker would starve every meter), so
-                    // the message is refused then, as the embedded broker refuses it.
-                    Interlocked.Increment(ref _throttled);
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
-                    result = await _handler.HandleAsync(meter, "mqtt:" + meter, payload, cancellationToken, path).ConfigureAwait(false);
-                }
+                // Often done already (a batch's pushes complete together): no wait to set up then.
+                outcome = commit.IsCompletedSuccessfully ? commit.Result : await commit.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -328,22 +398,28 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
                 continue;
             }
 
-            if (result.Disposition == UplinkDisposition.Failed)
-            {
-                // Not stored now: no acknowledgement, and a reconnect so the broker delivers it again.
-                Interlocked.Increment(ref _unacknowledged);
-                if (_client.IsConnected)
-                {
-                    await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None).ConfigureAwait(false);
-                }
+            await SettleAsync(received, UplinkSubmission.ResultOf(outcome)).ConfigureAwait(false);
+        }
+    }
 
-                continue;
+    /// <summary>Sends the message's PUBACK, or for a message the pipeline failed, none and a reconnect.</summary>
+    private async Task SettleAsync(ReceivedMessage received, UplinkResult result)
+    {
+        if (result.Disposition == UplinkDisposition.Failed)
+        {
+            // Not stored now: no acknowledgement, and a reconnect so the broker delivers it again.
+            Interlocked.Increment(ref _unacknowledged);
+            if (_client.IsConnected && received.Connection == Interlocked.Read(ref _connection))
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None).ConfigureAwait(false);
             }
 
-            await AcknowledgeAsync(received, result.Disposition == UplinkDisposition.Accepted
-                ? MqttApplicationMessageReceivedReasonCode.Success
-                : MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError).ConfigureAwait(false);
+            return;
         }
+
+        await AcknowledgeAsync(received, result.Disposition == UplinkDisposition.Accepted
+            ? MqttApplicationMessageReceivedReasonCode.Success
+            : MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError).ConfigureAwait(false);
     }
 
     private async Task AcknowledgeAsync(ReceivedMessage received, MqttApplicationMessageReceivedReasonCode code)

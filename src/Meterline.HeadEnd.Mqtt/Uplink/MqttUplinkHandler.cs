@@ -42,6 +42,7 @@ public sealed class MqttUplinkHandler
     /// <summary>Session responses handed to sessions.</summary>
     public long Responses => Interlocked.Read(ref _responses);
 
+    /// <summary>Hands the message on and waits for its push's commit: <see cref="SubmitAsync"/>, then the commit.</summary>
     /// <param name="meter">The meter whose <c>up</c> topic it came on (authenticated by the broker's ACL).</param>
     /// <param name="source">The sender's address (the per-source rate limit's key).</param>
     /// <param name="payload">The message payload.</param>
@@ -49,7 +50,26 @@ public sealed class MqttUplinkHandler
     /// <param name="path">Which messages this subscription is for; others are accepted and left alone.</param>
     public async Task<UplinkResult> HandleAsync(MeterSystemTitle meter, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, UplinkPath path = UplinkPath.All)
     {
-        var linkId = "mqtt:" + meter;
+        var submission = await SubmitAsync(meter, LinkId(meter), source, payload, cancellationToken, path).ConfigureAwait(false);
+        return submission.Commit is { } commit
+            ? UplinkSubmission.ResultOf(await commit.WaitAsync(cancellationToken).ConfigureAwait(false))
+            : submission.Settled;
+    }
+
+    /// <summary>
+    /// Hands the message on and returns once the pipeline has queued or refused it, without waiting for the commit
+    /// (<see cref="UplinkSubmission.Commit"/>): a caller that submits one meter's messages one after another, each
+    /// once the one before is queued, keeps them in order (a push is checked against the committed counters when it
+    /// is queued, so a later push committed first cannot make an earlier, already queued one a replay).
+    /// </summary>
+    /// <param name="meter">The meter whose <c>up</c> topic it came on (authenticated by the broker's ACL).</param>
+    /// <param name="linkId">The link's id in the pipeline's records and audit (<see cref="LinkId"/>).</param>
+    /// <param name="source">The sender's address (the per-source rate limit's key).</param>
+    /// <param name="payload">The message payload.</param>
+    /// <param name="cancellationToken">Ends a wait for room in the pipeline.</param>
+    /// <param name="path">Which messages this subscription is for; others are accepted and left alone.</param>
+    public async ValueTask<UplinkSubmission> SubmitAsync(MeterSystemTitle meter, string linkId, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, UplinkPath path = UplinkPath.All)
+    {
         WrapperFrame frame;
         try
         {
@@ -59,31 +79,31 @@ public sealed class MqttUplinkHandler
         {
             _sink.RejectUnread(linkId, source, IngestRejectReason.Malformed,
                 string.Create(CultureInfo.InvariantCulture, $"a {payload.Length}-byte payload that is no wrapper frame"));
-            return UplinkResult.Refused(IngestRejectReason.Malformed);
+            return UplinkSubmission.Of(UplinkResult.Refused(IngestRejectReason.Malformed));
         }
 
         if (frame.Apdu.Length > _options.MaxApduLength)
         {
             _sink.RejectUnread(linkId, source, IngestRejectReason.Oversize,
                 string.Create(CultureInfo.InvariantCulture, $"a {frame.Apdu.Length}-byte APDU, more than {_options.MaxApduLength}"));
-            return UplinkResult.Refused(IngestRejectReason.Oversize);
+            return UplinkSubmission.Of(UplinkResult.Refused(IngestRejectReason.Oversize));
         }
 
         if (frame.DestinationWPort != _options.PushWPort)
         {
             if (path == UplinkPath.Pushes)
             {
-                return UplinkResult.Accepted;
+                return UplinkSubmission.Of(UplinkResult.Accepted);
             }
 
             Interlocked.Increment(ref _responses);
             _sessions.Deliver(meter, frame.DestinationWPort, frame.Apdu);
-            return UplinkResult.Accepted;
+            return UplinkSubmission.Of(UplinkResult.Accepted);
         }
 
         if (path == UplinkPath.Responses)
         {
-            return UplinkResult.Accepted;
+            return UplinkSubmission.Of(UplinkResult.Accepted);
         }
 
         Interlocked.Increment(ref _pushes);
@@ -91,14 +111,22 @@ public sealed class MqttUplinkHandler
         var admission = await _sink.SubmitAsync(new InboundFrame(linkId, source, frame.Apdu, _time.GetUtcNow(), acknowledgement), cancellationToken).ConfigureAwait(false);
         if (admission.Status == FrameAdmissionStatus.Rejected)
         {
-            return UplinkResult.Refused(admission.Reason ?? IngestRejectReason.Malformed);
+            return UplinkSubmission.Of(UplinkResult.Refused(admission.Reason ?? IngestRejectReason.Malformed));
         }
 
-        return await acknowledgement.Outcome.WaitAsync(cancellationToken).ConfigureAwait(false) switch
+        if (admission.Status == FrameAdmissionStatus.Shed)
         {
-            FrameOutcome.Committed => UplinkResult.Accepted,
-            FrameOutcome.Rejected => UplinkResult.Refused(IngestRejectReason.Undecodable),
-            _ => UplinkResult.Failed,
-        };
+            // The pipeline's queue was full: good, but not taken now (the sender may try again).
+            return UplinkSubmission.Of(UplinkResult.Failed);
+        }
+
+        return new UplinkSubmission(UplinkResult.Accepted, acknowledgement.Outcome);
     }
+
+    /// <summary>The pipeline's link id of a meter's MQTT messages, <c>mqtt:{title}</c> (one allocation).</summary>
+    public static string LinkId(MeterSystemTitle meter) => string.Create(5 + 16, meter.Value, static (span, value) =>
+    {
+        "mqtt:".CopyTo(span);
+        value.TryFormat(span[5..], out _, "X16", CultureInfo.InvariantCulture);
+    });
 }
