@@ -130,7 +130,7 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         _loops.Add(new HeadEndLoop("commands", Dispatcher.RunAsync));
         _loops.Add(new HeadEndLoop("demand-control", DemandControl.RunAsync));
-        RelayEvents = new RelayEventFollower(Pipeline, Meters, time);
+        RelayEvents = new RelayEventFollower(Pipeline, Meters, storage.Readings, time);
         _loops.Add(new HeadEndLoop("relay-events", RelayEvents.RunAsync));
         _loops.Add(new HeadEndLoop("approvals", Approvals.RunAsync));
         if (options.Scheduler is { } scheduling)

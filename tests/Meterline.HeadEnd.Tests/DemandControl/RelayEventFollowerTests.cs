@@ -10,7 +10,7 @@ public sealed class RelayEventFollowerTests
     private static async Task<(PipelineHarness Harness, RelayEventFollower Follower, Task Running, CancellationTokenSource Stop)> StartAsync()
     {
         var h = await new PipelineHarness().StartAsync();
-        var follower = new RelayEventFollower(h.Pipeline, h.Repository, h.Time);
+        var follower = new RelayEventFollower(h.Pipeline, h.Repository, h.Store, h.Time);
         var stop = new CancellationTokenSource();
         return (h, follower, follower.RunAsync(stop.Token), stop);
     }
@@ -75,5 +75,35 @@ public sealed class RelayEventFollowerTests
         // Had 301 moved the recorded remote disconnect to ReadyForReconnection, 302 would have been a second update.
         Assert.Equal(1, follower.Updated);
         await StopAsync(h, follower, running, stop);
+    }
+
+    [Fact]
+    public async Task Event301LostByTheFeed_ReadBackFromTheStoreForItsMeter_RegistryReadyForReconnection()
+    {
+        await using var h = await new PipelineHarness(new IngestPipelineOptions { SubscriberCapacity = 2 }).StartAsync(run: false);
+        using var follower = new RelayEventFollower(h.Pipeline, h.Repository, h.Store, h.Time);
+        await h.Repository.SetRelayStateAsync(h.Meter.Id, RelayState.Connected);
+        h.Decoder.AlertCode = RelayEventFollower.LoadSwitchDisconnected;
+        await h.SubmitAsync(1, PushKind.Alert);
+        for (uint i = 2; i <= 5; i++)
+        {
+            await h.SubmitAsync(i);
+        }
+
+        // The feed keeps the last two records: the switch event is among those it lost, and it names the meter.
+        h.Run();
+        await TestMeterSetup.UntilAsync(() => h.Store.GetEventsAsync(h.Meter.Id, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10).Result.Count == 1, h.Time);
+        await h.UntilStoredAsync(4);
+        await TestMeterSetup.UntilAsync(() => follower.Dropped >= 1, h.Time);
+        using var stop = new CancellationTokenSource();
+        var running = follower.RunAsync(stop.Token);
+
+        await TestMeterSetup.UntilAsync(() => follower.Updated == 1, h.Time);
+
+        Assert.Equal(RelayState.ReadyForReconnection, (await h.Repository.GetAsync(h.Meter.Id))!.RelayState);
+        Assert.Equal(1, follower.LostMetersRead);
+        Assert.Equal(0, follower.Follower.FullPasses);
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }
