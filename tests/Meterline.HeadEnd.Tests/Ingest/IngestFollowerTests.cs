@@ -297,140 +297,150 @@ public sealed class IngestFollowerTests
         Assert.Equal(0, calls.Rounds);
     }
 
-    /// <summary>A follower whose first round "takes" <paramref name="firstRound"/> on the fake clock (the round advances it).</summary>
-    private static Task RunTimed(IngestFollower follower, Calls calls, PipelineHarness h, TimeSpan firstRound, CancellationToken token) =>
-        follower.RunAsync(
-            r =>
-            {
-                lock (calls)
-                {
-                    calls.Noted.Add(((IngestedReading)r).Reading.Value);
-                    return true;
-                }
-            },
-            _ =>
-            {
-                if (Interlocked.Increment(ref calls.Rounds) == 1)
-                {
-                    h.Time.Advance(firstRound);
-                }
-
-                return Task.CompletedTask;
-            },
-            _ => Task.CompletedTask,
-            token);
-
-    private static int Noted(Calls calls)
+    /// <summary>
+    /// A follower on a pipeline with <paramref name="options"/> (no batch delay) whose first round "takes"
+    /// <paramref name="firstRound"/> on the fake clock (the round advances it), started, with that first round over
+    /// push 1 done.
+    /// </summary>
+    private sealed class PacedRun : IAsyncDisposable
     {
-        lock (calls)
+        private readonly CancellationTokenSource _stop = new();
+        private Task _running = Task.CompletedTask;
+
+        private PacedRun(PipelineHarness h, IngestFollower follower)
         {
-            return calls.Noted.Count;
+            H = h;
+            Follower = follower;
+        }
+
+        public PipelineHarness H { get; }
+
+        public IngestFollower Follower { get; }
+
+        public Calls Calls { get; } = new();
+
+        public int Rounds => Volatile.Read(ref Calls.Rounds);
+
+        public int Noted
+        {
+            get
+            {
+                lock (Calls)
+                {
+                    return Calls.Noted.Count;
+                }
+            }
+        }
+
+        public static async Task<PacedRun> StartAsync(IngestPipelineOptions options, int maxRecordsPerRound, TimeSpan firstRound)
+        {
+            var h = await new PipelineHarness(options with { MaxBatchDelay = TimeSpan.Zero }).StartAsync();
+            var run = new PacedRun(h, new IngestFollower(h.Pipeline, maxRecordsPerRound, time: h.Time));
+            run._running = run.Follower.RunAsync(
+                r =>
+                {
+                    lock (run.Calls)
+                    {
+                        run.Calls.Noted.Add(((IngestedReading)r).Reading.Value);
+                        return true;
+                    }
+                },
+                _ =>
+                {
+                    if (Interlocked.Increment(ref run.Calls.Rounds) == 1)
+                    {
+                        h.Time.Advance(firstRound);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                _ => Task.CompletedTask,
+                run._stop.Token);
+            await h.SubmitAsync(1);
+            await TestMeterSetup.UntilAsync(() => run.Rounds == 1);
+            return run;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _running.WaitAsync(TimeSpan.FromSeconds(10));
+            Follower.Dispose();
+            _stop.Dispose();
+            await H.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task RunAsync_RoundTookOneSecondAtAQuarterShare_NextRoundWaitsThreeSecondsAndCoversWhatArrivedMeanwhile()
     {
-        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 0.25, MaxBatchDelay = TimeSpan.Zero }).StartAsync();
-        using var follower = new IngestFollower(h.Pipeline, 100, time: h.Time);
-        using var stop = new CancellationTokenSource();
-        var calls = new Calls();
-        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(1), stop.Token);
+        await using var run = await PacedRun.StartAsync(new IngestPipelineOptions { FollowerShare = 0.25 }, 100, TimeSpan.FromSeconds(1));
 
-        await h.SubmitAsync(1);
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
-        await h.SubmitAsync(2);
-        await h.SubmitAsync(3);
-        await TestMeterSetup.UntilAsync(() => Noted(calls) == 3);
-        Assert.False(follower.Metrics.CaughtUp);
-        h.Time.Advance(TimeSpan.FromSeconds(2.9));
-        await h.SubmitAsync(4);
-        await TestMeterSetup.UntilAsync(() => Noted(calls) == 4);
-        Assert.Equal(1, Volatile.Read(ref calls.Rounds));
+        await run.H.SubmitAsync(2);
+        await run.H.SubmitAsync(3);
+        await TestMeterSetup.UntilAsync(() => run.Noted == 3);
+        Assert.False(run.Follower.Metrics.CaughtUp);
+        run.H.Time.Advance(TimeSpan.FromSeconds(2.9));
+        await run.H.SubmitAsync(4);
+        await TestMeterSetup.UntilAsync(() => run.Noted == 4);
+        Assert.Equal(1, run.Rounds);
 
-        h.Time.Advance(TimeSpan.FromMilliseconds(100));
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 2);
-        await TestMeterSetup.UntilAsync(() => follower.Metrics.CaughtUp);
+        run.H.Time.Advance(TimeSpan.FromMilliseconds(100));
+        await TestMeterSetup.UntilAsync(() => run.Rounds == 2);
+        await TestMeterSetup.UntilAsync(() => run.Follower.Metrics.CaughtUp);
 
-        await stop.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(2, calls.Rounds);
-        Assert.Equal([1.0, 2.0, 3.0, 4.0], calls.Noted);
-        Assert.Equal(TimeSpan.FromSeconds(1), follower.Metrics.Busy);
-        Assert.Equal(TimeSpan.FromSeconds(3), follower.Metrics.Paused);
+        Assert.Equal(2, run.Rounds);
+        Assert.Equal([1.0, 2.0, 3.0, 4.0], run.Calls.Noted);
+        Assert.Equal(TimeSpan.FromSeconds(1), run.Follower.Metrics.Busy);
+        Assert.Equal(TimeSpan.FromSeconds(3), run.Follower.Metrics.Paused);
     }
 
     [Fact]
     public async Task RunAsync_ShareOne_NextRoundAtOnce()
     {
-        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 1, MaxBatchDelay = TimeSpan.Zero }).StartAsync();
-        using var follower = new IngestFollower(h.Pipeline, 100, time: h.Time);
-        using var stop = new CancellationTokenSource();
-        var calls = new Calls();
-        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(1), stop.Token);
+        await using var run = await PacedRun.StartAsync(new IngestPipelineOptions { FollowerShare = 1 }, 100, TimeSpan.FromSeconds(1));
 
-        await h.SubmitAsync(1);
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
-        await h.SubmitAsync(2);
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 2);
+        await run.H.SubmitAsync(2);
+        await TestMeterSetup.UntilAsync(() => run.Rounds == 2);
 
-        await stop.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(TimeSpan.Zero, follower.Metrics.Paused);
+        Assert.Equal(TimeSpan.Zero, run.Follower.Metrics.Paused);
     }
 
     [Fact]
     public async Task RunAsync_LongRound_PauseCappedAtFollowerMaxPause()
     {
-        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 0.25, FollowerMaxPause = TimeSpan.FromSeconds(2), MaxBatchDelay = TimeSpan.Zero }).StartAsync();
-        using var follower = new IngestFollower(h.Pipeline, 100, time: h.Time);
-        using var stop = new CancellationTokenSource();
-        var calls = new Calls();
-        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(10), stop.Token);
+        await using var run = await PacedRun.StartAsync(new IngestPipelineOptions { FollowerShare = 0.25, FollowerMaxPause = TimeSpan.FromSeconds(2) }, 100, TimeSpan.FromSeconds(10));
 
-        await h.SubmitAsync(1);
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
-        await h.SubmitAsync(2);
-        await TestMeterSetup.UntilAsync(() => Noted(calls) == 2);
-        h.Time.Advance(TimeSpan.FromSeconds(1.9));
-        await h.SubmitAsync(3);
-        await TestMeterSetup.UntilAsync(() => Noted(calls) == 3);
-        Assert.Equal(1, Volatile.Read(ref calls.Rounds));
-        h.Time.Advance(TimeSpan.FromMilliseconds(100));
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 2);
+        await run.H.SubmitAsync(2);
+        await TestMeterSetup.UntilAsync(() => run.Noted == 2);
+        run.H.Time.Advance(TimeSpan.FromSeconds(1.9));
+        await run.H.SubmitAsync(3);
+        await TestMeterSetup.UntilAsync(() => run.Noted == 3);
+        Assert.Equal(1, run.Rounds);
+        run.H.Time.Advance(TimeSpan.FromMilliseconds(100));
+        await TestMeterSetup.UntilAsync(() => run.Rounds == 2);
 
-        await stop.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(TimeSpan.FromSeconds(2), follower.Metrics.Paused);
+        Assert.Equal(TimeSpan.FromSeconds(2), run.Follower.Metrics.Paused);
     }
 
     [Fact]
     public async Task RunAsync_PauseWithTheRoundsRecordBoundReached_StopsNotingAndRoundTakesTheRestNext()
     {
-        await using var h = await new PipelineHarness(new IngestPipelineOptions { FollowerShare = 0.5, MaxBatchDelay = TimeSpan.Zero }).StartAsync();
-        using var follower = new IngestFollower(h.Pipeline, 2, time: h.Time);
-        using var stop = new CancellationTokenSource();
-        var calls = new Calls();
-        var running = RunTimed(follower, calls, h, TimeSpan.FromSeconds(1), stop.Token);
-
-        await h.SubmitAsync(1);
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 1);
+        await using var run = await PacedRun.StartAsync(new IngestPipelineOptions { FollowerShare = 0.5 }, 2, TimeSpan.FromSeconds(1));
         for (uint i = 2; i <= 5; i++)
         {
-            await h.SubmitAsync(i);
+            await run.H.SubmitAsync(i);
         }
 
-        await TestMeterSetup.UntilAsync(() => Noted(calls) == 3);
-        await TestMeterSetup.UntilAsync(() => h.Store.Inner.CountReadingsAsync().Result >= 5);
+        await TestMeterSetup.UntilAsync(() => run.Noted == 3);
+        await TestMeterSetup.UntilAsync(() => run.H.Store.Inner.CountReadingsAsync().Result >= 5);
         await Task.Delay(100);
-        Assert.Equal(3, Noted(calls));
-        Assert.Equal(1, Volatile.Read(ref calls.Rounds));
+        Assert.Equal(3, run.Noted);
+        Assert.Equal(1, run.Rounds);
 
-        h.Time.Advance(TimeSpan.FromSeconds(1));
-        await TestMeterSetup.UntilAsync(() => Volatile.Read(ref calls.Rounds) == 3 && Noted(calls) == 5);
+        run.H.Time.Advance(TimeSpan.FromSeconds(1));
+        await TestMeterSetup.UntilAsync(() => run.Rounds == 3 && run.Noted == 5);
 
-        await stop.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal([1.0, 2.0, 3.0, 4.0, 5.0], calls.Noted);
+        Assert.Equal([1.0, 2.0, 3.0, 4.0, 5.0], run.Calls.Noted);
     }
 }
