@@ -195,12 +195,7 @@ public sealed class ResendTests
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
         head.Readings.Close();
 
-        using var fleetStop = new CancellationTokenSource();
-        var fleet = head.Fleet.RunAsync(fleetStop.Token);
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
-        await fleetStop.CancelAsync();
-        await fleet.WaitAsync(Bound);
-        var sent = head.Fleet.Mqtt!.Sent;
+        var sent = await TwentyPushesAsync(head);
 
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Pushes >= sent), "every push handed to the pipeline while the writer is held");
         Assert.Equal(sent, consumer.Pushes);
@@ -239,12 +234,7 @@ public sealed class ResendTests
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
         head.Readings.Close();
 
-        using var fleetStop = new CancellationTokenSource();
-        var fleet = head.Fleet.RunAsync(fleetStop.Token);
-        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
-        await fleetStop.CancelAsync();
-        await fleet.WaitAsync(Bound);
-        var sent = head.Fleet.Mqtt!.Sent;
+        var sent = await TwentyPushesAsync(head);
         await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Pipeline.Metrics.Shed > 0), "a push shed at the full queue");
         Assert.Equal(0, consumer.Handled);
 
@@ -307,5 +297,16 @@ public sealed class ResendTests
         }
 
         return stored;
+    }
+
+    /// <summary>Runs the fleet until twenty pushes went through mosquitto, stops it, and returns how many it sent.</summary>
+    private static async Task<long> TwentyPushesAsync(MqttHeadEnd head)
+    {
+        using var fleetStop = new CancellationTokenSource();
+        var fleet = head.Fleet.RunAsync(fleetStop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Fleet.Mqtt!.Sent >= 20), "twenty pushes through mosquitto");
+        await fleetStop.CancelAsync();
+        await fleet.WaitAsync(Bound);
+        return head.Fleet.Mqtt!.Sent;
     }
 }
