@@ -73,7 +73,7 @@ public sealed record EnergyBalanceOptions
     /// The length, in changes, from which a span may pass by the long-span test instead of the significance and
     /// confidence bars (docs/analytics.md "Energy balance", the long-span test): a tap's share of its span's loss
     /// variation is its signal-to-noise per interval, whatever the span's length, whereas what chance explains falls
-    /// as one over the length; over a long span the fitted share itself is precise. 0 switches the test off.
+    /// as one over the length; over a long span the fitted share itself is precise. 0 switches the test off (its short-span tier, <see cref="ShortSpanIntervals"/>, too).
     /// </summary>
     public int LongSpanIntervals { get; init; } = 96;
 

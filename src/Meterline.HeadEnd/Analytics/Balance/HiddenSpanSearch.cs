@@ -369,11 +369,17 @@ public static class HiddenSpanSearch
     /// <see cref="EnergyBalanceOptions.MinLongSpanShareT"/> from <see cref="EnergyBalanceOptions.LongSpanIntervals"/>,
     /// the stricter <see cref="EnergyBalanceOptions.MinShortSpanShareT"/> from
     /// <see cref="EnergyBalanceOptions.ShortSpanIntervals"/> (a shorter span: more spans searched for chance to pick
-    /// from, and halves of fewer changes); null when the span is too short for either (or both are off).
+    /// from, and halves of fewer changes); null when the span is too short for either, or the test is off
+    /// (<see cref="EnergyBalanceOptions.LongSpanIntervals"/> 0 switches off both tiers).
     /// </summary>
     private static double? ShareTBar(int length, EnergyBalanceOptions options)
     {
-        if (options.LongSpanIntervals > 0 && length >= options.LongSpanIntervals)
+        if (options.LongSpanIntervals <= 0)
+        {
+            return null;
+        }
+
+        if (length >= options.LongSpanIntervals)
         {
             return options.MinLongSpanShareT;
         }
