@@ -60,6 +60,8 @@ foreach (var setting in settings.Select(a => a.Split('=')))
         "ProvisionalRobustZ" => variant with { ProvisionalRobustZ = value },
         "LongSpanIntervals" => variant with { LongSpanIntervals = (int)value },
         "MinLongSpanShareT" => variant with { MinLongSpanShareT = value },
+        "ShortSpanIntervals" => variant with { ShortSpanIntervals = (int)value },
+        "MinShortSpanShareT" => variant with { MinShortSpanShareT = value },
         "MinLongSpanRobustZ" => variant with { MinLongSpanRobustZ = value },
         _ => throw new ArgumentException(setting[0]),
     };

@@ -149,4 +149,17 @@ public sealed class EnergyBalanceRuleTests
     [InlineData(96, 3.0, 3.5)]
     public void Validate_LongSpanTestOffOrDefault_Accepted(int intervals, double shareT, double z) =>
         new EnergyBalanceOptions { LongSpanIntervals = intervals, MinLongSpanShareT = shareT, MinLongSpanRobustZ = z }.Validate();
+
+    [Theory]
+    [InlineData(-1, 5.0)]
+    [InlineData(32, 0.0)]
+    [InlineData(32, double.NaN)]
+    public void Validate_ShortSpanTierOutOfRange_Throws(int intervals, double shareT) =>
+        Assert.Throws<ArgumentException>(() => new EnergyBalanceOptions { ShortSpanIntervals = intervals, MinShortSpanShareT = shareT }.Validate());
+
+    [Theory]
+    [InlineData(0, 5.0)]
+    [InlineData(32, 5.0)]
+    public void Validate_ShortSpanTierOffOrDefault_Accepted(int intervals, double shareT) =>
+        new EnergyBalanceOptions { ShortSpanIntervals = intervals, MinShortSpanShareT = shareT }.Validate();
 }

@@ -73,7 +73,7 @@ public sealed record EnergyBalanceOptions
     /// The length, in changes, from which a span may pass by the long-span test instead of the significance and
     /// confidence bars (docs/analytics.md "Energy balance", the long-span test): a tap's share of its span's loss
     /// variation is its signal-to-noise per interval, whatever the span's length, whereas what chance explains falls
-    /// as one over the length; over a long span the fitted share itself is precise. 0 switches the test off.
+    /// as one over the length; over a long span the fitted share itself is precise. 0 switches the test off (its short-span tier, <see cref="ShortSpanIntervals"/>, too).
     /// </summary>
     public int LongSpanIntervals { get; init; } = 96;
 
@@ -82,6 +82,16 @@ public sealed record EnergyBalanceOptions
     /// <see cref="MinHiddenShare"/> (a t statistic: √F · (1 − β_min / β)).
     /// </summary>
     public double MinLongSpanShareT { get; init; } = 3;
+
+    /// <summary>
+    /// The length, in changes, from which a span shorter than <see cref="LongSpanIntervals"/> may pass by the long-span
+    /// test at the stricter share t <see cref="MinShortSpanShareT"/> (32: 8 hours of 15-minute blocks; docs/analytics.md
+    /// "Energy balance", the short-span tier). 0 switches the tier off.
+    /// </summary>
+    public int ShortSpanIntervals { get; init; } = 32;
+
+    /// <summary>The share t (as <see cref="MinLongSpanShareT"/>) a span of <see cref="ShortSpanIntervals"/> changes or more, but under <see cref="LongSpanIntervals"/>, must reach to pass by the long-span test.</summary>
+    public double MinShortSpanShareT { get; init; } = 5;
 
     /// <summary>The robust z (against the other consumers over the span) a span must reach to pass by the long-span test (instead of <see cref="MinRobustZ"/>).</summary>
     public double MinLongSpanRobustZ { get; init; } = 3.5;
@@ -101,10 +111,10 @@ public sealed record EnergyBalanceOptions
             || !(MinConfidence is >= 0 and <= 1) || MinSpanIntervals < 2 || !(MinSignificance > 0) || double.IsNaN(MinRobustZ)
             || !(ProvisionalSignificance is > 0) || double.IsNaN(ProvisionalRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
             || !(MaxSameHoursP is >= 0 and < 1) || !(MaxSameHoursDropP is > 0 and < 1) || MinSameHoursDays < 2 || !(SameHoursMatch >= 1)
-            || LongSpanIntervals < 0 || !(MinLongSpanShareT > 0) || double.IsNaN(MinLongSpanRobustZ)
+            || LongSpanIntervals < 0 || !(MinLongSpanShareT > 0) || ShortSpanIntervals < 0 || !(MinShortSpanShareT > 0) || double.IsNaN(MinLongSpanRobustZ)
             || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
-            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long spans from 0 intervals with a positive share t.");
+            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long and short spans from 0 intervals with a positive share t.");
         }
     }
 }

@@ -331,7 +331,8 @@ public static class HiddenSpanSearch
                 standsOut = Math.Max(standsOut, 1);
             }
 
-            var shareT = options.LongSpanIntervals > 0 && span.To - span.From >= options.LongSpanIntervals
+            var shareTBar = ShareTBar(span.To - span.From, options);
+            var shareT = shareTBar is not null
                 ? SteadyShareT(consumers[span.Consumer], reduced, total, span.From, span.To, removed / noise, beta, theta[1], options.MinHiddenShare)
                 : ShareT(removed / noise, beta, options.MinHiddenShare);
             spans.Add((beta, explained, significance, z, sameHours, shareT));
@@ -339,7 +340,7 @@ public static class HiddenSpanSearch
             var margin = Math.Min(
                 Math.Min(significance / options.MinSignificance, standsOut),
                 Math.Min(options.MinConfidence > 0 ? explained / options.MinConfidence : double.PositiveInfinity, shared));
-            if (options.LongSpanIntervals > 0 && span.To - span.From >= options.LongSpanIntervals)
+            if (shareTBar is { } bar)
             {
                 // The long-span test: over a day or more the fitted share is precise, so a share clearly above the bar
                 // (in standard errors) replaces the significance and confidence bars, and a looser robust z the
@@ -351,7 +352,7 @@ public static class HiddenSpanSearch
                     longStandsOut = Math.Max(longStandsOut, 1);
                 }
 
-                margin = Math.Max(margin, Math.Min(Math.Min(shareT / options.MinLongSpanShareT, longStandsOut), shared));
+                margin = Math.Max(margin, Math.Min(Math.Min(shareT / bar, longStandsOut), shared));
             }
 
             if (margin < 1 && margin < weakest)
@@ -361,6 +362,29 @@ public static class HiddenSpanSearch
         }
 
         return (spans, failing);
+    }
+
+    /// <summary>
+    /// The share t a span of <paramref name="length"/> changes needs to pass by the long-span test:
+    /// <see cref="EnergyBalanceOptions.MinLongSpanShareT"/> from <see cref="EnergyBalanceOptions.LongSpanIntervals"/>,
+    /// the stricter <see cref="EnergyBalanceOptions.MinShortSpanShareT"/> from
+    /// <see cref="EnergyBalanceOptions.ShortSpanIntervals"/> (a shorter span: more spans searched for chance to pick
+    /// from, and halves of fewer changes); null when the span is too short for either, or the test is off
+    /// (<see cref="EnergyBalanceOptions.LongSpanIntervals"/> 0 switches off both tiers).
+    /// </summary>
+    private static double? ShareTBar(int length, EnergyBalanceOptions options)
+    {
+        if (options.LongSpanIntervals <= 0)
+        {
+            return null;
+        }
+
+        if (length >= options.LongSpanIntervals)
+        {
+            return options.MinLongSpanShareT;
+        }
+
+        return options.ShortSpanIntervals > 0 && length >= options.ShortSpanIntervals ? options.MinShortSpanShareT : null;
     }
 
     /// <summary>
