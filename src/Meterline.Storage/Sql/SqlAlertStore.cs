@@ -215,9 +215,12 @@ internal sealed class SqlAlertStore(SqlDatabase database) : IAlertStore, ITransf
                 if (latest is not null && latest.State != AlertState.Closed)
                 {
                     await using (var extend = database.Command(connection, transaction,
-                        "UPDATE alerts SET last_seen = @last_seen, occurrences = occurrences + 1, severity = @severity, confidence = @confidence, summary = @summary, evidence = @evidence WHERE id = @id"))
+                        "UPDATE alerts SET first_seen = CASE WHEN @first_seen < first_seen THEN @first_seen ELSE first_seen END, last_seen = @last_seen, occurrences = occurrences + 1, " +
+                        "severity = @severity, confidence = @confidence, summary = @summary, evidence = @evidence WHERE id = @id"))
                     {
-                        extend.With("last_seen", database.TimeOf(finding.To)).With("severity", Math.Max((int)latest.Severity, (int)finding.Severity))
+                        // A later finding may place the problem's start earlier (a longer span found once more data is in):
+                        // the alert keeps the earliest start any of its findings gave, and only ever grows.
+                        extend.With("first_seen", database.TimeOf(finding.From)).With("last_seen", database.TimeOf(finding.To)).With("severity", Math.Max((int)latest.Severity, (int)finding.Severity))
                             .With("confidence", finding.Confidence).With("summary", finding.Summary).With("evidence", EvidenceJson.Write(finding.Evidence)).With("id", latest.Id.Value);
                         await extend.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }

@@ -49,6 +49,24 @@ public abstract class AlertStoreTests : StorageTestBase
     }
 
     [Fact]
+    public async Task RaiseAsync_LaterFindingStartingEarlier_AlertKeepsTheEarliestStart()
+    {
+        var meter = await AddMeterAsync(1);
+        var first = await Storage.Alerts.RaiseAsync(Found(meter.Id, T0.AddHours(48), T0.AddHours(57)), T0.AddHours(58), cancellationToken: Token);
+        var longer = await Storage.Alerts.RaiseAsync(Found(meter.Id, T0.AddHours(1), T0.AddHours(96)), T0.AddHours(97), cancellationToken: Token);
+        var later = await Storage.Alerts.RaiseAsync(Found(meter.Id, T0.AddHours(90), T0.AddHours(100)), T0.AddHours(101), cancellationToken: Token);
+
+        Assert.Equal(AlertRaiseOutcome.Extended, longer.Outcome);
+        Assert.Equal(first.Alert!.Id, longer.Alert!.Id);
+        Assert.Equal(T0.AddHours(1), longer.Alert.FirstSeen);
+        Assert.Equal(T0.AddHours(96), longer.Alert.LastSeen);
+        Assert.Equal(T0.AddHours(58), longer.Alert.RaisedAt);
+        Assert.Equal(AlertRaiseOutcome.Extended, later.Outcome);
+        Assert.Equal(T0.AddHours(1), later.Alert!.FirstSeen);
+        Assert.Equal(T0.AddHours(100), later.Alert.LastSeen);
+    }
+
+    [Fact]
     public async Task RaiseAsync_SameDataAgain_Unchanged()
     {
         var meter = await AddMeterAsync(1);
