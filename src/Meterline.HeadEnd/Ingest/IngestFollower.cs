@@ -137,6 +137,7 @@ public sealed class IngestFollower : IDisposable
 
                 var waitingFor = noted ? pause : null;
                 var woken = await Task.WhenAny(Waiting(full ? null : read, tick, waitingFor)).ConfigureAwait(false);
+                Metrics.CaughtUp = false;
                 if (woken == waitingFor)
                 {
                     continue;
@@ -160,7 +161,6 @@ public sealed class IngestFollower : IDisposable
                 }
 
                 read = null;
-                Metrics.CaughtUp = false;
                 var taken = 0;
                 var overflow = false;
                 for (; notedRecords < _maxRecordsPerRound && reader.TryRead(out var record); taken++, notedRecords++)

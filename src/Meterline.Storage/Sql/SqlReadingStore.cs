@@ -26,9 +26,15 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
     /// </summary>
     private const string DistinctTimes =
         "WITH RECURSIVE t (time) AS (" +
-        "SELECT (SELECT time FROM readings WHERE time >= @from AND time < @to ORDER BY time LIMIT 1) " +
+        "SELECT (" + FirstTime + ") " +
         "UNION ALL " +
-        "SELECT (SELECT r.time FROM readings r WHERE r.time > t.time AND r.time < @to ORDER BY r.time LIMIT 1) FROM t WHERE t.time IS NOT NULL) ";
+        "SELECT (" + NextTime + ") FROM t WHERE t.time IS NOT NULL) ";
+
+    /// <summary>The skip-scan's first step: the first interval time in [@from, @to).</summary>
+    private const string FirstTime = "SELECT time FROM readings WHERE time >= @from AND time < @to ORDER BY time LIMIT 1";
+
+    /// <summary>The skip-scan's next step: the interval time after <c>t.time</c>, before @to (one seek of the key).</summary>
+    private const string NextTime = "SELECT r.time FROM readings r WHERE r.time > t.time AND r.time < @to ORDER BY r.time LIMIT 1";
 
     protected SqlDatabase Database { get; } = database;
 
@@ -261,9 +267,9 @@ internal abstract class SqlReadingStore(SqlDatabase database) : IReadingStore
     /// <summary>The next at most <c>@times</c> distinct interval times from <c>@from</c> (before <c>@to</c>), by the skip-scan of <see cref="DistinctTimes"/>.</summary>
     private const string TimesPage =
         "WITH RECURSIVE t (time, n) AS (" +
-        "SELECT (SELECT time FROM readings WHERE time >= @from AND time < @to ORDER BY time LIMIT 1), 1 " +
+        "SELECT (" + FirstTime + "), 1 " +
         "UNION ALL " +
-        "SELECT (SELECT r.time FROM readings r WHERE r.time > t.time AND r.time < @to ORDER BY r.time LIMIT 1), t.n + 1 FROM t WHERE t.time IS NOT NULL AND t.n < @times) " +
+        "SELECT (" + NextTime + "), t.n + 1 FROM t WHERE t.time IS NOT NULL AND t.n < @times) " +
         "SELECT time FROM t WHERE time IS NOT NULL";
 
     /// <summary>Statements of the several-meter readings read that hit <see cref="ReadingsRowCap"/> (for tests).</summary>

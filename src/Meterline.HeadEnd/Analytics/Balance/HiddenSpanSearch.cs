@@ -325,11 +325,9 @@ public static class HiddenSpanSearch
             var z = Math.Max(span.Z, JointRobustZ(consumers, reduced, total, span.Consumer, span.From, span.To));
             // Stands out: the robust z, or the same-hours test (jointly, or when the span was accepted by it).
             var sameHours = levels?.Evaluate(span.Consumer, span.From, span.To, theta[1], Others(chosen, theta, k), options.MinSameHoursDays);
-            var standsOut = options.MinRobustZ > 0 ? z / options.MinRobustZ : double.PositiveInfinity;
-            if (span.SameHours || Passes(sameHours, theta[column], options))
-            {
-                standsOut = Math.Max(standsOut, 1);
-            }
+            var bySameHours = span.SameHours || Passes(sameHours, theta[column], options);
+            double StandsOut(double minZ) => Math.Max(minZ > 0 ? z / minZ : double.PositiveInfinity, bySameHours ? 1 : double.NegativeInfinity);
+            var standsOut = StandsOut(options.MinRobustZ);
 
             var shareTBar = ShareTBar(span.To - span.From, options);
             var shareT = shareTBar is not null
@@ -346,13 +344,7 @@ public static class HiddenSpanSearch
                 // (in standard errors) replaces the significance and confidence bars, and a looser robust z the
                 // stricter one — a tap's explained share is its signal-to-noise per interval, which a small share on a
                 // transformer with other taps or a noisy technical loss keeps low however long it lasts.
-                var longStandsOut = options.MinLongSpanRobustZ > 0 ? z / options.MinLongSpanRobustZ : double.PositiveInfinity;
-                if (span.SameHours || Passes(sameHours, theta[column], options))
-                {
-                    longStandsOut = Math.Max(longStandsOut, 1);
-                }
-
-                margin = Math.Max(margin, Math.Min(Math.Min(shareT / bar, longStandsOut), shared));
+                margin = Math.Max(margin, Math.Min(Math.Min(shareT / bar, StandsOut(options.MinLongSpanRobustZ)), shared));
             }
 
             if (margin < 1 && margin < weakest)
