@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Meterline.Dlms.Profiles;
+using Meterline.HeadEnd.Testing;
 using Meterline.Meter.State;
 using Meterline.Simulator.Fleet;
 using Meterline.Simulator.Provisioning;
@@ -69,11 +70,9 @@ internal static class FleetCapacity
 
     private static (long Heap, long WorkingSet) Memory()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        var live = LiveHeap.Measure();
         using var process = Process.GetCurrentProcess();
-        return (GC.GetTotalMemory(forceFullCollection: true), process.WorkingSet64);
+        return (live, process.WorkingSet64);
     }
 
     internal static string FindProfile()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Mqtt.Node;
+using Meterline.HeadEnd.Testing;
 using Meterline.Server.Hosting;
 
 namespace Meterline.LoadHarness;
@@ -258,14 +259,9 @@ internal static class MemoryRun
 
     private static Sample Measure(int connections)
     {
-        for (var i = 0; i < 2; i++)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-
+        var live = LiveHeap.Measure();
         using var process = Process.GetCurrentProcess();
-        return new Sample(connections, GC.GetTotalMemory(false), GC.GetGCMemoryInfo().TotalCommittedBytes, process.WorkingSet64, process.PrivateMemorySize64);
+        return new Sample(connections, live, GC.GetGCMemoryInfo().TotalCommittedBytes, process.WorkingSet64, process.PrivateMemorySize64);
     }
 
     private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";

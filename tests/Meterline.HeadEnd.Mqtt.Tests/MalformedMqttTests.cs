@@ -1,7 +1,8 @@
 using System.Net.Sockets;
+using MQTTnet.Protocol;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Mqtt.Framing;
-using MQTTnet.Protocol;
+using Meterline.HeadEnd.Testing;
 
 namespace Meterline.HeadEnd.Mqtt.Tests;
 
@@ -13,12 +14,7 @@ public sealed class MalformedMqttTests
 {
     private const long Allowance = 48L * 1024 * 1024;
 
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
+    private static long Heap() => LiveHeap.Measure();
 
     [Fact]
     public async Task Connect_EightSocketsAnnouncing256MegabytesBeforeConnect_ClosedAndMemoryUnchanged()

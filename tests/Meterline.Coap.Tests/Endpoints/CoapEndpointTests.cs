@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Meterline.Coap.Endpoints;
 using Meterline.Coap.Messages;
+using Meterline.HeadEnd.Testing;
 
 namespace Meterline.Coap.Tests.Endpoints;
 
@@ -265,9 +266,7 @@ public sealed class CoapEndpointTests
         var calls = 0;
         await using var server = new RunningEndpoint(Echo(() => Interlocked.Increment(ref calls)));
         using var peer = new RawPeer();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var before = LiveHeap.Measure();
 
         const int Count = 5000;
         var deadline = DateTime.UtcNow + Bound;
@@ -290,7 +289,7 @@ public sealed class CoapEndpointTests
         await peer.SendAsync(server.Address, CoapMessage.Empty(CoapMessageType.Confirmable, 1));
         await WaitForAsync(() => server.Endpoint.Received >= Count + 1, deadline);
 
-        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var after = LiveHeap.Measure();
         Assert.Equal(Count + 1, server.Endpoint.Received);
         Assert.True(server.Endpoint.Malformed + server.Endpoint.Oversize > Count / 2);
         Assert.True(server.Endpoint.DeduplicationEntries <= Count - server.Endpoint.Malformed - server.Endpoint.Oversize);
