@@ -158,13 +158,13 @@ internal static class IngestRun
                 var warming = Task.WhenAll(Streams(pushes, settings.Connections, 0, warmup).Select(s => SendAsync(node.PushEndpoints[0], s, 0, cancellationToken)));
                 var warm = await WatchAsync(harness, warmup * settings.Meters, () => node.PushReceiver.FramesReceived, warmClock, cancellationToken);
                 await warming;
-                var warmCaughtUp = await FollowersCaughtUpAsync(node, warmClock, cancellationToken);
+                var warmCaughtUp = await FollowerWatch.CaughtUpAsync(node, warmClock, cancellationToken);
                 output.WriteLine(Invariant($"warm-up (not measured): the first {warmup} interval(s) of every meter, {node.Pipeline.Metrics.Accepted:N0} pushes committed by {warm.LastCommit.TotalSeconds:0.00} s; followers {(warmCaughtUp is { } w ? $"caught up at {w.TotalSeconds:0.00} s" : "not caught up within 5 minutes")}"));
             }
 
             var baseline = (Accepted: node.Pipeline.Metrics.Accepted, Received: node.PushReceiver.FramesReceived, Batches: node.Pipeline.Metrics.Batches,
                 Readings: warmup > 0 ? await node.Storage.Readings.CountReadingsAsync(cancellationToken: cancellationToken) : 0);
-            var busyBefore = FollowerBusy(node);
+            var busyBefore = FollowerWatch.Busy(node);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var allocated = GC.GetTotalAllocatedBytes();
             var collections = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2));
@@ -200,12 +200,12 @@ internal static class IngestRun
             output.WriteLine(Invariant($"committed: {accepted:N0} pushes ({readings:N0} readings stored) by {seconds:0.00} s = {accepted / seconds:N0} pushes/s, {readings / seconds:N0} readings/s"));
             output.WriteLine(Invariant($"batches: {metrics.Batches - baseline.Batches:N0} ({(double)accepted / Math.Max(1, metrics.Batches - baseline.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"sustained: {result.SustainedRate:N0} pushes/s committed (10th to 90th percentile of the commits)"));
-            var caughtUp = await FollowersCaughtUpAsync(node, clock, cancellationToken);
+            var caughtUp = await FollowerWatch.CaughtUpAsync(node, clock, cancellationToken);
             var cpuToCaughtUp = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             output.WriteLine(caughtUp is { } at
-                ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {(FollowerBusy(node) - busyBefore).TotalSeconds:0.00} s")
+                ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {(FollowerWatch.Busy(node) - busyBefore).TotalSeconds:0.00} s")
                 : "followers: not caught up within 5 minutes of the last commit");
-            output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up; warm-up included): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
+            output.WriteLine("followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up; warm-up included): " + FollowerWatch.Describe(node));
             if (gateway is not null)
             {
                 output.WriteLine(Invariant($"gateway (in this process, spool flushed before each publish): {gateway}"));
@@ -366,54 +366,6 @@ internal static class IngestRun
     }
 
     /// <summary>Waits (at most a minute after the last commit) until the outbox is empty and reports the publish rate.</summary>
-    private static IngestFollowerMetrics?[] Followers(HeadEndNode node) =>
-        [node.Analytics?.Follower, node.PowerQuality?.Follower, node.Prepaid?.Follower, node.Outages?.Follower, node.RelayEvents.Follower];
-
-    private static TimeSpan FollowerBusy(HeadEndNode node) => Followers(node).Aggregate(TimeSpan.Zero, (sum, f) => sum + (f?.Busy ?? TimeSpan.Zero));
-
-    /// <summary>
-    /// When every follower of committed records had acted on all it was given (waiting with nothing noted or in its
-    /// feed, and no round since the last look, twice 50 ms apart), on the run's clock; null after 5 minutes.
-    /// </summary>
-    private static async Task<TimeSpan?> FollowersCaughtUpAsync(HeadEndNode node, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        var until = clock.Elapsed + TimeSpan.FromMinutes(5);
-        var followers = Followers(node).OfType<IngestFollowerMetrics>().ToArray();
-        long Activity() => followers.Sum(f => f.Rounds + f.FullPasses);
-        var quiet = 0;
-        var seen = Activity();
-        var first = TimeSpan.Zero;
-        while (clock.Elapsed < until)
-        {
-            var now = clock.Elapsed;
-            var activity = Activity();
-            if (followers.All(f => f.CaughtUp) && activity == seen)
-            {
-                if (quiet++ == 0)
-                {
-                    first = now;
-                }
-
-                if (quiet == 3)
-                {
-                    return first;
-                }
-            }
-            else
-            {
-                quiet = 0;
-            }
-
-            seen = activity;
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
-
-        return null;
-    }
-
-    private static string Follower(string name, IngestFollowerMetrics? metrics) =>
-        metrics is null ? name + " off" : Invariant($"{name} {metrics.Rounds:N0} / {metrics.LostMeterRounds:N0} ({metrics.LostMeters:N0} meters) / {metrics.FullPasses:N0} ({metrics.FullPassesAfterLoss:N0}) in {metrics.Busy.TotalSeconds:0.00} s");
-
     private static async Task ReportNorthboundAsync(HeadEndNode node, AmqpNorthbound northbound, Stopwatch clock, TextWriter output, CancellationToken cancellationToken)
     {
         var metrics = northbound.Metrics;

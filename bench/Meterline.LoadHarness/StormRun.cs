@@ -106,6 +106,11 @@ internal static class StormRun
             output.WriteLine(Invariant($"batches: {metrics.Batches:N0} ({(double)metrics.Accepted / Math.Max(1, metrics.Batches):0.0} pushes each); shed {metrics.Shed:N0}; refused {metrics.RejectedTotal:N0}{Reasons(metrics)}; write failures {metrics.WriteFailures:N0}"));
             output.WriteLine(Invariant($"loss (checked in the store: each meter's stored push counter against its storm push's): {missing:N0} of {sent.Count:N0} pushes; readings stored {readings:N0} vs pipeline's count {metrics.RecordsStored:N0}"));
             output.WriteLine(Invariant($"cpu: {cpuUsed.TotalSeconds:0.00} s of CPU (node and senders in this process) = {cpuUsed.TotalMilliseconds / Math.Max(1, readings) * 1000:0.0} ms per 1,000 readings ({cpuUsed.TotalMilliseconds * 1000 / Math.Max(1, metrics.Accepted):0} µs per push); {cpuUsed.TotalSeconds / watch.LastCommit.TotalSeconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores over the run"));
+            // The followers (analytics, power quality, prepaid, outages, relay events) are paced and may lag the storm;
+            // a follower whose feed lost more meters than it can name falls back to a full pass, shown here.
+            var caughtUp = await FollowerWatch.CaughtUpAsync(node, clock, cancellationToken);
+            output.WriteLine((caughtUp is { } at ? Invariant($"followers caught up {(at - watch.LastCommit).TotalSeconds:0.00} s after the last commit") : "followers: not caught up within 5 minutes of the last commit")
+                + " (rounds / rounds over lost meters / full passes, of which after a loss; time in them): " + FollowerWatch.Describe(node));
             if (missing == 0 && readings == metrics.RecordsStored)
             {
                 return 0;
