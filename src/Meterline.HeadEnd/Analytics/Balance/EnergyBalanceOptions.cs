@@ -86,7 +86,8 @@ public sealed record EnergyBalanceOptions
     /// <summary>
     /// The length, in changes, from which a span shorter than <see cref="LongSpanIntervals"/> may pass by the long-span
     /// test at the stricter share t <see cref="MinShortSpanShareT"/> (32: 8 hours of 15-minute blocks; docs/analytics.md
-    /// "Energy balance", the short-span tier). 0 switches the tier off.
+    /// "Energy balance", the short-span tier). 0 switches the tier off (its spans then meet the brief-span tier's bars, when
+    /// <see cref="BriefSpanIntervals"/> is on).
     /// </summary>
     public int ShortSpanIntervals { get; init; } = 32;
 
