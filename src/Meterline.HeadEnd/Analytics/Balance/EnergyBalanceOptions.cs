@@ -96,7 +96,7 @@ public sealed record EnergyBalanceOptions
 
     /// <summary>
     /// The length, in changes, from which a span shorter than <see cref="ShortSpanIntervals"/> may pass by the long-span
-    /// test at the stricter share t <see cref="MinBriefSpanShareT"/> and robust z <see cref="MinBriefSpanRobustZ"/>
+    /// test at share t <see cref="MinBriefSpanShareT"/> and the stricter robust z <see cref="MinBriefSpanRobustZ"/>
     /// (16: 4 hours of 15-minute blocks; docs/analytics.md "Energy balance", the brief-span tier). 0 switches the tier off.
     /// </summary>
     public int BriefSpanIntervals { get; init; } = 16;

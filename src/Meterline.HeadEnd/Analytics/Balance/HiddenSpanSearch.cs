@@ -360,10 +360,10 @@ public static class HiddenSpanSearch
     /// The bars a span of <paramref name="length"/> changes must reach to pass by the long-span test, share t and robust
     /// z: <see cref="EnergyBalanceOptions.MinLongSpanShareT"/> from <see cref="EnergyBalanceOptions.LongSpanIntervals"/>;
     /// the stricter <see cref="EnergyBalanceOptions.MinShortSpanShareT"/> from
-    /// <see cref="EnergyBalanceOptions.ShortSpanIntervals"/>; the stricter still
-    /// <see cref="EnergyBalanceOptions.MinBriefSpanShareT"/> and <see cref="EnergyBalanceOptions.MinBriefSpanRobustZ"/>
-    /// from <see cref="EnergyBalanceOptions.BriefSpanIntervals"/> (a shorter span: more spans searched for chance to
-    /// pick from, and halves of fewer changes); null when the span is too short for any, or the test is off
+    /// <see cref="EnergyBalanceOptions.ShortSpanIntervals"/>; <see cref="EnergyBalanceOptions.MinBriefSpanShareT"/> and
+    /// the stricter robust z <see cref="EnergyBalanceOptions.MinBriefSpanRobustZ"/> from
+    /// <see cref="EnergyBalanceOptions.BriefSpanIntervals"/> (a shorter span: more spans searched for chance to pick
+    /// from, and halves of fewer changes); null when the span is too short for any, or the test is off
     /// (<see cref="EnergyBalanceOptions.LongSpanIntervals"/> 0 switches off every tier).
     /// </summary>
     private static (double ShareT, double RobustZ)? LongSpanTier(int length, EnergyBalanceOptions options)
