@@ -63,6 +63,9 @@ foreach (var setting in settings.Select(a => a.Split('=')))
         "ShortSpanIntervals" => variant with { ShortSpanIntervals = (int)value },
         "MinShortSpanShareT" => variant with { MinShortSpanShareT = value },
         "MinLongSpanRobustZ" => variant with { MinLongSpanRobustZ = value },
+        "BriefSpanIntervals" => variant with { BriefSpanIntervals = (int)value },
+        "MinBriefSpanShareT" => variant with { MinBriefSpanShareT = value },
+        "MinBriefSpanRobustZ" => variant with { MinBriefSpanRobustZ = value },
         _ => throw new ArgumentException(setting[0]),
     };
 }

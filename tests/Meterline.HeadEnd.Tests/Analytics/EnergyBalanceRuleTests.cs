@@ -162,4 +162,18 @@ public sealed class EnergyBalanceRuleTests
     [InlineData(32, 5.0)]
     public void Validate_ShortSpanTierOffOrDefault_Accepted(int intervals, double shareT) =>
         new EnergyBalanceOptions { ShortSpanIntervals = intervals, MinShortSpanShareT = shareT }.Validate();
+
+    [Theory]
+    [InlineData(-1, 5.0, 4.0)]
+    [InlineData(16, 0.0, 4.0)]
+    [InlineData(16, double.NaN, 4.0)]
+    [InlineData(16, 5.0, double.NaN)]
+    public void Validate_BriefSpanTierOutOfRange_Throws(int intervals, double shareT, double z) =>
+        Assert.Throws<ArgumentException>(() => new EnergyBalanceOptions { BriefSpanIntervals = intervals, MinBriefSpanShareT = shareT, MinBriefSpanRobustZ = z }.Validate());
+
+    [Theory]
+    [InlineData(0, 5.0, 4.0)]
+    [InlineData(16, 5.0, 4.0)]
+    public void Validate_BriefSpanTierOffOrDefault_Accepted(int intervals, double shareT, double z) =>
+        new EnergyBalanceOptions { BriefSpanIntervals = intervals, MinBriefSpanShareT = shareT, MinBriefSpanRobustZ = z }.Validate();
 }

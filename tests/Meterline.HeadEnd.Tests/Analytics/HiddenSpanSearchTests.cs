@@ -319,7 +319,9 @@ public sealed class HiddenSpanSearchTests
         // under 5: a household among 40, with the technical loss's noise on their whole load), but its fitted share is
         // more than five standard errors above the alert's minimum, steadily in both halves.
         var tap = HalfDayTap(seed);
-        var withoutShortSpans = Options with { ShortSpanIntervals = 0 };
+        // Without the short-span tier a span of 8 hours or more falls to the brief-span tier's bars (share t 5, z 4),
+        // which this tap passes too: both are off for "without".
+        var withoutShortSpans = Options with { ShortSpanIntervals = 0, BriefSpanIntervals = 0 };
 
         var balance = Feeder(40, 5 * 96, seed, tap);
         var without = Feeder(withoutShortSpans, 40, 5 * 96, seed, tap);
@@ -351,5 +353,50 @@ public sealed class HiddenSpanSearchTests
 
         Assert.Empty(EnergyBalanceRule.Evaluate(balance, Options));
         Assert.DoesNotContain(balance.HiddenSpans!, s => balance.Consumers[s.Consumer] == Household(household));
+    }
+
+    /// <summary>A 50 % tap for 5 hours (17:00 to 22:00 on the third day of five) on household 15 of 40.</summary>
+    private static readonly Tap EveningTap = new(15, (2 * 96) + 68, (2 * 96) + 88, 0.5);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Evaluate_FiveHourTapOnMeterAmongForty_FoundByTheBriefSpanTier(int seed)
+    {
+        // Over about 19 changes the tap fails the ordinary bars (significance under 100 or robust z under 5, and the
+        // same-hours test alone does not make up for the significance), but its fitted share is more than five standard
+        // errors above the alert's minimum, steadily in both halves, and it stands out (z 4 or the same-hours test).
+        var withoutBriefSpans = Options with { BriefSpanIntervals = 0 };
+
+        var balance = Feeder(40, 5 * 96, seed, EveningTap);
+        var without = Feeder(withoutBriefSpans, 40, 5 * 96, seed, EveningTap);
+
+        var finding = Assert.Single(EnergyBalanceRule.Evaluate(balance, Options));
+        Assert.Equal(Household(EveningTap.Household), finding.Meter);
+        var span = Assert.Single(balance.HiddenSpans!);
+        Assert.True(span.Significance < Options.MinSignificance || span.RobustZ < Options.MinRobustZ, Describe(balance));
+        Assert.True(span.ShareT >= Options.MinBriefSpanShareT && span.To - span.From >= Options.BriefSpanIntervals && span.To - span.From < Options.ShortSpanIntervals, Describe(balance));
+        Assert.InRange(span.HiddenShare, 0.35, 0.65);
+        Assert.InRange(finding.From, At(EveningTap.From + 1) - TimeSpan.FromHours(1), At(EveningTap.From + 1) + TimeSpan.FromHours(1));
+        Assert.InRange(finding.To, At(EveningTap.To) - TimeSpan.FromHours(1), At(EveningTap.To) + TimeSpan.FromHours(1));
+        Assert.Empty(EnergyBalanceRule.Evaluate(without, withoutBriefSpans));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Evaluate_HonestMeterRunningAHeaterForFiveHours_NotFlagged(int seed)
+    {
+        // The same feeders, no tap: the household tapped above changes its habit for one evening, running a metered
+        // heater (150 to 250 Wh a block, switching) from 17:00 to 22:00 on the third day — its series changes for 5 hours
+        // as a tap's would, but the loss does not follow it, so neither the brief-span tier nor any other bar flags it.
+        double Heater(int h, int block) => h == EveningTap.Household && block >= EveningTap.From && block < EveningTap.To ? Noisy(200, 50, block, seed: 12) : 0;
+
+        var balance = Feeder(Options, 40, 5 * 96, seed, Heater);
+
+        Assert.Empty(EnergyBalanceRule.Evaluate(balance, Options));
+        Assert.DoesNotContain(balance.HiddenSpans!, s => balance.Consumers[s.Consumer] == Household(EveningTap.Household));
     }
 }

@@ -86,12 +86,26 @@ public sealed record EnergyBalanceOptions
     /// <summary>
     /// The length, in changes, from which a span shorter than <see cref="LongSpanIntervals"/> may pass by the long-span
     /// test at the stricter share t <see cref="MinShortSpanShareT"/> (32: 8 hours of 15-minute blocks; docs/analytics.md
-    /// "Energy balance", the short-span tier). 0 switches the tier off.
+    /// "Energy balance", the short-span tier). 0 switches the tier off (its spans then meet the brief-span tier's bars, when
+    /// <see cref="BriefSpanIntervals"/> is on).
     /// </summary>
     public int ShortSpanIntervals { get; init; } = 32;
 
     /// <summary>The share t (as <see cref="MinLongSpanShareT"/>) a span of <see cref="ShortSpanIntervals"/> changes or more, but under <see cref="LongSpanIntervals"/>, must reach to pass by the long-span test.</summary>
     public double MinShortSpanShareT { get; init; } = 5;
+
+    /// <summary>
+    /// The length, in changes, from which a span shorter than <see cref="ShortSpanIntervals"/> may pass by the long-span
+    /// test at share t <see cref="MinBriefSpanShareT"/> and the stricter robust z <see cref="MinBriefSpanRobustZ"/>
+    /// (16: 4 hours of 15-minute blocks; docs/analytics.md "Energy balance", the brief-span tier). 0 switches the tier off.
+    /// </summary>
+    public int BriefSpanIntervals { get; init; } = 16;
+
+    /// <summary>The share t (as <see cref="MinLongSpanShareT"/>) a span of <see cref="BriefSpanIntervals"/> changes or more, but under <see cref="ShortSpanIntervals"/>, must reach to pass by the long-span test.</summary>
+    public double MinBriefSpanShareT { get; init; } = 5;
+
+    /// <summary>The robust z (against the other consumers over the span; or the same-hours test) a span of the brief-span tier must reach to pass by the long-span test.</summary>
+    public double MinBriefSpanRobustZ { get; init; } = 4;
 
     /// <summary>The robust z (against the other consumers over the span) a span must reach to pass by the long-span test (instead of <see cref="MinRobustZ"/>).</summary>
     public double MinLongSpanRobustZ { get; init; } = 3.5;
@@ -112,9 +126,10 @@ public sealed record EnergyBalanceOptions
             || !(ProvisionalSignificance is > 0) || double.IsNaN(ProvisionalRobustZ) || MaxSpans < 1 || MaxSpanBoundaries < 2
             || !(MaxSameHoursP is >= 0 and < 1) || !(MaxSameHoursDropP is > 0 and < 1) || MinSameHoursDays < 2 || !(SameHoursMatch >= 1)
             || LongSpanIntervals < 0 || !(MinLongSpanShareT > 0) || ShortSpanIntervals < 0 || !(MinShortSpanShareT > 0) || double.IsNaN(MinLongSpanRobustZ)
+            || BriefSpanIntervals < 0 || !(MinBriefSpanShareT > 0) || double.IsNaN(MinBriefSpanRobustZ)
             || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
-            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long and short spans from 0 intervals with a positive share t.");
+            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long, short and brief spans from 0 intervals with a positive share t.");
         }
     }
 }

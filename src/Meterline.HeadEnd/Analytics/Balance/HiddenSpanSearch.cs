@@ -329,8 +329,8 @@ public static class HiddenSpanSearch
             double StandsOut(double minZ) => Math.Max(minZ > 0 ? z / minZ : double.PositiveInfinity, bySameHours ? 1 : double.NegativeInfinity);
             var standsOut = StandsOut(options.MinRobustZ);
 
-            var shareTBar = ShareTBar(span.To - span.From, options);
-            var shareT = shareTBar is not null
+            var tier = LongSpanTier(span.To - span.From, options);
+            var shareT = tier is not null
                 ? SteadyShareT(consumers[span.Consumer], reduced, total, span.From, span.To, removed / noise, beta, theta[1], options.MinHiddenShare)
                 : ShareT(removed / noise, beta, options.MinHiddenShare);
             spans.Add((beta, explained, significance, z, sameHours, shareT));
@@ -338,13 +338,13 @@ public static class HiddenSpanSearch
             var margin = Math.Min(
                 Math.Min(significance / options.MinSignificance, standsOut),
                 Math.Min(options.MinConfidence > 0 ? explained / options.MinConfidence : double.PositiveInfinity, shared));
-            if (shareTBar is { } bar)
+            if (tier is var (bar, minZ))
             {
                 // The long-span test: over a day or more the fitted share is precise, so a share clearly above the bar
                 // (in standard errors) replaces the significance and confidence bars, and a looser robust z the
                 // stricter one — a tap's explained share is its signal-to-noise per interval, which a small share on a
                 // transformer with other taps or a noisy technical loss keeps low however long it lasts.
-                margin = Math.Max(margin, Math.Min(Math.Min(shareT / bar, StandsOut(options.MinLongSpanRobustZ)), shared));
+                margin = Math.Max(margin, Math.Min(Math.Min(shareT / bar, StandsOut(minZ)), shared));
             }
 
             if (margin < 1 && margin < weakest)
@@ -357,14 +357,16 @@ public static class HiddenSpanSearch
     }
 
     /// <summary>
-    /// The share t a span of <paramref name="length"/> changes needs to pass by the long-span test:
-    /// <see cref="EnergyBalanceOptions.MinLongSpanShareT"/> from <see cref="EnergyBalanceOptions.LongSpanIntervals"/>,
+    /// The bars a span of <paramref name="length"/> changes must reach to pass by the long-span test, share t and robust
+    /// z: <see cref="EnergyBalanceOptions.MinLongSpanShareT"/> from <see cref="EnergyBalanceOptions.LongSpanIntervals"/>;
     /// the stricter <see cref="EnergyBalanceOptions.MinShortSpanShareT"/> from
-    /// <see cref="EnergyBalanceOptions.ShortSpanIntervals"/> (a shorter span: more spans searched for chance to pick
-    /// from, and halves of fewer changes); null when the span is too short for either, or the test is off
-    /// (<see cref="EnergyBalanceOptions.LongSpanIntervals"/> 0 switches off both tiers).
+    /// <see cref="EnergyBalanceOptions.ShortSpanIntervals"/>; <see cref="EnergyBalanceOptions.MinBriefSpanShareT"/> and
+    /// the stricter robust z <see cref="EnergyBalanceOptions.MinBriefSpanRobustZ"/> from
+    /// <see cref="EnergyBalanceOptions.BriefSpanIntervals"/> (a shorter span: more spans searched for chance to pick
+    /// from, and halves of fewer changes); null when the span is too short for any, or the test is off
+    /// (<see cref="EnergyBalanceOptions.LongSpanIntervals"/> 0 switches off every tier).
     /// </summary>
-    private static double? ShareTBar(int length, EnergyBalanceOptions options)
+    private static (double ShareT, double RobustZ)? LongSpanTier(int length, EnergyBalanceOptions options)
     {
         if (options.LongSpanIntervals <= 0)
         {
@@ -373,10 +375,15 @@ public static class HiddenSpanSearch
 
         if (length >= options.LongSpanIntervals)
         {
-            return options.MinLongSpanShareT;
+            return (options.MinLongSpanShareT, options.MinLongSpanRobustZ);
         }
 
-        return options.ShortSpanIntervals > 0 && length >= options.ShortSpanIntervals ? options.MinShortSpanShareT : null;
+        if (options.ShortSpanIntervals > 0 && length >= options.ShortSpanIntervals)
+        {
+            return (options.MinShortSpanShareT, options.MinLongSpanRobustZ);
+        }
+
+        return options.BriefSpanIntervals > 0 && length >= options.BriefSpanIntervals ? (options.MinBriefSpanShareT, options.MinBriefSpanRobustZ) : null;
     }
 
     /// <summary>
