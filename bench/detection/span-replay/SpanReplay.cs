@@ -66,6 +66,9 @@ foreach (var setting in settings.Select(a => a.Split('=')))
         "BriefSpanIntervals" => variant with { BriefSpanIntervals = (int)value },
         "MinBriefSpanShareT" => variant with { MinBriefSpanShareT = value },
         "MinBriefSpanRobustZ" => variant with { MinBriefSpanRobustZ = value },
+        "SubDaySpanIntervals" => variant with { SubDaySpanIntervals = (int)value },
+        "MinSubDayShareT" => variant with { MinSubDayShareT = value },
+        "MaxSubDaySameHoursP" => variant with { MaxSubDaySameHoursP = value },
         _ => throw new ArgumentException(setting[0]),
     };
 }

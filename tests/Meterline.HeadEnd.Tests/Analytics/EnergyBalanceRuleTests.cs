@@ -176,4 +176,21 @@ public sealed class EnergyBalanceRuleTests
     [InlineData(16, 5.0, 4.0)]
     public void Validate_BriefSpanTierOffOrDefault_Accepted(int intervals, double shareT, double z) =>
         new EnergyBalanceOptions { BriefSpanIntervals = intervals, MinBriefSpanShareT = shareT, MinBriefSpanRobustZ = z }.Validate();
+
+    [Theory]
+    [InlineData(-1, 5.0, 0.05)]
+    [InlineData(96, 0.0, 0.05)]
+    [InlineData(96, double.NaN, 0.05)]
+    [InlineData(96, 5.0, -0.01)]
+    [InlineData(96, 5.0, 1.0)]
+    [InlineData(96, 5.0, double.NaN)]
+    public void Validate_SubDayCorroborationOutOfRange_Throws(int intervals, double shareT, double p) =>
+        Assert.Throws<ArgumentException>(() => new EnergyBalanceOptions { SubDaySpanIntervals = intervals, MinSubDayShareT = shareT, MaxSubDaySameHoursP = p }.Validate());
+
+    [Theory]
+    [InlineData(0, 5.0, 0.05)]
+    [InlineData(96, 5.0, 0.05)]
+    [InlineData(96, 5.0, 0.0)]
+    public void Validate_SubDayCorroborationOffOrDefault_Accepted(int intervals, double shareT, double p) =>
+        new EnergyBalanceOptions { SubDaySpanIntervals = intervals, MinSubDayShareT = shareT, MaxSubDaySameHoursP = p }.Validate();
 }

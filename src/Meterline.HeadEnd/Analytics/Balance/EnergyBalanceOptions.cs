@@ -107,6 +107,22 @@ public sealed record EnergyBalanceOptions
     /// <summary>The robust z (against the other consumers over the span; or the same-hours test) a span of the brief-span tier must reach to pass by the long-span test.</summary>
     public double MinBriefSpanRobustZ { get; init; } = 4;
 
+    /// <summary>
+    /// The length, in changes, under which a span, however it passes, must also be corroborated: steady in its halves
+    /// (share t, the lesser of the whole span's and √2 × each half's, at least <see cref="MinSubDayShareT"/>) or an
+    /// excess over the same hours on the other days (excess p at most <see cref="MaxSubDaySameHoursP"/>) (96: a day of
+    /// 15-minute blocks; docs/analytics.md "Energy balance", the sub-day corroboration). An honest consumer's few hours
+    /// beside a neighbour's tap can pass the significance, confidence and robust z bars, but neither steadily nor above
+    /// the loss at those hours on other days. 0 switches it off.
+    /// </summary>
+    public int SubDaySpanIntervals { get; init; } = 96;
+
+    /// <summary>The share t (as <see cref="MinLongSpanShareT"/>, over the span's halves) that corroborates a span shorter than <see cref="SubDaySpanIntervals"/>.</summary>
+    public double MinSubDayShareT { get; init; } = 5;
+
+    /// <summary>The same-hours excess loss p-value (one-sided, <see cref="SameHoursTest"/>) at or under which a span shorter than <see cref="SubDaySpanIntervals"/> is corroborated instead.</summary>
+    public double MaxSubDaySameHoursP { get; init; } = 0.05;
+
     /// <summary>The robust z (against the other consumers over the span) a span must reach to pass by the long-span test (instead of <see cref="MinRobustZ"/>).</summary>
     public double MinLongSpanRobustZ { get; init; } = 3.5;
 
@@ -127,9 +143,10 @@ public sealed record EnergyBalanceOptions
             || !(MaxSameHoursP is >= 0 and < 1) || !(MaxSameHoursDropP is > 0 and < 1) || MinSameHoursDays < 2 || !(SameHoursMatch >= 1)
             || LongSpanIntervals < 0 || !(MinLongSpanShareT > 0) || ShortSpanIntervals < 0 || !(MinShortSpanShareT > 0) || double.IsNaN(MinLongSpanRobustZ)
             || BriefSpanIntervals < 0 || !(MinBriefSpanShareT > 0) || double.IsNaN(MinBriefSpanRobustZ)
+            || SubDaySpanIntervals < 0 || !(MinSubDayShareT > 0) || !(MaxSubDaySameHoursP is >= 0 and < 1)
             || MaxFittedConsumers < 1 || MaxExplained < 1 || MaxTransformers < 1)
         {
-            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long, short and brief spans from 0 intervals with a positive share t.");
+            throw new ArgumentException("Energy balance: 0 < window ≤ 31 days, at least 2 intervals and 2 per span, 0 < hidden share < 1, confidence 0 to 1, positive significance and bounds, same-hours p from 0 to 1, at least 2 days, match at least 1, long, short, brief and sub-day spans from 0 intervals with a positive share t, sub-day same-hours p from 0 to 1.");
         }
     }
 }

@@ -37,6 +37,9 @@ namespace Meterline.HeadEnd.Analytics.Balance;
 /// (or the same-hours test) at least <see cref="EnergyBalanceOptions.MinLongSpanRobustZ"/>, and its share the minimum —
 /// in place of the significance, confidence and robust z bars: a tap's explained share is its signal-to-noise per
 /// interval and does not grow with its length, whereas its fitted share grows more precise.
+/// A span shorter than <see cref="EnergyBalanceOptions.SubDaySpanIntervals"/> changes, however it passes, must also be
+/// steady in its halves (share t at least <see cref="EnergyBalanceOptions.MinSubDayShareT"/>) or an excess over the same
+/// hours on other days (p at most <see cref="EnergyBalanceOptions.MaxSubDaySameHoursP"/>).
 /// The span failing by the widest margin is dropped and the rest judged again. Several taps under one transformer
 /// each leave their jumps in the others' spans, so each may fail the final bars alone and pass them jointly.
 /// Bounded: at most <see cref="EnergyBalanceOptions.MaxSpans"/> spans, span boundaries on a grid of at most
@@ -330,7 +333,8 @@ public static class HiddenSpanSearch
             var standsOut = StandsOut(options.MinRobustZ);
 
             var tier = LongSpanTier(span.To - span.From, options);
-            var shareT = tier is not null
+            var subDay = span.To - span.From < options.SubDaySpanIntervals;
+            var shareT = tier is not null || subDay
                 ? SteadyShareT(consumers[span.Consumer], reduced, total, span.From, span.To, removed / noise, beta, theta[1], options.MinHiddenShare)
                 : ShareT(removed / noise, beta, options.MinHiddenShare);
             spans.Add((beta, explained, significance, z, sameHours, shareT));
@@ -345,6 +349,17 @@ public static class HiddenSpanSearch
                 // stricter one — a tap's explained share is its signal-to-noise per interval, which a small share on a
                 // transformer with other taps or a noisy technical loss keeps low however long it lasts.
                 margin = Math.Max(margin, Math.Min(Math.Min(shareT / bar, StandsOut(minZ)), shared));
+            }
+
+            if (subDay)
+            {
+                // The sub-day corroboration: a span of hours passing any bar must also be steady in its halves or an
+                // excess over the same hours on other days — an honest consumer's evening beside a neighbour's tap
+                // can borrow the tap's jumps for a few hours, but neither steadily nor as loss those hours lack daily.
+                var corroborated = Math.Max(
+                    shareT / options.MinSubDayShareT,
+                    bySameHours || (sameHours is { Excess: > 0 } evidence && evidence.ExcessP <= options.MaxSubDaySameHoursP) ? 1 : double.NegativeInfinity);
+                margin = Math.Min(margin, corroborated);
             }
 
             if (margin < 1 && margin < weakest)
