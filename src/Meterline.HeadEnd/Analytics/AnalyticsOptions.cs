@@ -61,6 +61,14 @@ public sealed record AnalyticsOptions
 
     public void Validate()
     {
+        TamperEvents.Validate();
+        NeutralMismatch.Validate();
+        ZeroConsumption.Validate();
+        ReverseEnergy.Validate();
+        MagnetLowConsumption.Validate();
+        Clock.Validate();
+        CumulativeDecrease.Validate();
+        BaselineDrop.Validate();
         EnergyBalance.Validate();
         if (FullPassPeriod <= TimeSpan.Zero || MaxRecordsPerRound < 1 || MaxPendingMeters < 1 || MaxArrivalsPerMeter < 1 || MaxReadingsPerWindow < 1)
         {

@@ -26,4 +26,13 @@ public sealed record BaselineDropOptions
 
     /// <summary>The meters' block period.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (Window <= TimeSpan.Zero || BaselineWeeks < 1 || MinimumWeeks is < 1 || MinimumWeeks > BaselineWeeks || !(DropRatio is > 0 and < 1) || !(MinimumBaselineEnergy >= 0) || !(MinimumVoltage >= 0) || !(MinimumCoverage is > 0 and <= 1) || Interval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Baseline drop: a positive window and interval, 1 ≤ minimum weeks ≤ baseline weeks, 0 < drop ratio < 1, energy and voltage at least 0, 0 < coverage ≤ 1.");
+        }
+    }
 }

@@ -13,4 +13,13 @@ public sealed record ClockAnomalyOptions
     public TimeSpan BackwardsTolerance { get; init; } = TimeSpan.Zero;
 
     public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (Interval <= TimeSpan.Zero || FutureTolerance < TimeSpan.Zero || BackwardsTolerance < TimeSpan.Zero || Lookback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Clock anomaly: a positive interval and look-back, tolerances at least 0.");
+        }
+    }
 }

@@ -16,4 +16,13 @@ public sealed record CumulativeDecreaseOptions
     public double Tolerance { get; init; }
 
     public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (Registers.Count == 0 || Registers.Any(r => !r.IsKnown) || !(Tolerance >= 0) || Lookback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Cumulative decrease: at least one known register, a tolerance at least 0, a positive look-back.");
+        }
+    }
 }

@@ -20,4 +20,13 @@ public sealed record MagnetLowConsumptionOptions
 
     /// <summary>Blocks needed on each side.</summary>
     public int MinimumIntervals { get; init; } = 4;
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (MagnetCode is < 0 or > 255 || Before <= TimeSpan.Zero || After <= TimeSpan.Zero || !(DropRatio is > 0 and < 1) || !(MinimumMeanBefore >= 0) || MinimumIntervals < 1)
+        {
+            throw new ArgumentException("Magnet then low consumption: an event code 0 to 255, positive spans before and after, 0 < drop ratio < 1, a mean at least 0, at least 1 interval.");
+        }
+    }
 }

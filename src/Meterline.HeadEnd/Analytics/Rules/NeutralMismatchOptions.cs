@@ -12,4 +12,13 @@ public sealed record NeutralMismatchOptions
     public int SustainedIntervals { get; init; } = 3;
 
     public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (!(MinimumDifference >= 0) || !(MinimumRatio is >= 0 and <= 1) || SustainedIntervals < 1 || Lookback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Neutral mismatch: difference at least 0, ratio 0 to 1, at least 1 interval, a positive look-back.");
+        }
+    }
 }

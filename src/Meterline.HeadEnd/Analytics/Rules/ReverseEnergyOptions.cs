@@ -9,4 +9,13 @@ public sealed record ReverseEnergyOptions
     public int SustainedIntervals { get; init; } = 2;
 
     public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (!(MinimumExport > 0) || SustainedIntervals < 1 || Lookback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Reverse energy: a positive export, at least 1 interval, a positive look-back.");
+        }
+    }
 }

@@ -12,4 +12,13 @@ public sealed record ZeroConsumptionOptions
     public int SustainedIntervals { get; init; } = 2;
 
     public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a threshold out of range.</summary>
+    public void Validate()
+    {
+        if (!(MinimumCurrent > 0) || !(MaximumEnergy >= 0) || SustainedIntervals < 1 || Lookback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Zero consumption: a positive current, energy at least 0, at least 1 interval, a positive look-back.");
+        }
+    }
 }
