@@ -119,6 +119,8 @@ internal sealed class ServeOptions
 
     public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
 
+    public Option<int?> AnalyticsWindowMemory { get; } = new("--analytics-window-memory") { Description = "MiB the analytics may hold touched meters' windows in, kept up from the committed records so that a round reads the store only for meters not held (docs/ingest.md \"Held windows\"); 0 to 65536, 0: every round reads the store (default 64)" };
+
     public Option<bool> NoOutages { get; } = new("--no-outages") { Description = "Do not detect outages nor raise power quality alerts (docs/outages.md); the outage and power quality API stays" };
 
     public Option<string?> EnergyBalanceAlerts { get; } = new("--energy-balance-alerts") { Description = "on|off: raise energy-balance theft alerts from the transformers' balances at each analytics full pass (docs/analytics.md \"Energy balance\"); default on" };
@@ -151,7 +153,7 @@ internal sealed class ServeOptions
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, MaxConnections, MaxConnectionsPerAddress, MaxUnauthenticated, FollowerShare, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, AnalyticsWindowMemory, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName, ConsumerTopUps];
 
     public void AddTo(Command command)
@@ -212,6 +214,7 @@ internal sealed class ServeOptions
         {
             NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal),
             EnergyBalance = new HeadEnd.Analytics.Balance.EnergyBalanceOptions { Alerts = OnOff(result.GetValue(EnergyBalanceAlerts), "--energy-balance-alerts") ?? new HeadEnd.Analytics.Balance.EnergyBalanceOptions().Alerts },
+            WindowMemoryBudget = WindowMemory(result.GetValue(AnalyticsWindowMemory)),
         },
         Prepaid = Prepaid.ToOptions(result),
         Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
@@ -432,6 +435,14 @@ internal sealed class ServeOptions
 
     private static string? ExistingFile(string? path, string option) =>
         path is null || File.Exists(path) ? path : throw new CommandException($"{option} {path}: no such file", ExitCodes.Usage);
+
+    /// <summary>--analytics-window-memory in bytes (the default when not given); a <see cref="CommandException"/> (usage) out of range.</summary>
+    private static long WindowMemory(int? mebibytes) => mebibytes switch
+    {
+        null => new AnalyticsOptions().WindowMemoryBudget,
+        >= 0 and <= 65_536 => mebibytes.Value * 1024L * 1024,
+        _ => throw new CommandException("--analytics-window-memory is 0 to 65536 (MiB)", ExitCodes.Usage),
+    };
 
     private static T Checked<T>(T options, Action<T> validate, string message)
     {

@@ -15,6 +15,16 @@ namespace Meterline.HeadEnd.Analytics;
 /// </summary>
 public sealed class AnalyticsService : IDisposable
 {
+    /// <summary>Events read per meter and window (the store's most).</summary>
+    private const int MaxEventsPerWindow = 10_000;
+
+    /// <summary>
+    /// How far past a group's newest data a window read from the store for holding reaches: a held meter is served from
+    /// memory until its live window reaches past this (then read again), so a meter whose clock runs ahead is re-read
+    /// about monthly, not every round.
+    /// </summary>
+    private static readonly TimeSpan HeldSpan = TimeSpan.FromDays(31);
+
     private readonly IngestFollower _follower;
     private readonly IReadingStore _readings;
     private readonly MeterDirectory _directory;
@@ -24,6 +34,7 @@ public sealed class AnalyticsService : IDisposable
     private readonly IAnalyticsRule[] _rules;
     private readonly EnergyBalanceService? _balances;
     private readonly Dictionary<MeterId, PendingMeter> _pending = [];
+    private readonly HeldWindows? _windows;
 
     public AnalyticsService(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, AnalyticsOptions? options = null, TimeProvider? time = null, EnergyBalanceService? balances = null)
     {
@@ -38,6 +49,7 @@ public sealed class AnalyticsService : IDisposable
         _time = time ?? TimeProvider.System;
         _rules = [.. _options.CreateRules()];
         _balances = _options.EnergyBalance.Alerts ? balances : null;
+        _windows = _options.WindowMemoryBudget > 0 ? new HeldWindows(_options.WindowMemoryBudget, _options.MaxReadingsPerWindow, MaxEventsPerWindow) : null;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
         _follower = new IngestFollower(pipeline, _options.MaxRecordsPerRound, _options.FullPassPeriod, fullPassAtStart: true, _time);
@@ -46,6 +58,9 @@ public sealed class AnalyticsService : IDisposable
     public AnalyticsMetrics Metrics { get; } = new();
 
     public IReadOnlyList<IAnalyticsRule> Rules => _rules;
+
+    /// <summary>The live rounds' held windows (hits, misses, evictions, bytes held); null when <see cref="AnalyticsOptions.WindowMemoryBudget"/> is 0.</summary>
+    public HeldWindowsMetrics? Windows => _windows?.Metrics;
 
     /// <summary>What the follower did: rounds, rounds over meters whose records the feed lost, full passes.</summary>
     public IngestFollowerMetrics Follower => _follower.Metrics;
@@ -66,6 +81,9 @@ public sealed class AnalyticsService : IDisposable
     public async Task FullPassAsync(CancellationToken cancellationToken = default)
     {
         Metrics.OnFullPass();
+
+        // The full pass is the catch-up from the store: the held windows start again from it.
+        _windows?.Clear();
         var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
 
@@ -90,9 +108,16 @@ public sealed class AnalyticsService : IDisposable
 
     public void Dispose() => _follower.Dispose();
 
+    /// <summary>
+    /// Notes meters whose readings or events were stored other than through the ingest feed (back-fill, on-demand reads):
+    /// their held windows are dropped before the next round, which reads them from the store. Thread-safe.
+    /// </summary>
+    public void NoteWrittenElsewhere(IEnumerable<MeterId> meters) => _windows?.NoteWrittenElsewhere(meters);
+
     /// <summary>Notes one record's meter and time; false when more meters wait than <see cref="AnalyticsOptions.MaxPendingMeters"/>.</summary>
     private bool Note(IngestedRecord record)
     {
+        _windows?.Apply(record);
         if (!_pending.TryGetValue(record.Meter, out var pending))
         {
             _pending[record.Meter] = pending = new PendingMeter();
@@ -125,6 +150,7 @@ public sealed class AnalyticsService : IDisposable
     /// </summary>
     private bool NoteLost(LostMeter lost)
     {
+        _windows?.Invalidate(lost.Meter);
         if (!_pending.TryGetValue(lost.Meter, out var pending))
         {
             _pending[lost.Meter] = pending = new PendingMeter();
@@ -137,6 +163,7 @@ public sealed class AnalyticsService : IDisposable
     private async Task EvaluatePendingAsync(CancellationToken cancellationToken)
     {
         var live = _rules.Where(r => !r.IsPeriodic).ToArray();
+        _windows?.TakeWrittenElsewhere();
         var now = _time.GetUtcNow();
         var ends = _pending.Select(p => (p.Key, p.Value.Latest == DateTimeOffset.MinValue ? now : p.Value.Latest));
         foreach (var group in MeterGroups.ByEnd(ends, MeterGroups.Spread))
@@ -171,8 +198,15 @@ public sealed class AnalyticsService : IDisposable
                 older = await _readings.GetReadingsOfMetersAsync(meters, first - lookback, last - live, wanted ?? [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
             }
 
-            recent = await _readings.GetReadingsOfMetersAsync(meters, first - live, last + TimeSpan.FromDays(1), [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
-            events = await _readings.GetEventsOfMetersAsync(meters, first - lookback, last + TimeSpan.FromDays(1), 10_000, cancellationToken).ConfigureAwait(false);
+            if (withArrivals && _windows is not null && lookback <= live)
+            {
+                (recent, events) = await ReadHeldAsync(meters, first - live, last + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                recent = await _readings.GetReadingsOfMetersAsync(meters, first - live, last + TimeSpan.FromDays(1), [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
+                events = await _readings.GetEventsOfMetersAsync(meters, first - lookback, last + TimeSpan.FromDays(1), MaxEventsPerWindow, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -192,8 +226,73 @@ public sealed class AnalyticsService : IDisposable
 
             readings.AddRange(MeterGroups.Within(recent.GetValueOrDefault(meter), end - live, to).Take(Math.Max(0, _options.MaxReadingsPerWindow - readings.Count)));
             IReadOnlyList<DateTimeOffset> arrivals = withArrivals && _pending.TryGetValue(meter, out var pending) ? pending.Arrivals : [];
+            _windows?.Trim(meter, end - live - MeterGroups.Spread);
             await EvaluateAsync(meter, readings, MeterGroups.Within(events.GetValueOrDefault(meter), from, to), arrivals, rules, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A live round's reads of [from, to) (readings and events, the live look-back), from the held windows where they hold
+    /// the meter over that span, else from the store: the meters not held are read over [from, <see cref="HeldSpan"/>
+    /// past the group's end) in one read each, held from it, and cut to [from, to) — the same rows as a read of
+    /// [from, to) (readings: the capped read ascending is a prefix of the longer one's; events: held only when the longer
+    /// read is under its cap, else read again over [from, to)).
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>> Readings, IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>> Events)> ReadHeldAsync(
+        List<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var windows = _windows!;
+        var readings = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
+        var events = new Dictionary<MeterId, IReadOnlyList<MeterEvent>>();
+        var missing = new List<MeterId>();
+        foreach (var meter in meters)
+        {
+            if (windows.TryRead(meter, from, to, out var held, out var heldEvents))
+            {
+                readings[meter] = held;
+                events[meter] = heldEvents;
+            }
+            else
+            {
+                missing.Add(meter);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return (readings, events);
+        }
+
+        var until = to - TimeSpan.FromDays(1) + HeldSpan;
+        var read = await _readings.GetReadingsOfMetersAsync(missing, from, until, [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
+        var readEvents = await _readings.GetEventsOfMetersAsync(missing, from, until, MaxEventsPerWindow, cancellationToken).ConfigureAwait(false);
+        List<MeterId>? capped = null;
+        foreach (var meter in missing)
+        {
+            var meterReadings = read.GetValueOrDefault(meter) ?? [];
+            var meterEvents = readEvents.GetValueOrDefault(meter) ?? [];
+            readings[meter] = [.. MeterGroups.Within(meterReadings, from, to)];
+            if (meterEvents.Count >= MaxEventsPerWindow)
+            {
+                (capped ??= []).Add(meter);
+            }
+            else
+            {
+                events[meter] = MeterGroups.Within(meterEvents, from, to);
+            }
+
+            windows.Fill(meter, from, until, meterReadings, meterEvents);
+        }
+
+        if (capped is not null)
+        {
+            foreach (var (meter, list) in await _readings.GetEventsOfMetersAsync(capped, from, to, MaxEventsPerWindow, cancellationToken).ConfigureAwait(false))
+            {
+                events[meter] = list;
+            }
+        }
+
+        return (readings, events);
     }
 
     /// <summary>Every transformer's balance over its window (<see cref="EnergyBalanceOptions"/>), its <c>energy-balance</c> findings raised.</summary>

@@ -1,0 +1,270 @@
+using Meterline.HeadEnd.Ingest;
+using Meterline.HeadEnd.Meters;
+
+namespace Meterline.HeadEnd.Readings;
+
+/// <summary>
+/// A follower's in-memory windows of its meters' readings and events (docs/ingest.md "Held windows"): each filled from
+/// one store read and then kept up with the meter's committed records from the feed, so that a round reads the store
+/// only for the meters it does not hold. What it answers is what the store read of the same span would return (the same
+/// rows in the same order, the same caps), because a meter is held only while that is known to be so: a meter whose
+/// records the feed lost, that was written outside the feed (<see cref="NoteWrittenElsewhere"/>), whose window a record
+/// could not be added to as the store took it, or that a store read returned at a cap, is not held, and its next window
+/// is read from the store.
+/// <para>
+/// Bounded by <see cref="BudgetBytes"/> (an estimate: the readings' arrays at 16 bytes a reading by capacity, the
+/// events, and <see cref="HeldWindow.Overhead"/> per meter), evicting the least recently used meters. Not thread-safe,
+/// except <see cref="NoteWrittenElsewhere"/>: one follower's loop uses it.
+/// </para>
+/// </summary>
+public sealed class HeldWindows
+{
+    /// <summary>The most meters written outside the feed remembered between two rounds; more and every window is dropped.</summary>
+    public const int MaxWrittenElsewhere = 10_000;
+
+    private readonly Dictionary<MeterId, HeldWindow> _held = [];
+    private readonly LinkedList<HeldWindow> _recency = [];
+    private readonly HashSet<MeterId> _writtenElsewhere = [];
+    private bool _writtenElsewhereOverflowed;
+    private long _bytes;
+
+    /// <param name="budgetBytes">The most bytes held (estimated), at least 1.</param>
+    /// <param name="maxReadings">The store read's cap of readings per meter: a read that returns this many is not held.</param>
+    /// <param name="maxEvents">The store read's cap of events per meter: likewise.</param>
+    public HeldWindows(long budgetBytes, int maxReadings, int maxEvents)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(budgetBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxReadings, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        BudgetBytes = budgetBytes;
+        MaxReadings = maxReadings;
+        MaxEvents = maxEvents;
+    }
+
+    public long BudgetBytes { get; }
+
+    public int MaxReadings { get; }
+
+    public int MaxEvents { get; }
+
+    public HeldWindowsMetrics Metrics { get; } = new();
+
+    /// <summary>Whether <paramref name="meter"/> is held (for tests and status).</summary>
+    public bool IsHeld(MeterId meter) => _held.ContainsKey(meter);
+
+    /// <summary>Takes a committed record of the feed into its meter's window, if held.</summary>
+    public void Apply(IngestedRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!_held.TryGetValue(record.Meter, out var window))
+        {
+            return;
+        }
+
+        var before = window.Bytes;
+        var kept = record switch
+        {
+            IngestedReading { Reading: var reading } => window.Add(reading),
+            IngestedEvent { Event: var meterEvent } => window.Add(meterEvent),
+            _ => true,
+        };
+        if (!kept)
+        {
+            Invalidate(record.Meter);
+            return;
+        }
+
+        _bytes += window.Bytes - before;
+        KeepWithinBudget();
+    }
+
+    /// <summary>Drops a meter's window (its records were lost, or it cannot be trusted); its next read goes to the store.</summary>
+    public void Invalidate(MeterId meter)
+    {
+        if (Remove(meter))
+        {
+            Metrics.OnInvalidation();
+        }
+    }
+
+    /// <summary>Drops every window (a full pass reads everything from the store anyway).</summary>
+    public void Clear()
+    {
+        if (_held.Count > 0)
+        {
+            Metrics.OnInvalidation();
+        }
+
+        _held.Clear();
+        _recency.Clear();
+        _bytes = 0;
+        Publish();
+    }
+
+    /// <summary>
+    /// Notes meters whose readings or events were stored other than through the feed (back-fill, on-demand reads):
+    /// their windows are dropped at the next <see cref="TakeWrittenElsewhere"/>. Thread-safe; bounded (past
+    /// <see cref="MaxWrittenElsewhere"/> meters every window is dropped instead).
+    /// </summary>
+    public void NoteWrittenElsewhere(IEnumerable<MeterId> meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        lock (_writtenElsewhere)
+        {
+            foreach (var meter in meters)
+            {
+                if (_writtenElsewhere.Count < MaxWrittenElsewhere)
+                {
+                    _writtenElsewhere.Add(meter);
+                }
+                else if (!_writtenElsewhere.Contains(meter))
+                {
+                    _writtenElsewhereOverflowed = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>Drops the windows of the meters noted by <see cref="NoteWrittenElsewhere"/> (all of them when more were noted than remembered).</summary>
+    public void TakeWrittenElsewhere()
+    {
+        MeterId[] meters;
+        bool overflowed;
+        lock (_writtenElsewhere)
+        {
+            if (_writtenElsewhere.Count == 0 && !_writtenElsewhereOverflowed)
+            {
+                return;
+            }
+
+            meters = [.. _writtenElsewhere];
+            overflowed = _writtenElsewhereOverflowed;
+            _writtenElsewhere.Clear();
+            _writtenElsewhereOverflowed = false;
+        }
+
+        if (overflowed)
+        {
+            Clear();
+            return;
+        }
+
+        foreach (var meter in meters)
+        {
+            Invalidate(meter);
+        }
+    }
+
+    /// <summary>
+    /// The meter's readings and events in [from, to) as the store read with the caps would return them (readings ascending
+    /// by time then quantity, events newest first then by code), when the meter is held over that span; else false (a
+    /// miss: the caller reads the store and may <see cref="Fill"/>).
+    /// </summary>
+    public bool TryRead(MeterId meter, DateTimeOffset from, DateTimeOffset to, out List<IntervalReading> readings, out List<MeterEvent> events)
+    {
+        if (!_held.TryGetValue(meter, out var window) || !window.Covers(from, to))
+        {
+            Metrics.OnMiss();
+            readings = [];
+            events = [];
+            return false;
+        }
+
+        Metrics.OnHit();
+        Touch(window);
+        readings = window.Readings(from, to, MaxReadings);
+        events = window.Events(from, to, MaxEvents);
+        return true;
+    }
+
+    /// <summary>
+    /// Holds a meter's window from a store read of [from, to) (all quantities, at most <see cref="MaxReadings"/> readings and
+    /// <see cref="MaxEvents"/> events): not held when the read reached a cap or a time cannot be held; false then.
+    /// </summary>
+    public bool Fill(MeterId meter, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<IntervalReading>? readings, IReadOnlyList<MeterEvent>? events)
+    {
+        Remove(meter);
+        readings ??= [];
+        events ??= [];
+        if (readings.Count >= MaxReadings || events.Count >= MaxEvents || to <= from)
+        {
+            return false;
+        }
+
+        var window = new HeldWindow(meter, from, to);
+        foreach (var reading in readings)
+        {
+            if (reading.Meter != meter || !window.Add(reading))
+            {
+                return false;
+            }
+        }
+
+        foreach (var meterEvent in events)
+        {
+            if (meterEvent.Meter != meter || !window.Add(meterEvent))
+            {
+                return false;
+            }
+        }
+
+        _held[meter] = window;
+        window.Node = _recency.AddFirst(window);
+        _bytes += window.Bytes;
+        KeepWithinBudget();
+        return _held.ContainsKey(meter);
+    }
+
+    /// <summary>Forgets what a held meter has before <paramref name="start"/> (its window then starts there).</summary>
+    public void Trim(MeterId meter, DateTimeOffset start)
+    {
+        if (!_held.TryGetValue(meter, out var window))
+        {
+            return;
+        }
+
+        var before = window.Bytes;
+        window.TrimBefore(start);
+        _bytes += window.Bytes - before;
+        Publish();
+    }
+
+    private void Touch(HeldWindow window)
+    {
+        if (window.Node is { } node && node != _recency.First)
+        {
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+        }
+    }
+
+    private bool Remove(MeterId meter)
+    {
+        if (!_held.Remove(meter, out var window))
+        {
+            return false;
+        }
+
+        if (window.Node is { } node)
+        {
+            _recency.Remove(node);
+        }
+
+        _bytes -= window.Bytes;
+        Publish();
+        return true;
+    }
+
+    private void KeepWithinBudget()
+    {
+        while (_bytes > BudgetBytes && _recency.Last is { } last)
+        {
+            Remove(last.Value.Meter);
+            Metrics.OnEviction();
+        }
+
+        Publish();
+    }
+
+    private void Publish() => Metrics.SetHeld(_bytes, _held.Count);
+}
