@@ -18,13 +18,6 @@ public sealed class AnalyticsService : IDisposable
     /// <summary>Events read per meter and window (the store's most).</summary>
     private const int MaxEventsPerWindow = 10_000;
 
-    /// <summary>
-    /// How far past a group's newest data a window read from the store for holding reaches: a held meter is served from
-    /// memory until its live window reaches past this (then read again), so a meter whose clock runs ahead is re-read
-    /// about monthly, not every round.
-    /// </summary>
-    private static readonly TimeSpan HeldSpan = TimeSpan.FromDays(31);
-
     private readonly IngestFollower _follower;
     private readonly IReadingStore _readings;
     private readonly MeterDirectory _directory;
@@ -200,7 +193,7 @@ public sealed class AnalyticsService : IDisposable
 
             if (withArrivals && _windows is not null && lookback <= live)
             {
-                (recent, events) = await ReadHeldAsync(meters, first - live, last + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+                (recent, events) = await _windows.ReadAsync(_readings, meters, first - live, last + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -229,70 +222,6 @@ public sealed class AnalyticsService : IDisposable
             _windows?.Trim(meter, end - live - MeterGroups.Spread);
             await EvaluateAsync(meter, readings, MeterGroups.Within(events.GetValueOrDefault(meter), from, to), arrivals, rules, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// A live round's reads of [from, to) (readings and events, the live look-back), from the held windows where they hold
-    /// the meter over that span, else from the store: the meters not held are read over [from, <see cref="HeldSpan"/>
-    /// past the group's end) in one read each, held from it, and cut to [from, to) — the same rows as a read of
-    /// [from, to) (readings: the capped read ascending is a prefix of the longer one's; events: held only when the longer
-    /// read is under its cap, else read again over [from, to)).
-    /// </summary>
-    private async Task<(IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>> Readings, IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>> Events)> ReadHeldAsync(
-        List<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        var windows = _windows!;
-        var readings = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
-        var events = new Dictionary<MeterId, IReadOnlyList<MeterEvent>>();
-        var missing = new List<MeterId>();
-        foreach (var meter in meters)
-        {
-            if (windows.TryRead(meter, from, to, out var held, out var heldEvents))
-            {
-                readings[meter] = held;
-                events[meter] = heldEvents;
-            }
-            else
-            {
-                missing.Add(meter);
-            }
-        }
-
-        if (missing.Count == 0)
-        {
-            return (readings, events);
-        }
-
-        var until = to - TimeSpan.FromDays(1) + HeldSpan;
-        var read = await _readings.GetReadingsOfMetersAsync(missing, from, until, [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
-        var readEvents = await _readings.GetEventsOfMetersAsync(missing, from, until, MaxEventsPerWindow, cancellationToken).ConfigureAwait(false);
-        List<MeterId>? capped = null;
-        foreach (var meter in missing)
-        {
-            var meterReadings = read.GetValueOrDefault(meter) ?? [];
-            var meterEvents = readEvents.GetValueOrDefault(meter) ?? [];
-            readings[meter] = [.. MeterGroups.Within(meterReadings, from, to)];
-            if (meterEvents.Count >= MaxEventsPerWindow)
-            {
-                (capped ??= []).Add(meter);
-            }
-            else
-            {
-                events[meter] = MeterGroups.Within(meterEvents, from, to);
-            }
-
-            windows.Fill(meter, from, until, meterReadings, meterEvents);
-        }
-
-        if (capped is not null)
-        {
-            foreach (var (meter, list) in await _readings.GetEventsOfMetersAsync(capped, from, to, MaxEventsPerWindow, cancellationToken).ConfigureAwait(false))
-            {
-                events[meter] = list;
-            }
-        }
-
-        return (readings, events);
     }
 
     /// <summary>Every transformer's balance over its window (<see cref="EnergyBalanceOptions"/>), its <c>energy-balance</c> findings raised.</summary>

@@ -22,6 +22,13 @@ public sealed class HeldWindows
     /// <summary>The most meters written outside the feed remembered between two rounds; more and every window is dropped.</summary>
     public const int MaxWrittenElsewhere = 10_000;
 
+    /// <summary>
+    /// How far past a read's span a window read from the store for holding reaches: a held meter is served from memory
+    /// until its reads reach past this (then read again), so a meter whose data runs ahead is re-read about monthly, not
+    /// every round.
+    /// </summary>
+    public static readonly TimeSpan HeldSpan = TimeSpan.FromDays(31);
+
     private readonly Dictionary<MeterId, HeldWindow> _held = [];
     private readonly LinkedList<HeldWindow> _recency = [];
     private readonly HashSet<MeterId> _writtenElsewhere = [];
@@ -175,6 +182,85 @@ public sealed class HeldWindows
         readings = window.Readings(from, to, MaxReadings);
         events = window.Events(from, to, MaxEvents);
         return true;
+    }
+
+    /// <summary>
+    /// The readings and events of <paramref name="meters"/> in [from, to), exactly as
+    /// <see cref="IReadingStore.GetReadingsOfMetersAsync"/> (all quantities, at most <see cref="MaxReadings"/> each) and
+    /// <see cref="IReadingStore.GetEventsOfMetersAsync"/> (at most <see cref="MaxEvents"/> each) return them: from memory for
+    /// the meters held over the span, else from <paramref name="store"/>. The meters not held are read over
+    /// [from, to + <see cref="HeldSpan"/>) in one read each and held from it, their answer cut to [from, to) — the same rows
+    /// as a read of [from, to): the capped readings ascending are a prefix of the longer read's, and the events are taken
+    /// from it only when it is under its cap (else read again over [from, to)).
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<MeterId, IReadOnlyList<IntervalReading>> Readings, IReadOnlyDictionary<MeterId, IReadOnlyList<MeterEvent>> Events)> ReadAsync(
+        IReadingStore store, IReadOnlyCollection<MeterId> meters, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(meters);
+        var readings = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
+        var events = new Dictionary<MeterId, IReadOnlyList<MeterEvent>>();
+        var missing = new List<MeterId>();
+        foreach (var meter in meters.Distinct())
+        {
+            if (TryRead(meter, from, to, out var held, out var heldEvents))
+            {
+                if (held.Count > 0)
+                {
+                    readings[meter] = held;
+                }
+
+                if (heldEvents.Count > 0)
+                {
+                    events[meter] = heldEvents;
+                }
+            }
+            else
+            {
+                missing.Add(meter);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return (readings, events);
+        }
+
+        var until = to + HeldSpan;
+        var read = await store.GetReadingsOfMetersAsync(missing, from, until, [], MaxReadings, cancellationToken).ConfigureAwait(false);
+        var readEvents = await store.GetEventsOfMetersAsync(missing, from, until, MaxEvents, cancellationToken).ConfigureAwait(false);
+        List<MeterId>? capped = null;
+        foreach (var meter in missing)
+        {
+            var meterReadings = read.GetValueOrDefault(meter) ?? [];
+            var meterEvents = readEvents.GetValueOrDefault(meter) ?? [];
+            var cut = MeterGroups.Within(meterReadings, from, to).ToList();
+            if (cut.Count > 0)
+            {
+                readings[meter] = cut;
+            }
+
+            if (meterEvents.Count >= MaxEvents)
+            {
+                (capped ??= []).Add(meter);
+            }
+            else if (MeterGroups.Within(meterEvents, from, to) is { Count: > 0 } cutEvents)
+            {
+                events[meter] = cutEvents;
+            }
+
+            Fill(meter, from, until, meterReadings, meterEvents);
+        }
+
+        if (capped is not null)
+        {
+            foreach (var (meter, list) in await store.GetEventsOfMetersAsync(capped, from, to, MaxEvents, cancellationToken).ConfigureAwait(false))
+            {
+                events[meter] = list;
+            }
+        }
+
+        return (readings, events);
     }
 
     /// <summary>
