@@ -143,7 +143,7 @@ public sealed class AnalyticsService : IDisposable
     /// </summary>
     private bool NoteLost(LostMeter lost)
     {
-        _windows?.Invalidate(lost.Meter);
+        _windows?.NoteLost(lost);
         if (!_pending.TryGetValue(lost.Meter, out var pending))
         {
             _pending[lost.Meter] = pending = new PendingMeter();

@@ -97,6 +97,75 @@ internal sealed class HeldWindow
         return true;
     }
 
+    /// <summary>The span of times of records the feed lost since the window was last made whole (inclusive), or null.</summary>
+    public (DateTimeOffset First, DateTimeOffset Last)? Lost { get; private set; }
+
+    /// <summary>Notes records of [first, last] the feed lost: the window is whole again only after <see cref="Merge"/> of a store read of that span.</summary>
+    public void NoteLost(DateTimeOffset first, DateTimeOffset last)
+    {
+        if (last < Start || first >= End)
+        {
+            return;
+        }
+
+        Lost = Lost is { } lost ? (first < lost.First ? first : lost.First, last > lost.Last ? last : lost.Last) : (first, last);
+    }
+
+    /// <summary>
+    /// Takes a store read of a span the feed lost records of (every stored row of the meter in it): each row as the store
+    /// holds it, over what the window held. False when a row cannot be held (the window is then not to be trusted).
+    /// </summary>
+    public bool Merge(IReadOnlyList<IntervalReading> readings, IReadOnlyList<MeterEvent> events)
+    {
+        foreach (var reading in readings)
+        {
+            if (reading.Time < Start || reading.Time >= End)
+            {
+                continue;
+            }
+
+            var ticks = reading.Time.UtcTicks - _baseTicks;
+            if (ticks % TimeSpan.TicksPerSecond != 0 || ticks / TimeSpan.TicksPerSecond > int.MaxValue)
+            {
+                return false;
+            }
+
+            var held = new HeldReading((int)(ticks / TimeSpan.TicksPerSecond), reading.Quantity.Code, reading.Quality, reading.Value);
+            var at = Find(held.Second, held.Quantity);
+            if (at >= 0)
+            {
+                _readings[at] = held;
+            }
+            else
+            {
+                _readings.Insert(~at, held);
+            }
+        }
+
+        foreach (var meterEvent in events)
+        {
+            if (meterEvent.OccurredAt < Start || meterEvent.OccurredAt >= End)
+            {
+                continue;
+            }
+
+            var at = FindEvent(meterEvent.OccurredAt, meterEvent.Code);
+            if (at >= 0)
+            {
+                _eventBytes += EventBytes(meterEvent) - EventBytes(_events[at]);
+                _events[at] = meterEvent;
+            }
+            else
+            {
+                _events.Insert(~at, meterEvent);
+                _eventBytes += EventBytes(meterEvent);
+            }
+        }
+
+        Lost = null;
+        return true;
+    }
+
     /// <summary>Forgets what is before <paramref name="start"/> (the window then starts there).</summary>
     public void TrimBefore(DateTimeOffset start)
     {

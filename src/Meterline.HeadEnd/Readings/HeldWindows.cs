@@ -29,6 +29,9 @@ public sealed class HeldWindows
     /// </summary>
     public static readonly TimeSpan HeldSpan = TimeSpan.FromDays(31);
 
+    /// <summary>The widest span of lost records read back into a held window; a wider one drops the window (the whole window is read again).</summary>
+    public static readonly TimeSpan MaxLostSpan = TimeSpan.FromDays(1);
+
     private readonly Dictionary<MeterId, HeldWindow> _held = [];
     private readonly LinkedList<HeldWindow> _recency = [];
     private readonly HashSet<MeterId> _writtenElsewhere = [];
@@ -83,6 +86,25 @@ public sealed class HeldWindows
 
         _bytes += window.Bytes - before;
         KeepWithinBudget();
+    }
+
+    /// <summary>
+    /// Notes that the feed lost records of a meter over [<see cref="LostMeter.First"/>, <see cref="LostMeter.Last"/>]: a held
+    /// window is made whole at its next read by a store read of that span only (not of its whole window); one whose lost
+    /// span grows past <see cref="MaxLostSpan"/> is dropped instead.
+    /// </summary>
+    public void NoteLost(LostMeter lost)
+    {
+        if (!_held.TryGetValue(lost.Meter, out var window))
+        {
+            return;
+        }
+
+        window.NoteLost(lost.First, lost.Last);
+        if (window.Lost is { } span && span.Last - span.First > MaxLostSpan)
+        {
+            Invalidate(lost.Meter);
+        }
     }
 
     /// <summary>Drops a meter's window (its records were lost, or it cannot be trusted); its next read goes to the store.</summary>
@@ -169,7 +191,7 @@ public sealed class HeldWindows
     /// </summary>
     public bool TryRead(MeterId meter, DateTimeOffset from, DateTimeOffset to, out List<IntervalReading> readings, out List<MeterEvent> events)
     {
-        if (!_held.TryGetValue(meter, out var window) || !window.Covers(from, to))
+        if (!_held.TryGetValue(meter, out var window) || !window.Covers(from, to) || window.Lost is not null)
         {
             Metrics.OnMiss();
             readings = [];
@@ -198,6 +220,7 @@ public sealed class HeldWindows
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(meters);
+        await RepairAsync(store, meters, cancellationToken).ConfigureAwait(false);
         var readings = new Dictionary<MeterId, IReadOnlyList<IntervalReading>>();
         var events = new Dictionary<MeterId, IReadOnlyList<MeterEvent>>();
         var missing = new List<MeterId>();
@@ -261,6 +284,70 @@ public sealed class HeldWindows
         }
 
         return (readings, events);
+    }
+
+    /// <summary>
+    /// Makes whole the held windows of <paramref name="meters"/> whose records the feed lost: one store read (readings and
+    /// events) of the union of their lost spans, each row taken as the store holds it. A meter whose read reaches a cap, or
+    /// whose rows cannot be held, is dropped (its window is then read whole).
+    /// </summary>
+    private async Task RepairAsync(IReadingStore store, IReadOnlyCollection<MeterId> meters, CancellationToken cancellationToken)
+    {
+        List<HeldWindow>? lost = null;
+        foreach (var meter in meters.Distinct())
+        {
+            if (_held.TryGetValue(meter, out var window) && window.Lost is not null)
+            {
+                (lost ??= []).Add(window);
+            }
+        }
+
+        if (lost is null)
+        {
+            return;
+        }
+
+        // Meters whose lost spans lie close together share a read (the union of their spans, at most twice the widest
+        // span kept and the store's most meters per read).
+        lost.Sort((a, b) => a.Lost!.Value.First.CompareTo(b.Lost!.Value.First));
+        var chunk = new List<HeldWindow>();
+        foreach (var window in lost)
+        {
+            if (chunk.Count > 0 && (chunk.Count >= IReadingStore.MaxMetersPerRead || window.Lost!.Value.Last - chunk[0].Lost!.Value.First > 2 * MaxLostSpan))
+            {
+                await RepairChunkAsync(store, chunk, cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+
+            chunk.Add(window);
+        }
+
+        await RepairChunkAsync(store, chunk, cancellationToken).ConfigureAwait(false);
+        KeepWithinBudget();
+    }
+
+    private async Task RepairChunkAsync(IReadingStore store, List<HeldWindow> lost, CancellationToken cancellationToken)
+    {
+        // The stored times are whole microseconds (the lost records' times without their sub-microsecond ticks).
+        var from = HeldWindow.Microseconds(lost.Min(w => w.Lost!.Value.First));
+        var to = HeldWindow.Microseconds(lost.Max(w => w.Lost!.Value.Last)) + TimeSpan.FromTicks(10);
+        var ids = lost.Select(w => w.Meter).ToList();
+        var read = await store.GetReadingsOfMetersAsync(ids, from, to, [], MaxReadings, cancellationToken).ConfigureAwait(false);
+        var readEvents = await store.GetEventsOfMetersAsync(ids, from, to, MaxEvents, cancellationToken).ConfigureAwait(false);
+        foreach (var window in lost)
+        {
+            var meterReadings = read.GetValueOrDefault(window.Meter) ?? [];
+            var meterEvents = readEvents.GetValueOrDefault(window.Meter) ?? [];
+            var before = window.Bytes;
+            if (meterReadings.Count >= MaxReadings || meterEvents.Count >= MaxEvents || !window.Merge(meterReadings, meterEvents))
+            {
+                Invalidate(window.Meter);
+                continue;
+            }
+
+            Metrics.OnRepair();
+            _bytes += window.Bytes - before;
+        }
     }
 
     /// <summary>

@@ -3,7 +3,8 @@ namespace Meterline.HeadEnd.Readings;
 /// <summary>
 /// What a follower's <see cref="HeldWindows"/> did: windows served from memory (hits), windows read from the store
 /// because the meter was not held or not for the span asked (misses), meters evicted to keep within the budget, meters
-/// dropped because their window could no longer be trusted (records lost, written outside the feed, a conflicting
+/// made whole after the feed lost some of their records (a store read of just that span), meters
+/// dropped because their window could no longer be trusted (written outside the feed, a conflicting
 /// duplicate, a full pass), and what is held now.
 /// </summary>
 public sealed class HeldWindowsMetrics
@@ -12,6 +13,7 @@ public sealed class HeldWindowsMetrics
     private long _misses;
     private long _evictions;
     private long _invalidations;
+    private long _repairs;
     private long _bytes;
     private long _meters;
 
@@ -22,6 +24,9 @@ public sealed class HeldWindowsMetrics
     public long Evictions => Interlocked.Read(ref _evictions);
 
     public long Invalidations => Interlocked.Read(ref _invalidations);
+
+    /// <summary>Held windows made whole by a store read of only the span the feed lost records of.</summary>
+    public long Repairs => Interlocked.Read(ref _repairs);
 
     /// <summary>The estimated bytes the held windows take (their arrays by capacity, the events and a fixed cost per meter).</summary>
     public long BytesHeld => Interlocked.Read(ref _bytes);
@@ -35,6 +40,8 @@ public sealed class HeldWindowsMetrics
     internal void OnEviction() => Interlocked.Increment(ref _evictions);
 
     internal void OnInvalidation() => Interlocked.Increment(ref _invalidations);
+
+    internal void OnRepair() => Interlocked.Increment(ref _repairs);
 
     internal void SetHeld(long bytes, long meters)
     {

@@ -93,6 +93,7 @@ public sealed class HeldWindowsTests
         Assert.True(rounds > 20);
         Assert.True(windows.Metrics.Misses > 0);
         Assert.True(windows.Metrics.Invalidations > 0);
+        Assert.True(budget < 1_000_000 || windows.Metrics.Repairs > 0, "no lost span was read back");
         if (budget > 1_000_000 && maxReadings > 1_000)
         {
             Assert.True(windows.Metrics.Hits > windows.Metrics.Misses, $"hits {windows.Metrics.Hits}, misses {windows.Metrics.Misses}");
@@ -248,19 +249,31 @@ public sealed class HeldWindowsTests
             written[reading.Meter].Add(reading);
         }
 
-        // Sometimes the feed loses a meter's records of this batch: the follower is told the meter instead.
-        var lost = random.Next(20) == 0 ? touched[random.Next(touched.Count)] : (MeterId?)null;
+        // Sometimes the feed loses some of a meter's records of this batch: the follower is told the meter and the span of
+        // their times instead (IngestSubscription), and now and then only that the meter lost records.
+        var lostMeter = random.Next(10) == 0 ? touched[random.Next(touched.Count)] : (MeterId?)null;
+        LostMeter? lost = null;
         foreach (var record in Published(batch))
         {
-            if (record.Meter != lost)
+            if (record.Meter == lostMeter && random.Next(3) > 0)
             {
-                windows.Apply(record);
+                lost = lost is { } span ? span.Including(record.At) : new LostMeter(record.Meter, record.At, record.At);
+                continue;
             }
+
+            windows.Apply(record);
         }
 
         if (lost is { } meterLost)
         {
-            windows.Invalidate(meterLost);
+            if (random.Next(4) == 0)
+            {
+                windows.Invalidate(meterLost.Meter);
+            }
+            else
+            {
+                windows.NoteLost(meterLost);
+            }
         }
     }
 
