@@ -206,6 +206,11 @@ internal static class IngestRun
                 ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {(FollowerBusy(node) - busyBefore).TotalSeconds:0.00} s")
                 : "followers: not caught up within 5 minutes of the last commit");
             output.WriteLine(Invariant($"followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up; warm-up included): {Follower("analytics", node.Analytics?.Follower)}; {Follower("power quality", node.PowerQuality?.Follower)}; {Follower("prepaid", node.Prepaid?.Follower)}; {Follower("outages", node.Outages?.Follower)}; {Follower("relay events", node.RelayEvents.Follower)}; feed records lost {metrics.SubscriberDrops:N0}"));
+            if (node.Analytics is { } analytics)
+            {
+                output.WriteLine(Invariant($"analytics (warm-up included): {analytics.Metrics.Windows:N0} windows evaluated in {analytics.Follower.Busy.TotalSeconds:0.00} s of rounds and passes, {analytics.Follower.Busy.TotalMilliseconds / Math.Max(1, analytics.Metrics.Windows):0.000} ms each"));
+            }
+
             if (node.Analytics?.Windows is { } held)
             {
                 output.WriteLine(Invariant($"analytics held windows ({settings.AnalyticsWindowMemory} MiB; warm-up included): {held.Hits:N0} hits, {held.Misses:N0} misses (store reads), {held.Evictions:N0} evictions, {held.Invalidations:N0} invalidations; {held.MetersHeld:N0} meters in {held.BytesHeld / 1024.0 / 1024:0.0} MiB held"));
