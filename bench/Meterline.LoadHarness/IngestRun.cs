@@ -78,7 +78,7 @@ internal static class IngestRun
                 Scheduler = null,
                 Backfill = null,
                 Analytics = settings.Followers == "none" ? null : new() { WindowMemoryBudget = settings.AnalyticsWindowMemory * 1024L * 1024 },
-                PowerQuality = settings.Followers == "none" ? null : new(),
+                PowerQuality = settings.Followers == "none" ? null : new() { WindowMemoryBudget = settings.AnalyticsWindowMemory * 1024L * 1024 },
                 Prepaid = settings.Followers == "none" ? null : new(),
                 Outages = settings.Followers == "none" ? null : new(),
                 Ingest = new IngestPipelineOptions
@@ -211,9 +211,14 @@ internal static class IngestRun
                 output.WriteLine(Invariant($"analytics (warm-up included): {analytics.Metrics.Windows:N0} windows evaluated in {analytics.Follower.Busy.TotalSeconds:0.00} s of rounds and passes, {analytics.Follower.Busy.TotalMilliseconds / Math.Max(1, analytics.Metrics.Windows):0.000} ms each"));
             }
 
+            if (node.PowerQuality?.Windows is { } pqHeld)
+            {
+                output.WriteLine(Invariant($"power quality held windows ({settings.AnalyticsWindowMemory} MiB): {pqHeld.Hits:N0} hits, {pqHeld.Misses:N0} misses (store reads), {pqHeld.Repairs:N0} lost spans read back, {pqHeld.Evictions:N0} evictions, {pqHeld.Invalidations:N0} invalidations; {pqHeld.MetersHeld:N0} meters in {pqHeld.BytesHeld / 1024.0 / 1024:0.0} MiB held"));
+            }
+
             if (node.Analytics?.Windows is { } held)
             {
-                output.WriteLine(Invariant($"analytics held windows ({settings.AnalyticsWindowMemory} MiB; warm-up included): {held.Hits:N0} hits, {held.Misses:N0} misses (store reads), {held.Evictions:N0} evictions, {held.Invalidations:N0} invalidations; {held.MetersHeld:N0} meters in {held.BytesHeld / 1024.0 / 1024:0.0} MiB held"));
+                output.WriteLine(Invariant($"analytics held windows ({settings.AnalyticsWindowMemory} MiB; warm-up included): {held.Hits:N0} hits, {held.Misses:N0} misses (store reads), {held.Repairs:N0} lost spans read back, {held.Evictions:N0} evictions, {held.Invalidations:N0} invalidations; {held.MetersHeld:N0} meters in {held.BytesHeld / 1024.0 / 1024:0.0} MiB held"));
             }
             if (gateway is not null)
             {

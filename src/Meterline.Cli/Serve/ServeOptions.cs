@@ -119,7 +119,7 @@ internal sealed class ServeOptions
 
     public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
 
-    public Option<int?> AnalyticsWindowMemory { get; } = new("--analytics-window-memory") { Description = "MiB the analytics may hold touched meters' windows in, kept up from the committed records so that a round reads the store only for meters not held (docs/ingest.md \"Held windows\"); 0 to 65536, 0: every round reads the store (default 64)" };
+    public Option<int?> AnalyticsWindowMemory { get; } = new("--analytics-window-memory") { Description = "MiB the analytics, and power quality alike, may each hold touched meters' windows in, kept up from the committed records so that a round reads the store only for meters not held (docs/ingest.md \"Held windows\"); 0 to 65536, 0: every round reads the store (default 64)" };
 
     public Option<bool> NoOutages { get; } = new("--no-outages") { Description = "Do not detect outages nor raise power quality alerts (docs/outages.md); the outage and power quality API stays" };
 
@@ -218,7 +218,7 @@ internal sealed class ServeOptions
         },
         Prepaid = Prepaid.ToOptions(result),
         Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
-        PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)),
+        PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)) with { WindowMemoryBudget = WindowMemory(result.GetValue(AnalyticsWindowMemory)) },
         Approvals = Checked(new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions { Threshold = result.GetValue(ApprovalThreshold), Lifetime = result.GetValue(ApprovalLifetime) },
             o => o.Validate(), "--approval-threshold is at least 1 and --approval-lifetime 1 minute to 7 days"),
     };

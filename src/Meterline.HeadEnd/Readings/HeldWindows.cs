@@ -41,12 +41,14 @@ public sealed class HeldWindows
     /// <param name="budgetBytes">The most bytes held (estimated), at least 1.</param>
     /// <param name="maxReadings">The store read's cap of readings per meter: a read that returns this many is not held.</param>
     /// <param name="maxEvents">The store read's cap of events per meter: likewise.</param>
-    public HeldWindows(long budgetBytes, int maxReadings, int maxEvents)
+    /// <param name="quantities">The quantities read and held (all when null or empty), as the store reads name them.</param>
+    public HeldWindows(long budgetBytes, int maxReadings, int maxEvents, IReadOnlyList<Quantity>? quantities = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(budgetBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxReadings, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
         BudgetBytes = budgetBytes;
+        Quantities = quantities?.Distinct().ToArray() ?? [];
         MaxReadings = maxReadings;
         MaxEvents = maxEvents;
     }
@@ -54,6 +56,9 @@ public sealed class HeldWindows
     public long BudgetBytes { get; }
 
     public int MaxReadings { get; }
+
+    /// <summary>The quantities held (all when empty).</summary>
+    public IReadOnlyList<Quantity> Quantities { get; }
 
     public int MaxEvents { get; }
 
@@ -74,7 +79,7 @@ public sealed class HeldWindows
         var before = window.Bytes;
         var kept = record switch
         {
-            IngestedReading { Reading: var reading } => window.Add(reading),
+            IngestedReading { Reading: var reading } => (Quantities.Count > 0 && !Quantities.Contains(reading.Quantity)) || window.Add(reading),
             IngestedEvent { Event: var meterEvent } => window.Add(meterEvent),
             _ => true,
         };
@@ -208,7 +213,7 @@ public sealed class HeldWindows
 
     /// <summary>
     /// The readings and events of <paramref name="meters"/> in [from, to), exactly as
-    /// <see cref="IReadingStore.GetReadingsOfMetersAsync"/> (all quantities, at most <see cref="MaxReadings"/> each) and
+    /// <see cref="IReadingStore.GetReadingsOfMetersAsync"/> (of <see cref="Quantities"/>, at most <see cref="MaxReadings"/> each) and
     /// <see cref="IReadingStore.GetEventsOfMetersAsync"/> (at most <see cref="MaxEvents"/> each) return them: from memory for
     /// the meters held over the span, else from <paramref name="store"/>. The meters not held are read over
     /// [from, to + <see cref="HeldSpan"/>) in one read each and held from it, their answer cut to [from, to) — the same rows
@@ -250,7 +255,7 @@ public sealed class HeldWindows
         }
 
         var until = to + HeldSpan;
-        var read = await store.GetReadingsOfMetersAsync(missing, from, until, [], MaxReadings, cancellationToken).ConfigureAwait(false);
+        var read = await store.GetReadingsOfMetersAsync(missing, from, until, Quantities, MaxReadings, cancellationToken).ConfigureAwait(false);
         var readEvents = await store.GetEventsOfMetersAsync(missing, from, until, MaxEvents, cancellationToken).ConfigureAwait(false);
         List<MeterId>? capped = null;
         foreach (var meter in missing)
@@ -332,7 +337,7 @@ public sealed class HeldWindows
         var from = HeldWindow.Microseconds(lost.Min(w => w.Lost!.Value.First));
         var to = HeldWindow.Microseconds(lost.Max(w => w.Lost!.Value.Last)) + TimeSpan.FromTicks(10);
         var ids = lost.Select(w => w.Meter).ToList();
-        var read = await store.GetReadingsOfMetersAsync(ids, from, to, [], MaxReadings, cancellationToken).ConfigureAwait(false);
+        var read = await store.GetReadingsOfMetersAsync(ids, from, to, Quantities, MaxReadings, cancellationToken).ConfigureAwait(false);
         var readEvents = await store.GetEventsOfMetersAsync(ids, from, to, MaxEvents, cancellationToken).ConfigureAwait(false);
         foreach (var window in lost)
         {
@@ -351,7 +356,7 @@ public sealed class HeldWindows
     }
 
     /// <summary>
-    /// Holds a meter's window from a store read of [from, to) (all quantities, at most <see cref="MaxReadings"/> readings and
+    /// Holds a meter's window from a store read of [from, to) (of <see cref="Quantities"/>, at most <see cref="MaxReadings"/> readings and
     /// <see cref="MaxEvents"/> events): not held when the read reached a cap or a time cannot be held; false then.
     /// </summary>
     public bool Fill(MeterId meter, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<IntervalReading>? readings, IReadOnlyList<MeterEvent>? events)

@@ -177,6 +177,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         if (options.PowerQuality is { } powerQuality)
         {
             PowerQuality = new PowerQualityMonitor(Pipeline, storage.Readings, Alerts, powerQuality, time);
+            noticing.Written += PowerQuality.NoteWrittenElsewhere;
             _loops.Add(new HeadEndLoop("power-quality", PowerQuality.RunAsync));
             if (powerQuality.FrequencyReadPeriod is not null)
             {
