@@ -9,7 +9,8 @@ namespace Meterline.HeadEnd.Analytics;
 /// <summary>
 /// Runs the rules: a node loop that takes committed records from the ingest pipeline's feed (a bounded subscription
 /// that drops its oldest records rather than slow ingest), and after each round evaluates the meters the round touched
-/// with the live rules over a window read back from the store. A full pass evaluates every meter with every rule (the
+/// with the live rules over a window from the store (held in memory between rounds and kept up from the feed,
+/// <see cref="HeldWindows"/>, when <see cref="AnalyticsOptions.WindowMemoryBudget"/> allows). A full pass evaluates every meter with every rule (the
 /// baseline rules included) at start, every <see cref="AnalyticsOptions.FullPassPeriod"/>, and whenever the feed
 /// dropped records or too many meters wait — so falling behind is caught up from the store, never from memory.
 /// </summary>
