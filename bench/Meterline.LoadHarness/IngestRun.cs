@@ -77,8 +77,8 @@ internal static class IngestRun
                 PushListeners = [new IPEndPoint(IPAddress.Loopback, 0)],
                 Scheduler = null,
                 Backfill = null,
-                Analytics = settings.Followers == "none" ? null : new(),
-                PowerQuality = settings.Followers == "none" ? null : new(),
+                Analytics = settings.Followers == "none" ? null : new() { WindowMemoryBudget = settings.AnalyticsWindowMemory * 1024L * 1024 },
+                PowerQuality = settings.Followers == "none" ? null : new() { WindowMemoryBudget = settings.AnalyticsWindowMemory * 1024L * 1024 },
                 Prepaid = settings.Followers == "none" ? null : new(),
                 Outages = settings.Followers == "none" ? null : new(),
                 Ingest = new IngestPipelineOptions
@@ -206,6 +206,20 @@ internal static class IngestRun
                 ? Invariant($"followers caught up {(at - result.LastCommit).TotalSeconds:0.00} s after the last commit (share {settings.FollowerShare:0.##}); cpu to then {cpuToCaughtUp.TotalMilliseconds / Math.Max(1, accepted) * 1_000:0.0} ms per 1,000 pushes; time in rounds {(FollowerWatch.Busy(node) - busyBefore).TotalSeconds:0.00} s")
                 : "followers: not caught up within 5 minutes of the last commit");
             output.WriteLine("followers (rounds / rounds over lost meters / full passes, of which after a loss; time in rounds and passes, to catching up; warm-up included): " + FollowerWatch.Describe(node));
+            if (node.Analytics is { } analytics)
+            {
+                output.WriteLine(Invariant($"analytics (warm-up included): {analytics.Metrics.Windows:N0} windows evaluated in {analytics.Follower.Busy.TotalSeconds:0.00} s of rounds and passes, {analytics.Follower.Busy.TotalMilliseconds / Math.Max(1, analytics.Metrics.Windows):0.000} ms each"));
+            }
+
+            if (node.PowerQuality?.Windows is { } pqHeld)
+            {
+                output.WriteLine(Invariant($"power quality held windows ({settings.AnalyticsWindowMemory} MiB): {pqHeld.Hits:N0} hits, {pqHeld.Misses:N0} misses (store reads), {pqHeld.Repairs:N0} lost spans read back, {pqHeld.Evictions:N0} evictions, {pqHeld.Invalidations:N0} invalidations; {pqHeld.MetersHeld:N0} meters in {pqHeld.BytesHeld / 1024.0 / 1024:0.0} MiB held"));
+            }
+
+            if (node.Analytics?.Windows is { } held)
+            {
+                output.WriteLine(Invariant($"analytics held windows ({settings.AnalyticsWindowMemory} MiB; warm-up included): {held.Hits:N0} hits, {held.Misses:N0} misses (store reads), {held.Repairs:N0} lost spans read back, {held.Evictions:N0} evictions, {held.Invalidations:N0} invalidations; {held.MetersHeld:N0} meters in {held.BytesHeld / 1024.0 / 1024:0.0} MiB held"));
+            }
             if (gateway is not null)
             {
                 output.WriteLine(Invariant($"gateway (in this process, spool flushed before each publish): {gateway}"));

@@ -44,7 +44,8 @@ public static class Program
         var followers = new Option<string>("--followers") { Description = "all (the node's followers of committed records run) or none (analytics, power quality, prepaid and outages off: their cost by difference)", DefaultValueFactory = _ => "all" };
         var followerShare = new Option<double>("--follower-share") { Description = "The pipeline's FollowerShare: the share of its time each follower may spend in rounds while records keep coming (1: rounds back to back)", DefaultValueFactory = _ => new HeadEnd.Ingest.IngestPipelineOptions().FollowerShare };
         var warmupIntervals = new Option<int>("--warmup-intervals") { Description = "tcp: the first N intervals of every meter are sent, committed and followed before the clock starts (the node's steady state, not its first seconds); fewer than --intervals", DefaultValueFactory = _ => 0 };
-        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers, followerShare, warmupIntervals };
+        var windowMemory = new Option<int>("--analytics-window-memory") { Description = "MiB the analytics and power quality may each hold touched meters' windows in (the node's --analytics-window-memory; 0: every round reads the store, as before session 22)", DefaultValueFactory = _ => 64 };
+        var ingest = new Command("ingest", "Sustained ingest: authenticated DataNotifications committed per second") { database, timeout, meters, intervals, connections, rate, batch, guard, amqpUri, amqpPassword, transport, window, publishers, consumerWorkers, consumerQueue, followers, followerShare, warmupIntervals, windowMemory };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             var settings = new IngestSettings(result.GetValue(database), Positive(result.GetValue(meters), "--meters"), Positive(result.GetValue(intervals), "--intervals"),
@@ -55,7 +56,8 @@ public static class Program
                 Math.Max(0, result.GetValue(consumerWorkers)), Math.Max(0, result.GetValue(consumerQueue)),
                 IngestSettings.FollowerChoices.Contains(result.GetValue(followers)) ? result.GetValue(followers)! : throw new ArgumentException("--followers is all or none"),
                 result.GetValue(followerShare) is > 0 and <= 1 and var share ? share : throw new ArgumentException("--follower-share is in (0, 1]"),
-                result.GetValue(warmupIntervals) is var warm && warm >= 0 && warm < result.GetValue(intervals) && (warm == 0 || result.GetValue(transport) == "tcp") ? warm : throw new ArgumentException("--warmup-intervals is 0 to --intervals - 1, and only with --transport tcp"));
+                result.GetValue(warmupIntervals) is var warm && warm >= 0 && warm < result.GetValue(intervals) && (warm == 0 || result.GetValue(transport) == "tcp") ? warm : throw new ArgumentException("--warmup-intervals is 0 to --intervals - 1, and only with --transport tcp"),
+                result.GetValue(windowMemory) is >= 0 and <= 65_536 and var mib ? mib : throw new ArgumentException("--analytics-window-memory is 0 to 65536 (MiB)"));
             using var bound = Bound(cancellationToken, result.GetValue(timeout));
             try
             {

@@ -119,6 +119,10 @@ internal sealed class ServeOptions
 
     public Option<bool> NoAnalytics { get; } = new("--no-analytics") { Description = "Do not run the tamper and theft rules (docs/analytics.md); the alert API stays" };
 
+    public Option<string?> AnalyticsConfig { get; } = new("--analytics-config") { Description = "A JSON file of analytics thresholds (docs/analytics.md \"Rules and their thresholds\"; docs/examples/analytics.json holds the defaults): what it leaves out keeps its default; --net-metered, --energy-balance-alerts and --analytics-window-memory apply on top" };
+
+    public Option<int?> AnalyticsWindowMemory { get; } = new("--analytics-window-memory") { Description = "MiB the analytics, and power quality alike, may each hold touched meters' windows in, kept up from the committed records so that a round reads the store only for meters not held (docs/ingest.md \"Held windows\"); 0 to 65536, 0: every round reads the store (default 64)" };
+
     public Option<bool> NoOutages { get; } = new("--no-outages") { Description = "Do not detect outages nor raise power quality alerts (docs/outages.md); the outage and power quality API stays" };
 
     public Option<string?> EnergyBalanceAlerts { get; } = new("--energy-balance-alerts") { Description = "on|off: raise energy-balance theft alerts from the transformers' balances at each analytics full pass (docs/analytics.md \"Energy balance\"); default on" };
@@ -151,7 +155,7 @@ internal sealed class ServeOptions
     public IEnumerable<Option> All =>
         [.. Prepaid.All, Database, KeyProvider, KeyFile, CreateKeyFile, KeyEnvironment, Pkcs11Module, Pkcs11Token, Pkcs11PinEnvironment, SystemTitle, Profiles, Listen, Push, PushUdp, PushUdpBuffer, PushUdpQueue, MaxConnections, MaxConnectionsPerAddress, MaxUnauthenticated, FollowerShare, CoapListen,
             ZigbeeSerial, ZigbeeBaud, BackfillPeriod, BackfillLookBack, Concentrator, AmqpUri, AmqpPasswordEnvironment, AmqpExchange, AmqpCa, AmqpClientCert, AmqpClientKey, LogLevel, LogFormat,
-            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
+            MqttListen, MqttTlsCert, MqttTlsKey, MqttClientCerts, MqttClientCa, MqttBroker, MqttUsername, MqttPasswordEnv, MqttShareGroup, Tariffs, AutoBill, AutoBillDelay, AutoBillCatchUp, NoAnalytics, AnalyticsConfig, AnalyticsWindowMemory, NetMetered, EnergyBalanceAlerts, NoOutages, NominalVoltage,
             HttpsListen, TlsCert, TlsKey, BootstrapTokenFile, SessionKeyFile, ApprovalThreshold, ApprovalLifetime, NodeName, ConsumerTopUps];
 
     public void AddTo(Command command)
@@ -208,14 +212,10 @@ internal sealed class ServeOptions
         Tariffs = result.GetValue(Tariffs),
         AutoBilling = ToAutoBillingOptions(result),
         BootstrapTokenFile = result.GetValue(BootstrapTokenFile) ?? NodeDataFiles.BootstrapTokenFile(result.GetValue(Database)!),
-        Analytics = result.GetValue(NoAnalytics) ? null : new AnalyticsOptions
-        {
-            NetMeteredSerials = new HashSet<string>(result.GetValue(NetMetered) ?? [], StringComparer.Ordinal),
-            EnergyBalance = new HeadEnd.Analytics.Balance.EnergyBalanceOptions { Alerts = OnOff(result.GetValue(EnergyBalanceAlerts), "--energy-balance-alerts") ?? new HeadEnd.Analytics.Balance.EnergyBalanceOptions().Alerts },
-        },
+        Analytics = result.GetValue(NoAnalytics) ? null : ToAnalyticsOptions(result),
         Prepaid = Prepaid.ToOptions(result),
         Outages = result.GetValue(NoOutages) ? null : new OutageOptions(),
-        PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)),
+        PowerQuality = result.GetValue(NoOutages) ? null : PowerQuality(result.GetValue(NominalVoltage)) with { WindowMemoryBudget = WindowMemory(result.GetValue(AnalyticsWindowMemory)) },
         Approvals = Checked(new Meterline.HeadEnd.Commands.Approvals.ApprovalOptions { Threshold = result.GetValue(ApprovalThreshold), Lifetime = result.GetValue(ApprovalLifetime) },
             o => o.Validate(), "--approval-threshold is at least 1 and --approval-lifetime 1 minute to 7 days"),
     };
@@ -432,6 +432,39 @@ internal sealed class ServeOptions
 
     private static string? ExistingFile(string? path, string option) =>
         path is null || File.Exists(path) ? path : throw new CommandException($"{option} {path}: no such file", ExitCodes.Usage);
+
+    /// <summary>--analytics-window-memory in bytes (the default when not given); a <see cref="CommandException"/> (usage) out of range.</summary>
+    /// <summary>
+    /// The analytics thresholds: the <c>--analytics-config</c> file's (docs/analytics.md), else the defaults; then
+    /// <c>--net-metered</c> adds serials and <c>--energy-balance-alerts</c> and <c>--analytics-window-memory</c>, when given,
+    /// override. A file that cannot be read or is wrong is a usage error naming the place.
+    /// </summary>
+    private AnalyticsOptions ToAnalyticsOptions(ParseResult result)
+    {
+        AnalyticsOptions options;
+        try
+        {
+            options = result.GetValue(AnalyticsConfig) is { } file ? AnalyticsOptionsFile.Load(file) : new AnalyticsOptions();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new CommandException("--analytics-config: " + e.Message, ExitCodes.Usage);
+        }
+
+        return options with
+        {
+            NetMeteredSerials = new HashSet<string>([.. options.NetMeteredSerials, .. result.GetValue(NetMetered) ?? []], StringComparer.Ordinal),
+            EnergyBalance = options.EnergyBalance with { Alerts = OnOff(result.GetValue(EnergyBalanceAlerts), "--energy-balance-alerts") ?? options.EnergyBalance.Alerts },
+            WindowMemoryBudget = result.GetValue(AnalyticsWindowMemory) is null ? options.WindowMemoryBudget : WindowMemory(result.GetValue(AnalyticsWindowMemory)),
+        };
+    }
+
+    private static long WindowMemory(int? mebibytes) => mebibytes switch
+    {
+        null => new AnalyticsOptions().WindowMemoryBudget,
+        >= 0 and <= 65_536 => mebibytes.Value * 1024L * 1024,
+        _ => throw new CommandException("--analytics-window-memory is 0 to 65536 (MiB)", ExitCodes.Usage),
+    };
 
     private static T Checked<T>(T options, Action<T> validate, string message)
     {

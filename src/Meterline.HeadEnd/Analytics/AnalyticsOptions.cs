@@ -46,6 +46,13 @@ public sealed record AnalyticsOptions
     /// <summary>Rows read per meter and window (bounds a window's memory).</summary>
     public int MaxReadingsPerWindow { get; init; } = 50_000;
 
+    /// <summary>
+    /// The memory the live rounds may hold meters' windows in (docs/ingest.md "Held windows"): a touched meter's window
+    /// is read from the store when it is not held, else taken from memory kept up by the feed; least recently used meters
+    /// are evicted past it. 0: none held, every round reads the store.
+    /// </summary>
+    public long WindowMemoryBudget { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>The rules the service runs, built from these options.</summary>
     public IReadOnlyList<IAnalyticsRule> CreateRules() =>
     [
@@ -70,7 +77,7 @@ public sealed record AnalyticsOptions
         CumulativeDecrease.Validate();
         BaselineDrop.Validate();
         EnergyBalance.Validate();
-        if (FullPassPeriod <= TimeSpan.Zero || MaxRecordsPerRound < 1 || MaxPendingMeters < 1 || MaxArrivalsPerMeter < 1 || MaxReadingsPerWindow < 1)
+        if (FullPassPeriod <= TimeSpan.Zero || MaxRecordsPerRound < 1 || MaxPendingMeters < 1 || MaxArrivalsPerMeter < 1 || MaxReadingsPerWindow < 1 || WindowMemoryBudget < 0)
         {
             throw new ArgumentException("Analytics periods and bounds are positive.");
         }

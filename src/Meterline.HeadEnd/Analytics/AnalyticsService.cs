@@ -9,12 +9,16 @@ namespace Meterline.HeadEnd.Analytics;
 /// <summary>
 /// Runs the rules: a node loop that takes committed records from the ingest pipeline's feed (a bounded subscription
 /// that drops its oldest records rather than slow ingest), and after each round evaluates the meters the round touched
-/// with the live rules over a window read back from the store. A full pass evaluates every meter with every rule (the
+/// with the live rules over a window from the store (held in memory between rounds and kept up from the feed,
+/// <see cref="HeldWindows"/>, when <see cref="AnalyticsOptions.WindowMemoryBudget"/> allows). A full pass evaluates every meter with every rule (the
 /// baseline rules included) at start, every <see cref="AnalyticsOptions.FullPassPeriod"/>, and whenever the feed
 /// dropped records or too many meters wait — so falling behind is caught up from the store, never from memory.
 /// </summary>
 public sealed class AnalyticsService : IDisposable
 {
+    /// <summary>Events read per meter and window (the store's most).</summary>
+    private const int MaxEventsPerWindow = 10_000;
+
     private readonly IngestFollower _follower;
     private readonly IReadingStore _readings;
     private readonly MeterDirectory _directory;
@@ -24,6 +28,7 @@ public sealed class AnalyticsService : IDisposable
     private readonly IAnalyticsRule[] _rules;
     private readonly EnergyBalanceService? _balances;
     private readonly Dictionary<MeterId, PendingMeter> _pending = [];
+    private readonly HeldWindows? _windows;
 
     public AnalyticsService(IngestPipeline pipeline, IReadingStore readings, AlertService alerts, AnalyticsOptions? options = null, TimeProvider? time = null, EnergyBalanceService? balances = null)
     {
@@ -38,6 +43,7 @@ public sealed class AnalyticsService : IDisposable
         _time = time ?? TimeProvider.System;
         _rules = [.. _options.CreateRules()];
         _balances = _options.EnergyBalance.Alerts ? balances : null;
+        _windows = _options.WindowMemoryBudget > 0 ? new HeldWindows(_options.WindowMemoryBudget, _options.MaxReadingsPerWindow, MaxEventsPerWindow) : null;
 
         // Subscribed at construction, so that nothing committed between the node's start and the loop's is missed.
         _follower = new IngestFollower(pipeline, _options.MaxRecordsPerRound, _options.FullPassPeriod, fullPassAtStart: true, _time);
@@ -46,6 +52,9 @@ public sealed class AnalyticsService : IDisposable
     public AnalyticsMetrics Metrics { get; } = new();
 
     public IReadOnlyList<IAnalyticsRule> Rules => _rules;
+
+    /// <summary>The live rounds' held windows (hits, misses, evictions, bytes held); null when <see cref="AnalyticsOptions.WindowMemoryBudget"/> is 0.</summary>
+    public HeldWindowsMetrics? Windows => _windows?.Metrics;
 
     /// <summary>What the follower did: rounds, rounds over meters whose records the feed lost, full passes.</summary>
     public IngestFollowerMetrics Follower => _follower.Metrics;
@@ -66,6 +75,9 @@ public sealed class AnalyticsService : IDisposable
     public async Task FullPassAsync(CancellationToken cancellationToken = default)
     {
         Metrics.OnFullPass();
+
+        // The full pass is the catch-up from the store: the held windows start again from it.
+        _windows?.Clear();
         var latest = await _readings.GetLatestIntervalTimesAsync(Quantity.BlockImportEnergy, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
 
@@ -90,9 +102,16 @@ public sealed class AnalyticsService : IDisposable
 
     public void Dispose() => _follower.Dispose();
 
+    /// <summary>
+    /// Notes meters whose readings or events were stored other than through the ingest feed (back-fill, on-demand reads):
+    /// their held windows are dropped before the next round, which reads them from the store. Thread-safe.
+    /// </summary>
+    public void NoteWrittenElsewhere(IEnumerable<MeterId> meters) => _windows?.NoteWrittenElsewhere(meters);
+
     /// <summary>Notes one record's meter and time; false when more meters wait than <see cref="AnalyticsOptions.MaxPendingMeters"/>.</summary>
     private bool Note(IngestedRecord record)
     {
+        _windows?.Apply(record);
         if (!_pending.TryGetValue(record.Meter, out var pending))
         {
             _pending[record.Meter] = pending = new PendingMeter();
@@ -125,6 +144,7 @@ public sealed class AnalyticsService : IDisposable
     /// </summary>
     private bool NoteLost(LostMeter lost)
     {
+        _windows?.NoteLost(lost);
         if (!_pending.TryGetValue(lost.Meter, out var pending))
         {
             _pending[lost.Meter] = pending = new PendingMeter();
@@ -137,6 +157,7 @@ public sealed class AnalyticsService : IDisposable
     private async Task EvaluatePendingAsync(CancellationToken cancellationToken)
     {
         var live = _rules.Where(r => !r.IsPeriodic).ToArray();
+        _windows?.TakeWrittenElsewhere();
         var now = _time.GetUtcNow();
         var ends = _pending.Select(p => (p.Key, p.Value.Latest == DateTimeOffset.MinValue ? now : p.Value.Latest));
         foreach (var group in MeterGroups.ByEnd(ends, MeterGroups.Spread))
@@ -171,8 +192,15 @@ public sealed class AnalyticsService : IDisposable
                 older = await _readings.GetReadingsOfMetersAsync(meters, first - lookback, last - live, wanted ?? [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
             }
 
-            recent = await _readings.GetReadingsOfMetersAsync(meters, first - live, last + TimeSpan.FromDays(1), [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
-            events = await _readings.GetEventsOfMetersAsync(meters, first - lookback, last + TimeSpan.FromDays(1), 10_000, cancellationToken).ConfigureAwait(false);
+            if (withArrivals && _windows is not null && lookback <= live)
+            {
+                (recent, events) = await _windows.ReadAsync(_readings, meters, first - live, last + TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                recent = await _readings.GetReadingsOfMetersAsync(meters, first - live, last + TimeSpan.FromDays(1), [], _options.MaxReadingsPerWindow, cancellationToken).ConfigureAwait(false);
+                events = await _readings.GetEventsOfMetersAsync(meters, first - lookback, last + TimeSpan.FromDays(1), MaxEventsPerWindow, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -192,6 +220,7 @@ public sealed class AnalyticsService : IDisposable
 
             readings.AddRange(MeterGroups.Within(recent.GetValueOrDefault(meter), end - live, to).Take(Math.Max(0, _options.MaxReadingsPerWindow - readings.Count)));
             IReadOnlyList<DateTimeOffset> arrivals = withArrivals && _pending.TryGetValue(meter, out var pending) ? pending.Arrivals : [];
+            _windows?.Trim(meter, end - live - MeterGroups.Spread);
             await EvaluateAsync(meter, readings, MeterGroups.Within(events.GetValueOrDefault(meter), from, to), arrivals, rules, cancellationToken).ConfigureAwait(false);
         }
     }

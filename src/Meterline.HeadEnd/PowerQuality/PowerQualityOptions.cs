@@ -54,6 +54,12 @@ public sealed record PowerQualityOptions
     /// <summary>How much of a meter's data before its newest the live alerts look at.</summary>
     public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// The memory the live rounds may hold meters' windows in (docs/ingest.md "Held windows"; the serve option
+    /// <c>--analytics-window-memory</c> sets this and the analytics' budget alike); 0: every round reads the store.
+    /// </summary>
+    public long WindowMemoryBudget { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Records taken from the feed per round.</summary>
     public int MaxRecordsPerRound { get; init; } = 10_000;
 
@@ -91,7 +97,7 @@ public sealed record PowerQualityOptions
     public void Validate()
     {
         if (NominalVoltage <= 0 || UnderVoltageTolerance is <= 0 or >= 1 || OverVoltageTolerance <= 0 || NoSupplyVoltage < 0 || NoSupplyVoltage >= LowerLimit
-            || MinimumPowerFactor is <= 0 or > 1 || SustainedIntervals < 1 || SustainedReadings < 1 || BlockPeriod <= TimeSpan.Zero || Lookback <= TimeSpan.Zero
+            || MinimumPowerFactor is <= 0 or > 1 || SustainedIntervals < 1 || SustainedReadings < 1 || BlockPeriod <= TimeSpan.Zero || Lookback <= TimeSpan.Zero || WindowMemoryBudget < 0
             || MaxRecordsPerRound < 1 || MaxPendingMeters < 1 || NominalFrequency <= 0 || FrequencyTolerance is <= 0 or >= 1 || SustainedFrequencyReadings < 1
             || FrequencyReadPeriod <= TimeSpan.Zero || MaxFrequencyReadsPerPeriod < 1 || string.IsNullOrWhiteSpace(FrequencyReadActor))
         {

@@ -22,6 +22,7 @@ using Meterline.HeadEnd.PowerQuality;
 using Meterline.HeadEnd.Pkcs11;
 using Meterline.HeadEnd.Prepaid;
 using Meterline.HeadEnd.Provisioning;
+using Meterline.HeadEnd.Readings;
 using Meterline.HeadEnd.Scheduling;
 using Meterline.HeadEnd.Mqtt.Node;
 using Meterline.HeadEnd.Zigbee;
@@ -67,7 +68,9 @@ public sealed class HeadEndNode : IAsyncDisposable
 
         // With northbound publishing, readings and command results carry their messages into the outbox in their own transactions.
         Northbound = northbound;
-        var readings = northbound?.Readings ?? storage.Readings;
+        // Writes other than the pipeline's (back-fill, on-demand reads) are noticed, so that followers' held windows of their meters are dropped.
+        var noticing = new NoticingReadingStore(northbound?.Readings ?? storage.Readings);
+        var readings = noticing;
         var commands = northbound?.Commands ?? storage.Commands;
         Stores = new HeadEndStores(Meters, readings, commands, storage.Audit, storage.Keys, storage.Counters);
         Provisioner = new MeterProvisioner(Meters, storage.Keys, keyProvider, audit, storage.Transformers);
@@ -151,6 +154,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         if (options.Analytics is { } analytics)
         {
             Analytics = new AnalyticsService(Pipeline, storage.Readings, Alerts, analytics, time, EnergyBalance);
+            noticing.Written += Analytics.NoteWrittenElsewhere;
             _loops.Add(new HeadEndLoop("analytics", Analytics.RunAsync));
         }
 
@@ -173,6 +177,7 @@ public sealed class HeadEndNode : IAsyncDisposable
         if (options.PowerQuality is { } powerQuality)
         {
             PowerQuality = new PowerQualityMonitor(Pipeline, storage.Readings, Alerts, powerQuality, time);
+            noticing.Written += PowerQuality.NoteWrittenElsewhere;
             _loops.Add(new HeadEndLoop("power-quality", PowerQuality.RunAsync));
             if (powerQuality.FrequencyReadPeriod is not null)
             {

@@ -5,7 +5,7 @@ namespace Meterline.Server.Observability;
 
 /// <summary>
 /// Gauges of a running node (meter <see cref="MeterName"/>), read when scraped: ingest queue depths, open and
-/// unauthenticated connections, UDP push datagrams dropped on a full receive queue, registered meters, commands running (docs/observability.md). The counters live
+/// unauthenticated connections, UDP push datagrams dropped on a full receive queue, registered meters, commands running, the analytics' held windows (docs/observability.md). The counters live
 /// with their subsystems (<c>Meterline.HeadEnd.Ingest</c>, <c>.Commands</c>, <c>.Northbound</c>).
 /// </summary>
 public sealed class NodeMetrics : IDisposable
@@ -35,6 +35,13 @@ public sealed class NodeMetrics : IDisposable
         var dispatcher = node.Dispatcher;
         _meter.CreateObservableGauge("meterline.commands.running", () => dispatcher.Running, "{command}", "Commands being carried out now.");
         _meter.CreateObservableCounter("meterline.commands.errors", () => dispatcher.Errors, "{error}", "Dispatcher passes or commands that failed on an unexpected error (store or audit unavailable).");
+        if (node.Analytics?.Windows is { } windows)
+        {
+            _meter.CreateObservableCounter("meterline.analytics.windows.hits", () => windows.Hits, "{window}", "Live analytics windows taken from the held windows in memory.");
+            _meter.CreateObservableCounter("meterline.analytics.windows.misses", () => windows.Misses, "{window}", "Live analytics windows read from the store (meter not held, or not over the span asked).");
+            _meter.CreateObservableCounter("meterline.analytics.windows.evictions", () => windows.Evictions, "{meter}", "Held windows evicted to keep within --analytics-window-memory.");
+            _meter.CreateObservableGauge("meterline.analytics.windows.held", () => windows.BytesHeld, "By", "Estimated bytes of the held analytics windows.");
+        }
     }
 
     public void Dispose() => _meter.Dispose();

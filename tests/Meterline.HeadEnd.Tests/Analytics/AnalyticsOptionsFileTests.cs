@@ -94,7 +94,10 @@ public sealed class AnalyticsOptionsFileTests
 
         var options = AnalyticsOptionsFile.Load(example);
 
-        Assert.Equal(AnalyticsOptionsFile.Write(new AnalyticsOptions()), AnalyticsOptionsFile.Write(options));
+        // Every property, each at its default: the file is what an operator copies and edits.
+        var defaults = AnalyticsOptionsFile.Write(new AnalyticsOptions());
+        Assert.Equal(defaults, File.ReadAllText(example).ReplaceLineEndings("\n").TrimEnd());
+        Assert.Equal(defaults, AnalyticsOptionsFile.Write(options));
     }
 
     private static string RepositoryRoot()
