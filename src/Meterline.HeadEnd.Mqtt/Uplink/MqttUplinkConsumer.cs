@@ -42,6 +42,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private readonly Channel<ReceivedMessage>[] _queues;
     private readonly CoalescingMqttClientAdapterFactory _adapters = new();
     private readonly PublishAcknowledger _acknowledger = new();
+    // Messages in hand (received, not yet acknowledged or given up): at most the Receive Maximum, whether or not the
+    // broker keeps to it — the receive handler waits for room, so MQTTnet stops reading from the broker.
+    private readonly SemaphoreSlim _inHand;
     private readonly int _queueCapacity;
     private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
@@ -68,6 +71,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         _queueCapacity = Math.Max(1, options.QueueCapacity / options.Workers);
         _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<ReceivedMessage>(
             new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
+        _inHand = new SemaphoreSlim(options.QueueCapacity, options.QueueCapacity);
         _client = new MqttClientFactory().CreateMqttClient(_adapters);
         _client.ApplicationMessageReceivedAsync += async e =>
         {
@@ -80,6 +84,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             // The topic is parsed once, here: it picks the worker (a meter's messages stay in order on one).
             var isUp = MeterTopics.TryParseUp(e.ApplicationMessage.Topic, out var meter);
             var worker = isUp ? (int)(meter.Value % (ulong)_queues.Length) : 0;
+            await _inHand.WaitAsync().ConfigureAwait(false);
             await _queues[worker].Writer.WriteAsync(new ReceivedMessage(e, Interlocked.Read(ref _connection), isUp, meter)).ConfigureAwait(false);
         };
         _client.DisconnectedAsync += _ =>
@@ -230,6 +235,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
         _client.Dispose();
         _subscribing.Dispose();
+        _inHand.Dispose();
     }
 
     private async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
@@ -358,6 +364,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             {
                 // Stopping: leave it unacknowledged; the broker delivers it again to the group.
                 Interlocked.Increment(ref _unacknowledged);
+                _inHand.Release();
                 continue;
             }
 
@@ -394,6 +401,10 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         {
             _acknowledger.Take(batch);
             await AcknowledgeAsync(batch).ConfigureAwait(false);
+            if (batch.Count > 0)
+            {
+                _inHand.Release(batch.Count);
+            }
         }
 
         Interlocked.Add(ref _unacknowledged, _acknowledger.Close(batch));
