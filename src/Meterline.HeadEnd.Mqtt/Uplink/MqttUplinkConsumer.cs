@@ -45,6 +45,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     // Messages in hand (received, not yet acknowledged or given up): at most the Receive Maximum, whether or not the
     // broker keeps to it — the receive handler waits for room, so MQTTnet stops reading from the broker.
     private readonly SemaphoreSlim _inHand;
+    // Cancelled when the node loop stops: ends a receive handler's wait for room (nothing gives room back then).
+    private readonly CancellationTokenSource _stopping = new();
     private readonly int _queueCapacity;
     private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
@@ -84,7 +86,17 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             // The topic is parsed once, here: it picks the worker (a meter's messages stay in order on one).
             var isUp = MeterTopics.TryParseUp(e.ApplicationMessage.Topic, out var meter);
             var worker = isUp ? (int)(meter.Value % (ulong)_queues.Length) : 0;
-            await _inHand.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await _inHand.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: left unacknowledged; the broker delivers it again to the group.
+                Interlocked.Increment(ref _unacknowledged);
+                return;
+            }
+
             await _queues[worker].Writer.WriteAsync(new ReceivedMessage(e, Interlocked.Read(ref _connection), isUp, meter)).ConfigureAwait(false);
         };
         _client.DisconnectedAsync += _ =>
@@ -156,6 +168,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         }
         finally
         {
+            await _stopping.CancelAsync().ConfigureAwait(false);
             CompleteQueues();
             await Task.WhenAll(workers).ConfigureAwait(false);
             await acknowledging.ConfigureAwait(false);
@@ -227,6 +240,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         CompleteQueues();
         if (_client.IsConnected)
         {
@@ -236,6 +250,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         _client.Dispose();
         _subscribing.Dispose();
         _inHand.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
