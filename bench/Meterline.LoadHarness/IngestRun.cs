@@ -232,7 +232,7 @@ internal static class IngestRun
 
             if (node.Mqtt?.Consumer is { } external)
             {
-                output.WriteLine(Invariant($"node consumer (PUBACK to mosquitto after commit): {external.Handled:N0} acknowledged, {external.Unacknowledged:N0} left for redelivery, {external.Redelivered:N0} redelivered, {external.Connects} connect(s)"));
+                output.WriteLine(Invariant($"node consumer (PUBACK to mosquitto after commit): {external.Handled:N0} acknowledged, {external.Unacknowledged:N0} left for redelivery, {external.Redelivered:N0} redelivered, {external.Connects} connect(s), {external.AcknowledgementWrites:N0} PUBACK writes"));
             }
 
             var separate = mqttClients is ChildPublishers child ? child.PublisherCpu : (TimeSpan?)null;

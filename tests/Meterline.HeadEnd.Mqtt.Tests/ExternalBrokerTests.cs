@@ -24,10 +24,11 @@ public sealed class ExternalBrokerTests
         return (head, broker, registered);
     }
 
-    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId, int workers = 512) =>
+    internal static MqttUplinkConsumer Consumer(MqttHeadEnd head, Mosquitto broker, string clientId, int workers = 512, int queueCapacity = 16_384) =>
         new(head.Pipeline, new MqttUplinkConsumerOptions
         {
             Workers = workers,
+            QueueCapacity = queueCapacity,
             Host = "127.0.0.1",
             Port = broker.Endpoint.Port,
             UserName = Mosquitto.HeadEndUser,

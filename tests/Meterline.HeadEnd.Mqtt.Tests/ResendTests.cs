@@ -218,6 +218,73 @@ public sealed class ResendTests
     }
 
     /// <summary>
+    /// The PUBACKs of one commit leave in one socket write, and none before its commit: the writer is held with every
+    /// push queued — no PUBACK written — then released; each commit's PUBACKs (counted on the consumer's real
+    /// connection to mosquitto) go out together, so the writes are at most the commits, far fewer than the PUBACKs.
+    /// </summary>
+    [Fact]
+    public async Task WriterHeld_PubAcksOfOneCommit_OneWriteAfterTheCommitAndNoneBefore()
+    {
+        var (head, broker, meters) = await ExternalBrokerTests.StartAsync(2, 900, run: false, Fast);
+        await using var _ = head;
+        await using var __ = broker;
+        await using var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1");
+        using var stop = new CancellationTokenSource();
+        var consuming = consumer.RunAsync(stop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
+        head.Readings.Close();
+
+        var sent = await TwentyPushesAsync(head);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Pushes >= sent), "every push handed to the pipeline while the writer is held");
+        Assert.Equal(0, consumer.Handled);
+        Assert.Equal(0, consumer.AcknowledgementWrites);
+
+        head.Readings.Release();
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Handled >= sent), "every push acknowledged after its commit");
+        var commits = head.Readings.Attempts.Count;
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Bound);
+
+        Assert.Equal(sent, consumer.Handled);
+        Assert.Equal(sent, await StoredIntervalsAsync(head, meters));
+        Assert.Equal(0, consumer.Redelivered);
+        Assert.InRange(consumer.AcknowledgementWrites, 1, commits);
+        Assert.True(commits < sent, $"{commits} commits for {sent} pushes: the held writer's backlog is one commit");
+    }
+
+    /// <summary>
+    /// A Receive Maximum of 3 (the node's own bound on messages in hand, as well as mosquitto's): with the writer held
+    /// no more than 3 pushes reach the pipeline; released, every push is stored and acknowledged — each answered
+    /// message gives its slot back, so the consumer never stalls for slots it leaked.
+    /// </summary>
+    [Fact]
+    public async Task WriterHeld_ReceiveMaximumThree_AtMostThreeInHandThenEveryPushStoredAndAcknowledged()
+    {
+        var (head, broker, meters) = await ExternalBrokerTests.StartAsync(2, 900, run: false, Fast);
+        await using var _ = head;
+        await using var __ = broker;
+        await using var consumer = ExternalBrokerTests.Consumer(head, broker, "hes-1", workers: 2, queueCapacity: 3);
+        using var stop = new CancellationTokenSource();
+        var consuming = consumer.RunAsync(stop.Token);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.IsSubscribed), "the consumer subscribed");
+        head.Readings.Close();
+
+        var sent = await TwentyPushesAsync(head);
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Pushes >= 3), "three pushes in hand");
+        Assert.InRange(consumer.Pushes, 3, 3);
+        Assert.Equal(0, consumer.Handled);
+
+        head.Readings.Release();
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(consumer.Handled >= sent), "every push acknowledged after its commit");
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Bound);
+
+        Assert.Equal(sent, consumer.Handled);
+        Assert.Equal(sent, await StoredIntervalsAsync(head, meters));
+        Assert.Equal(1, consumer.Connects);
+    }
+
+    /// <summary>
     /// The pipeline's usage queue holds 2 pushes and the writer is held: the consumer's further pushes are shed at the
     /// queue. They are not acknowledged and the connection is kept (no reconnect, which would have mosquitto send
     /// everything in hand again); each is tried again later and, once the writer goes on, stored once.

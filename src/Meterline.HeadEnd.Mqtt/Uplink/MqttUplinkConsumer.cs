@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Meterline.HeadEnd.Ingest;
 using Meterline.HeadEnd.Meters;
+using Meterline.HeadEnd.Mqtt.Client;
 using Meterline.HeadEnd.Mqtt.Links;
 using Meterline.HeadEnd.Mqtt.Topics;
 using MQTTnet;
@@ -20,9 +21,11 @@ namespace Meterline.HeadEnd.Mqtt.Uplink;
 /// with its own bounded queue; a meter's messages always go to the same worker, which hands them to the pipeline one
 /// at a time in the order the broker delivered them (MQTT 5 §4.6) — each once the one before is queued, not committed:
 /// the pipeline checks a push against the committed counters when it queues it, so a later push committed ahead of
-/// an earlier one that is already queued does not make that one a replay. The worker's acknowledger sends each PUBACK
-/// once its push is committed, so the messages in hand at once — what one group commit can take — are bounded by
-/// the node's Receive Maximum (<see cref="MqttUplinkConsumerOptions.QueueCapacity"/>), not by the workers. A message
+/// an earlier one that is already queued does not make that one a replay. A push's PUBACK follows its commit: the
+/// batch writer's completion hands it to the consumer's one acknowledgement writer, which sends the PUBACKs of one
+/// commit together, in one socket write (<see cref="CoalescingMqttClientAdapter"/>), so the messages in hand at once —
+/// what one group commit can take — are bounded by the node's Receive Maximum
+/// (<see cref="MqttUplinkConsumerOptions.QueueCapacity"/>), not by the workers. A message
 /// over its meter's quota is tried again later rather than refused (the broker has acknowledged it to the meter
 /// already) while its worker's queue has room. Reconnects with doubling back-off. Also the node's downlink: requests
 /// are published to the meter's down topic, and while a session is open the node subscribes to that meter's up topic
@@ -37,7 +40,13 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private readonly MqttUplinkHandler _handler;
     private readonly IMqttClient _client;
     private readonly Channel<ReceivedMessage>[] _queues;
-    private readonly Channel<PendingCommit>[] _pending;
+    private readonly CoalescingMqttClientAdapterFactory _adapters = new();
+    private readonly PublishAcknowledger _acknowledger = new();
+    // Messages in hand (received, not yet acknowledged or given up): at most the Receive Maximum, whether or not the
+    // broker keeps to it — the receive handler waits for room, so MQTTnet stops reading from the broker.
+    private readonly SemaphoreSlim _inHand;
+    // Cancelled when the node loop stops: ends a receive handler's wait for room (nothing gives room back then).
+    private readonly CancellationTokenSource _stopping = new();
     private readonly int _queueCapacity;
     private readonly ConcurrentDictionary<MeterSystemTitle, int> _sessionSubscriptions = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
@@ -51,6 +60,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     private long _subscribedConnection;
     private long _throttled;
     private long _shedRetries;
+    private long _acknowledgementWrites;
 
     public MqttUplinkConsumer(IInboundFrameSink sink, MqttUplinkConsumerOptions options, MqttUplinkOptions? uplink = null, TimeProvider? time = null)
     {
@@ -63,9 +73,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         _queueCapacity = Math.Max(1, options.QueueCapacity / options.Workers);
         _queues = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<ReceivedMessage>(
             new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))];
-        _pending = [.. Enumerable.Range(0, options.Workers).Select(_ => Channel.CreateBounded<PendingCommit>(
-            new BoundedChannelOptions(_queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true }))];
-        _client = new MqttClientFactory().CreateMqttClient();
+        _inHand = new SemaphoreSlim(options.QueueCapacity, options.QueueCapacity);
+        _client = new MqttClientFactory().CreateMqttClient(_adapters);
         _client.ApplicationMessageReceivedAsync += async e =>
         {
             e.AutoAcknowledge = false;
@@ -77,6 +86,17 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
             // The topic is parsed once, here: it picks the worker (a meter's messages stay in order on one).
             var isUp = MeterTopics.TryParseUp(e.ApplicationMessage.Topic, out var meter);
             var worker = isUp ? (int)(meter.Value % (ulong)_queues.Length) : 0;
+            try
+            {
+                await _inHand.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: left unacknowledged; the broker delivers it again to the group.
+                Interlocked.Increment(ref _unacknowledged);
+                return;
+            }
+
             await _queues[worker].Writer.WriteAsync(new ReceivedMessage(e, Interlocked.Read(ref _connection), isUp, meter)).ConfigureAwait(false);
         };
         _client.DisconnectedAsync += _ =>
@@ -109,6 +129,9 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     /// <summary>Pushes handed to the pipeline.</summary>
     public long Pushes => _handler.Pushes;
 
+    /// <summary>Socket writes that carried PUBACKs (each one commit's, or fewer when other packets came between).</summary>
+    public long AcknowledgementWrites => Interlocked.Read(ref _acknowledgementWrites);
+
     public bool IsConnected => _client.IsConnected;
 
     /// <summary>
@@ -120,8 +143,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     /// <summary>Connects, subscribes and consumes until cancelled, reconnecting with back-off (a node loop).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var workers = _queues.Select((q, i) => WorkAsync(q.Reader, _pending[i].Writer, cancellationToken))
-            .Concat(_pending.Select(p => AcknowledgeWhenCommittedAsync(p.Reader, cancellationToken))).ToArray();
+        var workers = _queues.Select(q => WorkAsync(q.Reader, cancellationToken)).ToArray();
+        var acknowledging = WriteAcknowledgementsAsync(cancellationToken);
         var delay = _options.ReconnectMin;
         try
         {
@@ -145,8 +168,10 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         }
         finally
         {
+            await _stopping.CancelAsync().ConfigureAwait(false);
             CompleteQueues();
             await Task.WhenAll(workers).ConfigureAwait(false);
+            await acknowledging.ConfigureAwait(false);
             if (_client.IsConnected)
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
@@ -215,6 +240,7 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         CompleteQueues();
         if (_client.IsConnected)
         {
@@ -223,6 +249,8 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
 
         _client.Dispose();
         _subscribing.Dispose();
+        _inHand.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
@@ -298,78 +326,73 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Hands a worker's messages to the pipeline in order, each once the one before is queued, and passes each queued
-    /// push to the worker's acknowledger; a settled message (refused, a response) is acknowledged at once. Completes the
-    /// acknowledger's queue when its own ends.
+    /// Hands a worker's messages to the pipeline in order, each once the one before is queued; a queued push's answer
+    /// goes to the acknowledgement writer when the pipeline completes it, a settled message's (refused, a response) at once.
     /// </summary>
-    private async Task WorkAsync(ChannelReader<ReceivedMessage> queue, ChannelWriter<PendingCommit> pending, CancellationToken cancellationToken)
+    private async Task WorkAsync(ChannelReader<ReceivedMessage> queue, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        try
+        await foreach (var received in queue.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await foreach (var received in queue.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            var message = received.Args.ApplicationMessage;
+            if (!received.IsUp)
             {
-                var message = received.Args.ApplicationMessage;
-                if (!received.IsUp)
-                {
-                    await AcknowledgeAsync(received, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid).ConfigureAwait(false);
-                    continue;
-                }
-
-                var meter = received.Meter;
-                var ids = message.SubscriptionIdentifiers;
-                var path = ids is null || ids.Count == 0 || (ids.Contains(SharedSubscription) && ids.Contains(SessionSubscription)) ? UplinkPath.All
-                    : ids.Contains(SessionSubscription) ? UplinkPath.Responses : UplinkPath.Pushes;
-                UplinkSubmission submission;
-                try
-                {
-                    var payload = message.Payload.ToArray();
-                    var link = MqttUplinkHandler.LinkId(meter);
-                    submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
-                    var wait = _options.QuotaRetryMin;
-                    while (IsWorthWaiting(submission) && queue.Count < _queueCapacity)
-                    {
-                        // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
-                        // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
-                        // meters wait behind it. Once this worker's queue is full the wait would stop the whole
-                        // connection (a flood through the broker would starve every meter), so the message is refused
-                        // then, as the embedded broker refuses it. Shed (the pipeline's queue was full, which up to
-                        // the Receive Maximum in hand can do when other transports fill it too): tried again the
-                        // same way, rather than a reconnect that would have the broker send everything in hand again.
-                        if (submission.Settled.Disposition == UplinkDisposition.Failed)
-                        {
-                            Interlocked.Increment(ref _shedRetries);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref _throttled);
-                        }
-
-                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-                        wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
-                        submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopping: leave it unacknowledged; the broker delivers it again to the group.
-                    Interlocked.Increment(ref _unacknowledged);
-                    continue;
-                }
-
-                if (submission.Commit is { } commit)
-                {
-                    // The PUBACK waits for the commit in the acknowledger; this worker goes on with its next message.
-                    await pending.WriteAsync(new PendingCommit(received, commit), CancellationToken.None).ConfigureAwait(false);
-                    continue;
-                }
-
-                await SettleAsync(received, submission.Settled).ConfigureAwait(false);
+                _acknowledger.Add(new ReadyAcknowledgement(received, MqttApplicationMessageReceivedReasonCode.TopicNameInvalid));
+                continue;
             }
-        }
-        finally
-        {
-            pending.TryComplete();
+
+            var meter = received.Meter;
+            var ids = message.SubscriptionIdentifiers;
+            var path = ids is null || ids.Count == 0 || (ids.Contains(SharedSubscription) && ids.Contains(SessionSubscription)) ? UplinkPath.All
+                : ids.Contains(SessionSubscription) ? UplinkPath.Responses : UplinkPath.Pushes;
+            UplinkSubmission submission;
+            try
+            {
+                var payload = message.Payload.ToArray();
+                var link = MqttUplinkHandler.LinkId(meter);
+                submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
+                var wait = _options.QuotaRetryMin;
+                while (IsWorthWaiting(submission) && queue.Count < _queueCapacity)
+                {
+                    // Over the meter's quota: the broker has already taken it from the meter, so refusing it would
+                    // lose it. A backlog (the node was away) drains at the meter's rate instead; this worker's other
+                    // meters wait behind it. Once this worker's queue is full the wait would stop the whole
+                    // connection (a flood through the broker would starve every meter), so the message is refused
+                    // then, as the embedded broker refuses it. Shed (the pipeline's queue was full, which up to
+                    // the Receive Maximum in hand can do when other transports fill it too): tried again the
+                    // same way, rather than a reconnect that would have the broker send everything in hand again.
+                    if (submission.Settled.Disposition == UplinkDisposition.Failed)
+                    {
+                        Interlocked.Increment(ref _shedRetries);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _throttled);
+                    }
+
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.QuotaRetryMax.Ticks));
+                    submission = await _handler.SubmitAsync(meter, link, link, payload, cancellationToken, path).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: leave it unacknowledged; the broker delivers it again to the group.
+                Interlocked.Increment(ref _unacknowledged);
+                _inHand.Release();
+                continue;
+            }
+
+            if (submission.Acknowledgement is { } acknowledgement)
+            {
+                // The PUBACK waits for the commit: the batch writer hands it to the acknowledgement writer with the
+                // rest of its commit's. This worker goes on with its next message.
+                _acknowledger.Expect();
+                acknowledgement.Then(outcome => _acknowledger.Add(ReadyAcknowledgement.Of(received, UplinkSubmission.ResultOf(outcome)), expected: true));
+                continue;
+            }
+
+            _acknowledger.Add(ReadyAcknowledgement.Of(received, submission.Settled));
         }
     }
 
@@ -379,69 +402,79 @@ public sealed class MqttUplinkConsumer : IMqttDownlink, IAsyncDisposable
         && (submission.Settled.Reason is IngestRejectReason.MeterRateLimited or IngestRejectReason.SourceRateLimited
             || submission.Settled.Disposition == UplinkDisposition.Failed);
 
-    /// <summary>Acknowledges a worker's queued pushes, each once the pipeline has committed, refused or failed it.</summary>
-    private async Task AcknowledgeWhenCommittedAsync(ChannelReader<PendingCommit> pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// The connection's one acknowledgement writer: takes the answered messages handed over (a commit's at a time, or
+    /// more when several came while it wrote) and sends their PUBACKs in one gather — one socket write; then, if the
+    /// pipeline failed any, reconnects without acknowledging those, so the broker delivers them again. Until
+    /// cancelled; what is left then is not acknowledged (the broker delivers it again).
+    /// </summary>
+    private async Task WriteAcknowledgementsAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
-        await foreach (var (received, commit) in pending.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        var batch = new List<ReadyAcknowledgement>();
+        while (await _acknowledger.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
-            FrameOutcome outcome;
-            try
+            _acknowledger.Take(batch);
+            await AcknowledgeAsync(batch).ConfigureAwait(false);
+            if (batch.Count > 0)
             {
-                // Often done already (a batch's pushes complete together): no wait to set up then.
-                outcome = commit.IsCompletedSuccessfully ? commit.Result : await commit.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _inHand.Release(batch.Count);
             }
-            catch (OperationCanceledException)
-            {
-                // Stopping: leave it unacknowledged; the broker delivers it again to the group.
-                Interlocked.Increment(ref _unacknowledged);
-                continue;
-            }
-
-            await SettleAsync(received, UplinkSubmission.ResultOf(outcome)).ConfigureAwait(false);
         }
+
+        Interlocked.Add(ref _unacknowledged, _acknowledger.Close(batch));
     }
 
-    /// <summary>Sends the message's PUBACK, or for a message the pipeline failed, none and a reconnect.</summary>
-    private async Task SettleAsync(ReceivedMessage received, UplinkResult result)
+    /// <summary>Sends the PUBACKs of <paramref name="batch"/> in one write; for messages the pipeline failed, none and a reconnect.</summary>
+    private async Task AcknowledgeAsync(List<ReadyAcknowledgement> batch)
     {
-        if (result.Disposition == UplinkDisposition.Failed)
-        {
-            // Not stored now: no acknowledgement, and a reconnect so the broker delivers it again.
-            Interlocked.Increment(ref _unacknowledged);
-            if (_client.IsConnected && received.Connection == Interlocked.Read(ref _connection))
-            {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        await AcknowledgeAsync(received, result.Disposition == UplinkDisposition.Accepted
-            ? MqttApplicationMessageReceivedReasonCode.Success
-            : MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError).ConfigureAwait(false);
-    }
-
-    private async Task AcknowledgeAsync(ReceivedMessage received, MqttApplicationMessageReceivedReasonCode code)
-    {
-        if (received.Connection != Interlocked.Read(ref _connection) || !_client.IsConnected)
-        {
-            // Its connection is gone: the broker delivers it again on this one (DUP), where it is handled anew.
-            Interlocked.Increment(ref _unacknowledged);
-            return;
-        }
-
-        received.Args.ReasonCode = code;
+        var connection = Interlocked.Read(ref _connection);
+        var adapter = _adapters.Current;
+        var failed = false;
+        var gathered = 0;
         using var timeout = new CancellationTokenSource(_options.AcknowledgeTimeout, _time);
         try
         {
-            await received.Args.AcknowledgeAsync(timeout.Token).ConfigureAwait(false);
-            Interlocked.Increment(ref _handled);
+            adapter?.BeginGather();
+            foreach (var (received, code) in batch)
+            {
+                if (code is not { } reasonCode)
+                {
+                    // Not stored now: no acknowledgement, and (after this batch's PUBACKs) a reconnect so the broker
+                    // delivers it again.
+                    Interlocked.Increment(ref _unacknowledged);
+                    failed |= received.Connection == connection;
+                    continue;
+                }
+
+                if (received.Connection != connection || !_client.IsConnected)
+                {
+                    // Its connection is gone: the broker delivers it again on this one (DUP), where it is handled anew.
+                    Interlocked.Increment(ref _unacknowledged);
+                    continue;
+                }
+
+                received.Args.ReasonCode = reasonCode;
+                await received.Args.AcknowledgeAsync(timeout.Token).ConfigureAwait(false);
+                gathered++;
+            }
+
+            if (adapter is not null && await adapter.EndGatherAsync(timeout.Token).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref _acknowledgementWrites);
+            }
+
+            Interlocked.Add(ref _handled, gathered);
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
         {
-            // The connection went: the broker delivers it again.
-            Interlocked.Increment(ref _unacknowledged);
+            // The connection went: the broker delivers them again.
+            Interlocked.Add(ref _unacknowledged, gathered);
+        }
+
+        if (failed && _client.IsConnected && connection == Interlocked.Read(ref _connection))
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

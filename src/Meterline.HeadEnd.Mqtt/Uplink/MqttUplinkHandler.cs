@@ -120,7 +120,7 @@ public sealed class MqttUplinkHandler
             return UplinkSubmission.Of(UplinkResult.Failed);
         }
 
-        return new UplinkSubmission(UplinkResult.Accepted, acknowledgement.Outcome);
+        return new UplinkSubmission(UplinkResult.Accepted, acknowledgement.Outcome) { Acknowledgement = acknowledgement };
     }
 
     /// <summary>The pipeline's link id of a meter's MQTT messages, <c>mqtt:{title}</c> (one allocation).</summary>

@@ -10,6 +10,9 @@ namespace Meterline.HeadEnd.Mqtt.Uplink;
 /// </summary>
 public readonly record struct UplinkSubmission(UplinkResult Settled, Task<FrameOutcome>? Commit)
 {
+    /// <summary>The queued push's acknowledgement (with <see cref="Commit"/>): its outcome as a callback on the completing thread.</summary>
+    internal PublishAcknowledgement? Acknowledgement { get; init; }
+
     public static UplinkSubmission Of(UplinkResult result) => new(result, null);
 
     /// <summary>The result of a committed, refused or failed push.</summary>

@@ -485,6 +485,9 @@ public sealed partial class IngestPipeline : IInboundFrameSink, IDisposable
 
     private void Acknowledge(List<AcceptedPush> batch, FrameOutcome outcome)
     {
+        // One run: a transport that sends acknowledgements over a shared connection (the MQTT consumer) sends this
+        // commit's together, in one write, when the run ends.
+        using var run = FrameAcknowledgementRun.Begin();
         foreach (var item in batch)
         {
             try

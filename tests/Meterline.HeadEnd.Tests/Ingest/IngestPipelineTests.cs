@@ -51,6 +51,50 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
+    public async Task Run_TwoCommits_EachCommitsAcknowledgementsCompletedInOneRunAndFlushedOnceAfterIt()
+    {
+        await using var h = await new PipelineHarness().StartAsync();
+        var transport = new DeferringAcknowledgements();
+        h.Store.Close();
+        await h.SubmitAsync(7, ack: transport.Next());
+        await TestMeterSetup.UntilAsync(() => h.Store.Attempts.Count == 1, h.Time);
+        foreach (var counter in new uint[] { 8, 9, 10 })
+        {
+            Assert.Equal(FrameAdmission.Queued, await h.SubmitAsync(counter, ack: transport.Next()));
+        }
+
+        Assert.Empty(transport.CompletedAtFlush);
+        h.Store.Release();
+        await TestMeterSetup.UntilAsync(() => transport.CompletedAtFlush.Count == 2);
+
+        // The first commit held one push, the second the other three: one flush after each, none in between.
+        Assert.Equal([1, 4], transport.CompletedAtFlush);
+        Assert.Equal(4, transport.Deferred);
+        Assert.Equal(2, h.Store.Attempts.Count);
+    }
+
+    [Fact]
+    public void TryDefer_OutsideARun_FalseAndNestedRunsFlushOnceAtTheOutermostEnd()
+    {
+        var transport = new DeferringAcknowledgements();
+        Assert.False(FrameAcknowledgementRun.TryDefer(transport));
+
+        using (FrameAcknowledgementRun.Begin())
+        {
+            using (FrameAcknowledgementRun.Begin())
+            {
+                Assert.True(FrameAcknowledgementRun.TryDefer(transport));
+                Assert.True(FrameAcknowledgementRun.TryDefer(transport));
+            }
+
+            Assert.Empty(transport.CompletedAtFlush);
+        }
+
+        Assert.Single(transport.CompletedAtFlush);
+        Assert.False(FrameAcknowledgementRun.TryDefer(transport));
+    }
+
+    [Fact]
     public async Task Run_FailedWrite_AcknowledgedAsFailedRetriedWithBackOffAndStoredOnce()
     {
         await using var h = await new PipelineHarness(new IngestPipelineOptions { MinRetryDelay = TimeSpan.FromSeconds(1) }).StartAsync();
