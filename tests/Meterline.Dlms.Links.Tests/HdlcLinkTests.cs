@@ -190,19 +190,15 @@ public class HdlcInactivityTests
         clock.Advance(TimeSpan.FromSeconds(119));
         await Task.Delay(20);
         Assert.Equal(HdlcLinkState.Connected, server.State);
-        // The server arms its inactivity timer on its own loop; under load that can happen after the first advance, so
-        // the clock goes on a second at a time (at most one more timeout) until the link drops, then the drop itself
-        // may take its time on a loaded machine (bounded in real time).
-        for (var advanced = 0; advanced < 121 && server.State == HdlcLinkState.Connected; advanced++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10);
-        }
-
-        using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        // The server arms its inactivity timer on its own loop, which under load may run only after any number of the
+        // advances below (it then counts its 120 s from the fake time it sees): the clock goes on a second at a time,
+        // 10 ms of real time apart, until the link drops — bounded by 15 s of real time, not by fake seconds (it failed
+        // in CI with a bound of 121 advances and then a real-time wait with the clock standing still).
+        using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
             while (server.State == HdlcLinkState.Connected && !settle.IsCancellationRequested)
             {
+                clock.Advance(TimeSpan.FromSeconds(1));
                 await Task.Delay(10);
             }
         }
