@@ -111,6 +111,8 @@ public sealed class MalformedMqttTests
         await socket.SendAsync(new byte[] { 0x10, 0x20, 0x00 });
 
         Assert.Empty(await RawMqtt.ReadUntilClosedAsync(socket));
+        // The gate closes the connection first and counts it after: the count may trail the close the client sees.
+        await MqttHeadEnd.UntilAsync(() => Task.FromResult(head.Gate.AuthenticationTimeouts >= 1 && head.Pipeline.Metrics.Rejected(IngestRejectReason.SlowSender) >= 1), "the timeout counted");
         Assert.Equal(1, head.Gate.AuthenticationTimeouts);
         Assert.Equal(1, head.Pipeline.Metrics.Rejected(IngestRejectReason.SlowSender));
     }
